@@ -1,0 +1,224 @@
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
+import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { HexstreamError } from '../../domain/hexstream-error';
+import type { SourceRecord } from '../../domain/records';
+import type { SourceBatch, SourcePort } from '../../ports/source.port';
+import { firstInvalidUtf8 } from './utf8';
+
+export interface LineFileSourceOptions {
+  /** A file, or a directory whose regular, non-hidden files are read (sorted by name). */
+  readonly input: string;
+  /** Longer lines become invalid records (the rest of the line is skipped). */
+  readonly maxRecordBytes: number;
+  /** Bytes read per system call. */
+  readonly chunkBytes?: number;
+}
+
+export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = Symbol.for('hexstream.LineFileSourceOptions');
+
+const PREVIEW_CHARS = 1024;
+
+/**
+ * Text files of one record per line (JSON Lines, CSV). Each file is one partition; a record's
+ * position is its 0-based line number. Reads in fixed-size chunks, so memory does not grow with the
+ * file. Handles LF and CRLF, a leading BOM, invalid UTF-8 (the line becomes an invalid record) and
+ * over-long lines. Partitions are read round-robin, one chunk's lines per poll, like a consumer
+ * fetching from several partitions.
+ */
+@injectable()
+export class LineFileSource implements SourcePort {
+  private readers: LineReader[] = [];
+  private next = 0;
+
+  constructor(@inject(LineFileSourceOptions) private readonly options: LineFileSourceOptions) {}
+
+  async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
+    const files = await listInput(this.options.input);
+    this.readers = await Promise.all(
+      files.map(async (file, partition) => {
+        const reader = new LineReader(file, partition, await openFile(file), this.options);
+        await reader.skipTo(resumeFrom.get(partition) ?? 0);
+        return reader;
+      }),
+    );
+    return this.readers.map((r) => r.partition);
+  }
+
+  async poll(maxRecords: number): Promise<SourceBatch> {
+    const endedPartitions: number[] = [];
+    for (let tries = 0; tries < this.readers.length; tries++) {
+      const reader = this.readers[this.next] as LineReader;
+      this.next = (this.next + 1) % this.readers.length;
+      if (reader.isDone()) continue;
+      const records = await reader.read(maxRecords);
+      if (reader.isDone()) endedPartitions.push(reader.partition);
+      if (records.length > 0 || endedPartitions.length > 0) return { records, endedPartitions, exhausted: this.readers.every((r) => r.isDone()) };
+    }
+    return { records: [], endedPartitions, exhausted: true };
+  }
+
+  async acknowledge(): Promise<void> {
+    // Files keep no consumer offsets; positions live with the sink's data.
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.readers.map((r) => r.close()));
+    this.readers = [];
+  }
+}
+
+async function listInput(input: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(input);
+  } catch (e) {
+    throw new HexstreamError('SOURCE_UNAVAILABLE', `cannot read input ${input}: ${(e as Error).message}`, { cause: e });
+  }
+  if (!info.isDirectory()) return [input];
+  const names = (await readdir(input, { withFileTypes: true }))
+    .filter((d) => d.isFile() && !d.name.startsWith('.'))
+    .map((d) => d.name)
+    .sort();
+  if (names.length === 0) throw new HexstreamError('SOURCE_UNAVAILABLE', `input directory ${input} holds no files`);
+  return names.map((n) => join(input, n));
+}
+
+async function openFile(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (e) {
+    throw new HexstreamError('SOURCE_UNAVAILABLE', `cannot open input ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Splits one file into lines, a chunk at a time. */
+class LineReader {
+  private readonly chunk: Buffer;
+  /** Bytes after the last newline of the previous chunk (a line in progress). */
+  private carry: Buffer = Buffer.alloc(0);
+  /** Decoded lines not yet handed out. */
+  private lines: SourceRecord[] = [];
+  private taken = 0;
+  private position = 0;
+  private eof = false;
+  private skippingLongLine = false;
+  private atStart = true;
+
+  constructor(
+    readonly file: string,
+    readonly partition: number,
+    private readonly handle: FileHandle,
+    private readonly options: LineFileSourceOptions,
+  ) {
+    this.chunk = Buffer.allocUnsafe(options.chunkBytes ?? 1 << 20);
+  }
+
+  isDone(): boolean {
+    return this.eof && this.taken >= this.lines.length;
+  }
+
+  /** Drops the records before `position` (the next line to read after a restart). */
+  async skipTo(position: number): Promise<void> {
+    while (!this.isDone()) {
+      while (this.taken >= this.lines.length && !this.eof) await this.fill();
+      while (this.taken < this.lines.length && (this.lines[this.taken] as SourceRecord).position < position) this.taken++;
+      if (this.taken < this.lines.length) return;
+    }
+  }
+
+  async read(max: number): Promise<SourceRecord[]> {
+    while (this.taken >= this.lines.length && !this.eof) await this.fill();
+    const end = Math.min(this.lines.length, this.taken + max);
+    const out = this.taken === 0 && end === this.lines.length ? this.lines : this.lines.slice(this.taken, end);
+    this.taken = end;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+
+  private async fill(): Promise<void> {
+    this.lines = [];
+    this.taken = 0;
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await this.handle.read(this.chunk, 0, this.chunk.length, null));
+    } catch (e) {
+      throw new HexstreamError('SOURCE_READ_FAILED', `cannot read ${this.file}: ${(e as Error).message}`, { cause: e });
+    }
+    if (bytesRead === 0) {
+      this.eof = true;
+      if (this.carry.length > 0 && !this.skippingLongLine) this.emitBytes(this.carry);
+      this.carry = Buffer.alloc(0);
+      return;
+    }
+    let data = this.chunk.subarray(0, bytesRead);
+    if (this.skippingLongLine) {
+      const nl = data.indexOf(10);
+      if (nl < 0) return;
+      this.skippingLongLine = false;
+      this.position++;
+      data = data.subarray(nl + 1);
+    }
+    const lastNl = data.lastIndexOf(10);
+    if (lastNl < 0) {
+      this.carry = Buffer.concat([this.carry, data]);
+      if (this.carry.length > this.options.maxRecordBytes) this.emitTooLong();
+      return;
+    }
+    const complete = this.carry.length > 0 ? Buffer.concat([this.carry, data.subarray(0, lastNl + 1)]) : data.subarray(0, lastNl + 1);
+    this.carry = Buffer.from(data.subarray(lastNl + 1));
+    if (isUtf8(complete)) this.emitText(complete.toString('utf8'));
+    else this.emitLinesOneByOne(complete);
+    if (this.carry.length > this.options.maxRecordBytes) this.emitTooLong();
+  }
+
+  /** Fast path: a whole chunk of valid UTF-8, split as a string. */
+  private emitText(text: string): void {
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      this.pushLine(text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
+      from = nl + 1;
+    }
+  }
+
+  private emitLinesOneByOne(bytes: Buffer): void {
+    let from = 0;
+    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, from)) {
+      this.emitBytes(bytes.subarray(from, nl));
+      from = nl + 1;
+    }
+  }
+
+  private emitBytes(line: Buffer): void {
+    const body = line.length > 0 && line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line;
+    if (body.length > this.options.maxRecordBytes) return this.pushInvalid(body.subarray(0, PREVIEW_CHARS).toString('utf8'), `record is ${body.length} bytes, more than the limit of ${this.options.maxRecordBytes}`);
+    const bad = isUtf8(body) ? -1 : firstInvalidUtf8(body);
+    if (bad < 0) return this.pushLine(body.toString('utf8'));
+    this.pushInvalid(body.toString('utf8'), `invalid UTF-8 at byte ${bad} of the record`);
+  }
+
+  private emitTooLong(): void {
+    this.pushInvalid(this.carry.subarray(0, PREVIEW_CHARS).toString('utf8'), `record is longer than the limit of ${this.options.maxRecordBytes} bytes (first ${PREVIEW_CHARS} bytes kept)`);
+    // The position is counted once the rest of the line has been skipped.
+    this.position--;
+    this.carry = Buffer.alloc(0);
+    this.skippingLongLine = true;
+  }
+
+  private pushLine(text: string): void {
+    if (this.atStart) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.lines.push({ partition: this.partition, position: this.position++, value: text });
+  }
+
+  private pushInvalid(preview: string, decodeError: string): void {
+    this.atStart = false;
+    this.lines.push({ partition: this.partition, position: this.position++, value: preview, decodeError });
+  }
+}

@@ -1,0 +1,25 @@
+/** Running totals of one engine; every record read lands in exactly one of the outcome counters. */
+export interface EngineCounters {
+  read: number;
+  blank: number;
+  accepted: number;
+  invalid: number;
+  late: number;
+  duplicate: number;
+  /** (record, window) pairs dropped because that window had closed, for records accepted elsewhere. */
+  lateWindowDrops: number;
+  rowsEmitted: number;
+  triggers: number;
+  /** Rows currently held in open windows. */
+  stateRows: number;
+}
+
+export interface StateSize {
+  readonly openWindows: number;
+  readonly rows: number;
+  readonly rememberedIds: number;
+}
+
+export function emptyCounters(): EngineCounters {
+  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, triggers: 0, stateRows: 0 };
+}

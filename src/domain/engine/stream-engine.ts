@@ -1,0 +1,296 @@
+import type { DeadLetter, DeadLetterReason, ResultRow, SourceRecord } from '../records';
+import type { JobDefinition, WindowBounds } from '../jobs/job';
+import { firstWindowStart, lastWindowStart, type WindowSpec } from '../windowing/window-spec';
+import { PartitionWatermark } from '../windowing/watermark';
+import type { OutputMode } from './output-mode';
+import { DedupeIndex } from './dedupe-index';
+import { emptyCounters, type EngineCounters, type StateSize } from './engine-counters';
+import { formatInstant } from './format-instant';
+
+export interface EngineSettings {
+  readonly window: WindowSpec;
+  readonly watermarkMs: number;
+  readonly outputMode: OutputMode;
+}
+
+/** What one trigger hands to the sink: rows per output mode, dead letters, and where to resume. */
+export interface TriggerOutput {
+  readonly rows: ResultRow[];
+  readonly deadLetters: DeadLetter[];
+  /** Next position to read, per partition. */
+  readonly positions: ReadonlyMap<number, number>;
+  /** Per-partition watermarks (epoch ms; -Infinity before the first record, Infinity once ended). */
+  readonly watermarks: ReadonlyMap<number, number>;
+  /** Windows ending at or before this instant are closed: their rows are final. */
+  readonly closedUpToMs: number;
+}
+
+interface Entry<G, A> {
+  readonly window: OpenWindow<G, A>;
+  readonly group: G;
+  acc: A;
+  rowKey: string | undefined;
+  changedInTrigger: number;
+}
+
+interface OpenWindow<G, A> extends WindowBounds {
+  readonly entries: Map<string, Entry<G, A>>;
+}
+
+interface PartitionState {
+  readonly watermark: PartitionWatermark;
+  nextPosition: number;
+  /** Processing time of the last record, as seen by the last `advanceIdle`. */
+  lastActivityMs: number | undefined;
+  sawRecordSinceTick: boolean;
+  /** Processing time up to which idle time has already moved the watermark. */
+  idleAdvancedToMs: number | undefined;
+  /** Idle and never saw a record: it has no watermark to advance, so it stops holding others back. */
+  idleWithoutEvents: boolean;
+}
+
+/**
+ * The event-time engine of one job: checks each record (invalid → late → duplicate), assigns it to
+ * its windows, aggregates, and at each trigger emits rows per output mode and evicts closed windows.
+ *
+ * Late is decided per partition (`W_p`, the record's own partition), so it depends only on the order
+ * of records within a partition, never on how partitions interleave. A window's state is shared by
+ * all partitions and closes once every live partition has passed its end:
+ *
+ *   W_0 ─────────────●──────────▶     closedUpTo = min(W_p) over partitions that hold it back
+ *   W_1 ───────●────────────────▶     (ended partitions count as +∞, idle ones advance with
+ *                 [s, e) closes when min ≥ e          processing time)
+ */
+export class StreamEngine<E, G, A> {
+  private readonly windows = new Map<number, OpenWindow<G, A>>();
+  private readonly partitions = new Map<number, PartitionState>();
+  private readonly dedupe = new DedupeIndex();
+  private readonly counters: EngineCounters = emptyCounters();
+  private changed: Entry<G, A>[] = [];
+  private deadLetters: DeadLetter[] = [];
+  private closedUpTo = -Infinity;
+  private triggerSeq = 0;
+  private finished = false;
+
+  constructor(
+    private readonly job: JobDefinition<E, G, A>,
+    private readonly settings: EngineSettings,
+  ) {}
+
+  /** Declares partitions up front (so an empty one holds the watermark back), resuming at `positions`. */
+  addPartitions(ids: Iterable<number>, positions?: ReadonlyMap<number, number>): void {
+    for (const id of ids) {
+      const ps = this.partition(id);
+      const resumeAt = positions?.get(id);
+      if (resumeAt !== undefined) ps.nextPosition = resumeAt;
+    }
+  }
+
+  process(record: SourceRecord): void {
+    const ps = this.partition(record.partition);
+    ps.nextPosition = record.position + 1;
+    ps.sawRecordSinceTick = true;
+    ps.idleWithoutEvents = false;
+    this.counters.read++;
+    const text = record.value;
+    if (text === undefined) return this.reject('invalid', 'record has no value (tombstone)', '', record);
+    if (record.decodeError !== undefined) return this.reject('invalid', record.decodeError, text, record);
+    if (isBlank(text)) {
+      this.counters.blank++;
+      return;
+    }
+    const decoded = this.job.decode(text);
+    if (!decoded.ok) return this.reject('invalid', decoded.detail, text, record);
+
+    const event = decoded.event;
+    const t = this.job.eventTimeMs(event);
+    // Check against W before this record advances it. A partition that joined after windows were
+    // evicted must not reopen them, hence the max with closedUpTo (a no-op for steady partitions).
+    const w = Math.max(ps.watermark.current(), this.closedUpTo);
+    ps.watermark.observe(t);
+
+    const { lengthMs, slideMs } = this.settings.window;
+    const last = lastWindowStart(this.settings.window, t);
+    const firstOfRecord = firstWindowStart(this.settings.window, t);
+    // Windows ending at or before W are closed: skip them (a sliding record may keep later ones).
+    const first = firstOfRecord + lengthMs > w ? firstOfRecord : (Math.floor((w - lengthMs) / slideMs) + 1) * slideMs;
+    if (first > last) {
+      return this.reject(
+        'late',
+        `event time ${formatInstant(t)} is behind watermark ${formatInstant(w)} of partition ${record.partition}: window [${formatInstant(last)}, ${formatInstant(last + lengthMs)}) is closed`,
+        text,
+        record,
+      );
+    }
+    const dedupe = this.job.dedupe;
+    if (dedupe !== undefined) {
+      const id = dedupe.id(event);
+      if (this.dedupe.isRemembered(id, (p) => this.partitionWatermark(p))) {
+        return this.reject('duplicate', `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`, text, record);
+      }
+      this.dedupe.remember(id, record.partition, last + lengthMs);
+    }
+    if (first > firstOfRecord) this.counters.lateWindowDrops += (first - firstOfRecord) / slideMs;
+
+    const key = this.job.groupKey(event);
+    const trackChanges = this.settings.outputMode === 'update';
+    for (let s = first; s <= last; s += slideMs) {
+      let win = this.windows.get(s);
+      if (win === undefined) {
+        win = { startMs: s, endMs: s + lengthMs, entries: new Map() };
+        this.windows.set(s, win);
+      }
+      let entry = win.entries.get(key);
+      if (entry === undefined) {
+        entry = { window: win, group: this.job.groupFields(event), acc: this.job.combiner.create(), rowKey: undefined, changedInTrigger: -1 };
+        win.entries.set(key, entry);
+        this.counters.stateRows++;
+      }
+      entry.acc = this.job.combiner.add(entry.acc, event);
+      if (trackChanges && entry.changedInTrigger !== this.triggerSeq) {
+        entry.changedInTrigger = this.triggerSeq;
+        this.changed.push(entry);
+      }
+    }
+    this.counters.accepted++;
+  }
+
+  /** A bounded partition was read to its end: it stops holding the watermark back. */
+  endPartition(id: number): void {
+    this.partition(id).watermark.end();
+  }
+
+  /** End of all input: the next trigger flushes every window as if the watermark were +∞. */
+  finish(): void {
+    this.finished = true;
+  }
+
+  /**
+   * Moves the watermark of partitions without records for `idleTimeoutMs` forward with processing
+   * time, so their last windows close:
+   *
+   *   last record     idle from              now
+   *   ────●───────────────┼──────────────────┼──▶ processing time
+   *        └ idleTimeout ┘└─ W_p advances by this ─┘
+   */
+  advanceIdle(nowMs: number, idleTimeoutMs: number): void {
+    for (const ps of this.partitions.values()) {
+      if (ps.watermark.isEnded()) continue;
+      if (ps.sawRecordSinceTick || ps.lastActivityMs === undefined) {
+        ps.lastActivityMs = nowMs;
+        ps.sawRecordSinceTick = false;
+        ps.idleAdvancedToMs = undefined;
+        continue;
+      }
+      const idleFrom = ps.lastActivityMs + idleTimeoutMs;
+      if (nowMs <= idleFrom) continue;
+      if (ps.watermark.current() === -Infinity) {
+        ps.idleWithoutEvents = true;
+        continue;
+      }
+      const from = Math.max(idleFrom, ps.idleAdvancedToMs ?? idleFrom);
+      ps.watermark.advanceTo(ps.watermark.current() + (nowMs - from));
+      ps.idleAdvancedToMs = nowMs;
+    }
+  }
+
+  /** One trigger: closes what the watermark has passed and returns what the sink must apply. */
+  trigger(): TriggerOutput {
+    const closeUpTo = Math.max(this.closedUpTo, this.globalWatermark());
+    const mode = this.settings.outputMode;
+    const rows: ResultRow[] = [];
+    if (mode === 'update') {
+      for (const entry of this.changed) rows.push(this.toRow(entry));
+      this.changed = [];
+    }
+    const closing = [...this.windows.values()].filter((w) => w.endMs <= closeUpTo).sort((a, b) => a.startMs - b.startMs);
+    if (mode === 'complete') {
+      const all = [...this.windows.values()].sort((a, b) => a.startMs - b.startMs);
+      for (const win of all) for (const entry of win.entries.values()) rows.push(this.toRow(entry));
+    } else {
+      for (const win of closing) {
+        if (mode === 'append') for (const entry of win.entries.values()) rows.push(this.toRow(entry));
+        this.windows.delete(win.startMs);
+        this.counters.stateRows -= win.entries.size;
+      }
+    }
+    this.closedUpTo = closeUpTo;
+    this.dedupe.forgetClosed((p) => this.partitionWatermark(p));
+    this.counters.rowsEmitted += rows.length;
+    this.counters.triggers++;
+    this.triggerSeq++;
+    const deadLetters = this.deadLetters;
+    this.deadLetters = [];
+    return { rows, deadLetters, positions: this.positions(), watermarks: this.watermarks(), closedUpToMs: closeUpTo };
+  }
+
+  stats(): EngineCounters {
+    return { ...this.counters };
+  }
+
+  stateSize(): StateSize {
+    return { openWindows: this.windows.size, rows: this.counters.stateRows, rememberedIds: this.dedupe.size() };
+  }
+
+  positions(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [id, ps] of this.partitions) out.set(id, ps.nextPosition);
+    return out;
+  }
+
+  watermarks(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [id, ps] of this.partitions) out.set(id, ps.watermark.current());
+    return out;
+  }
+
+  private globalWatermark(): number {
+    if (this.finished) return Infinity;
+    let min = Infinity;
+    let holders = 0;
+    for (const ps of this.partitions.values()) {
+      if (ps.idleWithoutEvents) continue;
+      holders++;
+      min = Math.min(min, ps.watermark.current());
+    }
+    if (holders === 0 && this.partitions.size === 0) return -Infinity;
+    return min;
+  }
+
+  private partitionWatermark(id: number): number {
+    return this.partitions.get(id)?.watermark.current() ?? -Infinity;
+  }
+
+  private toRow(entry: Entry<G, A>): ResultRow {
+    if (entry.rowKey === undefined) entry.rowKey = this.job.rowKey(entry.window, entry.group);
+    return this.job.toRow(entry.window, entry.group, entry.acc, entry.rowKey);
+  }
+
+  private reject(reason: DeadLetterReason, detail: string, raw: string, record: SourceRecord): void {
+    this.counters[reason]++;
+    this.deadLetters.push({ reason, detail, raw, partition: record.partition, position: record.position });
+  }
+
+  private partition(id: number): PartitionState {
+    let ps = this.partitions.get(id);
+    if (ps === undefined) {
+      ps = {
+        watermark: new PartitionWatermark(this.settings.watermarkMs),
+        nextPosition: 0,
+        lastActivityMs: undefined,
+        sawRecordSinceTick: false,
+        idleAdvancedToMs: undefined,
+        idleWithoutEvents: false,
+      };
+      this.partitions.set(id, ps);
+    }
+    return ps;
+  }
+}
+
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  // Only a line that starts with whitespace can be blank; avoid trim() on every record.
+  return (c === 32 || c === 9 || c === 13 || c === 10 || c === 0xfeff) && text.trim().length === 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * MD5 (RFC 1321) of the UTF-8 bytes of a string, as 32 lowercase hex characters.
+ *
+ * Written out here so the domain needs no Node module: row keys are part of a job's meaning and must
+ * be computable wherever the core runs. Tested against node:crypto and the RFC's test vectors.
+ */
+const S = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21];
+const K = new Int32Array(64);
+for (let i = 0; i < 64; i++) K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000) | 0;
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
+
+let bytes = new Uint8Array(256);
+const words = new Int32Array(16);
+
+function utf8Into(text: string): number {
+  // Worst case 3 bytes per UTF-16 unit, plus 72 bytes of padding and length.
+  if (bytes.length < text.length * 3 + 72) bytes = new Uint8Array(text.length * 3 + 72);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      bytes[n++] = c;
+    } else if (c < 0x800) {
+      bytes[n++] = 0xc0 | (c >> 6);
+      bytes[n++] = 0x80 | (c & 63);
+    } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
+      bytes[n++] = 0xf0 | (c >> 18);
+      bytes[n++] = 0x80 | ((c >> 12) & 63);
+      bytes[n++] = 0x80 | ((c >> 6) & 63);
+      bytes[n++] = 0x80 | (c & 63);
+    } else {
+      if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // lone surrogate: what TextEncoder writes
+      bytes[n++] = 0xe0 | (c >> 12);
+      bytes[n++] = 0x80 | ((c >> 6) & 63);
+      bytes[n++] = 0x80 | (c & 63);
+    }
+  }
+  return n;
+}
+
+export function md5Hex(text: string): string {
+  const len = utf8Into(text);
+  const total = (((len + 8) >> 6) + 1) << 6;
+  bytes.fill(0, len, total);
+  bytes[len] = 0x80;
+  const bits = len * 8;
+  bytes[total - 8] = bits & 0xff;
+  bytes[total - 7] = (bits >>> 8) & 0xff;
+  bytes[total - 6] = (bits >>> 16) & 0xff;
+  bytes[total - 5] = (bits >>> 24) & 0xff;
+  const high = Math.floor(bits / 0x100000000);
+  bytes[total - 4] = high & 0xff;
+  bytes[total - 3] = (high >>> 8) & 0xff;
+
+  let a0 = 0x67452301 | 0;
+  let b0 = 0xefcdab89 | 0;
+  let c0 = 0x98badcfe | 0;
+  let d0 = 0x10325476 | 0;
+  for (let off = 0; off < total; off += 64) {
+    for (let w = 0; w < 16; w++) {
+      const p = off + w * 4;
+      words[w] = (bytes[p] as number) | ((bytes[p + 1] as number) << 8) | ((bytes[p + 2] as number) << 16) | ((bytes[p + 3] as number) << 24);
+    }
+    let a = a0;
+    let b = b0;
+    let c = c0;
+    let d = d0;
+    for (let i = 0; i < 64; i++) {
+      let f: number;
+      let g: number;
+      if (i < 16) {
+        f = (b & c) | (~b & d);
+        g = i;
+      } else if (i < 32) {
+        f = (d & b) | (~d & c);
+        g = (5 * i + 1) & 15;
+      } else if (i < 48) {
+        f = b ^ c ^ d;
+        g = (3 * i + 5) & 15;
+      } else {
+        f = c ^ (b | ~d);
+        g = (7 * i) & 15;
+      }
+      const x = (a + f + (K[i] as number) + (words[g] as number)) | 0;
+      const s = S[i] as number;
+      a = d;
+      d = c;
+      c = b;
+      b = (b + ((x << s) | (x >>> (32 - s)))) | 0;
+    }
+    a0 = (a0 + a) | 0;
+    b0 = (b0 + b) | 0;
+    c0 = (c0 + c) | 0;
+    d0 = (d0 + d) | 0;
+  }
+  return wordHex(a0) + wordHex(b0) + wordHex(c0) + wordHex(d0);
+}
+
+function wordHex(w: number): string {
+  return (HEX[w & 0xff] as string) + (HEX[(w >>> 8) & 0xff] as string) + (HEX[(w >>> 16) & 0xff] as string) + (HEX[(w >>> 24) & 0xff] as string);
+}

@@ -1,0 +1,24 @@
+/** Error codes, namespaced by the layer that raises them. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'SOURCE_READ_FAILED'
+  | 'SOURCE_UNAVAILABLE'
+  | 'SINK_WRITE_FAILED'
+  | 'SINK_UNAVAILABLE'
+  | 'NOTIFY_FAILED'
+  | 'JOB_UNKNOWN'
+  | 'INTERNAL';
+
+/**
+ * The one error type of the project. Adapters translate driver errors into it at the boundary and
+ * keep the original in `cause`. Expected bad records are never errors: they are dead letters.
+ */
+export class HexstreamError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HexstreamError';
+    this.code = code;
+  }
+}

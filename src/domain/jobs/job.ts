@@ -1,0 +1,54 @@
+import type { CombineFn } from '../aggregation/combiners';
+import type { OutputMode } from '../engine/output-mode';
+import type { ResultRow } from '../records';
+import type { TableSchema } from '../table-schema';
+
+/** Outcome of decoding and validating one record: a value, or the reason it is invalid. */
+export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly ok: false; readonly detail: string };
+
+export interface JobDefaults {
+  readonly windowMs: number;
+  readonly slideMs: number;
+  readonly watermarkMs: number;
+  readonly outputMode: OutputMode;
+  /** Sample input shipped in the repo under `samples/`, read by `test` when no `--input` is given. */
+  readonly sampleFile: string;
+}
+
+/** The window a row belongs to. */
+export interface WindowBounds {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/**
+ * A job: what one record looks like, how records are grouped and windowed, how a group is
+ * aggregated and what row it becomes. A new job is one file in `src/domain/jobs/` that exports one
+ * of these and is listed in `job-catalog.ts`.
+ *
+ * E: the validated event; G: the grouping fields of a row; A: the accumulator.
+ */
+export interface JobDefinition<E, G, A> {
+  readonly name: string;
+  readonly description: string;
+  readonly table: TableSchema;
+  readonly defaults: JobDefaults;
+  /** Parses and validates one record's text. Never throws for bad input: returns `ok: false`. */
+  decode(text: string): Decoded<E>;
+  /** Event time in epoch milliseconds (already validated). */
+  eventTimeMs(event: E): number;
+  /** Grouping key within a window; records with equal keys aggregate into one row. */
+  groupKey(event: E): string;
+  /** The grouping fields kept with a row (called once per new row). */
+  groupFields(event: E): G;
+  /** De-duplication by a unique id (e.g. `orderid`); absent for jobs without one. */
+  readonly dedupe?: { readonly field: string; id(event: E): number | string };
+  readonly combiner: CombineFn<E, A, unknown>;
+  /** Primary key of the row of `group` in `window` (computed once per row and cached). */
+  rowKey(window: WindowBounds, group: G): string;
+  /** Builds the output row of one group in one window. */
+  toRow(window: WindowBounds, group: G, acc: A, rowKey: string): ResultRow;
+}
+
+/** A job seen from outside, once its event, group and accumulator types no longer matter. */
+export type AnyJob = JobDefinition<unknown, unknown, unknown>;

@@ -1,0 +1,133 @@
+import type { ClockPort } from '../../ports/clock.port';
+import type { LoggerPort } from '../../ports/logger.port';
+import type { SinkPort } from '../../ports/sink.port';
+import type { SourcePort } from '../../ports/source.port';
+import type { EngineCounters, StateSize } from '../engine/engine-counters';
+import { formatInstant } from '../engine/format-instant';
+import type { OutputMode } from '../engine/output-mode';
+import { StreamEngine } from '../engine/stream-engine';
+import type { AnyJob } from '../jobs/job';
+import type { WindowSpec } from '../windowing/window-spec';
+
+export interface PipelineSettings {
+  readonly job: AnyJob;
+  readonly window: WindowSpec;
+  readonly watermarkMs: number;
+  readonly outputMode: OutputMode;
+  readonly idleTimeoutMs: number;
+  readonly triggerIntervalMs: number;
+  readonly triggerRecords: number;
+  /** How often a progress line is logged (processing time). */
+  readonly progressIntervalMs: number;
+}
+
+/** Asked between batches; once it says stop, the pipeline finishes the trigger and returns. */
+export interface StopToken {
+  isStopped(): boolean;
+}
+
+export interface RunReport {
+  readonly job: string;
+  readonly startedAtMs: number;
+  readonly elapsedMs: number;
+  readonly counters: EngineCounters;
+  readonly state: StateSize;
+  readonly watermarks: ReadonlyMap<number, number>;
+  /** True when a bounded input was read to its end (false when stopped). */
+  readonly completed: boolean;
+}
+
+const NEVER_STOP: StopToken = { isStopped: () => false };
+
+/**
+ * The use case: pull batches, run them through the engine, and commit one trigger at a time.
+ *
+ *   poll ─▶ process ─▶ … ─▶ trigger? ──yes──▶ engine.trigger() ─▶ sink.commit() ─▶ source.acknowledge()
+ *            ▲                  │ no                 (rows + dead letters + positions: one unit)
+ *            └──────────────────┘
+ *
+ * A trigger fires after `triggerRecords` records or `triggerIntervalMs` of processing time,
+ * whichever comes first, and at the end of a bounded input (which flushes every window).
+ */
+export class StreamPipeline {
+  constructor(
+    private readonly source: SourcePort,
+    private readonly sink: SinkPort,
+    private readonly clock: ClockPort,
+    private readonly logger: LoggerPort,
+    private readonly settings: PipelineSettings,
+  ) {}
+
+  async run(stop: StopToken = NEVER_STOP): Promise<RunReport> {
+    const s = this.settings;
+    const engine = new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
+    const startedAtMs = this.clock.now();
+    const checkpoint = await this.sink.open(s.job.table);
+    const partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
+    engine.addPartitions(partitions, checkpoint?.positions);
+    this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
+
+    let sequence = 0;
+    let pending = 0;
+    let lastTriggerMs = startedAtMs;
+    let lastProgressMs = startedAtMs;
+    let exhausted = false;
+    const fire = async (now: number): Promise<void> => {
+      engine.advanceIdle(now, s.idleTimeoutMs);
+      const out = engine.trigger();
+      await this.sink.commit({ sequence: sequence++, ...out });
+      await this.source.acknowledge(out.positions);
+      pending = 0;
+      lastTriggerMs = now;
+    };
+
+    while (!exhausted && !stop.isStopped()) {
+      const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
+      const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
+      for (const record of batch.records) engine.process(record);
+      for (const p of batch.endedPartitions) engine.endPartition(p);
+      pending += batch.records.length;
+      exhausted = batch.exhausted;
+      const now = this.clock.now();
+      if (exhausted) engine.finish();
+      if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) await fire(now);
+      if (now - lastProgressMs >= s.progressIntervalMs) {
+        lastProgressMs = now;
+        this.logProgress(engine, now - startedAtMs);
+      }
+    }
+    // Stopped mid-stream: commit what was read so a restart resumes right after it.
+    if (!exhausted) await fire(this.clock.now());
+    await this.sink.close();
+    await this.source.close();
+
+    const elapsedMs = this.clock.now() - startedAtMs;
+    this.logger.info('pipeline finished', { job: s.job.name, elapsedMs, completed: exhausted });
+    return {
+      job: s.job.name,
+      startedAtMs,
+      elapsedMs,
+      counters: engine.stats(),
+      state: engine.stateSize(),
+      watermarks: engine.watermarks(),
+      completed: exhausted,
+    };
+  }
+
+  private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number): void {
+    const c = engine.stats();
+    const st = engine.stateSize();
+    const wms = [...engine.watermarks()].map(([p, w]) => `${p}:${formatInstant(w)}`).join(' ');
+    this.logger.info('progress', {
+      recordsPerSecond: Math.round((c.read * 1000) / Math.max(1, elapsedMs)),
+      read: c.read,
+      late: c.late,
+      duplicates: c.duplicate,
+      deadLetters: c.invalid + c.late + c.duplicate,
+      openWindows: st.openWindows,
+      stateRows: st.rows,
+      rememberedIds: st.rememberedIds,
+      watermarks: wms,
+    });
+  }
+}

@@ -1,0 +1,36 @@
+/** One record as a source delivers it: raw text plus where it came from. */
+export interface SourceRecord {
+  /** Source partition (a Kafka partition, or the index of a file). */
+  readonly partition: number;
+  /** Position of the record in its partition (Kafka offset, or 0-based line number of a file). */
+  readonly position: number;
+  /** The record's text; `undefined` when the record has no value (a Kafka tombstone). */
+  readonly value: string | undefined;
+  /** Set when the bytes could not be decoded; `value` then holds a lossy rendering of them. */
+  readonly decodeError?: string;
+}
+
+export type DeadLetterReason = 'invalid' | 'late' | 'duplicate';
+
+/** A record that was not aggregated, with the reason. Nothing is dropped silently. */
+export interface DeadLetter {
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+  readonly raw: string;
+  readonly partition: number;
+  readonly position: number;
+}
+
+export type ColumnValue = string | number | bigint;
+
+/** One row of a job's result table, ready for a sink to upsert by `key`. */
+export interface ResultRow {
+  /** Primary key of the row in its table. */
+  readonly key: string;
+  /**
+   * Event time at which the row becomes final (its window's end); `Infinity` for rows of a global
+   * window. Sinks that can only append use it to write each row once.
+   */
+  readonly finalAtMs: number;
+  readonly values: Readonly<Record<string, ColumnValue>>;
+}

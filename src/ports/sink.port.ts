@@ -1,0 +1,44 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { DeadLetter, ResultRow } from '../domain/records';
+import type { TableSchema } from '../domain/table-schema';
+
+/** Everything one trigger produced; a sink applies it as one unit. */
+export interface TriggerCommit {
+  /** 0, 1, 2, … within one run. */
+  readonly sequence: number;
+  /** Rows to upsert by `key`; a key appears at most once per trigger. */
+  readonly rows: readonly ResultRow[];
+  readonly deadLetters: readonly DeadLetter[];
+  /** Next position to read, per partition: where a restart resumes. */
+  readonly positions: ReadonlyMap<number, number>;
+  /** Per-partition watermarks (epoch ms), stored so a restart keeps late-data decisions stable. */
+  readonly watermarks: ReadonlyMap<number, number>;
+  /** Rows whose `finalAtMs` is at or before this instant will not change any more. */
+  readonly closedUpToMs: number;
+}
+
+/** What a sink committed last, for resuming. */
+export interface SinkCheckpoint {
+  readonly positions: ReadonlyMap<number, number>;
+  readonly watermarks: ReadonlyMap<number, number>;
+}
+
+/**
+ * Where results go: the job's table (upserted by primary key), the dead letters, and the positions.
+ *
+ * Contract:
+ * - `open(table)` prepares the destination and returns the last committed checkpoint, or
+ *   `undefined` for a fresh start.
+ * - `commit(trigger)` is atomic: after it resolves, all of the trigger's rows, dead letters and
+ *   positions are durable; if it rejects, none of it is visible (a sink that cannot guarantee this,
+ *   such as a file, says so in its own documentation).
+ * - Upserts are idempotent: committing the same trigger twice leaves the same table.
+ * - `close()` flushes and releases resources; the table is complete once it resolves.
+ */
+export interface SinkPort {
+  open(table: TableSchema): Promise<SinkCheckpoint | undefined>;
+  commit(trigger: TriggerCommit): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SinkPort: ServiceIdentifier<SinkPort> = Symbol.for('hexstream.SinkPort');

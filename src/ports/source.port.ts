@@ -1,0 +1,33 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { SourceRecord } from '../domain/records';
+
+export interface SourceBatch {
+  /** Records in partition order: within one partition, positions strictly increase. */
+  readonly records: readonly SourceRecord[];
+  /** Partitions of a bounded source that were read to their end by this poll. */
+  readonly endedPartitions: readonly number[];
+  /** True once a bounded source has delivered everything; an unbounded source never sets it. */
+  readonly exhausted: boolean;
+}
+
+/**
+ * Where records come from: partitions of ordered records, each with a position.
+ *
+ * Contract:
+ * - `open(resumeFrom)` starts every partition at the position given for it (the next record to
+ *   read, as stored with the sink's data) or at its beginning, and returns the partitions it reads.
+ * - `poll` returns at most `maxRecords` records, waiting at most `maxWaitMs` for the first one; it
+ *   may return an empty batch. Records of one partition come in order, each exactly once per run.
+ * - `acknowledge(positions)` is called after the sink committed those positions; a source may use it
+ *   for lag monitoring (Kafka offsets) but must never treat it as the resume point.
+ * - Delivery is at-least-once across restarts: exactly-once comes from the sink storing positions
+ *   atomically with the data.
+ */
+export interface SourcePort {
+  open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]>;
+  poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch>;
+  acknowledge(positions: ReadonlyMap<number, number>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SourcePort: ServiceIdentifier<SourcePort> = Symbol.for('hexstream.SourcePort');
