@@ -1,0 +1,132 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { HexstreamError } from '../../domain/hexstream-error';
+import type { DeadLetter, ResultRow } from '../../domain/records';
+import type { TableSchema } from '../../domain/table-schema';
+import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import { ClockPort } from '../../ports/clock.port';
+import { rowRenderer } from './row-json';
+
+export interface JsonLinesFileSinkOptions {
+  /** The final table, one JSON object per row. */
+  readonly tablePath: string;
+  /** Dead letters, one JSON object per record. */
+  readonly deadLetterPath: string;
+}
+
+export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOptions> = Symbol.for('hexstream.JsonLinesFileSinkOptions');
+
+/**
+ * Writes the final result table and the dead letters as JSON Lines. A file cannot be updated in
+ * place, so a row is held in memory until it is final (its window closed: `finalAtMs <=
+ * closedUpToMs`) and then written once; memory is bounded by the open windows, as in the engine.
+ *
+ *   commit k:  rows ─▶ pending[finalAt][key] (last value wins)
+ *              closedUpTo ─▶ write every pending bucket with finalAt <= closedUpTo, drop it
+ *   close:     write what is left (windows still open when a run stops)
+ *
+ * Each run starts the files afresh and returns no checkpoint: test mode always reads its input from
+ * the beginning. Not atomic across a crash (a file sink's limit); the database sinks are.
+ */
+@injectable()
+export class JsonLinesFileSink implements SinkPort {
+  private table: WriteStream | undefined;
+  private deadLetters: WriteStream | undefined;
+  private render: ((row: ResultRow, writtenAtMs: number) => string) | undefined;
+  private readonly pending = new Map<number, Map<string, ResultRow>>();
+  private writtenUpTo = -Infinity;
+  rowsWritten = 0;
+
+  constructor(
+    @inject(JsonLinesFileSinkOptions) private readonly options: JsonLinesFileSinkOptions,
+    @inject(ClockPort) private readonly clock: ClockPort,
+  ) {}
+
+  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+    this.render = rowRenderer(table);
+    this.table = await openOutput(this.options.tablePath);
+    this.deadLetters = await openOutput(this.options.deadLetterPath);
+    return undefined;
+  }
+
+  async commit(trigger: TriggerCommit): Promise<void> {
+    for (const row of trigger.rows) {
+      // Rows at or before what was written are final and unchanged (complete mode re-emits them).
+      if (row.finalAtMs <= this.writtenUpTo) continue;
+      let bucket = this.pending.get(row.finalAtMs);
+      if (bucket === undefined) {
+        bucket = new Map();
+        this.pending.set(row.finalAtMs, bucket);
+      }
+      bucket.set(row.key, row);
+    }
+    if (trigger.deadLetters.length > 0) await write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
+    await this.writeFinal(trigger.closedUpToMs);
+  }
+
+  async close(): Promise<void> {
+    await this.writeFinal(Infinity);
+    await Promise.all([finish(this.table, this.options.tablePath), finish(this.deadLetters, this.options.deadLetterPath)]);
+    this.table = undefined;
+    this.deadLetters = undefined;
+  }
+
+  private async writeFinal(upToMs: number): Promise<void> {
+    const due = [...this.pending.keys()].filter((t) => t <= upToMs).sort((a, b) => a - b);
+    if (due.length === 0) return;
+    const render = this.render;
+    if (render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
+    const now = this.clock.now();
+    let text = '';
+    for (const finalAt of due) {
+      for (const row of (this.pending.get(finalAt) as Map<string, ResultRow>).values()) {
+        text += `${render(row, now)}\n`;
+        this.rowsWritten++;
+      }
+      this.pending.delete(finalAt);
+      if (text.length > 1 << 20) {
+        await write(this.table, text, this.options.tablePath);
+        text = '';
+      }
+    }
+    await write(this.table, text, this.options.tablePath);
+    this.writtenUpTo = Math.max(this.writtenUpTo, upToMs);
+  }
+}
+
+export function deadLetterLine(d: DeadLetter): string {
+  return `${JSON.stringify({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position })}\n`;
+}
+
+async function openOutput(path: string): Promise<WriteStream> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const stream = createWriteStream(path, { flags: 'w' });
+    await once(stream, 'open');
+    return stream;
+  } catch (e) {
+    throw new HexstreamError('SINK_UNAVAILABLE', `cannot open output ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+async function write(stream: WriteStream | undefined, text: string, path: string): Promise<void> {
+  if (stream === undefined) throw new HexstreamError('SINK_WRITE_FAILED', `output ${path} is not open`);
+  if (text.length === 0) return;
+  if (!stream.write(text)) {
+    const [error] = await Promise.race([once(stream, 'drain').then(() => [undefined]), once(stream, 'error')]);
+    if (error !== undefined) throw new HexstreamError('SINK_WRITE_FAILED', `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function finish(stream: WriteStream | undefined, path: string): Promise<void> {
+  if (stream === undefined) return;
+  try {
+    stream.end();
+    await once(stream, 'finish');
+  } catch (e) {
+    throw new HexstreamError('SINK_WRITE_FAILED', `cannot finish ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}

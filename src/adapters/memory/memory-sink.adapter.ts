@@ -1,0 +1,54 @@
+import type { DeadLetter, ResultRow } from '../../domain/records';
+import type { TableSchema } from '../../domain/table-schema';
+import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+
+/**
+ * The in-memory sink: the table (last row per key), dead letters, the checkpoint, and every commit
+ * as it arrived, so tests can see what each trigger emitted. A commit is applied to copies and then
+ * swapped in, so a failure (`failNextCommit`) leaves nothing of it visible. Reusing one instance
+ * across runs behaves like a durable store: `open` returns the last checkpoint.
+ */
+export class MemorySink implements SinkPort {
+  table = new Map<string, ResultRow>();
+  deadLetters: DeadLetter[] = [];
+  readonly commits: TriggerCommit[] = [];
+  private checkpoint: SinkCheckpoint | undefined;
+  private failure: Error | undefined;
+  openedWith: TableSchema | undefined;
+  closed = false;
+
+  /** The next commit rejects with `error` after preparing (but before applying) its changes. */
+  failNextCommit(error: Error): void {
+    this.failure = error;
+  }
+
+  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+    this.openedWith = table;
+    this.closed = false;
+    return this.checkpoint;
+  }
+
+  async commit(trigger: TriggerCommit): Promise<void> {
+    const table = new Map(this.table);
+    for (const row of trigger.rows) table.set(row.key, row);
+    const deadLetters = [...this.deadLetters, ...trigger.deadLetters];
+    const checkpoint: SinkCheckpoint = { positions: new Map(trigger.positions), watermarks: new Map(trigger.watermarks) };
+    if (this.failure !== undefined) {
+      const error = this.failure;
+      this.failure = undefined;
+      throw error;
+    }
+    this.table = table;
+    this.deadLetters = deadLetters;
+    this.checkpoint = checkpoint;
+    this.commits.push(trigger);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  lastCheckpoint(): SinkCheckpoint | undefined {
+    return this.checkpoint;
+  }
+}

@@ -1,0 +1,14 @@
+import { injectable } from 'inversify';
+import type { ClockPort } from '../../ports/clock.port';
+
+@injectable()
+export class SystemClock implements ClockPort {
+  private last = 0;
+
+  now(): number {
+    // Wall clock, held non-decreasing across clock steps backwards.
+    const t = Date.now();
+    if (t > this.last) this.last = t;
+    return this.last;
+  }
+}

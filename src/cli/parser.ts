@@ -1,0 +1,54 @@
+import yargs, { type Argv } from 'yargs';
+import { OUTPUT_MODES } from '../domain/engine/output-mode';
+import { jobNames } from '../domain/jobs/job-catalog';
+
+/** Raised for anything wrong on the command line; the CLI prints its message and exits with 2. */
+export class UsageError extends Error {}
+
+function engineFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('job', { type: 'string', describe: `job to run (${jobNames().join(', ')}); default orders` })
+    .option('window', { type: 'string', describe: 'window length, e.g. 1m (job default)' })
+    .option('slide', { type: 'string', describe: 'window slide; = window for tumbling (job default)' })
+    .option('watermark', { type: 'string', describe: 'allowed lateness behind the max event time (job default)' })
+    .option('idle-timeout', { type: 'string', describe: 'advance an idle partition\'s watermark after this (default 30s)' })
+    .option('output-mode', { type: 'string', choices: [...OUTPUT_MODES], describe: 'update | append | complete (job default)' })
+    .option('trigger-interval', { type: 'string', describe: 'commit every … of processing time (default 1s)' })
+    .option('trigger-records', { type: 'string', describe: 'or after this many records (default 50000)' })
+    .option('log-level', { type: 'string', describe: 'debug | info | warn | error | silent (default warn)' })
+    .option('verbose', { type: 'boolean', describe: 'debug logs and stack traces' });
+}
+
+/** The command line of §5. Flags override HEXSTREAM_* variables, which override job defaults. */
+export function buildParser(args: readonly string[]): Argv {
+  return yargs([...args])
+    .scriptName('hexstream')
+    .env('HEXSTREAM')
+    .command('test <email>', 'run a job on files, no services needed', (y) =>
+      engineFlags(y)
+        .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
+        .option('input', { type: 'string', describe: 'input FILE or DIR (default: the job\'s sample in samples/)' })
+        .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
+        .option('dead-letter', { type: 'string', describe: 'dead letters as JSON Lines (default out/<job>.dead-letter.jsonl)' })
+        .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
+        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' }),
+    )
+    .command('produce', 'generate sample records', (y) =>
+      y
+        .option('job', { type: 'string', describe: 'job whose records to generate (default orders)' })
+        .option('count', { type: 'string', describe: 'number of records (default 5000)' })
+        .option('seed', { type: 'string', describe: 'random seed; same seed, same output (default 1)' })
+        .option('to', { type: 'string', describe: 'output FILE (- for stdout)', demandOption: true })
+        .option('start', { type: 'string', describe: 'event time of the first record, ISO-8601 (default 2025-01-01T00:00:00Z)' })
+        .option('event-rate', { type: 'string', describe: 'records per second of event time (default 1000)' })
+        .option('fault-share', { type: 'string', describe: 'share of late, duplicate and malformed records (default 0.01)' }),
+    )
+    .demandCommand(1, 'name a command: test or produce')
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message: string | undefined, error: Error | undefined) => {
+      throw new UsageError(message ?? error?.message ?? 'invalid command line');
+    });
+}

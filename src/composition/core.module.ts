@@ -1,0 +1,35 @@
+import { ContainerModule } from 'inversify';
+import { PinoLogger, PinoLoggerOptions } from '../adapters/pino/pino-logger.adapter';
+import { SystemClock } from '../adapters/system/system-clock.adapter';
+import { StreamPipeline, type PipelineSettings } from '../domain/pipeline/stream-pipeline';
+import { ClockPort } from '../ports/clock.port';
+import { LoggerPort } from '../ports/logger.port';
+import { SinkPort } from '../ports/sink.port';
+import { SourcePort } from '../ports/source.port';
+import type { EngineConfig } from './run-config';
+
+/** What every mode shares: clock, logger, and the pipeline use case wired to whatever ports are bound. */
+export function coreModule(config: EngineConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(ClockPort).to(SystemClock).inSingletonScope();
+    bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2 });
+    bind(LoggerPort).to(PinoLogger).inSingletonScope();
+    // The domain stays free of decorators: the use case is built here from its ports.
+    bind(StreamPipeline)
+      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config)))
+      .inSingletonScope();
+  });
+}
+
+export function pipelineSettings(config: EngineConfig): PipelineSettings {
+  return {
+    job: config.job,
+    window: config.window,
+    watermarkMs: config.watermarkMs,
+    outputMode: config.outputMode,
+    idleTimeoutMs: config.idleTimeoutMs,
+    triggerIntervalMs: config.triggerIntervalMs,
+    triggerRecords: config.triggerRecords,
+    progressIntervalMs: config.progressIntervalMs,
+  };
+}

@@ -1,0 +1,20 @@
+import { ContainerModule } from 'inversify';
+import { JsonLinesFileSink, JsonLinesFileSinkOptions } from '../adapters/file/jsonl-file-sink.adapter';
+import { LineFileSource, LineFileSourceOptions } from '../adapters/file/line-file-source.adapter';
+import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
+import { NotifierPort } from '../ports/notifier.port';
+import { SinkPort } from '../ports/sink.port';
+import { SourcePort } from '../ports/source.port';
+import type { TestRunConfig } from './run-config';
+
+/** `test` mode's adapters: input files, JSON Lines outputs, and an outbox folder for e-mail. */
+export function fileIoModule(config: TestRunConfig): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(LineFileSourceOptions).toConstantValue({ input: config.input, maxRecordBytes: config.maxRecordBytes });
+    bind(SourcePort).to(LineFileSource).inSingletonScope();
+    bind(JsonLinesFileSinkOptions).toConstantValue({ tablePath: config.output, deadLetterPath: config.deadLetter });
+    bind(SinkPort).to(JsonLinesFileSink).inSingletonScope();
+    bind(FileOutboxOptions).toConstantValue({ directory: config.outbox, from: 'hexstream <hexstream@localhost>' });
+    bind(NotifierPort).to(FileOutboxNotifier).inSingletonScope();
+  });
+}

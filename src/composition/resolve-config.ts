@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { HexstreamError } from '../domain/hexstream-error';
+import { isOutputMode } from '../domain/engine/output-mode';
+import { JOBS, jobNames } from '../domain/jobs/job-catalog';
+import type { AnyJob } from '../domain/jobs/job';
+import { slidingWindows } from '../domain/windowing/window-spec';
+import { parseDuration } from './duration';
+import type { EngineConfig, LogLevel, TestRunConfig } from './run-config';
+
+/** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
+export interface RawFlags {
+  readonly email?: string;
+  readonly job?: string;
+  readonly window?: string;
+  readonly slide?: string;
+  readonly watermark?: string;
+  readonly idleTimeout?: string;
+  readonly outputMode?: string;
+  readonly triggerInterval?: string;
+  readonly triggerRecords?: string | number;
+  readonly logLevel?: string;
+  readonly verbose?: boolean;
+  readonly input?: string;
+  readonly output?: string;
+  readonly deadLetter?: string;
+  readonly outbox?: string;
+  readonly maxRecordBytes?: string | number;
+}
+
+// Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export function invalid(flag: string, message: string): HexstreamError {
+  return new HexstreamError('CONFIG_INVALID', `${flag}: ${message}`);
+}
+
+export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerIntervalMs: number }): EngineConfig {
+  const email = flags.email ?? '';
+  if (email.length > 254 || !EMAIL.test(email)) throw invalid('<email>', `not a valid e-mail address: ${JSON.stringify(email)}`);
+  const jobName = flags.job ?? 'orders';
+  const job: AnyJob | undefined = JOBS.get(jobName);
+  if (job === undefined) throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
+  const d = job.defaults;
+  const windowMs = duration('--window', flags.window, d.windowMs);
+  const slideMs = flags.slide === undefined && flags.window !== undefined && d.slideMs === d.windowMs ? windowMs : duration('--slide', flags.slide, d.slideMs);
+  if (windowMs <= 0) throw invalid('--window', 'must be longer than 0');
+  if (slideMs <= 0) throw invalid('--slide', 'must be longer than 0');
+  if (slideMs > windowMs) throw invalid('--slide', `must not exceed --window (${slideMs} ms > ${windowMs} ms)`);
+  const outputMode = flags.outputMode ?? d.outputMode;
+  if (!isOutputMode(outputMode)) throw invalid('--output-mode', `must be update, append or complete, got ${JSON.stringify(outputMode)}`);
+  const triggerIntervalMs = duration('--trigger-interval', flags.triggerInterval, prodDefaults.triggerIntervalMs);
+  if (triggerIntervalMs <= 0) throw invalid('--trigger-interval', 'must be longer than 0');
+  return {
+    email,
+    job,
+    window: slidingWindows(windowMs, slideMs),
+    watermarkMs: duration('--watermark', flags.watermark, d.watermarkMs),
+    outputMode,
+    idleTimeoutMs: duration('--idle-timeout', flags.idleTimeout, 30_000),
+    triggerIntervalMs,
+    triggerRecords: positiveInteger('--trigger-records', flags.triggerRecords, 50_000),
+    progressIntervalMs: 5_000,
+    logLevel: logLevel(flags),
+  };
+}
+
+export function resolveTestConfig(flags: RawFlags, samplesDir: string): TestRunConfig {
+  const engine = resolveEngineConfig(flags, { triggerIntervalMs: 1_000 });
+  const name = engine.job.name;
+  return {
+    ...engine,
+    mode: 'test',
+    input: resolve(flags.input ?? `${samplesDir}/${engine.job.defaults.sampleFile}`),
+    output: resolve(flags.output ?? `out/${name}.jsonl`),
+    deadLetter: resolve(flags.deadLetter ?? `out/${name}.dead-letter.jsonl`),
+    outbox: resolve(flags.outbox ?? 'out/outbox'),
+    maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, 16 * 1024 * 1024),
+  };
+}
+
+function duration(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const ms = parseDuration(String(text));
+  if (ms === undefined) throw invalid(flag, `invalid duration ${JSON.stringify(text)} (use e.g. 500ms, 10s, 2m, 1h)`);
+  return ms;
+}
+
+function positiveInteger(flag: string, value: string | number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw invalid(flag, `must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function logLevel(flags: RawFlags): LogLevel {
+  if (flags.verbose === true) return 'debug';
+  const level = flags.logLevel ?? 'warn';
+  if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error' || level === 'silent') return level;
+  throw invalid('--log-level', `must be debug, info, warn, error or silent, got ${JSON.stringify(level)}`);
+}

@@ -1,0 +1,16 @@
+import { generateOrders, type GeneratedRecord } from './orders.generator';
+
+export interface GeneratorOptions {
+  readonly count: number;
+  readonly seed: number;
+  readonly startMs: number;
+  readonly eventsPerSecond: number;
+  readonly faultShare: number;
+}
+
+export type RecordGenerator = (options: GeneratorOptions) => Iterable<GeneratedRecord>;
+
+/** Sample-record generators by job name (`produce --job J`). */
+export const GENERATORS: ReadonlyMap<string, RecordGenerator> = new Map<string, RecordGenerator>([
+  ['orders', (o) => generateOrders({ count: o.count, seed: o.seed, startMs: o.startMs, ordersPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+]);
