@@ -36,7 +36,8 @@ export class JsonLinesFileSink implements SinkPort {
   private table: WriteStream | undefined;
   private deadLetters: WriteStream | undefined;
   private render: ((row: ResultRow, writtenAtMs: number) => string) | undefined;
-  private readonly pending = new Map<number, Map<string, ResultRow>>();
+  /** finalAt → row key → the row rendered at its last upsert (strings keep the heap small). */
+  private readonly pending = new Map<number, Map<string, string>>();
   private writtenUpTo = -Infinity;
   rowsWritten = 0;
 
@@ -53,6 +54,8 @@ export class JsonLinesFileSink implements SinkPort {
   }
 
   async commit(trigger: TriggerCommit): Promise<void> {
+    const render = this.renderer();
+    const now = this.clock.now();
     for (const row of trigger.rows) {
       // Rows at or before what was written are final and unchanged (complete mode re-emits them).
       if (row.finalAtMs <= this.writtenUpTo) continue;
@@ -61,7 +64,7 @@ export class JsonLinesFileSink implements SinkPort {
         bucket = new Map();
         this.pending.set(row.finalAtMs, bucket);
       }
-      bucket.set(row.key, row);
+      bucket.set(row.key, render(row, now));
     }
     if (trigger.deadLetters.length > 0) await write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
     await this.writeFinal(trigger.closedUpToMs);
@@ -74,25 +77,27 @@ export class JsonLinesFileSink implements SinkPort {
     this.deadLetters = undefined;
   }
 
+  private renderer(): (row: ResultRow, writtenAtMs: number) => string {
+    if (this.render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
+    return this.render;
+  }
+
   private async writeFinal(upToMs: number): Promise<void> {
     const due = [...this.pending.keys()].filter((t) => t <= upToMs).sort((a, b) => a - b);
     if (due.length === 0) return;
-    const render = this.render;
-    if (render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
-    const now = this.clock.now();
-    let text = '';
+    let lines: string[] = [];
     for (const finalAt of due) {
-      for (const row of (this.pending.get(finalAt) as Map<string, ResultRow>).values()) {
-        text += `${render(row, now)}\n`;
+      for (const line of (this.pending.get(finalAt) as Map<string, string>).values()) {
+        lines.push(line);
         this.rowsWritten++;
+        if (lines.length >= 8192) {
+          await write(this.table, `${lines.join('\n')}\n`, this.options.tablePath);
+          lines = [];
+        }
       }
       this.pending.delete(finalAt);
-      if (text.length > 1 << 20) {
-        await write(this.table, text, this.options.tablePath);
-        text = '';
-      }
     }
-    await write(this.table, text, this.options.tablePath);
+    if (lines.length > 0) await write(this.table, `${lines.join('\n')}\n`, this.options.tablePath);
     this.writtenUpTo = Math.max(this.writtenUpTo, upToMs);
   }
 }
@@ -115,10 +120,23 @@ async function openOutput(path: string): Promise<WriteStream> {
 async function write(stream: WriteStream | undefined, text: string, path: string): Promise<void> {
   if (stream === undefined) throw new HexstreamError('SINK_WRITE_FAILED', `output ${path} is not open`);
   if (text.length === 0) return;
-  if (!stream.write(text)) {
-    const [error] = await Promise.race([once(stream, 'drain').then(() => [undefined]), once(stream, 'error')]);
-    if (error !== undefined) throw new HexstreamError('SINK_WRITE_FAILED', `cannot write ${path}: ${(error as Error).message}`, { cause: error });
-  }
+  if (!stream.write(text)) await drained(stream, path);
+}
+
+/** Waits for a full stream buffer to drain, failing if the stream errors first. */
+function drained(stream: WriteStream, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      stream.off('drain', onDrain);
+      reject(new HexstreamError('SINK_WRITE_FAILED', `cannot write ${path}: ${error.message}`, { cause: error }));
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
 }
 
 async function finish(stream: WriteStream | undefined, path: string): Promise<void> {

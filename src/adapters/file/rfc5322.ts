@@ -114,7 +114,7 @@ export function formatRfc5322Date(d: Date): string {
   const year = d.getUTCFullYear();
   if (year < 1900 || year > 9999) throw invalid(`the message date's year ${year} is outside 1900-9999`);
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return `${DAYS[d.getUTCDay()] ?? ''}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()] ?? ''} ${year} ${time} +0000`;
+  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${year} ${time} +0000`;
 }
 
 /** One header field, folded at spaces so lines stay within 78 characters where possible. */

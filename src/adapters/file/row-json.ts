@@ -7,52 +7,78 @@ import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
  * and floats as numbers. Columns set by the sink (`updated_at`) take `writtenAtMs`.
  */
 export function rowRenderer(table: TableSchema): (row: ResultRow, writtenAtMs: number) => string {
-  const parts = table.columns.map((c) => columnRenderer(c));
+  const columns = table.columns.map((c) => ({ name: c.name, value: columnValue(c) }));
   return (row, writtenAtMs) => {
-    let out = '{';
-    for (let i = 0; i < parts.length; i++) out += (i === 0 ? '' : ',') + (parts[i] as ColumnRenderer)(row, writtenAtMs);
-    return `${out}}`;
+    // One flat object and one JSON.stringify: far less garbage than concatenating pieces.
+    const out: Record<string, string | number | null> = {};
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i] as (typeof columns)[number];
+      out[c.name] = c.value(row, writtenAtMs);
+    }
+    return JSON.stringify(out);
   };
 }
 
-type ColumnRenderer = (row: ResultRow, writtenAtMs: number) => string;
+type ColumnValueOf = (row: ResultRow, writtenAtMs: number) => string | number | null;
 
-function columnRenderer(column: ColumnSpec): ColumnRenderer {
+function columnValue(column: ColumnSpec): ColumnValueOf {
   const name = column.name;
-  const prefix = `${JSON.stringify(name)}:`;
   const t = column.type;
   switch (t.kind) {
     case 'timestamp': {
-      // Windows repeat the same instants row after row: remember the last one rendered.
-      let lastMs = NaN;
-      let lastText = '';
+      const iso = isoFormatter();
       return (row, writtenAtMs) => {
         const ms = t.setBySink === true ? writtenAtMs : row.values[name];
-        if (ms !== lastMs) {
-          lastMs = typeof ms === 'number' ? ms : NaN;
-          lastText = typeof ms === 'number' && Number.isFinite(ms) ? `"${new Date(ms).toISOString()}"` : 'null';
-        }
-        return prefix + lastText;
+        return typeof ms === 'number' && Number.isFinite(ms) ? iso(ms) : null;
       };
     }
     case 'decimal':
-      return (row) => prefix + `"${formatScaled(row.values[name] ?? 0, t.scale)}"`;
+      return (row) => formatScaled(row.values[name] ?? 0, t.scale);
     case 'text':
-      return (row) => prefix + JSON.stringify(String(row.values[name] ?? ''));
+      return (row) => String(row.values[name] ?? '');
     case 'integer':
     case 'float':
-      return (row) => prefix + renderNumber(row.values[name]);
+      return (row) => jsonNumber(row.values[name]);
   }
 }
 
-function renderNumber(v: ColumnValue | undefined): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
-  return v === undefined ? 'null' : JSON.stringify(v);
+function jsonNumber(v: ColumnValue | undefined): number | string | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  // A bigint beyond 2^53 is written as an exact string rather than a rounded number.
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  return v === undefined ? null : v;
+}
+
+/**
+ * ISO-8601 with milliseconds. Timestamps of one row and its neighbours share their minute, so the
+ * `YYYY-MM-DDTHH:MM:` prefix is cached and only seconds and milliseconds are formatted.
+ */
+export function isoFormatter(): (ms: number) => string {
+  let minute = NaN;
+  let prefix = '';
+  return (ms) => {
+    const m = Math.floor(ms / 60_000);
+    if (m !== minute) {
+      const full = new Date(ms).toISOString();
+      // Years outside 0000–9999 have a longer form: do not cache those.
+      if (full.length !== 24) return full;
+      minute = m;
+      prefix = full.slice(0, 17);
+    }
+    const rest = ms - m * 60_000;
+    const sec = Math.floor(rest / 1000);
+    const milli = rest - sec * 1000;
+    return `${prefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  };
 }
 
 /** An integer scaled by 10^scale, as an exact decimal string: (123456, 2) → "1234.56". */
 export function formatScaled(value: ColumnValue, scale: number): string {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && scale === 2) {
+    const abs = Math.abs(value);
+    const frac = abs % 100;
+    return `${value < 0 ? '-' : ''}${(abs - frac) / 100}.${frac < 10 ? '0' : ''}${frac}`;
+  }
   const n = typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? value : Number(value));
   const negative = n < 0n;
   const digits = (negative ? -n : n).toString().padStart(scale + 1, '0');

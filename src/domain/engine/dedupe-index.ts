@@ -2,47 +2,56 @@
  * Ids of accepted records, remembered while a window of their record is open. An id belongs to the
  * partition of its record and is forgotten once that partition's watermark passes the end of the
  * record's last window (ARCHITECTURE §2: "once all of the earlier record's windows closed, the id is
- * forgotten"). Lookups check expiry exactly; `forgetClosed` frees memory in bulk at each trigger.
+ * forgotten").
+ *
+ * Ids are kept in one set per (partition, last window end), so forgetting is dropping whole sets and
+ * a lookup asks only the sets that are still open — a handful, since window ends are multiples of
+ * the slide:
+ *
+ *   partition 0:  end 12:01 {17, 18, 21}   end 12:02 {22, 23}      W_0 = 12:01:30
+ *                 └ closed: ignored, dropped at the next trigger ┘  └ open: asked ┘
  */
+interface Bucket {
+  readonly partition: number;
+  readonly endMs: number;
+  readonly ids: Set<number | string>;
+}
+
 export class DedupeIndex {
-  /** id → [partition, end of the last window of its record]. */
-  private readonly byId = new Map<number | string, { partition: number; lastEndMs: number }>();
-  /** partition → window end → ids whose record's last window ends there. */
-  private readonly expiry = new Map<number, Map<number, (number | string)[]>>();
+  /** Few (open window ends × partitions), so a plain array beats nested maps on the hot path. */
+  private buckets: Bucket[] = [];
+  private lastBucket: Bucket | undefined;
 
   isRemembered(id: number | string, watermarkOf: (partition: number) => number): boolean {
-    const seen = this.byId.get(id);
-    return seen !== undefined && watermarkOf(seen.partition) < seen.lastEndMs;
+    const buckets = this.buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      const b = buckets[i] as Bucket;
+      if (b.ids.has(id) && watermarkOf(b.partition) < b.endMs) return true;
+    }
+    return false;
   }
 
   remember(id: number | string, partition: number, lastEndMs: number): void {
-    this.byId.set(id, { partition, lastEndMs });
-    let buckets = this.expiry.get(partition);
-    if (buckets === undefined) {
-      buckets = new Map();
-      this.expiry.set(partition, buckets);
+    let bucket = this.lastBucket;
+    if (bucket === undefined || bucket.partition !== partition || bucket.endMs !== lastEndMs) {
+      bucket = this.buckets.find((b) => b.partition === partition && b.endMs === lastEndMs);
+      if (bucket === undefined) {
+        bucket = { partition, endMs: lastEndMs, ids: new Set() };
+        this.buckets.push(bucket);
+      }
+      this.lastBucket = bucket;
     }
-    const bucket = buckets.get(lastEndMs);
-    if (bucket === undefined) buckets.set(lastEndMs, [id]);
-    else bucket.push(id);
+    bucket.ids.add(id);
   }
 
   forgetClosed(watermarkOf: (partition: number) => number): void {
-    for (const [partition, buckets] of this.expiry) {
-      const w = watermarkOf(partition);
-      for (const [endMs, ids] of buckets) {
-        if (endMs > w) continue;
-        for (const id of ids) {
-          const seen = this.byId.get(id);
-          // The id may have been remembered again later (by a newer record): keep that one.
-          if (seen !== undefined && seen.partition === partition && seen.lastEndMs === endMs) this.byId.delete(id);
-        }
-        buckets.delete(endMs);
-      }
-    }
+    this.buckets = this.buckets.filter((b) => b.endMs > watermarkOf(b.partition));
+    this.lastBucket = undefined;
   }
 
   size(): number {
-    return this.byId.size;
+    let n = 0;
+    for (const b of this.buckets) n += b.ids.size;
+    return n;
   }
 }

@@ -125,7 +125,7 @@ export class StreamEngine<E, G, A> {
     const dedupe = this.job.dedupe;
     if (dedupe !== undefined) {
       const id = dedupe.id(event);
-      if (this.dedupe.isRemembered(id, (p) => this.partitionWatermark(p))) {
+      if (this.dedupe.isRemembered(id, this.watermarkOf)) {
         return this.reject('duplicate', `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`, text, record);
       }
       this.dedupe.remember(id, record.partition, last + lengthMs);
@@ -215,7 +215,7 @@ export class StreamEngine<E, G, A> {
       }
     }
     this.closedUpTo = closeUpTo;
-    this.dedupe.forgetClosed((p) => this.partitionWatermark(p));
+    this.dedupe.forgetClosed(this.watermarkOf);
     this.counters.rowsEmitted += rows.length;
     this.counters.triggers++;
     this.triggerSeq++;
@@ -257,9 +257,7 @@ export class StreamEngine<E, G, A> {
     return min;
   }
 
-  private partitionWatermark(id: number): number {
-    return this.partitions.get(id)?.watermark.current() ?? -Infinity;
-  }
+  private readonly watermarkOf = (id: number): number => this.partitions.get(id)?.watermark.current() ?? -Infinity;
 
   private toRow(entry: Entry<G, A>): ResultRow {
     if (entry.rowKey === undefined) entry.rowKey = this.job.rowKey(entry.window, entry.group);

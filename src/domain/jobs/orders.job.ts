@@ -62,8 +62,10 @@ export function decodeOrder(text: string): Decoded<Order> {
   if (!parsed.ok) return parsed;
   const o = parsed.event;
   if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
+  return validateOrder(o.orderid, o.itemid, o.shopid, o.region, o.count, o.price, o.timestamp);
+}
 
-  const { orderid, itemid, shopid, region, count: qty, price, timestamp } = o;
+function validateOrder(orderid: unknown, itemid: unknown, shopid: unknown, region: unknown, qty: unknown, price: unknown, timestamp: unknown): Decoded<Order> {
   if (!isId(orderid)) return fieldError('orderid', orderid, ID);
   if (!isId(itemid)) return fieldError('itemid', itemid, ID);
   if (!isId(shopid)) return fieldError('shopid', shopid, ID);

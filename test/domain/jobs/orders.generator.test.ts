@@ -35,6 +35,22 @@ function eventMs(line: string): number {
   return Math.round(parse(line).timestamp * 1000);
 }
 
+/** Names the fault in a malformed line from the orders job's rejection; undefined if unexpected. */
+function malformedKind(line: string, detail: string): string | undefined {
+  if (detail.startsWith('not valid JSON')) return line.startsWith('{"orderid":') ? 'truncated' : 'garbage';
+  const kinds: ReadonlyArray<readonly [RegExp, string]> = [
+    [/not a JSON object/, 'not an object'],
+    [/^missing field "\w+"$/, 'missing field'],
+    [/^price has more than 2 decimals/, 'price decimals'],
+    [/^field "count" must be a positive integer, got -\d+$/, 'negative count'],
+    [/^field "count" must be a positive integer, got string/, 'count as string'],
+    [/^region is empty$/, 'empty region'],
+    [/^region has \d+ characters/, 'long region'],
+    [/milliseconds given/, 'timestamp in ms'],
+  ];
+  return kinds.find(([pattern]) => pattern.test(detail))?.[1];
+}
+
 describe('createRng', () => {
   it('repeats its sequence for a seed and stays in [0, 1)', () => {
     const a = createRng(123);
@@ -72,39 +88,41 @@ describe('generateOrders', () => {
     const records = generate({ count: 50_000, faultShare: 0.03 });
     const shopOf = new Map<number, number>();
     const priceOf = new Map<number, number>();
+    const problems: string[] = [];
+    const check = (ok: boolean, what: string, line: string): void => {
+      if (!ok && problems.length < 10) problems.push(`${what}: ${line}`);
+    };
     let lastId = 0;
     let validCount = 0;
     for (const r of records) {
       if (r.kind === 'malformed') continue;
       const o = parse(r.line);
-      expect(Object.keys(o)).toEqual(KEYS);
-      expect(Number.isSafeInteger(o.orderid)).toBe(true);
-      expect(o.itemid >= 100_000 && o.itemid <= 129_999 && Number.isInteger(o.itemid)).toBe(true);
-      expect(o.shopid >= 100_000 && o.shopid <= 101_199 && Number.isInteger(o.shopid)).toBe(true);
-      expect(Object.keys(WEIGHTS)).toContain(o.region);
-      expect(Number.isInteger(o.count) && o.count >= 1 && o.count <= 100).toBe(true);
-      expect(typeof o.price).toBe('number');
-      expect(o.price >= 0.01 && o.price <= 100).toBe(true);
-      expect(Math.round(o.price * 100) / 100).toBe(o.price);
-      expect(typeof o.timestamp).toBe('number');
-      expect(Math.round(o.timestamp * 1000) / 1000).toBe(o.timestamp);
-      // Shortest form, as JSON.stringify would print it.
-      expect(r.line).toBe(JSON.stringify(o));
-      expect(decodeOrder(r.line).ok).toBe(true);
-
-      expect(shopOf.get(o.itemid) ?? o.shopid).toBe(o.shopid);
-      expect(priceOf.get(o.itemid) ?? o.price).toBe(o.price);
+      check(Object.keys(o).join() === KEYS.join(), 'keys', r.line);
+      check(Number.isSafeInteger(o.orderid), 'orderid', r.line);
+      check(Number.isInteger(o.itemid) && o.itemid >= 100_000 && o.itemid <= 129_999, 'itemid', r.line);
+      check(Number.isInteger(o.shopid) && o.shopid >= 100_000 && o.shopid <= 101_199, 'shopid', r.line);
+      check(o.region in WEIGHTS, 'region', r.line);
+      check(Number.isInteger(o.count) && o.count >= 1 && o.count <= 100, 'count', r.line);
+      check(typeof o.price === 'number' && o.price >= 0.01 && o.price <= 100, 'price range', r.line);
+      check(Math.round(o.price * 100) / 100 === o.price, 'price decimals', r.line);
+      check(typeof o.timestamp === 'number' && Math.round(o.timestamp * 1000) / 1000 === o.timestamp, 'timestamp', r.line);
+      // Shortest number forms, as JSON.stringify prints them.
+      check(r.line === JSON.stringify(o), 'shortest form', r.line);
+      check(decodeOrder(r.line).ok, 'accepted by the orders job', r.line);
+      check((shopOf.get(o.itemid) ?? o.shopid) === o.shopid, 'fixed shop', r.line);
+      check((priceOf.get(o.itemid) ?? o.price) === o.price, 'fixed price', r.line);
       shopOf.set(o.itemid, o.shopid);
       priceOf.set(o.itemid, o.price);
 
       if (r.kind === 'duplicate') continue;
-      if (lastId === 0) expect(o.orderid).toBe(1_000_000_000_000);
-      expect(o.orderid).toBeGreaterThan(lastId);
+      check(lastId !== 0 || o.orderid === 1_000_000_000_000, 'first orderid', r.line);
+      check(o.orderid > lastId, 'increasing orderid', r.line);
       lastId = o.orderid;
       if (r.kind === 'valid') validCount++;
     }
+    expect(problems).toEqual([]);
     expect(validCount).toBeGreaterThan(47_000);
-    // 50,000 orders over 30,000 items: many items repeat, so the mapping checks above did bite.
+    // 50,000 orders over 30,000 items: many items repeat, so the fixed-mapping checks did bite.
     expect(shopOf.size).toBeLessThan(30_000);
     expect(new Set(priceOf.values()).size).toBeGreaterThan(1_000);
   });
@@ -142,14 +160,16 @@ describe('generateOrders', () => {
     expect(parse(records[0].line).timestamp).toBe(START_MS / 1000);
     let maxSeen = -Infinity;
     let outOfOrder = 0;
+    const problems: string[] = [];
     records.forEach((r, i) => {
       const ms = eventMs(r.line);
-      expect(Math.abs(ms - (START_MS + i * 4))).toBeLessThanOrEqual(2_000);
+      if (Math.abs(ms - (START_MS + i * 4)) > 2_000) problems.push(`off its nominal time: ${r.line}`);
       // Never behind the 10 s default watermark: with ±2 s of jitter, at most 4 s behind the max.
-      expect(ms).toBeGreaterThanOrEqual(maxSeen - 4_000);
+      if (ms < maxSeen - 4_000) problems.push(`too far behind ${maxSeen}: ${r.line}`);
       if (ms < maxSeen) outOfOrder++;
       maxSeen = Math.max(maxSeen, ms);
     });
+    expect(problems).toEqual([]);
     expect(outOfOrder).toBeGreaterThan(1_000);
     expect(records.some((r) => !Number.isInteger(parse(r.line).timestamp))).toBe(true);
   });
@@ -202,19 +222,23 @@ describe('generateOrders', () => {
       expect(new Set(ids).size).toBe(ids.length);
     });
 
-    it('writes malformed lines that the orders job rejects, of many kinds', () => {
-      const details = new Set<string>();
+    it('writes malformed lines of every kind, each rejected by the orders job', () => {
+      const kinds = new Set<string>();
+      const problems: string[] = [];
       for (const r of records) {
         if (r.kind !== 'malformed') continue;
-        expect(r.line.trim()).not.toBe('');
-        expect(r.line).not.toContain('\n');
         const decoded = decodeOrder(r.line);
-        expect(decoded.ok).toBe(false);
-        if (!decoded.ok) details.add(decoded.detail.replace(/[-\d.:"].*$/, ''));
+        const kind = decoded.ok ? undefined : malformedKind(r.line, decoded.detail);
+        if (kind === undefined || r.line.trim() === '' || r.line.includes('\n')) problems.push(r.line);
+        else kinds.add(kind);
       }
-      // not JSON, not an object, missing field, price decimals, count (negative / string), region
-      // (empty / too long), timestamp in ms.
-      expect(details.size).toBeGreaterThanOrEqual(7);
+      expect(problems).toEqual([]);
+      expect([...kinds].sort()).toEqual(
+        [
+          'truncated', 'garbage', 'not an object', 'missing field', 'price decimals', 'negative count',
+          'count as string', 'empty region', 'long region', 'timestamp in ms',
+        ].sort(),
+      );
     });
   });
 
