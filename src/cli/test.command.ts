@@ -45,7 +45,7 @@ export async function testCommand(flags: RawFlags, out: CliOutput): Promise<numb
   const seconds = report.elapsedMs / 1000;
   const w = config.window;
   out.line(`hexstream test · job ${report.job} · window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)} · watermark ${formatDuration(config.watermarkMs)} · ${config.outputMode} mode`);
-  out.line(`records read   ${formatCount(c.read).padStart(12)}${c.blank > 0 ? `  (${formatCount(c.blank)} blank lines skipped)` : ''}`);
+  out.line(`records read   ${formatCount(c.read).padStart(12)}${c.blank > 0 ? `  (${formatCount(c.blank)} blank line${c.blank === 1 ? '' : 's'} skipped)` : ''}`);
   out.line(`accepted       ${formatCount(c.accepted).padStart(12)}`);
   out.line(`invalid        ${formatCount(c.invalid).padStart(12)}`);
   out.line(`late           ${formatCount(c.late).padStart(12)}`);
