@@ -54,5 +54,6 @@ export async function testCommand(flags: RawFlags, out: CliOutput): Promise<numb
   out.line(`dead letters   ${formatCount(dead).padStart(12)}  → ${config.deadLetter}`);
   out.line(`report         ${config.email} → ${config.outbox}`);
   out.line(`elapsed        ${seconds.toFixed(2).padStart(10)} s  (${formatCount(c.read / Math.max(seconds, 0.001))} records/s)`);
+  out.line(`peak memory    ${formatCount(process.resourceUsage().maxRSS / 1024).padStart(12)} MB RSS  (state at end: ${report.state.openWindows} open windows, ${report.state.rows} rows, ${report.state.rememberedIds} ids)`);
   return 0;
 }

@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * `npm run bench`: generates 1,000,000 orders (10 minutes of event time) and times, in one run,
+ * (a) a bare readline + JSON.parse loop over the file and (b) the `test` pipeline on it, each in its
+ * own process so peak RSS is its own.
+ */
+const root = resolve(__dirname, '..', '..', '..');
+const work = join(root, '.cache', 'bench');
+const main = join(root, 'dist', 'main.js');
+const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
+const EVENT_SECONDS = 600;
+
+function run(args: string[]): { stdout: string; seconds: number } {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { stdout: r.stdout, seconds };
+}
+
+function field(stdout: string, label: string): number {
+  const m = new RegExp(`^${label}\\s+([\\d,.]+)`, 'm').exec(stdout);
+  if (m === null) throw new Error(`no "${label}" in:\n${stdout}`);
+  return Number((m[1] as string).replace(/,/g, ''));
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function benchmark(): void {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const input = join(work, 'orders.jsonl');
+  const gen = run([main, 'produce', '--count', String(COUNT), '--seed', '1', '--event-rate', String(COUNT / EVENT_SECONDS), '--to', input]);
+  const mb = statSync(input).size / 1e6;
+  console.log(`hexstream bench: ${fmt(COUNT)} orders, ${EVENT_SECONDS / 60} minutes of event time, ${mb.toFixed(0)} MB (generated in ${gen.seconds.toFixed(2)} s)`);
+
+  const baseline = JSON.parse(run([join(__dirname, 'baseline-readline.js'), input]).stdout) as { lines: number; seconds: number; maxRssKb: number };
+  const baseRate = baseline.lines / baseline.seconds;
+  console.log(`(a) readline + JSON.parse            ${fmt(baseRate).padStart(9)} lines/s    ${baseline.seconds.toFixed(2).padStart(6)} s   peak RSS ${fmt(baseline.maxRssKb / 1024).padStart(4)} MB`);
+
+  for (const mode of ['update', 'append']) {
+    const out = join(work, `out-${mode}`);
+    const r = run([main, 'test', 'bench@example.com', '--input', input, '--output-mode', mode, '--output', join(out, 'table.jsonl'), '--dead-letter', join(out, 'dead.jsonl'), '--outbox', join(out, 'outbox'), '--log-level', 'silent']);
+    const records = field(r.stdout, 'records read');
+    const rows = field(r.stdout, 'rows written');
+    const elapsed = field(r.stdout, 'elapsed');
+    const rss = field(r.stdout, 'peak memory');
+    const rate = records / elapsed;
+    console.log(
+      `(b) test pipeline, ${mode.padEnd(8)}         ${fmt(rate).padStart(9)} records/s  ${elapsed.toFixed(2).padStart(6)} s   peak RSS ${fmt(rss).padStart(4)} MB   ` +
+        `rows ${fmt(rows)} (${(rows / records).toFixed(2)}/record)   (b)/(a) = ${(rate / baseRate).toFixed(2)}`,
+    );
+  }
+  console.log('targets: (b)/(a) >= 0.7, peak RSS <= 300 MB');
+}
+
+benchmark();
