@@ -13,6 +13,18 @@ for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
 let bytes = new Uint8Array(256);
 const words = new Int32Array(16);
 
+/** Row keys are short ASCII strings: copy them without the UTF-8 encoder. */
+function isShortAscii(text: string): boolean {
+  if (text.length > 128) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+function asciiInto(text: string): number {
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return text.length;
+}
+
 function utf8Into(text: string): number {
   // Worst case 3 bytes per UTF-16 unit, plus 72 bytes of padding and length.
   if (bytes.length < text.length * 3 + 72) bytes = new Uint8Array(text.length * 3 + 72);
@@ -41,7 +53,7 @@ function utf8Into(text: string): number {
 }
 
 export function md5Hex(text: string): string {
-  const len = utf8Into(text);
+  const len = isShortAscii(text) ? asciiInto(text) : utf8Into(text);
   const total = (((len + 8) >> 6) + 1) << 6;
   bytes.fill(0, len, total);
   bytes[len] = 0x80;
