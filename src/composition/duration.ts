@@ -5,10 +5,15 @@ const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 
  * Returns `undefined` for anything else, so callers can name the flag in their error.
  */
 export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
+  const m = /^\s*(\d+)(?:\.(\d+))?\s*(ms|s|m|h|d)\s*$/.exec(text);
   if (m === null) return text.trim() === '0' ? 0 : undefined;
-  const ms = Number(m[1]) * (UNITS[m[2] as string] as number);
-  return Number.isSafeInteger(Math.round(ms)) && Math.abs(ms - Math.round(ms)) < 1e-9 ? Math.round(ms) : undefined;
+  // Exact decimal arithmetic: "4.1h" is 14,760,000 ms, not whatever 4.1 * 3,600,000 rounds to.
+  const fraction = m[2] ?? '';
+  const scaled = BigInt(`${m[1] as string}${fraction}`) * BigInt(UNITS[m[3] as string] as number);
+  const divisor = 10n ** BigInt(fraction.length);
+  if (scaled % divisor !== 0n) return undefined;
+  const ms = Number(scaled / divisor);
+  return Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 export function formatDuration(ms: number): string {

@@ -160,7 +160,7 @@ function validate(text: string): ValidOrder | undefined {
   if (decimals === null || (decimals[1] ?? '').length > 2) return undefined;
   if (Math.round(r.price * 100) * r.count > Number.MAX_SAFE_INTEGER) return undefined;
   if (typeof r.timestamp !== 'number' || !Number.isFinite(r.timestamp)) return undefined;
-  if (r.timestamp < Date.UTC(2000, 0, 1) / 1000 || r.timestamp >= Date.UTC(2100, 0, 1) / 1000) return undefined;
   const t = Math.round(r.timestamp * 1000);
+  if (t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2100, 0, 1)) return undefined;
   return { orderid: r.orderid, itemid: r.itemid, shopid: r.shopid, region: r.region, count: r.count, price: r.price, t };
 }

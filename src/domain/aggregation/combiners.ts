@@ -17,7 +17,9 @@ export function sumInteger<I>(of: (input: I) => number): CombineFn<I, number | b
       const s = a + b;
       if (Number.isSafeInteger(s)) return s;
     }
-    return BigInt(a) + BigInt(b);
+    const big = BigInt(a) + BigInt(b);
+    // Back to a number once safe again, so the type never depends on the order of merges.
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   };
   return {
     create: () => 0,

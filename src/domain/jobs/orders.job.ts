@@ -21,8 +21,8 @@ export interface OrderGroup {
   readonly itemid: number;
 }
 
-const YEAR_2000_S = 946_684_800;
-const YEAR_2100_S = 4_102_444_800;
+const YEAR_2000_MS = 946_684_800_000;
+const YEAR_2100_MS = 4_102_444_800_000;
 const MAX_REGION_CHARS = 16;
 
 const orderCombiner = combineAll({
@@ -89,13 +89,15 @@ function validateOrder(orderid: unknown, itemid: unknown, shopid: unknown, regio
   }
   if (typeof timestamp !== 'number') return fieldError('timestamp', timestamp, 'a number (epoch seconds)');
   if (!Number.isFinite(timestamp)) return { ok: false, detail: `timestamp is not finite: ${timestamp}` };
-  if (timestamp < YEAR_2000_S || timestamp >= YEAR_2100_S) {
-    const hint = timestamp >= YEAR_2000_S * 1000 && timestamp < YEAR_2100_S * 1000 ? ' (milliseconds given where epoch seconds are expected)' : '';
+  // The range applies to the event time as used: rounded to the millisecond.
+  const eventMs = Math.round(timestamp * 1000);
+  if (eventMs < YEAR_2000_MS || eventMs >= YEAR_2100_MS) {
+    const hint = timestamp >= YEAR_2000_MS && timestamp < YEAR_2100_MS ? ' (milliseconds given where epoch seconds are expected)' : '';
     return { ok: false, detail: `timestamp ${timestamp} is outside 2000-01-01..2100-01-01${hint}` };
   }
   return {
     ok: true,
-    event: { orderid, itemid, shopid, region, count: qty, cents, eventMs: Math.round(timestamp * 1000) },
+    event: { orderid, itemid, shopid, region, count: qty, cents, eventMs },
   };
 }
 

@@ -1,0 +1,313 @@
+import { aggOrderWindowTable, orderRowKey } from '../../src/domain/jobs/orders.job';
+import type { ColumnValue, DeadLetter, ResultRow } from '../../src/domain/records';
+import type { SinkPort, TriggerCommit } from '../../src/ports/sink.port';
+
+/**
+ * A sink under test, opened by the contract on `aggOrderWindowTable`. `readTable` returns what the
+ * sink stored in the rendered JSON shape (row key → object with the table's columns; timestamps as
+ * ISO strings, decimals and integers beyond 2^53 as exact strings), whatever its storage.
+ */
+export interface SinkUnderTest {
+  readonly sink: SinkPort;
+  readTable(): Promise<Map<string, Record<string, unknown>>>;
+  readDeadLetters(): Promise<Array<Record<string, unknown>>>;
+  /** Makes the next commit fail; required when the sink claims to be atomic. */
+  failNextCommit?(error: Error): void;
+  cleanup(): Promise<void>;
+}
+
+export type SinkFactory = () => Promise<SinkUnderTest>;
+
+export interface SinkCapabilities {
+  /** `open()` after a committed run returns the last committed positions and watermarks. */
+  readonly resumes: boolean;
+  /** A commit that fails leaves nothing of itself visible. */
+  readonly atomic: boolean;
+}
+
+/** Parses one JSON object (a table row or a dead letter), failing on anything else. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`not a JSON object: ${text}`);
+  return { ...value };
+}
+
+const MINUTE = 60_000;
+const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
+const W1 = W0 + MINUTE;
+const SET_BY_SINK = aggOrderWindowTable.columns.filter((c) => c.type.kind === 'timestamp' && c.type.setBySink === true).map((c) => c.name);
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+interface OrderFixture {
+  readonly row: ResultRow;
+  /** The row as `readTable` must return it, without the columns the sink sets itself. */
+  readonly expected: Record<string, unknown>;
+}
+
+interface OrderSpec {
+  readonly windowStart: number;
+  readonly region: string;
+  readonly shopId: number;
+  readonly itemId: number;
+  readonly cents: number | bigint;
+  /** `cents` as the exact decimal text the table must hold. */
+  readonly expenditure: string;
+  readonly items: number | bigint;
+  readonly orders: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
+}
+
+function order(spec: OrderSpec): OrderFixture {
+  const end = spec.windowStart + MINUTE;
+  const rowkey = orderRowKey(spec.windowStart, end, { region: spec.region, shopid: spec.shopId, itemid: spec.itemId });
+  const values: Record<string, ColumnValue> = {
+    rowkey,
+    window_start: spec.windowStart,
+    window_end: end,
+    region: spec.region,
+    shop_id: spec.shopId,
+    item_id: spec.itemId,
+    total_expenditure: spec.cents,
+    total_items_sold: spec.items,
+    total_orders: spec.orders,
+    first_event_at: spec.firstMs,
+    last_event_at: spec.lastMs,
+  };
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  return {
+    row: { key: rowkey, finalAtMs: end, values },
+    expected: {
+      rowkey,
+      window_start: iso(spec.windowStart),
+      window_end: iso(end),
+      region: spec.region,
+      shop_id: spec.shopId,
+      item_id: spec.itemId,
+      total_expenditure: spec.expenditure,
+      total_items_sold: typeof spec.items === 'bigint' ? spec.items.toString() : spec.items,
+      total_orders: spec.orders,
+      first_event_at: iso(spec.firstMs),
+      last_event_at: iso(spec.lastMs),
+    },
+  };
+}
+
+const A1 = order({ windowStart: W0, region: 'de', shopId: 1, itemId: 10, cents: 1999, expenditure: '19.99', items: 1, orders: 1, firstMs: W0 + 5_000, lastMs: W0 + 5_000 });
+const A2 = order({ windowStart: W0, region: 'de', shopId: 1, itemId: 10, cents: 5997, expenditure: '59.97', items: 3, orders: 2, firstMs: W0 + 5_000, lastMs: W0 + 40_123 });
+// utf8mb4 region (4-byte emoji), cents beyond 32 bits, an item count beyond 2^53.
+const B1 = order({ windowStart: W0, region: '東京😀', shopId: 2, itemId: 20, cents: 123456789012, expenditure: '1234567890.12', items: 9007199254740993n, orders: 1, firstMs: W0 + 1, lastMs: W0 + 59_999 });
+const C1 = order({ windowStart: W1, region: 'Ünïcødé', shopId: 3, itemId: 30, cents: 5, expenditure: '0.05', items: 1, orders: 1, firstMs: W1, lastMs: W1 });
+// A DECIMAL(20,2) at its full 20 digits, given as a bigint.
+const C2 = order({ windowStart: W1, region: 'Ünïcødé', shopId: 3, itemId: 30, cents: 12345678901234567891n, expenditure: '123456789012345678.91', items: 2, orders: 2, firstMs: W1, lastMs: W1 + 100 });
+
+const D0: DeadLetter = { reason: 'invalid', detail: 'price is negative: -1', raw: '{"orderid":1,"region":"東京 😀","note":"say \\"hi\\" \\\\"}', partition: 0, position: 4 };
+const D1: DeadLetter = { reason: 'late', detail: 'window 2026-01-02T03:03:00.000Z closed', raw: 'not json at all', partition: 1, position: 123_456_789 };
+const D2: DeadLetter = { reason: 'duplicate', detail: 'orderid 7 seen before', raw: '', partition: 0, position: 5 };
+
+function trigger(
+  sequence: number,
+  rows: readonly OrderFixture[],
+  more: { deadLetters?: readonly DeadLetter[]; positions?: ReadonlyMap<number, number>; watermarks?: ReadonlyMap<number, number>; closedUpToMs?: number } = {},
+): TriggerCommit {
+  return {
+    sequence,
+    rows: rows.map((f) => f.row),
+    deadLetters: more.deadLetters ?? [],
+    positions: more.positions ?? new Map([[0, sequence + 1]]),
+    watermarks: more.watermarks ?? new Map([[0, W0 + sequence]]),
+    closedUpToMs: more.closedUpToMs ?? -Infinity,
+  };
+}
+
+function table(...fixtures: readonly OrderFixture[]): Map<string, Record<string, unknown>> {
+  return new Map(fixtures.map((f) => [f.row.key, f.expected]));
+}
+
+function asDeadLetterObjects(letters: readonly DeadLetter[]): Array<Record<string, unknown>> {
+  return letters.map((d) => ({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position }));
+}
+
+/**
+ * The SinkPort contract (see src/ports/sink.port.ts), run once per adapter. Rows obey the port's
+ * promise: a row is never changed after `closedUpToMs` has reached its `finalAtMs` (complete mode may
+ * re-emit it unchanged).
+ */
+export function describeSinkContract(name: string, factory: SinkFactory, capabilities: SinkCapabilities): void {
+  async function withSink(body: (t: SinkUnderTest) => Promise<void>): Promise<void> {
+    const t = await factory();
+    try {
+      await body(t);
+    } finally {
+      await t.cleanup();
+    }
+  }
+
+  /** The table without sink-set columns, after checking those hold ISO instants. */
+  async function readRows(t: SinkUnderTest): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const [key, row] of await t.readTable()) {
+      const rest: Record<string, unknown> = { ...row };
+      for (const column of SET_BY_SINK) {
+        if (column in rest) expect(rest[column]).toMatch(ISO_MS);
+        delete rest[column];
+      }
+      out.set(key, rest);
+    }
+    return out;
+  }
+
+  describe(`SinkPort contract: ${name}`, () => {
+    it('opens fresh without a checkpoint', async () => {
+      await withSink(async (t) => {
+        expect(await t.sink.open(aggOrderWindowTable)).toBeUndefined();
+        await t.sink.close();
+      });
+    });
+
+    it('holds the last value of each key after upserts across triggers', async () => {
+      await withSink(async (t) => {
+        await t.sink.open(aggOrderWindowTable);
+        await t.sink.commit(trigger(0, [A1, B1]));
+        await t.sink.commit(trigger(1, [A2, C1], { closedUpToMs: W0 + MINUTE }));
+        await t.sink.commit(trigger(2, [C2], { closedUpToMs: Infinity }));
+        await t.sink.close();
+        expect(await readRows(t)).toEqual(table(A2, B1, C2));
+      });
+    });
+
+    it('holds every row of triggers that stay open until close', async () => {
+      await withSink(async (t) => {
+        await t.sink.open(aggOrderWindowTable);
+        await t.sink.commit(trigger(0, [A1, C1]));
+        await t.sink.commit(trigger(1, [A2, B1]));
+        await t.sink.close();
+        expect(await readRows(t)).toEqual(table(A2, B1, C1));
+      });
+    });
+
+    it('leaves the same table when the same trigger is committed twice', async () => {
+      await withSink(async (t) => {
+        await t.sink.open(aggOrderWindowTable);
+        const first = trigger(0, [A1, B1, C1]);
+        const second = trigger(1, [A2, C2], { closedUpToMs: W0 + MINUTE });
+        await t.sink.commit(first);
+        await t.sink.commit(first);
+        await t.sink.commit(second);
+        await t.sink.commit(second);
+        await t.sink.close();
+        expect(await readRows(t)).toEqual(table(A2, B1, C2));
+      });
+    });
+
+    it('leaves the table unchanged when final rows are re-emitted unchanged (complete mode)', async () => {
+      await withSink(async (t) => {
+        await t.sink.open(aggOrderWindowTable);
+        await t.sink.commit(trigger(0, [A2, B1, C1], { closedUpToMs: W0 + MINUTE }));
+        await t.sink.commit(trigger(1, [A2, B1, C2], { closedUpToMs: W1 + MINUTE }));
+        await t.sink.commit(trigger(2, [A2, B1, C2], { closedUpToMs: Infinity }));
+        await t.sink.close();
+        expect(await readRows(t)).toEqual(table(A2, B1, C2));
+      });
+    });
+
+    it('stores the dead letters of every trigger with reason, detail, raw, partition and position', async () => {
+      await withSink(async (t) => {
+        await t.sink.open(aggOrderWindowTable);
+        await t.sink.commit(trigger(0, [A1], { deadLetters: [D0, D1] }));
+        await t.sink.commit(trigger(1, [], { deadLetters: [D2] }));
+        await t.sink.close();
+        expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0, D1, D2]));
+        expect(await readRows(t)).toEqual(table(A1));
+      });
+    });
+
+    it('keeps utf8mb4 text, exact decimals and integers beyond 2^53', async () => {
+      await withSink(async (t) => {
+        await t.sink.open(aggOrderWindowTable);
+        await t.sink.commit(trigger(0, [B1, C2], { closedUpToMs: Infinity }));
+        await t.sink.close();
+        const rows = await readRows(t);
+        expect(rows.get(B1.row.key)).toMatchObject({ region: '東京😀', total_expenditure: '1234567890.12', total_items_sold: '9007199254740993' });
+        expect(rows.get(C2.row.key)).toMatchObject({ region: 'Ünïcødé', total_expenditure: '123456789012345678.91' });
+      });
+    });
+
+    if (capabilities.resumes) {
+      it('returns the last committed positions and watermarks when reopened', async () => {
+        await withSink(async (t) => {
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit(trigger(0, [A1], { positions: new Map([[0, 3], [1, 1]]), watermarks: new Map([[0, W0 - 10_000], [1, W0 - 20_000]]) }));
+          await t.sink.commit(trigger(1, [B1], { positions: new Map([[0, 5], [1, 7]]), watermarks: new Map([[0, W0 + 1_500], [1, W0 - 7]]) }));
+          await t.sink.close();
+          expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions: new Map([[0, 5], [1, 7]]), watermarks: new Map([[0, W0 + 1_500], [1, W0 - 7]]) });
+          await t.sink.close();
+        });
+      });
+
+      it('keeps the committed table across a reopen and upserts into it', async () => {
+        await withSink(async (t) => {
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit(trigger(0, [A1, B1]));
+          await t.sink.close();
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit(trigger(0, [A2, C1]));
+          await t.sink.close();
+          expect(await readRows(t)).toEqual(table(A2, B1, C1));
+        });
+      });
+    } else {
+      it('opens without a checkpoint even after a committed run', async () => {
+        await withSink(async (t) => {
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit(trigger(0, [A1], { positions: new Map([[0, 3]]) }));
+          await t.sink.close();
+          expect(await t.sink.open(aggOrderWindowTable)).toBeUndefined();
+          await t.sink.close();
+        });
+      });
+
+      it('holds the rows of a new run committed after a reopen', async () => {
+        await withSink(async (t) => {
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit(trigger(0, [A1, B1], { closedUpToMs: Infinity }));
+          await t.sink.close();
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit(trigger(0, [A2, C1]));
+          await t.sink.close();
+          const rows = await readRows(t);
+          expect([rows.get(A2.row.key), rows.get(C1.row.key)]).toEqual([A2.expected, C1.expected]);
+        });
+      });
+    }
+
+    if (capabilities.atomic) {
+      it('leaves nothing of a failed commit visible, and accepts the trigger again afterwards', async () => {
+        await withSink(async (t) => {
+          if (t.failNextCommit === undefined) throw new Error('an atomic sink under test must provide failNextCommit');
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit(trigger(0, [A1], { deadLetters: [D0], positions: new Map([[0, 2]]), watermarks: new Map([[0, W0]]) }));
+          const failing = trigger(1, [A2, B1], { deadLetters: [D1], positions: new Map([[0, 9]]), watermarks: new Map([[0, W0 + 9]]), closedUpToMs: Infinity });
+          const boom = new Error('disk full');
+          t.failNextCommit(boom);
+          const error = await t.sink.commit(failing).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          // An adapter may wrap the failure in its own error, keeping the original as the cause.
+          expect(error === boom || (error instanceof Error && error.cause === boom)).toBe(true);
+          await t.sink.close();
+          expect(await readRows(t)).toEqual(table(A1));
+          expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0]));
+          if (capabilities.resumes) {
+            expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions: new Map([[0, 2]]), watermarks: new Map([[0, W0]]) });
+            await t.sink.commit(failing);
+            await t.sink.close();
+            expect(await readRows(t)).toEqual(table(A2, B1));
+            expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0, D1]));
+          }
+        });
+      });
+    }
+  });
+}
