@@ -48,6 +48,9 @@ export class JsonLinesFileSink implements SinkPort {
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
     this.render = rowRenderer(table);
+    this.pending.clear();
+    this.writtenUpTo = -Infinity;
+    this.rowsWritten = 0;
     this.table = await openOutput(this.options.tablePath);
     this.deadLetters = await openOutput(this.options.deadLetterPath);
     return undefined;

@@ -19,6 +19,11 @@ export interface LineFileSourceOptions {
 export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = Symbol.for('hexstream.LineFileSourceOptions');
 
 const PREVIEW_CHARS = 1024;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function withoutBom(bytes: Buffer): Buffer {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
 
 /**
  * Text files of one record per line (JSON Lines, CSV). Each file is one partition; a record's
@@ -30,6 +35,7 @@ const PREVIEW_CHARS = 1024;
 @injectable()
 export class LineFileSource implements SourcePort {
   private readers: LineReader[] = [];
+  private readonly reported = new Set<number>();
   private next = 0;
 
   constructor(@inject(LineFileSourceOptions) private readonly options: LineFileSourceOptions) {}
@@ -47,16 +53,22 @@ export class LineFileSource implements SourcePort {
   }
 
   async poll(maxRecords: number): Promise<SourceBatch> {
-    const endedPartitions: number[] = [];
-    for (let tries = 0; tries < this.readers.length; tries++) {
+    // Partitions that were already at their end (empty files, resumed at the end) are reported too.
+    const endedPartitions = this.readers.filter((r) => r.isDone() && !this.reported.has(r.partition)).map((r) => r.partition);
+    for (let tries = 0; tries < this.readers.length && endedPartitions.length === 0; tries++) {
       const reader = this.readers[this.next] as LineReader;
       this.next = (this.next + 1) % this.readers.length;
       if (reader.isDone()) continue;
       const records = await reader.read(maxRecords);
       if (reader.isDone()) endedPartitions.push(reader.partition);
-      if (records.length > 0 || endedPartitions.length > 0) return { records, endedPartitions, exhausted: this.readers.every((r) => r.isDone()) };
+      if (records.length > 0 || endedPartitions.length > 0) return this.batch(records, endedPartitions);
     }
-    return { records: [], endedPartitions, exhausted: true };
+    return this.batch([], endedPartitions);
+  }
+
+  private batch(records: readonly SourceRecord[], endedPartitions: number[]): SourceBatch {
+    for (const p of endedPartitions) this.reported.add(p);
+    return { records, endedPartitions, exhausted: this.readers.every((r) => r.isDone()) };
   }
 
   async acknowledge(): Promise<void> {
@@ -151,11 +163,23 @@ class LineReader {
     }
     if (bytesRead === 0) {
       this.eof = true;
-      if (this.carry.length > 0 && !this.skippingLongLine) this.emitBytes(this.carry);
+      const rest = this.atStart ? withoutBom(this.carry) : this.carry;
+      if (rest.length > 0 && !this.skippingLongLine) this.emitBytes(rest);
       this.carry = Buffer.alloc(0);
       return;
     }
     let data = this.chunk.subarray(0, bytesRead);
+    if (this.atStart) {
+      // A BOM is dropped as bytes, before anything is decoded or measured.
+      const head = Buffer.concat([this.carry, data]);
+      this.carry = Buffer.alloc(0);
+      if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) {
+        this.carry = head;
+        return;
+      }
+      this.atStart = false;
+      data = withoutBom(head);
+    }
     if (this.skippingLongLine) {
       const nl = data.indexOf(10);
       if (nl < 0) return;
@@ -166,21 +190,31 @@ class LineReader {
     const lastNl = data.lastIndexOf(10);
     if (lastNl < 0) {
       this.carry = Buffer.concat([this.carry, data]);
-      if (this.carry.length > this.options.maxRecordBytes) this.emitTooLong();
+      if (this.carryTooLong()) this.emitTooLong();
       return;
     }
     const complete = this.carry.length > 0 ? Buffer.concat([this.carry, data.subarray(0, lastNl + 1)]) : data.subarray(0, lastNl + 1);
     this.carry = Buffer.from(data.subarray(lastNl + 1));
     if (isUtf8(complete)) this.emitText(complete.toString('utf8'));
     else this.emitLinesOneByOne(complete);
-    if (this.carry.length > this.options.maxRecordBytes) this.emitTooLong();
+    if (this.carryTooLong()) this.emitTooLong();
+  }
+
+  /** The line in progress is over the limit (a trailing CR may still be the start of CRLF). */
+  private carryTooLong(): boolean {
+    const c = this.carry;
+    return c.length - (c[c.length - 1] === 13 ? 1 : 0) > this.options.maxRecordBytes;
   }
 
   /** Fast path: a whole chunk of valid UTF-8, split as a string. */
   private emitText(text: string): void {
     let from = 0;
+    const max = this.options.maxRecordBytes;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-      this.pushLine(text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
+      const line = text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+      // UTF-8 takes at least one byte per UTF-16 unit and at most three.
+      if (line.length * 3 > max && Buffer.byteLength(line) > max) this.pushInvalid(line.slice(0, PREVIEW_CHARS), `record is ${Buffer.byteLength(line)} bytes, more than the limit of ${max}`);
+      else this.pushLine(line);
       from = nl + 1;
     }
   }
@@ -210,15 +244,10 @@ class LineReader {
   }
 
   private pushLine(text: string): void {
-    if (this.atStart) {
-      this.atStart = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
     this.lines.push({ partition: this.partition, position: this.position++, value: text });
   }
 
   private pushInvalid(preview: string, decodeError: string): void {
-    this.atStart = false;
     this.lines.push({ partition: this.partition, position: this.position++, value: preview, decodeError });
   }
 }
