@@ -31,5 +31,7 @@ export function pipelineSettings(config: EngineConfig): PipelineSettings {
     triggerIntervalMs: config.triggerIntervalMs,
     triggerRecords: config.triggerRecords,
     progressIntervalMs: config.progressIntervalMs,
+    // Test mode has no state store to resume from: a stop ends the run, so open windows are emitted.
+    onStop: 'flush',
   };
 }

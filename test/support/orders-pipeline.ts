@@ -41,6 +41,7 @@ export function ordersSettings(overrides: Partial<PipelineSettings> = {}): Pipel
     triggerIntervalMs: HOUR_MS,
     triggerRecords: 1_000,
     progressIntervalMs: HOUR_MS,
+    onStop: 'flush',
     ...overrides,
   };
 }

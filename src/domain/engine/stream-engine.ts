@@ -77,12 +77,17 @@ export class StreamEngine<E, G, A> {
     private readonly settings: EngineSettings,
   ) {}
 
-  /** Declares partitions up front (so an empty one holds the watermark back), resuming at `positions`. */
-  addPartitions(ids: Iterable<number>, positions?: ReadonlyMap<number, number>): void {
+  /**
+   * Declares partitions up front (so an empty one holds the watermark back), resuming at the
+   * committed `positions` with the committed `watermarks`, so late decisions stay as they were.
+   */
+  addPartitions(ids: Iterable<number>, positions?: ReadonlyMap<number, number>, watermarks?: ReadonlyMap<number, number>): void {
     for (const id of ids) {
       const ps = this.partition(id);
       const resumeAt = positions?.get(id);
       if (resumeAt !== undefined) ps.nextPosition = resumeAt;
+      const w = watermarks?.get(id);
+      if (w !== undefined && Number.isFinite(w)) ps.watermark.advanceTo(w);
     }
   }
 
@@ -107,7 +112,12 @@ export class StreamEngine<E, G, A> {
     // Check against W before this record advances it. A partition that joined after windows were
     // evicted must not reopen them, hence the max with closedUpTo (a no-op for steady partitions).
     const w = Math.max(ps.watermark.current(), this.closedUpTo);
+    this.check(record, event, t, w, text);
+    // Every valid record advances W — accepted, late or duplicate — and only after its checks.
     ps.watermark.observe(t);
+  }
+
+  private check(record: SourceRecord, event: E, t: number, w: number, text: string): void {
 
     const { lengthMs, slideMs } = this.settings.window;
     const last = lastWindowStart(this.settings.window, t);
@@ -125,7 +135,9 @@ export class StreamEngine<E, G, A> {
     const dedupe = this.job.dedupe;
     if (dedupe !== undefined) {
       const id = dedupe.id(event);
-      if (this.dedupe.isRemembered(id, this.watermarkOf)) {
+      // The earlier record's partition is asked for its W; for this partition that is still the W
+      // before this record.
+      if (this.dedupe.isRemembered(id, (p) => (p === record.partition ? w : this.watermarkOf(p)))) {
         return this.reject('duplicate', `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`, text, record);
       }
       this.dedupe.remember(id, record.partition, last + lengthMs);
@@ -253,8 +265,8 @@ export class StreamEngine<E, G, A> {
       holders++;
       min = Math.min(min, ps.watermark.current());
     }
-    if (holders === 0 && this.partitions.size === 0) return -Infinity;
-    return min;
+    // Nothing holds the watermark (no partitions, or all idle without a record): close nothing.
+    return holders === 0 ? -Infinity : min;
   }
 
   private readonly watermarkOf = (id: number): number => this.partitions.get(id)?.watermark.current() ?? -Infinity;
@@ -287,8 +299,8 @@ export class StreamEngine<E, G, A> {
 }
 
 function isBlank(text: string): boolean {
-  if (text.length === 0) return true;
   const c = text.charCodeAt(0);
-  // Only a line that starts with whitespace can be blank; avoid trim() on every record.
-  return (c === 32 || c === 9 || c === 13 || c === 10 || c === 0xfeff) && text.trim().length === 0;
+  // A line starting with a printable ASCII character is not blank: skip trim() for nearly all records.
+  if (c > 32 && c < 127) return false;
+  return text.trim().length === 0;
 }

@@ -19,6 +19,11 @@ export interface PipelineSettings {
   readonly triggerRecords: number;
   /** How often a progress line is logged (processing time). */
   readonly progressIntervalMs: number;
+  /**
+   * What a graceful stop does with windows still open: `flush` emits them as if the watermark were
+   * +∞ (test mode: the run is over); `checkpoint` leaves them open, to be resumed from the sink.
+   */
+  readonly onStop: 'flush' | 'checkpoint';
 }
 
 /** Asked between batches; once it says stop, the pipeline finishes the trigger and returns. */
@@ -64,7 +69,7 @@ export class StreamPipeline {
     const startedAtMs = this.clock.now();
     const checkpoint = await this.sink.open(s.job.table);
     const partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
-    engine.addPartitions(partitions, checkpoint?.positions);
+    engine.addPartitions(partitions, checkpoint?.positions, checkpoint?.watermarks);
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
 
     let sequence = 0;
@@ -81,25 +86,33 @@ export class StreamPipeline {
       lastTriggerMs = now;
     };
 
-    while (!exhausted && !stop.isStopped()) {
-      const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
-      const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
-      for (const record of batch.records) engine.process(record);
-      for (const p of batch.endedPartitions) engine.endPartition(p);
-      pending += batch.records.length;
-      exhausted = batch.exhausted;
-      const now = this.clock.now();
-      if (exhausted) engine.finish();
-      if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) await fire(now);
-      if (now - lastProgressMs >= s.progressIntervalMs) {
-        lastProgressMs = now;
-        this.logProgress(engine, now - startedAtMs);
+    try {
+      while (!exhausted && !stop.isStopped()) {
+        const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
+        const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
+        for (const record of batch.records) engine.process(record);
+        for (const p of batch.endedPartitions) engine.endPartition(p);
+        pending += batch.records.length;
+        exhausted = batch.exhausted;
+        const now = this.clock.now();
+        if (exhausted) engine.finish();
+        if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) await fire(now);
+        if (now - lastProgressMs >= s.progressIntervalMs) {
+          lastProgressMs = now;
+          this.logProgress(engine, now - startedAtMs);
+        }
       }
+      if (!exhausted) {
+        // Stopped mid-stream: commit what was read so a restart resumes right after it.
+        if (s.onStop === 'flush') engine.finish();
+        await fire(this.clock.now());
+      }
+      await this.sink.close();
+      await this.source.close();
+    } catch (error) {
+      await this.release();
+      throw error;
     }
-    // Stopped mid-stream: commit what was read so a restart resumes right after it.
-    if (!exhausted) await fire(this.clock.now());
-    await this.sink.close();
-    await this.source.close();
 
     const elapsedMs = this.clock.now() - startedAtMs;
     this.logger.info('pipeline finished', { job: s.job.name, elapsedMs, completed: exhausted });
@@ -112,6 +125,17 @@ export class StreamPipeline {
       watermarks: engine.watermarks(),
       completed: exhausted,
     };
+  }
+
+  /** After a failure: close both ends without letting a second error hide the first. */
+  private async release(): Promise<void> {
+    for (const close of [() => this.source.close(), () => this.sink.close()]) {
+      try {
+        await close();
+      } catch (e) {
+        this.logger.warn('close after failure failed', { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
   }
 
   private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number): void {
