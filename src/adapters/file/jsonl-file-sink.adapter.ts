@@ -8,7 +8,7 @@ import type { DeadLetter, ResultRow } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { ClockPort } from '../../ports/clock.port';
-import { rowRenderer } from './row-json';
+import { JsonLineEncoder } from './json-line-encoder';
 
 export interface JsonLinesFileSinkOptions {
   /** The final table, one JSON object per row. */
@@ -35,9 +35,9 @@ export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOption
 export class JsonLinesFileSink implements SinkPort {
   private table: WriteStream | undefined;
   private deadLetters: WriteStream | undefined;
-  private render: ((row: ResultRow, writtenAtMs: number) => string) | undefined;
-  /** finalAt → row key → the row rendered at its last upsert (strings keep the heap small). */
-  private readonly pending = new Map<number, Map<string, string>>();
+  private encoder: JsonLineEncoder | undefined;
+  /** finalAt → row key → last value, with the time of its last upsert (`updated_at`). */
+  private readonly pending = new Map<number, Map<string, PendingRow>>();
   private writtenUpTo = -Infinity;
   rowsWritten = 0;
 
@@ -47,7 +47,7 @@ export class JsonLinesFileSink implements SinkPort {
   ) {}
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
-    this.render = rowRenderer(table);
+    this.encoder = new JsonLineEncoder(table);
     this.pending.clear();
     this.writtenUpTo = -Infinity;
     this.rowsWritten = 0;
@@ -57,7 +57,7 @@ export class JsonLinesFileSink implements SinkPort {
   }
 
   async commit(trigger: TriggerCommit): Promise<void> {
-    const render = this.renderer();
+    if (this.encoder === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
     const now = this.clock.now();
     for (const row of trigger.rows) {
       // Rows at or before what was written are final and unchanged (complete mode re-emits them).
@@ -67,7 +67,8 @@ export class JsonLinesFileSink implements SinkPort {
         bucket = new Map();
         this.pending.set(row.finalAtMs, bucket);
       }
-      bucket.set(row.key, render(row, now));
+      // Encoded only once final: in update mode most rows are upserted more than once.
+      bucket.set(row.key, { row, upsertedAtMs: now });
     }
     if (trigger.deadLetters.length > 0) await write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
     await this.writeFinal(trigger.closedUpToMs);
@@ -80,29 +81,27 @@ export class JsonLinesFileSink implements SinkPort {
     this.deadLetters = undefined;
   }
 
-  private renderer(): (row: ResultRow, writtenAtMs: number) => string {
-    if (this.render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
-    return this.render;
-  }
-
   private async writeFinal(upToMs: number): Promise<void> {
     const due = [...this.pending.keys()].filter((t) => t <= upToMs).sort((a, b) => a - b);
     if (due.length === 0) return;
-    let lines: string[] = [];
+    const enc = this.encoder;
+    if (enc === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
     for (const finalAt of due) {
-      for (const line of (this.pending.get(finalAt) as Map<string, string>).values()) {
-        lines.push(line);
+      for (const { row, upsertedAtMs } of (this.pending.get(finalAt) as Map<string, PendingRow>).values()) {
+        enc.encode(row, upsertedAtMs);
         this.rowsWritten++;
-        if (lines.length >= 8192) {
-          await write(this.table, `${lines.join('\n')}\n`, this.options.tablePath);
-          lines = [];
-        }
+        if (enc.length >= 1 << 20) await write(this.table, enc.take(), this.options.tablePath);
       }
       this.pending.delete(finalAt);
     }
-    if (lines.length > 0) await write(this.table, `${lines.join('\n')}\n`, this.options.tablePath);
+    if (enc.length > 0) await write(this.table, enc.take(), this.options.tablePath);
     this.writtenUpTo = Math.max(this.writtenUpTo, upToMs);
   }
+}
+
+interface PendingRow {
+  readonly row: ResultRow;
+  readonly upsertedAtMs: number;
 }
 
 export function deadLetterLine(d: DeadLetter): string {
@@ -120,7 +119,7 @@ async function openOutput(path: string): Promise<WriteStream> {
   }
 }
 
-async function write(stream: WriteStream | undefined, text: string, path: string): Promise<void> {
+async function write(stream: WriteStream | undefined, text: string | Buffer, path: string): Promise<void> {
   if (stream === undefined) throw new HexstreamError('SINK_WRITE_FAILED', `output ${path} is not open`);
   if (text.length === 0) return;
   if (!stream.write(text)) await drained(stream, path);

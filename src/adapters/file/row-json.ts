@@ -58,6 +58,7 @@ export function isoFormatter(): (ms: number) => string {
   let minute = NaN;
   let prefix = '';
   return (ms) => {
+    if (!Number.isInteger(ms)) return new Date(ms).toISOString();
     const m = Math.floor(ms / 60_000);
     if (m !== minute) {
       const full = new Date(ms).toISOString();

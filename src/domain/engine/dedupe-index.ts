@@ -22,11 +22,16 @@ export class DedupeIndex {
   private buckets: Bucket[] = [];
   private lastBucket: Bucket | undefined;
 
-  isRemembered(id: number | string, watermarkOf: (partition: number) => number): boolean {
+  /**
+   * Whether `id` belongs to a record with a window still open. `partition` and `watermarkMs`, if
+   * given, are the asking record's partition and its W before that record (which `watermarkOf`
+   * would no longer return); other partitions are asked through `watermarkOf`.
+   */
+  isRemembered(id: number | string, watermarkOf: (partition: number) => number, partition = -1, watermarkMs = -Infinity): boolean {
     const buckets = this.buckets;
     for (let i = 0; i < buckets.length; i++) {
       const b = buckets[i] as Bucket;
-      if (b.ids.has(id) && watermarkOf(b.partition) < b.endMs) return true;
+      if (b.ids.has(id) && (b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs) return true;
     }
     return false;
   }

@@ -137,7 +137,7 @@ export class StreamEngine<E, G, A> {
       const id = dedupe.id(event);
       // The earlier record's partition is asked for its W; for this partition that is still the W
       // before this record.
-      if (this.dedupe.isRemembered(id, (p) => (p === record.partition ? w : this.watermarkOf(p)))) {
+      if (this.dedupe.isRemembered(id, this.watermarkOf, record.partition, w)) {
         return this.reject('duplicate', `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`, text, record);
       }
       this.dedupe.remember(id, record.partition, last + lengthMs);
