@@ -117,7 +117,11 @@ export function combineAll<I, C extends Record<string, CombineFn<I, unknown, unk
   // Widened once here so the loops below stay monomorphic and allocation-free.
   const fns = names.map((n) => combiners[n] as unknown as CombineFn<I, unknown, unknown>);
   return {
-    create: () => fns.map((f) => f.create()),
+    create: () => {
+      const acc = new Array<unknown>(fns.length);
+      for (let i = 0; i < fns.length; i++) acc[i] = (fns[i] as CombineFn<I, unknown, unknown>).create();
+      return acc;
+    },
     add: (acc, input) => {
       for (let i = 0; i < fns.length; i++) acc[i] = (fns[i] as CombineFn<I, unknown, unknown>).add(acc[i], input);
       return acc;

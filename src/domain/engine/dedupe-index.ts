@@ -31,7 +31,8 @@ export class DedupeIndex {
     const buckets = this.buckets;
     for (let i = 0; i < buckets.length; i++) {
       const b = buckets[i] as Bucket;
-      if (b.ids.has(id) && (b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs) return true;
+      // The cheap comparison first: buckets already closed (dropped at the next trigger) are skipped.
+      if ((b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs && b.ids.has(id)) return true;
     }
     return false;
   }
