@@ -22,16 +22,6 @@ export function coreModule(config: EngineConfig): ContainerModule {
 }
 
 export function pipelineSettings(config: EngineConfig): PipelineSettings {
-  return {
-    job: config.job,
-    window: config.window,
-    watermarkMs: config.watermarkMs,
-    outputMode: config.outputMode,
-    idleTimeoutMs: config.idleTimeoutMs,
-    triggerIntervalMs: config.triggerIntervalMs,
-    triggerRecords: config.triggerRecords,
-    progressIntervalMs: config.progressIntervalMs,
-    // Test mode has no state store to resume from: a stop ends the run, so open windows are emitted.
-    onStop: 'flush',
-  };
+  // Test mode has no state store to resume from: a stop ends the run, so open windows are emitted.
+  return { ...config, onStop: 'flush' };
 }

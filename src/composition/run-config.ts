@@ -1,21 +1,11 @@
 import type { ServiceIdentifier } from 'inversify';
-import type { OutputMode } from '../domain/engine/output-mode';
-import type { AnyJob } from '../domain/jobs/job';
-import type { WindowSpec } from '../domain/windowing/window-spec';
+import type { PipelineSettings } from '../domain/pipeline/stream-pipeline';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** Settings shared by every mode, resolved from flags > HEXSTREAM_* environment > job defaults. */
-export interface EngineConfig {
+export interface EngineConfig extends Omit<PipelineSettings, 'onStop'> {
   readonly email: string;
-  readonly job: AnyJob;
-  readonly window: WindowSpec;
-  readonly watermarkMs: number;
-  readonly outputMode: OutputMode;
-  readonly idleTimeoutMs: number;
-  readonly triggerIntervalMs: number;
-  readonly triggerRecords: number;
-  readonly progressIntervalMs: number;
   readonly logLevel: LogLevel;
 }
 

@@ -7,51 +7,13 @@ import { Container } from 'inversify';
 import { FileOutboxNotifier, FileOutboxOptions } from '../../../src/adapters/file/outbox-notifier.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
+import { decodeEncodedWords, decodeQuotedPrintable } from '../../support/mime-decoders';
 
 const NOW = new Date(Date.UTC(2026, 10, 23, 7, 35, 31, 123));
 const LONG_LINE = `${'The quick brown fox jumps over the lazy dog; prix = 5 € '.repeat(5)}中文 😀 end`;
 const TEXT = ['hexstream run report', '', 'job: orders', 'café naïve 中文 😀', LONG_LINE, 'trailing spaces   ', 'tab\t', '=equals= at the edges=', ''].join('\n');
 
 const report: Notification = { kind: 'report', to: 'ops@example.com', subject: 'Rapport: café 中 😀', text: TEXT };
-
-/** Independent strict quoted-printable decoder (RFC 2045 §6.7); hard line breaks become '\n'. */
-function decodeQuotedPrintable(encoded: string): string {
-  if (encoded === '') return '';
-  if (!encoded.endsWith('\r\n')) throw new Error('body does not end with CRLF');
-  const bytes: number[] = [];
-  for (const line of encoded.slice(0, -2).split('\r\n')) {
-    if (line.length > 76) throw new Error(`line longer than 76: ${line}`);
-    if (/[ \t]$/.test(line)) throw new Error(`trailing whitespace: ${JSON.stringify(line)}`);
-    if (/[^\t\x20-\x7e]/.test(line)) throw new Error(`raw byte outside printable ASCII: ${JSON.stringify(line)}`);
-    const soft = line.endsWith('=');
-    const content = soft ? line.slice(0, -1) : line;
-    for (let i = 0; i < content.length; i++) {
-      if (content[i] === '=') {
-        const hex = content.slice(i + 1, i + 3);
-        if (!/^[0-9A-F]{2}$/.test(hex)) throw new Error(`bad escape in ${JSON.stringify(line)}`);
-        bytes.push(parseInt(hex, 16));
-        i += 2;
-      } else {
-        bytes.push(content.charCodeAt(i));
-      }
-    }
-    if (!soft) bytes.push(0x0a);
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-/** Independent RFC 2047 decoder for a value made only of `=?UTF-8?B?…?=` words. */
-function decodeEncodedWords(value: string): string {
-  const chunks = value
-    .trim()
-    .split(/\s+/)
-    .map((word) => {
-      const match = /^=\?UTF-8\?B\?([A-Za-z0-9+/]*={0,2})\?=$/.exec(word);
-      if (match === null || word.length > 75) throw new Error(`not a valid UTF-8 B encoded-word: ${word}`);
-      return Buffer.from(match[1] ?? '', 'base64');
-    });
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 interface ParsedMessage {
   readonly lines: readonly string[];
