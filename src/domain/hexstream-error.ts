@@ -7,7 +7,9 @@ export type ErrorCode =
   | 'SINK_UNAVAILABLE'
   | 'NOTIFY_FAILED'
   | 'JOB_UNKNOWN'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  /** Another instance committed a newer position for a partition this instance writes. */
+  | 'SINK_FENCED';
 
 /**
  * The one error type of the project. Adapters translate driver errors into it at the boundary and

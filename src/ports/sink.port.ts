@@ -1,4 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { EngineCheckpoint } from '../domain/engine/engine-checkpoint';
 import type { DeadLetter, ResultRow } from '../domain/records';
 import type { TableSchema } from '../domain/table-schema';
 
@@ -15,12 +16,16 @@ export interface TriggerCommit {
   readonly watermarks: ReadonlyMap<number, number>;
   /** Rows whose `finalAtMs` is at or before this instant will not change any more. */
   readonly closedUpToMs: number;
+  /** Where a restart re-reads from to rebuild open windows; stored with the rows, atomically. */
+  readonly checkpoint: EngineCheckpoint;
 }
 
 /** What a sink committed last, for resuming. */
 export interface SinkCheckpoint {
   readonly positions: ReadonlyMap<number, number>;
   readonly watermarks: ReadonlyMap<number, number>;
+  /** The engine's checkpoint of the last commit; when present, a restart resumes exactly from it. */
+  readonly engine?: EngineCheckpoint;
 }
 
 /**

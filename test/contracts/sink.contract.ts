@@ -1,3 +1,4 @@
+import type { EngineCheckpoint, PartitionCheckpoint } from '../../src/domain/engine/engine-checkpoint';
 import { aggOrderWindowTable, orderRowKey } from '../../src/domain/jobs/orders.job';
 import type { ColumnValue, DeadLetter, ResultRow } from '../../src/domain/records';
 import type { SinkPort, TriggerCommit } from '../../src/ports/sink.port';
@@ -117,7 +118,18 @@ function trigger(
     positions: more.positions ?? new Map([[0, sequence + 1]]),
     watermarks: more.watermarks ?? new Map([[0, W0 + sequence]]),
     closedUpToMs: more.closedUpToMs ?? -Infinity,
+    checkpoint: engineCheckpoint(more.positions ?? new Map([[0, sequence + 1]]), more.watermarks ?? new Map([[0, W0 + sequence]]), more.closedUpToMs ?? -Infinity),
   };
+}
+
+/** The engine's part of a checkpoint: each partition replays from one record back. */
+export function engineCheckpoint(positions: ReadonlyMap<number, number>, watermarks: ReadonlyMap<number, number>, closedUpToMs: number): EngineCheckpoint {
+  const partitions = new Map<number, PartitionCheckpoint>();
+  for (const [p, next] of positions) {
+    const w = watermarks.get(p) ?? -Infinity;
+    partitions.set(p, { nextPosition: next, watermarkMs: w, replayFrom: Math.max(0, next - 1), replayMaxEventMs: w - 1000 });
+  }
+  return { partitions, closedUpToMs };
 }
 
 function table(...fixtures: readonly OrderFixture[]): Map<string, Record<string, unknown>> {
@@ -240,7 +252,9 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
           await t.sink.commit(trigger(0, [A1], { positions: new Map([[0, 3], [1, 1]]), watermarks: new Map([[0, W0 - 10_000], [1, W0 - 20_000]]) }));
           await t.sink.commit(trigger(1, [B1], { positions: new Map([[0, 5], [1, 7]]), watermarks: new Map([[0, W0 + 1_500], [1, W0 - 7]]) }));
           await t.sink.close();
-          expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions: new Map([[0, 5], [1, 7]]), watermarks: new Map([[0, W0 + 1_500], [1, W0 - 7]]) });
+          const positions = new Map([[0, 5], [1, 7]]);
+          const watermarks = new Map([[0, W0 + 1_500], [1, W0 - 7]]);
+          expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
           await t.sink.close();
         });
       });
@@ -300,7 +314,9 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
           expect(await readRows(t)).toEqual(table(A1));
           expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0]));
           if (capabilities.resumes) {
-            expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions: new Map([[0, 2]]), watermarks: new Map([[0, W0]]) });
+            const positions = new Map([[0, 2]]);
+            const watermarks = new Map([[0, W0]]);
+            expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
             await t.sink.commit(failing);
             await t.sink.close();
             expect(await readRows(t)).toEqual(table(A2, B1));

@@ -32,7 +32,7 @@ export class MemorySink implements SinkPort {
     const table = new Map(this.table);
     for (const row of trigger.rows) table.set(row.key, row);
     const deadLetters = [...this.deadLetters, ...trigger.deadLetters];
-    const checkpoint: SinkCheckpoint = { positions: new Map(trigger.positions), watermarks: new Map(trigger.watermarks) };
+    const checkpoint: SinkCheckpoint = { positions: new Map(trigger.positions), watermarks: new Map(trigger.watermarks), ...(trigger.checkpoint !== undefined ? { engine: trigger.checkpoint } : {}) };
     if (this.failure !== undefined) {
       const error = this.failure;
       this.failure = undefined;

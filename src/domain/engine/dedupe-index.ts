@@ -15,6 +15,8 @@ interface Bucket {
   readonly partition: number;
   readonly endMs: number;
   readonly ids: Set<number | string>;
+  /** Position of the first id added: positions grow within a partition, so it is the smallest. */
+  readonly firstPosition: number;
 }
 
 export class DedupeIndex {
@@ -37,12 +39,12 @@ export class DedupeIndex {
     return false;
   }
 
-  remember(id: number | string, partition: number, lastEndMs: number): void {
+  remember(id: number | string, partition: number, lastEndMs: number, position = 0): void {
     let bucket = this.lastBucket;
     if (bucket === undefined || bucket.partition !== partition || bucket.endMs !== lastEndMs) {
       bucket = this.buckets.find((b) => b.partition === partition && b.endMs === lastEndMs);
       if (bucket === undefined) {
-        bucket = { partition, endMs: lastEndMs, ids: new Set() };
+        bucket = { partition, endMs: lastEndMs, ids: new Set(), firstPosition: position };
         this.buckets.push(bucket);
       }
       this.lastBucket = bucket;
@@ -53,6 +55,15 @@ export class DedupeIndex {
   forgetClosed(watermarkOf: (partition: number) => number): void {
     this.buckets = this.buckets.filter((b) => b.endMs > watermarkOf(b.partition));
     this.lastBucket = undefined;
+  }
+
+  /** Smallest position of an id of `partition` still remembered (its watermark below the bucket's end). */
+  firstLivePosition(partition: number, watermarkMs: number): number | undefined {
+    let min: number | undefined;
+    for (const b of this.buckets) {
+      if (b.partition === partition && b.endMs > watermarkMs && (min === undefined || b.firstPosition < min)) min = b.firstPosition;
+    }
+    return min;
   }
 
   size(): number {

@@ -9,6 +9,8 @@ export interface EngineCounters {
   /** (record, window) pairs dropped because that window had closed, for records accepted elsewhere. */
   lateWindowDrops: number;
   rowsEmitted: number;
+  /** Records read again after a restart to rebuild open windows (also counted in their outcome). */
+  replayed: number;
   triggers: number;
   /** Rows currently held in open windows. */
   stateRows: number;
@@ -21,5 +23,5 @@ export interface StateSize {
 }
 
 export function emptyCounters(): EngineCounters {
-  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, triggers: 0, stateRows: 0 };
+  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, replayed: 0, triggers: 0, stateRows: 0 };
 }

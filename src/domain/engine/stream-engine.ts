@@ -5,7 +5,9 @@ import { PartitionWatermark } from '../windowing/watermark';
 import type { OutputMode } from './output-mode';
 import { DedupeIndex } from './dedupe-index';
 import { emptyCounters, type EngineCounters, type StateSize } from './engine-counters';
+import type { EngineCheckpoint, PartitionCheckpoint } from './engine-checkpoint';
 import { formatInstant } from './format-instant';
+import { ReplayBoundaries } from './replay-boundaries';
 
 export interface EngineSettings {
   readonly window: WindowSpec;
@@ -23,6 +25,8 @@ export interface TriggerOutput {
   readonly watermarks: ReadonlyMap<number, number>;
   /** Windows ending at or before this instant are closed: their rows are final. */
   readonly closedUpToMs: number;
+  /** What a restart needs to rebuild this state (see `EngineCheckpoint`). */
+  readonly checkpoint: EngineCheckpoint;
 }
 
 interface Entry<G, A> {
@@ -35,6 +39,8 @@ interface Entry<G, A> {
 
 interface OpenWindow<G, A> extends WindowBounds {
   readonly entries: Map<string, Entry<G, A>>;
+  /** Per partition, the position of its first record in this window (the smallest: positions grow). */
+  readonly firstPositions: Map<number, number>;
 }
 
 interface PartitionState {
@@ -47,6 +53,9 @@ interface PartitionState {
   idleAdvancedToMs: number | undefined;
   /** Idle and never saw a record: it has no watermark to advance, so it stops holding others back. */
   idleWithoutEvents: boolean;
+  readonly boundaries: ReplayBoundaries;
+  /** Records before this position are being replayed after a restart: their dead letters were already written. */
+  replayUntil: number;
 }
 
 /**
@@ -88,6 +97,7 @@ export class StreamEngine<E, G, A> {
       if (resumeAt !== undefined) ps.nextPosition = resumeAt;
       const w = watermarks?.get(id);
       if (w !== undefined && Number.isFinite(w)) ps.watermark.advanceTo(w);
+      if (resumeAt !== undefined) ps.boundaries.add(resumeAt, ps.watermark.maxEventTime());
     }
   }
 
@@ -97,6 +107,9 @@ export class StreamEngine<E, G, A> {
     ps.sawRecordSinceTick = true;
     ps.idleWithoutEvents = false;
     this.counters.read++;
+    if (record.position < ps.replayUntil) this.counters.replayed++;
+    // The first record of a partition is where a replay of it can start, with the watermark so far.
+    if (ps.boundaries.isEmpty()) ps.boundaries.add(record.position, ps.watermark.maxEventTime());
     const text = record.value;
     if (text === undefined) return this.reject('invalid', 'record has no value (tombstone)', '', record);
     if (record.decodeError !== undefined) return this.reject('invalid', record.decodeError, text, record);
@@ -140,7 +153,7 @@ export class StreamEngine<E, G, A> {
       if (this.dedupe.isRemembered(id, this.watermarkOf, record.partition, w)) {
         return this.reject('duplicate', `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`, text, record);
       }
-      this.dedupe.remember(id, record.partition, last + lengthMs);
+      this.dedupe.remember(id, record.partition, last + lengthMs, record.position);
     }
     if (first > firstOfRecord) this.counters.lateWindowDrops += (first - firstOfRecord) / slideMs;
 
@@ -149,9 +162,10 @@ export class StreamEngine<E, G, A> {
     for (let s = first; s <= last; s += slideMs) {
       let win = this.windows.get(s);
       if (win === undefined) {
-        win = { startMs: s, endMs: s + lengthMs, entries: new Map() };
+        win = { startMs: s, endMs: s + lengthMs, entries: new Map(), firstPositions: new Map() };
         this.windows.set(s, win);
       }
+      if (!win.firstPositions.has(record.partition)) win.firstPositions.set(record.partition, record.position);
       let entry = win.entries.get(key);
       if (entry === undefined) {
         entry = { window: win, group: this.job.groupFields(event), acc: this.job.combiner.create(), rowKey: undefined, changedInTrigger: -1 };
@@ -233,7 +247,49 @@ export class StreamEngine<E, G, A> {
     this.triggerSeq++;
     const deadLetters = this.deadLetters;
     this.deadLetters = [];
-    return { rows, deadLetters, positions: this.positions(), watermarks: this.watermarks(), closedUpToMs: closeUpTo };
+    return { rows, deadLetters, positions: this.positions(), watermarks: this.watermarks(), closedUpToMs: closeUpTo, checkpoint: this.checkpoint() };
+  }
+
+  /**
+   * Where each partition would have to be re-read from to rebuild what is open now. Called once per
+   * trigger, after eviction; it also records this trigger as a boundary to replay from later.
+   */
+  private checkpoint(): EngineCheckpoint {
+    const partitions = new Map<number, PartitionCheckpoint>();
+    for (const [p, ps] of this.partitions) {
+      const w = ps.watermark.current();
+      let oldest = ps.nextPosition;
+      for (const win of this.windows.values()) {
+        const first = win.firstPositions.get(p);
+        if (first !== undefined && first < oldest) oldest = first;
+      }
+      const firstId = this.dedupe.firstLivePosition(p, w);
+      if (firstId !== undefined && firstId < oldest) oldest = firstId;
+      ps.boundaries.add(ps.nextPosition, ps.watermark.maxEventTime());
+      const from = ps.boundaries.atOrBefore(oldest) ?? { position: ps.nextPosition, maxEventMs: ps.watermark.maxEventTime() };
+      // While replaying, what was committed before still counts as committed.
+      partitions.set(p, { nextPosition: Math.max(ps.nextPosition, ps.replayUntil), watermarkMs: w, replayFrom: from.position, replayMaxEventMs: from.maxEventMs });
+    }
+    return { partitions, closedUpToMs: this.closedUpTo };
+  }
+
+  /**
+   * Restarts from a checkpoint: each partition resumes reading at its `replayFrom` with the
+   * watermark it had there, and records before `nextPosition` are replayed (same decisions, no dead
+   * letters written twice). Returns the positions the source must start at.
+   */
+  restore(checkpoint: EngineCheckpoint): Map<number, number> {
+    this.closedUpTo = checkpoint.closedUpToMs;
+    const starts = new Map<number, number>();
+    for (const [p, cp] of checkpoint.partitions) {
+      const ps = this.partition(p);
+      ps.watermark.restore(cp.replayMaxEventMs);
+      ps.nextPosition = cp.replayFrom;
+      ps.replayUntil = cp.nextPosition;
+      ps.boundaries.add(cp.replayFrom, cp.replayMaxEventMs);
+      starts.set(p, cp.replayFrom);
+    }
+    return starts;
   }
 
   stats(): EngineCounters {
@@ -246,7 +302,7 @@ export class StreamEngine<E, G, A> {
 
   positions(): Map<number, number> {
     const out = new Map<number, number>();
-    for (const [id, ps] of this.partitions) out.set(id, ps.nextPosition);
+    for (const [id, ps] of this.partitions) out.set(id, Math.max(ps.nextPosition, ps.replayUntil));
     return out;
   }
 
@@ -278,6 +334,8 @@ export class StreamEngine<E, G, A> {
 
   private reject(reason: DeadLetterReason, detail: string, raw: string, record: SourceRecord): void {
     this.counters[reason]++;
+    // A replayed record's dead letter was written by the run that read it first.
+    if (record.position < (this.partitions.get(record.partition)?.replayUntil ?? 0)) return;
     this.deadLetters.push({ reason, detail, raw, partition: record.partition, position: record.position });
   }
 
@@ -291,6 +349,8 @@ export class StreamEngine<E, G, A> {
         sawRecordSinceTick: false,
         idleAdvancedToMs: undefined,
         idleWithoutEvents: false,
+        boundaries: new ReplayBoundaries(),
+        replayUntil: 0,
       };
       this.partitions.set(id, ps);
     }

@@ -68,8 +68,15 @@ export class StreamPipeline {
     const engine = new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
     const startedAtMs = this.clock.now();
     const checkpoint = await this.sink.open(s.job.table);
-    const partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
-    engine.addPartitions(partitions, checkpoint?.positions, checkpoint?.watermarks);
+    let partitions: readonly number[];
+    if (checkpoint?.engine !== undefined && s.onStop === 'checkpoint') {
+      // Exact resume: re-read from where open windows began, rebuilding them as they were.
+      partitions = await this.source.open(engine.restore(checkpoint.engine));
+      engine.addPartitions(partitions);
+    } else {
+      partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
+      engine.addPartitions(partitions, checkpoint?.positions, checkpoint?.watermarks);
+    }
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
 
     let sequence = 0;

@@ -8,7 +8,7 @@ import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { DeadLetter, ResultRow } from '../../../src/domain/records';
 import type { TriggerCommit } from '../../../src/ports/sink.port';
-import { describeSinkContract, parseJsonObject } from '../../contracts/sink.contract';
+import { describeSinkContract, engineCheckpoint, parseJsonObject } from '../../contracts/sink.contract';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 10, 0, 0);
 
@@ -87,7 +87,9 @@ function row(key: string, windowStart: number, items: number): ResultRow {
 }
 
 function commit(sequence: number, rows: readonly ResultRow[], closedUpToMs: number, deadLetters: readonly DeadLetter[] = []): TriggerCommit {
-  return { sequence, rows, deadLetters, positions: new Map([[0, sequence]]), watermarks: new Map([[0, closedUpToMs]]), closedUpToMs };
+  const positions = new Map([[0, sequence]]);
+  const watermarks = new Map([[0, closedUpToMs]]);
+  return { sequence, rows, deadLetters, positions, watermarks, closedUpToMs, checkpoint: engineCheckpoint(positions, watermarks, closedUpToMs) };
 }
 
 describe('JsonLinesFileSink', () => {

@@ -1,0 +1,191 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { HexstreamError } from '../../domain/hexstream-error';
+import type { TableSchema } from '../../domain/table-schema';
+import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import { ensureResultTable, migrate, resultTableDdl } from './migrations';
+import { readCheckpoint, writeCheckpoint, type CheckpointOwner } from './mysql-checkpoint';
+import { describeDriverError, isConnectionLost, isTransient, translateMySqlError } from './mysql-errors';
+import { acquireSession, createMySqlPool, parseMySqlUrl, redactMySqlUrl } from './mysql-pool';
+import { replaceStatements, type SqlStatement } from './mysql-rows';
+
+/** Test seams, called inside the commit's transaction; a throw there acts as a failure at that point. */
+export interface MySqlSinkFaultInjection {
+  /** After the rows, before the checkpoint. */
+  beforeCheckpoint?(): void | Promise<void>;
+  /** After the checkpoint, just before COMMIT is sent. */
+  beforeCommit?(): void | Promise<void>;
+}
+
+export interface MySqlSinkOptions {
+  /** `mysql://user:password@host:port/database`; the database is created if absent. */
+  readonly url: string;
+  /** Job name, part of the checkpoint's key (at most 64 characters). */
+  readonly job: string;
+  /** Consumer group, part of the checkpoint's key (at most 255 characters). */
+  readonly consumerGroup: string;
+  /** Reruns of a transaction after a deadlock, lock wait timeout or lost connection (default 5). */
+  readonly maxRetries?: number;
+  /** First backoff before a rerun, doubled each time, with jitter, capped at 5 s (default 50 ms). */
+  readonly retryBaseMs?: number;
+  /** Bound on establishing a connection (default 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** Caps statements below the server's `max_allowed_packet` (smaller batches; tests). */
+  readonly maxStatementBytes?: number;
+  readonly faultInjection?: MySqlSinkFaultInjection;
+}
+
+export const MySqlSinkOptions: ServiceIdentifier<MySqlSinkOptions> = Symbol.for('hexstream.MySqlSinkOptions');
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Upserts a job's result table in MySQL/MariaDB and stores the source positions and watermarks with
+ * the rows, in one transaction per trigger (ARCHITECTURE §3):
+ *
+ *   BEGIN ─▶ REPLACE rows (sorted by key, cut under max_allowed_packet) ─▶ checkpoint (compare-and-set) ─▶ COMMIT
+ *              deadlock / lock wait timeout / lost connection before COMMIT ─▶ ROLLBACK, back off, rerun all
+ *              another instance moved a partition's position ─▶ ROLLBACK, SINK_FENCED
+ *
+ * Dead letters are NOT written here: in prod they go to a Kafka topic, outside this transaction, so
+ * this adapter alone does not make them durable with the rows (the SinkPort contract's promise for
+ * dead letters is the composition's to keep).
+ *
+ * A connection lost during COMMIT leaves the outcome unknown: that commit fails with
+ * SINK_UNAVAILABLE and the sink refuses further commits until reopened, as `open()` reads back
+ * what was actually stored.
+ */
+@injectable()
+export class MySqlSink implements SinkPort {
+  private pool: Pool | undefined;
+  private table: TableSchema | undefined;
+  private maxPacketBytes = 0;
+  /** Per partition, the position this instance last read or committed: the compare-and-set's expectation. */
+  private expected = new Map<number, number>();
+  private inDoubt: HexstreamError | undefined;
+  /** REPLACE statements of the last successful commit. */
+  lastCommitStatements = 0;
+
+  constructor(@inject(MySqlSinkOptions) private readonly options: MySqlSinkOptions) {}
+
+  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+    // Configuration errors first, without touching the server.
+    const owner = this.owner();
+    const database = parseMySqlUrl(this.options.url).database;
+    resultTableDdl(table);
+    await this.close();
+    let checkpoint: SinkCheckpoint | undefined;
+    try {
+      const pool = await createMySqlPool(this.options.url, { connectTimeoutMs: this.options.connectTimeoutMs });
+      this.pool = pool;
+      const connection = await acquireSession(pool);
+      try {
+        await migrate(connection, database);
+        await ensureResultTable(connection, table);
+        const [rows] = await connection.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS max');
+        this.maxPacketBytes = Math.min(Number(rows[0]?.max), this.options.maxStatementBytes ?? Infinity);
+        checkpoint = await readCheckpoint(connection, owner);
+      } finally {
+        connection.release();
+      }
+    } catch (e) {
+      await this.close().catch(() => undefined);
+      throw translateMySqlError(e, `open ${table.name}`, this.options.url);
+    }
+    this.table = table;
+    this.expected = new Map(checkpoint?.positions ?? []);
+    this.inDoubt = undefined;
+    return checkpoint;
+  }
+
+  async commit(trigger: TriggerCommit): Promise<void> {
+    const pool = this.pool;
+    const table = this.table;
+    if (pool === undefined || table === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
+    if (this.inDoubt !== undefined) throw this.inDoubt;
+    const statements = replaceStatements(table, trigger.rows, this.maxPacketBytes);
+    const maxRetries = this.options.maxRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.transaction(pool, statements, trigger);
+        break;
+      } catch (e) {
+        if (e instanceof HexstreamError) throw e;
+        if (!isTransient(e) || attempt >= maxRetries) {
+          const tries = attempt > 0 ? ` (${attempt + 1} attempts)` : '';
+          throw translateMySqlError(e, `commit trigger ${trigger.sequence} to ${table.name}${tries}`, this.options.url);
+        }
+        await sleep(this.backoffMs(attempt));
+      }
+    }
+    for (const [p, next] of trigger.positions) this.expected.set(p, next);
+    this.lastCommitStatements = statements.length;
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool === undefined) return;
+    try {
+      await pool.end();
+    } catch (e) {
+      throw translateMySqlError(e, 'close the connection pool', this.options.url);
+    }
+  }
+
+  private async transaction(pool: Pool, statements: readonly SqlStatement[], trigger: TriggerCommit): Promise<void> {
+    const connection = await acquireSession(pool);
+    let committing = false;
+    try {
+      await connection.beginTransaction();
+      for (const s of statements) await connection.query(s.sql, s.params);
+      await this.options.faultInjection?.beforeCheckpoint?.();
+      await writeCheckpoint(connection, this.owner(), this.expected, trigger);
+      await this.options.faultInjection?.beforeCommit?.();
+      committing = true;
+      await connection.commit();
+    } catch (e) {
+      await abandon(connection, e);
+      if (committing && isConnectionLost(e)) {
+        // The server may have committed before the connection went: rerunning could double-apply the
+        // positions (and be reported as fenced). Only a reopen knows what was stored.
+        this.inDoubt = new HexstreamError(
+          'SINK_UNAVAILABLE',
+          `connection to ${redactMySqlUrl(this.options.url)} lost during COMMIT of trigger ${trigger.sequence}: outcome unknown, reopen the sink to resume from the stored checkpoint (${describeDriverError(e)})`,
+          { cause: e },
+        );
+        throw this.inDoubt;
+      }
+      throw e;
+    }
+    connection.release();
+  }
+
+  private owner(): CheckpointOwner {
+    const { job, consumerGroup } = this.options;
+    if (job.length === 0 || job.length > 64) throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(job)}`);
+    if (consumerGroup.length === 0 || consumerGroup.length > 255) throw new HexstreamError('CONFIG_INVALID', `consumer group must have 1 to 255 characters: ${JSON.stringify(consumerGroup)}`);
+    return { job, consumerGroup };
+  }
+
+  /** Exponential, capped, with jitter so that instances that collided do not collide again. */
+  private backoffMs(attempt: number): number {
+    const ceiling = Math.min(MAX_BACKOFF_MS, (this.options.retryBaseMs ?? 50) * 2 ** attempt);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+}
+
+/** Rolls back and returns the connection to the pool, or drops it when it may be broken. */
+async function abandon(connection: PoolConnection, cause: unknown): Promise<void> {
+  if (isConnectionLost(cause)) {
+    connection.destroy();
+    return;
+  }
+  try {
+    await connection.rollback();
+    connection.release();
+  } catch {
+    connection.destroy();
+  }
+}
