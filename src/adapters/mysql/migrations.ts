@@ -28,6 +28,9 @@ export const MIGRATIONS: readonly Migration[] = [
         partition_id INT NOT NULL,
         next_position BIGINT NOT NULL,
         watermark_ms BIGINT NULL,
+        replay_from BIGINT NULL,
+        replay_max_event_ms BIGINT NULL,
+        closed_up_to_ms BIGINT NULL,
         commit_seq BIGINT NOT NULL,
         updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
         PRIMARY KEY (job, consumer_group, partition_id)

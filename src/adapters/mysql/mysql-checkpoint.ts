@@ -1,4 +1,5 @@
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { EngineCheckpoint, PartitionCheckpoint } from '../../domain/engine/engine-checkpoint';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SinkCheckpoint, TriggerCommit } from '../../ports/sink.port';
 import { CHECKPOINT_TABLE } from './migrations';
@@ -11,94 +12,138 @@ export interface CheckpointOwner {
 }
 
 /**
- * Watermarks are epoch ms in a BIGINT. The two infinities of the engine get a representation of
- * their own: −∞ (no record yet) is NULL, +∞ (partition ended) is the largest BIGINT.
+ * Instants (watermarks, event times) are epoch ms in a BIGINT. The engine's two infinities get a
+ * representation of their own: −∞ (nothing seen yet) is NULL, +∞ (partition ended) the largest BIGINT.
  */
-const ENDED_WATERMARK = '9223372036854775807';
+const PLUS_INFINITY = '9223372036854775807';
+
+function instantToSql(ms: number, what: string): number | string | null {
+  if (ms === -Infinity) return null;
+  if (ms === Infinity) return PLUS_INFINITY;
+  // Event times are whole milliseconds; flooring keeps a fractional one on the early side.
+  if (Number.isFinite(ms)) return Math.floor(ms);
+  throw new HexstreamError('SINK_WRITE_FAILED', `${what} is not a number: ${ms}`);
+}
+
+function instantFromSql(v: unknown): number {
+  if (v === null || v === undefined) return -Infinity;
+  return String(v) === PLUS_INFINITY ? Infinity : Number(v);
+}
 
 export async function readCheckpoint(connection: Connection, owner: CheckpointOwner): Promise<SinkCheckpoint | undefined> {
   const [rows] = await connection.query<RowDataPacket[]>(
-    `SELECT partition_id, next_position, watermark_ms FROM ${CHECKPOINT_TABLE} WHERE job = ? AND consumer_group = ? ORDER BY partition_id`,
+    `SELECT partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms FROM ${CHECKPOINT_TABLE}
+      WHERE job = ? AND consumer_group = ? ORDER BY partition_id`,
     [owner.job, owner.consumerGroup],
   );
   if (rows.length === 0) return undefined;
   const positions = new Map<number, number>();
   const watermarks = new Map<number, number>();
+  const partitions = new Map<number, PartitionCheckpoint>();
+  let closedUpToMs = Infinity;
+  let complete = true;
   for (const r of rows) {
-    const partition = Number(r.partition_id);
+    const p = Number(r.partition_id);
     const next = Number(r.next_position);
-    if (!Number.isSafeInteger(next)) throw new HexstreamError('SINK_WRITE_FAILED', `stored position ${String(r.next_position)} of partition ${partition} is beyond 2^53`);
-    positions.set(partition, next);
-    const w: unknown = r.watermark_ms;
-    watermarks.set(partition, w === null ? -Infinity : String(w) === ENDED_WATERMARK ? Infinity : Number(w));
+    if (!Number.isSafeInteger(next)) throw new HexstreamError('SINK_WRITE_FAILED', `stored position ${String(r.next_position)} of partition ${p} is beyond 2^53`);
+    const watermarkMs = instantFromSql(r.watermark_ms);
+    positions.set(p, next);
+    watermarks.set(p, watermarkMs);
+    if (r.replay_from === null) complete = false;
+    else partitions.set(p, { nextPosition: next, watermarkMs, replayFrom: Number(r.replay_from), replayMaxEventMs: instantFromSql(r.replay_max_event_ms) });
+    // Instances of one group may have closed windows up to different instants: the earliest is
+    // the one no partition's replay goes beyond.
+    closedUpToMs = Math.min(closedUpToMs, instantFromSql(r.closed_up_to_ms));
   }
-  return { positions, watermarks };
+  // A partition committed without an engine checkpoint resumes from positions only.
+  return complete ? { positions, watermarks, engine: { partitions, closedUpToMs } } : { positions, watermarks };
+}
+
+/** One partition's row, as the trigger gives it. */
+interface PartitionRow {
+  readonly partition: number;
+  readonly next: number;
+  readonly values: ReadonlyArray<number | string | null>;
 }
 
 /**
- * Writes the trigger's positions and watermarks with compare-and-set, inside the caller's
- * transaction. `expected` holds, per partition, the position this instance last read or committed:
+ * Writes the trigger's positions, watermarks and engine checkpoint with compare-and-set, inside the
+ * caller's transaction. `expected` holds, per partition, the position this instance last read or
+ * committed:
  *
- *   known partition:  UPDATE … SET next_position = new WHERE … AND next_position = expected
+ *   known partition:  UPDATE … SET next_position = new, … WHERE … AND next_position = expected
  *                     0 rows matched ─▶ another instance moved it: SINK_FENCED
  *   new partition:    INSERT; the row already exists ─▶ another instance created it: SINK_FENCED
  *
  * Partitions are written in ascending order, so concurrent writers lock them in one order.
  */
 export async function writeCheckpoint(connection: Connection, owner: CheckpointOwner, expected: ReadonlyMap<number, number>, trigger: TriggerCommit): Promise<void> {
-  for (const p of trigger.watermarks.keys()) {
-    if (!trigger.positions.has(p)) throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence} has a watermark for partition ${p} but no position`);
-  }
-  for (const p of [...trigger.positions.keys()].sort((a, b) => a - b)) {
-    const next = trigger.positions.get(p) ?? 0;
-    if (!Number.isInteger(p) || p < 0 || p > 2_147_483_647) throw new HexstreamError('SINK_WRITE_FAILED', `partition ${p} is not an INT`);
-    if (!Number.isSafeInteger(next) || next < 0) throw new HexstreamError('SINK_WRITE_FAILED', `position ${next} of partition ${p} is not a non-negative integer`);
-    const watermark = watermarkValue(trigger.watermarks.get(p) ?? -Infinity, p);
-    const before = expected.get(p);
+  for (const row of partitionRows(trigger)) {
+    const before = expected.get(row.partition);
     if (before === undefined) {
-      await insertPartition(connection, owner, p, next, watermark, trigger.sequence);
+      await insertPartition(connection, owner, row, trigger.sequence);
       continue;
     }
-    if (next < before) throw new HexstreamError('SINK_WRITE_FAILED', `position of partition ${p} would move back from ${before} to ${next}`);
+    if (row.next < before) throw new HexstreamError('SINK_WRITE_FAILED', `position of partition ${row.partition} would move back from ${before} to ${row.next}`);
     const [result] = await connection.query<ResultSetHeader>(
-      `UPDATE ${CHECKPOINT_TABLE} SET next_position = ?, watermark_ms = ?, commit_seq = ?, updated_at = CURRENT_TIMESTAMP(3)
-        WHERE job = ? AND consumer_group = ? AND partition_id = ? AND next_position = ?`,
-      [next, watermark, trigger.sequence, owner.job, owner.consumerGroup, p, before],
+      `UPDATE ${CHECKPOINT_TABLE} SET next_position = ?, watermark_ms = ?, replay_from = ?, replay_max_event_ms = ?, closed_up_to_ms = ?, commit_seq = ?,
+        updated_at = CURRENT_TIMESTAMP(3) WHERE job = ? AND consumer_group = ? AND partition_id = ? AND next_position = ?`,
+      [row.next, ...row.values, trigger.sequence, owner.job, owner.consumerGroup, row.partition, before],
     );
-    if (result.affectedRows === 0) throw await fenced(connection, owner, p, before);
+    if (result.affectedRows === 0) throw await fenced(connection, owner, row.partition, before);
   }
 }
 
-async function insertPartition(connection: Connection, owner: CheckpointOwner, p: number, next: number, watermark: number | string | null, sequence: number): Promise<void> {
+/** Checks the trigger's positions, watermarks and engine checkpoint agree, and lays them out per partition. */
+function partitionRows(trigger: TriggerCommit): PartitionRow[] {
+  const engine: EngineCheckpoint = trigger.checkpoint;
+  const fail = (why: string): never => {
+    throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: ${why}`);
+  };
+  for (const p of trigger.watermarks.keys()) if (!trigger.positions.has(p)) fail(`watermark for partition ${p} without a position`);
+  for (const p of engine.partitions.keys()) if (!trigger.positions.has(p)) fail(`engine checkpoint for partition ${p} without a position`);
+  const closedUpTo = instantToSql(engine.closedUpToMs, 'closedUpToMs of the engine checkpoint');
+  return [...trigger.positions]
+    .sort(([a], [b]) => a - b)
+    .map(([p, next]) => {
+      if (!Number.isInteger(p) || p < 0 || p > 2_147_483_647) fail(`partition ${p} is not an INT`);
+      if (!Number.isSafeInteger(next) || next < 0) fail(`position ${next} of partition ${p} is not a non-negative integer`);
+      const watermark = trigger.watermarks.get(p) ?? -Infinity;
+      const cp = engine.partitions.get(p);
+      if (cp !== undefined && (cp.nextPosition !== next || cp.watermarkMs !== watermark)) {
+        fail(`engine checkpoint of partition ${p} (position ${cp.nextPosition}, watermark ${cp.watermarkMs}) disagrees with the trigger (${next}, ${watermark})`);
+      }
+      if (cp !== undefined && (!Number.isSafeInteger(cp.replayFrom) || cp.replayFrom < 0 || cp.replayFrom > next)) {
+        fail(`replayFrom ${cp.replayFrom} of partition ${p} is not a position at or before ${next}`);
+      }
+      const replay = cp === undefined ? [null, null] : [cp.replayFrom, instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`)];
+      return { partition: p, next, values: [instantToSql(watermark, `watermark of partition ${p}`), ...replay, closedUpTo] };
+    });
+}
+
+async function insertPartition(connection: Connection, owner: CheckpointOwner, row: PartitionRow, sequence: number): Promise<void> {
   try {
     await connection.query(
-      `INSERT INTO ${CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, watermark_ms, commit_seq) VALUES (?, ?, ?, ?, ?, ?)`,
-      [owner.job, owner.consumerGroup, p, next, watermark, sequence],
+      `INSERT INTO ${CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms, commit_seq)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [owner.job, owner.consumerGroup, row.partition, row.next, ...row.values, sequence],
     );
   } catch (e) {
-    if (errnoOf(e) === ER_DUP_ENTRY) throw await fenced(connection, owner, p, undefined, e);
+    if (errnoOf(e) === ER_DUP_ENTRY) throw await fenced(connection, owner, row.partition, undefined, e);
     throw e;
   }
 }
 
-function watermarkValue(w: number, partition: number): number | string | null {
-  if (w === -Infinity) return null;
-  if (w === Infinity) return ENDED_WATERMARK;
-  // Event times are whole milliseconds; flooring keeps a fractional watermark on the safe side.
-  if (Number.isFinite(w)) return Math.floor(w);
-  throw new HexstreamError('SINK_WRITE_FAILED', `watermark of partition ${partition} is not a number: ${w}`);
-}
-
 async function fenced(connection: Connection, owner: CheckpointOwner, p: number, before: number | undefined, cause?: unknown): Promise<HexstreamError> {
   const [rows] = await connection.query<RowDataPacket[]>(
-    `SELECT next_position, commit_seq FROM ${CHECKPOINT_TABLE} WHERE job = ? AND consumer_group = ? AND partition_id = ?`,
+    `SELECT next_position FROM ${CHECKPOINT_TABLE} WHERE job = ? AND consumer_group = ? AND partition_id = ?`,
     [owner.job, owner.consumerGroup, p],
   );
-  const now = rows[0] === undefined ? 'no position (deleted)' : `position ${String(rows[0].next_position)}`;
+  const now = rows[0] === undefined ? 'deleted it' : `committed position ${String(rows[0].next_position)}`;
   const saw = before === undefined ? 'no checkpoint for it' : `position ${before}`;
   return new HexstreamError(
     'SINK_FENCED',
-    `job ${owner.job}, group ${owner.consumerGroup}, partition ${p}: this instance last saw ${saw}, but another instance has since committed ${now}; ` +
+    `job ${owner.job}, group ${owner.consumerGroup}, partition ${p}: this instance last saw ${saw}, but another instance has since ${now}; ` +
       'this commit was rolled back. Another instance owns the partition now: stop this one, or reopen the sink to resume from the stored checkpoint.',
     cause === undefined ? undefined : { cause },
   );

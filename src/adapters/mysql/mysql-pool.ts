@@ -14,11 +14,19 @@ export function quoteIdentifier(name: string, what: string): string {
 }
 
 /**
- * The URL for messages, password masked: `redactUrl` for well-formed URLs, and also a leading
- * `user:password@` when the scheme is missing or mistyped.
+ * The URL for messages, password masked. `redactUrl` covers well-formed URLs; a URL that is not
+ * (no scheme, an unencoded '/' or '@' in the password) is masked from the first ':' after the
+ * scheme to the last '@', so a mistyped URL cannot leak its password into an error.
  */
 export function redactMySqlUrl(url: string): string {
-  return redactUrl(url).replace(/^([^:/@\s]*:)(?!\/\/)[^@\s]*@/, '$1***@');
+  const redacted = redactUrl(url);
+  const at = redacted.lastIndexOf('@');
+  if (at < 0) return redacted;
+  const scheme = redacted.indexOf('://');
+  const start = scheme < 0 ? 0 : scheme + 3;
+  const colon = redacted.indexOf(':', start);
+  if (colon < 0 || colon > at) return redacted;
+  return `${redacted.slice(0, colon)}:***${redacted.slice(at)}`;
 }
 
 export interface MySqlTarget {

@@ -41,8 +41,9 @@ export const MySqlSinkOptions: ServiceIdentifier<MySqlSinkOptions> = Symbol.for(
 const MAX_BACKOFF_MS = 5_000;
 
 /**
- * Upserts a job's result table in MySQL/MariaDB and stores the source positions and watermarks with
- * the rows, in one transaction per trigger (ARCHITECTURE §3):
+ * Upserts a job's result table in MySQL/MariaDB and stores the source positions, watermarks and the
+ * engine's checkpoint (where to replay from) with the rows, in one transaction per trigger
+ * (ARCHITECTURE §3); `open()` gives them back:
  *
  *   BEGIN ─▶ REPLACE rows (sorted by key, cut under max_allowed_packet) ─▶ checkpoint (compare-and-set) ─▶ COMMIT
  *              deadlock / lock wait timeout / lost connection before COMMIT ─▶ ROLLBACK, back off, rerun all
@@ -60,6 +61,7 @@ const MAX_BACKOFF_MS = 5_000;
 export class MySqlSink implements SinkPort {
   private pool: Pool | undefined;
   private table: TableSchema | undefined;
+  private checkpointOwner: CheckpointOwner | undefined;
   private maxPacketBytes = 0;
   /** Per partition, the position this instance last read or committed: the compare-and-set's expectation. */
   private expected = new Map<number, number>();
@@ -71,7 +73,7 @@ export class MySqlSink implements SinkPort {
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
     // Configuration errors first, without touching the server.
-    const owner = this.owner();
+    const owner = this.validatedOwner();
     const database = parseMySqlUrl(this.options.url).database;
     resultTableDdl(table);
     await this.close();
@@ -94,6 +96,7 @@ export class MySqlSink implements SinkPort {
       throw translateMySqlError(e, `open ${table.name}`, this.options.url);
     }
     this.table = table;
+    this.checkpointOwner = owner;
     this.expected = new Map(checkpoint?.positions ?? []);
     this.inDoubt = undefined;
     return checkpoint;
@@ -102,13 +105,14 @@ export class MySqlSink implements SinkPort {
   async commit(trigger: TriggerCommit): Promise<void> {
     const pool = this.pool;
     const table = this.table;
-    if (pool === undefined || table === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
+    const owner = this.checkpointOwner;
+    if (pool === undefined || table === undefined || owner === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
     if (this.inDoubt !== undefined) throw this.inDoubt;
     const statements = replaceStatements(table, trigger.rows, this.maxPacketBytes);
     const maxRetries = this.options.maxRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.transaction(pool, statements, trigger);
+        await this.transaction(pool, owner, statements, trigger);
         break;
       } catch (e) {
         if (e instanceof HexstreamError) throw e;
@@ -134,14 +138,14 @@ export class MySqlSink implements SinkPort {
     }
   }
 
-  private async transaction(pool: Pool, statements: readonly SqlStatement[], trigger: TriggerCommit): Promise<void> {
+  private async transaction(pool: Pool, owner: CheckpointOwner, statements: readonly SqlStatement[], trigger: TriggerCommit): Promise<void> {
     const connection = await acquireSession(pool);
     let committing = false;
     try {
       await connection.beginTransaction();
       for (const s of statements) await connection.query(s.sql, s.params);
       await this.options.faultInjection?.beforeCheckpoint?.();
-      await writeCheckpoint(connection, this.owner(), this.expected, trigger);
+      await writeCheckpoint(connection, owner, this.expected, trigger);
       await this.options.faultInjection?.beforeCommit?.();
       committing = true;
       await connection.commit();
@@ -162,8 +166,16 @@ export class MySqlSink implements SinkPort {
     connection.release();
   }
 
-  private owner(): CheckpointOwner {
-    const { job, consumerGroup } = this.options;
+  /** The checkpoint's key, after checking every option: CONFIG_INVALID before any connection. */
+  private validatedOwner(): CheckpointOwner {
+    const { job, consumerGroup, maxRetries, retryBaseMs, connectTimeoutMs, maxStatementBytes } = this.options;
+    const check = (name: string, v: number | undefined, ok: (n: number) => boolean, want: string): void => {
+      if (v !== undefined && !ok(v)) throw new HexstreamError('CONFIG_INVALID', `MySQL sink option ${name} must be ${want}: ${v}`);
+    };
+    check('maxRetries', maxRetries, (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer from 0 to 100');
+    check('retryBaseMs', retryBaseMs, (n) => Number.isFinite(n) && n >= 0, 'a duration ≥ 0 ms');
+    check('connectTimeoutMs', connectTimeoutMs, (n) => Number.isFinite(n) && n > 0, 'a duration > 0 ms');
+    check('maxStatementBytes', maxStatementBytes, (n) => Number.isInteger(n) && n >= 1024, 'at least 1024 (MySQL’s smallest max_allowed_packet)');
     if (job.length === 0 || job.length > 64) throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(job)}`);
     if (consumerGroup.length === 0 || consumerGroup.length > 255) throw new HexstreamError('CONFIG_INVALID', `consumer group must have 1 to 255 characters: ${JSON.stringify(consumerGroup)}`);
     return { job, consumerGroup };

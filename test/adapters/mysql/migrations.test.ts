@@ -1,0 +1,119 @@
+import type { Pool } from 'mysql2/promise';
+import { ensureResultTable, migrate, MIGRATIONS, resultTableDdl, type Migration } from '../../../src/adapters/mysql/migrations';
+import { acquireSession, createMySqlPool } from '../../../src/adapters/mysql/mysql-pool';
+import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
+import type { TableSchema } from '../../../src/domain/table-schema';
+import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
+import { rejection } from './mysql-test-kit';
+
+async function withPool(body: (db: TestDatabase, pool: Pool) => Promise<void>): Promise<void> {
+  const db = await createTestDatabase();
+  const pool = await createMySqlPool(db.url, { connectionLimit: 8 });
+  try {
+    await body(db, pool);
+  } finally {
+    await pool.end();
+    await db.drop();
+  }
+}
+
+async function migrateOnce(pool: Pool, database: string, migrations?: readonly Migration[]): Promise<number[]> {
+  const connection = await acquireSession(pool);
+  try {
+    return await migrate(connection, database, migrations);
+  } finally {
+    connection.release();
+  }
+}
+
+describe('MySQL migrations', () => {
+  it('applies each migration once when several instances start together', async () => {
+    await withPool(async (db, pool) => {
+      const applied = await Promise.all(Array.from({ length: 4 }, () => migrateOnce(pool, db.name)));
+      expect(applied.flat()).toEqual([1]);
+      expect(await db.query('SELECT version, name FROM hexstream_schema_migrations')).toEqual([{ version: 1, name: 'create hexstream_checkpoint' }]);
+      expect(await migrateOnce(pool, db.name)).toEqual([]);
+    });
+  });
+
+  it('creates hexstream_checkpoint keyed by job, consumer group and partition', async () => {
+    await withPool(async (db, pool) => {
+      await migrateOnce(pool, db.name);
+      const columns = await db.query(
+        "SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, IS_NULLABLE AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'hexstream_checkpoint' ORDER BY ORDINAL_POSITION",
+        [db.name],
+      );
+      expect(columns.map((c) => `${String(c.c)} ${String(c.t)}${c.n === 'YES' ? ' NULL' : ''}`)).toEqual([
+        'job varchar(64)', 'consumer_group varchar(255)', 'partition_id int(11)', 'next_position bigint(20)', 'watermark_ms bigint(20) NULL',
+        'replay_from bigint(20) NULL', 'replay_max_event_ms bigint(20) NULL', 'closed_up_to_ms bigint(20) NULL', 'commit_seq bigint(20)', 'updated_at timestamp(3)',
+      ]);
+      const key = await db.query("SELECT COLUMN_NAME AS c FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'hexstream_checkpoint' AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION", [db.name]);
+      expect(key.map((k) => k.c)).toEqual(['job', 'consumer_group', 'partition_id']);
+    });
+  });
+
+  it('applies later migrations in version order, after the ones already applied', async () => {
+    await withPool(async (db, pool) => {
+      await migrateOnce(pool, db.name);
+      const later: Migration[] = [
+        { version: 3, name: 'three', statements: ['INSERT INTO order_log VALUES (3)'] },
+        { version: 2, name: 'two', statements: ['CREATE TABLE IF NOT EXISTS order_log (v INT)'] },
+      ];
+      expect(await migrateOnce(pool, db.name, [...MIGRATIONS, ...later])).toEqual([2, 3]);
+      expect(await db.query('SELECT v FROM order_log')).toEqual([{ v: 3 }]);
+    });
+  });
+
+  it('refuses a database whose schema is newer than this build, with CONFIG_INVALID', async () => {
+    await withPool(async (db, pool) => {
+      await migrateOnce(pool, db.name);
+      await db.query("INSERT INTO hexstream_schema_migrations (version, name) VALUES (99, 'from the future')");
+      expect(await rejection(migrateOnce(pool, db.name))).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('schema version 99') });
+    });
+  });
+
+  it('refuses an existing result table that lacks columns of the schema', async () => {
+    await withPool(async (db, pool) => {
+      await db.query('CREATE TABLE agg_order_window (rowkey CHAR(32) PRIMARY KEY, region VARCHAR(16))');
+      const connection = await acquireSession(pool);
+      try {
+        expect(await rejection(ensureResultTable(connection, aggOrderWindowTable))).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('window_start, window_end') });
+      } finally {
+        connection.release();
+      }
+    });
+  });
+});
+
+describe('resultTableDdl', () => {
+  it('declares every column NOT NULL with its SQL type, the primary key, and updated_at set by the server', () => {
+    expect(resultTableDdl(aggOrderWindowTable)).toBe(
+      [
+        'CREATE TABLE IF NOT EXISTS `agg_order_window` (',
+        '  `rowkey` CHAR(32) NOT NULL,',
+        '  `window_start` DATETIME(3) NOT NULL,',
+        '  `window_end` DATETIME(3) NOT NULL,',
+        '  `region` VARCHAR(16) NOT NULL,',
+        '  `shop_id` BIGINT NOT NULL,',
+        '  `item_id` BIGINT NOT NULL,',
+        '  `total_expenditure` DECIMAL(20,2) NOT NULL,',
+        '  `total_items_sold` BIGINT NOT NULL,',
+        '  `total_orders` BIGINT NOT NULL,',
+        '  `first_event_at` DATETIME(3) NOT NULL,',
+        '  `last_event_at` DATETIME(3) NOT NULL,',
+        '  `updated_at` TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),',
+        '  PRIMARY KEY (`rowkey`)',
+        ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+      ].join('\n'),
+    );
+  });
+
+  it.each([
+    ['a reserved table name', { ...aggOrderWindowTable, name: 'hexstream_checkpoint' }],
+    ['no primary key', { ...aggOrderWindowTable, primaryKey: [] }],
+    ['a primary key that is not a column', { ...aggOrderWindowTable, primaryKey: ['nope'] }],
+    ['a quoted column name', { ...aggOrderWindowTable, columns: [{ name: 'a`b', type: { kind: 'text', sql: 'TEXT' } }] }],
+  ] as Array<[string, TableSchema]>)('rejects %s with CONFIG_INVALID', (_what, table) => {
+    expect(() => resultTableDdl(table)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});

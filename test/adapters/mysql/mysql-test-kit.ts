@@ -1,0 +1,112 @@
+import { orderRowKey } from '../../../src/domain/jobs/orders.job';
+import type { DeadLetter, ResultRow } from '../../../src/domain/records';
+import type { TableSchema } from '../../../src/domain/table-schema';
+import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../../src/ports/sink.port';
+import { engineCheckpoint } from '../../contracts/sink.contract';
+import type { TestDatabase } from '../../support/mariadb';
+
+/**
+ * Reads a result table back in the rendered JSON shape of the sink contract: timestamps as ISO-8601
+ * with milliseconds and 'Z', decimals as exact strings, integers as numbers while exact (strings
+ * beyond 2^53).
+ */
+export async function readRenderedTable(db: TestDatabase, table: TableSchema): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const key = table.primaryKey[0];
+  if (key === undefined || table.primaryKey.length !== 1) throw new Error(`${table.name}: readRenderedTable expects a one-column primary key`);
+  for (const row of await db.query(`SELECT * FROM \`${table.name}\``)) {
+    const rendered: Record<string, unknown> = {};
+    for (const c of table.columns) rendered[c.name] = renderValue(row[c.name], c.type.kind);
+    out.set(String(row[key]), rendered);
+  }
+  return out;
+}
+
+function renderValue(v: unknown, kind: TableSchema['columns'][number]['type']['kind']): unknown {
+  if (v === null || v === undefined) return null;
+  switch (kind) {
+    case 'timestamp':
+      // dateStrings: 'YYYY-MM-DD HH:MM:SS.mmm', in UTC (DATETIME as written, TIMESTAMP via the UTC session).
+      return `${String(v).replace(' ', 'T')}Z`;
+    case 'integer': {
+      const n = Number(v);
+      return Number.isSafeInteger(n) ? n : String(v);
+    }
+    case 'float':
+      return Number(v);
+    case 'decimal':
+    case 'text':
+      return String(v);
+  }
+}
+
+/**
+ * MySqlSink stores no dead letters (in prod they go to Kafka). For the contract's dead-letter checks,
+ * this decorator hands them to an in-memory list only once the sink's commit has resolved: the
+ * order a composition must keep (publish after the transaction) so no dead letter of a failed commit
+ * is ever visible.
+ */
+export class DeadLettersAfterCommit implements SinkPort {
+  readonly deadLetters: DeadLetter[] = [];
+
+  constructor(private readonly inner: SinkPort) {}
+
+  open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+    return this.inner.open(table);
+  }
+
+  async commit(trigger: TriggerCommit): Promise<void> {
+    await this.inner.commit(trigger);
+    this.deadLetters.push(...trigger.deadLetters);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+export const MINUTE = 60_000;
+export const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
+
+/** An `agg_order_window` row for window `W0 + i minutes`. */
+export function orderRow(i: number, more: { region?: string; cents?: number | bigint; items?: number } = {}): ResultRow {
+  const start = W0 + i * MINUTE;
+  const group = { region: more.region ?? 'de', shopid: i, itemid: 7 };
+  const key = orderRowKey(start, start + MINUTE, group);
+  return {
+    key,
+    finalAtMs: start + MINUTE,
+    values: {
+      rowkey: key,
+      window_start: start,
+      window_end: start + MINUTE,
+      region: group.region,
+      shop_id: group.shopid,
+      item_id: group.itemid,
+      total_expenditure: more.cents ?? 1999,
+      total_items_sold: more.items ?? 1,
+      total_orders: 1,
+      first_event_at: start + 1,
+      last_event_at: start + 59_999,
+    },
+  };
+}
+
+export function trigger(sequence: number, rows: readonly ResultRow[], positions: ReadonlyMap<number, number>, watermarks: ReadonlyMap<number, number> = new Map()): TriggerCommit {
+  return { sequence, rows, deadLetters: [], positions, watermarks, closedUpToMs: -Infinity, checkpoint: engineCheckpoint(positions, watermarks, -Infinity) };
+}
+
+/** The rejection of `promise`, failing the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+}
+
+/** A driver-like error with the errno/code fields mysql2 sets. */
+export function driverError(message: string, fields: { errno?: number; code?: string }): Error {
+  return Object.assign(new Error(message), fields);
+}
