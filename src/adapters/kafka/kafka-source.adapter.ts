@@ -1,0 +1,232 @@
+import { isUtf8 } from 'node:buffer';
+import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
+import { HexstreamError } from '../../domain/hexstream-error';
+import type { SourceRecord } from '../../domain/records';
+import { LoggerPort } from '../../ports/logger.port';
+import type { SourceBatch, SourcePort } from '../../ports/source.port';
+import { firstInvalidUtf8 } from '../file/utf8';
+
+export interface KafkaSourceOptions {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly groupId: string;
+  readonly clientId?: string;
+  /** Read up to the end offsets seen at open, then report the source exhausted (bounded jobs, tests). */
+  readonly bounded: boolean;
+  /** Fetching pauses while this many records wait to be polled. */
+  readonly maxBufferedRecords?: number;
+  /** How long `open` may take to connect and join the group. */
+  readonly connectTimeoutMs?: number;
+}
+
+export const KafkaSourceOptions: ServiceIdentifier<KafkaSourceOptions> = Symbol.for('hexstream.KafkaSourceOptions');
+
+/**
+ * A Kafka topic read by a consumer group, behind the pull-shaped source port.
+ *
+ * kafkajs pushes batches (`eachBatch`); they are queued here and handed out by `poll`. While the
+ * queue is full the batch handler waits, heartbeating, so a slow trigger never costs the group
+ * membership:
+ *
+ *   broker ─fetch─▶ eachBatch ─push─▶ [ queue ≤ maxBuffered ] ─poll─▶ pipeline
+ *                      ▲ waits + heartbeats while full
+ *
+ * Resuming: on every assignment each partition is sought to the position stored with the data (not
+ * to Kafka's committed offset, which `acknowledge` only moves afterwards, for lag monitoring).
+ * Auto-commit is off. A record without a value (tombstone) is delivered with `value: undefined`;
+ * bytes that are not UTF-8 come with a `decodeError`.
+ */
+@injectable()
+export class KafkaSource implements SourcePort {
+  private readonly kafka: Kafka;
+  private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  private queue: SourceRecord[] = [];
+  private head = 0;
+  private wakeReader: (() => void) | undefined;
+  private wakeFetcher: (() => void) | undefined;
+  private failure: Error | undefined;
+  private resumeFrom: ReadonlyMap<number, number> = new Map();
+  /** Bounded mode: per partition, the offset after the last record that existed at open. */
+  private endOffsets: Map<number, number> | undefined;
+  private readonly ended = new Set<number>();
+  private readonly reportedEnded = new Set<number>();
+  private partitions: number[] = [];
+
+  constructor(
+    @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
+    @inject(LoggerPort) private readonly logger: LoggerPort,
+  ) {
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'hexstream',
+      brokers: [...options.brokers],
+      connectionTimeout: Math.min(options.connectTimeoutMs ?? 10_000, 10_000),
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
+    this.resumeFrom = resumeFrom;
+    const { topic } = this.options;
+    const deadline = this.options.connectTimeoutMs ?? 30_000;
+    try {
+      await withTimeout(this.connect(topic), deadline, `joining consumer group ${this.options.groupId}`);
+    } catch (e) {
+      await this.close().catch(() => undefined);
+      if (e instanceof HexstreamError) throw e;
+      throw new HexstreamError('SOURCE_UNAVAILABLE', `cannot read topic ${topic} from Kafka at ${this.options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
+    }
+    return this.partitions;
+  }
+
+  async poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.available() === 0 && !this.isExhausted()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, maxWaitMs);
+        this.wakeReader = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeReader = undefined;
+      if (this.failure !== undefined) throw this.failure;
+    }
+    const n = Math.min(maxRecords, this.available());
+    const records = this.queue.slice(this.head, this.head + n);
+    this.head += n;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+    this.wakeFetcher?.();
+    const endedPartitions = [...this.ended].filter((p) => !this.reportedEnded.has(p) && !this.pendingFor(p));
+    for (const p of endedPartitions) this.reportedEnded.add(p);
+    return { records, endedPartitions, exhausted: this.isExhausted() && this.available() === 0 && this.reportedEnded.size === this.partitions.length };
+  }
+
+  async acknowledge(positions: ReadonlyMap<number, number>): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer === undefined || positions.size === 0) return;
+    try {
+      await consumer.commitOffsets([...positions].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) })));
+    } catch (e) {
+      // Only lag monitoring depends on these offsets; the resume point is stored with the data.
+      this.logger.warn('could not commit offsets to Kafka', { topic: this.options.topic, error: (e as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.wakeFetcher?.();
+    const consumer = this.consumer;
+    const admin = this.admin;
+    this.consumer = undefined;
+    this.admin = undefined;
+    await Promise.all([consumer?.disconnect(), admin?.disconnect()]);
+  }
+
+  private async connect(topic: string): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    this.partitions = offsets.map((o) => o.partition).sort((a, b) => a - b);
+    if (this.options.bounded) {
+      this.endOffsets = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+      for (const o of offsets) {
+        const start = Math.max(this.resumeFrom.get(o.partition) ?? 0, Number(o.low));
+        if (start >= Number(o.high)) this.ended.add(o.partition);
+      }
+    }
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250 });
+    this.consumer = consumer;
+    let joined: () => void = () => undefined;
+    const hasJoined = new Promise<void>((resolve) => {
+      joined = resolve;
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = event.payload.memberAssignment[topic] ?? [];
+      for (const partition of assigned) {
+        const offset = this.resumeFrom.get(partition);
+        if (offset !== undefined) consumer.seek({ topic, partition, offset: String(offset) });
+      }
+      this.logger.info('kafka partitions assigned', { topic, partitions: assigned.join(',') });
+      joined();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) this.fail(new HexstreamError('SOURCE_READ_FAILED', `Kafka consumer stopped: ${event.payload.error.message}`, { cause: event.payload.error }));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    if (this.options.bounded && this.ended.size === this.partitions.length) return;
+    await hasJoined;
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const partition = batch.partition;
+    const end = this.endOffsets?.get(partition);
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const offset = Number(message.offset);
+      if (end !== undefined && offset >= end) {
+        this.ended.add(partition);
+        break;
+      }
+      this.queue.push(toRecord(partition, offset, message.value));
+      resolveOffset(message.offset);
+      if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
+      while (this.available() >= (this.options.maxBufferedRecords ?? 20_000) && isRunning() && !isStale()) {
+        this.wakeReader?.();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1_000);
+          this.wakeFetcher = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeFetcher = undefined;
+        await heartbeat();
+      }
+    }
+    this.wakeReader?.();
+    await heartbeat();
+  }
+
+  private available(): number {
+    return this.queue.length - this.head;
+  }
+
+  private pendingFor(partition: number): boolean {
+    for (let i = this.head; i < this.queue.length; i++) if ((this.queue[i] as SourceRecord).partition === partition) return true;
+    return false;
+  }
+
+  private isExhausted(): boolean {
+    return this.options.bounded && this.ended.size === this.partitions.length;
+  }
+
+  private fail(error: Error): void {
+    this.failure = error;
+    this.wakeReader?.();
+  }
+}
+
+function toRecord(partition: number, position: number, value: Buffer | null): SourceRecord {
+  if (value === null) return { partition, position, value: undefined };
+  if (isUtf8(value)) return { partition, position, value: value.toString('utf8') };
+  return { partition, position, value: value.toString('utf8'), decodeError: `invalid UTF-8 at byte ${firstInvalidUtf8(value)} of the record` };
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new HexstreamError('SOURCE_UNAVAILABLE', `timed out after ${ms} ms ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+
+export const BROKERS = ['127.0.0.1:9092'];
+
+export function kafkaClient(): Kafka {
+  return new Kafka({ clientId: 'hexstream-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Creates a topic with one partition per entry and writes each partition's values, in order. */
+export async function topicWith(partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>): Promise<{ topic: string; remove(): Promise<void> }> {
+  const kafka = kafkaClient();
+  const topic = uniqueName('hexstream-test');
+  const admin = kafka.admin();
+  await admin.connect();
+  const count = Math.max(1, ...[...partitions.keys()].map((p) => p + 1));
+  await admin.createTopics({ topics: [{ topic, numPartitions: count, replicationFactor: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  for (const [partition, values] of partitions) {
+    for (let i = 0; i < values.length; i += 500) {
+      await producer.send({ topic, messages: values.slice(i, i + 500).map((value) => ({ partition, value })) });
+    }
+  }
+  await producer.disconnect();
+  return {
+    topic,
+    remove: async () => {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
