@@ -6,10 +6,10 @@ import { ClockPort } from '../ports/clock.port';
 import { LoggerPort } from '../ports/logger.port';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
-import type { EngineConfig } from './run-config';
+import type { RunConfig } from './run-config';
 
 /** What every mode shares: clock, logger, and the pipeline use case wired to whatever ports are bound. */
-export function coreModule(config: EngineConfig): ContainerModule {
+export function coreModule(config: RunConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(ClockPort).to(SystemClock).inSingletonScope();
     bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2 });
@@ -21,7 +21,8 @@ export function coreModule(config: EngineConfig): ContainerModule {
   });
 }
 
-export function pipelineSettings(config: EngineConfig): PipelineSettings {
-  // Test mode has no state store to resume from: a stop ends the run, so open windows are emitted.
-  return { ...config, onStop: 'flush' };
+export function pipelineSettings(config: RunConfig): PipelineSettings {
+  // Test mode has no state store: a stop ends the run, so open windows are emitted. Prod commits
+  // them for the next start, which resumes exactly where this one stopped.
+  return { ...config, onStop: config.mode === 'test' ? 'flush' : 'checkpoint' };
 }

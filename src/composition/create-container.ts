@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
 import { coreModule } from './core.module';
 import { fileIoModule } from './file-io.module';
+import { prodIoModule } from './prod-io.module';
 import { RunConfig } from './run-config';
 
 export type Mode = RunConfig['mode'];
@@ -9,9 +10,13 @@ export type Mode = RunConfig['mode'];
 export async function createContainer(mode: Mode, config: RunConfig): Promise<Container> {
   const container = new Container();
   container.bind(RunConfig).toConstantValue(config);
-  switch (mode) {
+  if (mode !== config.mode) throw new Error(`createContainer: mode ${mode} with a ${config.mode} configuration`);
+  switch (config.mode) {
     case 'test':
       await container.load(coreModule(config), fileIoModule(config));
+      break;
+    case 'prod':
+      await container.load(coreModule(config), prodIoModule(config));
       break;
   }
   return container;

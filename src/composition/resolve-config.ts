@@ -5,7 +5,7 @@ import { JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
 import { slidingWindows } from '../domain/windowing/window-spec';
 import { parseDuration } from './duration';
-import type { EngineConfig, LogLevel, TestRunConfig } from './run-config';
+import type { EngineConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
 
 /** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
 export interface RawFlags {
@@ -25,6 +25,13 @@ export interface RawFlags {
   readonly deadLetter?: string;
   readonly outbox?: string;
   readonly maxRecordBytes?: string | number;
+  readonly brokers?: string;
+  readonly topic?: string;
+  readonly group?: string;
+  readonly mysql?: string;
+  readonly smtp?: string;
+  readonly deadLetterTopic?: string;
+  readonly bounded?: boolean;
 }
 
 // Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
@@ -90,6 +97,54 @@ function positiveInteger(flag: string, value: string | number | undefined, fallb
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) throw invalid(flag, `must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const DATABASE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
+  const engine = resolveEngineConfig({ ...flags, logLevel: flags.logLevel ?? 'info' }, { triggerIntervalMs: 1_000 });
+  const brokers = (flags.brokers ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter((b) => b !== '');
+  const badBroker = brokers.find((b) => !HOST_PORT.test(b));
+  if (brokers.length === 0 || badBroker !== undefined) throw invalid('--brokers', `expected host:port[,host:port…], got ${JSON.stringify(flags.brokers)}`);
+  const topic = flags.topic ?? engine.job.name;
+  if (!TOPIC.test(topic)) throw invalid('--topic', `not a valid Kafka topic name: ${JSON.stringify(topic)}`);
+  const deadLetterTopic = flags.deadLetterTopic ?? `${topic}.dead-letter`;
+  if (!TOPIC.test(deadLetterTopic)) throw invalid('--dead-letter-topic', `not a valid Kafka topic name: ${JSON.stringify(deadLetterTopic)}`);
+  const group = flags.group ?? `hexstream-${engine.job.name}`;
+  if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
+  const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
+  checkUrl('--mysql', mysqlUrl, ['mysql:'], true);
+  if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], false);
+  return {
+    ...engine,
+    mode: 'prod',
+    brokers,
+    topic,
+    group,
+    mysqlUrl,
+    deadLetterTopic,
+    smtpUrl: flags.smtp,
+    outbox: resolve(flags.outbox ?? 'out/outbox'),
+    bounded: flags.bounded === true,
+  };
+}
+
+/** Checks a service URL without ever echoing its password. */
+function checkUrl(flag: string, text: string, protocols: readonly string[], needsDatabase: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid(flag, 'not a valid URL');
+  }
+  if (!protocols.includes(url.protocol)) throw invalid(flag, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  if (url.hostname === '') throw invalid(flag, 'names no host');
+  if (needsDatabase) {
+    const db = url.pathname.replace(/^\//, '');
+    if (!DATABASE.test(db)) throw invalid(flag, `database name must match ${DATABASE.source}, got ${JSON.stringify(db)}`);
+  }
 }
 
 function logLevel(flags: RawFlags): LogLevel {

@@ -19,6 +19,21 @@ export interface TestRunConfig extends EngineConfig {
   readonly maxRecordBytes: number;
 }
 
-export type RunConfig = TestRunConfig;
+/** `prod` mode: a Kafka consumer group in, MySQL/MariaDB out, effectively once. */
+export interface ProdRunConfig extends EngineConfig {
+  readonly mode: 'prod';
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly group: string;
+  readonly mysqlUrl: string;
+  readonly deadLetterTopic: string;
+  /** SMTP server for the report and alerts; without it they go to `outbox` as .eml files. */
+  readonly smtpUrl: string | undefined;
+  readonly outbox: string;
+  /** Read up to the end offsets seen at start, then stop (for backfills and tests). */
+  readonly bounded: boolean;
+}
+
+export type RunConfig = TestRunConfig | ProdRunConfig;
 
 export const RunConfig: ServiceIdentifier<RunConfig> = Symbol.for('hexstream.RunConfig');

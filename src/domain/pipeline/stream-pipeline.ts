@@ -20,8 +20,9 @@ export interface PipelineSettings {
   /** How often a progress line is logged (processing time). */
   readonly progressIntervalMs: number;
   /**
-   * What a graceful stop does with windows still open: `flush` emits them as if the watermark were
-   * +∞ (test mode: the run is over); `checkpoint` leaves them open, to be resumed from the sink.
+   * What the end of a bounded input or a graceful stop does with windows still open: `flush` emits
+   * them as if the watermark were +∞ (test mode: the run is over); `checkpoint` commits them for
+   * the next run, which resumes exactly (prod mode).
    */
   readonly onStop: 'flush' | 'checkpoint';
 }
@@ -69,7 +70,7 @@ export class StreamPipeline {
     const startedAtMs = this.clock.now();
     const checkpoint = await this.sink.open(s.job.table);
     let partitions: readonly number[];
-    if (checkpoint?.engine !== undefined && s.onStop === 'checkpoint') {
+    if (checkpoint?.engine !== undefined) {
       // Exact resume: re-read from where open windows began, rebuilding them as they were.
       partitions = await this.source.open(engine.restore(checkpoint.engine));
       engine.addPartitions(partitions);
@@ -98,11 +99,13 @@ export class StreamPipeline {
         const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
         const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
         for (const record of batch.records) engine.process(record);
-        for (const p of batch.endedPartitions) engine.endPartition(p);
+        // A finished file stops holding the watermark back; a Kafka partition read to the end offsets
+        // of a bounded run keeps its watermark, to be resumed by the next run.
+        if (s.onStop === 'flush') for (const p of batch.endedPartitions) engine.endPartition(p);
         pending += batch.records.length;
         exhausted = batch.exhausted;
         const now = this.clock.now();
-        if (exhausted) engine.finish();
+        if (exhausted && s.onStop === 'flush') engine.finish();
         if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) await fire(now);
         if (now - lastProgressMs >= s.progressIntervalMs) {
           lastProgressMs = now;

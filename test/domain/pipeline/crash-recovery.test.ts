@@ -68,10 +68,12 @@ async function runWithCrashes(data: Map<number, string[]>, s: Scenario): Promise
   let runs = 0;
   for (const crash of [...s.crashes, 0]) {
     runs++;
+    // The last run reads to the end of the stream: its end flushes what is still open.
+    const run = crash === 0 ? { ...settings, onStop: 'flush' as const } : settings;
     // A negative crash point fails the run's first commit instead, inside the sink's transaction.
     if (crash < 0) sink.failNextCommit(new Crash('killed during commit'));
     const source = new CrashingSource(new MemorySource({ partitions: data, batchSizes: [s.batch] }), Math.max(crash, 0));
-    const pipeline = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), settings);
+    const pipeline = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), run);
     try {
       await pipeline.run();
     } catch (e) {

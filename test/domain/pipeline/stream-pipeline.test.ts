@@ -129,14 +129,15 @@ describe('StreamPipeline: positions and dead letters', () => {
 });
 
 describe('StreamPipeline: stop and resume', () => {
-  it('commits what was read when stopped, and a second run resumes from the committed positions without reading anything twice', async () => {
+  it('commits what was read when stopped; a second run re-reads only the open windows, and counts and emits nothing twice', async () => {
     const partitions = new Map([
       [0, onePerItem(4)],
       [1, onePerItem(3, 11)],
     ]);
     const sink = new MemorySink();
+    const resumable = { onStop: 'checkpoint' as const };
 
-    const first = await runOrders({ partitions, sink, batchSizes: [2], stop: (source) => ({ isStopped: () => source.delivered.length >= 4 }) });
+    const first = await runOrders({ partitions, sink, batchSizes: [2], settings: resumable, stop: (source) => ({ isStopped: () => source.delivered.length >= 4 }) });
 
     expect(first.report.completed).toBe(false);
     expect(first.source.delivered).toEqual([
@@ -147,17 +148,24 @@ describe('StreamPipeline: stop and resume', () => {
     ]);
     expect(positions(sink.commits)).toEqual([new Map([[0, 2], [1, 2]])]);
     expect(sink.lastCheckpoint()?.positions).toEqual(new Map([[0, 2], [1, 2]]));
+    // Every record so far is in the still-open window [00:00, 00:01): replay starts at 0.
+    expect([...(sink.lastCheckpoint()?.engine?.partitions ?? new Map()).values()].map((p) => p.replayFrom)).toEqual([0, 0]);
 
     const second = await runOrders({ partitions, sink, batchSizes: [2] });
 
     expect(second.report.completed).toBe(true);
     expect(second.source.delivered).toEqual([
+      { partition: 0, position: 0 },
+      { partition: 0, position: 1 },
+      { partition: 1, position: 0 },
+      { partition: 1, position: 1 },
       { partition: 0, position: 2 },
       { partition: 0, position: 3 },
       { partition: 1, position: 2 },
     ]);
-    expect(second.report.counters).toMatchObject({ read: 3, accepted: 3 });
+    expect(second.report.counters).toMatchObject({ read: 7, replayed: 4, accepted: 7 });
     expect(sink.lastCheckpoint()?.positions).toEqual(new Map([[0, 4], [1, 3]]));
+    expect(sink.deadLetters).toEqual([]);
     expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
   });
 
@@ -166,7 +174,7 @@ describe('StreamPipeline: stop and resume', () => {
     // [00:00, 00:01) keeps orderid 1. The first run stops after position 1 and commits W = 00:01:20.
     const partitions: Partitions = new Map([[0, [order({ orderid: 1, t: '00:00:10' }), order({ orderid: 2, t: '00:01:30' }), order({ orderid: 3, t: '00:00:20' })]]]);
     const sink = new MemorySink();
-    await runOrders({ partitions, sink, batchSizes: [1], stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
+    await runOrders({ partitions, sink, batchSizes: [1], settings: { onStop: 'checkpoint' }, stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
     expect(sink.lastCheckpoint()?.watermarks).toEqual(new Map([[0, ms('00:01:20')]]));
 
     await runOrders({ partitions, sink, batchSizes: [1] });
@@ -181,7 +189,9 @@ describe('StreamPipeline: stop and resume', () => {
     const partitions: Partitions = new Map([[0, [order({ orderid: 1, t: '00:00:10' }), order({ orderid: 2, t: '00:00:20' }), order({ orderid: 3, t: '00:01:30' })]]]);
     const sink = new MemorySink();
     const settings = { outputMode: 'append' as const };
-    await runOrders({ partitions, sink, settings, batchSizes: [1], stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
+    await runOrders({ partitions, sink, settings: { ...settings, onStop: 'checkpoint' }, batchSizes: [1], stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
+    // Nothing is final yet: the stop committed the open window for the next run instead of emitting it.
+    expect(sink.table.size).toBe(0);
 
     await runOrders({ partitions, sink, settings, batchSizes: [1] });
 
@@ -214,7 +224,7 @@ describe('StreamPipeline: a failing commit', () => {
     const partitions: Partitions = new Map([[0, [...onePerItem(2), 'oops', order({ orderid: 4, itemid: 4, t: '00:00:04' })]]]);
     const sink = new FailingOnceSink(1);
     const source = new RecordingSource(new MemorySource({ partitions, batchSizes: [1] }));
-    const pipeline = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 2 }));
+    const pipeline = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 2, onStop: 'checkpoint' }));
 
     await expect(pipeline.run()).rejects.toThrow('disk full');
 
@@ -226,10 +236,14 @@ describe('StreamPipeline: a failing commit', () => {
 
     const rerun = await runOrders({ partitions, sink, batchSizes: [1], settings: { triggerRecords: 2 } });
 
+    // Positions 0 and 1 are re-read to rebuild their open window; 2 and 3 are new.
     expect(rerun.source.delivered).toEqual([
+      { partition: 0, position: 0 },
+      { partition: 0, position: 1 },
       { partition: 0, position: 2 },
       { partition: 0, position: 3 },
     ]);
+    expect(rerun.report.counters).toMatchObject({ replayed: 2, accepted: 3, invalid: 1 });
     expect(tableOf(sink.table)).toEqual([itemRow(1), itemRow(2), itemRow(4)]);
     expect(deadLetterKeys(sink.deadLetters)).toEqual([{ reason: 'invalid', partition: 0, position: 2 }]);
   });

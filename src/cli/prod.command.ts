@@ -1,0 +1,18 @@
+import { redactUrl } from '../adapters/pino/redact';
+import { createContainer } from '../composition/create-container';
+import { resolveProdConfig, type RawFlags } from '../composition/resolve-config';
+import type { CliOutput } from './console-output';
+import { runJob } from './run-job';
+
+/**
+ * `hexstream prod <email>`: consumes the topic as a member of the consumer group until SIGINT or
+ * SIGTERM (or the end offsets seen at start, with `--bounded`), committing each trigger's rows,
+ * positions and replay point to MySQL in one transaction. Restarting resumes exactly.
+ */
+export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
+  const config = resolveProdConfig(flags);
+  const container = await createContainer('prod', config);
+  const table = `${redactUrl(config.mysqlUrl)} table ${config.job.table.name}`;
+  await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
+  return 0;
+}

@@ -1,0 +1,59 @@
+import type { Container } from 'inversify';
+import { formatDuration } from '../composition/duration';
+import type { RunConfig } from '../composition/run-config';
+import { runReportText } from '../domain/pipeline/run-report-text';
+import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
+import { NotifierPort } from '../ports/notifier.port';
+import { formatCount, type CliOutput } from './console-output';
+import { stopOnSignals } from './stop-on-signals';
+
+/**
+ * Runs the container's pipeline until its input ends or SIGINT/SIGTERM, mails the report (or an
+ * alert on failure, then rethrows) and prints the summary. Shared by `test` and `prod`.
+ */
+export async function runJob(container: Container, config: RunConfig, outputs: readonly string[], out: CliOutput): Promise<RunReport> {
+  const pipeline = container.get(StreamPipeline);
+  const notifier = container.get(NotifierPort);
+  const stop = stopOnSignals();
+  const job = config.job.name;
+  let report: RunReport;
+  try {
+    report = await pipeline.run(stop);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await notifier
+      .send({ kind: 'alert', to: config.email, subject: `hexstream ${config.mode} ${job} FAILED: ${message.slice(0, 120)}`, text: `The ${config.mode} run of job ${job} failed:\n\n${message}\n` })
+      .catch(() => undefined);
+    throw e;
+  } finally {
+    stop.dispose();
+  }
+  const c = report.counters;
+  const dead = c.invalid + c.late + c.duplicate;
+  await notifier.send({
+    kind: 'report',
+    to: config.email,
+    subject: `hexstream ${config.mode} ${report.job}: ${c.read} records, ${c.accepted} accepted, ${dead} dead letters`,
+    text: runReportText(report, { mode: config.mode, outputs }),
+  });
+  printSummary(out, config, report, outputs);
+  return report;
+}
+
+function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outputs: readonly string[]): void {
+  const c = report.counters;
+  const seconds = report.elapsedMs / 1000;
+  const w = config.window;
+  const line = (label: string, n: number, extra = ''): void => out.line(`${label.padEnd(15)}${formatCount(n).padStart(12)}${extra}`);
+  out.line(`hexstream ${config.mode} · job ${report.job} · window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)} · watermark ${formatDuration(config.watermarkMs)} · ${config.outputMode} mode`);
+  line('records read', c.read, `${c.blank > 0 ? `  (${formatCount(c.blank)} blank line${c.blank === 1 ? '' : 's'} skipped)` : ''}${c.replayed > 0 ? `  (${formatCount(c.replayed)} re-read to rebuild open windows)` : ''}`);
+  line('accepted', c.accepted);
+  line('invalid', c.invalid);
+  line('late', c.late);
+  line('duplicates', c.duplicate);
+  line('rows written', c.rowsEmitted, `  → ${outputs[0] ?? ''}`);
+  line('dead letters', c.invalid + c.late + c.duplicate, `  → ${outputs[1] ?? ''}`);
+  out.line(`${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`);
+  out.line(`${'elapsed'.padEnd(15)}${seconds.toFixed(2).padStart(10)} s  (${formatCount(c.read / Math.max(seconds, 0.001))} records/s)`);
+  out.line(`${'peak memory'.padEnd(15)}${formatCount(process.resourceUsage().maxRSS / 1024).padStart(12)} MB RSS  (state at end: ${report.state.openWindows} open windows, ${report.state.rows} rows, ${report.state.rememberedIds} ids)`);
+}
