@@ -33,17 +33,34 @@ export function buildParser(args: readonly string[]): Argv {
         .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
         .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' }),
     )
+    .command('prod <email>', 'consume a Kafka topic into MySQL/MariaDB, effectively once, until SIGINT/SIGTERM', (y) =>
+      engineFlags(y)
+        .positional('email', { type: 'string', describe: 'operator address: gets the run report and failure alerts' })
+        .option('brokers', { type: 'string', describe: 'Kafka bootstrap servers host:port,… (default 127.0.0.1:9092)' })
+        .option('topic', { type: 'string', describe: 'input topic (default: the job name)' })
+        .option('group', { type: 'string', describe: 'consumer group (default hexstream-<job>); run more processes with the same group to scale out' })
+        .option('mysql', { type: 'string', describe: 'mysql://user:pass@host:port/database (default mysql://root@127.0.0.1:3306/hexstream)' })
+        .option('dead-letter-topic', { type: 'string', describe: 'topic for rejected records (default <topic>.dead-letter)' })
+        .option('smtp', { type: 'string', describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)' })
+        .option('outbox', { type: 'string', describe: 'folder for report e-mails when --smtp is not given (default out/outbox)' })
+        .option('bounded', { type: 'boolean', describe: 'read up to the end offsets seen at start, then stop' }),
+    )
     .command('produce', 'generate sample records', (y) =>
       y
         .option('job', { type: 'string', describe: 'job whose records to generate (default orders)' })
-        .option('count', { type: 'string', describe: 'number of records (default 5000)' })
+        .option('count', { type: 'string', describe: 'number of records (default 5000; with --rate: until stopped)' })
         .option('seed', { type: 'string', describe: 'random seed; same seed, same output (default 1)' })
-        .option('to', { type: 'string', describe: 'output FILE (- for stdout)', demandOption: true })
-        .option('start', { type: 'string', describe: 'event time of the first record, ISO-8601 (default 2025-01-01T00:00:00Z)' })
-        .option('event-rate', { type: 'string', describe: 'records per second of event time (default 1000)' })
+        // nargs 1: without it yargs takes a lone `-` for a positional, and `--to -` fails as unknown.
+        .option('to', { type: 'string', nargs: 1, describe: 'kafka, an output FILE, or - for stdout', demandOption: true })
+        .option('brokers', { type: 'string', describe: 'with --to kafka: bootstrap brokers H:P,… (default 127.0.0.1:9092)' })
+        .option('topic', { type: 'string', describe: 'with --to kafka: topic (default: the job name)' })
+        .option('partitions', { type: 'string', describe: 'with --to kafka: partitions of the topic if it must be created (default 3)' })
+        .option('rate', { type: 'string', describe: 'with --to kafka: records per second of wall-clock time (default: as fast as possible)' })
+        .option('start', { type: 'string', describe: 'event time of the first record, ISO-8601 (default 2025-01-01T00:00:00Z; with --rate: now)' })
+        .option('event-rate', { type: 'string', describe: 'records per second of event time (default 1000; with --rate: the rate)' })
         .option('fault-share', { type: 'string', describe: 'share of late, duplicate and malformed records (default 0.01)' }),
     )
-    .demandCommand(1, 'name a command: test or produce')
+    .demandCommand(1, 'name a command: test, prod or produce')
     .strict()
     .help()
     .version(false)

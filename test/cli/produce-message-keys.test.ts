@@ -1,0 +1,27 @@
+import { MESSAGE_KEYS } from '../../src/cli/produce.command';
+
+describe('message keys of produced records', () => {
+  const ordersKey = MESSAGE_KEYS.get('orders');
+
+  it('keys an order by its shopid', () => {
+    expect(ordersKey?.('{"orderid":1,"itemid":2,"shopid":100123,"region":"TW","count":1,"price":1.5,"timestamp":1735689600}')).toBe('100123');
+    // Invalid for the job, but its shop is known: it still goes with that shop's records.
+    expect(ordersKey?.('{"orderid":1,"shopid":100123,"count":-1}')).toBe('100123');
+  });
+
+  it.each([
+    ['{"orderid":1,"itemid":2,"shopid":1001', 'truncated JSON'],
+    ['[{"shopid":100123}]', 'an array'],
+    ['{"orderid":1,"itemid":2}', 'no shopid'],
+    ['{"shopid":"100123"}', 'a string shopid'],
+    ['{"shopid":1.5}', 'a fractional shopid'],
+    ['null', 'null'],
+    ['orderid=1;shopid=2', 'not JSON'],
+  ])('gives no key to %j (%s)', (line) => {
+    expect(ordersKey?.(line)).toBeUndefined();
+  });
+
+  it('has no key function for a job that declares none', () => {
+    expect(MESSAGE_KEYS.get('stock-averages')).toBeUndefined();
+  });
+});
