@@ -53,6 +53,8 @@ export class KafkaSource implements SourcePort {
   private readonly ended = new Set<number>();
   private readonly reportedEnded = new Set<number>();
   private partitions: number[] = [];
+  /** Per partition, the offset after the last record queued in this run. */
+  private readonly queuedUpTo = new Map<number, number>();
 
   constructor(
     @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
@@ -139,7 +141,8 @@ export class KafkaSource implements SourcePort {
         if (start >= Number(o.high)) this.ended.add(o.partition);
       }
     }
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250 });
+    // A short session lets the group drop a killed member (kill -9) in seconds, not half a minute.
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250 });
     this.consumer = consumer;
     let joined: () => void = () => undefined;
     const hasJoined = new Promise<void>((resolve) => {
@@ -148,7 +151,9 @@ export class KafkaSource implements SourcePort {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assigned = event.payload.memberAssignment[topic] ?? [];
       for (const partition of assigned) {
-        const offset = this.resumeFrom.get(partition);
+        // A partition read earlier in this run continues after what was queued (a rebalance must
+        // not send it back to the start position); a new one starts where the data says.
+        const offset = this.queuedUpTo.get(partition) ?? this.resumeFrom.get(partition);
         if (offset !== undefined) consumer.seek({ topic, partition, offset: String(offset) });
       }
       this.logger.info('kafka partitions assigned', { topic, partitions: assigned.join(',') });
@@ -175,6 +180,7 @@ export class KafkaSource implements SourcePort {
         break;
       }
       this.queue.push(toRecord(partition, offset, message.value));
+      this.queuedUpTo.set(partition, offset + 1);
       resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
       while (this.available() >= (this.options.maxBufferedRecords ?? 20_000) && isRunning() && !isStale()) {

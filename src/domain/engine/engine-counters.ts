@@ -11,6 +11,8 @@ export interface EngineCounters {
   rowsEmitted: number;
   /** Records read again after a restart to rebuild open windows (also counted in their outcome). */
   replayed: number;
+  /** Records a source delivered again at a position already processed in this run: skipped. */
+  redelivered: number;
   triggers: number;
   /** Rows currently held in open windows. */
   stateRows: number;
@@ -23,5 +25,5 @@ export interface StateSize {
 }
 
 export function emptyCounters(): EngineCounters {
-  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, replayed: 0, triggers: 0, stateRows: 0 };
+  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, replayed: 0, redelivered: 0, triggers: 0, stateRows: 0 };
 }

@@ -103,6 +103,11 @@ export class StreamEngine<E, G, A> {
 
   process(record: SourceRecord): void {
     const ps = this.partition(record.partition);
+    if (record.position < ps.nextPosition && ps.boundaries.isEmpty() === false) {
+      // Delivered again by an at-least-once source (e.g. after a rebalance): already processed.
+      this.counters.redelivered++;
+      return;
+    }
     ps.nextPosition = record.position + 1;
     ps.sawRecordSinceTick = true;
     ps.idleWithoutEvents = false;

@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { Kafka, logLevel } from 'kafkajs';
+import { generateOrders } from '../../src/domain/jobs/orders.generator';
+import { createTestDatabase, type TestDatabase } from '../support/mariadb';
+import { BROKERS, topicWith, uniqueName } from '../support/kafka-topics';
+import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
+import { MAIN, runCli } from '../support/run-cli';
+
+jest.setTimeout(300_000);
+
+const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
+
+/** Generated orders (late, duplicate and malformed among them), keyed to partitions by shop as a producer keyed by shopid does. */
+function orderPartitions(count: number, seed: number): Map<number, string[]> {
+  const out = new Map<number, string[]>([[0, []], [1, []], [2, []]]);
+  for (const { line } of generateOrders({ count, seed, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.05 })) {
+    const shop = /"shopid":(\d+)/.exec(line);
+    (out.get(shop === null ? 0 : Number(shop[1]) % 3) as string[]).push(line);
+  }
+  return out;
+}
+
+async function tableOf(db: TestDatabase): Promise<Map<string, ReferenceRow>> {
+  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
+  const rows = await db.query('SELECT * FROM agg_order_window');
+  return new Map(
+    rows.map((r) => [
+      String(r.rowkey),
+      {
+        rowkey: String(r.rowkey),
+        window_start: iso(r.window_start),
+        window_end: iso(r.window_end),
+        region: String(r.region),
+        shop_id: Number(r.shop_id),
+        item_id: Number(r.item_id),
+        total_expenditure: String(r.total_expenditure),
+        total_items_sold: Number(r.total_items_sold),
+        total_orders: Number(r.total_orders),
+        first_event_at: iso(r.first_event_at),
+        last_event_at: iso(r.last_event_at),
+      },
+    ]),
+  );
+}
+
+/** The dead-letter topic read to its end, as `reason@partition:offset` (set: dead letters are at-least-once). */
+async function deadLetterKeys(topic: string): Promise<string[]> {
+  const kafka = new Kafka({ clientId: 'hexstream-test-dlq', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = ends.reduce((n, o) => n + Number(o.high), 0);
+  const keys = new Set<string>();
+  let seen = 0;
+  const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    if (total === 0) resolve();
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const h = (name: string): string => String(message.headers?.[name] ?? '');
+        keys.add(`${h('reason')}@${h('source-partition')}:${h('source-offset')}`);
+        if (++seen >= total) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return [...keys].sort();
+}
+
+function prodArgs(db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] {
+  return ['prod', 'ops@example.com', '--topic', topic, '--group', group, '--mysql', db.url, '--trigger-records', '500', '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`, ...extra];
+}
+
+describe('hexstream prod (real Kafka and MariaDB)', () => {
+  const data = orderPartitions(12_000, 41);
+  const expected = referenceOrders(data, SEMANTICS);
+  const expectedDead = expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
+  let topic: { topic: string; remove(): Promise<void> };
+
+  beforeAll(async () => {
+    topic = await topicWith(data);
+  });
+  afterAll(async () => {
+    await topic.remove();
+  });
+
+  it('writes the reference table and every dead letter, reading the topic to its end', async () => {
+    const db = await createTestDatabase();
+    try {
+      const r = runCli(prodArgs(db, topic.topic, uniqueName('g'), ['--bounded', '--dead-letter-topic', `${topic.topic}.dl1`]));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(await tableOf(db)).toEqual(expected.rows);
+      expect(await deadLetterKeys(`${topic.topic}.dl1`)).toEqual(expectedDead);
+      // A second bounded run finds nothing new and changes nothing.
+      const again = runCli(prodArgs(db, topic.topic, uniqueName('g2'), ['--bounded', '--dead-letter-topic', `${topic.topic}.dl1b`]));
+      expect(again.code).toBe(0);
+      expect(await tableOf(db)).toEqual(expected.rows);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('ends with exactly the reference table after kill -9 at three random moments', async () => {
+    const db = await createTestDatabase();
+    const group = uniqueName('crash');
+    const dlq = `${topic.topic}.dl2`;
+    try {
+      for (const delayMs of [700 + Math.random() * 800, 900 + Math.random() * 900, 1100 + Math.random() * 900]) {
+        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group, ['--dead-letter-topic', dlq])], { stdio: 'ignore' });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      const last = runCli(prodArgs(db, topic.topic, group, ['--bounded', '--dead-letter-topic', dlq]));
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(0);
+      expect(await tableOf(db)).toEqual(expected.rows);
+      expect(await deadLetterKeys(dlq)).toEqual(expectedDead);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('stops gracefully on SIGTERM with exit 0, and a restart completes the table', async () => {
+    const db = await createTestDatabase();
+    const group = uniqueName('term');
+    try {
+      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^records read/m);
+      const last = runCli(prodArgs(db, topic.topic, group, ['--bounded']));
+      expect(last.code).toBe(0);
+      expect(await tableOf(db)).toEqual(expected.rows);
+    } finally {
+      await db.drop();
+    }
+  });
+});
