@@ -8,6 +8,8 @@ export interface SourceBatch {
   readonly endedPartitions: readonly number[];
   /** True once a bounded source has delivered everything; an unbounded source never sets it. */
   readonly exhausted: boolean;
+  /** Records waiting after this batch, per partition, where the source knows (Kafka: high watermark − position). */
+  readonly lag?: ReadonlyMap<number, number>;
 }
 
 /**

@@ -55,6 +55,9 @@ export class KafkaSource implements SourcePort {
   private partitions: number[] = [];
   /** Per partition, the offset after the last record queued in this run. */
   private readonly queuedUpTo = new Map<number, number>();
+  /** Per partition, the high watermark of the last fetch and the offset after the last record polled. */
+  private readonly highWatermarks = new Map<number, number>();
+  private readonly polledUpTo = new Map<number, number>();
 
   constructor(
     @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
@@ -99,6 +102,7 @@ export class KafkaSource implements SourcePort {
     const n = Math.min(maxRecords, this.available());
     const records = this.queue.slice(this.head, this.head + n);
     this.head += n;
+    for (const r of records) this.polledUpTo.set(r.partition, r.position + 1);
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
@@ -106,7 +110,9 @@ export class KafkaSource implements SourcePort {
     this.wakeFetcher?.();
     const endedPartitions = [...this.ended].filter((p) => !this.reportedEnded.has(p) && !this.pendingFor(p));
     for (const p of endedPartitions) this.reportedEnded.add(p);
-    return { records, endedPartitions, exhausted: this.isExhausted() && this.available() === 0 && this.reportedEnded.size === this.partitions.length };
+    const lag = new Map<number, number>();
+    for (const [p, high] of this.highWatermarks) lag.set(p, Math.max(0, high - (this.polledUpTo.get(p) ?? this.resumeFrom.get(p) ?? 0)));
+    return { records, endedPartitions, exhausted: this.isExhausted() && this.available() === 0 && this.reportedEnded.size === this.partitions.length, lag };
   }
 
   async acknowledge(positions: ReadonlyMap<number, number>): Promise<void> {
@@ -171,6 +177,7 @@ export class KafkaSource implements SourcePort {
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
+    this.highWatermarks.set(partition, Number(batch.highWatermark));
     const end = this.endOffsets?.get(partition);
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;

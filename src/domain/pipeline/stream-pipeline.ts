@@ -85,6 +85,7 @@ export class StreamPipeline {
     let lastTriggerMs = startedAtMs;
     let lastProgressMs = startedAtMs;
     let exhausted = false;
+    const lag = new Map<number, number>();
     const fire = async (now: number): Promise<void> => {
       engine.advanceIdle(now, s.idleTimeoutMs);
       const out = engine.trigger();
@@ -98,6 +99,7 @@ export class StreamPipeline {
       while (!exhausted && !stop.isStopped()) {
         const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
         const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
+        if (batch.lag !== undefined) for (const [p, n] of batch.lag) lag.set(p, n);
         for (const record of batch.records) engine.process(record);
         // A finished file stops holding the watermark back; a Kafka partition read to the end offsets
         // of a bounded run keeps its watermark, to be resumed by the next run.
@@ -109,7 +111,7 @@ export class StreamPipeline {
         if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) await fire(now);
         if (now - lastProgressMs >= s.progressIntervalMs) {
           lastProgressMs = now;
-          this.logProgress(engine, now - startedAtMs);
+          this.logProgress(engine, now - startedAtMs, lag);
         }
       }
       if (!exhausted) {
@@ -148,13 +150,15 @@ export class StreamPipeline {
     }
   }
 
-  private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number): void {
+  private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number, lag: ReadonlyMap<number, number>): void {
     const c = engine.stats();
     const st = engine.stateSize();
     const wms = [...engine.watermarks()].map(([p, w]) => `${p}:${formatInstant(w)}`).join(' ');
     this.logger.info('progress', {
       recordsPerSecond: Math.round((c.read * 1000) / Math.max(1, elapsedMs)),
       read: c.read,
+      lag: lag.size === 0 ? undefined : [...lag.values()].reduce((a, b) => a + b, 0),
+      lagByPartition: lag.size === 0 ? undefined : [...lag].map(([p, n]) => `${p}:${n}`).join(' '),
       late: c.late,
       duplicates: c.duplicate,
       deadLetters: c.invalid + c.late + c.duplicate,

@@ -38,6 +38,26 @@ describe('KafkaSource', () => {
     }
   });
 
+  it('reports the lag behind the high watermark per partition', async () => {
+    const { topic, remove } = await topicWith(new Map([[0, Array.from({ length: 10 }, (_v, i) => `r${i}`)]]));
+    const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: false }, new MemoryLogger());
+    try {
+      await source.open(new Map());
+      let polled = 0;
+      let lag: ReadonlyMap<number, number> | undefined;
+      for (let i = 0; i < 200 && polled < 3; i++) {
+        const b = await source.poll(3 - polled, 50);
+        polled += b.records.length;
+        lag = b.lag;
+      }
+      expect(polled).toBe(3);
+      expect(lag).toEqual(new Map([[0, 7]]));
+    } finally {
+      await source.close();
+      await remove();
+    }
+  });
+
   it('fails within a bounded time with SOURCE_UNAVAILABLE when no broker answers', async () => {
     const source = new KafkaSource({ brokers: ['127.0.0.1:9'], topic: 't', groupId: 'g', bounded: true, connectTimeoutMs: 5_000 }, new MemoryLogger());
     const started = Date.now();
