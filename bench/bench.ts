@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { Child, field, fmt, MAIN as main, WORK as work } from './common';
+import { prodBenchmark } from './prod-bench';
 
 /**
  * `npm run bench`: generates 1,000,000 orders (10 minutes of event time) and times, in one run,
  * (a) a bare readline + JSON.parse loop over the file and (b) the `test` pipeline on it, each in its
- * own process so peak RSS is its own.
+ * own process so peak RSS is its own; then the same orders through Kafka and MySQL (`prod`, see
+ * prod-bench.ts). BENCH_PROD=0 skips the Kafka/MySQL part, BENCH_FILE=0 the file part.
  */
-const root = resolve(__dirname, '..', '..', '..');
-const work = join(root, '.cache', 'bench');
-const main = join(root, 'dist', 'main.js');
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const EVENT_SECONDS = 600;
 
@@ -19,16 +19,6 @@ function run(args: string[]): { stdout: string; seconds: number } {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return { stdout: r.stdout, seconds };
-}
-
-function field(stdout: string, label: string): number {
-  const m = new RegExp(`^${label}\\s+([\\d,.]+)`, 'm').exec(stdout);
-  if (m === null) throw new Error(`no "${label}" in:\n${stdout}`);
-  return Number((m[1] as string).replace(/,/g, ''));
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }
 
 function benchmark(): void {
@@ -59,4 +49,16 @@ function benchmark(): void {
   console.log('targets: (b)/(a) >= 0.7, peak RSS <= 300 MB');
 }
 
-benchmark();
+async function benchAll(): Promise<void> {
+  if (process.env.BENCH_FILE !== '0') benchmark();
+  if (process.env.BENCH_PROD !== '0') {
+    if (process.env.BENCH_FILE !== '0') console.log('');
+    await prodBenchmark({ count: COUNT, eventSeconds: EVENT_SECONDS });
+  }
+}
+
+benchAll().catch((e: unknown) => {
+  Child.killAll();
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
