@@ -23,6 +23,8 @@ function engineFlags<T>(y: Argv<T>): Argv<T> {
 export function buildParser(args: readonly string[]): Argv {
   return yargs([...args])
     .scriptName('hexstream')
+    // A flag given twice takes its last value (as most CLIs do), rather than becoming a list.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .env('HEXSTREAM')
     .command('test <email>', 'run a job on files, no services needed', (y) =>
       engineFlags(y)

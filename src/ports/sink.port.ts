@@ -34,6 +34,7 @@ export interface SinkCheckpoint {
  * Contract:
  * - `open(table)` prepares the destination and returns the last committed checkpoint, or
  *   `undefined` for a fresh start.
+ * - `checkpoint()` reads the committed checkpoint again, as `open` returned it.
  * - `commit(trigger)` is atomic: after it resolves, all of the trigger's rows, dead letters and
  *   positions are durable; if it rejects, none of it is visible (a sink that cannot guarantee this,
  *   such as a file, says so in its own documentation).
@@ -42,6 +43,8 @@ export interface SinkCheckpoint {
  */
 export interface SinkPort {
   open(table: TableSchema): Promise<SinkCheckpoint | undefined>;
+  /** The last committed checkpoint, read again (after a rebalance, another instance may have moved it). */
+  checkpoint(): Promise<SinkCheckpoint | undefined>;
   commit(trigger: TriggerCommit): Promise<void>;
   close(): Promise<void>;
 }

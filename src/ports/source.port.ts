@@ -10,6 +10,11 @@ export interface SourceBatch {
   readonly exhausted: boolean;
   /** Records waiting after this batch, per partition, where the source knows (Kafka: high watermark − position). */
   readonly lag?: ReadonlyMap<number, number>;
+  /**
+   * Set when the partitions this source reads changed (a consumer-group rebalance): the new set.
+   * Such a batch holds no records, and none arrive for the new set until `seek` says where to start.
+   */
+  readonly assigned?: readonly number[];
 }
 
 /**
@@ -27,6 +32,8 @@ export interface SourceBatch {
  */
 export interface SourcePort {
   open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]>;
+  /** After an `assigned` batch: where each assigned partition starts (sources that rebalance only). */
+  seek?(positions: ReadonlyMap<number, number>): Promise<void>;
   poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch>;
   acknowledge(positions: ReadonlyMap<number, number>): Promise<void>;
   close(): Promise<void>;

@@ -11,13 +11,17 @@ jest.setTimeout(300_000);
 const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 
 /** Generated orders (late, duplicate and malformed among them), keyed to partitions by shop as a producer keyed by shopid does. */
-function orderPartitions(count: number, seed: number): Map<number, string[]> {
-  const out = new Map<number, string[]>([[0, []], [1, []], [2, []]]);
+function orderPartitions(count: number, seed: number, partitions = 3): Map<number, string[]> {
+  const out = new Map<number, string[]>(Array.from({ length: partitions }, (_v, p) => [p, []]));
   for (const { line } of generateOrders({ count, seed, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.05 })) {
     const shop = /"shopid":(\d+)/.exec(line);
-    (out.get(shop === null ? 0 : Number(shop[1]) % 3) as string[]).push(line);
+    (out.get(shop === null ? 0 : Number(shop[1]) % partitions) as string[]).push(line);
   }
   return out;
+}
+
+function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', resolve));
 }
 
 async function tableOf(db: TestDatabase): Promise<Map<string, ReferenceRow>> {
@@ -144,6 +148,44 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
       expect(await tableOf(db)).toEqual(expected.rows);
     } finally {
       await db.drop();
+    }
+  });
+
+  it('shares the partitions between two instances of one group and still ends with the reference table', async () => {
+    const data6 = orderPartitions(30_000, 77, 6);
+    const expected6 = referenceOrders(data6, SEMANTICS);
+    const topic6 = await topicWith(data6);
+    const db = await createTestDatabase();
+    const group = uniqueName('scale');
+    try {
+      const start = (): { child: ReturnType<typeof spawn>; out: () => string; exited: Promise<number | null> } => {
+        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic6.topic, group, ['--trigger-records', '300'])], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const exited = exitOf(child);
+        let stdout = '';
+        child.stdout?.on('data', (d: Buffer) => {
+          stdout += d.toString();
+        });
+        return { child, out: () => stdout, exited };
+      };
+      const a = start();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const b = start();
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      a.child.kill('SIGTERM');
+      b.child.kill('SIGTERM');
+      expect(await a.exited).toBe(0);
+      expect(await b.exited).toBe(0);
+      const readBy = (out: string): number => Number((/^records read\s+([\d,]+)/m.exec(out)?.[1] ?? '0').replace(/,/g, ''));
+      // Both did part of the work.
+      expect(readBy(a.out())).toBeGreaterThan(0);
+      expect(readBy(b.out())).toBeGreaterThan(0);
+      const last = runCli(prodArgs(db, topic6.topic, group, ['--bounded']));
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(0);
+      expect(await tableOf(db)).toEqual(expected6.rows);
+    } finally {
+      await db.drop();
+      await topic6.remove();
     }
   });
 });

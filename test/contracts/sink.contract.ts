@@ -255,6 +255,8 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
           const positions = new Map([[0, 5], [1, 7]]);
           const watermarks = new Map([[0, W0 + 1_500], [1, W0 - 7]]);
           expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
+          // Read again while open: the same checkpoint.
+          expect(await t.sink.checkpoint()).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
           await t.sink.close();
         });
       });

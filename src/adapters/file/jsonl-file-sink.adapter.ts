@@ -56,6 +56,10 @@ export class JsonLinesFileSink implements SinkPort {
     return undefined;
   }
 
+  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+    return undefined;
+  }
+
   async commit(trigger: TriggerCommit): Promise<void> {
     if (this.encoder === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
     const now = this.clock.now();

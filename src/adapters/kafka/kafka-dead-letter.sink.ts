@@ -50,6 +50,10 @@ export class KafkaDeadLetterSink implements SinkPort {
     return this.inner.open(table);
   }
 
+  checkpoint(): Promise<SinkCheckpoint | undefined> {
+    return this.inner.checkpoint();
+  }
+
   async commit(trigger: TriggerCommit): Promise<void> {
     if (trigger.deadLetters.length > 0) {
       const producer = this.producer;

@@ -58,6 +58,11 @@ export class KafkaSource implements SourcePort {
   /** Per partition, the high watermark of the last fetch and the offset after the last record polled. */
   private readonly highWatermarks = new Map<number, number>();
   private readonly polledUpTo = new Map<number, number>();
+  private joinedOnce = false;
+  /** A rebalance changed the partitions: told to the pipeline by the next poll. */
+  private pendingAssignment: number[] | undefined;
+  /** Between a rebalance and the pipeline's `seek`, fetched records are not queued. */
+  private awaitingSeek = false;
 
   constructor(
     @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
@@ -88,7 +93,12 @@ export class KafkaSource implements SourcePort {
 
   async poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
     if (this.failure !== undefined) throw this.failure;
-    if (this.available() === 0 && !this.isExhausted()) {
+    const assigned = this.pendingAssignment;
+    if (assigned !== undefined) {
+      this.pendingAssignment = undefined;
+      return { records: [], endedPartitions: [], exhausted: false, assigned };
+    }
+    if (this.available() === 0 && !this.isExhausted() && this.pendingAssignment === undefined) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, maxWaitMs);
         this.wakeReader = () => {
@@ -115,6 +125,21 @@ export class KafkaSource implements SourcePort {
     return { records, endedPartitions, exhausted: this.isExhausted() && this.available() === 0 && this.reportedEnded.size === this.partitions.length, lag };
   }
 
+  async seek(positions: ReadonlyMap<number, number>): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer === undefined) throw new HexstreamError('SOURCE_READ_FAILED', 'Kafka source used before open()');
+    this.queue = [];
+    this.head = 0;
+    this.queuedUpTo.clear();
+    this.partitions = [...positions.keys()].sort((a, b) => a - b);
+    for (const [partition, offset] of positions) {
+      consumer.seek({ topic: this.options.topic, partition, offset: String(offset) });
+      this.queuedUpTo.set(partition, offset);
+      this.polledUpTo.set(partition, offset);
+    }
+    this.awaitingSeek = false;
+  }
+
   async acknowledge(positions: ReadonlyMap<number, number>): Promise<void> {
     const consumer = this.consumer;
     if (consumer === undefined || positions.size === 0) return;
@@ -139,6 +164,7 @@ export class KafkaSource implements SourcePort {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     const offsets = await this.admin.fetchTopicOffsets(topic);
+    // Until the group assigns partitions: all of them (a bounded run with nothing to read needs no join).
     this.partitions = offsets.map((o) => o.partition).sort((a, b) => a - b);
     if (this.options.bounded) {
       this.endOffsets = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
@@ -155,15 +181,27 @@ export class KafkaSource implements SourcePort {
       joined = resolve;
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const assigned = event.payload.memberAssignment[topic] ?? [];
-      for (const partition of assigned) {
-        // A partition read earlier in this run continues after what was queued (a rebalance must
-        // not send it back to the start position); a new one starts where the data says.
-        const offset = this.queuedUpTo.get(partition) ?? this.resumeFrom.get(partition);
-        if (offset !== undefined) consumer.seek({ topic, partition, offset: String(offset) });
+      const assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+      if (!this.joinedOnce) {
+        this.joinedOnce = true;
+        this.partitions = assigned;
+        for (const partition of assigned) {
+          const offset = this.resumeFrom.get(partition);
+          if (offset !== undefined) consumer.seek({ topic, partition, offset: String(offset) });
+        }
+        this.logger.info('kafka partitions assigned', { topic, partitions: assigned.join(',') });
+        joined();
+        return;
       }
-      this.logger.info('kafka partitions assigned', { topic, partitions: assigned.join(',') });
-      joined();
+      if (assigned.join(',') === this.partitions.join(',')) return;
+      // Rebalanced: what is queued may belong to partitions that are gone, and the new ones must
+      // start where the committed data says. The pipeline rebuilds and then calls `seek`.
+      this.awaitingSeek = true;
+      this.queue = [];
+      this.head = 0;
+      this.pendingAssignment = assigned;
+      this.logger.info('kafka partitions reassigned', { topic, partitions: assigned.join(',') });
+      this.wakeReader?.();
     });
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.fail(new HexstreamError('SOURCE_READ_FAILED', `Kafka consumer stopped: ${event.payload.error.message}`, { cause: event.payload.error }));
@@ -179,8 +217,9 @@ export class KafkaSource implements SourcePort {
     const partition = batch.partition;
     this.highWatermarks.set(partition, Number(batch.highWatermark));
     const end = this.endOffsets?.get(partition);
+    if (this.awaitingSeek) return;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale() || this.awaitingSeek) return;
       const offset = Number(message.offset);
       if (end !== undefined && offset >= end) {
         this.ended.add(partition);

@@ -12,7 +12,7 @@ export class MemorySink implements SinkPort {
   table = new Map<string, ResultRow>();
   deadLetters: DeadLetter[] = [];
   readonly commits: TriggerCommit[] = [];
-  private checkpoint: SinkCheckpoint | undefined;
+  private checkpoint_: SinkCheckpoint | undefined;
   private failure: Error | undefined;
   openedWith: TableSchema | undefined;
   closed = false;
@@ -25,7 +25,11 @@ export class MemorySink implements SinkPort {
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
     this.openedWith = table;
     this.closed = false;
-    return this.checkpoint;
+    return this.checkpoint_;
+  }
+
+  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+    return this.checkpoint_;
   }
 
   async commit(trigger: TriggerCommit): Promise<void> {
@@ -40,7 +44,7 @@ export class MemorySink implements SinkPort {
     }
     this.table = table;
     this.deadLetters = deadLetters;
-    this.checkpoint = checkpoint;
+    this.checkpoint_ = checkpoint;
     this.commits.push(trigger);
   }
 
@@ -49,6 +53,6 @@ export class MemorySink implements SinkPort {
   }
 
   lastCheckpoint(): SinkCheckpoint | undefined {
-    return this.checkpoint;
+    return this.checkpoint_;
   }
 }

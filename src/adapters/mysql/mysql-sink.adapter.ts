@@ -102,6 +102,25 @@ export class MySqlSink implements SinkPort {
     return checkpoint;
   }
 
+  /** Reads the committed checkpoint again; the positions this instance expects follow it. */
+  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+    const pool = this.pool;
+    const owner = this.checkpointOwner;
+    if (pool === undefined || owner === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
+    try {
+      const connection = await acquireSession(pool);
+      try {
+        const checkpoint = await readCheckpoint(connection, owner);
+        this.expected = new Map(checkpoint?.positions ?? []);
+        return checkpoint;
+      } finally {
+        connection.release();
+      }
+    } catch (e) {
+      throw translateMySqlError(e, 'read the checkpoint', this.options.url);
+    }
+  }
+
   async commit(trigger: TriggerCommit): Promise<void> {
     const pool = this.pool;
     const table = this.table;

@@ -283,10 +283,11 @@ export class StreamEngine<E, G, A> {
    * watermark it had there, and records before `nextPosition` are replayed (same decisions, no dead
    * letters written twice). Returns the positions the source must start at.
    */
-  restore(checkpoint: EngineCheckpoint): Map<number, number> {
+  restore(checkpoint: EngineCheckpoint, only?: ReadonlySet<number>): Map<number, number> {
     this.closedUpTo = checkpoint.closedUpToMs;
     const starts = new Map<number, number>();
     for (const [p, cp] of checkpoint.partitions) {
+      if (only !== undefined && !only.has(p)) continue;
       const ps = this.partition(p);
       ps.watermark.restore(cp.replayMaxEventMs);
       ps.nextPosition = cp.replayFrom;

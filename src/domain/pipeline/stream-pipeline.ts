@@ -2,7 +2,9 @@ import type { ClockPort } from '../../ports/clock.port';
 import type { LoggerPort } from '../../ports/logger.port';
 import type { SinkPort } from '../../ports/sink.port';
 import type { SourcePort } from '../../ports/source.port';
-import type { EngineCounters, StateSize } from '../engine/engine-counters';
+import type { EngineCheckpoint } from '../engine/engine-checkpoint';
+import { emptyCounters, type EngineCounters, type StateSize } from '../engine/engine-counters';
+import { HexstreamError } from '../hexstream-error';
 import { formatInstant } from '../engine/format-instant';
 import type { OutputMode } from '../engine/output-mode';
 import { StreamEngine } from '../engine/stream-engine';
@@ -45,6 +47,15 @@ export interface RunReport {
 
 const NEVER_STOP: StopToken = { isStopped: () => false };
 
+/** Where each partition of a checkpoint is re-read from. */
+function replayStarts(checkpoint: EngineCheckpoint): Map<number, number> {
+  return new Map([...checkpoint.partitions].map(([p, cp]) => [p, cp.replayFrom]));
+}
+
+function addCounters(into: EngineCounters, more: EngineCounters): void {
+  for (const key of Object.keys(into) as (keyof EngineCounters)[]) if (key !== 'stateRows') into[key] += more[key];
+}
+
 /**
  * The use case: pull batches, run them through the engine, and commit one trigger at a time.
  *
@@ -66,13 +77,16 @@ export class StreamPipeline {
 
   async run(stop: StopToken = NEVER_STOP): Promise<RunReport> {
     const s = this.settings;
-    const engine = new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
+    const newEngine = (): StreamEngine<unknown, unknown, unknown> => new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
+    let engine = newEngine();
     const startedAtMs = this.clock.now();
     const checkpoint = await this.sink.open(s.job.table);
     let partitions: readonly number[];
     if (checkpoint?.engine !== undefined) {
-      // Exact resume: re-read from where open windows began, rebuilding them as they were.
-      partitions = await this.source.open(engine.restore(checkpoint.engine));
+      // Exact resume: re-read from where open windows began, rebuilding them as they were — only
+      // for the partitions this instance was given (others may belong to another instance).
+      partitions = await this.source.open(replayStarts(checkpoint.engine));
+      engine.restore(checkpoint.engine, new Set(partitions));
       engine.addPartitions(partitions);
     } else {
       partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
@@ -80,12 +94,14 @@ export class StreamPipeline {
     }
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
 
+    let assignedNow = partitions;
     let sequence = 0;
     let pending = 0;
     let lastTriggerMs = startedAtMs;
     let lastProgressMs = startedAtMs;
     let exhausted = false;
     const lag = new Map<number, number>();
+    const carried = emptyCounters();
     const fire = async (now: number): Promise<void> => {
       engine.advanceIdle(now, s.idleTimeoutMs);
       const out = engine.trigger();
@@ -94,11 +110,37 @@ export class StreamPipeline {
       pending = 0;
       lastTriggerMs = now;
     };
+    /**
+     * The partitions changed (a rebalance), or another instance committed ahead of this one: drop
+     * what was read since the last commit and rebuild the assigned partitions from the committed
+     * checkpoint, exactly as a restart would — without leaving the consumer group.
+     *
+     *   rebalance ─▶ sink.checkpoint() ─▶ new engine.restore(assigned) ─▶ source.seek(replay starts)
+     */
+    const reassign = async (assigned: readonly number[]): Promise<void> => {
+      const seek = this.source.seek?.bind(this.source);
+      if (seek === undefined) throw new HexstreamError('INTERNAL', 'source changed its partitions but cannot seek');
+      addCounters(carried, engine.stats());
+      engine = newEngine();
+      const committed = await this.sink.checkpoint();
+      const only = new Set(assigned);
+      const starts = committed?.engine !== undefined ? engine.restore(committed.engine, only) : new Map<number, number>();
+      for (const p of assigned) if (!starts.has(p)) starts.set(p, committed?.positions.get(p) ?? 0);
+      await seek(starts);
+      engine.addPartitions(assigned);
+      assignedNow = assigned;
+      pending = 0;
+      this.logger.info('partitions reassigned', { partitions: assigned.join(',') });
+    };
 
     try {
       while (!exhausted && !stop.isStopped()) {
         const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
         const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
+        if (batch.assigned !== undefined) {
+          await reassign(batch.assigned);
+          continue;
+        }
         if (batch.lag !== undefined) for (const [p, n] of batch.lag) lag.set(p, n);
         for (const record of batch.records) engine.process(record);
         // A finished file stops holding the watermark back; a Kafka partition read to the end offsets
@@ -108,7 +150,17 @@ export class StreamPipeline {
         exhausted = batch.exhausted;
         const now = this.clock.now();
         if (exhausted && s.onStop === 'flush') engine.finish();
-        if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) await fire(now);
+        if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) {
+          try {
+            await fire(now);
+          } catch (e) {
+            if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || this.source.seek === undefined) throw e;
+            // Another instance owns a partition now and committed it: start over from the data.
+            this.logger.warn('fenced by another instance; rebuilding from the committed checkpoint', { error: e.message });
+            await reassign(assignedNow);
+            exhausted = false;
+          }
+        }
         if (now - lastProgressMs >= s.progressIntervalMs) {
           lastProgressMs = now;
           this.logProgress(engine, now - startedAtMs, lag);
@@ -125,6 +177,7 @@ export class StreamPipeline {
       await this.release();
       throw error;
     }
+    addCounters(carried, engine.stats());
 
     const elapsedMs = this.clock.now() - startedAtMs;
     this.logger.info('pipeline finished', { job: s.job.name, elapsedMs, completed: exhausted });
@@ -132,7 +185,7 @@ export class StreamPipeline {
       job: s.job.name,
       startedAtMs,
       elapsedMs,
-      counters: engine.stats(),
+      counters: carried,
       state: engine.stateSize(),
       watermarks: engine.watermarks(),
       completed: exhausted,

@@ -55,6 +55,10 @@ export class DeadLettersAfterCommit implements SinkPort {
     return this.inner.open(table);
   }
 
+  checkpoint(): Promise<SinkCheckpoint | undefined> {
+    return this.inner.checkpoint();
+  }
+
   async commit(trigger: TriggerCommit): Promise<void> {
     await this.inner.commit(trigger);
     this.deadLetters.push(...trigger.deadLetters);
