@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { MYSQL_VALUE_OPTIONS } from '../../src/adapters/mysql/mysql-pool';
 
 /** The test server of ARCHITECTURE §6. */
 export const MARIADB_HOST = '127.0.0.1';
@@ -22,12 +23,7 @@ async function connect(): Promise<Connection> {
       port: MARIADB_PORT,
       user: MARIADB_USER,
       connectTimeout: 5_000,
-      charset: 'utf8mb4',
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      decimalNumbers: false,
-      dateStrings: true,
-      timezone: 'Z',
+      ...MYSQL_VALUE_OPTIONS,
     });
   } catch (e) {
     const code = e instanceof Error && 'code' in e ? ` (${String(e.code)})` : '';

@@ -45,3 +45,30 @@ export function decodeEncodedWords(value: string): string {
   return Buffer.concat(bytes).toString('utf8');
 }
 
+
+export interface ParsedMessage {
+  readonly lines: readonly string[];
+  /** Unfolded header values by lower-case name, in order of appearance. */
+  readonly headers: ReadonlyMap<string, readonly string[]>;
+  readonly body: string;
+}
+
+/** Splits an RFC 5322 message into unfolded headers and the body. */
+export function parseMessage(raw: string): ParsedMessage {
+  const split = raw.indexOf('\r\n\r\n');
+  if (split < 0) throw new Error('no blank line after the headers');
+  const headers = new Map<string, string[]>();
+  for (const field of raw.slice(0, split).split(/\r\n(?![ \t])/)) {
+    const colon = field.indexOf(':');
+    const name = field.slice(0, colon).toLowerCase();
+    headers.set(name, [...(headers.get(name) ?? []), field.slice(colon + 1).replace(/\r\n/g, '').trim()]);
+  }
+  return { lines: raw.split('\r\n'), headers, body: raw.slice(split + 4) };
+}
+
+/** The one value of a header that must appear exactly once. */
+export function header(message: ParsedMessage, name: string): string {
+  const values = message.headers.get(name.toLowerCase()) ?? [];
+  if (values.length !== 1) throw new Error(`expected exactly one ${name} header, found ${values.length}`);
+  return values[0] ?? '';
+}

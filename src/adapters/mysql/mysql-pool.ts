@@ -78,6 +78,19 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
  * Throws CONFIG_INVALID for a bad URL or database name; connection failures reject with the driver
  * error, for the calling adapter to translate with its own error code.
  */
+/**
+ * How values cross the driver: exact strings for BIGINT and DECIMAL, dates as UTC strings, utf8mb4.
+ * Tests read tables with the same options, so they see what the adapter sees.
+ */
+export const MYSQL_VALUE_OPTIONS = {
+  charset: 'utf8mb4',
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  decimalNumbers: false,
+  dateStrings: true,
+  timezone: 'Z',
+} as const;
+
 export async function createMySqlPool(url: string, settings: MySqlPoolSettings = {}): Promise<Pool> {
   const target = parseMySqlUrl(url);
   const connectTimeout = settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -87,12 +100,7 @@ export async function createMySqlPool(url: string, settings: MySqlPoolSettings =
     user: target.user,
     password: target.password,
     connectTimeout,
-    charset: 'utf8mb4',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalNumbers: false,
-    dateStrings: true,
-    timezone: 'Z',
+    ...MYSQL_VALUE_OPTIONS,
     multipleStatements: false,
   } as const;
   await ensureDatabase(await createConnection(common), target.database);

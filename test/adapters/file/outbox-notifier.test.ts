@@ -7,7 +7,7 @@ import { Container } from 'inversify';
 import { FileOutboxNotifier, FileOutboxOptions } from '../../../src/adapters/file/outbox-notifier.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
-import { decodeEncodedWords, decodeQuotedPrintable } from '../../support/mime-decoders';
+import { decodeEncodedWords, decodeQuotedPrintable, header, parseMessage } from '../../support/mime-decoders';
 
 const NOW = new Date(Date.UTC(2026, 10, 23, 7, 35, 31, 123));
 const LONG_LINE = `${'The quick brown fox jumps over the lazy dog; prix = 5 € '.repeat(5)}中文 😀 end`;
@@ -15,30 +15,6 @@ const TEXT = ['hexstream run report', '', 'job: orders', 'café naïve 中文 �
 
 const report: Notification = { kind: 'report', to: 'ops@example.com', subject: 'Rapport: café 中 😀', text: TEXT };
 
-interface ParsedMessage {
-  readonly lines: readonly string[];
-  /** Unfolded header values by lower-case name, in order of appearance. */
-  readonly headers: ReadonlyMap<string, readonly string[]>;
-  readonly body: string;
-}
-
-function parseMessage(raw: string): ParsedMessage {
-  const split = raw.indexOf('\r\n\r\n');
-  if (split < 0) throw new Error('no blank line after the headers');
-  const headers = new Map<string, string[]>();
-  for (const field of raw.slice(0, split).split(/\r\n(?![ \t])/)) {
-    const colon = field.indexOf(':');
-    const name = field.slice(0, colon).toLowerCase();
-    headers.set(name, [...(headers.get(name) ?? []), field.slice(colon + 1).replace(/\r\n/g, '').trim()]);
-  }
-  return { lines: raw.split('\r\n'), headers, body: raw.slice(split + 4) };
-}
-
-function header(message: ParsedMessage, name: string): string {
-  const values = message.headers.get(name.toLowerCase()) ?? [];
-  if (values.length !== 1) throw new Error(`expected exactly one ${name} header, found ${values.length}`);
-  return values[0] ?? '';
-}
 
 async function rejection(promise: Promise<unknown>): Promise<HexstreamError> {
   try {

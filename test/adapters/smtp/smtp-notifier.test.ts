@@ -7,7 +7,7 @@ import { SmtpNotifier, SmtpNotifierOptions } from '../../../src/adapters/smtp/sm
 import { formatRfc5322Date } from '../../../src/adapters/file/rfc5322';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
-import { decodeEncodedWords, decodeQuotedPrintable } from '../../support/mime-decoders';
+import { decodeEncodedWords, decodeQuotedPrintable, header, parseMessage, type ParsedMessage } from '../../support/mime-decoders';
 
 const USER = 'hexstream@example.com';
 /** Needs percent-encoding in the URL (`:`, `@`, `/`, non-ASCII): checks the adapter decodes it. */
@@ -115,28 +115,6 @@ function smtpUrl(port: number, password = PASSWORD): string {
   return `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
 }
 
-interface ParsedMessage {
-  readonly headers: ReadonlyMap<string, readonly string[]>;
-  readonly body: string;
-}
-
-function parseMessage(raw: string): ParsedMessage {
-  const split = raw.indexOf('\r\n\r\n');
-  if (split < 0) throw new Error('no blank line after the headers');
-  const headers = new Map<string, string[]>();
-  for (const field of raw.slice(0, split).split(/\r\n(?![ \t])/)) {
-    const colon = field.indexOf(':');
-    const name = field.slice(0, colon).toLowerCase();
-    headers.set(name, [...(headers.get(name) ?? []), field.slice(colon + 1).replace(/\r\n/g, '').trim()]);
-  }
-  return { headers, body: raw.slice(split + 4) };
-}
-
-function header(message: ParsedMessage, name: string): string {
-  const values = message.headers.get(name.toLowerCase()) ?? [];
-  if (values.length !== 1) throw new Error(`expected exactly one ${name} header, found ${values.length}`);
-  return values[0] ?? '';
-}
 
 function subjectOf(message: ParsedMessage): string {
   const value = header(message, 'Subject');
