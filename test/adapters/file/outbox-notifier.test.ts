@@ -1,11 +1,11 @@
 import 'reflect-metadata';
+import { rejection } from '../../support/rejection';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
 import { FileOutboxNotifier, FileOutboxOptions } from '../../../src/adapters/file/outbox-notifier.adapter';
-import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
 import { decodeEncodedWords, decodeQuotedPrintable, header, parseMessage } from '../../support/mime-decoders';
 
@@ -16,15 +16,6 @@ const TEXT = ['hexstream run report', '', 'job: orders', 'café naïve 中文 �
 const report: Notification = { kind: 'report', to: 'ops@example.com', subject: 'Rapport: café 中 😀', text: TEXT };
 
 
-async function rejection(promise: Promise<unknown>): Promise<HexstreamError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof HexstreamError) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 const hasPython = spawnSync('python3', ['-c', 'import email.policy'], { encoding: 'utf8' }).status === 0;
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { rejection } from '../../support/rejection';
 import { spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Container } from 'inversify';
@@ -121,15 +122,6 @@ function subjectOf(message: ParsedMessage): string {
   return value.startsWith('=?') ? decodeEncodedWords(value) : value;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<HexstreamError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof HexstreamError) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Everything an error could show a log: message, stack, cause and the cause's own fields. */
 function everythingIn(error: HexstreamError): string {
