@@ -1,5 +1,5 @@
 import { format } from 'mysql2';
-import { datetimeText, decimalText, replaceStatements } from '../../../src/adapters/mysql/mysql-rows';
+import { datetimeFormatter, datetimeText, decimalText, replaceStatements } from '../../../src/adapters/mysql/mysql-rows';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
@@ -81,5 +81,50 @@ describe('datetimeText', () => {
 
   it.each([[1.5], [Infinity], [NaN], [Date.UTC(10_000, 0, 1)], ['2026-01-02']])('refuses %p', (v) => {
     expect(datetimeText(v)).toBeUndefined();
+  });
+});
+
+describe('datetimeFormatter', () => {
+  it('gives the text of datetimeText for any sequence of instants, across minute, day and year boundaries', () => {
+    const first = Date.parse('0000-01-01T00:00:00.000Z');
+    const end = Date.parse('9999-12-31T23:59:59.999Z') + 1;
+    const edges = [first, first - 1, end, end - 1, 0, -1, 1, Date.UTC(2026, 0, 1) - 1, Date.UTC(2026, 0, 1), Date.UTC(2024, 1, 29, 23, 59, 59, 999), -86_400_000, -86_400_001, 8.7e15, -8.7e15];
+    let seed = 42;
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const instants: number[] = [...edges];
+    let t = Date.UTC(1999, 11, 31, 23, 59);
+    for (let i = 0; i < 20_000; i++) {
+      const r = random();
+      // Mostly small steps (same minute or day, both ways, repeats), sometimes a jump anywhere.
+      t = r < 0.1 ? t : r < 0.8 ? t + Math.floor((random() - 0.3) * 200_000) : r < 0.95 ? t + Math.floor((random() - 0.5) * 4 * 86_400_000) : Math.floor(first + random() * (end - first) * 1.1);
+      instants.push(t);
+    }
+    const format = datetimeFormatter();
+    for (const v of instants) expect([v, format(v)]).toEqual([v, datetimeText(v)]);
+    expect(format(first)).toBe('0000-01-01 00:00:00.000');
+    expect(format(end - 1)).toBe('9999-12-31 23:59:59.999');
+    expect(format(-1)).toBe('1969-12-31 23:59:59.999');
+  });
+
+  it.each([[1.5], [Infinity], [NaN], [Date.UTC(10_000, 0, 1)], [Date.parse('0000-01-01T00:00:00.000Z') - 1], [8.7e15], ['2026-01-02']])('refuses %p', (v) => {
+    const format = datetimeFormatter();
+    format(0);
+    expect(format(v)).toBeUndefined();
+  });
+});
+
+describe('replaceStatements key order', () => {
+  it('sorts plain string keys (compared as strings) exactly as byte by byte, stable on equal keys', () => {
+    const text: TableSchema = { ...notes, primaryKey: ['body'] };
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const alphabet = ['a', 'b', 'Z', '0', ' ', '~', 'é', '東', '\uffff', '\u00ff'];
+    const rows = Array.from({ length: 500 }, (_, i) => note(i, Array.from({ length: Math.floor(random() * 4) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')));
+    const expected = rows
+      .map((row, i) => ({ i, bytes: Buffer.from(String(row.values.body), 'utf8') }))
+      .sort((a, b) => Buffer.compare(a.bytes, b.bytes) || a.i - b.i)
+      .map((k) => k.i);
+    const [s] = replaceStatements(text, rows, 1 << 20);
+    expect(s?.params.filter((_, i) => i % 2 === 0)).toEqual(expected);
   });
 });
