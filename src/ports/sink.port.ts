@@ -18,6 +18,18 @@ export interface TriggerCommit {
   readonly closedUpToMs: number;
   /** Where a restart re-reads from to rebuild open windows; stored with the rows, atomically. */
   readonly checkpoint: EngineCheckpoint;
+  /** The engine's whole state, given with the last trigger of a graceful stop; stored atomically too. */
+  readonly snapshot?: StoredSnapshot;
+}
+
+/**
+ * An engine state snapshot as a sink stores it: opaque text for the partitions it covers. The
+ * engine decides whether it still matches the checkpoint; the sink only keeps the latest per set of
+ * partitions.
+ */
+export interface StoredSnapshot {
+  readonly partitions: readonly number[];
+  readonly data: string;
 }
 
 /** What a sink committed last, for resuming. */
@@ -26,6 +38,8 @@ export interface SinkCheckpoint {
   readonly watermarks: ReadonlyMap<number, number>;
   /** The engine's checkpoint of the last commit; when present, a restart resumes exactly from it. */
   readonly engine?: EngineCheckpoint;
+  /** Snapshots stored by graceful stops (none overlap: a new one replaces those sharing a partition). */
+  readonly snapshots?: readonly StoredSnapshot[];
 }
 
 /**
@@ -39,6 +53,9 @@ export interface SinkCheckpoint {
  *   positions are durable; if it rejects, none of it is visible (a sink that cannot guarantee this,
  *   such as a file, says so in its own documentation).
  * - Upserts are idempotent: committing the same trigger twice leaves the same table.
+ * - A sink that resumes (returns checkpoints) stores a trigger's `snapshot` in the same unit, drops
+ *   every stored snapshot sharing a partition with it, and returns the stored ones with the
+ *   checkpoint. Commits without a snapshot leave stored ones alone (the engine ignores stale ones).
  * - `close()` flushes and releases resources; the table is complete once it resolves.
  */
 export interface SinkPort {

@@ -6,6 +6,7 @@ import type { AnyJob } from '../../src/domain/jobs/job';
 import { ordersJob } from '../../src/domain/jobs/orders.job';
 import { StreamPipeline, type PipelineSettings, type RunReport, type StopToken } from '../../src/domain/pipeline/stream-pipeline';
 import { tumblingWindows } from '../../src/domain/windowing/window-spec';
+import type { SourcePort } from '../../src/ports/source.port';
 import { RecordingSource } from './recording-source';
 
 const HOUR_MS = 3_600_000;
@@ -22,6 +23,8 @@ export interface OrdersRunOptions {
   /** Defaults: tumbling 1 min, watermark 10 s, update, 1000 records per trigger, no time trigger or idleness. */
   readonly settings?: Partial<PipelineSettings>;
   readonly onAcknowledge?: () => void;
+  /** False hides the source's `seek`, as for a source that cannot seek (default true). */
+  readonly seekable?: boolean;
 }
 
 export interface OrdersRun {
@@ -50,7 +53,11 @@ export function ordersSettings(overrides: Partial<PipelineSettings> = {}): Pipel
 export async function runOrders(options: OrdersRunOptions): Promise<OrdersRun> {
   const sink = options.sink ?? new MemorySink();
   const memory = new MemorySource({ partitions: options.partitions, ...(options.batchSizes !== undefined ? { batchSizes: options.batchSizes } : {}) });
-  const source = new RecordingSource(memory, options.onAcknowledge);
+  const inner: SourcePort =
+    options.seekable === false
+      ? { open: (from) => memory.open(from), poll: (n, wait) => memory.poll(n), acknowledge: (at) => memory.acknowledge(at), close: () => memory.close() }
+      : memory;
+  const source = new RecordingSource(inner, options.onAcknowledge);
   const logger = new MemoryLogger();
   const pipeline = new StreamPipeline(source, sink, options.clock ?? new ManualClock(0, 0), logger, ordersSettings(options.settings));
   const report = await pipeline.run(options.stop?.(source));

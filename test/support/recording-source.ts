@@ -9,12 +9,23 @@ export interface Delivered {
 export class RecordingSource implements SourcePort {
   readonly delivered: Delivered[] = [];
   readonly acknowledged: Map<number, number>[] = [];
+  readonly seeks: Map<number, number>[] = [];
+  /** Present when the wrapped source can seek. */
+  readonly seek?: (positions: ReadonlyMap<number, number>) => Promise<void>;
 
   constructor(
     private readonly inner: SourcePort,
     /** Called on each acknowledge, before it is passed on (e.g. to see what the sink holds then). */
     private readonly onAcknowledge: () => void = () => undefined,
-  ) {}
+  ) {
+    const seek = inner.seek?.bind(inner);
+    if (seek !== undefined) {
+      this.seek = async (positions) => {
+        this.seeks.push(new Map(positions));
+        await seek(positions);
+      };
+    }
+  }
 
   open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
     return this.inner.open(resumeFrom);

@@ -36,7 +36,15 @@ export class MemorySink implements SinkPort {
     const table = new Map(this.table);
     for (const row of trigger.rows) table.set(row.key, row);
     const deadLetters = [...this.deadLetters, ...trigger.deadLetters];
-    const checkpoint: SinkCheckpoint = { positions: new Map(trigger.positions), watermarks: new Map(trigger.watermarks), ...(trigger.checkpoint !== undefined ? { engine: trigger.checkpoint } : {}) };
+    const snapshot = trigger.snapshot;
+    const kept = (this.checkpoint_?.snapshots ?? []).filter((s) => snapshot === undefined || !s.partitions.some((p) => snapshot.partitions.includes(p)));
+    const snapshots = snapshot === undefined ? kept : [...kept, { partitions: [...snapshot.partitions], data: snapshot.data }];
+    const checkpoint: SinkCheckpoint = {
+      positions: new Map(trigger.positions),
+      watermarks: new Map(trigger.watermarks),
+      ...(trigger.checkpoint !== undefined ? { engine: trigger.checkpoint } : {}),
+      ...(snapshots.length > 0 ? { snapshots } : {}),
+    };
     if (this.failure !== undefined) {
       const error = this.failure;
       this.failure = undefined;

@@ -39,6 +39,14 @@ export class MemorySource implements SourcePort {
     return [...this.data.keys()];
   }
 
+  /** Moves the given partitions to new positions (as after a rebalance, or to continue a snapshot). */
+  async seek(positions: ReadonlyMap<number, number>): Promise<void> {
+    for (const [p, position] of positions) {
+      this.cursor.set(p, position);
+      this.ended.delete(p);
+    }
+  }
+
   async poll(maxRecords: number): Promise<SourceBatch> {
     const sizes = this.options.batchSizes;
     const size = Math.min(maxRecords, sizes !== undefined && sizes.length > 0 ? (sizes[this.pollCount++ % sizes.length] as number) : maxRecords);

@@ -1,3 +1,5 @@
+import type { IdBucketSnapshot } from './engine-snapshot';
+
 /**
  * Ids of accepted records, remembered while a window of their record is open. An id belongs to the
  * partition of its record and is forgotten once that partition's watermark passes the end of the
@@ -64,6 +66,16 @@ export class DedupeIndex {
       if (b.partition === partition && b.endMs > watermarkMs && (min === undefined || b.firstPosition < min)) min = b.firstPosition;
     }
     return min;
+  }
+
+  /** The live buckets, for a snapshot (closed ones were dropped by the last `forgetClosed`). */
+  snapshot(): IdBucketSnapshot[] {
+    return this.buckets.map((b) => ({ partition: b.partition, endMs: b.endMs, firstPosition: b.firstPosition, ids: [...b.ids] }));
+  }
+
+  restore(buckets: readonly IdBucketSnapshot[]): void {
+    this.buckets = buckets.map((b) => ({ partition: b.partition, endMs: b.endMs, firstPosition: b.firstPosition, ids: new Set(b.ids) }));
+    this.lastBucket = undefined;
   }
 
   size(): number {

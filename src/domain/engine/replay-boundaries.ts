@@ -20,6 +20,10 @@ export class ReplayBoundaries {
     this.list.push({ position, maxEventMs });
   }
 
+  all(): readonly Boundary[] {
+    return this.list;
+  }
+
   isEmpty(): boolean {
     return this.list.length === 0;
   }

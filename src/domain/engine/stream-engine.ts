@@ -8,6 +8,8 @@ import { emptyCounters, type EngineCounters, type StateSize } from './engine-cou
 import type { EngineCheckpoint, PartitionCheckpoint } from './engine-checkpoint';
 import { formatInstant } from './format-instant';
 import { ReplayBoundaries } from './replay-boundaries';
+import type { EngineSnapshot, PartitionSnapshot, WindowSnapshot } from './engine-snapshot';
+import { decodeState, encodeState } from './state-codec';
 
 export interface EngineSettings {
   readonly window: WindowSpec;
@@ -295,6 +297,68 @@ export class StreamEngine<E, G, A> {
       ps.boundaries.add(cp.replayFrom, cp.replayMaxEventMs);
       starts.set(p, cp.replayFrom);
     }
+    return starts;
+  }
+
+  /** The job and the settings that shape the state: a snapshot continues only a run with the same. */
+  settingsKey(): string {
+    const { window, watermarkMs, outputMode } = this.settings;
+    return `${this.job.name} window=${window.lengthMs}/${window.slideMs} watermark=${watermarkMs} output=${outputMode}`;
+  }
+
+  /**
+   * The whole state, right after a trigger (nothing pending), for the next run to continue without
+   * re-reading (see `EngineSnapshot`). `committed` is that trigger's checkpoint.
+   */
+  snapshot(committed: EngineCheckpoint): EngineSnapshot {
+    const partitions: [number, PartitionSnapshot][] = [];
+    for (const [p, ps] of this.partitions) {
+      const cp = committed.partitions.get(p);
+      partitions.push([
+        p,
+        {
+          nextPosition: ps.nextPosition,
+          replayUntil: ps.replayUntil,
+          maxEventMs: ps.watermark.maxEventTime(),
+          ended: ps.watermark.isEnded(),
+          committedPosition: cp?.nextPosition ?? Math.max(ps.nextPosition, ps.replayUntil),
+          committedWatermarkMs: cp?.watermarkMs ?? ps.watermark.current(),
+          boundaries: ps.boundaries.all().map((b) => ({ position: b.position, maxEventMs: b.maxEventMs })),
+        },
+      ]);
+    }
+    const windows: WindowSnapshot[] = [...this.windows.values()].map((w) => ({
+      startMs: w.startMs,
+      endMs: w.endMs,
+      firstPositions: [...w.firstPositions],
+      entries: [...w.entries].map(([key, e]) => [key, encodeState(e.group), encodeState(e.acc)] as const),
+    }));
+    return { format: 1, settings: this.settingsKey(), closedUpToMs: this.closedUpTo, partitions, windows, ids: this.dedupe.snapshot() };
+  }
+
+  /** Continues from a snapshot; returns where each partition reads on. */
+  restoreSnapshot(snapshot: EngineSnapshot): Map<number, number> {
+    this.closedUpTo = snapshot.closedUpToMs;
+    const starts = new Map<number, number>();
+    for (const [p, s] of snapshot.partitions) {
+      const ps = this.partition(p);
+      ps.watermark.restore(s.maxEventMs);
+      if (s.ended) ps.watermark.end();
+      ps.nextPosition = s.nextPosition;
+      ps.replayUntil = s.replayUntil;
+      for (const b of s.boundaries) ps.boundaries.add(b.position, b.maxEventMs);
+      if (ps.boundaries.isEmpty()) ps.boundaries.add(s.nextPosition, s.maxEventMs);
+      starts.set(p, s.nextPosition);
+    }
+    for (const w of snapshot.windows) {
+      const win: OpenWindow<G, A> = { startMs: w.startMs, endMs: w.endMs, entries: new Map(), firstPositions: new Map(w.firstPositions) };
+      for (const [key, group, acc] of w.entries) {
+        win.entries.set(key, { window: win, group: decodeState(group) as G, acc: decodeState(acc) as A, rowKey: undefined, changedInTrigger: -1 });
+      }
+      this.counters.stateRows += win.entries.size;
+      this.windows.set(w.startMs, win);
+    }
+    this.dedupe.restore(snapshot.ids);
     return starts;
   }
 

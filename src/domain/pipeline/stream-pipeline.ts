@@ -1,6 +1,6 @@
 import type { ClockPort } from '../../ports/clock.port';
 import type { LoggerPort } from '../../ports/logger.port';
-import type { SinkPort } from '../../ports/sink.port';
+import type { SinkCheckpoint, SinkPort, StoredSnapshot } from '../../ports/sink.port';
 import type { SourcePort } from '../../ports/source.port';
 import type { EngineCheckpoint } from '../engine/engine-checkpoint';
 import { emptyCounters, type EngineCounters, type StateSize } from '../engine/engine-counters';
@@ -8,6 +8,7 @@ import { HexstreamError } from '../hexstream-error';
 import { formatInstant } from '../engine/format-instant';
 import type { OutputMode } from '../engine/output-mode';
 import { StreamEngine } from '../engine/stream-engine';
+import { parseSnapshot, serializeSnapshot, snapshotContinues, type EngineSnapshot } from '../engine/engine-snapshot';
 import type { AnyJob } from '../jobs/job';
 import type { WindowSpec } from '../windowing/window-spec';
 
@@ -81,17 +82,7 @@ export class StreamPipeline {
     let engine = newEngine();
     const startedAtMs = this.clock.now();
     const checkpoint = await this.sink.open(s.job.table);
-    let partitions: readonly number[];
-    if (checkpoint?.engine !== undefined) {
-      // Exact resume: re-read from where open windows began, rebuilding them as they were — only
-      // for the partitions this instance was given (others may belong to another instance).
-      partitions = await this.source.open(replayStarts(checkpoint.engine));
-      engine.restore(checkpoint.engine, new Set(partitions));
-      engine.addPartitions(partitions);
-    } else {
-      partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
-      engine.addPartitions(partitions, checkpoint?.positions, checkpoint?.watermarks);
-    }
+    const partitions = await this.resume(engine, checkpoint);
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
 
     let assignedNow = partitions;
@@ -102,10 +93,12 @@ export class StreamPipeline {
     let exhausted = false;
     const lag = new Map<number, number>();
     const carried = emptyCounters();
-    const fire = async (now: number): Promise<void> => {
+    /** One trigger; the last one of a run that checkpoints also stores the engine's whole state. */
+    const fire = async (now: number, last = false): Promise<void> => {
       engine.advanceIdle(now, s.idleTimeoutMs);
       const out = engine.trigger();
-      await this.sink.commit({ sequence: sequence++, ...out });
+      const snapshot = last && s.onStop === 'checkpoint' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
+      await this.sink.commit({ sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) });
       await this.source.acknowledge(out.positions);
       pending = 0;
       lastTriggerMs = now;
@@ -152,7 +145,7 @@ export class StreamPipeline {
         if (exhausted && s.onStop === 'flush') engine.finish();
         if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) {
           try {
-            await fire(now);
+            await fire(now, exhausted);
           } catch (e) {
             if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || this.source.seek === undefined) throw e;
             // Another instance owns a partition now and committed it: start over from the data.
@@ -169,7 +162,7 @@ export class StreamPipeline {
       if (!exhausted) {
         // Stopped mid-stream: commit what was read so a restart resumes right after it.
         if (s.onStop === 'flush') engine.finish();
-        await fire(this.clock.now());
+        await fire(this.clock.now(), true);
       }
       await this.sink.close();
       await this.source.close();
@@ -190,6 +183,64 @@ export class StreamPipeline {
       watermarks: engine.watermarks(),
       completed: exhausted,
     };
+  }
+
+  /**
+   * Opens the source where the committed state says and rebuilds the engine, returning the
+   * partitions read. Three ways, best first:
+   *
+   *   a snapshot of a graceful stop matches the checkpoint and these partitions ─▶ restore it, read on
+   *   an engine checkpoint                                 ─▶ replay each partition from its replayFrom
+   *   positions only (or nothing: a fresh start)           ─▶ read on from them
+   */
+  private async resume(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined): Promise<readonly number[]> {
+    const committed = checkpoint?.engine;
+    if (committed === undefined) {
+      const partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
+      engine.addPartitions(partitions, checkpoint?.positions, checkpoint?.watermarks);
+      return partitions;
+    }
+    const seek = this.source.seek?.bind(this.source);
+    const snapshots = seek === undefined ? [] : this.candidateSnapshots(checkpoint?.snapshots ?? [], engine.settingsKey());
+    if (seek === undefined || snapshots.length === 0) {
+      // Exact resume: re-read from where open windows began, rebuilding them as they were — only
+      // for the partitions this instance was given (others may belong to another instance).
+      const partitions = await this.source.open(replayStarts(committed));
+      engine.restore(committed, new Set(partitions));
+      engine.addPartitions(partitions);
+      return partitions;
+    }
+    // Open where the snapshots read on; the assignment decides whether one of them applies.
+    const readOn = replayStarts(committed);
+    for (const snap of snapshots) for (const [p, ps] of snap.partitions) readOn.set(p, ps.nextPosition);
+    const partitions = await this.source.open(readOn);
+    const snapshot = snapshots.find((snap) => snapshotContinues(snap, committed, partitions, engine.settingsKey()));
+    if (snapshot !== undefined) {
+      engine.restoreSnapshot(snapshot);
+      engine.addPartitions(partitions);
+      this.logger.info('resumed from the snapshot of a graceful stop', { partitions: partitions.join(',') });
+      return partitions;
+    }
+    const starts = engine.restore(committed, new Set(partitions));
+    for (const p of partitions) if (!starts.has(p)) starts.set(p, checkpoint?.positions.get(p) ?? 0);
+    await seek(starts);
+    engine.addPartitions(partitions);
+    return partitions;
+  }
+
+  /** Stored snapshots this run could continue (same job and settings); unreadable ones are ignored. */
+  private candidateSnapshots(stored: readonly StoredSnapshot[], settings: string): EngineSnapshot[] {
+    const out: EngineSnapshot[] = [];
+    for (const s of stored) {
+      try {
+        const snapshot = parseSnapshot(s.data);
+        if (snapshot.settings === settings) out.push(snapshot);
+        else this.logger.info('ignoring a snapshot taken with other settings', { snapshot: snapshot.settings, now: settings });
+      } catch (e) {
+        this.logger.warn('ignoring an unreadable snapshot; replaying instead', { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return out;
   }
 
   /** After a failure: close both ends without letting a second error hide the first. */

@@ -129,7 +129,45 @@ describe('StreamPipeline: positions and dead letters', () => {
 });
 
 describe('StreamPipeline: stop and resume', () => {
-  it('commits what was read when stopped; a second run re-reads only the open windows, and counts and emits nothing twice', async () => {
+  it('commits what was read and the engine state when stopped; a second run reads on from there and reads nothing twice', async () => {
+    const partitions = new Map([
+      [0, onePerItem(4)],
+      [1, onePerItem(3, 11)],
+    ]);
+    const sink = new MemorySink();
+    const first = await runOrders({ partitions, sink, batchSizes: [2], settings: { onStop: 'checkpoint' }, stop: (source) => ({ isStopped: () => source.delivered.length >= 4 }) });
+
+    expect(first.report.completed).toBe(false);
+    expect(sink.commits.map((c) => c.snapshot?.partitions)).toEqual([[0, 1]]);
+
+    const second = await runOrders({ partitions, sink, batchSizes: [2] });
+
+    expect(second.logger.entries.map((e) => e.message)).toContain('resumed from the snapshot of a graceful stop');
+    expect(second.source.delivered).toEqual([
+      { partition: 0, position: 2 },
+      { partition: 0, position: 3 },
+      { partition: 1, position: 2 },
+    ]);
+    expect(second.source.seeks).toEqual([]);
+    expect(second.report.counters).toMatchObject({ read: 3, replayed: 0, accepted: 3 });
+    expect(sink.lastCheckpoint()?.positions).toEqual(new Map([[0, 4], [1, 3]]));
+    expect(sink.deadLetters).toEqual([]);
+    expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
+  });
+
+  it('replays instead of using a snapshot taken with other settings', async () => {
+    const partitions = new Map([[0, onePerItem(4)]]);
+    const sink = new MemorySink();
+    await runOrders({ partitions, sink, batchSizes: [2], settings: { onStop: 'checkpoint', watermarkMs: 5_000 }, stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
+
+    const second = await runOrders({ partitions, sink, batchSizes: [2], settings: { watermarkMs: 10_000 } });
+
+    expect(second.source.delivered.map((d) => d.position)).toEqual([0, 1, 2, 3]);
+    expect(second.report.counters).toMatchObject({ read: 4, replayed: 2 });
+    expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
+  });
+
+  it('without a usable snapshot, a second run re-reads only the open windows, and counts and emits nothing twice', async () => {
     const partitions = new Map([
       [0, onePerItem(4)],
       [1, onePerItem(3, 11)],
@@ -151,7 +189,7 @@ describe('StreamPipeline: stop and resume', () => {
     // Every record so far is in the still-open window [00:00, 00:01): replay starts at 0.
     expect([...(sink.lastCheckpoint()?.engine?.partitions ?? new Map()).values()].map((p) => p.replayFrom)).toEqual([0, 0]);
 
-    const second = await runOrders({ partitions, sink, batchSizes: [2] });
+    const second = await runOrders({ partitions, sink, batchSizes: [2], seekable: false });
 
     expect(second.report.completed).toBe(true);
     expect(second.source.delivered).toEqual([
