@@ -55,7 +55,7 @@ export async function runOrders(options: OrdersRunOptions): Promise<OrdersRun> {
   const memory = new MemorySource({ partitions: options.partitions, ...(options.batchSizes !== undefined ? { batchSizes: options.batchSizes } : {}) });
   const inner: SourcePort =
     options.seekable === false
-      ? { open: (from) => memory.open(from), poll: (n, wait) => memory.poll(n), acknowledge: (at) => memory.acknowledge(at), close: () => memory.close() }
+      ? { open: (from) => memory.open(from), poll: (n) => memory.poll(n), acknowledge: (at) => memory.acknowledge(at), close: () => memory.close() }
       : memory;
   const source = new RecordingSource(inner, options.onAcknowledge);
   const logger = new MemoryLogger();
