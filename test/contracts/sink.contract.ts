@@ -261,6 +261,27 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
         });
       });
 
+      it('stores a snapshot with its trigger, returns it on open, and replaces a stored one sharing a partition', async () => {
+        await withSink(async (t) => {
+          const big = `{"state":"${'Zürich 東京😀 \\" '.repeat(20_000)}"}`;
+          await t.sink.open(aggOrderWindowTable);
+          await t.sink.commit({ ...trigger(0, [A1], { positions: new Map([[0, 3], [1, 4]]) }), snapshot: { partitions: [1, 0], data: big } });
+          // A commit without a snapshot leaves the stored one (the engine decides it is stale).
+          await t.sink.commit(trigger(1, [B1], { positions: new Map([[0, 5], [1, 6]]) }));
+          await t.sink.close();
+          // Compared by length and equality: a diff of 600 kB would drown the report.
+          const reopened = (await t.sink.open(aggOrderWindowTable))?.snapshots ?? [];
+          expect(reopened.map((s) => ({ partitions: s.partitions, length: s.data.length, same: s.data === big }))).toEqual([{ partitions: [0, 1], length: big.length, same: true }]);
+          const at = (...ps: number[]): { positions: Map<number, number>; watermarks: Map<number, number> } => ({ positions: new Map(ps.map((p) => [p, 9])), watermarks: new Map(ps.map((p) => [p, W0])) });
+          await t.sink.commit({ ...trigger(2, [], at(2, 3)), snapshot: { partitions: [3, 2], data: 'three-two' } });
+          await t.sink.commit({ ...trigger(3, [], at(1, 2)), snapshot: { partitions: [1, 2], data: 'one-two' } });
+          await t.sink.close();
+          const snapshots = (await t.sink.open(aggOrderWindowTable))?.snapshots ?? [];
+          expect([...snapshots].sort((a, b) => (a.partitions[0] ?? 0) - (b.partitions[0] ?? 0))).toEqual([{ partitions: [1, 2], data: 'one-two' }]);
+          await t.sink.close();
+        });
+      });
+
       it('keeps the committed table across a reopen and upserts into it', async () => {
         await withSink(async (t) => {
           await t.sink.open(aggOrderWindowTable);
@@ -303,7 +324,10 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
           if (t.failNextCommit === undefined) throw new Error('an atomic sink under test must provide failNextCommit');
           await t.sink.open(aggOrderWindowTable);
           await t.sink.commit(trigger(0, [A1], { deadLetters: [D0], positions: new Map([[0, 2]]), watermarks: new Map([[0, W0]]) }));
-          const failing = trigger(1, [A2, B1], { deadLetters: [D1], positions: new Map([[0, 9]]), watermarks: new Map([[0, W0 + 9]]), closedUpToMs: Infinity });
+          const failing: TriggerCommit = {
+            ...trigger(1, [A2, B1], { deadLetters: [D1], positions: new Map([[0, 9]]), watermarks: new Map([[0, W0 + 9]]), closedUpToMs: Infinity }),
+            snapshot: { partitions: [0], data: 'state of a graceful stop' },
+          };
           const boom = new Error('disk full');
           t.failNextCommit(boom);
           const error = await t.sink.commit(failing).then(
@@ -320,6 +344,8 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
             const watermarks = new Map([[0, W0]]);
             expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
             await t.sink.commit(failing);
+            await t.sink.close();
+            expect((await t.sink.open(aggOrderWindowTable))?.snapshots).toEqual([{ partitions: [0], data: 'state of a graceful stop' }]);
             await t.sink.close();
             expect(await readRows(t)).toEqual(table(A2, B1));
             expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0, D1]));

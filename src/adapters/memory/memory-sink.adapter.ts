@@ -38,7 +38,7 @@ export class MemorySink implements SinkPort {
     const deadLetters = [...this.deadLetters, ...trigger.deadLetters];
     const snapshot = trigger.snapshot;
     const kept = (this.checkpoint_?.snapshots ?? []).filter((s) => snapshot === undefined || !s.partitions.some((p) => snapshot.partitions.includes(p)));
-    const snapshots = snapshot === undefined ? kept : [...kept, { partitions: [...snapshot.partitions], data: snapshot.data }];
+    const snapshots = snapshot === undefined ? kept : [...kept, { partitions: [...snapshot.partitions].sort((a, b) => a - b), data: snapshot.data }];
     const checkpoint: SinkCheckpoint = {
       positions: new Map(trigger.positions),
       watermarks: new Map(trigger.watermarks),

@@ -16,6 +16,7 @@ const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
 
 export const MIGRATIONS_TABLE = 'hexstream_schema_migrations';
 export const CHECKPOINT_TABLE = 'hexstream_checkpoint';
+export const SNAPSHOT_TABLE = 'hexstream_snapshot';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -34,6 +35,23 @@ export const MIGRATIONS: readonly Migration[] = [
         commit_seq BIGINT NOT NULL,
         updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
         PRIMARY KEY (job, consumer_group, partition_id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'create hexstream_snapshot',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${SNAPSHOT_TABLE} (
+        job VARCHAR(64) NOT NULL,
+        consumer_group VARCHAR(255) NOT NULL,
+        snapshot_id CHAR(32) NOT NULL,
+        chunk INT NOT NULL,
+        chunks INT NOT NULL,
+        partitions MEDIUMTEXT NULL,
+        data LONGBLOB NOT NULL,
+        created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+        PRIMARY KEY (job, consumer_group, snapshot_id, chunk)
       ) ${TABLE_OPTIONS}`,
     ],
   },
@@ -87,7 +105,7 @@ async function withNamedLock<T>(connection: Connection, name: string, body: () =
  */
 export function resultTableDdl(table: TableSchema): string {
   const name = quoteIdentifier(table.name, 'table');
-  if (table.name === MIGRATIONS_TABLE || table.name === CHECKPOINT_TABLE) {
+  if (table.name === MIGRATIONS_TABLE || table.name === CHECKPOINT_TABLE || table.name === SNAPSHOT_TABLE) {
     throw new HexstreamError('CONFIG_INVALID', `table ${table.name} is reserved for hexstream's own bookkeeping`);
   }
   if (table.primaryKey.length === 0) throw new HexstreamError('CONFIG_INVALID', `table ${table.name} has no primary key`);

@@ -9,6 +9,7 @@ import { readCheckpoint, writeCheckpoint, type CheckpointOwner } from './mysql-c
 import { describeDriverError, isConnectionLost, isTransient, translateMySqlError } from './mysql-errors';
 import { acquireSession, createMySqlPool, parseMySqlUrl, redactMySqlUrl } from './mysql-pool';
 import { replaceStatements, type SqlStatement } from './mysql-rows';
+import { readSnapshots, writeSnapshot } from './mysql-snapshot';
 
 /** Test seams, called inside the commit's transaction; a throw there acts as a failure at that point. */
 export interface MySqlSinkFaultInjection {
@@ -45,7 +46,8 @@ const MAX_BACKOFF_MS = 5_000;
  * engine's checkpoint (where to replay from) with the rows, in one transaction per trigger
  * (ARCHITECTURE §3); `open()` gives them back:
  *
- *   BEGIN ─▶ REPLACE rows (sorted by key, cut under max_allowed_packet) ─▶ checkpoint (compare-and-set) ─▶ COMMIT
+ *   BEGIN ─▶ REPLACE rows (sorted by key, cut under max_allowed_packet) ─▶ checkpoint (compare-and-set)
+ *         ─▶ [last trigger of a graceful stop: the engine's snapshot, in chunks] ─▶ COMMIT
  *              deadlock / lock wait timeout / lost connection before COMMIT ─▶ ROLLBACK, back off, rerun all
  *              another instance moved a partition's position ─▶ ROLLBACK, SINK_FENCED
  *
@@ -88,6 +90,8 @@ export class MySqlSink implements SinkPort {
         const [rows] = await connection.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS max');
         this.maxPacketBytes = Math.min(Number(rows[0]?.max), this.options.maxStatementBytes ?? Infinity);
         checkpoint = await readCheckpoint(connection, owner);
+        const snapshots = checkpoint === undefined ? [] : await readSnapshots(connection, owner);
+        if (checkpoint !== undefined && snapshots.length > 0) checkpoint = { ...checkpoint, snapshots };
       } finally {
         connection.release();
       }
@@ -165,6 +169,7 @@ export class MySqlSink implements SinkPort {
       for (const s of statements) await connection.query(s.sql, s.params);
       await this.options.faultInjection?.beforeCheckpoint?.();
       await writeCheckpoint(connection, owner, this.expected, trigger);
+      if (trigger.snapshot !== undefined) await writeSnapshot(connection, owner, trigger.snapshot, this.maxPacketBytes);
       await this.options.faultInjection?.beforeCommit?.();
       committing = true;
       await connection.commit();

@@ -30,8 +30,11 @@ describe('MySQL migrations', () => {
   it('applies each migration once when several instances start together', async () => {
     await withPool(async (db, pool) => {
       const applied = await Promise.all(Array.from({ length: 4 }, () => migrateOnce(pool, db.name)));
-      expect(applied.flat()).toEqual([1]);
-      expect(await db.query('SELECT version, name FROM hexstream_schema_migrations')).toEqual([{ version: 1, name: 'create hexstream_checkpoint' }]);
+      expect(applied.flat()).toEqual([1, 2]);
+      expect(await db.query('SELECT version, name FROM hexstream_schema_migrations ORDER BY version')).toEqual([
+        { version: 1, name: 'create hexstream_checkpoint' },
+        { version: 2, name: 'create hexstream_snapshot' },
+      ]);
       expect(await migrateOnce(pool, db.name)).toEqual([]);
     });
   });
@@ -56,10 +59,10 @@ describe('MySQL migrations', () => {
     await withPool(async (db, pool) => {
       await migrateOnce(pool, db.name);
       const later: Migration[] = [
-        { version: 3, name: 'three', statements: ['INSERT INTO order_log VALUES (3)'] },
-        { version: 2, name: 'two', statements: ['CREATE TABLE IF NOT EXISTS order_log (v INT)'] },
+        { version: 11, name: 'eleven', statements: ['INSERT INTO order_log VALUES (3)'] },
+        { version: 10, name: 'ten', statements: ['CREATE TABLE IF NOT EXISTS order_log (v INT)'] },
       ];
-      expect(await migrateOnce(pool, db.name, [...MIGRATIONS, ...later])).toEqual([2, 3]);
+      expect(await migrateOnce(pool, db.name, [...MIGRATIONS, ...later])).toEqual([10, 11]);
       expect(await db.query('SELECT v FROM order_log')).toEqual([{ v: 3 }]);
     });
   });

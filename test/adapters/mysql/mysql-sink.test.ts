@@ -104,6 +104,40 @@ describe('MySqlSink', () => {
     });
   });
 
+  it('stores a large snapshot in chunks under a small statement limit and reads it back byte for byte', async () => {
+    await withDatabase(async (db, sinkOn) => {
+      const sink = sinkOn({ maxStatementBytes: 4096 });
+      await sink.open(aggOrderWindowTable);
+      // Multi-byte characters straddle chunk boundaries: chunks are cut in bytes and joined in bytes.
+      const data = Array.from({ length: 3_000 }, (_, i) => `${i}:東京😀`).join('|');
+      await sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data } });
+      const [row] = await db.query("SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM hexstream_snapshot WHERE job = 'orders' AND consumer_group = 'g1'");
+      expect(Number(row?.n)).toBe(Math.ceil(Buffer.byteLength(data) / Math.floor((4096 - 512) / 2)));
+      expect(Number(row?.bytes)).toBe(Buffer.byteLength(data));
+      await sink.close();
+      expect((await sinkOn().open(aggOrderWindowTable))?.snapshots).toEqual([{ partitions: [0], data }]);
+    });
+  });
+
+  it('leaves no snapshot when the commit carrying it fails after writing it', async () => {
+    await withDatabase(async (db, sinkOn) => {
+      let fail = true;
+      const sink = sinkOn({
+        faultInjection: {
+          beforeCommit: () => {
+            if (fail) throw new Error('killed before COMMIT');
+          },
+        },
+      });
+      await sink.open(aggOrderWindowTable);
+      expect(await rejection(sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data: 'state' } }))).toMatchObject({ message: expect.stringContaining('killed before COMMIT') });
+      expect(await count(db, 'hexstream_snapshot')).toBe(0);
+      fail = false;
+      await sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data: 'state' } });
+      expect(await count(db, 'hexstream_snapshot')).toBe(1);
+    });
+  });
+
   it('keeps 4-byte utf8mb4 characters byte for byte', async () => {
     await withDatabase(async (db, sinkOn) => {
       const sink = sinkOn();
