@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { BROKERS, topicWith, uniqueName } from '../support/kafka-topics';
+import { appendTo, BROKERS, topicWith, uniqueName } from '../support/kafka-topics';
 import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
 import { MAIN, runCli } from '../support/run-cli';
 
@@ -72,6 +72,17 @@ async function deadLetterKeys(topic: string): Promise<string[]> {
   });
   await consumer.disconnect();
   return [...keys].sort();
+}
+
+const readBy = (out: string): number => Number((/^records read\s+([\d,]+)/m.exec(out)?.[1] ?? '0').replace(/,/g, ''));
+
+/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function prodArgs(db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] {
@@ -151,6 +162,47 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     }
   });
 
+  it('reprocesses nothing after a graceful stop: the restart reads only the records that came after it', async () => {
+    const half = (from: 'head' | 'tail'): Map<number, string[]> =>
+      new Map([...data].map(([p, lines]) => [p, from === 'head' ? lines.slice(0, lines.length >> 1) : lines.slice(lines.length >> 1)]));
+    const size = (m: Map<number, string[]>): number => [...m.values()].reduce((n, l) => n + l.length, 0);
+    const head = half('head');
+    const tail = half('tail');
+    const growing = await topicWith(head);
+    const db = await createTestDatabase();
+    const group = uniqueName('graceful');
+    try {
+      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, growing.topic, group)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = exitOf(child);
+      let stdout = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      const committed = async (): Promise<number> => {
+        const rows = await db.query('SELECT COALESCE(SUM(next_position), 0) AS n FROM hexstream_checkpoint WHERE consumer_group = ?', [group]).catch(() => [{ n: 0 }]);
+        return Number(rows[0]?.n);
+      };
+      await until(async () => (await committed()) === size(head), 'the first half is committed');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(readBy(stdout)).toBe(size(head));
+      const [snap] = await db.query('SELECT COUNT(*) AS n FROM hexstream_snapshot WHERE consumer_group = ?', [group]);
+      expect(Number(snap?.n)).toBeGreaterThan(0);
+
+      await appendTo(growing.topic, tail);
+      const last = runCli(prodArgs(db, growing.topic, group, ['--bounded']));
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(0);
+      // Not one record of the first half is read again, not even the open windows'.
+      expect(readBy(last.stdout)).toBe(size(tail));
+      expect(last.stdout).not.toMatch(/re-read to rebuild/);
+      expect(await tableOf(db)).toEqual(expected.rows);
+    } finally {
+      await db.drop();
+      await growing.remove();
+    }
+  });
+
   it('shares the partitions between two instances of one group and still ends with the reference table', async () => {
     const data6 = orderPartitions(30_000, 77, 6);
     const expected6 = referenceOrders(data6, SEMANTICS);
@@ -175,7 +227,6 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
       b.child.kill('SIGTERM');
       expect(await a.exited).toBe(0);
       expect(await b.exited).toBe(0);
-      const readBy = (out: string): number => Number((/^records read\s+([\d,]+)/m.exec(out)?.[1] ?? '0').replace(/,/g, ''));
       // Both did part of the work.
       expect(readBy(a.out())).toBeGreaterThan(0);
       expect(readBy(b.out())).toBeGreaterThan(0);

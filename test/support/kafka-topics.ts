@@ -35,3 +35,18 @@ export async function topicWith(partitions: ReadonlyMap<number, readonly (string
     },
   };
 }
+
+/** Appends each partition's values to an existing topic, in order. */
+export async function appendTo(topic: string, partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>): Promise<void> {
+  const producer = kafkaClient().producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (const [partition, values] of partitions) {
+      for (let i = 0; i < values.length; i += 500) {
+        await producer.send({ topic, messages: values.slice(i, i + 500).map((value) => ({ partition, value })) });
+      }
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
