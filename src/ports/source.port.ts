@@ -15,6 +15,13 @@ export interface SourceBatch {
    * Such a batch holds no records, and none arrive for the new set until `seek` says where to start.
    */
   readonly assigned?: readonly number[];
+  /**
+   * Set when the group is about to take partitions away (a rebalance began): the reader should
+   * commit what it has processed now; the source holds the partitions until the next
+   * `acknowledge` (or a timeout), so the next owner starts from that commit. Such a batch holds no
+   * records.
+   */
+  readonly revoking?: boolean;
 }
 
 /**

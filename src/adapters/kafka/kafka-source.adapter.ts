@@ -18,6 +18,17 @@ export interface KafkaSourceOptions {
   readonly maxBufferedRecords?: number;
   /** How long `open` may take to connect and join the group. */
   readonly connectTimeoutMs?: number;
+  /** How long a rebalance waits for the pipeline's commit before letting the partitions go (default 5 s). */
+  readonly handOverTimeoutMs?: number;
+}
+
+/** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
+const HAND_OVER_TIMEOUT_MS = 5_000;
+
+/** kafkajs's test for a rebalance in progress (its own `isRebalancing` is not exported). */
+function isRebalancing(e: unknown): boolean {
+  const type = (e as { type?: unknown } | null)?.type;
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION';
 }
 
 export const KafkaSourceOptions: ServiceIdentifier<KafkaSourceOptions> = Symbol.for('hexstream.KafkaSourceOptions');
@@ -63,6 +74,10 @@ export class KafkaSource implements SourcePort {
   private pendingAssignment: number[] | undefined;
   /** Between a rebalance and the pipeline's `seek`, fetched records are not queued. */
   private awaitingSeek = false;
+  /** A rebalance began: the next poll asks the pipeline to commit; the acknowledge that follows lets go. */
+  private revoke: { announced: boolean; release: () => void } | undefined;
+  /** Handed over, not yet rejoined: batches kafkajs still hands out from the old fetch are left alone. */
+  private rejoining = false;
 
   constructor(
     @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
@@ -93,21 +108,23 @@ export class KafkaSource implements SourcePort {
 
   async poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
     if (this.failure !== undefined) throw this.failure;
+    if (this.revoke !== undefined) {
+      if (this.revoke.announced) await this.waitForReader(maxWaitMs);
+      else {
+        this.revoke.announced = true;
+        return { records: [], endedPartitions: [], exhausted: false, revoking: true };
+      }
+      if (this.revoke !== undefined) return { records: [], endedPartitions: [], exhausted: false };
+    }
     const assigned = this.pendingAssignment;
     if (assigned !== undefined) {
       this.pendingAssignment = undefined;
       return { records: [], endedPartitions: [], exhausted: false, assigned };
     }
     if (this.available() === 0 && !this.isExhausted() && this.pendingAssignment === undefined) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, maxWaitMs);
-        this.wakeReader = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeReader = undefined;
+      await this.waitForReader(maxWaitMs);
       if (this.failure !== undefined) throw this.failure;
+      if (this.revoke !== undefined || this.pendingAssignment !== undefined) return { records: [], endedPartitions: [], exhausted: false };
     }
     const n = Math.min(maxRecords, this.available());
     const records = this.queue.slice(this.head, this.head + n);
@@ -142,13 +159,17 @@ export class KafkaSource implements SourcePort {
 
   async acknowledge(positions: ReadonlyMap<number, number>): Promise<void> {
     const consumer = this.consumer;
-    if (consumer === undefined || positions.size === 0) return;
-    try {
-      await consumer.commitOffsets([...positions].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) })));
-    } catch (e) {
-      // Only lag monitoring depends on these offsets; the resume point is stored with the data.
-      this.logger.warn('could not commit offsets to Kafka', { topic: this.options.topic, error: (e as Error).message });
+    if (consumer !== undefined && positions.size > 0) {
+      try {
+        await consumer.commitOffsets([...positions].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) })));
+      } catch (e) {
+        // Only lag monitoring depends on these offsets (and, mid-rebalance, the group may refuse
+        // them); the resume point is stored with the data.
+        this.logger.warn('could not commit offsets to Kafka', { topic: this.options.topic, error: (e as Error).message });
+      }
     }
+    // The commit asked for by a revoking batch is durable: the partitions may go.
+    if (this.revoke?.announced === true) this.revoke.release();
   }
 
   async close(): Promise<void> {
@@ -181,6 +202,7 @@ export class KafkaSource implements SourcePort {
       joined = resolve;
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.rejoining = false;
       const assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
       if (!this.joinedOnce) {
         this.joinedOnce = true;
@@ -213,13 +235,67 @@ export class KafkaSource implements SourcePort {
     await hasJoined;
   }
 
+  /**
+   * Heartbeats; when the group has begun a rebalance, first hands the partitions over: the pipeline
+   * commits what it processed, and only then does this member rejoin (kafkajs rejoins once the
+   * batch handler throws). The group waits for members up to its rebalance timeout, so the wait is
+   * bounded well below that:
+   *
+   *   heartbeat ✗ REBALANCE_IN_PROGRESS ─▶ poll → { revoking } ─▶ pipeline commits ─▶ acknowledge
+   *        ─▶ rethrow ─▶ kafkajs rejoins ─▶ GROUP_JOIN (new assignment) ─▶ pipeline rebuilds, seeks
+   */
+  private async heartbeatOrHandOver(heartbeat: () => Promise<void>): Promise<void> {
+    try {
+      await heartbeat();
+    } catch (e) {
+      // Once per rebalance: kafkajs may call the handler for the other batches of its last fetch
+      // before it rejoins, and a member that stays away past the session timeout is dropped.
+      if (isRebalancing(e) && !this.rejoining && !this.awaitingSeek && this.joinedOnce && this.consumer !== undefined) await this.handOver();
+      this.rejoining = true;
+      throw e;
+    }
+  }
+
+  private async handOver(): Promise<void> {
+    const started = Date.now();
+    let committedFirst = false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.revoke = undefined;
+        resolve();
+      }, this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS);
+      this.revoke = {
+        announced: false,
+        release: () => {
+          committedFirst = true;
+          this.revoke = undefined;
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.wakeReader?.();
+    });
+    this.logger.info('kafka partitions handed over to the rebalance', { topic: this.options.topic, committedFirst, waitedMs: Date.now() - started });
+  }
+
+  private async waitForReader(maxWaitMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      this.wakeReader = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeReader = undefined;
+  }
+
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
     this.highWatermarks.set(partition, Number(batch.highWatermark));
     const end = this.endOffsets?.get(partition);
-    if (this.awaitingSeek) return;
+    if (this.awaitingSeek || this.rejoining) return;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.awaitingSeek) return;
+      if (!isRunning() || isStale() || this.awaitingSeek || this.rejoining) return;
       const offset = Number(message.offset);
       if (end !== undefined && offset >= end) {
         this.ended.add(partition);
@@ -239,11 +315,11 @@ export class KafkaSource implements SourcePort {
           };
         });
         this.wakeFetcher = undefined;
-        await heartbeat();
+        await this.heartbeatOrHandOver(heartbeat);
       }
     }
     this.wakeReader?.();
-    await heartbeat();
+    await this.heartbeatOrHandOver(heartbeat);
   }
 
   private available(): number {

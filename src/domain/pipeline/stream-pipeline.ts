@@ -126,12 +126,33 @@ export class StreamPipeline {
       this.logger.info('partitions reassigned', { partitions: assigned.join(',') });
     };
 
+    /** Fires; when fenced by another instance, rebuilds from the data instead (returns false then). */
+    const fireOrRebuild = async (now: number, last: boolean): Promise<boolean> => {
+      try {
+        await fire(now, last);
+        return true;
+      } catch (e) {
+        if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || this.source.seek === undefined) throw e;
+        // Another instance owns a partition now and committed it: start over from the data.
+        this.logger.warn('fenced by another instance; rebuilding from the committed checkpoint', { error: e.message });
+        await reassign(assignedNow);
+        return false;
+      }
+    };
+
     try {
       while (!exhausted && !stop.isStopped()) {
         const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
         const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
         if (batch.assigned !== undefined) {
           await reassign(batch.assigned);
+          continue;
+        }
+        if (batch.revoking === true) {
+          // A rebalance is taking partitions away: commit what was processed, so that their next
+          // owner (maybe this instance again) starts from here; the source lets go after this.
+          await fireOrRebuild(this.clock.now(), false);
+          this.logger.info('committed before a rebalance', { positions: [...engine.positions()].map(([p, n]) => `${p}:${n}`).join(' ') });
           continue;
         }
         if (batch.lag !== undefined) for (const [p, n] of batch.lag) lag.set(p, n);
@@ -144,15 +165,7 @@ export class StreamPipeline {
         const now = this.clock.now();
         if (exhausted && s.onStop === 'flush') engine.finish();
         if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) {
-          try {
-            await fire(now, exhausted);
-          } catch (e) {
-            if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || this.source.seek === undefined) throw e;
-            // Another instance owns a partition now and committed it: start over from the data.
-            this.logger.warn('fenced by another instance; rebuilding from the committed checkpoint', { error: e.message });
-            await reassign(assignedNow);
-            exhausted = false;
-          }
+          if (!(await fireOrRebuild(now, exhausted))) exhausted = false;
         }
         if (now - lastProgressMs >= s.progressIntervalMs) {
           lastProgressMs = now;

@@ -58,6 +58,51 @@ describe('KafkaSource', () => {
     }
   });
 
+  it('on a rebalance, asks for a commit and holds its partitions until that commit is acknowledged', async () => {
+    const values = Array.from({ length: 5_000 }, (_v, i) => `r${i}`);
+    const { topic, remove } = await topicWith(new Map([[0, values], [1, values]]));
+    const groupId = uniqueName('g');
+    const a = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false, maxBufferedRecords: 100 }, new MemoryLogger());
+    const b = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false }, new MemoryLogger());
+    try {
+      expect(await a.open(new Map())).toEqual([0, 1]);
+      let read = 0;
+      while (read < 50) read += (await a.poll(50 - read, 100)).records.length;
+      // A second member joins: the group rebalances, and cannot finish before `a` rejoins.
+      let bJoinedAt: number | undefined;
+      const bJoined = b.open(new Map()).then((partitions) => {
+        bJoinedAt = Date.now();
+        return partitions;
+      });
+      let revoking = false;
+      // Read slowly, so that `a` is still busy with a batch (holding fetched records) when the group rebalances.
+      for (let i = 0; i < 1_500 && !revoking; i++) {
+        const batch = await a.poll(10, 100);
+        expect(batch.assigned).toBeUndefined();
+        revoking = batch.revoking === true;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(revoking).toBe(true);
+      // While `a` "commits", the partitions stay with it: `b` is not in the group yet.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(bJoinedAt).toBeUndefined();
+      expect((await a.poll(10, 100)).records).toEqual([]);
+      const acknowledgedAt = Date.now();
+      await a.acknowledge(new Map([[0, 50]]));
+      const bPartitions = await bJoined;
+      expect(bJoinedAt).toBeGreaterThanOrEqual(acknowledgedAt);
+      let assigned: readonly number[] | undefined;
+      for (let i = 0; i < 300 && assigned === undefined; i++) assigned = (await a.poll(10, 100)).assigned;
+      expect(assigned?.length).toBe(1);
+      // `a` rejoined in time for the generation `b` joined with (had it been dropped, `b` would have
+      // started with both partitions): each member got one.
+      expect([...(assigned ?? []), ...bPartitions].sort()).toEqual([0, 1]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await remove();
+    }
+  });
+
   it('fails within a bounded time with SOURCE_UNAVAILABLE when no broker answers', async () => {
     const source = new KafkaSource({ brokers: ['127.0.0.1:9'], topic: 't', groupId: 'g', bounded: true, connectTimeoutMs: 5_000 }, new MemoryLogger());
     const started = Date.now();
