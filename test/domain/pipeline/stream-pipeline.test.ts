@@ -4,6 +4,7 @@ import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
 import { MemorySource } from '../../../src/adapters/memory/memory-source.adapter';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import type { TriggerCommit } from '../../../src/ports/sink.port';
+import type { SourceBatch } from '../../../src/ports/source.port';
 import { ms, order, row } from '../../support/order-lines';
 import { deadLetterKeys, emitted, sortRows, tableOf } from '../../support/order-table';
 import { ordersSettings, runOrders, type Partitions } from '../../support/orders-pipeline';
@@ -284,5 +285,39 @@ describe('StreamPipeline: a failing commit', () => {
     expect(rerun.report.counters).toMatchObject({ replayed: 2, accepted: 3, invalid: 1 });
     expect(tableOf(sink.table)).toEqual([itemRow(1), itemRow(2), itemRow(4)]);
     expect(deadLetterKeys(sink.deadLetters)).toEqual([{ reason: 'invalid', partition: 0, position: 2 }]);
+  });
+});
+
+describe('StreamPipeline: a rebalance', () => {
+  /** Wraps a memory source; after `afterPolls` polls it announces a revoke once, like the Kafka source. */
+  class RevokingSource extends MemorySource {
+    private polls = 0;
+    readonly events: string[] = [];
+    constructor(partitions: Partitions, private readonly afterPolls: number) {
+      super({ partitions, batchSizes: [1] });
+    }
+    override async poll(maxRecords: number): Promise<SourceBatch> {
+      if (++this.polls === this.afterPolls + 1) {
+        this.events.push('revoking');
+        return { records: [], endedPartitions: [], exhausted: false, revoking: true };
+      }
+      const batch = await super.poll(maxRecords);
+      for (const r of batch.records) this.events.push(`read ${r.partition}:${r.position}`);
+      return batch;
+    }
+    override async acknowledge(positions: ReadonlyMap<number, number>): Promise<void> {
+      this.events.push(`acknowledged ${[...positions].map(([p, n]) => `${p}:${n}`).join(' ')}`);
+    }
+  }
+
+  it('commits what it processed as soon as the source announces a revoke, then acknowledges', async () => {
+    const partitions: Partitions = new Map([[0, onePerItem(5)], [1, onePerItem(4, 11)]]);
+    const source = new RevokingSource(partitions, 3);
+    const sink = new MemorySink();
+    await new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings()).run();
+
+    expect(source.events.slice(0, 6)).toEqual(['read 0:0', 'read 1:0', 'read 0:1', 'revoking', 'acknowledged 0:2 1:1', 'read 1:1']);
+    expect(positions(sink.commits)[0]).toEqual(new Map([[0, 2], [1, 1]]));
+    expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
   });
 });
