@@ -23,6 +23,7 @@ export function coreModule(config: RunConfig): ContainerModule {
 
 export function pipelineSettings(config: RunConfig): PipelineSettings {
   // Test mode has no state store: a stop ends the run, so open windows are emitted. Prod commits
-  // them for the next start, which resumes exactly where this one stopped.
-  return { ...config, onStop: config.mode === 'test' ? 'flush' : 'checkpoint' };
+  // them for the next start, which resumes exactly where this one stopped, and lets the database
+  // commit one trigger while the next one is processed.
+  return { ...config, onStop: config.mode === 'test' ? 'flush' : 'checkpoint', overlapCommits: config.mode === 'prod' };
 }

@@ -8,6 +8,7 @@ import { HexstreamError } from '../hexstream-error';
 import { formatInstant } from '../engine/format-instant';
 import type { OutputMode } from '../engine/output-mode';
 import { StreamEngine } from '../engine/stream-engine';
+import { CommitQueue } from './commit-queue';
 import { parseSnapshot, serializeSnapshot, snapshotContinues, type EngineSnapshot } from '../engine/engine-snapshot';
 import type { AnyJob } from '../jobs/job';
 import type { WindowSpec } from '../windowing/window-spec';
@@ -28,6 +29,12 @@ export interface PipelineSettings {
    * the next run, which resumes exactly (prod mode).
    */
   readonly onStop: 'flush' | 'checkpoint';
+  /**
+   * Commit a trigger while processing the next records (one commit in flight, in order), instead
+   * of waiting for it. Shortens each trigger cycle by the database's time; a failed commit is seen
+   * at the next trigger.
+   */
+  readonly overlapCommits?: boolean;
 }
 
 /** Asked between batches; once it says stop, the pipeline finishes the trigger and returns. */
@@ -93,15 +100,22 @@ export class StreamPipeline {
     let exhausted = false;
     const lag = new Map<number, number>();
     const carried = emptyCounters();
-    /** One trigger; the last one of a run that checkpoints also stores the engine's whole state. */
-    const fire = async (now: number, last = false): Promise<void> => {
+    const commits = new CommitQueue();
+    /**
+     * One trigger. The last one of a run that checkpoints also stores the engine's whole state;
+     * it, and one that must be durable before going on (`wait`), is waited for.
+     */
+    const fire = async (now: number, last = false, wait = last): Promise<void> => {
       engine.advanceIdle(now, s.idleTimeoutMs);
       const out = engine.trigger();
       const snapshot = last && s.onStop === 'checkpoint' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
-      await this.sink.commit({ sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) });
-      await this.source.acknowledge(out.positions);
+      const trigger = { sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) };
       pending = 0;
       lastTriggerMs = now;
+      await commits.submit(async () => {
+        await this.sink.commit(trigger);
+        await this.source.acknowledge(out.positions);
+      }, s.overlapCommits === true && !wait);
     };
     /**
      * The partitions changed (a rebalance), or another instance committed ahead of this one: drop
@@ -113,6 +127,10 @@ export class StreamPipeline {
     const reassign = async (assigned: readonly number[]): Promise<void> => {
       const seek = this.source.seek?.bind(this.source);
       if (seek === undefined) throw new HexstreamError('INTERNAL', 'source changed its partitions but cannot seek');
+      // The commit in flight belongs to the old assignment: let it land (or be fenced) first.
+      await commits.settle().catch((e: unknown) => {
+        if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED')) throw e;
+      });
       addCounters(carried, engine.stats());
       engine = newEngine();
       const committed = await this.sink.checkpoint();
@@ -127,9 +145,9 @@ export class StreamPipeline {
     };
 
     /** Fires; when fenced by another instance, rebuilds from the data instead (returns false then). */
-    const fireOrRebuild = async (now: number, last: boolean): Promise<boolean> => {
+    const fireOrRebuild = async (now: number, last: boolean, wait = last): Promise<boolean> => {
       try {
-        await fire(now, last);
+        await fire(now, last, wait);
         return true;
       } catch (e) {
         if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || this.source.seek === undefined) throw e;
@@ -151,7 +169,7 @@ export class StreamPipeline {
         if (batch.revoking === true) {
           // A rebalance is taking partitions away: commit what was processed, so that their next
           // owner (maybe this instance again) starts from here; the source lets go after this.
-          await fireOrRebuild(this.clock.now(), false);
+          await fireOrRebuild(this.clock.now(), false, true);
           this.logger.info('committed before a rebalance', { positions: [...engine.positions()].map(([p, n]) => `${p}:${n}`).join(' ') });
           continue;
         }
@@ -180,6 +198,7 @@ export class StreamPipeline {
       await this.sink.close();
       await this.source.close();
     } catch (error) {
+      await commits.drain();
       await this.release();
       throw error;
     }

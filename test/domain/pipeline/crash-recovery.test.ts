@@ -6,6 +6,7 @@ import { MemorySource } from '../../../src/adapters/memory/memory-source.adapter
 import type { OutputMode } from '../../../src/domain/engine/output-mode';
 import { generateOrders } from '../../../src/domain/jobs/orders.generator';
 import { StreamPipeline, type StopToken } from '../../../src/domain/pipeline/stream-pipeline';
+import type { TriggerCommit } from '../../../src/ports/sink.port';
 import type { SourceBatch, SourcePort } from '../../../src/ports/source.port';
 import { toReferenceRow } from '../../support/order-table';
 import { ordersSettings } from '../../support/orders-pipeline';
@@ -42,6 +43,14 @@ class CrashingSource implements SourcePort {
   }
 }
 
+/** A durable store whose commits take a turn of the event loop, so overlapping commits really overlap. */
+class DeferredSink extends MemorySink {
+  override async commit(trigger: TriggerCommit): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return super.commit(trigger);
+  }
+}
+
 /** Three partitions of generated orders (late, duplicate and malformed included), ids unique per partition. */
 function partitions(seed: number): Map<number, string[]> {
   const out = new Map<number, string[]>();
@@ -56,6 +65,7 @@ function partitions(seed: number): Map<number, string[]> {
 }
 
 interface Scenario {
+  overlapCommits: boolean;
   outputMode: OutputMode;
   semantics: ReferenceOptions;
   crashes: number[];
@@ -64,13 +74,14 @@ interface Scenario {
 }
 
 async function runWithCrashes(data: Map<number, string[]>, s: Scenario): Promise<{ sink: MemorySink; runs: number }> {
-  const sink = new MemorySink();
+  const sink = new DeferredSink();
   const settings = ordersSettings({
     outputMode: s.outputMode,
     window: { lengthMs: s.semantics.windowMs, slideMs: s.semantics.slideMs },
     watermarkMs: s.semantics.watermarkMs,
     triggerRecords: s.triggerRecords,
     onStop: 'checkpoint',
+    overlapCommits: s.overlapCommits,
   });
   let runs = 0;
   for (const crash of [...s.crashes, 0]) {
@@ -96,6 +107,7 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
       fc.asyncProperty(
         fc.record({
           seed: fc.integer({ min: 1, max: 1000 }),
+          overlapCommits: fc.boolean(),
           outputMode: fc.constantFrom<OutputMode>('update', 'append', 'complete'),
           semantics: fc.constantFrom<ReferenceOptions>(
             { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 },
@@ -122,7 +134,7 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
 
   it('re-reads only from the oldest open window, not from the beginning', async () => {
     const data = partitions(7);
-    const sink = new MemorySink();
+    const sink = new DeferredSink();
     const settings = ordersSettings({ triggerRecords: 50, onStop: 'checkpoint' });
     const stopAfter = (n: number): StopToken => {
       let polls = 0;
@@ -149,6 +161,7 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
       fc.asyncProperty(
         fc.record({
           seed: fc.integer({ min: 1, max: 1000 }),
+          overlapCommits: fc.boolean(),
           outputMode: fc.constantFrom<OutputMode>('update', 'append', 'complete'),
           semantics: fc.constantFrom<ReferenceOptions>(
             { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 },
@@ -164,10 +177,10 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
           batch: fc.integer({ min: 1, max: 200 }),
           triggerRecords: fc.integer({ min: 1, max: 400 }),
         }),
-        async ({ seed, outputMode, semantics, endings, batch, triggerRecords }) => {
+        async ({ seed, overlapCommits, outputMode, semantics, endings, batch, triggerRecords }) => {
           const data = partitions(seed);
-          const sink = new MemorySink();
-          const settings = ordersSettings({ outputMode, window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs }, watermarkMs: semantics.watermarkMs, triggerRecords, onStop: 'checkpoint' });
+          const sink = new DeferredSink();
+          const settings = ordersSettings({ overlapCommits, outputMode, window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs }, watermarkMs: semantics.watermarkMs, triggerRecords, onStop: 'checkpoint' });
           let delivered = 0;
           let replayed = 0;
           for (const ending of [...endings, undefined] as (Ending | undefined)[]) {

@@ -321,3 +321,65 @@ describe('StreamPipeline: a rebalance', () => {
     expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
   });
 });
+
+describe('StreamPipeline: overlapping commits', () => {
+  /** A sink whose commits finish only when the test says so. */
+  class GatedSink extends MemorySink {
+    readonly started: number[] = [];
+    private readonly gates: Array<{ sequence: number; open: () => void; fail: (e: Error) => void }> = [];
+    override async commit(trigger: TriggerCommit): Promise<void> {
+      this.started.push(trigger.sequence);
+      await new Promise<void>((open, fail) => this.gates.push({ sequence: trigger.sequence, open, fail }));
+      return super.commit(trigger);
+    }
+    async waitForCommit(sequence: number): Promise<{ open: () => void; fail: (e: Error) => void }> {
+      for (let i = 0; i < 1_000; i++) {
+        const gate = this.gates.find((g) => g.sequence === sequence);
+        if (gate !== undefined) return gate;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      throw new Error(`commit ${sequence} never started`);
+    }
+  }
+
+  const partitions: Partitions = new Map([[0, onePerItem(9)]]);
+
+  it('processes the next records while a commit is in flight, and starts the next commit only after it', async () => {
+    const sink = new GatedSink();
+    const source = new RecordingSource(new MemorySource({ partitions, batchSizes: [1] }));
+    const run = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 3, overlapCommits: true })).run();
+
+    const first = await sink.waitForCommit(0);
+    // Trigger 1 is pending; the pipeline read on and fired trigger 2, which waits for it.
+    for (let i = 0; i < 50 && source.delivered.length < 6; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(source.delivered.length).toBe(6);
+    expect(sink.started).toEqual([0]);
+    expect(source.acknowledged).toEqual([]);
+    first.open();
+    (await sink.waitForCommit(1)).open();
+    (await sink.waitForCommit(2)).open();
+    const report = await run;
+
+    expect(report.completed).toBe(true);
+    expect(sink.started).toEqual([0, 1, 2]);
+    expect(source.acknowledged).toEqual([new Map([[0, 3]]), new Map([[0, 6]]), new Map([[0, 9]])]);
+    expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
+  });
+
+  it('fails the run with the error of a commit that failed in flight, and commits nothing after it', async () => {
+    const sink = new GatedSink();
+    const source = new RecordingSource(new MemorySource({ partitions, batchSizes: [1] }));
+    const run = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 3, overlapCommits: true })).run();
+    const failed = run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    (await sink.waitForCommit(0)).fail(new Error('connection lost'));
+
+    expect(await failed).toEqual(new Error('connection lost'));
+    expect(sink.started).toEqual([0]);
+    expect(sink.commits).toEqual([]);
+    expect(source.acknowledged).toEqual([]);
+  });
+});
