@@ -59,6 +59,8 @@ export class KafkaSource implements SourcePort {
   private wakeFetcher: (() => void) | undefined;
   private failure: Error | undefined;
   private resumeFrom: ReadonlyMap<number, number> = new Map();
+  /** Per partition, the first offset the log still holds (where a partition without a stored position starts). */
+  private readonly lowOffsets = new Map<number, number>();
   /** Bounded mode: per partition, the offset after the last record that existed at open. */
   private endOffsets: Map<number, number> | undefined;
   private readonly ended = new Set<number>();
@@ -187,6 +189,7 @@ export class KafkaSource implements SourcePort {
     const offsets = await this.admin.fetchTopicOffsets(topic);
     // Until the group assigns partitions: all of them (a bounded run with nothing to read needs no join).
     this.partitions = offsets.map((o) => o.partition).sort((a, b) => a - b);
+    for (const o of offsets) this.lowOffsets.set(o.partition, Number(o.low));
     if (this.options.bounded) {
       this.endOffsets = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
       for (const o of offsets) {
@@ -207,9 +210,11 @@ export class KafkaSource implements SourcePort {
       if (!this.joinedOnce) {
         this.joinedOnce = true;
         this.partitions = assigned;
+        // Every partition, also one without a stored position: the group's committed offsets in
+        // Kafka (e.g. of an earlier run into another database) are never where reading starts.
         for (const partition of assigned) {
-          const offset = this.resumeFrom.get(partition);
-          if (offset !== undefined) consumer.seek({ topic, partition, offset: String(offset) });
+          const offset = this.resumeFrom.get(partition) ?? this.lowOffsets.get(partition) ?? 0;
+          consumer.seek({ topic, partition, offset: String(offset) });
         }
         this.logger.info('kafka partitions assigned', { topic, partitions: assigned.join(',') });
         joined();

@@ -6,9 +6,8 @@ import type { IdBucketSnapshot } from './engine-snapshot';
  * record's last window (ARCHITECTURE §2: "once all of the earlier record's windows closed, the id is
  * forgotten").
  *
- * Ids are kept in one set per (partition, last window end), so forgetting is dropping whole sets and
- * a lookup asks only the sets that are still open — a handful, since window ends are multiples of
- * the slide:
+ * Ids are kept in one set per (partition, last window end), so forgetting is dropping whole sets,
+ * with one index from id to set for lookups:
  *
  *   partition 0:  end 12:01 {17, 18, 21}   end 12:02 {22, 23}      W_0 = 12:01:30
  *                 └ closed: ignored, dropped at the next trigger ┘  └ open: asked ┘
@@ -25,6 +24,11 @@ export class DedupeIndex {
   /** Few (open window ends × partitions), so a plain array beats nested maps on the hot path. */
   private buckets: Bucket[] = [];
   private lastBucket: Bucket | undefined;
+  /**
+   * Each remembered id to its bucket, so a lookup is one map access instead of one set per bucket.
+   * An id in several buckets (accepted again after it was forgotten) maps to all of them.
+   */
+  private readonly index = new Map<number | string, Bucket | Bucket[]>();
 
   /**
    * Whether `id` belongs to a record with a window still open. `partition` and `watermarkMs`, if
@@ -32,13 +36,10 @@ export class DedupeIndex {
    * would no longer return); other partitions are asked through `watermarkOf`.
    */
   isRemembered(id: number | string, watermarkOf: (partition: number) => number, partition = -1, watermarkMs = -Infinity): boolean {
-    const buckets = this.buckets;
-    for (let i = 0; i < buckets.length; i++) {
-      const b = buckets[i] as Bucket;
-      // The cheap comparison first: buckets already closed (dropped at the next trigger) are skipped.
-      if ((b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs && b.ids.has(id)) return true;
-    }
-    return false;
+    const found = this.index.get(id);
+    if (found === undefined) return false;
+    const open = (b: Bucket): boolean => (b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs;
+    return Array.isArray(found) ? found.some(open) : open(found);
   }
 
   remember(id: number | string, partition: number, lastEndMs: number, position = 0): void {
@@ -52,11 +53,35 @@ export class DedupeIndex {
       this.lastBucket = bucket;
     }
     bucket.ids.add(id);
+    this.indexId(id, bucket);
   }
 
   forgetClosed(watermarkOf: (partition: number) => number): void {
-    this.buckets = this.buckets.filter((b) => b.endMs > watermarkOf(b.partition));
+    const kept: Bucket[] = [];
+    for (const b of this.buckets) {
+      if (b.endMs > watermarkOf(b.partition)) kept.push(b);
+      else for (const id of b.ids) this.unindexId(id, b);
+    }
+    this.buckets = kept;
     this.lastBucket = undefined;
+  }
+
+  private indexId(id: number | string, bucket: Bucket): void {
+    const found = this.index.get(id);
+    if (found === undefined) this.index.set(id, bucket);
+    else if (Array.isArray(found)) {
+      if (!found.includes(bucket)) found.push(bucket);
+    } else if (found !== bucket) this.index.set(id, [found, bucket]);
+  }
+
+  private unindexId(id: number | string, bucket: Bucket): void {
+    const found = this.index.get(id);
+    if (found === bucket) this.index.delete(id);
+    else if (Array.isArray(found)) {
+      const rest = found.filter((b) => b !== bucket);
+      if (rest.length === 0) this.index.delete(id);
+      else this.index.set(id, rest.length === 1 ? (rest[0] as Bucket) : rest);
+    }
   }
 
   /** Smallest position of an id of `partition` still remembered (its watermark below the bucket's end). */
@@ -76,6 +101,8 @@ export class DedupeIndex {
   restore(buckets: readonly IdBucketSnapshot[]): void {
     this.buckets = buckets.map((b) => ({ partition: b.partition, endMs: b.endMs, firstPosition: b.firstPosition, ids: new Set(b.ids) }));
     this.lastBucket = undefined;
+    this.index.clear();
+    for (const b of this.buckets) for (const id of b.ids) this.indexId(id, b);
   }
 
   size(): number {

@@ -38,6 +38,36 @@ describe('KafkaSource', () => {
     }
   });
 
+  it('starts a partition without a stored position at its beginning, whatever offsets the group committed to Kafka', async () => {
+    const { topic, remove } = await topicWith(new Map([[0, ['a', 'b', 'c']]]));
+    const groupId = uniqueName('g');
+    const readAll = async (resumeFrom: Map<number, number>): Promise<string[]> => {
+      const source = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: true }, new MemoryLogger());
+      try {
+        await source.open(resumeFrom);
+        const values: string[] = [];
+        for (let i = 0; i < 200; i++) {
+          const b = await source.poll(100, 50);
+          values.push(...b.records.map((r) => String(r.value)));
+          if (b.exhausted) break;
+        }
+        // As after a commit: Kafka's offsets of the group move to the end.
+        await source.acknowledge(new Map([[0, 3]]));
+        return values;
+      } finally {
+        await source.close();
+      }
+    };
+    try {
+      expect(await readAll(new Map())).toEqual(['a', 'b', 'c']);
+      // A fresh database (no stored positions) with the same group: from the beginning again.
+      expect(await readAll(new Map())).toEqual(['a', 'b', 'c']);
+      expect(await readAll(new Map([[0, 2]]))).toEqual(['c']);
+    } finally {
+      await remove();
+    }
+  });
+
   it('reports the lag behind the high watermark per partition', async () => {
     const { topic, remove } = await topicWith(new Map([[0, Array.from({ length: 10 }, (_v, i) => `r${i}`)]]));
     const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: false }, new MemoryLogger());

@@ -50,6 +50,20 @@ describe('DedupeIndex', () => {
     expect(index.isRemembered(2, swapped)).toBe(false);
   });
 
+  it('finds an id in an older set that is still open after a newer one for it closed, also after forgetting the newer', () => {
+    const index = new DedupeIndex();
+    index.remember(5, 0, 120_000);
+    index.remember(5, 1, 60_000);
+    const w = watermarks({ 0: 100_000, 1: 100_000 });
+    expect(index.isRemembered(5, w)).toBe(true);
+    index.forgetClosed(w);
+    expect(index.size()).toBe(1);
+    expect(index.isRemembered(5, w)).toBe(true);
+    index.forgetClosed(watermarks({ 0: 120_000, 1: 120_000 }));
+    expect(index.isRemembered(5, watermarks({}))).toBe(false);
+    expect(index.size()).toBe(0);
+  });
+
   it('remembers an id while any partition that accepted it still has it open', () => {
     const index = new DedupeIndex();
     index.remember(5, 0, 60_000);
