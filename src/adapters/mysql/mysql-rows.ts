@@ -250,18 +250,24 @@ function sortByPrimaryKey(table: TableSchema, rows: readonly ResultRow[]): reado
 /**
  * Rows of a one-column text key (the orders' CHAR(32) hex key), compared as JS strings: UTF-16 code
  * unit order is UTF-8 byte order unless a surrogate is involved, so this holds only when no key has
- * one (undefined otherwise, or when a key is not a string or repeats, for the general path).
+ * one (undefined otherwise, or when a key is not a string, for the general path).
  */
 function sortByTextKey(rows: readonly ResultRow[], name: string): ResultRow[] | undefined {
-  const byKey = new Map<string, ResultRow>();
-  for (const row of rows) {
-    const key = row.values[name];
-    // A repeated key (not expected: one row per key per trigger) takes the general, stable path.
-    if (typeof key !== 'string' || SURROGATE.test(key) || byKey.has(key)) return undefined;
-    byKey.set(key, row);
+  const keys: string[] = [];
+  const order: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const key = (rows[i] as ResultRow).values[name];
+    if (typeof key !== 'string' || SURROGATE.test(key)) return undefined;
+    keys.push(key);
+    order.push(i);
   }
-  // The built-in comparison of strings, with no comparator called back per pair: several times faster.
-  return [...byKey.keys()].sort().map((k) => byKey.get(k) as ResultRow);
+  // Sorting indices allocates nothing per row; the sort is stable, so equal keys keep their order.
+  order.sort((a, b) => {
+    const x = keys[a] as string;
+    const y = keys[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return order.map((i) => rows[i] as ResultRow);
 }
 
 /** The order the table's index keeps: numbers by value, text byte by byte (utf8mb4_bin). */
