@@ -101,22 +101,27 @@ async function runWithCrashes(data: Map<number, string[]>, s: Scenario): Promise
   return { sink, runs };
 }
 
+/** What every scenario varies besides how its runs end: data, output mode, semantics, cuts. */
+const scenarioShape = {
+  seed: fc.integer({ min: 1, max: 1000 }),
+  overlapCommits: fc.boolean(),
+  outputMode: fc.constantFrom<OutputMode>('update', 'append', 'complete'),
+  semantics: fc.constantFrom<ReferenceOptions>(
+    { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 },
+    { windowMs: 120_000, slideMs: 60_000, watermarkMs: 5_000 },
+    { windowMs: 30_000, slideMs: 10_000, watermarkMs: 0 },
+  ),
+  batch: fc.integer({ min: 1, max: 200 }),
+  triggerRecords: fc.integer({ min: 1, max: 400 }),
+};
+
 describe('crash recovery (restart from the committed checkpoint, replaying open windows)', () => {
   it('ends with exactly the reference table and each dead letter once, whatever the crash points', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          seed: fc.integer({ min: 1, max: 1000 }),
-          overlapCommits: fc.boolean(),
-          outputMode: fc.constantFrom<OutputMode>('update', 'append', 'complete'),
-          semantics: fc.constantFrom<ReferenceOptions>(
-            { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 },
-            { windowMs: 120_000, slideMs: 60_000, watermarkMs: 5_000 },
-            { windowMs: 30_000, slideMs: 10_000, watermarkMs: 0 },
-          ),
+          ...scenarioShape,
           crashes: fc.array(fc.oneof(fc.integer({ min: 1, max: 60 }), fc.constant(-1)), { minLength: 1, maxLength: 4 }),
-          batch: fc.integer({ min: 1, max: 200 }),
-          triggerRecords: fc.integer({ min: 1, max: 400 }),
         }),
         async ({ seed, ...scenario }) => {
           const data = partitions(seed);
@@ -160,13 +165,7 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          seed: fc.integer({ min: 1, max: 1000 }),
-          overlapCommits: fc.boolean(),
-          outputMode: fc.constantFrom<OutputMode>('update', 'append', 'complete'),
-          semantics: fc.constantFrom<ReferenceOptions>(
-            { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 },
-            { windowMs: 120_000, slideMs: 60_000, watermarkMs: 5_000 },
-          ),
+          ...scenarioShape,
           endings: fc.array(
             fc.oneof(
               fc.record({ kind: fc.constant('stop' as const), afterPolls: fc.integer({ min: 1, max: 40 }) }),
@@ -174,8 +173,6 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
             ),
             { minLength: 1, maxLength: 4 },
           ),
-          batch: fc.integer({ min: 1, max: 200 }),
-          triggerRecords: fc.integer({ min: 1, max: 400 }),
         }),
         async ({ seed, overlapCommits, outputMode, semantics, endings, batch, triggerRecords }) => {
           const data = partitions(seed);
