@@ -1,0 +1,71 @@
+/**
+ * `npm run conformance -- <dir>`: runs the jobs on the original projects' own test inputs (kept
+ * outside this repository, in <dir>) and checks the results their tests asserted. Each job's check
+ * runs `node dist/main.js test …` as a user would, in every output mode, and reads the table it wrote.
+ * A sub-folder of <dir> without a check here fails the run: nothing is skipped silently.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+type Row = Record<string, unknown>;
+type Check = (dir: string) => string[];
+
+const MAIN = resolve(__dirname, '..', '..', '..', 'dist', 'main.js');
+
+function runTest(args: readonly string[]): Row[] {
+  const work = mkdtempSync(join(tmpdir(), 'hexstream-conformance-'));
+  try {
+    const output = join(work, 'table.jsonl');
+    const r = spawnSync(process.execPath, [MAIN, 'test', 'conformance@example.com', ...args, '--output', output, '--outbox', join(work, 'outbox')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`hexstream test ${args.join(' ')} exited ${String(r.status)}: ${r.stderr.trim()}`);
+    return readFileSync(output, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Row);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The Spark project's test: 10 s windows sliding 5 s; 7 rows, 3 for AGL, and the AMC row of [11:01:05, 11:01:15). */
+const stockAverages: Check = (dir) => {
+  const failures: string[] = [];
+  const input = join(dir, 'sampleStocks.csv');
+  for (const mode of ['append', 'update', 'complete']) {
+    for (const watermark of ['0s', '5s', '1h']) {
+      const what = `stock-averages (${mode}, watermark ${watermark})`;
+      const rows = runTest(['--job', 'stock-averages', '--input', input, '--window', '10s', '--slide', '5s', '--watermark', watermark, '--output-mode', mode]);
+      if (rows.length !== 7) failures.push(`${what}: ${rows.length} rows, expected 7`);
+      const agl = rows.filter((r) => r.symbol === 'AGL').length;
+      if (agl !== 3) failures.push(`${what}: ${agl} AGL rows, expected 3`);
+      const amc = rows.find((r) => r.symbol === 'AMC' && r.window_start === '2018-08-21T11:01:05.000Z' && r.window_end === '2018-08-21T11:01:15.000Z');
+      const want = { avg_price: 457.15, min_price: 158.84, max_price: 755.46, trade_count: 2 };
+      const got = amc === undefined ? undefined : { avg_price: amc.avg_price, min_price: amc.min_price, max_price: amc.max_price, trade_count: amc.trade_count };
+      if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${what}: AMC [11:01:05, 11:01:15) is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    }
+  }
+  return failures;
+};
+
+const CHECKS: ReadonlyMap<string, Check> = new Map([['stock-averages', stockAverages]]);
+
+function main(): number {
+  const dir = process.argv[2];
+  if (dir === undefined || !existsSync(dir)) {
+    process.stderr.write(`usage: npm run conformance -- <dir>   (the folder with the original projects' test data; got ${String(dir)})\n`);
+    return 2;
+  }
+  let failed = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    const check = CHECKS.get(name);
+    const failures = check === undefined ? [`${name}: no conformance check for it yet (its job is not built)`] : check(join(dir, name));
+    for (const f of failures) process.stdout.write(`FAIL ${f}\n`);
+    if (failures.length === 0) process.stdout.write(`ok   ${name}\n`);
+    else failed++;
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = main();

@@ -1,0 +1,130 @@
+import { combineAll, count, max, min, sumInteger } from '../aggregation/combiners';
+import type { TableSchema } from '../table-schema';
+import type { Decoded, JobDefinition } from './job';
+import { fieldError, isPlainObject, parseJson } from './validation';
+
+/**
+ * Moving averages of stock trades (after a Spark Structured Streaming project): per symbol, in
+ * sliding 3-second windows every second, the mean, lowest and highest price, the number of trades
+ * and the quantity traded. A trade comes as a CSV line
+ * `stockName,tradeType,price,quantity,eventTimeMillis,eventTimeReadable` or as a JSON object with
+ * the same fields. Prices are summed in exact integer millionths, so a mean does not depend on the
+ * order trades arrive in.
+ */
+export interface Trade {
+  readonly symbol: string;
+  readonly micros: number;
+  readonly price: number;
+  readonly quantity: number;
+  readonly eventMs: number;
+}
+
+export interface TradeGroup {
+  readonly symbol: string;
+}
+
+const YEAR_2000_MS = 946_684_800_000;
+const YEAR_2100_MS = 4_102_444_800_000;
+const MAX_SYMBOL_CHARS = 16;
+const MICROS = 1_000_000;
+const TRADE_TYPES = new Set(['BUY', 'SELL']);
+export const STOCK_CSV_HEADER = 'stockName,tradeType,price,quantity,eventTimeMillis,eventTimeReadable';
+
+const tradeCombiner = combineAll({
+  priceMicros: sumInteger<Trade>((t) => t.micros),
+  trades: count<Trade>(),
+  minPrice: min<Trade>((t) => t.price),
+  maxPrice: max<Trade>((t) => t.price),
+  quantity: sumInteger<Trade>((t) => t.quantity),
+});
+type TradeAccumulator = ReturnType<typeof tradeCombiner.create>;
+
+export const stocksAveragesTable: TableSchema = {
+  name: 'stocks_averages',
+  primaryKey: ['symbol', 'window_start', 'window_end'],
+  columns: [
+    { name: 'symbol', type: { kind: 'text', sql: 'VARCHAR(16)' } },
+    { name: 'window_start', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
+    { name: 'window_end', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
+    { name: 'avg_price', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'min_price', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'max_price', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'trade_count', type: { kind: 'integer', sql: 'BIGINT' } },
+    { name: 'total_quantity', type: { kind: 'integer', sql: 'BIGINT' } },
+    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+  ],
+};
+
+/** A CSV line or a JSON object; the CSV header line is rejected by name, like any other bad line. */
+export function decodeTrade(text: string): Decoded<Trade> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    const parsed = parseJson(trimmed);
+    if (!parsed.ok) return parsed;
+    const o = parsed.event;
+    if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
+    return validateTrade(o.stockName, o.tradeType, o.price, o.quantity, o.eventTimeMillis);
+  }
+  if (trimmed === STOCK_CSV_HEADER) return { ok: false, detail: 'CSV header line, not a trade' };
+  const fields = trimmed.split(',');
+  if (fields.length !== 5 && fields.length !== 6) {
+    return { ok: false, detail: `CSV line has ${fields.length} fields, expected 6: ${STOCK_CSV_HEADER}` };
+  }
+  const [symbol, type, price, quantity, millis] = fields as [string, string, string, string, string];
+  return validateTrade(symbol.trim(), type, csvNumber(price), csvNumber(quantity), csvNumber(millis));
+}
+
+/** A CSV number field as a number; anything else stays a string, to be named in the error. */
+function csvNumber(field: string): number | string {
+  const t = field.trim();
+  return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : t;
+}
+
+function validateTrade(symbol: unknown, type: unknown, price: unknown, quantity: unknown, millis: unknown): Decoded<Trade> {
+  if (typeof symbol !== 'string') return fieldError('stockName', symbol, 'a string');
+  if (symbol.length === 0) return { ok: false, detail: 'stockName is empty' };
+  if ([...symbol].length > MAX_SYMBOL_CHARS) return { ok: false, detail: `stockName has ${[...symbol].length} characters, at most ${MAX_SYMBOL_CHARS} allowed` };
+  // The original data pads "BUY " to the width of "SELL".
+  if (typeof type !== 'string' || !TRADE_TYPES.has(type.trim().toUpperCase())) return fieldError('tradeType', type, 'BUY or SELL');
+  if (typeof price !== 'number') return fieldError('price', price, 'a number');
+  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
+  const micros = Math.round(price * MICROS);
+  if (!Number.isSafeInteger(micros) || micros / MICROS !== price) return { ok: false, detail: `price has more than 6 decimals or is too large to sum exactly: ${price}` };
+  if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0) return fieldError('quantity', quantity, 'a positive integer');
+  if (typeof millis !== 'number' || !Number.isSafeInteger(millis)) return fieldError('eventTimeMillis', millis, 'an integer (epoch milliseconds)');
+  if (millis < YEAR_2000_MS || millis >= YEAR_2100_MS) {
+    const hint = millis >= YEAR_2000_MS / 1000 && millis < YEAR_2100_MS / 1000 ? ' (seconds given where epoch milliseconds are expected)' : '';
+    return { ok: false, detail: `eventTimeMillis ${millis} is outside 2000-01-01..2100-01-01${hint}` };
+  }
+  return { ok: true, event: { symbol, micros, price, quantity, eventMs: millis } };
+}
+
+export const stockAveragesJob: JobDefinition<Trade, TradeGroup, TradeAccumulator> = {
+  name: 'stock-averages',
+  description: 'Moving averages of stock trades per symbol, sliding 3 s every 1 s: mean, min, max, trades, quantity (Spark moving averages)',
+  table: stocksAveragesTable,
+  defaults: { windowMs: 3_000, slideMs: 1_000, watermarkMs: 5_000, outputMode: 'append', sampleFile: 'stock-averages.csv' },
+  decode: decodeTrade,
+  eventTimeMs: (t) => t.eventMs,
+  groupKey: (t) => t.symbol,
+  groupFields: (t) => ({ symbol: t.symbol }),
+  combiner: tradeCombiner,
+  rowKey: (w, g) => `${g.symbol}|${w.startMs}|${w.endMs}`,
+  toRow: (w, g, acc, rowKey) => {
+    const r = tradeCombiner.extract(acc);
+    return {
+      key: rowKey,
+      finalAtMs: w.endMs,
+      values: {
+        symbol: g.symbol,
+        window_start: w.startMs,
+        window_end: w.endMs,
+        avg_price: Number(r.priceMicros) / r.trades / MICROS,
+        min_price: r.minPrice,
+        max_price: r.maxPrice,
+        trade_count: r.trades,
+        total_quantity: r.quantity,
+      },
+    };
+  },
+};
