@@ -30,7 +30,10 @@ export interface ProduceFlags {
  * The Kafka message key of a generated record, per job: records of one key land in one partition,
  * so per-key order holds. A job not listed here is produced without keys (round robin).
  */
-export const MESSAGE_KEYS: ReadonlyMap<string, MessageKeyOf> = new Map<string, MessageKeyOf>([['orders', jsonIntegerField('shopid')]]);
+export const MESSAGE_KEYS: ReadonlyMap<string, MessageKeyOf> = new Map<string, MessageKeyOf>([
+  ['orders', jsonIntegerField('shopid')],
+  ['stock-averages', tradeSymbol],
+]);
 
 const KAFKA = 'kafka';
 const DEFAULT_BROKERS = '127.0.0.1:9092';
@@ -181,6 +184,22 @@ async function sleepUntil(when: number, stop: StopToken): Promise<void> {
 
 function noKey(): undefined {
   return undefined;
+}
+
+/** Key = a trade's symbol: the first field of a CSV line, or `stockName` of a JSON one. */
+function tradeSymbol(line: string): string | undefined {
+  const text = line.trim();
+  if (text.startsWith('{')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      const name: unknown = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).stockName : undefined;
+      return typeof name === 'string' && name !== '' ? name : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const symbol = text.split(',', 1)[0]?.trim() ?? '';
+  return symbol === '' ? undefined : symbol;
 }
 
 /** Key = the decimal text of an integer field of a JSON object line; anything else has no key. */

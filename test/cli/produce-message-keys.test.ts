@@ -21,7 +21,15 @@ describe('message keys of produced records', () => {
     expect(ordersKey?.(line)).toBeUndefined();
   });
 
+  it('keys a trade by its symbol, in CSV or JSON', () => {
+    const tradeKey = MESSAGE_KEYS.get('stock-averages');
+    expect(tradeKey?.('AMC,BUY ,755.46,231,1534849274072,2018-08-21 21:01:14.072')).toBe('AMC');
+    expect(tradeKey?.('{"stockName":"AGL","tradeType":"SELL","price":1}')).toBe('AGL');
+    expect(tradeKey?.(',BUY,1,2,3,x')).toBeUndefined();
+    expect(tradeKey?.('{"stockName":"AGL"')).toBeUndefined();
+  });
+
   it('has no key function for a job that declares none', () => {
-    expect(MESSAGE_KEYS.get('stock-averages')).toBeUndefined();
+    expect(MESSAGE_KEYS.get('no-such-job')).toBeUndefined();
   });
 });
