@@ -33,6 +33,7 @@ export interface ProduceFlags {
 export const MESSAGE_KEYS: ReadonlyMap<string, MessageKeyOf> = new Map<string, MessageKeyOf>([
   ['orders', jsonIntegerField('shopid')],
   ['stock-averages', tradeSymbol],
+  ['ohlc', jsonStringField('symbol')],
 ]);
 
 const KAFKA = 'kafka';
@@ -200,6 +201,19 @@ function tradeSymbol(line: string): string | undefined {
   }
   const symbol = text.split(',', 1)[0]?.trim() ?? '';
   return symbol === '' ? undefined : symbol;
+}
+
+/** Key = a non-empty string field of a JSON object line; anything else has no key. */
+function jsonStringField(name: string): MessageKeyOf {
+  return (line) => {
+    try {
+      const value: unknown = JSON.parse(line);
+      const field: unknown = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+      return typeof field === 'string' && field !== '' ? field : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** Key = the decimal text of an integer field of a JSON object line; anything else has no key. */

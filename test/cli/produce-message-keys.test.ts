@@ -27,6 +27,7 @@ describe('message keys of produced records', () => {
     expect(tradeKey?.('{"stockName":"AGL","tradeType":"SELL","price":1}')).toBe('AGL');
     expect(tradeKey?.(',BUY,1,2,3,x')).toBeUndefined();
     expect(tradeKey?.('{"stockName":"AGL"')).toBeUndefined();
+    expect(MESSAGE_KEYS.get('ohlc')?.('{"symbol":"XOM","price":1,"volume":1,"ts":1}')).toBe('XOM');
   });
 
   it('has no key function for a job that declares none', () => {

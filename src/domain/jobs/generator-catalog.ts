@@ -1,3 +1,4 @@
+import { generateOhlcTrades } from './ohlc.generator';
 import { generateOrders, type GeneratedRecord } from './orders.generator';
 import { generateTrades } from './stock-averages.generator';
 
@@ -14,5 +15,6 @@ export type RecordGenerator = (options: GeneratorOptions) => Iterable<GeneratedR
 /** Sample-record generators by job name (`produce --job J`). */
 export const GENERATORS: ReadonlyMap<string, RecordGenerator> = new Map<string, RecordGenerator>([
   ['orders', (o) => generateOrders({ count: o.count, seed: o.seed, startMs: o.startMs, ordersPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+  ['ohlc', (o) => generateOhlcTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
   ['stock-averages', (o) => generateTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
 ]);

@@ -1,4 +1,5 @@
 import type { AnyJob } from './job';
+import { ohlcJob } from './ohlc.job';
 import { ordersJob } from './orders.job';
 import { stockAveragesJob } from './stock-averages.job';
 
@@ -6,6 +7,7 @@ import { stockAveragesJob } from './stock-averages.job';
 export const JOBS: ReadonlyMap<string, AnyJob> = new Map<string, AnyJob>([
   [ordersJob.name, ordersJob as AnyJob],
   [stockAveragesJob.name, stockAveragesJob as AnyJob],
+  [ohlcJob.name, ohlcJob as AnyJob],
 ]);
 
 export function jobNames(): string[] {

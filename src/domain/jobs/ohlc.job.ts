@@ -1,0 +1,145 @@
+import { combineAll, max, min, sumInteger, type CombineFn } from '../aggregation/combiners';
+import type { TableSchema } from '../table-schema';
+import type { Decoded, JobDefinition } from './job';
+import { fieldError, isPlainObject, parseJson } from './validation';
+
+/**
+ * One-minute OHLC bars per symbol (after a lambda-architecture project): open and close are the
+ * prices of the earliest and the latest trade by event time — not by arrival — high and low the
+ * extremes, volume the sum. A trade is a JSON object `{symbol, price, volume, ts}` or a CSV line
+ * `symbol,price,volume,ts`; `ts` is epoch milliseconds or an ISO-8601 time (UTC when it has no zone).
+ * Trades with the same `ts` keep their arrival order: the first opens, the last closes.
+ */
+export interface OhlcTrade {
+  readonly symbol: string;
+  readonly price: number;
+  readonly volume: number;
+  readonly eventMs: number;
+}
+
+export interface OhlcGroup {
+  readonly symbol: string;
+}
+
+const YEAR_2000_MS = 946_684_800_000;
+const YEAR_2100_MS = 4_102_444_800_000;
+const MAX_SYMBOL_CHARS = 16;
+export const OHLC_CSV_HEADER = 'symbol,price,volume,ts';
+
+/** The price at the earliest (`first`) or latest event time: [eventMs, price], ties to the earlier arrival. */
+function priceAt(which: 'first' | 'last'): CombineFn<OhlcTrade, [number, number] | undefined, number | undefined> {
+  const better = which === 'first' ? (t: number, best: number): boolean => t < best : (t: number, best: number): boolean => t >= best;
+  return {
+    create: () => undefined,
+    add: (acc, trade) => (acc === undefined || better(trade.eventMs, acc[0]) ? [trade.eventMs, trade.price] : acc),
+    merge: (a, b) => (a === undefined ? b : b === undefined ? a : better(b[0], a[0]) ? b : a),
+    extract: (acc) => acc?.[1],
+  };
+}
+
+const barCombiner = combineAll({
+  open: priceAt('first'),
+  high: max<OhlcTrade>((t) => t.price),
+  low: min<OhlcTrade>((t) => t.price),
+  close: priceAt('last'),
+  volume: sumInteger<OhlcTrade>((t) => t.volume),
+});
+type BarAccumulator = ReturnType<typeof barCombiner.create>;
+
+export const ohlcBarsTable: TableSchema = {
+  name: 'ohlc_bars',
+  primaryKey: ['symbol', 'window_start'],
+  columns: [
+    { name: 'symbol', type: { kind: 'text', sql: 'VARCHAR(16)' } },
+    { name: 'window_start', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
+    { name: 'open', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'high', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'low', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'close', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'volume', type: { kind: 'integer', sql: 'BIGINT' } },
+    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+  ],
+};
+
+export function decodeOhlcTrade(text: string): Decoded<OhlcTrade> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    const parsed = parseJson(trimmed);
+    if (!parsed.ok) return parsed;
+    const o = parsed.event;
+    if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
+    return validate(o.symbol, o.price, o.volume, o.ts);
+  }
+  if (trimmed === OHLC_CSV_HEADER) return { ok: false, detail: 'CSV header line, not a trade' };
+  const fields = trimmed.split(',');
+  if (fields.length !== 4) return { ok: false, detail: `CSV line has ${fields.length} fields, expected 4: ${OHLC_CSV_HEADER}` };
+  const [symbol, price, volume, ts] = fields.map((f) => f.trim()) as [string, string, string, string];
+  const num = (f: string): number | string => (/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(f) ? Number(f) : f);
+  return validate(symbol, num(price), num(volume), /^\d+$/.test(ts) ? Number(ts) : ts);
+}
+
+function validate(symbol: unknown, price: unknown, volume: unknown, ts: unknown): Decoded<OhlcTrade> {
+  if (typeof symbol !== 'string') return fieldError('symbol', symbol, 'a string');
+  if (symbol.length === 0) return { ok: false, detail: 'symbol is empty' };
+  if ([...symbol].length > MAX_SYMBOL_CHARS) return { ok: false, detail: `symbol has ${[...symbol].length} characters, at most ${MAX_SYMBOL_CHARS} allowed` };
+  if (typeof price !== 'number') return fieldError('price', price, 'a number');
+  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
+  if (typeof volume !== 'number' || !Number.isSafeInteger(volume) || volume < 0) return fieldError('volume', volume, 'a non-negative integer');
+  const eventMs = eventTime(ts);
+  if (typeof eventMs === 'string') return { ok: false, detail: eventMs };
+  return { ok: true, event: { symbol, price, volume, eventMs } };
+}
+
+/** Epoch ms, or an ISO-8601 time (`2025-01-01T00:00:00.5Z`, or `2025-01-01 00:00:00.500` as UTC); else why not. */
+function eventTime(ts: unknown): number | string {
+  let ms: number;
+  if (typeof ts === 'number') {
+    if (!Number.isSafeInteger(ts)) return `field "ts" must be whole epoch milliseconds, got ${ts}`;
+    ms = ts;
+  } else if (typeof ts === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(ts)) {
+    const iso = ts.replace(' ', 'T');
+    ms = Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(iso) ? iso : `${iso}Z`);
+    // Date.parse rolls 2025-02-30 over to March: the fields themselves must be a real date and time.
+    if (Number.isNaN(ms) || !isRealDateTime(iso)) return `field "ts" is not a valid time: ${JSON.stringify(ts)}`;
+  } else {
+    return ts === undefined ? 'missing field "ts"' : `field "ts" must be epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts)}`;
+  }
+  if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `ts ${String(ts)} is outside 2000-01-01..2100-01-01${ms >= YEAR_2000_MS / 1000 && ms < YEAR_2100_MS / 1000 ? ' (seconds given where epoch milliseconds are expected)' : ''}`;
+  return ms;
+}
+
+function isRealDateTime(iso: string): boolean {
+  const [y, m, d, hh, mm, ss] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10), iso.slice(11, 13), iso.slice(14, 16), iso.slice(17, 19) || '0'].map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && hh < 24 && mm < 60 && ss < 60;
+}
+
+export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
+  name: 'ohlc',
+  description: 'One-minute open/high/low/close/volume bars per symbol, open and close by event time (lambda architecture)',
+  table: ohlcBarsTable,
+  defaults: { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000, outputMode: 'update', sampleFile: 'ohlc.jsonl' },
+  decode: decodeOhlcTrade,
+  eventTimeMs: (t) => t.eventMs,
+  groupKey: (t) => t.symbol,
+  groupFields: (t) => ({ symbol: t.symbol }),
+  combiner: barCombiner,
+  rowKey: (w, g) => `${g.symbol}|${w.startMs}`,
+  toRow: (w, g, acc, rowKey) => {
+    const bar = barCombiner.extract(acc);
+    return {
+      key: rowKey,
+      finalAtMs: w.endMs,
+      values: {
+        symbol: g.symbol,
+        window_start: w.startMs,
+        // A row exists only once a trade was added, so open and close are set.
+        open: bar.open ?? Number.NaN,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close ?? Number.NaN,
+        volume: bar.volume,
+      },
+    };
+  },
+};
