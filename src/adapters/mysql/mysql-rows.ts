@@ -83,13 +83,13 @@ function asciiEscapedBytes(v: SqlValue): number {
   return typeof v === 'string' ? 2 + 2 * v.length : String(v).length;
 }
 
-interface ColumnEncoder {
+export interface ColumnEncoder {
   readonly encode: (row: ResultRow) => SqlValue;
   readonly size: (v: SqlValue) => number;
 }
 
 /** The conversion of one column's values, with what it may keep between rows (timestamp text). */
-function columnEncoder(column: ColumnSpec): ColumnEncoder {
+export function columnEncoder(column: ColumnSpec): ColumnEncoder {
   const name = column.name;
   const fail = (row: ResultRow, why: string): never => {
     throw new HexstreamError('SINK_WRITE_FAILED', `row ${row.key}: column ${name} ${why}`);
@@ -225,7 +225,7 @@ type SortKey = bigint | number | Buffer;
 /** Code units of a UTF-16 surrogate pair: only they order differently in UTF-16 than in UTF-8. */
 const SURROGATE = /[\ud800-\udfff]/;
 
-function sortByPrimaryKey(table: TableSchema, rows: readonly ResultRow[]): readonly ResultRow[] {
+export function sortByPrimaryKey(table: TableSchema, rows: readonly ResultRow[]): readonly ResultRow[] {
   const keyColumns = table.primaryKey.map((name) => {
     const spec = table.columns.find((c) => c.name === name);
     if (spec === undefined) throw new HexstreamError('CONFIG_INVALID', `primary key column ${name} is not a column of ${table.name}`);

@@ -1,0 +1,105 @@
+import type { PoolClient } from 'pg';
+import type { PartitionCheckpoint } from '../../domain/engine/engine-checkpoint';
+import { HexstreamError } from '../../domain/hexstream-error';
+import type { SinkCheckpoint, StoredSnapshot, TriggerCommit } from '../../ports/sink.port';
+import { PG_CHECKPOINT_TABLE, PG_SNAPSHOT_TABLE } from './postgres-schema';
+
+export interface PgCheckpointOwner {
+  readonly job: string;
+  readonly consumerGroup: string;
+}
+
+/** −∞ (nothing seen) is NULL and +∞ (ended) the largest BIGINT, as in the MySQL sink. */
+const PLUS_INFINITY = '9223372036854775807';
+
+function toSql(ms: number): string | null {
+  if (ms === -Infinity) return null;
+  if (ms === Infinity) return PLUS_INFINITY;
+  if (!Number.isFinite(ms)) throw new HexstreamError('SINK_WRITE_FAILED', `instant is not a number: ${ms}`);
+  return String(Math.floor(ms));
+}
+
+function fromSql(v: unknown): number {
+  if (v === null || v === undefined) return -Infinity;
+  return String(v) === PLUS_INFINITY ? Infinity : Number(v);
+}
+
+export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOwner, withSnapshots: boolean): Promise<SinkCheckpoint | undefined> {
+  const { rows } = await client.query<Record<string, unknown>>(
+    `SELECT partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms FROM ${PG_CHECKPOINT_TABLE}
+      WHERE job = $1 AND consumer_group = $2 ORDER BY partition_id`,
+    [owner.job, owner.consumerGroup],
+  );
+  if (rows.length === 0) return undefined;
+  const positions = new Map<number, number>();
+  const watermarks = new Map<number, number>();
+  const partitions = new Map<number, PartitionCheckpoint>();
+  let closedUpToMs = Infinity;
+  let complete = true;
+  for (const r of rows) {
+    const p = Number(r.partition_id);
+    const next = Number(r.next_position);
+    const watermarkMs = fromSql(r.watermark_ms);
+    positions.set(p, next);
+    watermarks.set(p, watermarkMs);
+    if (r.replay_from === null) complete = false;
+    else partitions.set(p, { nextPosition: next, watermarkMs, replayFrom: Number(r.replay_from), replayMaxEventMs: fromSql(r.replay_max_event_ms) });
+    closedUpToMs = Math.min(closedUpToMs, fromSql(r.closed_up_to_ms));
+  }
+  const checkpoint: SinkCheckpoint = complete ? { positions, watermarks, engine: { partitions, closedUpToMs } } : { positions, watermarks };
+  if (!withSnapshots) return checkpoint;
+  const snaps = await client.query<{ partitions: string; data: Buffer }>(`SELECT partitions, data FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2`, [owner.job, owner.consumerGroup]);
+  const snapshots: StoredSnapshot[] = snaps.rows.map((s) => ({ partitions: s.partitions === '' ? [] : s.partitions.split(',').map(Number), data: s.data.toString('utf8') }));
+  return snapshots.length > 0 ? { ...checkpoint, snapshots } : checkpoint;
+}
+
+/**
+ * Positions, watermarks and replay points with compare-and-set, in the caller's transaction (see
+ * the MySQL sink): an UPDATE that finds another position, or an INSERT that finds the row, means
+ * another instance moved the partition — SINK_FENCED.
+ */
+export async function writePgCheckpoint(client: PoolClient, owner: PgCheckpointOwner, expected: ReadonlyMap<number, number>, trigger: TriggerCommit): Promise<void> {
+  const closedUpTo = toSql(trigger.checkpoint.closedUpToMs);
+  for (const [p, next] of [...trigger.positions].sort(([a], [b]) => a - b)) {
+    if (!Number.isSafeInteger(next) || next < 0) throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: position ${next} of partition ${p} is not a non-negative integer`);
+    const cp = trigger.checkpoint.partitions.get(p);
+    const values = [toSql(trigger.watermarks.get(p) ?? -Infinity), cp === undefined ? null : String(cp.replayFrom), cp === undefined ? null : toSql(cp.replayMaxEventMs), closedUpTo, trigger.sequence];
+    const before = expected.get(p);
+    if (before === undefined) {
+      const r = await client.query(
+        `INSERT INTO ${PG_CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms, commit_seq)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [owner.job, owner.consumerGroup, p, next, ...values],
+      );
+      if (r.rowCount === 0) throw fenced(owner, p, undefined);
+      continue;
+    }
+    if (next < before) throw new HexstreamError('SINK_WRITE_FAILED', `position of partition ${p} would move back from ${before} to ${next}`);
+    const r = await client.query(
+      `UPDATE ${PG_CHECKPOINT_TABLE} SET next_position = $4, watermark_ms = $5, replay_from = $6, replay_max_event_ms = $7, closed_up_to_ms = $8, commit_seq = $9,
+        updated_at = (now() AT TIME ZONE 'utc') WHERE job = $1 AND consumer_group = $2 AND partition_id = $3 AND next_position = $10`,
+      [owner.job, owner.consumerGroup, p, next, ...values, before],
+    );
+    if (r.rowCount === 0) throw fenced(owner, p, before);
+  }
+  const snapshot = trigger.snapshot;
+  if (snapshot !== undefined) {
+    const mine = [...snapshot.partitions].sort((a, b) => a - b);
+    // Drop every stored snapshot sharing a partition with this one (at most a handful of rows).
+    const stored = await client.query<{ partitions: string }>(`SELECT partitions FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2 FOR UPDATE`, [owner.job, owner.consumerGroup]);
+    for (const s of stored.rows) {
+      if (s.partitions === mine.join(',') || s.partitions.split(',').map(Number).some((p) => mine.includes(p))) {
+        await client.query(`DELETE FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2 AND partitions = $3`, [owner.job, owner.consumerGroup, s.partitions]);
+      }
+    }
+    await client.query(`INSERT INTO ${PG_SNAPSHOT_TABLE} (job, consumer_group, partitions, data) VALUES ($1, $2, $3, $4)`, [owner.job, owner.consumerGroup, mine.join(','), Buffer.from(snapshot.data, 'utf8')]);
+  }
+}
+
+function fenced(owner: PgCheckpointOwner, p: number, before: number | undefined): HexstreamError {
+  const saw = before === undefined ? 'no checkpoint for it' : `position ${before}`;
+  return new HexstreamError(
+    'SINK_FENCED',
+    `job ${owner.job}, group ${owner.consumerGroup}, partition ${p}: this instance last saw ${saw}, but another instance has since committed it; this commit was rolled back`,
+  );
+}

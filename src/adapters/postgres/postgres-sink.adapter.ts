@@ -1,0 +1,228 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import pg from 'pg';
+import { HexstreamError } from '../../domain/hexstream-error';
+import type { ResultRow } from '../../domain/records';
+import type { TableSchema } from '../../domain/table-schema';
+import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import { columnEncoder, sortByPrimaryKey, type SqlValue } from '../mysql/mysql-rows';
+import { redactUrl } from '../pino/redact';
+import { readPgCheckpoint, writePgCheckpoint, type PgCheckpointOwner } from './postgres-checkpoint';
+import { migratePostgres, pgIdentifier, pgResultTableDdl } from './postgres-schema';
+
+export interface PostgresSinkOptions {
+  /** `postgres://user:password@host:port/database`; the database is created if absent. */
+  readonly url: string;
+  readonly job: string;
+  readonly consumerGroup: string;
+  /** Reruns of a transaction after a deadlock, serialization failure or lost connection (default 5). */
+  readonly maxRetries?: number;
+  readonly retryBaseMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** Test seam: called after the rows, before the checkpoint; a throw acts as a failure there. */
+  readonly beforeCheckpoint?: () => void | Promise<void>;
+}
+
+export const PostgresSinkOptions: ServiceIdentifier<PostgresSinkOptions> = Symbol.for('hexstream.PostgresSinkOptions');
+
+/** PostgreSQL allows 65,535 parameters per statement. */
+const MAX_PARAMETERS = 65_535;
+const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '57P01', '08000', '08003', '08006']);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Upserts a job's table in PostgreSQL, with the positions, watermarks and replay points (and a
+ * graceful stop's snapshot) in the same transaction per trigger, like the MySQL sink:
+ *
+ *   BEGIN ─▶ INSERT … ON CONFLICT (key) DO UPDATE (sorted by key, ≤ 65,535 parameters each)
+ *         ─▶ checkpoint (compare-and-set) ─▶ [snapshot] ─▶ COMMIT
+ *
+ * Deadlocks, serialization failures and lost connections roll back and rerun the whole trigger.
+ */
+@injectable()
+export class PostgresSink implements SinkPort {
+  private pool: pg.Pool | undefined;
+  private table: TableSchema | undefined;
+  private owner: PgCheckpointOwner | undefined;
+  private expected = new Map<number, number>();
+
+  constructor(@inject(PostgresSinkOptions) private readonly options: PostgresSinkOptions) {}
+
+  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+    const owner = { job: this.options.job, consumerGroup: this.options.consumerGroup };
+    if (owner.job.length === 0 || owner.job.length > 64) throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(owner.job)}`);
+    pgResultTableDdl(table);
+    await this.close();
+    const url = this.parsedUrl();
+    try {
+      await this.ensureDatabase(url);
+      const pool = new pg.Pool({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000 });
+      // An idle client that loses its connection must not crash the process; the next query fails instead.
+      pool.on('error', () => undefined);
+      this.pool = pool;
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client);
+        await client.query(pgResultTableDdl(table));
+        const checkpoint = await readPgCheckpoint(client, owner, true);
+        this.table = table;
+        this.owner = owner;
+        this.expected = new Map(checkpoint?.positions ?? []);
+        return checkpoint;
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await this.close().catch(() => undefined);
+      throw this.translate(e, `open ${table.name}`);
+    }
+  }
+
+  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+    const { pool, owner } = this.opened();
+    const client = await pool.connect().catch((e: unknown) => {
+      throw this.translate(e, 'read the checkpoint');
+    });
+    try {
+      const checkpoint = await readPgCheckpoint(client, owner, false);
+      this.expected = new Map(checkpoint?.positions ?? []);
+      return checkpoint;
+    } catch (e) {
+      throw this.translate(e, 'read the checkpoint');
+    } finally {
+      client.release();
+    }
+  }
+
+  async commit(trigger: TriggerCommit): Promise<void> {
+    const { pool, owner, table } = this.opened();
+    const statements = upsertStatements(table, trigger.rows);
+    const maxRetries = this.options.maxRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.transaction(pool, owner, statements, trigger);
+        break;
+      } catch (e) {
+        if (e instanceof HexstreamError) throw e;
+        if (!isTransient(e) || attempt >= maxRetries) throw this.translate(e, `commit trigger ${trigger.sequence} to ${table.name}${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}`);
+        const ceiling = Math.min(5_000, (this.options.retryBaseMs ?? 50) * 2 ** attempt);
+        await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+      }
+    }
+    for (const [p, next] of trigger.positions) this.expected.set(p, next);
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+
+  private async transaction(pool: pg.Pool, owner: PgCheckpointOwner, statements: readonly Statement[], trigger: TriggerCommit): Promise<void> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      for (const s of statements) await client.query(s.sql, s.params);
+      await this.options.beforeCheckpoint?.();
+      await writePgCheckpoint(client, owner, this.expected, trigger);
+      await client.query('COMMIT');
+    } catch (e) {
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private opened(): { pool: pg.Pool; owner: PgCheckpointOwner; table: TableSchema } {
+    const { pool, owner, table } = this;
+    if (pool === undefined || owner === undefined || table === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'PostgreSQL sink used before open()');
+    return { pool, owner, table };
+  }
+
+  private parsedUrl(): URL {
+    let url: URL;
+    try {
+      url = new URL(this.options.url);
+    } catch {
+      throw new HexstreamError('CONFIG_INVALID', `not a PostgreSQL URL: ${redactUrl(this.options.url)} (expected postgres://user@host:port/database)`);
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new HexstreamError('CONFIG_INVALID', `not a PostgreSQL URL: ${redactUrl(this.options.url)}`);
+    pgIdentifier(decodeURIComponent(url.pathname.slice(1)), 'database');
+    return url;
+  }
+
+  /** Creates the URL's database when it does not exist (connecting to the `postgres` database for that). */
+  private async ensureDatabase(url: URL): Promise<void> {
+    const name = decodeURIComponent(url.pathname.slice(1));
+    const admin = new URL(url.toString());
+    admin.pathname = '/postgres';
+    const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000 });
+    await client.connect();
+    try {
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rowCount === 0) {
+        // Another instance may create it at the same moment: duplicate_database is success too.
+        await client.query(`CREATE DATABASE ${pgIdentifier(name, 'database')}`).catch((e: unknown) => {
+          if ((e as { code?: unknown }).code !== '42P04') throw e;
+        });
+      }
+    } finally {
+      await client.end();
+    }
+  }
+
+  private translate(e: unknown, action: string): HexstreamError {
+    if (e instanceof HexstreamError) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    const code = (e as { code?: unknown }).code;
+    const unavailable = typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('08') || code === '57P03');
+    return new HexstreamError(unavailable ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED', redactUrl(`PostgreSQL at ${redactUrl(this.options.url)}: cannot ${action}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`), { cause: e });
+  }
+}
+
+function isTransient(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CODES.has(code));
+}
+
+interface Statement {
+  readonly sql: string;
+  readonly params: SqlValue[];
+}
+
+/** Multi-row upserts sorted by primary key, cut under PostgreSQL's parameter limit. */
+export function upsertStatements(table: TableSchema, rows: readonly ResultRow[]): Statement[] {
+  if (rows.length === 0) return [];
+  const columns = table.columns.filter((c) => !(c.type.kind === 'timestamp' && c.type.setBySink === true));
+  const stamped = table.columns.filter((c) => c.type.kind === 'timestamp' && c.type.setBySink === true);
+  const names = columns.map((c) => pgIdentifier(c.name, 'column'));
+  const keys = new Set(table.primaryKey);
+  const updates = [
+    ...columns.filter((c) => !keys.has(c.name)).map((c) => `${pgIdentifier(c.name, 'column')} = EXCLUDED.${pgIdentifier(c.name, 'column')}`),
+    ...stamped.map((c) => `${pgIdentifier(c.name, 'column')} = (now() AT TIME ZONE 'utc')`),
+  ];
+  const head = `INSERT INTO ${pgIdentifier(table.name, 'table')} (${names.join(', ')}) VALUES `;
+  const tail = ` ON CONFLICT (${table.primaryKey.map((k) => pgIdentifier(k, 'primary key column')).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
+  const encoders = columns.map((c) => columnEncoder(c));
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const sorted = sortByPrimaryKey(table, rows);
+  const out: Statement[] = [];
+  for (let from = 0; from < sorted.length; from += perStatement) {
+    const chunk = sorted.slice(from, from + perStatement);
+    const params: SqlValue[] = [];
+    const tuples = chunk.map((row) => {
+      const placeholders = encoders.map((e) => {
+        params.push(e.encode(row));
+        return `$${params.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    out.push({ sql: head + tuples.join(', ') + tail, params });
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { PostgresSink } from '../../../src/adapters/postgres/postgres-sink.adapter';
+import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
+import type { TableSchema } from '../../../src/domain/table-schema';
+import { describeSinkContract } from '../../contracts/sink.contract';
+import { createTestPgDatabase, type TestPgDatabase } from '../../support/postgres';
+import { DeadLettersAfterCommit } from '../mysql/mysql-test-kit';
+
+/** The table as the contract wants it: timestamps as ISO instants, integers as numbers, decimals as exact text. */
+async function readRendered(db: TestPgDatabase, table: TableSchema): Promise<Map<string, Record<string, unknown>>> {
+  const select = table.columns
+    .map((c) => (c.type.kind === 'timestamp' ? `to_char("${c.name}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${c.name}"` : c.type.kind === 'decimal' || c.type.kind === 'integer' ? `"${c.name}"::text AS "${c.name}"` : `"${c.name}"`))
+    .join(', ');
+  const out = new Map<string, Record<string, unknown>>();
+  for (const row of await db.query(`SELECT ${select} FROM "${table.name}"`)) {
+    const rendered: Record<string, unknown> = {};
+    for (const c of table.columns) {
+      const v = row[c.name];
+      rendered[c.name] = c.type.kind === 'integer' ? (Number.isSafeInteger(Number(v)) ? Number(v) : String(v)) : c.type.kind === 'float' ? Number(v) : String(v);
+    }
+    out.set(String(row[table.primaryKey[0] ?? '']), rendered);
+  }
+  return out;
+}
+
+describeSinkContract(
+  'PostgresSink',
+  async () => {
+    const db = await createTestPgDatabase();
+    let failure: Error | undefined;
+    const sink = new PostgresSink({
+      url: db.url,
+      job: 'orders',
+      consumerGroup: 'contract',
+      beforeCheckpoint: () => {
+        const error = failure;
+        failure = undefined;
+        if (error !== undefined) throw error;
+      },
+    });
+    const recorded = new DeadLettersAfterCommit(sink);
+    return {
+      sink: recorded,
+      readTable: () => readRendered(db, aggOrderWindowTable),
+      readDeadLetters: async () => recorded.deadLetters.map((d) => ({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position })),
+      failNextCommit: (error) => {
+        failure = error;
+      },
+      cleanup: async () => {
+        await sink.close();
+        await db.drop();
+      },
+    };
+  },
+  { resumes: true, atomic: true },
+);
+
+describe('PostgresSink', () => {
+  it('fences a second instance that commits a partition another instance moved', async () => {
+    const db = await createTestPgDatabase();
+    const a = new PostgresSink({ url: db.url, job: 'orders', consumerGroup: 'g' });
+    const b = new PostgresSink({ url: db.url, job: 'orders', consumerGroup: 'g' });
+    try {
+      await a.open(aggOrderWindowTable);
+      await b.open(aggOrderWindowTable);
+      const trigger = (sequence: number, next: number) => ({
+        sequence,
+        rows: [],
+        deadLetters: [],
+        positions: new Map([[0, next]]),
+        watermarks: new Map([[0, 1_000]]),
+        closedUpToMs: -Infinity,
+        checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity }]]), closedUpToMs: -Infinity },
+      });
+      await a.commit(trigger(0, 5));
+      await expect(b.commit(trigger(0, 7))).rejects.toMatchObject({ code: 'SINK_FENCED' });
+      await a.commit(trigger(1, 9));
+      expect(await db.query('SELECT partition_id, next_position::int AS n FROM hexstream_checkpoint')).toEqual([{ partition_id: 0, n: 9 }]);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('fails with SINK_UNAVAILABLE, naming the server without its password, when nothing listens', async () => {
+    const sink = new PostgresSink({ url: 'postgres://u:secret@127.0.0.1:9/db', job: 'orders', consumerGroup: 'g', connectTimeoutMs: 2_000 });
+    const error = await sink.open(aggOrderWindowTable).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE' });
+    expect(String((error as Error).message)).not.toContain('secret');
+  });
+});
