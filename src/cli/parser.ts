@@ -42,6 +42,7 @@ export function buildParser(args: readonly string[]): Argv {
         .option('topic', { type: 'string', describe: 'input topic (default: the job name)' })
         .option('group', { type: 'string', describe: 'consumer group (default hexstream-<job>); run more processes with the same group to scale out' })
         .option('mysql', { type: 'string', describe: 'mysql://user:pass@host:port/database (default mysql://root@127.0.0.1:3306/hexstream)' })
+        .option('postgres', { type: 'string', describe: 'postgres://user:pass@host:port/database: write to PostgreSQL instead of MySQL' })
         .option('dead-letter-topic', { type: 'string', describe: 'topic for rejected records (default <topic>.dead-letter)' })
         .option('smtp', { type: 'string', describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)' })
         .option('outbox', { type: 'string', describe: 'folder for report e-mails when --smtp is not given (default out/outbox)' })

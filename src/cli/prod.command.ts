@@ -12,7 +12,7 @@ import { runJob } from './run-job';
 export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const config = resolveProdConfig(flags);
   const container = await createContainer('prod', config);
-  const table = `${redactUrl(config.mysqlUrl)} table ${config.job.table.name}`;
+  const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
   await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
   return 0;
 }

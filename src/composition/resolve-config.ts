@@ -29,6 +29,7 @@ export interface RawFlags {
   readonly topic?: string;
   readonly group?: string;
   readonly mysql?: string;
+  readonly postgres?: string;
   readonly smtp?: string;
   readonly deadLetterTopic?: string;
   readonly bounded?: boolean;
@@ -116,6 +117,10 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
   const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
   checkUrl('--mysql', mysqlUrl, ['mysql:'], true);
+  if (flags.postgres !== undefined) {
+    if (flags.mysql !== undefined) throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
+    checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], true);
+  }
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], false);
   return {
     ...engine,
@@ -124,6 +129,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     topic,
     group,
     mysqlUrl,
+    postgresUrl: flags.postgres,
     deadLetterTopic,
     smtpUrl: flags.smtp,
     outbox: resolve(flags.outbox ?? 'out/outbox'),

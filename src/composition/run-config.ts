@@ -26,6 +26,8 @@ export interface ProdRunConfig extends EngineConfig {
   readonly topic: string;
   readonly group: string;
   readonly mysqlUrl: string;
+  /** When set, the rows and checkpoints go to PostgreSQL instead of MySQL. */
+  readonly postgresUrl: string | undefined;
   readonly deadLetterTopic: string;
   /** SMTP server for the report and alerts; without it they go to `outbox` as .eml files. */
   readonly smtpUrl: string | undefined;
