@@ -3,6 +3,7 @@ import { createContainer } from '../composition/create-container';
 import { resolveProdConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
 import { runJob } from './run-job';
+import { flagsPerJob, runSideBySide } from './several-jobs';
 
 /**
  * `hexstream prod <email>`: consumes the topic as a member of the consumer group until SIGINT or
@@ -10,9 +11,17 @@ import { runJob } from './run-job';
  * positions and replay point to MySQL in one transaction. Restarting resumes exactly.
  */
 export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
-  const config = resolveProdConfig(flags);
-  const container = await createContainer('prod', config);
-  const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
-  await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
-  return 0;
+  const jobs = flagsPerJob(flags);
+  const configs = jobs.map((f) => resolveProdConfig(f));
+  const run = async (config: (typeof configs)[number]): Promise<void> => {
+    const container = await createContainer('prod', config);
+    const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
+    await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
+  };
+  const only = configs.length === 1 ? configs[0] : undefined;
+  if (only !== undefined) {
+    await run(only);
+    return 0;
+  }
+  return runSideBySide(jobs, (f) => run(configs[jobs.indexOf(f)] as (typeof configs)[number]), out);
 }

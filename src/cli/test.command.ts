@@ -3,6 +3,7 @@ import { createContainer } from '../composition/create-container';
 import { resolveTestConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
 import { runJob } from './run-job';
+import { flagsPerJob, runSideBySide } from './several-jobs';
 
 /** Folder of the shipped samples (next to dist/ and src/). */
 export function samplesDir(): string {
@@ -11,8 +12,17 @@ export function samplesDir(): string {
 
 /** `hexstream test <email>`: runs the job over files and prints a summary. */
 export async function testCommand(flags: RawFlags, out: CliOutput): Promise<number> {
-  const config = resolveTestConfig(flags, samplesDir());
-  const container = await createContainer('test', config);
-  await runJob(container, config, [config.output, config.deadLetter], out);
-  return 0;
+  const jobs = flagsPerJob(flags);
+  // Every job's configuration is checked before any of them starts.
+  const configs = jobs.map((f) => resolveTestConfig(f, samplesDir()));
+  const run = async (config: (typeof configs)[number]): Promise<void> => {
+    const container = await createContainer('test', config);
+    await runJob(container, config, [config.output, config.deadLetter], out);
+  };
+  const only = configs.length === 1 ? configs[0] : undefined;
+  if (only !== undefined) {
+    await run(only);
+    return 0;
+  }
+  return runSideBySide(jobs, (f) => run(configs[jobs.indexOf(f)] as (typeof configs)[number]), out);
 }
