@@ -64,6 +64,9 @@ export class KafkaSource implements SourcePort {
   /** Bounded mode: per partition, the offset after the last record that existed at open. */
   private endOffsets: Map<number, number> | undefined;
   private readonly ended = new Set<number>();
+  /** Bounded: whether the partitions this member was not given are done (see `isExhausted`). */
+  private othersDone = false;
+  private othersCheckedAtMs = 0;
   private readonly reportedEnded = new Set<number>();
   private partitions: number[] = [];
   /** Per partition, the offset after the last record queued in this run. */
@@ -123,6 +126,7 @@ export class KafkaSource implements SourcePort {
       this.pendingAssignment = undefined;
       return { records: [], endedPartitions: [], exhausted: false, assigned };
     }
+    await this.checkOthersDone();
     if (this.available() === 0 && !this.isExhausted() && this.pendingAssignment === undefined) {
       await this.waitForReader(maxWaitMs);
       if (this.failure !== undefined) throw this.failure;
@@ -141,7 +145,8 @@ export class KafkaSource implements SourcePort {
     for (const p of endedPartitions) this.reportedEnded.add(p);
     const lag = new Map<number, number>();
     for (const [p, high] of this.highWatermarks) lag.set(p, Math.max(0, high - (this.polledUpTo.get(p) ?? this.resumeFrom.get(p) ?? 0)));
-    return { records, endedPartitions, exhausted: this.isExhausted() && this.available() === 0 && this.reportedEnded.size === this.partitions.length, lag };
+    const exhausted = this.isExhausted() && this.available() === 0 && this.partitions.every((p) => this.reportedEnded.has(p));
+    return { records, endedPartitions, exhausted, lag };
   }
 
   async seek(positions: ReadonlyMap<number, number>): Promise<void> {
@@ -236,7 +241,7 @@ export class KafkaSource implements SourcePort {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
-    if (this.options.bounded && this.ended.size === this.partitions.length) return;
+    if (this.options.bounded && this.partitions.every((p) => this.ended.has(p))) return;
     await hasJoined;
   }
 
@@ -327,6 +332,28 @@ export class KafkaSource implements SourcePort {
     await this.heartbeatOrHandOver(heartbeat);
   }
 
+  /** Bounded, own partitions done: asks the group's committed offsets about the others, at most once a second. */
+  private async checkOthersDone(): Promise<void> {
+    const ends = this.endOffsets;
+    const admin = this.admin;
+    if (!this.options.bounded || this.othersDone || ends === undefined || admin === undefined) return;
+    if (!this.partitions.every((p) => this.ended.has(p))) return;
+    const others = [...ends].filter(([p]) => !this.partitions.includes(p) && !this.ended.has(p));
+    if (others.length === 0) {
+      this.othersDone = true;
+      return;
+    }
+    if (Date.now() - this.othersCheckedAtMs < 1_000) return;
+    this.othersCheckedAtMs = Date.now();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
+      const at = new Map((committed?.partitions ?? []).map((c) => [c.partition, Number(c.offset)]));
+      this.othersDone = others.every(([p, end]) => (at.get(p) ?? -1) >= end);
+    } catch (e) {
+      this.logger.warn('could not read the group offsets of the other partitions', { topic: this.options.topic, error: (e as Error).message });
+    }
+  }
+
   private available(): number {
     return this.queue.length - this.head;
   }
@@ -336,8 +363,14 @@ export class KafkaSource implements SourcePort {
     return false;
   }
 
+  /**
+   * Bounded: this member's partitions are read to their end offsets, and every other partition of
+   * the topic is done too — at its end already at open, or committed that far by the group. A
+   * member that only read its share must not stop while a crashed member still holds the rest (it
+   * keeps them until its session times out, then the group hands them over to this one).
+   */
   private isExhausted(): boolean {
-    return this.options.bounded && this.ended.size === this.partitions.length;
+    return this.options.bounded && this.partitions.every((p) => this.ended.has(p)) && this.othersDone;
   }
 
   private fail(error: Error): void {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import 'reflect-metadata';
 import { KafkaSource } from '../../../src/adapters/kafka/kafka-source.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
@@ -129,6 +130,40 @@ describe('KafkaSource', () => {
       expect([...(assigned ?? []), ...bPartitions].sort()).toEqual([0, 1]);
     } finally {
       await Promise.all([a.close(), b.close()]);
+      await remove();
+    }
+  });
+
+  it('bounded: does not stop after its share while a crashed member still holds the other partitions', async () => {
+    const values = Array.from({ length: 50 }, (_v, i) => `r${i}`);
+    const { topic, remove } = await topicWith(new Map([[0, values], [1, values], [2, values], [3, values]]));
+    const groupId = uniqueName('g');
+    // A member that joins the group and is killed (-9) once both share it: it holds its partitions until its session times out.
+    const script = `const { Kafka, logLevel } = require('kafkajs');
+      const c = new Kafka({ brokers: ${JSON.stringify(BROKERS)}, logLevel: logLevel.NOTHING }).consumer({ groupId: ${JSON.stringify(groupId)}, sessionTimeout: 10000, heartbeatInterval: 1000 });
+      c.on(c.events.GROUP_JOIN, () => console.log('joined'));
+      c.connect().then(() => c.subscribe({ topics: [${JSON.stringify(topic)}] })).then(() => c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined }));`;
+    const zombie = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => zombie.stdout.on('data', () => resolve()));
+    const source = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: true }, new MemoryLogger());
+    try {
+      // Both members share the partitions; then the other one dies, still holding its share.
+      expect((await source.open(new Map())).length).toBeLessThan(4);
+      zombie.kill('SIGKILL');
+      const read = new Set<string>();
+      let exhausted = false;
+      for (let i = 0; i < 1_000 && !exhausted; i++) {
+        const b = await source.poll(100, 100);
+        for (const r of b.records) read.add(`${r.partition}:${r.position}`);
+        if (b.assigned !== undefined) await source.seek(new Map(b.assigned.map((p) => [p, 0])));
+        // Positions are acknowledged as a pipeline would after committing them.
+        await source.acknowledge(new Map([...read].map((k) => k.split(':').map(Number) as [number, number]).map(([p, n]) => [p, n + 1])));
+        exhausted = b.exhausted;
+      }
+      expect(exhausted).toBe(true);
+      expect(read.size).toBe(200);
+    } finally {
+      await source.close();
       await remove();
     }
   });
