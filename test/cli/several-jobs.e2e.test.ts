@@ -45,7 +45,7 @@ describe('hexstream test --job a,b (several queries in one process)', () => {
     expect(lines(join(dir, 'out/ohlc.jsonl')).length).toBeGreaterThan(20);
   });
 
-  it.each([['--input', 'x'], ['--topic', 't'], ['--window', '1m'], ['--output-mode', 'append']])('refuses %s with several jobs (exit 2)', (flag, value) => {
+  it.each([['--input', 'x'], ['--dead-letter', 'x.jsonl'], ['--window', '1m'], ['--output-mode', 'append']])('refuses %s with several jobs (exit 2)', (flag, value) => {
     const r = runCli(['test', 'you@example.com', '--job', 'orders,ohlc', flag, value], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${flag}: names one job's input, output or windows`);

@@ -160,6 +160,11 @@ export class KafkaSource implements SourcePort {
       consumer.seek({ topic: this.options.topic, partition, offset: String(offset) });
       this.queuedUpTo.set(partition, offset);
       this.polledUpTo.set(partition, offset);
+      // Read again from here (a rebuild replays it): ended only if nothing is left before the end.
+      this.ended.delete(partition);
+      this.reportedEnded.delete(partition);
+      const end = this.endOffsets?.get(partition);
+      if (end !== undefined && offset >= end) this.ended.add(partition);
     }
     this.awaitingSeek = false;
   }
@@ -225,7 +230,16 @@ export class KafkaSource implements SourcePort {
         joined();
         return;
       }
-      if (assigned.join(',') === this.partitions.join(',')) return;
+      if (assigned.join(',') === this.partitions.join(',')) {
+        // Same partitions after a rejoin: kafkajs would restart from the group's committed offsets
+        // in Kafka, which may lie behind (commits refused mid-rebalance) or ahead (while replaying
+        // after a restart) of what is queued. Go on exactly after the last queued record.
+        for (const partition of assigned) {
+          const next = this.queuedUpTo.get(partition) ?? this.resumeFrom.get(partition) ?? this.lowOffsets.get(partition) ?? 0;
+          consumer.seek({ topic, partition, offset: String(next) });
+        }
+        return;
+      }
       // Rebalanced: what is queued may belong to partitions that are gone, and the new ones must
       // start where the committed data says. The pipeline rebuilds and then calls `seek`.
       this.awaitingSeek = true;
