@@ -286,7 +286,10 @@ export class StreamEngine<E, G, A> {
    * letters written twice). Returns the positions the source must start at.
    */
   restore(checkpoint: EngineCheckpoint, only?: ReadonlySet<number>): Map<number, number> {
-    this.closedUpTo = checkpoint.closedUpToMs;
+    // Windows another instance closed were closed for its partitions. A partition nobody has
+    // committed yet is read from its start, where late is decided by its own watermark only.
+    const fresh = only !== undefined && [...only].some((p) => !checkpoint.partitions.has(p));
+    this.closedUpTo = fresh ? -Infinity : checkpoint.closedUpToMs;
     const starts = new Map<number, number>();
     for (const [p, cp] of checkpoint.partitions) {
       if (only !== undefined && !only.has(p)) continue;

@@ -335,3 +335,23 @@ describe('StreamEngine: blank, empty and undecodable records', () => {
     expect(c.blank + c.accepted + c.invalid + c.late + c.duplicate).toBe(c.read);
   });
 });
+
+describe('StreamEngine: restoring for partitions another instance has not committed', () => {
+  it('decides late for a partition without a checkpoint by its own watermark, not by windows others closed', () => {
+    const checkpoint = {
+      partitions: new Map([[0, { nextPosition: 5, watermarkMs: ms('00:09:50'), replayFrom: 5, replayMaxEventMs: ms('00:10:00') }]]),
+      // Instance A, reading only partition 0, had closed every window up to 00:09:50.
+      closedUpToMs: ms('00:09:50'),
+    };
+    const s = new OrdersTestStream();
+    s.engine.restore(checkpoint, new Set([0, 1]));
+    s.engine.addPartitions([0, 1]);
+    // Partition 1 was never committed: its first order, at 00:02:10, belongs in [00:02, 00:03).
+    s.add(1, order({ orderid: 9, t: '00:02:10' }));
+
+    const out = s.fire();
+
+    expect(out.deadLetters).toEqual([]);
+    expect(emitted(out)).toEqual([row({ window: ['00:02', '00:03'], expenditure: '1.00', items: 1, orders: 1, first: '00:02:10', last: '00:02:10' })]);
+  });
+});
