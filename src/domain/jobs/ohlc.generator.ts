@@ -1,6 +1,6 @@
-import { HexstreamError } from '../hexstream-error';
 import type { GeneratedRecord } from './orders.generator';
 import { createRng } from './orders.generator';
+import { checkGeneratorOptions } from './validation';
 
 /**
  * Seeded random trades for the `ohlc` job as JSON lines `{symbol, price, volume, ts}` (ts in epoch
@@ -21,9 +21,7 @@ export const OHLC_SYMBOLS: readonly string[] = ['AAPL', 'AMZN', 'GOOG', 'MSFT', 
 
 export function generateOhlcTrades(options: OhlcGeneratorOptions): Generator<GeneratedRecord, void, undefined> {
   const { count, seed, startMs, tradesPerSecond, faultShare } = options;
-  if (!Number.isSafeInteger(count) || count < 0) throw new HexstreamError('CONFIG_INVALID', `count must be a non-negative integer: ${count}`);
-  if (!(tradesPerSecond > 0)) throw new HexstreamError('CONFIG_INVALID', `trades per second must be > 0: ${tradesPerSecond}`);
-  if (!(faultShare >= 0 && faultShare <= 1)) throw new HexstreamError('CONFIG_INVALID', `fault share must be in 0..1: ${faultShare}`);
+  checkGeneratorOptions(count, tradesPerSecond, faultShare, 'trades');
   return lines(count, createRng(seed), startMs, tradesPerSecond, faultShare);
 }
 

@@ -1,7 +1,7 @@
 import { combineAll, max, min, sumInteger, type CombineFn } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
-import { fieldError, isPlainObject, parseJson } from './validation';
+import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, YEAR_2000_MS, YEAR_2100_MS } from './validation';
 
 /**
  * One-minute OHLC bars per symbol (after a lambda-architecture project): open and close are the
@@ -21,8 +21,6 @@ export interface OhlcGroup {
   readonly symbol: string;
 }
 
-const YEAR_2000_MS = 946_684_800_000;
-const YEAR_2100_MS = 4_102_444_800_000;
 const MAX_SYMBOL_CHARS = 16;
 export const OHLC_CSV_HEADER = 'symbol,price,volume,ts';
 
@@ -74,14 +72,12 @@ export function decodeOhlcTrade(text: string): Decoded<OhlcTrade> {
   const fields = trimmed.split(',');
   if (fields.length !== 4) return { ok: false, detail: `CSV line has ${fields.length} fields, expected 4: ${OHLC_CSV_HEADER}` };
   const [symbol, price, volume, ts] = fields.map((f) => f.trim()) as [string, string, string, string];
-  const num = (f: string): number | string => (/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(f) ? Number(f) : f);
-  return validate(symbol, num(price), num(volume), /^\d+$/.test(ts) ? Number(ts) : ts);
+  return validate(symbol, csvNumber(price), csvNumber(volume), /^\d+$/.test(ts) ? Number(ts) : ts);
 }
 
 function validate(symbol: unknown, price: unknown, volume: unknown, ts: unknown): Decoded<OhlcTrade> {
-  if (typeof symbol !== 'string') return fieldError('symbol', symbol, 'a string');
-  if (symbol.length === 0) return { ok: false, detail: 'symbol is empty' };
-  if ([...symbol].length > MAX_SYMBOL_CHARS) return { ok: false, detail: `symbol has ${[...symbol].length} characters, at most ${MAX_SYMBOL_CHARS} allowed` };
+  const badSymbol = symbolError('symbol', symbol, MAX_SYMBOL_CHARS);
+  if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('symbol', symbol, 'a string');
   if (typeof price !== 'number') return fieldError('price', price, 'a number');
   if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
   if (typeof volume !== 'number' || !Number.isSafeInteger(volume) || volume < 0) return fieldError('volume', volume, 'a non-negative integer');

@@ -1,7 +1,7 @@
 import { combineAll, count, max, min, sumInteger } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
-import { fieldError, isPlainObject, parseJson } from './validation';
+import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, YEAR_2000_MS, YEAR_2100_MS } from './validation';
 
 /**
  * Moving averages of stock trades (after a Spark Structured Streaming project): per symbol, in
@@ -23,8 +23,6 @@ export interface TradeGroup {
   readonly symbol: string;
 }
 
-const YEAR_2000_MS = 946_684_800_000;
-const YEAR_2100_MS = 4_102_444_800_000;
 const MAX_SYMBOL_CHARS = 16;
 const MICROS = 1_000_000;
 const TRADE_TYPES = new Set(['BUY', 'SELL']);
@@ -74,16 +72,9 @@ export function decodeTrade(text: string): Decoded<Trade> {
   return validateTrade(symbol.trim(), type, csvNumber(price), csvNumber(quantity), csvNumber(millis));
 }
 
-/** A CSV number field as a number; anything else stays a string, to be named in the error. */
-function csvNumber(field: string): number | string {
-  const t = field.trim();
-  return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : t;
-}
-
 function validateTrade(symbol: unknown, type: unknown, price: unknown, quantity: unknown, millis: unknown): Decoded<Trade> {
-  if (typeof symbol !== 'string') return fieldError('stockName', symbol, 'a string');
-  if (symbol.length === 0) return { ok: false, detail: 'stockName is empty' };
-  if ([...symbol].length > MAX_SYMBOL_CHARS) return { ok: false, detail: `stockName has ${[...symbol].length} characters, at most ${MAX_SYMBOL_CHARS} allowed` };
+  const badSymbol = symbolError('stockName', symbol, MAX_SYMBOL_CHARS);
+  if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('stockName', symbol, 'a string');
   // The original data pads "BUY " to the width of "SELL".
   if (typeof type !== 'string' || !TRADE_TYPES.has(type.trim().toUpperCase())) return fieldError('tradeType', type, 'BUY or SELL');
   if (typeof price !== 'number') return fieldError('price', price, 'a number');

@@ -1,4 +1,30 @@
+import { HexstreamError } from '../hexstream-error';
 import type { Decoded } from './job';
+
+/** Event times must fall in [2000-01-01, 2100-01-01) (epoch ms). */
+export const YEAR_2000_MS = 946_684_800_000;
+export const YEAR_2100_MS = 4_102_444_800_000;
+
+/** A CSV field as a number when it is one; anything else stays a string, to be named in the error. */
+export function csvNumber(field: string): number | string {
+  const t = field.trim();
+  return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : t;
+}
+
+/** A ticker symbol: a non-empty string of at most `maxChars` characters (code points). */
+export function symbolError(field: string, symbol: unknown, maxChars: number): { ok: false; detail: string } | undefined {
+  if (typeof symbol !== 'string') return fieldError(field, symbol, 'a string');
+  if (symbol.length === 0) return { ok: false, detail: `${field} is empty` };
+  const chars = [...symbol].length;
+  return chars > maxChars ? { ok: false, detail: `${field} has ${chars} characters, at most ${maxChars} allowed` } : undefined;
+}
+
+/** Checks the options every sample generator shares; CONFIG_INVALID names the bad one. */
+export function checkGeneratorOptions(count: number, eventsPerSecond: number, faultShare: number, what: string): void {
+  if (!Number.isSafeInteger(count) || count < 0) throw new HexstreamError('CONFIG_INVALID', `count must be a non-negative integer: ${count}`);
+  if (!(eventsPerSecond > 0)) throw new HexstreamError('CONFIG_INVALID', `${what} per second must be > 0: ${eventsPerSecond}`);
+  if (!(faultShare >= 0 && faultShare <= 1)) throw new HexstreamError('CONFIG_INVALID', `fault share must be in 0..1: ${faultShare}`);
+}
 
 /** JSON.parse that returns a dead-letter detail instead of throwing. */
 export function parseJson(text: string): Decoded<unknown> {
