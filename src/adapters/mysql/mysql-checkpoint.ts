@@ -1,7 +1,8 @@
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { EngineCheckpoint, PartitionCheckpoint } from '../../domain/engine/engine-checkpoint';
+import type { EngineCheckpoint } from '../../domain/engine/engine-checkpoint';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SinkCheckpoint, TriggerCommit } from '../../ports/sink.port';
+import { checkpointFromRows, instantToSql } from '../sql/checkpoint-rows';
 import { CHECKPOINT_TABLE } from './migrations';
 import { ER_DUP_ENTRY, errnoOf } from './mysql-errors';
 
@@ -11,52 +12,13 @@ export interface CheckpointOwner {
   readonly consumerGroup: string;
 }
 
-/**
- * Instants (watermarks, event times) are epoch ms in a BIGINT. The engine's two infinities get a
- * representation of their own: −∞ (nothing seen yet) is NULL, +∞ (partition ended) the largest BIGINT.
- */
-const PLUS_INFINITY = '9223372036854775807';
-
-function instantToSql(ms: number, what: string): number | string | null {
-  if (ms === -Infinity) return null;
-  if (ms === Infinity) return PLUS_INFINITY;
-  // Event times are whole milliseconds; flooring keeps a fractional one on the early side.
-  if (Number.isFinite(ms)) return Math.floor(ms);
-  throw new HexstreamError('SINK_WRITE_FAILED', `${what} is not a number: ${ms}`);
-}
-
-function instantFromSql(v: unknown): number {
-  if (v === null || v === undefined) return -Infinity;
-  return String(v) === PLUS_INFINITY ? Infinity : Number(v);
-}
-
 export async function readCheckpoint(connection: Connection, owner: CheckpointOwner): Promise<SinkCheckpoint | undefined> {
   const [rows] = await connection.query<RowDataPacket[]>(
     `SELECT partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms FROM ${CHECKPOINT_TABLE}
       WHERE job = ? AND consumer_group = ? ORDER BY partition_id`,
     [owner.job, owner.consumerGroup],
   );
-  if (rows.length === 0) return undefined;
-  const positions = new Map<number, number>();
-  const watermarks = new Map<number, number>();
-  const partitions = new Map<number, PartitionCheckpoint>();
-  let closedUpToMs = Infinity;
-  let complete = true;
-  for (const r of rows) {
-    const p = Number(r.partition_id);
-    const next = Number(r.next_position);
-    if (!Number.isSafeInteger(next)) throw new HexstreamError('SINK_WRITE_FAILED', `stored position ${String(r.next_position)} of partition ${p} is beyond 2^53`);
-    const watermarkMs = instantFromSql(r.watermark_ms);
-    positions.set(p, next);
-    watermarks.set(p, watermarkMs);
-    if (r.replay_from === null) complete = false;
-    else partitions.set(p, { nextPosition: next, watermarkMs, replayFrom: Number(r.replay_from), replayMaxEventMs: instantFromSql(r.replay_max_event_ms) });
-    // Instances of one group may have closed windows up to different instants: the earliest is
-    // the one no partition's replay goes beyond.
-    closedUpToMs = Math.min(closedUpToMs, instantFromSql(r.closed_up_to_ms));
-  }
-  // A partition committed without an engine checkpoint resumes from positions only.
-  return complete ? { positions, watermarks, engine: { partitions, closedUpToMs } } : { positions, watermarks };
+  return checkpointFromRows(rows);
 }
 
 /** One partition's row, as the trigger gives it. */

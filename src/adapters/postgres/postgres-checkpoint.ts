@@ -1,27 +1,12 @@
 import type { PoolClient } from 'pg';
-import type { PartitionCheckpoint } from '../../domain/engine/engine-checkpoint';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SinkCheckpoint, StoredSnapshot, TriggerCommit } from '../../ports/sink.port';
+import { checkpointFromRows, instantToSql } from '../sql/checkpoint-rows';
 import { PG_CHECKPOINT_TABLE, PG_SNAPSHOT_TABLE } from './postgres-schema';
 
 export interface PgCheckpointOwner {
   readonly job: string;
   readonly consumerGroup: string;
-}
-
-/** −∞ (nothing seen) is NULL and +∞ (ended) the largest BIGINT, as in the MySQL sink. */
-const PLUS_INFINITY = '9223372036854775807';
-
-function toSql(ms: number): string | null {
-  if (ms === -Infinity) return null;
-  if (ms === Infinity) return PLUS_INFINITY;
-  if (!Number.isFinite(ms)) throw new HexstreamError('SINK_WRITE_FAILED', `instant is not a number: ${ms}`);
-  return String(Math.floor(ms));
-}
-
-function fromSql(v: unknown): number {
-  if (v === null || v === undefined) return -Infinity;
-  return String(v) === PLUS_INFINITY ? Infinity : Number(v);
 }
 
 export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOwner, withSnapshots: boolean): Promise<SinkCheckpoint | undefined> {
@@ -30,23 +15,8 @@ export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOw
       WHERE job = $1 AND consumer_group = $2 ORDER BY partition_id`,
     [owner.job, owner.consumerGroup],
   );
-  if (rows.length === 0) return undefined;
-  const positions = new Map<number, number>();
-  const watermarks = new Map<number, number>();
-  const partitions = new Map<number, PartitionCheckpoint>();
-  let closedUpToMs = Infinity;
-  let complete = true;
-  for (const r of rows) {
-    const p = Number(r.partition_id);
-    const next = Number(r.next_position);
-    const watermarkMs = fromSql(r.watermark_ms);
-    positions.set(p, next);
-    watermarks.set(p, watermarkMs);
-    if (r.replay_from === null) complete = false;
-    else partitions.set(p, { nextPosition: next, watermarkMs, replayFrom: Number(r.replay_from), replayMaxEventMs: fromSql(r.replay_max_event_ms) });
-    closedUpToMs = Math.min(closedUpToMs, fromSql(r.closed_up_to_ms));
-  }
-  const checkpoint: SinkCheckpoint = complete ? { positions, watermarks, engine: { partitions, closedUpToMs } } : { positions, watermarks };
+  const checkpoint = checkpointFromRows(rows);
+  if (checkpoint === undefined) return undefined;
   if (!withSnapshots) return checkpoint;
   const snaps = await client.query<{ partitions: string; data: Buffer }>(`SELECT partitions, data FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2`, [owner.job, owner.consumerGroup]);
   const snapshots: StoredSnapshot[] = snaps.rows.map((s) => ({ partitions: s.partitions === '' ? [] : s.partitions.split(',').map(Number), data: s.data.toString('utf8') }));
@@ -59,11 +29,11 @@ export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOw
  * another instance moved the partition — SINK_FENCED.
  */
 export async function writePgCheckpoint(client: PoolClient, owner: PgCheckpointOwner, expected: ReadonlyMap<number, number>, trigger: TriggerCommit): Promise<void> {
-  const closedUpTo = toSql(trigger.checkpoint.closedUpToMs);
+  const closedUpTo = instantToSql(trigger.checkpoint.closedUpToMs, 'closedUpToMs of the engine checkpoint');
   for (const [p, next] of [...trigger.positions].sort(([a], [b]) => a - b)) {
     if (!Number.isSafeInteger(next) || next < 0) throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: position ${next} of partition ${p} is not a non-negative integer`);
     const cp = trigger.checkpoint.partitions.get(p);
-    const values = [toSql(trigger.watermarks.get(p) ?? -Infinity), cp === undefined ? null : String(cp.replayFrom), cp === undefined ? null : toSql(cp.replayMaxEventMs), closedUpTo, trigger.sequence];
+    const values = [instantToSql(trigger.watermarks.get(p) ?? -Infinity, `watermark of partition ${p}`), cp === undefined ? null : String(cp.replayFrom), cp === undefined ? null : instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`), closedUpTo, trigger.sequence];
     const before = expected.get(p);
     if (before === undefined) {
       const r = await client.query(
