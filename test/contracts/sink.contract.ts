@@ -127,9 +127,9 @@ export function engineCheckpoint(positions: ReadonlyMap<number, number>, waterma
   const partitions = new Map<number, PartitionCheckpoint>();
   for (const [p, next] of positions) {
     const w = watermarks.get(p) ?? -Infinity;
-    partitions.set(p, { nextPosition: next, watermarkMs: w, replayFrom: Math.max(0, next - 1), replayMaxEventMs: w - 1000 });
+    partitions.set(p, { nextPosition: next, watermarkMs: w, replayFrom: Math.max(0, next - 1), replayMaxEventMs: w - 1000, closedUpToMs });
   }
-  return { partitions, closedUpToMs };
+  return { partitions };
 }
 
 function table(...fixtures: readonly OrderFixture[]): Map<string, Record<string, unknown>> {
@@ -257,6 +257,24 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
           expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
           // Read again while open: the same checkpoint.
           expect(await t.sink.checkpoint()).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
+          await t.sink.close();
+        });
+      });
+
+      it('keeps each partition as its last commit left it: a commit changes only its own partitions', async () => {
+        await withSink(async (t) => {
+          await t.sink.open(aggOrderWindowTable);
+          // Two instances of a group close windows at different instants: each partition keeps its own.
+          await t.sink.commit(trigger(0, [A1], { positions: new Map([[0, 3], [1, 4]]), watermarks: new Map([[0, W0], [1, W0 + 1]]), closedUpToMs: W0 + MINUTE }));
+          await t.sink.commit(trigger(1, [B1], { positions: new Map([[1, 6], [2, 2]]), watermarks: new Map([[1, W0 + 2], [2, -Infinity]]), closedUpToMs: W0 }));
+          await t.sink.close();
+          const first = engineCheckpoint(new Map([[0, 3]]), new Map([[0, W0]]), W0 + MINUTE).partitions;
+          const second = engineCheckpoint(new Map([[1, 6], [2, 2]]), new Map([[1, W0 + 2], [2, -Infinity]]), W0).partitions;
+          expect(await t.sink.open(aggOrderWindowTable)).toEqual({
+            positions: new Map([[0, 3], [1, 6], [2, 2]]),
+            watermarks: new Map([[0, W0], [1, W0 + 2], [2, -Infinity]]),
+            engine: { partitions: new Map([...first, ...second]) },
+          });
           await t.sink.close();
         });
       });

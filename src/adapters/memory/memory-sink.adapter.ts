@@ -39,10 +39,13 @@ export class MemorySink implements SinkPort {
     const snapshot = trigger.snapshot;
     const kept = (this.checkpoint_?.snapshots ?? []).filter((s) => snapshot === undefined || !s.partitions.some((p) => snapshot.partitions.includes(p)));
     const snapshots = snapshot === undefined ? kept : [...kept, { partitions: [...snapshot.partitions].sort((a, b) => a - b), data: snapshot.data }];
+    // One entry per partition, as the SQL sinks keep one row: an instance holding some partitions
+    // changes only theirs.
+    const before = this.checkpoint_;
     const checkpoint: SinkCheckpoint = {
-      positions: new Map(trigger.positions),
-      watermarks: new Map(trigger.watermarks),
-      ...(trigger.checkpoint !== undefined ? { engine: trigger.checkpoint } : {}),
+      positions: new Map([...(before?.positions ?? []), ...trigger.positions]),
+      watermarks: new Map([...(before?.watermarks ?? []), ...trigger.watermarks]),
+      engine: { partitions: new Map([...(before?.engine?.partitions ?? []), ...trigger.checkpoint.partitions]) },
       ...(snapshots.length > 0 ? { snapshots } : {}),
     };
     if (this.failure !== undefined) {

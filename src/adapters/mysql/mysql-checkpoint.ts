@@ -1,8 +1,7 @@
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { EngineCheckpoint } from '../../domain/engine/engine-checkpoint';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SinkCheckpoint, TriggerCommit } from '../../ports/sink.port';
-import { checkpointFromRows, instantToSql } from '../sql/checkpoint-rows';
+import { checkpointFromRows, partitionRows, type PartitionRow } from '../sql/checkpoint-rows';
 import { CHECKPOINT_TABLE } from './migrations';
 import { ER_DUP_ENTRY, errnoOf } from './mysql-errors';
 
@@ -21,24 +20,6 @@ export async function readCheckpoint(connection: Connection, owner: CheckpointOw
   return checkpointFromRows(rows);
 }
 
-/** One partition's row, as the trigger gives it. */
-interface PartitionRow {
-  readonly partition: number;
-  readonly next: number;
-  readonly values: ReadonlyArray<number | string | null>;
-}
-
-/**
- * Writes the trigger's positions, watermarks and engine checkpoint with compare-and-set, inside the
- * caller's transaction. `expected` holds, per partition, the position this instance last read or
- * committed:
- *
- *   known partition:  UPDATE … SET next_position = new, … WHERE … AND next_position = expected
- *                     0 rows matched ─▶ another instance moved it: SINK_FENCED
- *   new partition:    INSERT; the row already exists ─▶ another instance created it: SINK_FENCED
- *
- * Partitions are written in ascending order, so concurrent writers lock them in one order.
- */
 export async function writeCheckpoint(connection: Connection, owner: CheckpointOwner, expected: ReadonlyMap<number, number>, trigger: TriggerCommit): Promise<void> {
   for (const row of partitionRows(trigger)) {
     const before = expected.get(row.partition);
@@ -54,33 +35,6 @@ export async function writeCheckpoint(connection: Connection, owner: CheckpointO
     );
     if (result.affectedRows === 0) throw await fenced(connection, owner, row.partition, before);
   }
-}
-
-/** Checks the trigger's positions, watermarks and engine checkpoint agree, and lays them out per partition. */
-function partitionRows(trigger: TriggerCommit): PartitionRow[] {
-  const engine: EngineCheckpoint = trigger.checkpoint;
-  const fail = (why: string): never => {
-    throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: ${why}`);
-  };
-  for (const p of trigger.watermarks.keys()) if (!trigger.positions.has(p)) fail(`watermark for partition ${p} without a position`);
-  for (const p of engine.partitions.keys()) if (!trigger.positions.has(p)) fail(`engine checkpoint for partition ${p} without a position`);
-  const closedUpTo = instantToSql(engine.closedUpToMs, 'closedUpToMs of the engine checkpoint');
-  return [...trigger.positions]
-    .sort(([a], [b]) => a - b)
-    .map(([p, next]) => {
-      if (!Number.isInteger(p) || p < 0 || p > 2_147_483_647) fail(`partition ${p} is not an INT`);
-      if (!Number.isSafeInteger(next) || next < 0) fail(`position ${next} of partition ${p} is not a non-negative integer`);
-      const watermark = trigger.watermarks.get(p) ?? -Infinity;
-      const cp = engine.partitions.get(p);
-      if (cp !== undefined && (cp.nextPosition !== next || cp.watermarkMs !== watermark)) {
-        fail(`engine checkpoint of partition ${p} (position ${cp.nextPosition}, watermark ${cp.watermarkMs}) disagrees with the trigger (${next}, ${watermark})`);
-      }
-      if (cp !== undefined && (!Number.isSafeInteger(cp.replayFrom) || cp.replayFrom < 0 || cp.replayFrom > next)) {
-        fail(`replayFrom ${cp.replayFrom} of partition ${p} is not a position at or before ${next}`);
-      }
-      const replay = cp === undefined ? [null, null] : [cp.replayFrom, instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`)];
-      return { partition: p, next, values: [instantToSql(watermark, `watermark of partition ${p}`), ...replay, closedUpTo] };
-    });
 }
 
 async function insertPartition(connection: Connection, owner: CheckpointOwner, row: PartitionRow, sequence: number): Promise<void> {

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SinkCheckpoint, StoredSnapshot, TriggerCommit } from '../../ports/sink.port';
-import { checkpointFromRows, instantToSql } from '../sql/checkpoint-rows';
+import { checkpointFromRows, partitionRows } from '../sql/checkpoint-rows';
 import { PG_CHECKPOINT_TABLE, PG_SNAPSHOT_TABLE } from './postgres-schema';
 
 export interface PgCheckpointOwner {
@@ -29,11 +29,8 @@ export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOw
  * another instance moved the partition — SINK_FENCED.
  */
 export async function writePgCheckpoint(client: PoolClient, owner: PgCheckpointOwner, expected: ReadonlyMap<number, number>, trigger: TriggerCommit): Promise<void> {
-  const closedUpTo = instantToSql(trigger.checkpoint.closedUpToMs, 'closedUpToMs of the engine checkpoint');
-  for (const [p, next] of [...trigger.positions].sort(([a], [b]) => a - b)) {
-    if (!Number.isSafeInteger(next) || next < 0) throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: position ${next} of partition ${p} is not a non-negative integer`);
-    const cp = trigger.checkpoint.partitions.get(p);
-    const values = [instantToSql(trigger.watermarks.get(p) ?? -Infinity, `watermark of partition ${p}`), cp === undefined ? null : String(cp.replayFrom), cp === undefined ? null : instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`), closedUpTo, trigger.sequence];
+  for (const { partition: p, next, values: row } of partitionRows(trigger)) {
+    const values = [...row, trigger.sequence];
     const before = expected.get(p);
     if (before === undefined) {
       const r = await client.query(

@@ -1,6 +1,6 @@
-import type { PartitionCheckpoint } from '../../domain/engine/engine-checkpoint';
+import type { EngineCheckpoint, PartitionCheckpoint } from '../../domain/engine/engine-checkpoint';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { SinkCheckpoint } from '../../ports/sink.port';
+import type { SinkCheckpoint, TriggerCommit } from '../../ports/sink.port';
 
 /**
  * The checkpoint table's rows, as both SQL sinks store them. Instants (watermarks, event times) are
@@ -31,7 +31,6 @@ export function checkpointFromRows(rows: readonly CheckpointRow[]): SinkCheckpoi
   const positions = new Map<number, number>();
   const watermarks = new Map<number, number>();
   const partitions = new Map<number, PartitionCheckpoint>();
-  let closedUpToMs = Infinity;
   let complete = true;
   for (const r of rows) {
     const p = Number(r.partition_id);
@@ -41,11 +40,69 @@ export function checkpointFromRows(rows: readonly CheckpointRow[]): SinkCheckpoi
     positions.set(p, next);
     watermarks.set(p, watermarkMs);
     if (r.replay_from === null || r.replay_from === undefined) complete = false;
-    else partitions.set(p, { nextPosition: next, watermarkMs, replayFrom: Number(r.replay_from), replayMaxEventMs: instantFromSql(r.replay_max_event_ms) });
-    // Instances of one group may have closed windows up to different instants: the earliest is
-    // the one no partition's replay goes beyond.
-    closedUpToMs = Math.min(closedUpToMs, instantFromSql(r.closed_up_to_ms));
+    else {
+      partitions.set(p, {
+        nextPosition: next,
+        watermarkMs,
+        replayFrom: Number(r.replay_from),
+        replayMaxEventMs: instantFromSql(r.replay_max_event_ms),
+        // Each row keeps what its own writer closed: instances of a group close at different instants.
+        closedUpToMs: instantFromSql(r.closed_up_to_ms),
+      });
+    }
   }
   // A partition committed without an engine checkpoint resumes from positions only.
-  return complete ? { positions, watermarks, engine: { partitions, closedUpToMs } } : { positions, watermarks };
+  return complete ? { positions, watermarks, engine: { partitions } } : { positions, watermarks };
 }
+
+/** One partition's row, as the trigger gives it. */
+export interface PartitionRow {
+  readonly partition: number;
+  readonly next: number;
+  readonly values: ReadonlyArray<number | string | null>;
+}
+
+/**
+ * Writes the trigger's positions, watermarks and engine checkpoint with compare-and-set, inside the
+ * caller's transaction. `expected` holds, per partition, the position this instance last read or
+ * committed:
+ *
+ *   known partition:  UPDATE … SET next_position = new, … WHERE … AND next_position = expected
+ *                     0 rows matched ─▶ another instance moved it: SINK_FENCED
+ *   new partition:    INSERT; the row already exists ─▶ another instance created it: SINK_FENCED
+ *
+ * Partitions are written in ascending order, so concurrent writers lock them in one order.
+ */
+/**
+ * Checks the trigger's positions, watermarks and engine checkpoint agree, and lays them out per
+ * partition, in ascending order: `values` are watermark_ms, replay_from, replay_max_event_ms,
+ * closed_up_to_ms.
+ */
+export function partitionRows(trigger: TriggerCommit): PartitionRow[] {
+  const engine: EngineCheckpoint = trigger.checkpoint;
+  const fail = (why: string): never => {
+    throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: ${why}`);
+  };
+  for (const p of trigger.watermarks.keys()) if (!trigger.positions.has(p)) fail(`watermark for partition ${p} without a position`);
+  for (const p of engine.partitions.keys()) if (!trigger.positions.has(p)) fail(`engine checkpoint for partition ${p} without a position`);
+  return [...trigger.positions]
+    .sort(([a], [b]) => a - b)
+    .map(([p, next]) => {
+      if (!Number.isInteger(p) || p < 0 || p > 2_147_483_647) fail(`partition ${p} is not an INT`);
+      if (!Number.isSafeInteger(next) || next < 0) fail(`position ${next} of partition ${p} is not a non-negative integer`);
+      const watermark = trigger.watermarks.get(p) ?? -Infinity;
+      const cp = engine.partitions.get(p);
+      if (cp !== undefined && (cp.nextPosition !== next || cp.watermarkMs !== watermark)) {
+        fail(`engine checkpoint of partition ${p} (position ${cp.nextPosition}, watermark ${cp.watermarkMs}) disagrees with the trigger (${next}, ${watermark})`);
+      }
+      if (cp !== undefined && (!Number.isSafeInteger(cp.replayFrom) || cp.replayFrom < 0 || cp.replayFrom > next)) {
+        fail(`replayFrom ${cp.replayFrom} of partition ${p} is not a position at or before ${next}`);
+      }
+      const replay =
+        cp === undefined
+          ? [null, null, null]
+          : [cp.replayFrom, instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`), instantToSql(cp.closedUpToMs, `closedUpToMs of partition ${p}`)];
+      return { partition: p, next, values: [instantToSql(watermark, `watermark of partition ${p}`), ...replay] };
+    });
+}
+

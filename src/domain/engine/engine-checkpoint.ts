@@ -21,10 +21,15 @@ export interface PartitionCheckpoint {
   readonly replayFrom: number;
   /** Max event time seen before `replayFrom` (-Infinity if none): the watermark to start the replay with. */
   readonly replayMaxEventMs: number;
+  /**
+   * Windows ending at or before this were closed and emitted with this partition's records; a
+   * replay of the partition must not reopen them. Per partition, because instances of a group close
+   * windows at different instants: a replay under another instance's (earlier) value would re-emit
+   * a closed window with only the records after `replayFrom`, overwriting the complete row.
+   */
+  readonly closedUpToMs: number;
 }
 
 export interface EngineCheckpoint {
   readonly partitions: ReadonlyMap<number, PartitionCheckpoint>;
-  /** Windows ending at or before this were closed and emitted; a replay must not reopen them. */
-  readonly closedUpToMs: number;
 }

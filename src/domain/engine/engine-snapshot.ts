@@ -26,6 +26,8 @@ export interface PartitionSnapshot {
   /** The committed position and watermark this state goes with (what the checkpoint must still say). */
   readonly committedPosition: number;
   readonly committedWatermarkMs: number;
+  /** Windows closed for this partition's records (its checkpoint's `closedUpToMs`). */
+  readonly closedUpToMs: number;
   /** Trigger boundaries still useful for later replay checkpoints. */
   readonly boundaries: ReadonlyArray<{ readonly position: number; readonly maxEventMs: number }>;
 }
@@ -46,7 +48,7 @@ export interface IdBucketSnapshot {
 }
 
 export interface EngineSnapshot {
-  readonly format: 1;
+  readonly format: 2;
   /** Job and settings the state was built with: a run with other flags must not continue it. */
   readonly settings: string;
   readonly closedUpToMs: number;
@@ -72,7 +74,7 @@ export function parseSnapshot(text: string): EngineSnapshot {
   }
   if (typeof parsed !== 'object' || parsed === null) throw malformed('not an object');
   const s = parsed as Record<string, unknown>;
-  if (s.format !== 1 || typeof s.settings !== 'string' || !Array.isArray(s.partitions) || !Array.isArray(s.windows) || !Array.isArray(s.ids)) {
+  if (s.format !== 2 || typeof s.settings !== 'string' || !Array.isArray(s.partitions) || !Array.isArray(s.windows) || !Array.isArray(s.ids)) {
     throw malformed('unknown format');
   }
   // Only the snapshot's own instants are revived, at the paths where they sit.
@@ -89,6 +91,7 @@ export function parseSnapshot(text: string): EngineSnapshot {
         ended: ps.ended === true,
         committedPosition: position(ps.committedPosition),
         committedWatermarkMs: instant(ps.committedWatermarkMs),
+        closedUpToMs: instant(ps.closedUpToMs),
         boundaries: boundaries.map((b: unknown) => {
           const o = (typeof b === 'object' && b !== null ? b : {}) as Record<string, unknown>;
           return { position: position(o.position), maxEventMs: instant(o.maxEventMs) };
@@ -96,7 +99,7 @@ export function parseSnapshot(text: string): EngineSnapshot {
       },
     ];
   });
-  return { format: 1, settings: s.settings, closedUpToMs: instant(s.closedUpToMs), partitions, windows: s.windows as WindowSnapshot[], ids: s.ids as IdBucketSnapshot[] };
+  return { format: 2, settings: s.settings, closedUpToMs: instant(s.closedUpToMs), partitions, windows: s.windows as WindowSnapshot[], ids: s.ids as IdBucketSnapshot[] };
 }
 
 function malformed(why: string): HexstreamError {
@@ -128,11 +131,11 @@ export function snapshotContinues(snapshot: EngineSnapshot, checkpoint: EngineCh
   if (snapshot.settings !== settings) return false;
   if (snapshot.partitions.length !== assigned.length) return false;
   const mine = new Set(assigned);
-  if (!sameInstant(snapshot.closedUpToMs, checkpoint.closedUpToMs)) return false;
   for (const [p, ps] of snapshot.partitions) {
     const cp = checkpoint.partitions.get(p);
     if (!mine.has(p) || cp === undefined) return false;
     if (cp.nextPosition !== ps.committedPosition || !sameInstant(cp.watermarkMs, ps.committedWatermarkMs)) return false;
+    if (!sameInstant(cp.closedUpToMs, ps.closedUpToMs)) return false;
   }
   return true;
 }

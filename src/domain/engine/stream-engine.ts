@@ -58,6 +58,11 @@ interface PartitionState {
   readonly boundaries: ReplayBoundaries;
   /** Records before this position are being replayed after a restart: their dead letters were already written. */
   replayUntil: number;
+  /**
+   * Windows ending at or before this were closed with this partition's records by the instance
+   * that committed it last (restored from its checkpoint): they stay closed for its records.
+   */
+  closedFloor: number;
 }
 
 /**
@@ -130,8 +135,9 @@ export class StreamEngine<E, G, A> {
     const event = decoded.event;
     const t = this.job.eventTimeMs(event);
     // Check against W before this record advances it. A partition that joined after windows were
-    // evicted must not reopen them, hence the max with closedUpTo (a no-op for steady partitions).
-    const w = Math.max(ps.watermark.current(), this.closedUpTo);
+    // evicted must not reopen them, nor may a replay reopen windows its last committer closed,
+    // hence the max with closedUpTo and the partition's floor (no-ops for steady partitions).
+    const w = Math.max(ps.watermark.current(), this.closedUpTo, ps.closedFloor);
     this.check(record, event, t, w, text);
     // Every valid record advances W — accepted, late or duplicate — and only after its checks.
     ps.watermark.observe(t);
@@ -275,31 +281,46 @@ export class StreamEngine<E, G, A> {
       ps.boundaries.add(ps.nextPosition, ps.watermark.maxEventTime());
       const from = ps.boundaries.atOrBefore(oldest) ?? { position: ps.nextPosition, maxEventMs: ps.watermark.maxEventTime() };
       // While replaying, what was committed before still counts as committed.
-      partitions.set(p, { nextPosition: Math.max(ps.nextPosition, ps.replayUntil), watermarkMs: w, replayFrom: from.position, replayMaxEventMs: from.maxEventMs });
+      partitions.set(p, {
+        nextPosition: Math.max(ps.nextPosition, ps.replayUntil),
+        watermarkMs: w,
+        replayFrom: from.position,
+        replayMaxEventMs: from.maxEventMs,
+        closedUpToMs: Math.max(this.closedUpTo, ps.closedFloor),
+      });
     }
-    return { partitions, closedUpToMs: this.closedUpTo };
+    return { partitions };
   }
 
   /**
-   * Restarts from a checkpoint: each partition resumes reading at its `replayFrom` with the
-   * watermark it had there, and records before `nextPosition` are replayed (same decisions, no dead
-   * letters written twice). Returns the positions the source must start at.
+   * Restarts the `assigned` partitions from a checkpoint: each resumes reading at its `replayFrom`
+   * with the watermark it had there, and records before `nextPosition` are replayed (same
+   * decisions, no dead letters written twice). Returns the positions the source must start at.
+   *
+   * Each partition keeps the windows its last committer closed closed (`closedFloor`); instances
+   * may have closed windows up to different instants. Windows close for the whole instance from
+   * the earliest of those on — or from nothing, when a partition nobody has committed yet is read
+   * from its start (late is then decided by its own watermark).
    */
-  restore(checkpoint: EngineCheckpoint, only?: ReadonlySet<number>): Map<number, number> {
-    // Windows another instance closed were closed for its partitions. A partition nobody has
-    // committed yet is read from its start, where late is decided by its own watermark only.
-    const fresh = only !== undefined && [...only].some((p) => !checkpoint.partitions.has(p));
-    this.closedUpTo = fresh ? -Infinity : checkpoint.closedUpToMs;
+  restore(checkpoint: EngineCheckpoint, assigned: ReadonlySet<number>): Map<number, number> {
+    let closedUpTo = Infinity;
     const starts = new Map<number, number>();
-    for (const [p, cp] of checkpoint.partitions) {
-      if (only !== undefined && !only.has(p)) continue;
+    for (const p of assigned) {
+      const cp = checkpoint.partitions.get(p);
+      if (cp === undefined) {
+        closedUpTo = -Infinity;
+        continue;
+      }
       const ps = this.partition(p);
       ps.watermark.restore(cp.replayMaxEventMs);
       ps.nextPosition = cp.replayFrom;
       ps.replayUntil = cp.nextPosition;
+      ps.closedFloor = cp.closedUpToMs;
       ps.boundaries.add(cp.replayFrom, cp.replayMaxEventMs);
+      closedUpTo = Math.min(closedUpTo, cp.closedUpToMs);
       starts.set(p, cp.replayFrom);
     }
+    this.closedUpTo = closedUpTo === Infinity ? -Infinity : closedUpTo;
     return starts;
   }
 
@@ -326,6 +347,7 @@ export class StreamEngine<E, G, A> {
           ended: ps.watermark.isEnded(),
           committedPosition: cp?.nextPosition ?? Math.max(ps.nextPosition, ps.replayUntil),
           committedWatermarkMs: cp?.watermarkMs ?? ps.watermark.current(),
+          closedUpToMs: Math.max(this.closedUpTo, ps.closedFloor),
           boundaries: ps.boundaries.all().map((b) => ({ position: b.position, maxEventMs: b.maxEventMs })),
         },
       ]);
@@ -336,7 +358,7 @@ export class StreamEngine<E, G, A> {
       firstPositions: [...w.firstPositions],
       entries: [...w.entries].map(([key, e]) => [key, encodeState(e.group), encodeState(e.acc)] as const),
     }));
-    return { format: 1, settings: this.settingsKey(), closedUpToMs: this.closedUpTo, partitions, windows, ids: this.dedupe.snapshot() };
+    return { format: 2, settings: this.settingsKey(), closedUpToMs: this.closedUpTo, partitions, windows, ids: this.dedupe.snapshot() };
   }
 
   /** Continues from a snapshot; returns where each partition reads on. */
@@ -349,6 +371,7 @@ export class StreamEngine<E, G, A> {
       if (s.ended) ps.watermark.end();
       ps.nextPosition = s.nextPosition;
       ps.replayUntil = s.replayUntil;
+      ps.closedFloor = s.closedUpToMs;
       for (const b of s.boundaries) ps.boundaries.add(b.position, b.maxEventMs);
       if (ps.boundaries.isEmpty()) ps.boundaries.add(s.nextPosition, s.maxEventMs);
       starts.set(p, s.nextPosition);
@@ -424,6 +447,7 @@ export class StreamEngine<E, G, A> {
         idleWithoutEvents: false,
         boundaries: new ReplayBoundaries(),
         replayUntil: 0,
+        closedFloor: -Infinity,
       };
       this.partitions.set(id, ps);
     }

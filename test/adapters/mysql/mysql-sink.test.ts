@@ -325,17 +325,6 @@ describe('MySqlSink', () => {
     });
   });
 
-  it('resumes from the earliest closedUpToMs when instances of a group stored different ones', async () => {
-    await withDatabase(async (_db, sinkOn) => {
-      const [a, b] = [sinkOn(), sinkOn()];
-      await a.open(aggOrderWindowTable);
-      await b.open(aggOrderWindowTable);
-      await a.commit({ ...trigger(0, [], p0(4)), checkpoint: { ...trigger(0, [], p0(4)).checkpoint, closedUpToMs: W0 + 120_000 } });
-      await b.commit({ ...trigger(0, [], new Map([[1, 2]])), checkpoint: { ...trigger(0, [], new Map([[1, 2]])).checkpoint, closedUpToMs: W0 } });
-      expect((await a.open(aggOrderWindowTable))?.engine?.closedUpToMs).toBe(W0);
-    });
-  });
-
   it('refuses a trigger whose engine checkpoint disagrees with its positions, writing nothing', async () => {
     await withDatabase(async (db, sinkOn) => {
       const sink = sinkOn();

@@ -70,7 +70,7 @@ describe('PostgresSink', () => {
         positions: new Map([[0, next]]),
         watermarks: new Map([[0, 1_000]]),
         closedUpToMs: -Infinity,
-        checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity }]]), closedUpToMs: -Infinity },
+        checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) },
       });
       await a.commit(trigger(0, 5));
       await expect(b.commit(trigger(0, 7))).rejects.toMatchObject({ code: 'SINK_FENCED' });

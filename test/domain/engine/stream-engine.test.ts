@@ -339,9 +339,8 @@ describe('StreamEngine: blank, empty and undecodable records', () => {
 describe('StreamEngine: restoring for partitions another instance has not committed', () => {
   it('decides late for a partition without a checkpoint by its own watermark, not by windows others closed', () => {
     const checkpoint = {
-      partitions: new Map([[0, { nextPosition: 5, watermarkMs: ms('00:09:50'), replayFrom: 5, replayMaxEventMs: ms('00:10:00') }]]),
       // Instance A, reading only partition 0, had closed every window up to 00:09:50.
-      closedUpToMs: ms('00:09:50'),
+      partitions: new Map([[0, { nextPosition: 5, watermarkMs: ms('00:09:50'), replayFrom: 5, replayMaxEventMs: ms('00:10:00'), closedUpToMs: ms('00:09:50') }]]),
     };
     const s = new OrdersTestStream();
     s.engine.restore(checkpoint, new Set([0, 1]));
@@ -353,5 +352,27 @@ describe('StreamEngine: restoring for partitions another instance has not commit
 
     expect(out.deadLetters).toEqual([]);
     expect(emitted(out)).toEqual([row({ window: ['00:02', '00:03'], expenditure: '1.00', items: 1, orders: 1, first: '00:02:10', last: '00:02:10' })]);
+  });
+});
+
+describe('StreamEngine: restoring partitions whose committers closed windows at different instants', () => {
+  it('keeps a window closed for the replay of the partition whose committer closed it, though another partition is behind', () => {
+    const cp = (nextPosition: number, w: string, maxBefore: string, closed: string) => ({ nextPosition, watermarkMs: ms(w), replayFrom: 0, replayMaxEventMs: ms(maxBefore), closedUpToMs: ms(closed) });
+    // Instance A (partition 0) closed [00:08, 00:09) and wrote its row; instance B (partition 1) had closed only up to 00:05.
+    const checkpoint = { partitions: new Map([[0, cp(2, '00:08:52', '00:09:05', '00:09:00')], [1, cp(0, '00:05:00', '00:05:10', '00:05:00')]]) };
+    const s = new OrdersTestStream();
+    s.engine.restore(checkpoint, new Set([0, 1]));
+    s.engine.addPartitions([0, 1]);
+    // Replayed: A accepted the second order into [00:08, 00:09) (its watermark was 00:08:52), then closed that window.
+    s.add(0, order({ orderid: 1, t: '00:09:02' }), order({ orderid: 2, t: '00:08:58' }));
+
+    const out = s.fire();
+
+    // Re-emitting [00:08, 00:09) with only this order would overwrite A's complete row.
+    expect(emitted(out)).toEqual([row({ window: ['00:09', '00:10'], expenditure: '1.00', items: 1, orders: 1, first: '00:09:02', last: '00:09:02' })]);
+    expect(out.deadLetters).toEqual([]);
+    expect(s.engine.stats()).toMatchObject({ read: 2, replayed: 2, accepted: 1, late: 1 });
+    expect(out.checkpoint.partitions.get(0)?.closedUpToMs).toBe(ms('00:09:00'));
+    expect(out.checkpoint.partitions.get(1)?.closedUpToMs).toBe(ms('00:05:00'));
   });
 });
