@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
-export const BROKERS = ['127.0.0.1:9092'];
+/** The project's broker (`scripts/kafka.sh`); HEXSTREAM_KAFKA_PORT moves it, e.g. to run two checkouts' tests side by side. */
+export const BROKERS = [`127.0.0.1:${process.env['HEXSTREAM_KAFKA_PORT'] ?? '9092'}`];
 
 export function kafkaClient(): Kafka {
   return new Kafka({ clientId: 'hexstream-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
