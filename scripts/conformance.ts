@@ -49,7 +49,48 @@ const stockAverages: Check = (dir) => {
   return failures;
 };
 
-const CHECKS: ReadonlyMap<string, Check> = new Map([['stock-averages', stockAverages]]);
+/** One ranking as `rank:symbol=average` pairs, rank order. */
+function ranking(rows: readonly Row[]): string {
+  return [...rows]
+    .sort((a, b) => Number(a.rank) - Number(b.rank))
+    .map((r) => `${String(r.rank)}:${String(r.symbol)}=${String(r.average)}`)
+    .join(' ');
+}
+
+/**
+ * The Beam project's tests: IEX quotes without a time of their own, all at one instant (given with
+ * --arrival-time). Every window of each length that contains the instant must hold the asserted
+ * ranking, and there must be exactly 6, 30 and 90 such windows.
+ */
+function topAveragesAt(file: string, want: string, what: string): string[] {
+  const failures: string[] = [];
+  for (const mode of ['append', 'update', 'complete']) {
+    const rows = runTest(['--job', 'top-averages', '--input', file, '--arrival-time', ARRIVAL, '--output-mode', mode]);
+    for (const [type, windows] of [[1, 6], [5, 30], [15, 90]] as const) {
+      const ofType = rows.filter((r) => r.aggregation_type === type);
+      const ends = [...new Set(ofType.map((r) => String(r.window_end)))];
+      if (ends.length !== windows) failures.push(`${what} (${mode}): ${ends.length} windows of aggregation_type ${type}, expected ${windows}`);
+      for (const end of ends) {
+        const got = ranking(ofType.filter((r) => String(r.window_end) === end));
+        if (got !== want) failures.push(`${what} (${mode}): aggregation_type ${type} ending ${end} ranks ${got}, expected ${want}`);
+      }
+    }
+  }
+  return failures;
+}
+
+const ARRIVAL = '2018-08-06T14:00:05Z';
+
+const topAverages: Check = (dir) => [
+  // "top 3 by mean = IBM 54.0, XOM 57.0, ABN 49.5": ranked by mean, XOM first.
+  ...topAveragesAt(join(dir, 'input_data.txt'), '1:XOM=57 2:IBM=54 3:ABN=49.5', 'top-averages input_data.txt'),
+  ...topAveragesAt(join(dir, 'stream_data.txt'), '1:XOM=76.69 2:AMZN=54.135', 'top-averages stream_data.txt'),
+];
+
+const CHECKS: ReadonlyMap<string, Check> = new Map([
+  ['stock-averages', stockAverages],
+  ['top-averages', topAverages],
+]);
 
 function main(): number {
   const dir = process.argv[2];

@@ -33,7 +33,8 @@ export function buildParser(args: readonly string[]): Argv {
         .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
         .option('dead-letter', { type: 'string', describe: 'dead letters as JSON Lines (default out/<job>.dead-letter.jsonl)' })
         .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
-        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' }),
+        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' })
+        .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' }),
     )
     .command('prod <email>', 'consume a Kafka topic into MySQL/MariaDB, effectively once, until SIGINT/SIGTERM', (y) =>
       engineFlags(y)

@@ -25,6 +25,7 @@ export interface RawFlags {
   readonly deadLetter?: string;
   readonly outbox?: string;
   readonly maxRecordBytes?: string | number;
+  readonly arrivalTime?: string | number;
   readonly brokers?: string;
   readonly topic?: string;
   readonly group?: string;
@@ -49,6 +50,10 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
   const job: AnyJob | undefined = JOBS.get(jobName);
   if (job === undefined) throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const d = job.defaults;
+  if (d.fixedWindows !== undefined) {
+    const flag = flags.window !== undefined ? '--window' : flags.slide !== undefined ? '--slide' : undefined;
+    if (flag !== undefined) throw invalid(flag, `job ${job.name} ${d.fixedWindows}: its windows cannot be changed`);
+  }
   const windowMs = duration('--window', flags.window, d.windowMs);
   const slideMs = flags.slide === undefined && flags.window !== undefined && d.slideMs === d.windowMs ? windowMs : duration('--slide', flags.slide, d.slideMs);
   if (windowMs <= 0) throw invalid('--window', 'must be longer than 0');
@@ -83,7 +88,17 @@ export function resolveTestConfig(flags: RawFlags, samplesDir: string): TestRunC
     deadLetter: resolve(flags.deadLetter ?? `out/${name}.dead-letter.jsonl`),
     outbox: resolve(flags.outbox ?? 'out/outbox'),
     maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, 16 * 1024 * 1024),
+    arrivalMs: instant('--arrival-time', flags.arrivalTime),
   };
+}
+
+/** An instant as epoch milliseconds or ISO-8601 with a zone (`2020-01-01T10:00:00Z`). */
+function instant(flag: string, value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isSafeInteger(ms)) throw invalid(flag, `expected epoch milliseconds or an ISO-8601 time with a zone (e.g. 2020-01-01T10:00:00Z), got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function duration(flag: string, text: string | undefined, fallback: number): number {

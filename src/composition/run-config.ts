@@ -17,6 +17,8 @@ export interface TestRunConfig extends EngineConfig {
   readonly deadLetter: string;
   readonly outbox: string;
   readonly maxRecordBytes: number;
+  /** Arrival time of every record read (epoch ms): the time of records that carry none (IEX quotes). */
+  readonly arrivalMs: number | undefined;
 }
 
 /** `prod` mode: a Kafka consumer group in, MySQL/MariaDB out, effectively once. */

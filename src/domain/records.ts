@@ -8,6 +8,12 @@ export interface SourceRecord {
   readonly value: string | undefined;
   /** Set when the bytes could not be decoded; `value` then holds a lossy rendering of them. */
   readonly decodeError?: string;
+  /**
+   * When the record arrived, epoch ms (a Kafka record's timestamp; for files, `--arrival-time`):
+   * the event time of records that carry none of their own. Stored with the record, so a replay
+   * sees the same instant.
+   */
+  readonly arrivalMs?: number;
 }
 
 export type DeadLetterReason = 'invalid' | 'late' | 'duplicate';

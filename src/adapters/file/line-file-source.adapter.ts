@@ -14,6 +14,8 @@ export interface LineFileSourceOptions {
   readonly maxRecordBytes: number;
   /** Bytes read per system call. */
   readonly chunkBytes?: number;
+  /** Arrival time given to every record (epoch ms; `--arrival-time`): files keep no time of their own. */
+  readonly arrivalMs?: number;
 }
 
 export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = Symbol.for('hexstream.LineFileSourceOptions');
@@ -244,10 +246,13 @@ class LineReader {
   }
 
   private pushLine(text: string): void {
-    this.lines.push({ partition: this.partition, position: this.position++, value: text });
+    const arrivalMs = this.options.arrivalMs;
+    if (arrivalMs === undefined) this.lines.push({ partition: this.partition, position: this.position++, value: text });
+    else this.lines.push({ partition: this.partition, position: this.position++, value: text, arrivalMs });
   }
 
   private pushInvalid(preview: string, decodeError: string): void {
-    this.lines.push({ partition: this.partition, position: this.position++, value: preview, decodeError });
+    const arrival = this.options.arrivalMs === undefined ? {} : { arrivalMs: this.options.arrivalMs };
+    this.lines.push({ partition: this.partition, position: this.position++, value: preview, decodeError, ...arrival });
   }
 }

@@ -325,7 +325,7 @@ export class KafkaSource implements SourcePort {
         this.ended.add(partition);
         break;
       }
-      this.queue.push(toRecord(partition, offset, message.value));
+      this.queue.push(toRecord(partition, offset, message.value, Number(message.timestamp)));
       this.queuedUpTo.set(partition, offset + 1);
       resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
@@ -393,10 +393,12 @@ export class KafkaSource implements SourcePort {
   }
 }
 
-function toRecord(partition: number, position: number, value: Buffer | null): SourceRecord {
-  if (value === null) return { partition, position, value: undefined };
-  if (isUtf8(value)) return { partition, position, value: value.toString('utf8') };
-  return { partition, position, value: value.toString('utf8'), decodeError: `invalid UTF-8 at byte ${firstInvalidUtf8(value)} of the record` };
+/** The record's timestamp (producer's create time, or the broker's append time) is its arrival time. */
+function toRecord(partition: number, position: number, value: Buffer | null, timestampMs: number): SourceRecord {
+  const arrival = Number.isSafeInteger(timestampMs) && timestampMs >= 0 ? { arrivalMs: timestampMs } : {};
+  if (value === null) return { partition, position, value: undefined, ...arrival };
+  if (isUtf8(value)) return { partition, position, value: value.toString('utf8'), ...arrival };
+  return { partition, position, value: value.toString('utf8'), decodeError: `invalid UTF-8 at byte ${firstInvalidUtf8(value)} of the record`, ...arrival };
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

@@ -129,21 +129,47 @@ export class StreamEngine<E, G, A> {
       this.counters.blank++;
       return;
     }
-    const decoded = this.job.decode(text);
+    const decodeMany = this.job.decodeMany;
+    const decoded = decodeMany === undefined ? this.job.decode(text, record.arrivalMs) : decodeMany(text, record.arrivalMs);
     if (!decoded.ok) return this.reject('invalid', decoded.detail, text, record);
 
-    const event = decoded.event;
-    const t = this.job.eventTimeMs(event);
     // Check against W before this record advances it. A partition that joined after windows were
     // evicted must not reopen them, nor may a replay reopen windows its last committer closed,
     // hence the max with closedUpTo and the partition's floor (no-ops for steady partitions).
     const w = Math.max(ps.watermark.current(), this.closedUpTo, ps.closedFloor);
-    this.check(record, event, t, w, text);
-    // Every valid record advances W — accepted, late or duplicate — and only after its checks.
-    ps.watermark.observe(t);
+    if ('event' in decoded) {
+      const t = this.job.eventTimeMs(decoded.event);
+      const rejected = this.check(record, decoded.event, t, w);
+      if (rejected !== undefined) this.reject(rejected.reason, rejected.detail, text, record);
+      // Every valid record advances W — accepted, late or duplicate — and only after its checks.
+      ps.watermark.observe(t);
+      return;
+    }
+    this.processBatched(record, decoded.events, w, text);
   }
 
-  private check(record: SourceRecord, event: E, t: number, w: number, text: string): void {
+  /**
+   * A record holding several events: each is checked against the same W (the one before the
+   * record) and aggregated on its own; those rejected make one dead letter for the record, naming
+   * each (so nothing disappears, and a record has at most one dead letter).
+   */
+  private processBatched(record: SourceRecord, events: readonly E[], w: number, text: string): void {
+    if (events.length === 0) return this.reject('invalid', 'record holds no event', text, record);
+    const rejected: Rejection[] = [];
+    for (const event of events) {
+      const r = this.check(record, event, this.job.eventTimeMs(event), w);
+      if (r !== undefined) rejected.push(r);
+    }
+    const ps = this.partition(record.partition);
+    for (const event of events) ps.watermark.observe(this.job.eventTimeMs(event));
+    const first = rejected[0];
+    if (first === undefined) return;
+    const detail = rejected.length === 1 && events.length === 1 ? first.detail : `${rejected.length} of ${events.length} events rejected: ${rejected.map((r) => `${r.reason}: ${r.detail}`).join('; ')}`;
+    this.reject(first.reason, detail, text, record);
+  }
+
+  /** Checks one event (late, then duplicate) and aggregates it; returns why not, if rejected. */
+  private check(record: SourceRecord, event: E, t: number, w: number): Rejection | undefined {
 
     const { lengthMs, slideMs } = this.settings.window;
     const last = lastWindowStart(this.settings.window, t);
@@ -151,12 +177,10 @@ export class StreamEngine<E, G, A> {
     // Windows ending at or before W are closed: skip them (a sliding record may keep later ones).
     const first = firstOfRecord + lengthMs > w ? firstOfRecord : (Math.floor((w - lengthMs) / slideMs) + 1) * slideMs;
     if (first > last) {
-      return this.reject(
-        'late',
-        `event time ${formatInstant(t)} is behind watermark ${formatInstant(w)} of partition ${record.partition}: window [${formatInstant(last)}, ${formatInstant(last + lengthMs)}) is closed`,
-        text,
-        record,
-      );
+      return {
+        reason: 'late',
+        detail: `event time ${formatInstant(t)} is behind watermark ${formatInstant(w)} of partition ${record.partition}: window [${formatInstant(last)}, ${formatInstant(last + lengthMs)}) is closed`,
+      };
     }
     const dedupe = this.job.dedupe;
     if (dedupe !== undefined) {
@@ -164,7 +188,7 @@ export class StreamEngine<E, G, A> {
       // The earlier record's partition is asked for its W; for this partition that is still the W
       // before this record.
       if (this.dedupe.isRemembered(id, this.watermarkOf, record.partition, w)) {
-        return this.reject('duplicate', `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`, text, record);
+        return { reason: 'duplicate', detail: `${dedupe.field} ${String(id)} was already accepted and a window of it is still open` };
       }
       this.dedupe.remember(id, record.partition, last + lengthMs, record.position);
     }
@@ -192,6 +216,7 @@ export class StreamEngine<E, G, A> {
       }
     }
     this.counters.accepted++;
+    return undefined;
   }
 
   /** A bounded partition was read to its end: it stops holding the watermark back. */
@@ -239,16 +264,16 @@ export class StreamEngine<E, G, A> {
     const mode = this.settings.outputMode;
     const rows: ResultRow[] = [];
     if (mode === 'update') {
-      for (const entry of this.changed) rows.push(this.toRow(entry));
+      for (const entry of this.changed) this.emit(entry, rows);
       this.changed = [];
     }
     const closing = [...this.windows.values()].filter((w) => w.endMs <= closeUpTo).sort((a, b) => a.startMs - b.startMs);
     if (mode === 'complete') {
       const all = [...this.windows.values()].sort((a, b) => a.startMs - b.startMs);
-      for (const win of all) for (const entry of win.entries.values()) rows.push(this.toRow(entry));
+      for (const win of all) for (const entry of win.entries.values()) this.emit(entry, rows);
     } else {
       for (const win of closing) {
-        if (mode === 'append') for (const entry of win.entries.values()) rows.push(this.toRow(entry));
+        if (mode === 'append') for (const entry of win.entries.values()) this.emit(entry, rows);
         this.windows.delete(win.startMs);
         this.counters.stateRows -= win.entries.size;
       }
@@ -423,9 +448,13 @@ export class StreamEngine<E, G, A> {
 
   private readonly watermarkOf = (id: number): number => this.partitions.get(id)?.watermark.current() ?? -Infinity;
 
-  private toRow(entry: Entry<G, A>): ResultRow {
+  private emit(entry: Entry<G, A>, into: ResultRow[]): void {
+    if (this.job.toRows !== undefined) {
+      for (const row of this.job.toRows(entry.window, entry.group, entry.acc)) into.push(row);
+      return;
+    }
     if (entry.rowKey === undefined) entry.rowKey = this.job.rowKey(entry.window, entry.group);
-    return this.job.toRow(entry.window, entry.group, entry.acc, entry.rowKey);
+    into.push(this.job.toRow(entry.window, entry.group, entry.acc, entry.rowKey));
   }
 
   private reject(reason: DeadLetterReason, detail: string, raw: string, record: SourceRecord): void {
@@ -453,6 +482,11 @@ export class StreamEngine<E, G, A> {
     }
     return ps;
   }
+}
+
+interface Rejection {
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
 }
 
 function isBlank(text: string): boolean {

@@ -1,6 +1,7 @@
 import { generateOhlcTrades } from './ohlc.generator';
 import { generateOrders, type GeneratedRecord } from './orders.generator';
 import { generateTrades } from './stock-averages.generator';
+import { generateQuotes } from './top-averages.generator';
 
 export interface GeneratorOptions {
   readonly count: number;
@@ -17,4 +18,5 @@ export const GENERATORS: ReadonlyMap<string, RecordGenerator> = new Map<string, 
   ['orders', (o) => generateOrders({ count: o.count, seed: o.seed, startMs: o.startMs, ordersPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
   ['ohlc', (o) => generateOhlcTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
   ['stock-averages', (o) => generateTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+  ['top-averages', (o) => generateQuotes({ count: o.count, seed: o.seed, startMs: o.startMs, quotesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
 ]);

@@ -6,6 +6,9 @@ import type { TableSchema } from '../table-schema';
 /** Outcome of decoding and validating one record: a value, or the reason it is invalid. */
 export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly ok: false; readonly detail: string };
 
+/** The same for a record that may batch several events (such as an IEX batch quote). */
+export type DecodedMany<E> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly detail: string };
+
 export interface JobDefaults {
   readonly windowMs: number;
   readonly slideMs: number;
@@ -13,6 +16,8 @@ export interface JobDefaults {
   readonly outputMode: OutputMode;
   /** Sample input shipped in the repo under `samples/`, read by `test` when no `--input` is given. */
   readonly sampleFile: string;
+  /** Set when the job's windows are part of its definition (`--window`/`--slide` are refused): what it computes. */
+  readonly fixedWindows?: string;
 }
 
 /** The window a row belongs to. */
@@ -33,8 +38,13 @@ export interface JobDefinition<E, G, A> {
   readonly description: string;
   readonly table: TableSchema;
   readonly defaults: JobDefaults;
-  /** Parses and validates one record's text. Never throws for bad input: returns `ok: false`. */
-  decode(text: string): Decoded<E>;
+  /**
+   * Parses and validates one record's text. Never throws for bad input: returns `ok: false`.
+   * `arrivalMs` is when the record arrived (see `SourceRecord.arrivalMs`), for records without a time.
+   */
+  decode(text: string, arrivalMs?: number): Decoded<E>;
+  /** For jobs whose records may hold several events: used instead of `decode` when present. */
+  decodeMany?(text: string, arrivalMs?: number): DecodedMany<E>;
   /** Event time in epoch milliseconds (already validated). */
   eventTimeMs(event: E): number;
   /** Grouping key within a window; records with equal keys aggregate into one row. */
@@ -48,6 +58,12 @@ export interface JobDefinition<E, G, A> {
   rowKey(window: WindowBounds, group: G): string;
   /** Builds the output row of one group in one window. */
   toRow(window: WindowBounds, group: G, acc: A, rowKey: string): ResultRow;
+  /**
+   * For jobs whose group yields several rows (e.g. a ranking per window): all of them, each with
+   * its own key; used instead of `toRow`. Every emission of a group must cover the keys of the
+   * previous one (rows are upserted, never deleted).
+   */
+  toRows?(window: WindowBounds, group: G, acc: A): ResultRow[];
 }
 
 /** A job seen from outside, once its event, group and accumulator types no longer matter. */

@@ -1,7 +1,7 @@
 import { combineAll, max, min, sumInteger, type CombineFn } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
-import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, YEAR_2000_MS, YEAR_2100_MS } from './validation';
+import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, timeField } from './validation';
 
 /**
  * One-minute OHLC bars per symbol (after a lambda-architecture project): open and close are the
@@ -81,33 +81,9 @@ function validate(symbol: unknown, price: unknown, volume: unknown, ts: unknown)
   if (typeof price !== 'number') return fieldError('price', price, 'a number');
   if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
   if (typeof volume !== 'number' || !Number.isSafeInteger(volume) || volume < 0) return fieldError('volume', volume, 'a non-negative integer');
-  const eventMs = eventTime(ts);
+  const eventMs = timeField('ts', ts);
   if (typeof eventMs === 'string') return { ok: false, detail: eventMs };
   return { ok: true, event: { symbol, price, volume, eventMs } };
-}
-
-/** Epoch ms, or an ISO-8601 time (`2025-01-01T00:00:00.5Z`, or `2025-01-01 00:00:00.500` as UTC); else why not. */
-function eventTime(ts: unknown): number | string {
-  let ms: number;
-  if (typeof ts === 'number') {
-    if (!Number.isSafeInteger(ts)) return `field "ts" must be whole epoch milliseconds, got ${ts}`;
-    ms = ts;
-  } else if (typeof ts === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(ts)) {
-    const iso = ts.replace(' ', 'T');
-    ms = Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(iso) ? iso : `${iso}Z`);
-    // Date.parse rolls 2025-02-30 over to March: the fields themselves must be a real date and time.
-    if (Number.isNaN(ms) || !isRealDateTime(iso)) return `field "ts" is not a valid time: ${JSON.stringify(ts)}`;
-  } else {
-    return ts === undefined ? 'missing field "ts"' : `field "ts" must be epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts)}`;
-  }
-  if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `ts ${String(ts)} is outside 2000-01-01..2100-01-01${ms >= YEAR_2000_MS / 1000 && ms < YEAR_2100_MS / 1000 ? ' (seconds given where epoch milliseconds are expected)' : ''}`;
-  return ms;
-}
-
-function isRealDateTime(iso: string): boolean {
-  const [y, m, d, hh, mm, ss] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10), iso.slice(11, 13), iso.slice(14, 16), iso.slice(17, 19) || '0'].map(Number) as [number, number, number, number, number, number];
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && hh < 24 && mm < 60 && ss < 60;
 }
 
 export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
