@@ -10,6 +10,7 @@ function engineFlags<T>(y: Argv<T>): Argv<T> {
     .option('job', { type: 'string', describe: `job to run (${jobNames().join(', ')}); default orders` })
     .option('window', { type: 'string', describe: 'window length, e.g. 1m (job default)' })
     .option('slide', { type: 'string', describe: 'window slide; = window for tumbling (job default)' })
+    .option('session-gap', { type: 'string', describe: 'session windows instead: events of a key closer than this merge (append mode)' })
     .option('watermark', { type: 'string', describe: 'allowed lateness behind the max event time (job default)' })
     .option('idle-timeout', { type: 'string', describe: 'advance an idle partition\'s watermark after this (default 30s)' })
     .option('output-mode', { type: 'string', choices: [...OUTPUT_MODES], describe: 'update | append | complete (job default)' })

@@ -45,7 +45,7 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   const seconds = report.elapsedMs / 1000;
   const w = config.window;
   const line = (label: string, n: number, extra = ''): void => out.line(`${label.padEnd(15)}${formatCount(n).padStart(12)}${extra}`);
-  out.line(`hexstream ${config.mode} · job ${report.job} · window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)} · watermark ${formatDuration(config.watermarkMs)} · ${config.outputMode} mode`);
+  out.line(`hexstream ${config.mode} · job ${report.job} · ${w.sessionGapMs === undefined ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : `session gap ${formatDuration(w.sessionGapMs)}`} · watermark ${formatDuration(config.watermarkMs)} · ${config.outputMode} mode`);
   line('records read', c.read, `${c.blank > 0 ? `  (${formatCount(c.blank)} blank line${c.blank === 1 ? '' : 's'} skipped)` : ''}${c.replayed > 0 ? `  (${formatCount(c.replayed)} re-read to rebuild open windows)` : ''}`);
   line('accepted', c.accepted);
   line('invalid', c.invalid);

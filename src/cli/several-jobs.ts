@@ -11,6 +11,7 @@ const PER_JOB_FLAGS: ReadonlyArray<readonly [keyof RawFlags, string]> = [
   ['deadLetterTopic', '--dead-letter-topic'],
   ['window', '--window'],
   ['slide', '--slide'],
+  ['sessionGap', '--session-gap'],
   ['watermark', '--watermark'],
   ['outputMode', '--output-mode'],
 ];

@@ -3,7 +3,7 @@ import { HexstreamError } from '../domain/hexstream-error';
 import { isOutputMode } from '../domain/engine/output-mode';
 import { JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
-import { slidingWindows } from '../domain/windowing/window-spec';
+import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { parseDuration } from './duration';
 import type { EngineConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
 
@@ -13,6 +13,7 @@ export interface RawFlags {
   readonly job?: string;
   readonly window?: string;
   readonly slide?: string;
+  readonly sessionGap?: string;
   readonly watermark?: string;
   readonly idleTimeout?: string;
   readonly outputMode?: string;
@@ -51,22 +52,35 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
   if (job === undefined) throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const d = job.defaults;
   if (d.fixedWindows !== undefined) {
-    const flag = flags.window !== undefined ? '--window' : flags.slide !== undefined ? '--slide' : undefined;
+    const flag = flags.window !== undefined ? '--window' : flags.slide !== undefined ? '--slide' : flags.sessionGap !== undefined ? '--session-gap' : undefined;
     if (flag !== undefined) throw invalid(flag, `job ${job.name} ${d.fixedWindows}: its windows cannot be changed`);
   }
-  const windowMs = duration('--window', flags.window, d.windowMs);
-  const slideMs = flags.slide === undefined && flags.window !== undefined && d.slideMs === d.windowMs ? windowMs : duration('--slide', flags.slide, d.slideMs);
-  if (windowMs <= 0) throw invalid('--window', 'must be longer than 0');
-  if (slideMs <= 0) throw invalid('--slide', 'must be longer than 0');
-  if (slideMs > windowMs) throw invalid('--slide', `must not exceed --window (${slideMs} ms > ${windowMs} ms)`);
-  const outputMode = flags.outputMode ?? d.outputMode;
+  let window: WindowSpec;
+  if (flags.sessionGap !== undefined) {
+    if (flags.window !== undefined || flags.slide !== undefined) throw invalid('--session-gap', 'session windows take no --window or --slide');
+    const gapMs = duration('--session-gap', flags.sessionGap, 0);
+    if (gapMs <= 0) throw invalid('--session-gap', 'must be longer than 0');
+    window = sessionWindows(gapMs);
+  } else {
+    const windowMs = duration('--window', flags.window, d.windowMs);
+    const slideMs = flags.slide === undefined && flags.window !== undefined && d.slideMs === d.windowMs ? windowMs : duration('--slide', flags.slide, d.slideMs);
+    if (windowMs <= 0) throw invalid('--window', 'must be longer than 0');
+    if (slideMs <= 0) throw invalid('--slide', 'must be longer than 0');
+    if (slideMs > windowMs) throw invalid('--slide', `must not exceed --window (${slideMs} ms > ${windowMs} ms)`);
+    window = slidingWindows(windowMs, slideMs);
+  }
+  // A session's row is written once, when it closes: append is the one mode sessions have.
+  const outputMode = flags.outputMode ?? (window.sessionGapMs !== undefined ? 'append' : d.outputMode);
   if (!isOutputMode(outputMode)) throw invalid('--output-mode', `must be update, append or complete, got ${JSON.stringify(outputMode)}`);
+  if (window.sessionGapMs !== undefined && outputMode !== 'append') {
+    throw invalid('--output-mode', `session windows need append mode (rows are upserted, never deleted: a merge of two sessions would leave the row of the merged one), got ${outputMode}`);
+  }
   const triggerIntervalMs = duration('--trigger-interval', flags.triggerInterval, prodDefaults.triggerIntervalMs);
   if (triggerIntervalMs <= 0) throw invalid('--trigger-interval', 'must be longer than 0');
   return {
     email,
     job,
-    window: slidingWindows(windowMs, slideMs),
+    window,
     watermarkMs: duration('--watermark', flags.watermark, d.watermarkMs),
     outputMode,
     idleTimeoutMs: duration('--idle-timeout', flags.idleTimeout, 30_000),

@@ -180,6 +180,11 @@ describe('command line errors', () => {
     [['test', 'a@example.com', '--output-mode', 'sideways'], /^hexstream: Invalid values:\n?.*output-mode/],
     [['test', 'a@example.com', '--job', 'nope'], /^hexstream: --job: unknown job "nope" \(known: orders/],
     [['test', 'a@example.com', '--bogus', '1'], /^hexstream: Unknown arguments?: bogus/],
+    [['test', 'a@example.com', '--session-gap', '30s', '--output-mode', 'update'], /^hexstream: --output-mode: session windows need append mode \(rows are upserted, never deleted: a merge of two sessions would leave the row of the merged one\), got update\n$/],
+    [['test', 'a@example.com', '--session-gap', '30s', '--window', '1m'], /^hexstream: --session-gap: session windows take no --window or --slide\n$/],
+    [['test', 'a@example.com', '--session-gap', '0s'], /^hexstream: --session-gap: must be longer than 0\n$/],
+    [['test', 'a@example.com', '--job', 'top-averages', '--window', '1m'], /^hexstream: --window: job top-averages computes 60 s, 300 s and 900 s windows every 10 s: its windows cannot be changed\n$/],
+    [['test', 'a@example.com', '--arrival-time', 'noon'], /^hexstream: --arrival-time: expected epoch milliseconds or an ISO-8601 time with a zone/],
     [['test'], /^hexstream: Not enough non-option arguments/],
     [[], /^hexstream: name a command/],
   ])('exits 2 with one line for %j', (args, message) => {

@@ -40,6 +40,16 @@ export interface WindowSnapshot {
   readonly entries: ReadonlyArray<readonly [string, JsonValue, JsonValue]>;
 }
 
+export interface SessionSnapshot {
+  readonly key: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly firstPositions: ReadonlyArray<readonly [number, number]>;
+  /** Grouping fields and accumulator, encoded by `encodeState`. */
+  readonly group: JsonValue;
+  readonly acc: JsonValue;
+}
+
 export interface IdBucketSnapshot {
   readonly partition: number;
   readonly endMs: number;
@@ -55,6 +65,8 @@ export interface EngineSnapshot {
   readonly partitions: ReadonlyArray<readonly [number, PartitionSnapshot]>;
   readonly windows: readonly WindowSnapshot[];
   readonly ids: readonly IdBucketSnapshot[];
+  /** Open session windows (jobs run with a session gap). */
+  readonly sessions?: readonly SessionSnapshot[];
 }
 
 /**
@@ -99,7 +111,8 @@ export function parseSnapshot(text: string): EngineSnapshot {
       },
     ];
   });
-  return { format: 2, settings: s.settings, closedUpToMs: instant(s.closedUpToMs), partitions, windows: s.windows as WindowSnapshot[], ids: s.ids as IdBucketSnapshot[] };
+  const sessions = Array.isArray(s.sessions) ? { sessions: s.sessions as SessionSnapshot[] } : {};
+  return { format: 2, settings: s.settings, closedUpToMs: instant(s.closedUpToMs), partitions, windows: s.windows as WindowSnapshot[], ids: s.ids as IdBucketSnapshot[], ...sessions };
 }
 
 function malformed(why: string): HexstreamError {

@@ -1,6 +1,7 @@
 import type { DeadLetter, DeadLetterReason, ResultRow, SourceRecord } from '../records';
 import type { JobDefinition, WindowBounds } from '../jobs/job';
 import { firstWindowStart, lastWindowStart, type WindowSpec } from '../windowing/window-spec';
+import { SessionWindows, type Session } from '../windowing/session-windows';
 import { PartitionWatermark } from '../windowing/watermark';
 import type { OutputMode } from './output-mode';
 import { DedupeIndex } from './dedupe-index';
@@ -8,7 +9,7 @@ import { emptyCounters, type EngineCounters, type StateSize } from './engine-cou
 import type { EngineCheckpoint, PartitionCheckpoint } from './engine-checkpoint';
 import { formatInstant } from './format-instant';
 import { ReplayBoundaries } from './replay-boundaries';
-import type { EngineSnapshot, PartitionSnapshot, WindowSnapshot } from './engine-snapshot';
+import type { EngineSnapshot, PartitionSnapshot, SessionSnapshot, WindowSnapshot } from './engine-snapshot';
 import { decodeState, encodeState } from './state-codec';
 
 export interface EngineSettings {
@@ -83,6 +84,8 @@ export class StreamEngine<E, G, A> {
   private readonly dedupe = new DedupeIndex();
   private readonly counters: EngineCounters = emptyCounters();
   private changed: Entry<G, A>[] = [];
+  /** Session windows instead of fixed ones, when the window spec has a gap. */
+  private readonly sessions: SessionWindows<E, G, A> | undefined;
   private deadLetters: DeadLetter[] = [];
   private closedUpTo = -Infinity;
   private triggerSeq = 0;
@@ -91,7 +94,14 @@ export class StreamEngine<E, G, A> {
   constructor(
     private readonly job: JobDefinition<E, G, A>,
     private readonly settings: EngineSettings,
-  ) {}
+  ) {
+    const gap = settings.window.sessionGapMs;
+    if (gap !== undefined && settings.outputMode !== 'append') {
+      // Rows are upserted, never deleted: a merge of two sessions would leave the rows of the merged ones.
+      throw new RangeError(`session windows need append output mode (a session's row is written once, when it closes), got ${settings.outputMode}`);
+    }
+    this.sessions = gap === undefined ? undefined : new SessionWindows(gap, job.combiner);
+  }
 
   /**
    * Declares partitions up front (so an empty one holds the watermark back), resuming at the
@@ -170,7 +180,7 @@ export class StreamEngine<E, G, A> {
 
   /** Checks one event (late, then duplicate) and aggregates it; returns why not, if rejected. */
   private check(record: SourceRecord, event: E, t: number, w: number): Rejection | undefined {
-
+    if (this.sessions !== undefined) return this.checkSession(this.sessions, record, event, t, w);
     const { lengthMs, slideMs } = this.settings.window;
     const last = lastWindowStart(this.settings.window, t);
     const firstOfRecord = firstWindowStart(this.settings.window, t);
@@ -215,6 +225,34 @@ export class StreamEngine<E, G, A> {
         this.changed.push(entry);
       }
     }
+    this.counters.accepted++;
+    return undefined;
+  }
+
+  /**
+   * `check` for session windows: late when behind the watermark (`t < W`). A session closes once W
+   * reaches its end, so an event behind W might belong to one already written; accepting it would
+   * start a second session where a batch computation has one, depending on when triggers fired.
+   * Events at or after W never touch a closed session, so the result is the batch one.
+   */
+  private checkSession(sessions: SessionWindows<E, G, A>, record: SourceRecord, event: E, t: number, w: number): Rejection | undefined {
+    const gap = this.settings.window.lengthMs;
+    if (t < w) {
+      return {
+        reason: 'late',
+        detail: `event time ${formatInstant(t)} is behind watermark ${formatInstant(w)} of partition ${record.partition}: sessions up to the watermark may be closed`,
+      };
+    }
+    const dedupe = this.job.dedupe;
+    if (dedupe !== undefined) {
+      const id = dedupe.id(event);
+      if (this.dedupe.isRemembered(id, this.watermarkOf, record.partition, w)) {
+        return { reason: 'duplicate', detail: `${dedupe.field} ${String(id)} was already accepted and a window of it is still open` };
+      }
+      this.dedupe.remember(id, record.partition, t + gap, record.position);
+    }
+    const { created, merged } = sessions.add(this.job.groupKey(event), () => this.job.groupFields(event), event, t, record.partition, record.position);
+    this.counters.stateRows += created - merged;
     this.counters.accepted++;
     return undefined;
   }
@@ -268,7 +306,12 @@ export class StreamEngine<E, G, A> {
       this.changed = [];
     }
     const closing = [...this.windows.values()].filter((w) => w.endMs <= closeUpTo).sort((a, b) => a.startMs - b.startMs);
-    if (mode === 'complete') {
+    if (this.sessions !== undefined) {
+      // Append only (see the constructor): each session's row once, when it closes.
+      const closed = this.sessions.closeUpTo(closeUpTo);
+      for (const s of closed) this.emitSession(s, rows);
+      this.counters.stateRows -= closed.length;
+    } else if (mode === 'complete') {
       const all = [...this.windows.values()].sort((a, b) => a.startMs - b.startMs);
       for (const win of all) for (const entry of win.entries.values()) this.emit(entry, rows);
     } else {
@@ -301,6 +344,8 @@ export class StreamEngine<E, G, A> {
         const first = win.firstPositions.get(p);
         if (first !== undefined && first < oldest) oldest = first;
       }
+      const firstInSession = this.sessions?.firstPosition(p);
+      if (firstInSession !== undefined && firstInSession < oldest) oldest = firstInSession;
       const firstId = this.dedupe.firstLivePosition(p, w);
       if (firstId !== undefined && firstId < oldest) oldest = firstId;
       ps.boundaries.add(ps.nextPosition, ps.watermark.maxEventTime());
@@ -352,7 +397,8 @@ export class StreamEngine<E, G, A> {
   /** The job and the settings that shape the state: a snapshot continues only a run with the same. */
   settingsKey(): string {
     const { window, watermarkMs, outputMode } = this.settings;
-    return `${this.job.name} window=${window.lengthMs}/${window.slideMs} watermark=${watermarkMs} output=${outputMode}`;
+    const windows = window.sessionGapMs === undefined ? `window=${window.lengthMs}/${window.slideMs}` : `session-gap=${window.sessionGapMs}`;
+    return `${this.job.name} ${windows} watermark=${watermarkMs} output=${outputMode}`;
   }
 
   /**
@@ -383,7 +429,15 @@ export class StreamEngine<E, G, A> {
       firstPositions: [...w.firstPositions],
       entries: [...w.entries].map(([key, e]) => [key, encodeState(e.group), encodeState(e.acc)] as const),
     }));
-    return { format: 2, settings: this.settingsKey(), closedUpToMs: this.closedUpTo, partitions, windows, ids: this.dedupe.snapshot() };
+    const sessions: SessionSnapshot[] = (this.sessions?.all() ?? []).map((s) => ({
+      key: s.key,
+      startMs: s.startMs,
+      endMs: s.endMs,
+      firstPositions: [...s.firstPositions],
+      group: encodeState(s.group),
+      acc: encodeState(s.acc),
+    }));
+    return { format: 2, settings: this.settingsKey(), closedUpToMs: this.closedUpTo, partitions, windows, ids: this.dedupe.snapshot(), ...(sessions.length > 0 ? { sessions } : {}) };
   }
 
   /** Continues from a snapshot; returns where each partition reads on. */
@@ -409,6 +463,11 @@ export class StreamEngine<E, G, A> {
       this.counters.stateRows += win.entries.size;
       this.windows.set(w.startMs, win);
     }
+    for (const s of snapshot.sessions ?? []) {
+      if (this.sessions === undefined) break;
+      this.sessions.restore({ key: s.key, startMs: s.startMs, endMs: s.endMs, group: decodeState(s.group) as G, acc: decodeState(s.acc) as A, firstPositions: new Map(s.firstPositions), changedInTrigger: -1 });
+      this.counters.stateRows++;
+    }
     this.dedupe.restore(snapshot.ids);
     return starts;
   }
@@ -418,7 +477,7 @@ export class StreamEngine<E, G, A> {
   }
 
   stateSize(): StateSize {
-    return { openWindows: this.windows.size, rows: this.counters.stateRows, rememberedIds: this.dedupe.size() };
+    return { openWindows: this.sessions?.size() ?? this.windows.size, rows: this.counters.stateRows, rememberedIds: this.dedupe.size() };
   }
 
   positions(): Map<number, number> {
@@ -447,6 +506,12 @@ export class StreamEngine<E, G, A> {
   }
 
   private readonly watermarkOf = (id: number): number => this.partitions.get(id)?.watermark.current() ?? -Infinity;
+
+  private emitSession(s: Session<G, A>, into: ResultRow[]): void {
+    const bounds = { startMs: s.startMs, endMs: s.endMs };
+    if (this.job.toRows !== undefined) into.push(...this.job.toRows(bounds, s.group, s.acc));
+    else into.push(this.job.toRow(bounds, s.group, s.acc, this.job.rowKey(bounds, s.group)));
+  }
 
   private emit(entry: Entry<G, A>, into: ResultRow[]): void {
     if (this.job.toRows !== undefined) {

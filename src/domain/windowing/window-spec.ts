@@ -10,6 +10,16 @@
 export interface WindowSpec {
   readonly lengthMs: number;
   readonly slideMs: number;
+  /**
+   * Set for session windows (see `SessionWindows`): events of one key closer than this merge into
+   * one window. `lengthMs` and `slideMs` are then the gap too (a lone event's window).
+   */
+  readonly sessionGapMs?: number;
+}
+
+export function sessionWindows(gapMs: number): WindowSpec {
+  if (!Number.isSafeInteger(gapMs) || gapMs <= 0) throw new RangeError(`session gap must be a positive whole number of milliseconds, got ${gapMs}`);
+  return { lengthMs: gapMs, slideMs: gapMs, sessionGapMs: gapMs };
 }
 
 export function tumblingWindows(lengthMs: number): WindowSpec {

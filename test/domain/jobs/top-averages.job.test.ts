@@ -26,8 +26,8 @@ class ArrivingSource implements SourcePort {
   open(from: ReadonlyMap<number, number>): Promise<readonly number[]> {
     return this.inner.open(from);
   }
-  async poll(max: number, wait: number): Promise<SourceBatch> {
-    const b = await this.inner.poll(max, wait);
+  async poll(max: number): Promise<SourceBatch> {
+    const b = await this.inner.poll(max);
     return { ...b, records: b.records.map((r) => ({ ...r, arrivalMs: this.arrivalMs })) };
   }
   acknowledge(p: ReadonlyMap<number, number>): Promise<void> {
