@@ -2,6 +2,11 @@
 import 'reflect-metadata';
 import { runCli } from './cli/run-cli';
 
+// A reader that went away (`… | head`) is not an error of the run: stop writing to it quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

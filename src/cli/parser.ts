@@ -50,6 +50,18 @@ export function buildParser(args: readonly string[]): Argv {
         .option('outbox', { type: 'string', describe: 'folder for report e-mails when --smtp is not given (default out/outbox)' })
         .option('bounded', { type: 'boolean', describe: 'read up to the end offsets seen at start, then stop' }),
     )
+    .command('batch <email>', 'run a job over files into MySQL or PostgreSQL; running it again over the same files changes nothing', (y) =>
+      engineFlags(y)
+        .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
+        .option('input', { type: 'string', describe: 'input FILE or DIR (each file a partition, by its name)', demandOption: true })
+        .option('mysql', { type: 'string', describe: 'mysql://user:pass@host:port/database (default mysql://root@127.0.0.1:3306/hexstream)' })
+        .option('postgres', { type: 'string', describe: 'postgres://user:pass@host:port/database: write to PostgreSQL instead of MySQL' })
+        .option('group', { type: 'string', describe: 'whose stored positions (default hexstream-<job>-batch): runs with one group continue each other' })
+        .option('dead-letter', { type: 'string', describe: 'dead letters appended as JSON Lines (default out/<job>.dead-letter.jsonl)' })
+        .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
+        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' })
+        .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' }),
+    )
     .command('produce', 'generate sample records', (y) =>
       y
         .option('job', { type: 'string', describe: 'job whose records to generate (default orders)' })

@@ -2,6 +2,7 @@ import { HexstreamError } from '../domain/hexstream-error';
 import type { RawFlags } from '../composition/resolve-config';
 import { buildParser, UsageError } from './parser';
 import { consoleOutput, type CliOutput } from './console-output';
+import { batchCommand } from './batch.command';
 import { prodCommand } from './prod.command';
 import { produceCommand, type ProduceFlags } from './produce.command';
 import { testCommand } from './test.command';
@@ -28,6 +29,8 @@ export async function runCli(args: readonly string[], out: CliOutput = consoleOu
         return await testCommand(argv as RawFlags, out);
       case 'prod':
         return await prodCommand(argv as RawFlags, out);
+      case 'batch':
+        return await batchCommand(argv as RawFlags, out);
       case 'produce':
         return await produceCommand(argv as unknown as ProduceFlags, out); // --to is demanded by the parser
       default:

@@ -24,6 +24,8 @@ export function coreModule(config: RunConfig): ContainerModule {
 export function pipelineSettings(config: RunConfig): PipelineSettings {
   // Test mode has no state store: a stop ends the run, so open windows are emitted. Prod commits
   // them for the next start, which resumes exactly where this one stopped, and lets the database
-  // commit one trigger while the next one is processed.
-  return { ...config, onStop: config.mode === 'test' ? 'flush' : 'checkpoint', overlapCommits: config.mode === 'prod' };
+  // commit one trigger while the next one is processed. A batch flushes at the end of its files
+  // but, stopped before, resumes like prod.
+  const onStop = config.mode === 'test' ? 'flush' : config.mode === 'batch' ? 'flush-at-end' : 'checkpoint';
+  return { ...config, onStop, overlapCommits: config.mode === 'prod' };
 }

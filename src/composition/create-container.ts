@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
 import { coreModule } from './core.module';
 import { fileIoModule } from './file-io.module';
+import { batchIoModule } from './batch-io.module';
 import { prodIoModule } from './prod-io.module';
 import { RunConfig } from './run-config';
 
@@ -17,6 +18,9 @@ export async function createContainer(mode: Mode, config: RunConfig): Promise<Co
       break;
     case 'prod':
       await container.load(coreModule(config), prodIoModule(config));
+      break;
+    case 'batch':
+      await container.load(coreModule(config), batchIoModule(config));
       break;
   }
   return container;

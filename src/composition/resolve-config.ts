@@ -5,7 +5,7 @@ import { JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { parseDuration } from './duration';
-import type { EngineConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
+import type { BatchRunConfig, EngineConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
 
 /** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
 export interface RawFlags {
@@ -144,12 +144,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   if (!TOPIC.test(deadLetterTopic)) throw invalid('--dead-letter-topic', `not a valid Kafka topic name: ${JSON.stringify(deadLetterTopic)}`);
   const group = flags.group ?? `hexstream-${engine.job.name}`;
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
-  const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
-  checkUrl('--mysql', mysqlUrl, ['mysql:'], true);
-  if (flags.postgres !== undefined) {
-    if (flags.mysql !== undefined) throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
-    checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], true);
-  }
+  const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], false);
   return {
     ...engine,
@@ -164,6 +159,35 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     outbox: resolve(flags.outbox ?? 'out/outbox'),
     bounded: flags.bounded === true,
   };
+}
+
+export function resolveBatchConfig(flags: RawFlags): BatchRunConfig {
+  const engine = resolveEngineConfig({ ...flags, logLevel: flags.logLevel ?? 'warn' }, { triggerIntervalMs: 1_000 });
+  if (flags.input === undefined) throw invalid('--input', 'batch needs the FILE or DIR to read');
+  const group = flags.group ?? `hexstream-${engine.job.name}-batch`;
+  if (!TOPIC.test(group)) throw invalid('--group', `not a valid group id: ${JSON.stringify(group)}`);
+  return {
+    ...engine,
+    mode: 'batch',
+    input: resolve(flags.input),
+    deadLetter: resolve(flags.deadLetter ?? `out/${engine.job.name}.dead-letter.jsonl`),
+    outbox: resolve(flags.outbox ?? 'out/outbox'),
+    maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, 16 * 1024 * 1024),
+    arrivalMs: instant('--arrival-time', flags.arrivalTime),
+    group,
+    ...database(flags),
+  };
+}
+
+/** `--mysql` (default) or `--postgres`, checked. */
+function database(flags: RawFlags): { mysqlUrl: string; postgresUrl: string | undefined } {
+  const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
+  checkUrl('--mysql', mysqlUrl, ['mysql:'], true);
+  if (flags.postgres !== undefined) {
+    if (flags.mysql !== undefined) throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
+    checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], true);
+  }
+  return { mysqlUrl, postgresUrl: flags.postgres };
 }
 
 /** Checks a service URL without ever echoing its password. */

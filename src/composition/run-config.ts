@@ -38,6 +38,24 @@ export interface ProdRunConfig extends EngineConfig {
   readonly bounded: boolean;
 }
 
-export type RunConfig = TestRunConfig | ProdRunConfig;
+/**
+ * `batch` mode: files in (a file or a directory, each file a partition identified by its name),
+ * MySQL or PostgreSQL out with the same transaction per trigger as prod; positions are stored with
+ * the rows, so running it again over the same files changes nothing and reads only what was added.
+ */
+export interface BatchRunConfig extends EngineConfig {
+  readonly mode: 'batch';
+  readonly input: string;
+  readonly deadLetter: string;
+  readonly outbox: string;
+  readonly maxRecordBytes: number;
+  readonly arrivalMs: number | undefined;
+  /** Whose positions: runs with the same group continue each other. */
+  readonly group: string;
+  readonly mysqlUrl: string;
+  readonly postgresUrl: string | undefined;
+}
+
+export type RunConfig = TestRunConfig | ProdRunConfig | BatchRunConfig;
 
 export const RunConfig: ServiceIdentifier<RunConfig> = Symbol.for('hexstream.RunConfig');

@@ -1,6 +1,6 @@
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SourceRecord } from '../../domain/records';
@@ -16,6 +16,11 @@ export interface LineFileSourceOptions {
   readonly chunkBytes?: number;
   /** Arrival time given to every record (epoch ms; `--arrival-time`): files keep no time of their own. */
   readonly arrivalMs?: number;
+  /**
+   * How a file gets its partition id: `index` in name order (default), or `name`, a hash of its
+   * file name, so that positions stored for it still apply after files were added or removed.
+   */
+  readonly partitionIds?: 'index' | 'name';
 }
 
 export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = Symbol.for('hexstream.LineFileSourceOptions');
@@ -44,8 +49,10 @@ export class LineFileSource implements SourcePort {
 
   async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
     const files = await listInput(this.options.input);
+    const ids = this.options.partitionIds === 'name' ? partitionsByName(files) : files.map((_f, i) => i);
     this.readers = await Promise.all(
-      files.map(async (file, partition) => {
+      files.map(async (file, i) => {
+        const partition = ids[i] as number;
         const reader = new LineReader(file, partition, await openFile(file), this.options);
         await reader.skipTo(resumeFrom.get(partition) ?? 0);
         return reader;
@@ -81,6 +88,21 @@ export class LineFileSource implements SourcePort {
     await Promise.all(this.readers.map((r) => r.close()));
     this.readers = [];
   }
+}
+
+/** A stable partition id per file name (FNV-1a, 31 bits); two names with one id are refused. */
+function partitionsByName(files: readonly string[]): number[] {
+  const seen = new Map<number, string>();
+  return files.map((file) => {
+    const name = basename(file);
+    let h = 0x811c9dc5;
+    for (const byte of Buffer.from(name, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+    const id = h & 0x7fffffff;
+    const other = seen.get(id);
+    if (other !== undefined) throw new HexstreamError('SOURCE_UNAVAILABLE', `input files ${other} and ${name} map to one partition id (${id}): rename one`);
+    seen.set(id, name);
+    return id;
+  });
 }
 
 async function listInput(input: string): Promise<string[]> {

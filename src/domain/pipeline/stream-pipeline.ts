@@ -26,9 +26,10 @@ export interface PipelineSettings {
   /**
    * What the end of a bounded input or a graceful stop does with windows still open: `flush` emits
    * them as if the watermark were +∞ (test mode: the run is over); `checkpoint` commits them for
-   * the next run, which resumes exactly (prod mode).
+   * the next run, which resumes exactly (prod mode); `flush-at-end` flushes at the end of the
+   * input but checkpoints on a stop, so a stopped batch resumes (batch mode).
    */
-  readonly onStop: 'flush' | 'checkpoint';
+  readonly onStop: 'flush' | 'checkpoint' | 'flush-at-end';
   /**
    * Commit a trigger while processing the next records (one commit in flight, in order), instead
    * of waiting for it. Shortens each trigger cycle by the database's time; a failed commit is seen
@@ -108,7 +109,7 @@ export class StreamPipeline {
     const fire = async (now: number, last = false, wait = last): Promise<void> => {
       engine.advanceIdle(now, s.idleTimeoutMs);
       const out = engine.trigger();
-      const snapshot = last && s.onStop === 'checkpoint' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
+      const snapshot = last && s.onStop !== 'flush' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
       const trigger = { sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) };
       pending = 0;
       lastTriggerMs = now;
@@ -177,11 +178,11 @@ export class StreamPipeline {
         for (const record of batch.records) engine.process(record);
         // A finished file stops holding the watermark back; a Kafka partition read to the end offsets
         // of a bounded run keeps its watermark, to be resumed by the next run.
-        if (s.onStop === 'flush') for (const p of batch.endedPartitions) engine.endPartition(p);
+        if (s.onStop !== 'checkpoint') for (const p of batch.endedPartitions) engine.endPartition(p);
         pending += batch.records.length;
         exhausted = batch.exhausted;
         const now = this.clock.now();
-        if (exhausted && s.onStop === 'flush') engine.finish();
+        if (exhausted && s.onStop !== 'checkpoint') engine.finish();
         if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) {
           if (!(await fireOrRebuild(now, exhausted))) exhausted = false;
         }

@@ -1,0 +1,19 @@
+import { redactUrl } from '../adapters/pino/redact';
+import { createContainer } from '../composition/create-container';
+import { resolveBatchConfig, type RawFlags } from '../composition/resolve-config';
+import type { CliOutput } from './console-output';
+import { runJob } from './run-job';
+
+/**
+ * `hexstream batch <email> --input FILE|DIR`: runs a job over files into MySQL or PostgreSQL, one
+ * transaction per trigger with the positions, then flushes every window at the end of the files.
+ * Running it again over the same files changes nothing; lines appended since are read on (and
+ * are late for windows the previous run closed).
+ */
+export async function batchCommand(flags: RawFlags, out: CliOutput): Promise<number> {
+  const config = resolveBatchConfig(flags);
+  const container = await createContainer('batch', config);
+  const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
+  await runJob(container, config, [table, config.deadLetter], out);
+  return 0;
+}
