@@ -13,7 +13,9 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Creates a topic with one partition per entry and writes each partition's values, in order. */
-export async function topicWith(partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>): Promise<{ topic: string; remove(): Promise<void> }> {
+/** A fresh topic holding each partition's values in order; `timestampMs` stamps every record (default: now). */
+export async function topicWith(partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>, options: { timestampMs?: number } = {}): Promise<{ topic: string; remove(): Promise<void> }> {
+  const stamp = options.timestampMs === undefined ? {} : { timestamp: String(options.timestampMs) };
   const kafka = kafkaClient();
   const topic = uniqueName('hexstream-test');
   const admin = kafka.admin();
@@ -24,7 +26,7 @@ export async function topicWith(partitions: ReadonlyMap<number, readonly (string
   await producer.connect();
   for (const [partition, values] of partitions) {
     for (let i = 0; i < values.length; i += 500) {
-      await producer.send({ topic, messages: values.slice(i, i + 500).map((value) => ({ partition, value })) });
+      await producer.send({ topic, messages: values.slice(i, i + 500).map((value) => ({ partition, value, ...stamp })) });
     }
   }
   await producer.disconnect();
