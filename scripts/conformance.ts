@@ -81,10 +81,23 @@ function topAveragesAt(file: string, want: string, what: string): string[] {
 
 const ARRIVAL = '2018-08-06T14:00:05Z';
 
+/** The same project's top-price test: 5-minute tumbling windows over input_data.txt, IBM 58.0. */
+function topPrice(file: string): string[] {
+  const failures: string[] = [];
+  for (const mode of ['append', 'update', 'complete']) {
+    const rows = runTest(['--job', 'top-price', '--input', file, '--arrival-time', ARRIVAL, '--output-mode', mode]);
+    const got = JSON.stringify(rows.map((r) => ({ window_end: r.window_end, symbol: r.symbol, price: r.price })));
+    const want = JSON.stringify([{ window_end: '2018-08-06T14:05:00.000Z', symbol: 'IBM', price: 58 }]);
+    if (got !== want) failures.push(`top-price input_data.txt (${mode}): ${got}, expected ${want}`);
+  }
+  return failures;
+}
+
 const topAverages: Check = (dir) => [
   // "top 3 by mean = IBM 54.0, XOM 57.0, ABN 49.5": ranked by mean, XOM first.
   ...topAveragesAt(join(dir, 'input_data.txt'), '1:XOM=57 2:IBM=54 3:ABN=49.5', 'top-averages input_data.txt'),
   ...topAveragesAt(join(dir, 'stream_data.txt'), '1:XOM=76.69 2:AMZN=54.135', 'top-averages stream_data.txt'),
+  ...topPrice(join(dir, 'input_data.txt')),
 ];
 
 const CHECKS: ReadonlyMap<string, Check> = new Map([
