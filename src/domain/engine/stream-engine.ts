@@ -205,7 +205,10 @@ export class StreamEngine<E, G, A> {
     if (first > firstOfRecord) this.counters.lateWindowDrops += (first - firstOfRecord) / slideMs;
 
     const key = this.job.groupKey(event);
-    const trackChanges = this.settings.outputMode === 'update';
+    // A replayed record's effect is in the table already (its trigger committed it): a row changed
+    // only by replayed records is not written again, which would put back a value rebuilt so far
+    // over the complete one. A row written again because of a new record carries everything.
+    const trackChanges = this.settings.outputMode === 'update' && record.position >= (this.partitions.get(record.partition)?.replayUntil ?? 0);
     for (let s = first; s <= last; s += slideMs) {
       let win = this.windows.get(s);
       if (win === undefined) {
