@@ -1,6 +1,8 @@
 import { generateOhlcTrades } from './ohlc.generator';
 import { generateOrders, type GeneratedRecord } from './orders.generator';
+import { generatePrices } from './price-stats.generator';
 import { generateTrades } from './stock-averages.generator';
+import { generateQuotes } from './top-price.generator';
 
 export interface GeneratorOptions {
   readonly count: number;
@@ -17,4 +19,6 @@ export const GENERATORS: ReadonlyMap<string, RecordGenerator> = new Map<string, 
   ['orders', (o) => generateOrders({ count: o.count, seed: o.seed, startMs: o.startMs, ordersPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
   ['ohlc', (o) => generateOhlcTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
   ['stock-averages', (o) => generateTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+  ['top-price', (o) => generateQuotes({ count: o.count, seed: o.seed, startMs: o.startMs, quotesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+  ['price-stats', (o) => generatePrices({ count: o.count, seed: o.seed, startMs: o.startMs, pricesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
 ]);
