@@ -14,8 +14,10 @@ export interface CliResult {
 export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const env: Record<string, string> = {};
-  // Only the broker address passes through (set by the global setup when the broker was moved).
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && (!k.startsWith('HEXSTREAM_') || k === 'HEXSTREAM_BROKERS')) env[k] = v;
+  // Only the broker address passes through (set by the global setup when the broker was moved), and
+  // only to the commands that have --brokers: `test` refuses it as an unknown flag.
+  const brokers = args[0] === 'prod' || args[0] === 'produce';
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && (!k.startsWith('HEXSTREAM_') || (brokers && k === 'HEXSTREAM_BROKERS'))) env[k] = v;
   const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: { ...env, ...options.env }, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
