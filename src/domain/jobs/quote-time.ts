@@ -12,25 +12,25 @@ import { YEAR_2000_MS, YEAR_2100_MS } from './validation';
  *
  * The result is rounded to the nearest millisecond and lies in [2000-01-01, 2100-01-01).
  */
-export function quoteTimeMs(ts: unknown): number | string {
+export function quoteTimeMs(ts: unknown, field = 'ts'): number | string {
   if (typeof ts === 'number') {
-    if (!Number.isFinite(ts)) return `field "ts" must be a finite number, got ${ts}`;
+    if (!Number.isFinite(ts)) return `field "${field}" must be a finite number, got ${ts}`;
     if (ts >= YEAR_2000_MS && ts < YEAR_2100_MS) return Math.round(ts);
     const fromSeconds = Math.round(ts * 1000);
     if (fromSeconds >= YEAR_2000_MS && fromSeconds < YEAR_2100_MS) return fromSeconds;
-    return `ts ${ts} is outside 2000-01-01..2100-01-01 as epoch seconds and as epoch milliseconds`;
+    return `${field} ${ts} is outside 2000-01-01..2100-01-01 as epoch seconds and as epoch milliseconds`;
   }
   if (typeof ts === 'string') {
-    if (!ISO.test(ts)) return `field "ts" must be epoch seconds, epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts.length > 40 ? `${ts.slice(0, 40)}…` : ts)}`;
+    if (!ISO.test(ts)) return `field "${field}" must be epoch seconds, epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts.length > 40 ? `${ts.slice(0, 40)}…` : ts)}`;
     const iso = ts.replace(' ', 'T');
     const ms = Date.parse(ZONE.test(iso) ? iso : `${iso}Z`);
     // Date.parse rolls 2025-02-30 over to March: the fields themselves must be a real date and time.
-    if (Number.isNaN(ms) || !isRealDateTime(iso)) return `field "ts" is not a valid time: ${JSON.stringify(ts)}`;
-    if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `ts ${JSON.stringify(ts)} is outside 2000-01-01..2100-01-01`;
+    if (Number.isNaN(ms) || !isRealDateTime(iso)) return `field "${field}" is not a valid time: ${JSON.stringify(ts)}`;
+    if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `${field} ${JSON.stringify(ts)} is outside 2000-01-01..2100-01-01`;
     return ms;
   }
-  if (ts === undefined) return 'missing field "ts"';
-  return `field "ts" must be epoch seconds, epoch milliseconds or an ISO-8601 time, got ${ts === null ? 'null' : Array.isArray(ts) ? 'an array' : typeof ts}`;
+  if (ts === undefined) return `missing field "${field}"`;
+  return `field "${field}" must be epoch seconds, epoch milliseconds or an ISO-8601 time, got ${ts === null ? 'null' : Array.isArray(ts) ? 'an array' : typeof ts}`;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;

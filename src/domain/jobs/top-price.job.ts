@@ -2,14 +2,16 @@ import type { CombineFn } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
 import { quoteTimeMs } from './quote-time';
-import { fieldError, isPlainObject, parseJson, symbolError } from './validation';
+import { csvNumber, fieldError, isPlainObject, parseJson, symbolError } from './validation';
 
 /**
  * The highest quote of each tumbling 5-minute window (after a Beam/Dataflow project): one row per
  * window, `window_end, symbol, price`, the symbol with the highest raw price — on a tie the
  * alphabetically first symbol, so the row does not depend on arrival order. A quote is a JSON
  * object `{symbol, price, ts}`; `ts` is epoch seconds, epoch milliseconds or ISO-8601 (see
- * `quoteTimeMs`).
+ * `quoteTimeMs`). The IEX batch-quote shape the original project read,
+ * `{"XOM": {"quote": {"symbol": "XOM", "latestPrice": 57 | "57", "latestUpdate": <epoch ms>}}}`,
+ * is accepted too; its time is `latestUpdate`.
  *
  * Every quote of a window feeds one row, whatever its symbol: in prod, run one instance per topic
  * (the instance reads all partitions), since two instances would each write the top of their own
@@ -61,12 +63,28 @@ export function decodeQuote(text: string): Decoded<Quote> {
   if (!parsed.ok) return parsed;
   const o = parsed.event;
   if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
-  const { symbol, price } = o;
+  const iex = iexQuote(o);
+  if (iex === undefined) return validate(o.symbol, o.price, o.ts, PLAIN);
+  return validate(iex.symbol, typeof iex.latestPrice === 'string' ? csvNumber(iex.latestPrice) : iex.latestPrice, iex.latestUpdate, IEX);
+}
+
+/** The `quote` of `{"<symbol>": {"quote": {...}}}`, the IEX batch shape; undefined for a plain quote. */
+function iexQuote(o: Record<string, unknown>): Record<string, unknown> | undefined {
+  const keys = Object.keys(o);
+  const inner = keys.length === 1 ? o[keys[0] as string] : undefined;
+  return isPlainObject(inner) && isPlainObject(inner.quote) ? inner.quote : undefined;
+}
+
+const PLAIN = { price: 'price', ts: 'ts' } as const;
+const IEX = { price: 'latestPrice', ts: 'latestUpdate' } as const;
+
+function validate(symbol: unknown, price: unknown, ts: unknown, names: { readonly price: string; readonly ts: string }): Decoded<Quote> {
   const badSymbol = symbolError('symbol', symbol, MAX_SYMBOL_CHARS);
   if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('symbol', symbol, 'a string');
-  if (typeof price !== 'number') return fieldError('price', price, 'a number');
-  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
-  const eventMs = quoteTimeMs(o.ts);
+  if (typeof price !== 'number') return fieldError(names.price, price, 'a number');
+  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `${names.price} must be a finite number ≥ 0, got ${price}` };
+  if (names === IEX && ts === undefined) return { ok: false, detail: 'missing field "latestUpdate": the quote has no time of its own' };
+  const eventMs = quoteTimeMs(ts, names.ts);
   if (typeof eventMs === 'string') return { ok: false, detail: eventMs };
   return { ok: true, event: { symbol, price, eventMs } };
 }

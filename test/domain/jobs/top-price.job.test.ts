@@ -26,7 +26,7 @@ async function run(partitions: Map<number, string[]>, opts: { mode?: OutputMode;
 describe('quote times', () => {
   it('reads epoch milliseconds, epoch seconds (fractional) and ISO-8601, UTC without a zone', () => {
     const ms = T0 + 1_500;
-    expect([ms, ms / 1000, '2025-01-01T00:00:01.5Z', '2025-01-01 00:00:01.500', '2025-01-01T01:00:01.500+01:00', ms + 0.4, (ms + 0.4) / 1000].map(quoteTimeMs)).toEqual([ms, ms, ms, ms, ms, ms, ms]);
+    expect([ms, ms / 1000, '2025-01-01T00:00:01.5Z', '2025-01-01 00:00:01.500', '2025-01-01T01:00:01.500+01:00', ms + 0.4, (ms + 0.4) / 1000].map((ts) => quoteTimeMs(ts))).toEqual([ms, ms, ms, ms, ms, ms, ms]);
   });
 
   it.each<[unknown, string]>([
@@ -47,6 +47,21 @@ describe('quote times', () => {
 describe('top-price: decoding', () => {
   it('reads a quote', () => {
     expect(decodeQuote('{"symbol":"MSFT","price":213.28,"ts":1735689600}')).toEqual({ ok: true, event: { symbol: 'MSFT', price: 213.28, eventMs: T0 } });
+  });
+
+  it('reads the IEX batch-quote shape, price as a number or a string, time from latestUpdate', () => {
+    const event = { symbol: 'XOM', price: 82.47, eventMs: T0 };
+    expect(decodeQuote(`{"XOM":{"quote":{"symbol":"XOM","companyName":"Corp Ltd","latestPrice":"82.47","latestUpdate":${T0}}}}`)).toEqual({ ok: true, event });
+    expect(decodeQuote(`{"XOM":{"quote":{"symbol":"XOM","latestPrice":82.47,"latestUpdate":${T0}}}}`)).toEqual({ ok: true, event });
+  });
+
+  it.each([
+    ['{"XOM":{"quote":{"symbol":"XOM","latestPrice":57}}}', 'missing field "latestUpdate": the quote has no time of its own'],
+    ['{"XOM":{"quote":{"symbol":"XOM","latestPrice":"n/a","latestUpdate":1735689600000}}}', 'field "latestPrice" must be a number, got string "n/a"'],
+    ['{"XOM":{"quote":{"symbol":"XOM","latestPrice":57,"latestUpdate":"soon"}}}', 'field "latestUpdate" must be epoch seconds, epoch milliseconds or an ISO-8601 time, got "soon"'],
+    ['{"XOM":{"quote":{"latestPrice":57,"latestUpdate":1735689600000}}}', 'missing field "symbol"'],
+  ])('rejects the IEX quote %j with a reason', (line, detail) => {
+    expect(decodeQuote(line)).toEqual({ ok: false, detail });
   });
 
   it.each([
