@@ -27,6 +27,9 @@ export function buildParser(args: readonly string[]): Argv {
     // A flag given twice takes its last value (as most CLIs do), rather than becoming a list.
     .parserConfiguration({ 'duplicate-arguments-array': false })
     .env('HEXSTREAM')
+    // Read by scripts/kafka.sh, not by the CLI: set in the environment, they must not fail a run.
+    .option('kafka-port', { type: 'string', hidden: true })
+    .option('kafka-data', { type: 'string', hidden: true })
     .command('test <email>', 'run a job on files, no services needed', (y) =>
       engineFlags(y)
         .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })

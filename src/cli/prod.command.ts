@@ -2,6 +2,7 @@ import { redactUrl } from '../adapters/pino/redact';
 import { createContainer } from '../composition/create-container';
 import { resolveProdConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
+import { hasReport, printJobReport } from './job-reports';
 import { runJob } from './run-job';
 import { flagsPerJob, runSideBySide } from './several-jobs';
 
@@ -12,11 +13,12 @@ import { flagsPerJob, runSideBySide } from './several-jobs';
  */
 export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const jobs = flagsPerJob(flags);
-  const configs = jobs.map((f) => resolveProdConfig(f));
+  const configs = jobs.map((f) => resolveProdConfig(f)).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
   const run = async (config: (typeof configs)[number]): Promise<void> => {
     const container = await createContainer('prod', config);
     const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
     await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
+    printJobReport(container, config.job.name, out);
   };
   const only = configs.length === 1 ? configs[0] : undefined;
   if (only !== undefined) {

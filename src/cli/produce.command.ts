@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaRecordProducer, type MessageKeyOf } from '../adapters/kafka/kafka-record-producer';
 import { HexstreamError } from '../domain/hexstream-error';
 import { GENERATORS } from '../domain/jobs/generator-catalog';
+import { defaultTopic } from '../domain/jobs/job-catalog';
 import type { GeneratedRecord } from '../domain/jobs/orders.generator';
 import type { StopToken } from '../domain/pipeline/stream-pipeline';
 import { invalid } from '../composition/resolve-config';
@@ -34,7 +35,12 @@ export const MESSAGE_KEYS: ReadonlyMap<string, MessageKeyOf> = new Map<string, M
   ['orders', jsonIntegerField('shopid')],
   ['stock-averages', tradeSymbol],
   ['ohlc', jsonStringField('symbol')],
+  ['top-price', jsonStringField('symbol')],
+  ['price-stats', jsonStringField('symbol')],
 ]);
+
+/** `--fault-share` when not given: the exercise's price producer sends only well-formed messages. */
+const FAULT_SHARE_DEFAULTS: ReadonlyMap<string, number> = new Map([['price-stats', 0]]);
 
 const KAFKA = 'kafka';
 const DEFAULT_BROKERS = '127.0.0.1:9092';
@@ -56,7 +62,7 @@ export async function produceCommand(flags: ProduceFlags, out: CliOutput): Promi
   if (!Number.isFinite(startMs)) throw invalid('--start', `not an ISO-8601 instant: ${JSON.stringify(flags.start)}`);
   const eventsPerSecond = number('--event-rate', flags.eventRate, rate ?? 1000);
   if (eventsPerSecond <= 0) throw invalid('--event-rate', 'must be greater than 0');
-  const faultShare = number('--fault-share', flags.faultShare, 0.01);
+  const faultShare = number('--fault-share', flags.faultShare, FAULT_SHARE_DEFAULTS.get(job) ?? 0.01);
   if (faultShare < 0 || faultShare > 1) throw invalid('--fault-share', 'must be between 0 and 1');
   if (toKafka) return produceToKafka(job, generate({ count, seed, startMs, eventsPerSecond, faultShare }), flags, rate, out);
   return produceToFile(job, generate({ count, seed, startMs, eventsPerSecond, faultShare }), count, flags.to, out);
@@ -99,7 +105,7 @@ function kafkaTarget(job: string, flags: ProduceFlags): KafkaTarget {
   const brokers = String(text).split(',').map((b) => b.trim()).filter((b) => b !== '');
   const bad = brokers.find((b) => !isHostPort(b));
   if (brokers.length === 0 || bad !== undefined) throw invalid('--brokers', `expected host:port[,host:port…], got ${JSON.stringify(text)}`);
-  const topic = flags.topic ?? job;
+  const topic = flags.topic ?? defaultTopic(job);
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
     throw invalid('--topic', `not a valid Kafka topic name (letters, digits, . _ -; at most 249): ${JSON.stringify(topic)}`);
   }

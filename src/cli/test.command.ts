@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createContainer } from '../composition/create-container';
 import { resolveTestConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
+import { hasReport, printJobReport } from './job-reports';
 import { runJob } from './run-job';
 import { flagsPerJob, runSideBySide } from './several-jobs';
 
@@ -14,10 +15,11 @@ export function samplesDir(): string {
 export async function testCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const jobs = flagsPerJob(flags);
   // Every job's configuration is checked before any of them starts.
-  const configs = jobs.map((f) => resolveTestConfig(f, samplesDir()));
+  const configs = jobs.map((f) => resolveTestConfig(f, samplesDir())).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
   const run = async (config: (typeof configs)[number]): Promise<void> => {
     const container = await createContainer('test', config);
     await runJob(container, config, [config.output, config.deadLetter], out);
+    printJobReport(container, config.job.name, out);
   };
   const only = configs.length === 1 ? configs[0] : undefined;
   if (only !== undefined) {

@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { FinalTableTap } from '../adapters/memory/final-table-tap';
 import { PinoLogger, PinoLoggerOptions } from '../adapters/pino/pino-logger.adapter';
 import { SystemClock } from '../adapters/system/system-clock.adapter';
 import { StreamPipeline, type PipelineSettings } from '../domain/pipeline/stream-pipeline';
@@ -14,9 +15,11 @@ export function coreModule(config: RunConfig): ContainerModule {
     bind(ClockPort).to(SystemClock).inSingletonScope();
     bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2 });
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
+    const keepFinalTable = config.keepFinalTable === true;
+    if (keepFinalTable) bind(FinalTableTap).toDynamicValue((ctx) => new FinalTableTap(ctx.get(SinkPort))).inSingletonScope();
     // The domain stays free of decorators: the use case is built here from its ports.
     bind(StreamPipeline)
-      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config)))
+      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config)))
       .inSingletonScope();
   });
 }

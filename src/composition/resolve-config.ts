@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { HexstreamError } from '../domain/hexstream-error';
 import { isOutputMode } from '../domain/engine/output-mode';
-import { JOBS, jobNames } from '../domain/jobs/job-catalog';
+import { boundedByDefault, defaultTopic, JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { parseDuration } from './duration';
@@ -138,11 +138,13 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   const brokers = (flags.brokers ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter((b) => b !== '');
   const badBroker = brokers.find((b) => !HOST_PORT.test(b));
   if (brokers.length === 0 || badBroker !== undefined) throw invalid('--brokers', `expected host:port[,host:port…], got ${JSON.stringify(flags.brokers)}`);
-  const topic = flags.topic ?? engine.job.name;
+  const topic = flags.topic ?? defaultTopic(engine.job.name);
   if (!TOPIC.test(topic)) throw invalid('--topic', `not a valid Kafka topic name: ${JSON.stringify(topic)}`);
   const deadLetterTopic = flags.deadLetterTopic ?? `${topic}.dead-letter`;
   if (!TOPIC.test(deadLetterTopic)) throw invalid('--dead-letter-topic', `not a valid Kafka topic name: ${JSON.stringify(deadLetterTopic)}`);
-  const group = flags.group ?? `hexstream-${engine.job.name}`;
+  // Checkpoints are kept per job and group: another topic gets its own group, so that it never
+  // resumes from the positions and state of the default topic.
+  const group = flags.group ?? (topic === defaultTopic(engine.job.name) ? `hexstream-${engine.job.name}` : `hexstream-${engine.job.name}-${topic}`);
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
   const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], false);
@@ -157,7 +159,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     deadLetterTopic,
     smtpUrl: flags.smtp,
     outbox: resolve(flags.outbox ?? 'out/outbox'),
-    bounded: flags.bounded === true,
+    bounded: flags.bounded ?? boundedByDefault(engine.job.name),
   };
 }
 

@@ -7,6 +7,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export interface EngineConfig extends Omit<PipelineSettings, 'onStop'> {
   readonly email: string;
   readonly logLevel: LogLevel;
+  /** Keep the final result table in memory for the command to print (jobs with a report, such as price-stats). */
+  readonly keepFinalTable?: boolean;
 }
 
 /** `test` mode: files in, files out, no services. */

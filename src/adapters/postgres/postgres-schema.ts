@@ -62,16 +62,16 @@ export async function migratePostgres(client: PoolClient): Promise<number[]> {
 
 /**
  * The PostgreSQL type of a column declared in the job's (MySQL-flavoured) schema: DATETIME(3) →
- * TIMESTAMP(3) (UTC, no zone), DOUBLE → DOUBLE PRECISION, DECIMAL(p,s) → NUMERIC(p,s); text and
- * integer types as declared.
+ * TIMESTAMP(3) (UTC, no zone), DOUBLE → DOUBLE PRECISION, DECIMAL(p,s) → NUMERIC(p,s),
+ * MEDIUMTEXT/LONGTEXT → TEXT; other text and integer types as declared.
  */
 export function pgColumnType(c: ColumnSpec): string {
   const sql = c.type.sql.trim().toUpperCase();
   const size = /\((\d+(,\s*\d+)?)\)$/.exec(sql)?.[1];
   switch (c.type.kind) {
     case 'text':
-      if (!/^(VAR)?CHAR\(\d+\)$|^TEXT$/.test(sql)) throw new HexstreamError('CONFIG_INVALID', `column ${c.name}: unsupported text type ${c.type.sql}`);
-      return sql;
+      if (!/^(VAR)?CHAR\(\d+\)$|^(MEDIUM|LONG)?TEXT$/.test(sql)) throw new HexstreamError('CONFIG_INVALID', `column ${c.name}: unsupported text type ${c.type.sql}`);
+      return sql.endsWith('TEXT') ? 'TEXT' : sql;
     case 'integer':
       return /^(TINYINT|SMALLINT)/.test(sql) ? 'SMALLINT' : /^(MEDIUMINT|INT)/.test(sql) ? 'INTEGER' : 'BIGINT';
     case 'float':

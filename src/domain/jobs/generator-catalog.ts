@@ -1,7 +1,9 @@
 import { generateOhlcTrades } from './ohlc.generator';
 import { generateOrders, type GeneratedRecord } from './orders.generator';
+import { generatePrices } from './price-stats.generator';
 import { generateTrades } from './stock-averages.generator';
 import { generateQuotes } from './top-averages.generator';
+import { generateQuotes as generateTopPriceQuotes } from './top-price.generator';
 
 export interface GeneratorOptions {
   readonly count: number;
@@ -19,4 +21,6 @@ export const GENERATORS: ReadonlyMap<string, RecordGenerator> = new Map<string, 
   ['ohlc', (o) => generateOhlcTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
   ['stock-averages', (o) => generateTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
   ['top-averages', (o) => generateQuotes({ count: o.count, seed: o.seed, startMs: o.startMs, quotesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+  ['top-price', (o) => generateTopPriceQuotes({ count: o.count, seed: o.seed, startMs: o.startMs, quotesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+  ['price-stats', (o) => generatePrices({ count: o.count, seed: o.seed, startMs: o.startMs, pricesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
 ]);

@@ -2,7 +2,7 @@ import type { CombineFn } from '../aggregation/combiners';
 import type { ResultRow } from '../records';
 import type { TableSchema } from '../table-schema';
 import type { JobDefinition, WindowBounds } from './job';
-import { decodeQuotes, PRICE_SCALE, priceMicros, type Quote } from './quotes';
+import { decodeQuote, decodeQuotes, PRICE_SCALE, priceMicros, type Quote } from './quotes';
 
 /**
  * Top 3 symbols by mean price over the last 1, 5 and 15 minutes, every 10 seconds (after a
@@ -118,12 +118,7 @@ export const topAveragesJob: JobDefinition<Quote, Record<string, never>, PaneSum
   description: 'Top 3 symbols by mean price over 1, 5 and 15 minutes, every 10 s (Beam/Dataflow)',
   table: topAveragesTable,
   defaults: { windowMs: maxLengthMs, slideMs: PANE_MS, watermarkMs: 10_000, outputMode: 'append', sampleFile: 'top-averages.jsonl', fixedWindows: 'computes 60 s, 300 s and 900 s windows every 10 s' },
-  decode: (text, arrivalMs) => {
-    const d = decodeQuotes(text, arrivalMs);
-    if (!d.ok) return d;
-    const [first] = d.events;
-    return d.events.length === 1 && first !== undefined ? { ok: true, event: first } : { ok: false, detail: 'record holds several quotes' };
-  },
+  decode: decodeQuote,
   decodeMany: decodeQuotes,
   eventTimeMs: (q) => q.eventMs,
   // One group per window: the ranking needs every symbol.

@@ -1,0 +1,167 @@
+import { combineAll, count, max, min, sumInteger, type CombineFn } from '../aggregation/combiners';
+import type { TableSchema } from '../table-schema';
+import type { Decoded, JobDefinition } from './job';
+import { formatQuoteTime, quoteTimeMs } from './quote-time';
+import { fieldError, isPlainObject, parseJson, symbolError, YEAR_2100_MS } from './validation';
+
+/**
+ * Price statistics over a whole topic (after a Kafka + PySpark exercise): per symbol the number of
+ * prices, min, max, mean, sample standard deviation, and the outliers — prices further than three
+ * standard deviations from their symbol's mean. A message is a JSON object
+ * `{ts: "YYYY-MM-DD hh:mm:ss.fff", symbol, price}` (`ts` in UTC; any form `quoteTimeMs` accepts).
+ *
+ * **Global, on the windowed engine.** The default window is one tumbling window of length
+ * 2100-01-01 in epoch ms, so it is `[1970-01-01, 2100-01-01)`: it contains every valid event time
+ * (2000..2100), and the watermark — at most the latest event time, which is before 2100 — never
+ * passes its end. Nothing is late and the window stays open until the input ends, which is what a
+ * global aggregation is. `complete` output emits the whole table (one row per symbol) at every
+ * trigger; that mode keeps all state, which this job needs anyway: outliers are decided against the
+ * final mean and deviation, so every price is kept until then.
+ *
+ *   1970 ──────────── 2000 ═════ valid event times ═════ 2100
+ *   [──────────────── the one window ────────────────────)   closes only at the end of input
+ *
+ * **Exact.** Prices have at most 6 decimals and are summed as integer millionths (their squares as
+ * bigint), so count, mean and variance come from exact sums and do not depend on arrival order or
+ * batch cuts; the outlier test `|x − mean| > 3·s` is decided exactly too, as
+ * `(n−1)·(n·x − Σx)² > 9·n·(n·Σx² − (Σx)²)` in integers.
+ * The sample deviation of a symbol with one price is undefined: its row has 0 and no outliers.
+ */
+export interface PriceTick {
+  readonly symbol: string;
+  readonly micros: number;
+  readonly eventMs: number;
+}
+
+export interface SymbolGroup {
+  readonly symbol: string;
+}
+
+/** A kept price: [event time (epoch ms), price in millionths]. */
+export type PricePoint = readonly [number, number];
+
+const MAX_SYMBOL_CHARS = 16;
+const MICROS = 1_000_000;
+/** The window that makes the job global (see above). */
+export const GLOBAL_WINDOW_MS = YEAR_2100_MS;
+/** The topic of the exercise: `produce --job price-stats` writes to it and `prod` reads it by default. */
+export const PRICE_STATS_TOPIC = 'prices';
+
+const sumOfSquares: CombineFn<PriceTick, bigint, bigint> = {
+  create: () => 0n,
+  add: (acc, t) => acc + BigInt(t.micros) * BigInt(t.micros),
+  merge: (a, b) => a + b,
+  extract: (acc) => acc,
+};
+
+const keepPoints: CombineFn<PriceTick, PricePoint[], PricePoint[]> = {
+  create: () => [],
+  add: (acc, t) => {
+    acc.push([t.eventMs, t.micros]);
+    return acc;
+  },
+  merge: (a, b) => a.concat(b),
+  extract: (acc) => acc,
+};
+
+const statsCombiner = combineAll({
+  n: count<PriceTick>(),
+  sum: sumInteger<PriceTick>((t) => t.micros),
+  squares: sumOfSquares,
+  low: min<PriceTick>((t) => t.micros),
+  high: max<PriceTick>((t) => t.micros),
+  points: keepPoints,
+});
+type StatsAccumulator = ReturnType<typeof statsCombiner.create>;
+
+export const priceStatsTable: TableSchema = {
+  name: 'price_stats',
+  primaryKey: ['symbol'],
+  columns: [
+    { name: 'symbol', type: { kind: 'text', sql: 'VARCHAR(16)' } },
+    { name: 'price_count', type: { kind: 'integer', sql: 'BIGINT' } },
+    { name: 'min_price', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'max_price', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'mean_price', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'stddev_price', type: { kind: 'float', sql: 'DOUBLE' } },
+    { name: 'outlier_count', type: { kind: 'integer', sql: 'BIGINT' } },
+    // JSON array of {"ts": "YYYY-MM-DD hh:mm:ss.fff", "price": p}, by time.
+    { name: 'outliers', type: { kind: 'text', sql: 'MEDIUMTEXT' } },
+    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+  ],
+};
+
+export function decodePriceTick(text: string): Decoded<PriceTick> {
+  const parsed = parseJson(text);
+  if (!parsed.ok) return parsed;
+  const o = parsed.event;
+  if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
+  const { symbol, price } = o;
+  const badSymbol = symbolError('symbol', symbol, MAX_SYMBOL_CHARS);
+  if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('symbol', symbol, 'a string');
+  if (typeof price !== 'number') return fieldError('price', price, 'a number');
+  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
+  const micros = Math.round(price * MICROS);
+  if (!Number.isSafeInteger(micros) || micros / MICROS !== price) return { ok: false, detail: `price has more than 6 decimals or is too large to sum exactly: ${price}` };
+  const eventMs = quoteTimeMs(o.ts);
+  if (typeof eventMs === 'string') return { ok: false, detail: eventMs };
+  return { ok: true, event: { symbol, micros, eventMs } };
+}
+
+/** The statistics of one symbol, from exact sums. */
+export interface SymbolStats {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  readonly stddev: number;
+  /** By event time, then price. */
+  readonly outliers: readonly PricePoint[];
+}
+
+export function symbolStats(acc: StatsAccumulator): SymbolStats {
+  const r = statsCombiner.extract(acc);
+  const n = BigInt(r.n);
+  const sum = BigInt(r.sum);
+  // n·Σx² − (Σx)² = n·(n−1)·s² in millionths², exactly.
+  const spread = n * r.squares - sum * sum;
+  const outliers = r.n < 2 ? [] : r.points.filter(([, x]) => (n - 1n) * (n * BigInt(x) - sum) ** 2n > 9n * n * spread).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return {
+    count: r.n,
+    min: r.low / MICROS,
+    max: r.high / MICROS,
+    mean: Number(sum) / (r.n * MICROS),
+    stddev: r.n < 2 ? 0 : Math.sqrt(Number(spread) / (r.n * (r.n - 1))) / MICROS,
+    outliers,
+  };
+}
+
+export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulator> = {
+  name: 'price-stats',
+  description: 'Per-symbol count, min, max, mean, sample standard deviation and 3-sigma outliers over a whole topic (Kafka prices exercise)',
+  table: priceStatsTable,
+  defaults: { windowMs: GLOBAL_WINDOW_MS, slideMs: GLOBAL_WINDOW_MS, watermarkMs: 0, outputMode: 'complete', sampleFile: 'price-stats.jsonl' },
+  decode: decodePriceTick,
+  eventTimeMs: (t) => t.eventMs,
+  groupKey: (t) => t.symbol,
+  groupFields: (t) => ({ symbol: t.symbol }),
+  combiner: statsCombiner,
+  rowKey: (_w, g) => g.symbol,
+  toRow: (w, g, acc, rowKey) => {
+    const s = symbolStats(acc);
+    return {
+      key: rowKey,
+      finalAtMs: w.endMs,
+      values: {
+        symbol: g.symbol,
+        price_count: s.count,
+        min_price: s.min,
+        max_price: s.max,
+        mean_price: s.mean,
+        stddev_price: s.stddev,
+        outlier_count: s.outliers.length,
+        outliers: `[${s.outliers.map(([ms, x]) => `{"ts":"${formatQuoteTime(ms)}","price":${x / MICROS}}`).join(',')}]`,
+      },
+    };
+  },
+};
