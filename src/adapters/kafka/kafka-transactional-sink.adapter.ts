@@ -49,7 +49,7 @@ const DEFAULT_REQUEST_BYTES = 900_000;
 const RECORD_OVERHEAD_BYTES = 80;
 // A send that keeps failing aborts the transaction instead of retrying forever: nothing of it
 // becomes visible, so bounded retries cost no duplicates.
-const SEND_RETRY = { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 };
+const SEND_RETRY = { retries: 10, initialRetryTime: 25, maxRetryTime: 5_000 };
 const CHECKPOINT_PARTITION = 0;
 
 /**
