@@ -4,16 +4,9 @@ import { parseJsonObject } from '../contracts/sink.contract';
 import { deleteTopics, readTopic, type TopicMessage } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { referenceStockAverages } from '../support/reference-stock-averages';
-import { MAIN, runCli } from '../support/run-cli';
+import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
 jest.setTimeout(300_000);
-
-/** The environment of a CLI run: only the broker address among HEXSTREAM_* variables (as `runCli`). */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HEXSTREAM_') || k === 'HEXSTREAM_BROKERS') env[k] = v;
-  return env;
-}
 
 /** The topic's end offsets, summed: grows with every committed transaction (0 before the topic exists). */
 async function endOffset(topic: string): Promise<number> {
@@ -71,7 +64,7 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
       for (let round = 0; round < 3; round++) {
         // Kill once the run has committed a random number of triggers, a random instant later.
         const before = await endOffset(checkpoints);
-        const child = spawn(process.execPath, [MAIN, ...args, ...more], { stdio: 'ignore', env: cliEnv() });
+        const child = spawn(process.execPath, [MAIN, ...args, ...more], { stdio: 'ignore', env: cliEnv(args) });
         let exited = false;
         const exit = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal))).finally(() => {
           exited = true;

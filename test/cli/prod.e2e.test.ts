@@ -4,7 +4,7 @@ import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { appendTo, BROKERS, topicWith, uniqueName } from '../support/kafka-topics';
 import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
-import { MAIN, runCli } from '../support/run-cli';
+import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
 jest.setTimeout(300_000);
 
@@ -125,7 +125,7 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const dlq = `${topic.topic}.dl2`;
     try {
       for (const delayMs of [700 + Math.random() * 800, 900 + Math.random() * 900, 1100 + Math.random() * 900]) {
-        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group, ['--dead-letter-topic', dlq])], { stdio: 'ignore' });
+        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group, ['--dead-letter-topic', dlq])], { stdio: 'ignore', env: cliEnv(['prod']) });
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
@@ -144,7 +144,7 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const db = await createTestDatabase();
     const group = uniqueName('term');
     try {
-      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group)], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(['prod']) });
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
@@ -172,7 +172,7 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const db = await createTestDatabase();
     const group = uniqueName('graceful');
     try {
-      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, growing.topic, group)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, growing.topic, group)], { stdio: ['ignore', 'pipe', 'inherit'], env: cliEnv(['prod']) });
       const exited = exitOf(child);
       let stdout = '';
       child.stdout?.on('data', (d: Buffer) => {
@@ -211,7 +211,7 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const group = uniqueName('scale');
     try {
       const start = (): { child: ReturnType<typeof spawn>; out: () => string; exited: Promise<number | null> } => {
-        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic6.topic, group, ['--trigger-records', '300'])], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic6.topic, group, ['--trigger-records', '300'])], { stdio: ['ignore', 'pipe', 'inherit'], env: cliEnv(['prod']) });
         const exited = exitOf(child);
         let stdout = '';
         child.stdout?.on('data', (d: Buffer) => {

@@ -85,7 +85,7 @@ describe('hexstream produce --to kafka (end to end, built CLI, real broker)', ()
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      new RegExp(`^sent 2,000 orders records \\(valid [\\d,]+, late [1-9][\\d,]*, duplicate [1-9][\\d,]*, malformed [1-9][\\d,]*\\) to topic ${topic} on 127\\.0\\.0\\.1:9092\\n$`),
+      new RegExp(`^sent 2,000 orders records \\(valid [\\d,]+, late [1-9][\\d,]*, duplicate [1-9][\\d,]*, malformed [1-9][\\d,]*\\) to topic ${topic} on ${(BROKERS[0] ?? '').replace(/\./g, '\\.')}\\n$`),
     );
 
     const file = join(dir, 'orders.jsonl');
