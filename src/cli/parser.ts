@@ -51,7 +51,11 @@ export function buildParser(args: readonly string[]): Argv {
         .option('dead-letter-topic', { type: 'string', describe: 'topic for rejected records (default <topic>.dead-letter)' })
         .option('smtp', { type: 'string', describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)' })
         .option('outbox', { type: 'string', describe: 'folder for report e-mails when --smtp is not given (default out/outbox)' })
-        .option('bounded', { type: 'boolean', describe: 'read up to the end offsets seen at start, then stop' }),
+        .option('bounded', { type: 'boolean', describe: 'read up to the end offsets seen at start, then stop' })
+        .option('to-kafka', { type: 'boolean', describe: 'write the rows to a Kafka topic instead, exactly once (one Kafka transaction per trigger)' })
+        .option('output-topic', { type: 'string', describe: 'with --to-kafka: the rows\' topic (default: the table name, e.g. stocks_averages)' })
+        .option('checkpoint-topic', { type: 'string', describe: 'with --to-kafka: compacted topic of checkpoints (default hexstream-checkpoints)' })
+        .option('instance-id', { type: 'string', describe: 'with --to-kafka: this instance\'s name in the transactional id, stable across restarts, one per concurrent instance (default: host name)' }),
     )
     .command('batch <email>', 'run a job over files into MySQL or PostgreSQL; running it again over the same files changes nothing', (y) =>
       engineFlags(y)

@@ -9,14 +9,16 @@ import { flagsPerJob, runSideBySide } from './several-jobs';
 /**
  * `hexstream prod <email>`: consumes the topic as a member of the consumer group until SIGINT or
  * SIGTERM (or the end offsets seen at start, with `--bounded`), committing each trigger's rows,
- * positions and replay point to MySQL in one transaction. Restarting resumes exactly.
+ * positions and replay point to MySQL in one transaction (with `--to-kafka`: to Kafka topics, in one
+ * Kafka transaction). Restarting resumes exactly.
  */
 export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const jobs = flagsPerJob(flags);
   const configs = jobs.map((f) => resolveProdConfig(f)).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
   const run = async (config: (typeof configs)[number]): Promise<void> => {
     const container = await createContainer('prod', config);
-    const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
+    const kafka = config.kafkaOutput;
+    const table = kafka !== undefined ? `topic ${kafka.outputTopic} (Kafka transactions, id hexstream.${config.job.name}.${config.group}.${kafka.instanceId})` : `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
     await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
     printJobReport(container, config.job.name, out);
   };

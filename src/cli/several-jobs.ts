@@ -9,6 +9,7 @@ const PER_JOB_FLAGS: ReadonlyArray<readonly [keyof RawFlags, string]> = [
   ['topic', '--topic'],
   ['group', '--group'],
   ['deadLetterTopic', '--dead-letter-topic'],
+  ['outputTopic', '--output-topic'],
   ['window', '--window'],
   ['slide', '--slide'],
   ['sessionGap', '--session-gap'],

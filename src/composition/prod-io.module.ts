@@ -1,43 +1,73 @@
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
 import { KafkaDeadLetterSink } from '../adapters/kafka/kafka-dead-letter.sink';
 import { KafkaSource, KafkaSourceOptions } from '../adapters/kafka/kafka-source.adapter';
+import { KafkaSinkOptions, KafkaTransactionalSink } from '../adapters/kafka/kafka-transactional-sink.adapter';
 import { MySqlSink, MySqlSinkOptions } from '../adapters/mysql/mysql-sink.adapter';
 import { PostgresSink, PostgresSinkOptions } from '../adapters/postgres/postgres-sink.adapter';
 import { NotifierPort } from '../ports/notifier.port';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
-import type { ProdRunConfig } from './run-config';
+import type { KafkaOutputConfig, ProdRunConfig } from './run-config';
 import { smtpNotifierBinding } from './smtp-notifier.binding';
 
-/** `prod` mode's adapters: a Kafka consumer group in; MySQL (or PostgreSQL) rows + Kafka dead letters out. */
+/** The column whose value keys a job's messages on its output topic (ARCHITECTURE §4); other jobs use the row key. */
+const MESSAGE_KEY_COLUMNS: ReadonlyMap<string, string> = new Map([['stock-averages', 'symbol']]);
+
+/**
+ * `prod` mode's adapters: a Kafka consumer group in; out, either MySQL (or PostgreSQL) rows with
+ * Kafka dead letters, or (`--to-kafka`) rows, dead letters and checkpoints in Kafka transactions.
+ */
 export function prodIoModule(config: ProdRunConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(KafkaSourceOptions).toConstantValue({ brokers: config.brokers, topic: config.topic, groupId: config.group, clientId: `hexstream-${config.job.name}`, bounded: config.bounded });
     bind(SourcePort).to(KafkaSource).inSingletonScope();
     const postgresUrl = config.postgresUrl;
-    if (postgresUrl !== undefined) {
-      bind(PostgresSinkOptions).toConstantValue({ url: postgresUrl, job: config.job.name, consumerGroup: config.group });
-      bind(PostgresSink).toSelf().inSingletonScope();
+    if (config.kafkaOutput !== undefined) {
+      bind(KafkaSinkOptions).toConstantValue(kafkaSinkOptions(config, config.kafkaOutput));
+      bind(SinkPort).to(KafkaTransactionalSink).inSingletonScope();
     } else {
-      bind(MySqlSinkOptions).toConstantValue({ url: config.mysqlUrl, job: config.job.name, consumerGroup: config.group });
-      bind(MySqlSink).toSelf().inSingletonScope();
+      if (postgresUrl !== undefined) {
+        bind(PostgresSinkOptions).toConstantValue({ url: postgresUrl, job: config.job.name, consumerGroup: config.group });
+        bind(PostgresSink).toSelf().inSingletonScope();
+      } else {
+        bind(MySqlSinkOptions).toConstantValue({ url: config.mysqlUrl, job: config.job.name, consumerGroup: config.group });
+        bind(MySqlSink).toSelf().inSingletonScope();
+      }
+      bind(SinkPort)
+        .toDynamicValue(
+          (ctx) =>
+            new KafkaDeadLetterSink(postgresUrl !== undefined ? ctx.get(PostgresSink) : ctx.get(MySqlSink), {
+              brokers: config.brokers,
+              topic: config.deadLetterTopic,
+              clientId: `hexstream-${config.job.name}-dlq`,
+            }),
+        )
+        .inSingletonScope();
     }
-    bind(SinkPort)
-      .toDynamicValue(
-        (ctx) =>
-          new KafkaDeadLetterSink(postgresUrl !== undefined ? ctx.get(PostgresSink) : ctx.get(MySqlSink), {
-            brokers: config.brokers,
-            topic: config.deadLetterTopic,
-            clientId: `hexstream-${config.job.name}-dlq`,
-          }),
-      )
-      .inSingletonScope();
-    if (config.smtpUrl !== undefined) {
-      smtpNotifierBinding(bind, config.smtpUrl);
-    } else {
-      bind(FileOutboxOptions).toConstantValue({ directory: config.outbox, from: 'hexstream <hexstream@localhost>' });
-      bind(NotifierPort).to(FileOutboxNotifier).inSingletonScope();
-    }
+    bindNotifier(bind, config);
   });
+}
+
+function kafkaSinkOptions(config: ProdRunConfig, kafka: KafkaOutputConfig): KafkaSinkOptions {
+  return {
+    brokers: config.brokers,
+    job: config.job.name,
+    consumerGroup: config.group,
+    sourceTopic: config.topic,
+    outputTopic: kafka.outputTopic,
+    deadLetterTopic: config.deadLetterTopic,
+    checkpointTopic: kafka.checkpointTopic,
+    instanceId: kafka.instanceId,
+    keyColumn: MESSAGE_KEY_COLUMNS.get(config.job.name),
+  };
+}
+
+function bindNotifier(bind: ContainerModuleLoadOptions['bind'], config: ProdRunConfig): void {
+  if (config.smtpUrl !== undefined) {
+    smtpNotifierBinding(bind, config.smtpUrl);
+  } else {
+    bind(FileOutboxOptions).toConstantValue({ directory: config.outbox, from: 'hexstream <hexstream@localhost>' });
+    bind(NotifierPort).to(FileOutboxNotifier).inSingletonScope();
+  }
 }

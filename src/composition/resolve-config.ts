@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { HexstreamError } from '../domain/hexstream-error';
 import { isOutputMode } from '../domain/engine/output-mode';
@@ -5,7 +6,7 @@ import { boundedByDefault, defaultTopic, JOBS, jobNames } from '../domain/jobs/j
 import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { parseDuration } from './duration';
-import type { BatchRunConfig, EngineConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
+import type { BatchRunConfig, EngineConfig, KafkaOutputConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
 
 /** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
 export interface RawFlags {
@@ -35,6 +36,10 @@ export interface RawFlags {
   readonly smtp?: string;
   readonly deadLetterTopic?: string;
   readonly bounded?: boolean;
+  readonly toKafka?: boolean;
+  readonly outputTopic?: string;
+  readonly checkpointTopic?: string;
+  readonly instanceId?: string;
 }
 
 // Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
@@ -132,6 +137,7 @@ function positiveInteger(flag: string, value: string | number | undefined, fallb
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const DATABASE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const INSTANCE_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   const engine = resolveEngineConfig({ ...flags, logLevel: flags.logLevel ?? 'info' }, { triggerIntervalMs: 1_000 });
@@ -148,6 +154,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
   const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], false);
+  const kafkaOutput = resolveKafkaOutput(flags, engine.job.table.name);
   return {
     ...engine,
     mode: 'prod',
@@ -160,6 +167,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     smtpUrl: flags.smtp,
     outbox: resolve(flags.outbox ?? 'out/outbox'),
     bounded: flags.bounded ?? boundedByDefault(engine.job.name),
+    kafkaOutput,
   };
 }
 
@@ -190,6 +198,29 @@ function database(flags: RawFlags): { mysqlUrl: string; postgresUrl: string | un
     checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], true);
   }
   return { mysqlUrl, postgresUrl: flags.postgres };
+}
+
+/**
+ * `--to-kafka` and its flags. The instance id defaults to the host name: stable across restarts of
+ * one machine (or a StatefulSet pod), distinct between machines; two instances on one host need
+ * their own `--instance-id`.
+ */
+function resolveKafkaOutput(flags: RawFlags, table: string): KafkaOutputConfig | undefined {
+  if (flags.toKafka !== true) {
+    for (const [value, flag] of [[flags.outputTopic, '--output-topic'], [flags.checkpointTopic, '--checkpoint-topic'], [flags.instanceId, '--instance-id']] as const) {
+      if (value !== undefined) throw invalid(flag, 'only with --to-kafka');
+    }
+    return undefined;
+  }
+  if (flags.mysql !== undefined) throw invalid('--mysql', 'not with --to-kafka: the rows go to the Kafka topic');
+  if (flags.postgres !== undefined) throw invalid('--postgres', 'not with --to-kafka: the rows go to the Kafka topic');
+  const outputTopic = flags.outputTopic ?? table;
+  if (!TOPIC.test(outputTopic)) throw invalid('--output-topic', `not a valid Kafka topic name: ${JSON.stringify(outputTopic)}`);
+  const checkpointTopic = flags.checkpointTopic ?? 'hexstream-checkpoints';
+  if (!TOPIC.test(checkpointTopic)) throw invalid('--checkpoint-topic', `not a valid Kafka topic name: ${JSON.stringify(checkpointTopic)}`);
+  const instanceId = flags.instanceId ?? (hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100) || 'default');
+  if (!INSTANCE_ID.test(instanceId)) throw invalid('--instance-id', `must match ${INSTANCE_ID.source}, got ${JSON.stringify(instanceId)}`);
+  return { outputTopic, checkpointTopic, instanceId };
 }
 
 /** Checks a service URL without ever echoing its password. */

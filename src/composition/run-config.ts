@@ -23,7 +23,16 @@ export interface TestRunConfig extends EngineConfig {
   readonly arrivalMs: number | undefined;
 }
 
-/** `prod` mode: a Kafka consumer group in, MySQL/MariaDB out, effectively once. */
+/** `prod --to-kafka`: rows, dead letters and checkpoints go to Kafka, one transaction per trigger. */
+export interface KafkaOutputConfig {
+  readonly outputTopic: string;
+  /** Compacted topic holding every job's checkpoints and snapshots. */
+  readonly checkpointTopic: string;
+  /** Part of the transactional id: stable across restarts, unique among concurrent instances. */
+  readonly instanceId: string;
+}
+
+/** `prod` mode: a Kafka consumer group in, MySQL/MariaDB (or a Kafka topic) out, effectively once. */
 export interface ProdRunConfig extends EngineConfig {
   readonly mode: 'prod';
   readonly brokers: readonly string[];
@@ -38,6 +47,8 @@ export interface ProdRunConfig extends EngineConfig {
   readonly outbox: string;
   /** Read up to the end offsets seen at start, then stop (for backfills and tests). */
   readonly bounded: boolean;
+  /** When set, rows go to a Kafka topic exactly once instead of a database. */
+  readonly kafkaOutput: KafkaOutputConfig | undefined;
 }
 
 /**

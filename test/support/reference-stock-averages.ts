@@ -17,6 +17,8 @@ export interface StockReferenceRow {
 export interface StockReferenceResult {
   rows: Map<string, StockReferenceRow>;
   dead: Array<{ reason: 'invalid' | 'late'; partition: number; position: number }>;
+  /** Per partition, the max event time of its valid records (-Infinity if none). */
+  maxEventMs: Map<number, number>;
 }
 
 interface Trade {
@@ -57,6 +59,7 @@ export function referenceStockAverages(
 ): StockReferenceResult {
   const accs = new Map<string, { symbol: string; start: number; micros: bigint; n: number; min: number; max: number; qty: bigint }>();
   const dead: StockReferenceResult['dead'] = [];
+  const maxEventMs = new Map<number, number>();
   for (const p of [...partitions.keys()].sort((a, b) => a - b)) {
     let maxSeen = -Infinity;
     (partitions.get(p) ?? []).forEach((line, position) => {
@@ -87,6 +90,7 @@ export function referenceStockAverages(
         accs.set(key, a);
       }
     });
+    maxEventMs.set(p, maxSeen);
   }
   const rows = new Map<string, StockReferenceRow>();
   for (const a of accs.values()) {
@@ -102,5 +106,5 @@ export function referenceStockAverages(
       total_quantity: Number(a.qty),
     });
   }
-  return { rows, dead };
+  return { rows, dead, maxEventMs };
 }

@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import { deadLetterMessage } from './dead-letter-message';
 
 export interface KafkaDeadLetterOptions {
   readonly brokers: readonly string[];
@@ -62,10 +63,7 @@ export class KafkaDeadLetterSink implements SinkPort {
         await producer.send({
           topic: this.options.topic,
           acks: -1,
-          messages: trigger.deadLetters.map((d) => ({
-            value: d.raw,
-            headers: { reason: d.reason, detail: d.detail, 'source-partition': String(d.partition), 'source-offset': String(d.position) },
-          })),
+          messages: trigger.deadLetters.map(deadLetterMessage),
         });
       } catch (e) {
         throw new HexstreamError('SINK_WRITE_FAILED', `cannot send dead letters to ${this.options.topic}: ${(e as Error).message}`, { cause: e });

@@ -3,9 +3,10 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { SinkCheckpoint, TriggerCommit } from '../../ports/sink.port';
 
 /**
- * The checkpoint table's rows, as both SQL sinks store them. Instants (watermarks, event times) are
- * epoch ms in a BIGINT; the engine's two infinities get a representation of their own: −∞ (nothing
- * seen yet) is NULL, +∞ (partition ended) the largest BIGINT.
+ * The checkpoint table's rows, as both SQL sinks store them (and the Kafka sink's checkpoint topic,
+ * as JSON with the same fields). Instants (watermarks, event times) are epoch ms in a BIGINT; the
+ * engine's two infinities get a representation of their own: −∞ (nothing seen yet) is NULL, +∞
+ * (partition ended) the largest BIGINT.
  */
 const PLUS_INFINITY = '9223372036854775807';
 

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
+import { parseJsonObject } from '../contracts/sink.contract';
+import { deleteTopics, readTopic, type TopicMessage } from '../support/kafka-read';
+import { kafkaClient, uniqueName } from '../support/kafka-topics';
+import { referenceStockAverages } from '../support/reference-stock-averages';
+import { cliEnv, MAIN, runCli } from '../support/run-cli';
+
+jest.setTimeout(300_000);
+
+/** The topic's end offsets, summed: grows with every committed transaction (0 before the topic exists). */
+async function endOffset(topic: string): Promise<number> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.offset), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The input topic as the reference reads it: per partition, the records in offset order. */
+function partitionsOf(messages: readonly TopicMessage[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const m of messages) {
+    const lines = out.get(m.partition) ?? [];
+    if (m.offset !== lines.length) throw new Error(`input partition ${m.partition} has a gap before offset ${m.offset}`);
+    lines.push(m.value ?? '');
+    out.set(m.partition, lines);
+  }
+  return out;
+}
+
+describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
+  it('writes each closed (symbol, window) exactly once and each dead letter exactly once, across kill -9 at random moments', async () => {
+    const input = uniqueName('trades');
+    const output = uniqueName('stocks_averages');
+    const deadLetters = `${input}.dead-letter`;
+    const checkpoints = uniqueName('checkpoints');
+    const group = uniqueName('stocks-kafka');
+    try {
+      const produced = runCli(['produce', '--job', 'stock-averages', '--to', 'kafka', '--topic', input, '--partitions', '3', '--count', '20000', '--seed', '11', '--event-rate', '50', '--fault-share', '0.03']);
+      expect(produced.stderr).toBe('');
+      expect(produced.code).toBe(0);
+      const data = partitionsOf(await readTopic(input));
+      const d = stockAveragesJob.defaults;
+      const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
+      expect(expected.rows.size).toBeGreaterThan(1_000);
+      expect(expected.dead.filter((x) => x.reason === 'late').length).toBeGreaterThan(0);
+
+      const args = ['prod', 'ops@example.com', '--job', 'stock-averages', '--topic', input, '--group', group, '--to-kafka', '--output-topic', output, '--checkpoint-topic', checkpoints];
+      const more = ['--instance-id', 'e2e', '--trigger-records', '100', '--bounded', '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`];
+      let killedMidRun = 0;
+      for (let round = 0; round < 3; round++) {
+        // Kill once the run has committed a random number of triggers, a random instant later.
+        const before = await endOffset(checkpoints);
+        const child = spawn(process.execPath, [MAIN, ...args, ...more], { stdio: 'ignore', env: cliEnv(args) });
+        let exited = false;
+        const exit = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal))).finally(() => {
+          exited = true;
+        });
+        const commits = 1 + Math.floor(Math.random() * 30);
+        await until(async () => exited || (await endOffset(checkpoints)) >= before + commits * 4, `run ${round} committed ${commits} triggers`, 90_000);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+        child.kill('SIGKILL');
+        if ((await exit) === 'SIGKILL') killedMidRun++;
+      }
+      expect(killedMidRun).toBeGreaterThan(0);
+      const last = runCli([...args, ...more]);
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(0);
+
+      // A bounded run ends with each partition's watermark where its input left it: the windows
+      // every partition's watermark has passed are closed and written, the later ones stay open.
+      const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
+      const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
+      expect(closed.size).toBeGreaterThan(1_000);
+      const messages = await readTopic(output);
+      // Exactly one message per (symbol, window): as many messages as distinct row keys, as the reference has rows.
+      expect(messages).toHaveLength(closed.size);
+      const actual = new Map(
+        messages.map((m) => {
+          const { updated_at: _writtenAt, ...row } = parseJsonObject(m.value ?? '');
+          expect(m.key).toBe(row.symbol);
+          return [m.headers['row-key'], row];
+        }),
+      );
+      expect(actual).toEqual(closed);
+      const dead = (await readTopic(deadLetters)).map((m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`);
+      expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+    } finally {
+      await deleteTopics([input, output, deadLetters, checkpoints]);
+    }
+  });
+});
