@@ -17,8 +17,9 @@ const kafkaSource: SourceFactory = async (partitions) => {
 describeSourceContract('KafkaSource (bounded)', kafkaSource, { bounded: true });
 
 describe('KafkaSource', () => {
-  it('delivers tombstones without a value and non-UTF-8 bytes with a decode error', async () => {
-    const { topic, remove } = await topicWith(new Map([[0, ['{"a":1}', null, Buffer.from([0x7b, 0xff, 0x7d])]]]));
+  it('delivers tombstones without a value, non-UTF-8 bytes with a decode error, and each record\'s timestamp as its arrival time', async () => {
+    const arrivalMs = Date.UTC(2025, 0, 1, 12);
+    const { topic, remove } = await topicWith(new Map([[0, ['{"a":1}', null, Buffer.from([0x7b, 0xff, 0x7d])]]]), { timestampMs: arrivalMs });
     const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true }, new MemoryLogger());
     try {
       await source.open(new Map());
@@ -29,9 +30,9 @@ describe('KafkaSource', () => {
         if (b.exhausted) break;
       }
       expect(records).toEqual([
-        { partition: 0, position: 0, value: '{"a":1}' },
-        { partition: 0, position: 1, value: undefined },
-        { partition: 0, position: 2, value: '{\uFFFD}', decodeError: 'invalid UTF-8 at byte 1 of the record' },
+        { partition: 0, position: 0, value: '{"a":1}', arrivalMs },
+        { partition: 0, position: 1, value: undefined, arrivalMs },
+        { partition: 0, position: 2, value: '{\uFFFD}', decodeError: 'invalid UTF-8 at byte 1 of the record', arrivalMs },
       ]);
     } finally {
       await source.close();
