@@ -45,9 +45,11 @@ export async function readTopicUpTo(kafka: Kafka, topic: string, ends: ReadonlyM
     if (end !== undefined && Number(lastOffset) + 1 >= end) remaining.delete(partition);
     if (remaining.size === 0) finish?.();
   };
-  // Batches holding only markers or aborted records reach no handler: this event reports them.
+  // Batches holding only markers or aborted records reach no handler: this event reports them. A
+  // fetch with no record at all (read_committed right after a commit, before the broker wrote its
+  // markers) reports the high watermark as its last offset: it says nothing of progress.
   const offEvent = consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-    if (event.payload.topic === topic) advance(event.payload.partition, event.payload.lastOffset);
+    if (event.payload.topic === topic && event.payload.firstOffset !== null && event.payload.firstOffset !== undefined) advance(event.payload.partition, event.payload.lastOffset);
   });
   const offCrash = consumer.on(consumer.events.CRASH, (event) => fail?.(event.payload.error));
   const timer = setTimeout(() => fail?.(new Error(`timed out after ${timeoutMs} ms reading topic ${topic} up to ${describeEnds(remaining)}`)), timeoutMs);
