@@ -2,12 +2,11 @@ import { ContainerModule } from 'inversify';
 import { FileDeadLetterSink } from '../adapters/file/file-dead-letter.sink';
 import { LineFileSource, LineFileSourceOptions } from '../adapters/file/line-file-source.adapter';
 import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
-import { MySqlSink, MySqlSinkOptions } from '../adapters/mysql/mysql-sink.adapter';
-import { PostgresSink, PostgresSinkOptions } from '../adapters/postgres/postgres-sink.adapter';
 import { NotifierPort } from '../ports/notifier.port';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
 import type { BatchRunConfig } from './run-config';
+import { bindSqlSink } from './sql-sink.binding';
 
 /** `batch` mode's adapters: files in (partition per file name); MySQL or PostgreSQL rows and checkpoints, dead letters to a file. */
 export function batchIoModule(config: BatchRunConfig): ContainerModule {
@@ -15,16 +14,9 @@ export function batchIoModule(config: BatchRunConfig): ContainerModule {
     const arrival = config.arrivalMs !== undefined ? { arrivalMs: config.arrivalMs } : {};
     bind(LineFileSourceOptions).toConstantValue({ input: config.input, maxRecordBytes: config.maxRecordBytes, partitionIds: 'name', ...arrival });
     bind(SourcePort).to(LineFileSource).inSingletonScope();
-    const postgresUrl = config.postgresUrl;
-    if (postgresUrl !== undefined) {
-      bind(PostgresSinkOptions).toConstantValue({ url: postgresUrl, job: config.job.name, consumerGroup: config.group });
-      bind(PostgresSink).toSelf().inSingletonScope();
-    } else {
-      bind(MySqlSinkOptions).toConstantValue({ url: config.mysqlUrl, job: config.job.name, consumerGroup: config.group });
-      bind(MySqlSink).toSelf().inSingletonScope();
-    }
+    const tableSink = bindSqlSink(bind, config);
     bind(SinkPort)
-      .toDynamicValue((ctx) => new FileDeadLetterSink(postgresUrl !== undefined ? ctx.get(PostgresSink) : ctx.get(MySqlSink), config.deadLetter))
+      .toDynamicValue((ctx) => new FileDeadLetterSink(tableSink(ctx), config.deadLetter))
       .inSingletonScope();
     bind(FileOutboxOptions).toConstantValue({ directory: config.outbox, from: 'hexstream <hexstream@localhost>' });
     bind(NotifierPort).to(FileOutboxNotifier).inSingletonScope();

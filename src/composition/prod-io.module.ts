@@ -3,13 +3,12 @@ import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-n
 import { KafkaDeadLetterSink } from '../adapters/kafka/kafka-dead-letter.sink';
 import { KafkaSource, KafkaSourceOptions } from '../adapters/kafka/kafka-source.adapter';
 import { KafkaSinkOptions, KafkaTransactionalSink } from '../adapters/kafka/kafka-transactional-sink.adapter';
-import { MySqlSink, MySqlSinkOptions } from '../adapters/mysql/mysql-sink.adapter';
-import { PostgresSink, PostgresSinkOptions } from '../adapters/postgres/postgres-sink.adapter';
 import { NotifierPort } from '../ports/notifier.port';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
 import type { KafkaOutputConfig, ProdRunConfig } from './run-config';
 import { smtpNotifierBinding } from './smtp-notifier.binding';
+import { bindSqlSink } from './sql-sink.binding';
 
 /** The column whose value keys a job's messages on its output topic (ARCHITECTURE §4); other jobs use the row key. */
 const MESSAGE_KEY_COLUMNS: ReadonlyMap<string, string> = new Map([['stock-averages', 'symbol']]);
@@ -22,22 +21,15 @@ export function prodIoModule(config: ProdRunConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(KafkaSourceOptions).toConstantValue({ brokers: config.brokers, topic: config.topic, groupId: config.group, clientId: `hexstream-${config.job.name}`, bounded: config.bounded });
     bind(SourcePort).to(KafkaSource).inSingletonScope();
-    const postgresUrl = config.postgresUrl;
     if (config.kafkaOutput !== undefined) {
       bind(KafkaSinkOptions).toConstantValue(kafkaSinkOptions(config, config.kafkaOutput));
       bind(SinkPort).to(KafkaTransactionalSink).inSingletonScope();
     } else {
-      if (postgresUrl !== undefined) {
-        bind(PostgresSinkOptions).toConstantValue({ url: postgresUrl, job: config.job.name, consumerGroup: config.group });
-        bind(PostgresSink).toSelf().inSingletonScope();
-      } else {
-        bind(MySqlSinkOptions).toConstantValue({ url: config.mysqlUrl, job: config.job.name, consumerGroup: config.group });
-        bind(MySqlSink).toSelf().inSingletonScope();
-      }
+      const tableSink = bindSqlSink(bind, config);
       bind(SinkPort)
         .toDynamicValue(
           (ctx) =>
-            new KafkaDeadLetterSink(postgresUrl !== undefined ? ctx.get(PostgresSink) : ctx.get(MySqlSink), {
+            new KafkaDeadLetterSink(tableSink(ctx), {
               brokers: config.brokers,
               topic: config.deadLetterTopic,
               clientId: `hexstream-${config.job.name}-dlq`,
