@@ -9,6 +9,7 @@ import { StreamPipeline, type StopToken } from '../../../src/domain/pipeline/str
 import type { TriggerCommit } from '../../../src/ports/sink.port';
 import type { SourceBatch, SourcePort } from '../../../src/ports/source.port';
 import { toReferenceRow } from '../../support/order-table';
+import { orderCountRegressions } from '../../support/row-regressions';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceOptions } from '../../support/reference-orders';
 
@@ -101,24 +102,6 @@ async function runWithCrashes(data: Map<number, string[]>, s: Scenario): Promise
   return { sink, runs };
 }
 
-/**
- * Rows whose written value went back (fewer orders than a value written before): a replay after a
- * restart must not write a row rebuilt only partly over the complete value committed before.
- */
-function regressions(sink: MemorySink): string[] {
-  const last = new Map<string, number>();
-  const out: string[] = [];
-  for (const commit of sink.commits) {
-    for (const row of commit.rows) {
-      const orders = Number(row.values.total_orders);
-      const before = last.get(row.key);
-      if (before !== undefined && orders < before) out.push(`${row.key}: ${before} → ${orders} orders in trigger ${commit.sequence}`);
-      last.set(row.key, orders);
-    }
-  }
-  return out;
-}
-
 /** What every scenario varies besides how its runs end: data, output mode, semantics, cuts. */
 const scenarioShape = {
   seed: fc.integer({ min: 1, max: 1000 }),
@@ -149,7 +132,7 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
           expect(actual).toEqual(expected.rows);
           const dead = sink.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
           expect(dead).toEqual(expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort());
-          if (scenario.outputMode === 'update') expect(regressions(sink)).toEqual([]);
+          if (scenario.outputMode === 'update') expect(orderCountRegressions(sink)).toEqual([]);
         },
       ),
       { numRuns: 40 },
