@@ -52,6 +52,7 @@ export function buildParser(args: readonly string[]): Argv {
         .option('smtp', { type: 'string', describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)' })
         .option('outbox', { type: 'string', describe: 'folder for report e-mails when --smtp is not given (default out/outbox)' })
         .option('bounded', { type: 'boolean', describe: 'read up to the end offsets seen at start, then stop' })
+        .option('max-outage', { type: 'string', describe: 'give up (exit 1, alert) when the database or broker stays unreachable this long mid-stream (default 5m)' })
         .option('to-kafka', { type: 'boolean', describe: 'write the rows to a Kafka topic instead, exactly once (one Kafka transaction per trigger)' })
         .option('output-topic', { type: 'string', describe: 'with --to-kafka: the rows\' topic (default: the table name, e.g. stocks_averages)' })
         .option('checkpoint-topic', { type: 'string', describe: 'with --to-kafka: compacted topic of checkpoints (default hexstream-checkpoints)' })

@@ -36,6 +36,7 @@ export interface RawFlags {
   readonly smtp?: string;
   readonly deadLetterTopic?: string;
   readonly bounded?: boolean;
+  readonly maxOutage?: string;
   readonly toKafka?: boolean;
   readonly outputTopic?: string;
   readonly checkpointTopic?: string;
@@ -168,7 +169,14 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     outbox: resolve(flags.outbox ?? 'out/outbox'),
     bounded: flags.bounded ?? boundedByDefault(engine.job.name),
     kafkaOutput,
+    maxOutageMs: positiveDuration('--max-outage', flags.maxOutage, 5 * 60_000),
   };
+}
+
+function positiveDuration(flag: string, text: string | undefined, fallback: number): number {
+  const ms = duration(flag, text, fallback);
+  if (ms <= 0) throw invalid(flag, 'must be longer than 0');
+  return ms;
 }
 
 export function resolveBatchConfig(flags: RawFlags): BatchRunConfig {

@@ -22,6 +22,11 @@ export interface SourceBatch {
    * records.
    */
   readonly revoking?: boolean;
+  /**
+   * Set while the source cannot reach its service and is reconnecting on its own (a broker
+   * outage): what failed. Records resume where they stopped once it is back.
+   */
+  readonly unavailable?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { deadLetterMessage } from './dead-letter-message';
+import { describeKafkaError, isKafkaUnavailable } from './kafka-errors';
 
 export interface KafkaDeadLetterOptions {
   readonly brokers: readonly string[];
@@ -34,6 +35,10 @@ export class KafkaDeadLetterSink implements SinkPort {
   }
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+    // Opened again after an outage: the old producer goes first.
+    const previous = this.producer;
+    this.producer = undefined;
+    await previous?.disconnect().catch(() => undefined);
     const admin = this.kafka.admin();
     try {
       await admin.connect();
@@ -66,7 +71,9 @@ export class KafkaDeadLetterSink implements SinkPort {
           messages: trigger.deadLetters.map(deadLetterMessage),
         });
       } catch (e) {
-        throw new HexstreamError('SINK_WRITE_FAILED', `cannot send dead letters to ${this.options.topic}: ${(e as Error).message}`, { cause: e });
+        // A broker outage is worth waiting for (the pipeline does); anything else is not.
+        const code = isKafkaUnavailable(e) ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED';
+        throw new HexstreamError(code, `cannot send dead letters to ${this.options.topic} on ${this.options.brokers.join(',')}: ${describeKafkaError(e)}`, { cause: e });
       }
     }
     await this.inner.commit(trigger.deadLetters.length > 0 ? { ...trigger, deadLetters: [] } : trigger);

@@ -6,6 +6,7 @@ import type { SourceRecord } from '../../domain/records';
 import { LoggerPort } from '../../ports/logger.port';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
 import { firstInvalidUtf8 } from '../file/utf8';
+import { describeKafkaError } from './kafka-errors';
 
 export interface KafkaSourceOptions {
   readonly brokers: readonly string[];
@@ -83,6 +84,8 @@ export class KafkaSource implements SourcePort {
   private revoke: { announced: boolean; release: () => void } | undefined;
   /** Handed over, not yet rejoined: batches kafkajs still hands out from the old fetch are left alone. */
   private rejoining = false;
+  /** Set while kafkajs restarts a consumer that lost its broker: why (cleared by the next join or batch). */
+  private unavailable: string | undefined;
 
   constructor(
     @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
@@ -112,6 +115,12 @@ export class KafkaSource implements SourcePort {
   }
 
   async poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
+    const batch = await this.next(maxRecords, maxWaitMs);
+    const unavailable = this.unavailable;
+    return unavailable === undefined || batch.records.length > 0 ? batch : { ...batch, unavailable };
+  }
+
+  private async next(maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
     if (this.failure !== undefined) throw this.failure;
     if (this.revoke !== undefined) {
       if (this.revoke.announced) await this.waitForReader(maxWaitMs);
@@ -216,6 +225,7 @@ export class KafkaSource implements SourcePort {
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.rejoining = false;
+      this.unavailable = undefined;
       const assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
       if (!this.joinedOnce) {
         this.joinedOnce = true;
@@ -250,7 +260,15 @@ export class KafkaSource implements SourcePort {
       this.wakeReader?.();
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) this.fail(new HexstreamError('SOURCE_READ_FAILED', `Kafka consumer stopped: ${event.payload.error.message}`, { cause: event.payload.error }));
+      if (!event.payload.restart) {
+        this.fail(new HexstreamError('SOURCE_READ_FAILED', `Kafka consumer stopped: ${event.payload.error.message}`, { cause: event.payload.error }));
+        return;
+      }
+      // kafkajs restarts the consumer with backoff (its retry settings) until the broker is back;
+      // the pipeline shows the outage and gives up after --max-outage.
+      this.unavailable = `Kafka at ${this.options.brokers.join(',')}: ${describeKafkaError(event.payload.error)}`;
+      this.logger.warn('kafka consumer lost the broker; reconnecting', { topic: this.options.topic, error: this.unavailable });
+      this.wakeReader?.();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -315,6 +333,7 @@ export class KafkaSource implements SourcePort {
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
+    this.unavailable = undefined;
     this.highWatermarks.set(partition, Number(batch.highWatermark));
     const end = this.endOffsets?.get(partition);
     if (this.awaitingSeek || this.rejoining) return;

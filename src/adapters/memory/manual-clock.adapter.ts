@@ -13,6 +13,11 @@ export class ManualClock implements ClockPort {
     return t;
   }
 
+  /** Moves the clock on by `ms` and resolves at once: a backoff costs no real time. */
+  async sleep(ms: number): Promise<void> {
+    this.nowMs += Math.max(0, ms);
+  }
+
   advance(ms: number): void {
     this.nowMs += ms;
   }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { injectable } from 'inversify';
 import type { ClockPort } from '../../ports/clock.port';
 
@@ -10,5 +11,9 @@ export class SystemClock implements ClockPort {
     const t = Date.now();
     if (t > this.last) this.last = t;
     return this.last;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    await delay(Math.max(0, ms));
   }
 }

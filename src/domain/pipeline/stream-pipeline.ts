@@ -36,6 +36,11 @@ export interface PipelineSettings {
    * at the next trigger.
    */
   readonly overlapCommits?: boolean;
+  /**
+   * How long the database or the broker may stay unreachable mid-stream before the run fails
+   * (default: forever). Meanwhile the pipeline waits with capped exponential backoff.
+   */
+  readonly maxOutageMs?: number;
 }
 
 /** Asked between batches; once it says stop, the pipeline finishes the trigger and returns. */
@@ -55,6 +60,28 @@ export interface RunReport {
 }
 
 const NEVER_STOP: StopToken = { isStopped: () => false };
+
+/** Backoff between attempts to reach a service that went away: 0.5 s, 1 s, 2 s, … at most 10 s. */
+const OUTAGE_FIRST_BACKOFF_MS = 500;
+const OUTAGE_MAX_BACKOFF_MS = 10_000;
+
+/** What the progress line says while a service is unreachable. */
+interface OutageState {
+  readonly service: 'database' | 'broker';
+  readonly sinceMs: number;
+  readonly error: string;
+  readonly attempt?: number;
+  readonly retryInMs?: number;
+}
+
+/** A service that went away mid-stream (a database or broker outage): worth waiting for. */
+function isUnavailable(e: unknown): e is HexstreamError {
+  return e instanceof HexstreamError && (e.code === 'SINK_UNAVAILABLE' || e.code === 'SOURCE_UNAVAILABLE');
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
 
 /** Where each partition of a checkpoint is re-read from. */
 function replayStarts(checkpoint: EngineCheckpoint): Map<number, number> {
@@ -100,6 +127,7 @@ export class StreamPipeline {
     let lastProgressMs = startedAtMs;
     let exhausted = false;
     const lag = new Map<number, number>();
+    let sourceOutage: OutageState | undefined;
     const carried = emptyCounters();
     const commits = new CommitQueue();
     /**
@@ -145,12 +173,56 @@ export class StreamPipeline {
       this.logger.info('partitions reassigned', { partitions: assigned.join(',') });
     };
 
-    /** Fires; when fenced by another instance, rebuilds from the data instead (returns false then). */
+    /**
+     * The database (or the broker behind the dead letters) went away mid-stream: waits for it with
+     * capped exponential backoff, then rebuilds from what was committed, exactly as a restart
+     * would. Gives up once it has been down for `maxOutageMs`, or when asked to stop meanwhile.
+     *
+     *   commit ✗ unavailable ─▶ wait 0.5 s, 1 s, 2 s … ≤ 10 s ─▶ sink.open() ✓ ─▶ rebuild, read on
+     *                                  └─ down ≥ --max-outage, or stopped ─▶ fail (the alert goes out)
+     */
+    const waitOut = async (first: HexstreamError): Promise<void> => {
+      const seek = this.source.seek;
+      if (seek === undefined) throw first; // no way to rebuild in place: a rerun resumes from the commit
+      const sinceMs = this.clock.now();
+      const maxOutageMs = s.maxOutageMs ?? Number.POSITIVE_INFINITY;
+      let last = first;
+      for (let attempt = 1; ; attempt++) {
+        const downMs = this.clock.now() - sinceMs;
+        if (downMs >= maxOutageMs || stop.isStopped()) {
+          const why = stop.isStopped() ? 'stopped while waiting for it' : `longer than --max-outage ${seconds(maxOutageMs)}`;
+          throw new HexstreamError(last.code, `unavailable for ${seconds(downMs)}, ${why}; a restart resumes from the last commit: ${last.message}`, { cause: last });
+        }
+        const retryInMs = Math.min(OUTAGE_FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 20), OUTAGE_MAX_BACKOFF_MS, maxOutageMs - downMs);
+        const outage: OutageState = { service: 'database', sinceMs, error: last.message, attempt, retryInMs };
+        this.logger.warn('sink unavailable; waiting for it', { error: last.message, downMs, attempt, retryInMs, maxOutageMs: Number.isFinite(maxOutageMs) ? maxOutageMs : undefined });
+        this.logProgress(engine, this.clock.now() - startedAtMs, lag, outage);
+        await this.clock.sleep(retryInMs);
+        try {
+          await this.sink.open(s.job.table);
+          await reassign(assignedNow);
+          this.logger.warn('sink available again; rebuilt from the last commit', { downMs: this.clock.now() - sinceMs, attempts: attempt });
+          return;
+        } catch (e) {
+          if (!isUnavailable(e)) throw e;
+          last = e;
+        }
+      }
+    };
+
+    /**
+     * Fires; when fenced by another instance, or after waiting out an outage, rebuilds from the
+     * committed data instead (returns false then: what was read since the last commit is read again).
+     */
     const fireOrRebuild = async (now: number, last: boolean, wait = last): Promise<boolean> => {
       try {
         await fire(now, last, wait);
         return true;
       } catch (e) {
+        if (isUnavailable(e)) {
+          await waitOut(e);
+          return false;
+        }
         if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || this.source.seek === undefined) throw e;
         // Another instance owns a partition now and committed it: start over from the data.
         this.logger.warn('fenced by another instance; rebuilding from the committed checkpoint', { error: e.message });
@@ -175,6 +247,7 @@ export class StreamPipeline {
           continue;
         }
         if (batch.lag !== undefined) for (const [p, n] of batch.lag) lag.set(p, n);
+        sourceOutage = this.watchSource(batch.unavailable, sourceOutage);
         for (const record of batch.records) engine.process(record);
         // A finished file stops holding the watermark back; a Kafka partition read to the end offsets
         // of a bounded run keeps its watermark, to be resumed by the next run.
@@ -188,13 +261,16 @@ export class StreamPipeline {
         }
         if (now - lastProgressMs >= s.progressIntervalMs) {
           lastProgressMs = now;
-          this.logProgress(engine, now - startedAtMs, lag);
+          this.logProgress(engine, now - startedAtMs, lag, sourceOutage);
         }
       }
       if (!exhausted) {
         // Stopped mid-stream: commit what was read so a restart resumes right after it.
         if (s.onStop === 'flush') engine.finish();
-        await fire(this.clock.now(), true);
+        await fire(this.clock.now(), true).catch(async (e: unknown) => {
+          if (isUnavailable(e)) await waitOut(e);
+          throw e;
+        });
       }
       await this.sink.close();
       await this.source.close();
@@ -287,7 +363,29 @@ export class StreamPipeline {
     }
   }
 
-  private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number, lag: ReadonlyMap<number, number>): void {
+  /**
+   * The source reports that it cannot reach its service and is reconnecting on its own (a broker
+   * outage): logs when that begins and ends, and fails the run once it has lasted `maxOutageMs`.
+   */
+  private watchSource(unavailable: string | undefined, outage: OutageState | undefined): OutageState | undefined {
+    if (unavailable === undefined) {
+      if (outage !== undefined) this.logger.warn('source available again', { downMs: this.clock.now() - outage.sinceMs });
+      return undefined;
+    }
+    const now = this.clock.now();
+    if (outage === undefined) {
+      this.logger.warn('source unavailable; it reconnects on its own', { error: unavailable });
+      return { service: 'broker', sinceMs: now, error: unavailable };
+    }
+    const downMs = now - outage.sinceMs;
+    const maxOutageMs = this.settings.maxOutageMs ?? Number.POSITIVE_INFINITY;
+    if (downMs >= maxOutageMs) {
+      throw new HexstreamError('SOURCE_UNAVAILABLE', `unavailable for ${seconds(downMs)}, longer than --max-outage ${seconds(maxOutageMs)}; a restart resumes from the last commit: ${unavailable}`);
+    }
+    return { ...outage, error: unavailable };
+  }
+
+  private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number, lag: ReadonlyMap<number, number>, outage?: OutageState): void {
     const c = engine.stats();
     const st = engine.stateSize();
     const wms = [...engine.watermarks()].map(([p, w]) => `${p}:${formatInstant(w)}`).join(' ');
@@ -303,6 +401,12 @@ export class StreamPipeline {
       stateRows: st.rows,
       rememberedIds: st.rememberedIds,
       watermarks: wms,
+      ...(outage === undefined
+        ? {}
+        : {
+            outage: `${outage.service} unavailable for ${seconds(this.clock.now() - outage.sinceMs)}${outage.retryInMs === undefined ? '' : `, attempt ${outage.attempt ?? 0}, next in ${seconds(outage.retryInMs)}`}`,
+            outageError: outage.error,
+          }),
     });
   }
 }
