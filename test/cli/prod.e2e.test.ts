@@ -1,89 +1,15 @@
 import { spawn } from 'node:child_process';
-import { Kafka, logLevel } from 'kafkajs';
-import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { appendTo, BROKERS, topicWith, uniqueName } from '../support/kafka-topics';
-import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
+import { appendTo, topicWith, uniqueName } from '../support/kafka-topics';
+import { deadLetterKeys, exitOf, orderPartitions, orderTable, readBy, until } from '../support/prod-orders';
+import { referenceOrders } from '../support/reference-orders';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
 jest.setTimeout(300_000);
 
 const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 
-/** Generated orders (late, duplicate and malformed among them), keyed to partitions by shop as a producer keyed by shopid does. */
-function orderPartitions(count: number, seed: number, partitions = 3): Map<number, string[]> {
-  const out = new Map<number, string[]>(Array.from({ length: partitions }, (_v, p) => [p, []]));
-  for (const { line } of generateOrders({ count, seed, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.05 })) {
-    const shop = /"shopid":(\d+)/.exec(line);
-    (out.get(shop === null ? 0 : Number(shop[1]) % partitions) as string[]).push(line);
-  }
-  return out;
-}
-
-function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', resolve));
-}
-
-async function tableOf(db: TestDatabase): Promise<Map<string, ReferenceRow>> {
-  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-  const rows = await db.query('SELECT * FROM agg_order_window');
-  return new Map(
-    rows.map((r) => [
-      String(r.rowkey),
-      {
-        rowkey: String(r.rowkey),
-        window_start: iso(r.window_start),
-        window_end: iso(r.window_end),
-        region: String(r.region),
-        shop_id: Number(r.shop_id),
-        item_id: Number(r.item_id),
-        total_expenditure: String(r.total_expenditure),
-        total_items_sold: Number(r.total_items_sold),
-        total_orders: Number(r.total_orders),
-        first_event_at: iso(r.first_event_at),
-        last_event_at: iso(r.last_event_at),
-      },
-    ]),
-  );
-}
-
-/** The dead-letter topic read to its end, as `reason@partition:offset` (set: dead letters are at-least-once). */
-async function deadLetterKeys(topic: string): Promise<string[]> {
-  const kafka = new Kafka({ clientId: 'hexstream-test-dlq', brokers: BROKERS, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const total = ends.reduce((n, o) => n + Number(o.high), 0);
-  const keys = new Set<string>();
-  let seen = 0;
-  const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    if (total === 0) resolve();
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        const h = (name: string): string => String(message.headers?.[name] ?? '');
-        keys.add(`${h('reason')}@${h('source-partition')}:${h('source-offset')}`);
-        if (++seen >= total) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return [...keys].sort();
-}
-
-const readBy = (out: string): number => Number((/^records read\s+([\d,]+)/m.exec(out)?.[1] ?? '0').replace(/,/g, ''));
-
-/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const tableOf = (db: TestDatabase): ReturnType<typeof orderTable> => orderTable((sql) => db.query(sql));
 
 function prodArgs(db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] {
   return ['prod', 'ops@example.com', '--topic', topic, '--group', group, '--mysql', db.url, '--trigger-records', '500', '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`, ...extra];

@@ -4,19 +4,24 @@ import { Kafka, logLevel } from 'kafkajs';
 /** The project's broker (`scripts/kafka.sh`); HEXSTREAM_KAFKA_PORT moves it, e.g. to run two checkouts' tests side by side. */
 export const BROKERS = [`127.0.0.1:${process.env['HEXSTREAM_KAFKA_PORT'] ?? '9092'}`];
 
-export function kafkaClient(): Kafka {
-  return new Kafka({ clientId: 'hexstream-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
+export function kafkaClient(brokers: readonly string[] = BROKERS): Kafka {
+  return new Kafka({ clientId: 'hexstream-test', brokers: [...brokers], logLevel: logLevel.NOTHING });
 }
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Creates a topic with one partition per entry and writes each partition's values, in order. */
-/** A fresh topic holding each partition's values in order; `timestampMs` stamps every record (default: now). */
-export async function topicWith(partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>, options: { timestampMs?: number } = {}): Promise<{ topic: string; remove(): Promise<void> }> {
+/**
+ * A fresh topic with one partition per entry, holding each partition's values in order;
+ * `timestampMs` stamps every record (default: now); `brokers` default to the project's broker.
+ */
+export async function topicWith(
+  partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>,
+  options: { timestampMs?: number; brokers?: readonly string[] } = {},
+): Promise<{ topic: string; remove(): Promise<void> }> {
   const stamp = options.timestampMs === undefined ? {} : { timestamp: String(options.timestampMs) };
-  const kafka = kafkaClient();
+  const kafka = kafkaClient(options.brokers);
   const topic = uniqueName('hexstream-test');
   const admin = kafka.admin();
   await admin.connect();
@@ -40,8 +45,8 @@ export async function topicWith(partitions: ReadonlyMap<number, readonly (string
 }
 
 /** Appends each partition's values to an existing topic, in order. */
-export async function appendTo(topic: string, partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>): Promise<void> {
-  const producer = kafkaClient().producer({ allowAutoTopicCreation: false });
+export async function appendTo(topic: string, partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>, brokers: readonly string[] = BROKERS): Promise<void> {
+  const producer = kafkaClient(brokers).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
     for (const [partition, values] of partitions) {
