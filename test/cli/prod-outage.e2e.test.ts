@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendTo, BROKERS, topicWith, uniqueName } from '../support/kafka-topics';
+import { appendTo, BROKERS, topicWith } from '../support/kafka-topics';
 import { startOwnMariaDb, type OwnMariaDb } from '../support/own-mariadb';
 import { deadLetterKeys, exitOf, orderPartitions, orderTable, slices, until } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
@@ -113,7 +113,7 @@ describe('hexstream prod through a database outage (a MariaDB server of its own,
       expect(backoffs.every((ms, i) => ms <= 10_000 && (i === 0 || ms >= (backoffs[i - 1] as number)))).toBe(true);
       const outageLines = prod.logs('progress').filter((p) => typeof p['outage'] === 'string');
       expect(outageLines.length).toBe(waits.length);
-      expect(outageLines.every((p) => /^database unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s$/.test(String(p['outage'])))).toBe(true);
+      expect(outageLines.every((p) => /^sink unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s$/.test(String(p['outage'])))).toBe(true);
       const back = prod.logs('sink available again; rebuilt from the last commit');
       expect(back).toHaveLength(1);
       expect(Number(back[0]?.['downMs'])).toBeGreaterThanOrEqual(OUTAGE_MS - 2_000);

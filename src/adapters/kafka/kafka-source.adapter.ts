@@ -260,6 +260,12 @@ export class KafkaSource implements SourcePort {
       this.wakeReader?.();
     });
     consumer.on(consumer.events.CRASH, (event) => {
+      if (this.consumer !== consumer) {
+        // Closed meanwhile (e.g. a failed open): stop kafkajs from restarting it once it has
+        // scheduled the restart, or the process never ends.
+        setTimeout(() => void consumer.disconnect().catch(() => undefined), 0);
+        return;
+      }
       if (!event.payload.restart) {
         this.fail(new HexstreamError('SOURCE_READ_FAILED', `Kafka consumer stopped: ${event.payload.error.message}`, { cause: event.payload.error }));
         return;

@@ -67,7 +67,7 @@ const OUTAGE_MAX_BACKOFF_MS = 10_000;
 
 /** What the progress line says while a service is unreachable. */
 interface OutageState {
-  readonly service: 'database' | 'broker';
+  readonly service: 'sink' | 'source';
   readonly sinceMs: number;
   readonly error: string;
   readonly attempt?: number;
@@ -194,7 +194,7 @@ export class StreamPipeline {
           throw new HexstreamError(last.code, `unavailable for ${seconds(downMs)}, ${why}; a restart resumes from the last commit: ${last.message}`, { cause: last });
         }
         const retryInMs = Math.min(OUTAGE_FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 20), OUTAGE_MAX_BACKOFF_MS, maxOutageMs - downMs);
-        const outage: OutageState = { service: 'database', sinceMs, error: last.message, attempt, retryInMs };
+        const outage: OutageState = { service: 'sink', sinceMs, error: last.message, attempt, retryInMs };
         this.logger.warn('sink unavailable; waiting for it', { error: last.message, downMs, attempt, retryInMs, maxOutageMs: Number.isFinite(maxOutageMs) ? maxOutageMs : undefined });
         this.logProgress(engine, this.clock.now() - startedAtMs, lag, outage);
         await this.clock.sleep(retryInMs);
@@ -375,7 +375,7 @@ export class StreamPipeline {
     const now = this.clock.now();
     if (outage === undefined) {
       this.logger.warn('source unavailable; it reconnects on its own', { error: unavailable });
-      return { service: 'broker', sinceMs: now, error: unavailable };
+      return { service: 'source', sinceMs: now, error: unavailable };
     }
     const downMs = now - outage.sinceMs;
     const maxOutageMs = this.settings.maxOutageMs ?? Number.POSITIVE_INFINITY;

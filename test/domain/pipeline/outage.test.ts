@@ -98,12 +98,12 @@ describe('StreamPipeline: a database outage mid-stream', () => {
     // Each wait is visible in the progress line.
     const progress = logger.entries.filter((e) => e.message === 'progress' && e.context?.['outage'] !== undefined).map((e) => e.context?.['outage']);
     expect(progress).toEqual([
-      'database unavailable for 0 s, attempt 1, next in 0.5 s',
-      'database unavailable for 0.5 s, attempt 2, next in 1 s',
-      'database unavailable for 1.5 s, attempt 3, next in 2 s',
-      'database unavailable for 3.5 s, attempt 4, next in 4 s',
-      'database unavailable for 7.5 s, attempt 5, next in 8 s',
-      'database unavailable for 15.5 s, attempt 6, next in 10 s',
+      'sink unavailable for 0 s, attempt 1, next in 0.5 s',
+      'sink unavailable for 0.5 s, attempt 2, next in 1 s',
+      'sink unavailable for 1.5 s, attempt 3, next in 2 s',
+      'sink unavailable for 3.5 s, attempt 4, next in 4 s',
+      'sink unavailable for 7.5 s, attempt 5, next in 8 s',
+      'sink unavailable for 15.5 s, attempt 6, next in 10 s',
     ]);
     // One open at the start, one per attempt.
     expect(sink.opens).toBe(7);

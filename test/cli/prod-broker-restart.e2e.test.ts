@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureKafka, killKafka9, stopKafka, type KafkaBrokerOptions } from '../support/kafka-broker';
+import { appendTo, topicWith } from '../support/kafka-topics';
+import { createTestDatabase, type TestDatabase } from '../support/mariadb';
+import { deadLetterKeys, exitOf, orderPartitions, orderTable, slices, until } from '../support/prod-orders';
+import { referenceOrders } from '../support/reference-orders';
+import { cliEnv, MAIN } from '../support/run-cli';
+
+jest.setTimeout(300_000);
+
+const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
+// A broker of this test's own, which it kills: next to the shared test broker's port.
+const PORT = Number(process.env['HEXSTREAM_KAFKA_PORT'] ?? '9092') + 400;
+const OWN_BROKERS = [`127.0.0.1:${PORT}`];
+
+describe('hexstream prod through a broker crash (kill -9 of a broker of its own, then a restart)', () => {
+  const data = orderPartitions(12_000, 67);
+  const expected = referenceOrders(data, SEMANTICS);
+  const expectedDead = expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
+  const parts = slices(data, 3) as [Map<number, string[]>, Map<number, string[]>, Map<number, string[]>];
+  let broker: KafkaBrokerOptions;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    broker = { port: PORT, dataDir: join(realpathSync(mkdtempSync(join(tmpdir(), 'hexstream-kafka-crash-'))), 'data') };
+    await ensureKafka(broker);
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    try {
+      await stopKafka(broker);
+    } finally {
+      if (broker.dataDir !== undefined) rmSync(join(broker.dataDir, '..'), { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
+  it('reconnects on its own, shows the outage in the progress line, and ends with the reference table', async () => {
+    const topic = await topicWith(parts[0], { brokers: OWN_BROKERS });
+    const dlq = `${topic.topic}.dl`;
+    const args = ['prod', 'ops@example.com', '--brokers', OWN_BROKERS.join(','), '--topic', topic.topic, '--group', `g-${topic.topic}`, '--mysql', db.url, '--dead-letter-topic', dlq];
+    const child = spawn(process.execPath, [MAIN, ...args, '--trigger-interval', '200ms', '--trigger-records', '500', '--log-level', 'info', '--max-outage', '3m', '--outbox', join(tmpdir(), `${topic.topic}-outbox`)], {
+      env: cliEnv(['prod']),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = exitOf(child);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const logs = (message: string): Array<Record<string, unknown>> =>
+      stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l['msg'] === message);
+    const rows = async (): Promise<number> => Number((await db.query('SELECT COUNT(*) AS n FROM agg_order_window').catch(() => [{ n: 0 }]))[0]?.n);
+    try {
+      await until(async () => (await rows()) > 0, 'the first rows are committed');
+      await killKafka9(broker);
+      // Down long enough for the consumer to notice (kafkajs gives up on its retries and restarts).
+      // The consumer (kafkajs restarts it) or the dead-letter producer (the pipeline waits for it) notices first.
+      const noticed = (): number => logs('source unavailable; it reconnects on its own').length + logs('sink unavailable; waiting for it').length;
+      await until(async () => noticed() > 0, 'the pipeline reports the broker unavailable', 120_000);
+      await ensureKafka(broker);
+      await appendTo(topic.topic, parts[1], OWN_BROKERS);
+      await appendTo(topic.topic, parts[2], OWN_BROKERS);
+
+      await until(async () => (await orderTable((sql) => db.query(sql))).size === expected.rows.size, 'the table is complete', 180_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+
+      // Every outage that began ended, and each is in the progress lines.
+      expect(logs('source available again')).toHaveLength(logs('source unavailable; it reconnects on its own').length);
+      const during = logs('progress').filter((p) => typeof p['outage'] === 'string');
+      expect(during.length).toBeGreaterThan(0);
+      expect(during.filter((p) => !/^(source unavailable for [\d.]+ s|sink unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s)$/.test(String(p['outage'])) || !String(p['outageError']).includes(OWN_BROKERS[0] ?? '?'))).toEqual([]);
+      expect(await deadLetterKeys(dlq, OWN_BROKERS)).toEqual(expectedDead);
+    } catch (e) {
+      throw new Error(`${String(e)}\n--- prod stderr (last lines) ---\n${stderr.split('\n').filter((l) => !l.includes('"msg":"progress"')).slice(-30).join('\n')}`, { cause: e });
+    } finally {
+      child.kill('SIGKILL');
+      await topic.remove();
+    }
+  });
+});
