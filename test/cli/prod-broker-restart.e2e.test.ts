@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafka, killKafka9, stopKafka, type KafkaBrokerOptions } from '../support/kafka-broker';
 import { appendTo, topicWith } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { deadLetterKeys, exitOf, orderPartitions, orderTable, slices, until } from '../support/prod-orders';
+import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
-import { cliEnv, MAIN } from '../support/run-cli';
 
 jest.setTimeout(300_000);
 
@@ -42,21 +40,8 @@ describe('hexstream prod through a broker crash (kill -9 of a broker of its own,
     const topic = await topicWith(parts[0], { brokers: OWN_BROKERS });
     const dlq = `${topic.topic}.dl`;
     const args = ['prod', 'ops@example.com', '--brokers', OWN_BROKERS.join(','), '--topic', topic.topic, '--group', `g-${topic.topic}`, '--mysql', db.url, '--dead-letter-topic', dlq];
-    const child = spawn(process.execPath, [MAIN, ...args, '--trigger-interval', '200ms', '--trigger-records', '500', '--log-level', 'info', '--max-outage', '3m', '--outbox', join(tmpdir(), `${topic.topic}-outbox`)], {
-      env: cliEnv(['prod']),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const exited = exitOf(child);
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const logs = (message: string): Array<Record<string, unknown>> =>
-      stderr
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .filter((l) => l['msg'] === message);
+    const prod = startProd([...args, '--trigger-interval', '200ms', '--trigger-records', '500', '--log-level', 'info', '--max-outage', '3m', '--outbox', join(tmpdir(), `${topic.topic}-outbox`)]);
+    const { child, exited, logs } = prod;
     const rows = async (): Promise<number> => Number((await db.query('SELECT COUNT(*) AS n FROM agg_order_window').catch(() => [{ n: 0 }]))[0]?.n);
     try {
       await until(async () => (await rows()) > 0, 'the first rows are committed');
@@ -82,7 +67,7 @@ describe('hexstream prod through a broker crash (kill -9 of a broker of its own,
       expect(during.filter((p) => !/^(source unavailable for [\d.]+ s|sink unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s)$/.test(String(p['outage'])) || !String(p['outageError']).includes(OWN_BROKERS[0] ?? '?'))).toEqual([]);
       expect(await deadLetterKeys(dlq, OWN_BROKERS)).toEqual(expectedDead);
     } catch (e) {
-      throw new Error(`${String(e)}\n--- prod stderr (last lines) ---\n${stderr.split('\n').filter((l) => !l.includes('"msg":"progress"')).slice(-30).join('\n')}`, { cause: e });
+      throw new Error(`${String(e)}\n--- prod stderr (last lines) ---\n${prod.stderr().split('\n').filter((l) => !l.includes('"msg":"progress"')).slice(-30).join('\n')}`, { cause: e });
     } finally {
       child.kill('SIGKILL');
       await topic.remove();

@@ -1,41 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendTo, BROKERS, topicWith } from '../support/kafka-topics';
 import { startOwnMariaDb, type OwnMariaDb } from '../support/own-mariadb';
-import { deadLetterKeys, exitOf, orderPartitions, orderTable, slices, until } from '../support/prod-orders';
+import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
-import { cliEnv, MAIN, runCli } from '../support/run-cli';
+import { runCli } from '../support/run-cli';
 
 jest.setTimeout(300_000);
 
 const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 const OUTAGE_MS = 20_000;
-
-/** A prod process whose stderr (JSON log lines) is kept. */
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  stderr(): string;
-  /** The log lines with this message. */
-  logs(message: string): Array<Record<string, unknown>>;
-}
-
-function startProd(args: readonly string[]): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: cliEnv(['prod']), stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const logs = (message: string): Array<Record<string, unknown>> =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((l) => l['msg'] === message);
-  return { child, exited: exitOf(child), stderr: () => stderr, logs };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { BROKERS, uniqueName } from './kafka-topics';
 import type { ReferenceRow } from './reference-orders';
+import { cliEnv, MAIN } from './run-cli';
 
 /** What `hexstream prod` e2e tests of the orders job share: input keyed like a producer's, the table read back, waits. */
 
@@ -89,4 +90,28 @@ export async function until(check: () => Promise<boolean>, what: string, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** A `prod` process whose stderr (JSON log lines) is kept. */
+export interface Running {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+  /** The log lines with this message. */
+  logs(message: string): Array<Record<string, unknown>>;
+}
+
+export function startProd(args: readonly string[]): Running {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: cliEnv(['prod']), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const logs = (message: string): Array<Record<string, unknown>> =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l['msg'] === message);
+  return { child, exited: exitOf(child), stderr: () => stderr, logs };
 }
