@@ -46,8 +46,8 @@ describe('hexstream prod through a broker crash (kill -9 of a broker of its own,
     try {
       await until(async () => (await rows()) > 0, 'the first rows are committed');
       await killKafka9(broker);
-      // Down long enough for the consumer to notice (kafkajs gives up on its retries and restarts).
-      // The consumer (kafkajs restarts it) or the dead-letter producer (the pipeline waits for it) notices first.
+      // Down until the pipeline notices: the consumer (kafkajs restarts it once its retries are
+      // spent) or the dead-letter producer (the pipeline waits for it), whichever comes first.
       const noticed = (): number => logs('source unavailable; it reconnects on its own').length + logs('sink unavailable; waiting for it').length;
       await until(async () => noticed() > 0, 'the pipeline reports the broker unavailable', 120_000);
       await ensureKafka(broker);
