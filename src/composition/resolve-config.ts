@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { parseFailpoints, type FailpointPlan } from '../adapters/failpoints/failpoints';
 import { HexstreamError } from '../domain/hexstream-error';
 import { isOutputMode } from '../domain/engine/output-mode';
 import { boundedByDefault, defaultTopic, JOBS, jobNames } from '../domain/jobs/job-catalog';
@@ -41,6 +42,7 @@ export interface RawFlags {
   readonly outputTopic?: string;
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
+  readonly failpoints?: string;
 }
 
 // Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
@@ -170,6 +172,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     bounded: flags.bounded ?? boundedByDefault(engine.job.name),
     kafkaOutput,
     maxOutageMs: positiveDuration('--max-outage', flags.maxOutage, 5 * 60_000),
+    failpoints: failpointPlan(flags.failpoints),
   };
 }
 
@@ -194,7 +197,16 @@ export function resolveBatchConfig(flags: RawFlags): BatchRunConfig {
     arrivalMs: instant('--arrival-time', flags.arrivalTime),
     group,
     ...database(flags),
+    failpoints: failpointPlan(flags.failpoints),
   };
+}
+
+/** `--failpoints` (hidden, for crash tests; also HEXSTREAM_FAILPOINTS): see `FAILPOINTS`. */
+function failpointPlan(text: string | undefined): FailpointPlan {
+  if (text === undefined) return new Map();
+  const parsed = parseFailpoints(String(text));
+  if (!parsed.ok) throw invalid('--failpoints', parsed.message);
+  return parsed.plan;
 }
 
 /** `--mysql` (default) or `--postgres`, checked. */
