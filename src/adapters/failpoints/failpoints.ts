@@ -30,7 +30,7 @@ export type FailpointAction = 'kill' | 'error';
 
 export interface FailpointSpec {
   readonly action: FailpointAction;
-  /** Fires the Nth time the point is reached (1 = the first); the other passes do nothing. */
+  /** Fires the Nth time the point is reached (1 = the first); the other hits do nothing. */
   readonly onHit: number;
 }
 
@@ -43,7 +43,7 @@ const ENTRY = /^([a-z.-]+)=(kill|error|off)(?:@(\d+))?$/;
 
 /**
  * Parses `name=action[@N][;name=action[@N]…]` (e.g. `mysql.before-checkpoint=kill@3`): `@N` fires
- * on the Nth pass only (default 1); `off` is the same as leaving the point out.
+ * on the Nth hit only (default 1); `off` is the same as leaving the point out.
  */
 export function parseFailpoints(text: string): ParsedFailpoints {
   const plan = new Map<FailpointName, FailpointSpec>();
@@ -56,7 +56,7 @@ export function parseFailpoints(text: string): ParsedFailpoints {
     if (!isFailpointName(name)) return { ok: false, message: `unknown failpoint ${JSON.stringify(name)} (known: ${Object.keys(FAILPOINTS).join(', ')})` };
     if (plan.has(name)) return { ok: false, message: `failpoint ${name} is named twice` };
     const onHit = m[3] === undefined ? 1 : Number(m[3]);
-    if (!Number.isSafeInteger(onHit) || onHit < 1) return { ok: false, message: `${name}: @N counts passes from 1, got ${JSON.stringify(m[3])}` };
+    if (!Number.isSafeInteger(onHit) || onHit < 1) return { ok: false, message: `${name}: @N counts hits from 1, got ${JSON.stringify(m[3])}` };
     if (m[2] !== 'off') plan.set(name, { action: m[2] === 'kill' ? 'kill' : 'error', onHit });
   }
   return { ok: true, plan };
@@ -78,11 +78,11 @@ export interface FailpointsOptions {
 
 /**
  * The failpoints of one run: hands the adapters a hook for each point the plan turns on, counts
- * passes, and fires on the planned one. `unclaimed()` names the planned points that no adapter of
+ * its hits, and fires on the planned one. `unclaimed()` names the planned points that no adapter of
  * this run took, so a point off this run's path is an error rather than a silent no-op.
  */
 export class Failpoints {
-  private readonly passes = new Map<FailpointName, number>();
+  private readonly hits = new Map<FailpointName, number>();
   private readonly claimed = new Set<FailpointName>();
 
   constructor(
@@ -95,7 +95,7 @@ export class Failpoints {
     const spec = this.plan.get(name);
     if (spec === undefined) return undefined;
     this.claimed.add(name);
-    return () => this.pass(name, spec);
+    return () => this.hit(name, spec);
   }
 
   /** Planned points that no adapter took: they would never fire in this run. */
@@ -103,12 +103,12 @@ export class Failpoints {
     return [...this.plan.keys()].filter((name) => !this.claimed.has(name));
   }
 
-  private async pass(name: FailpointName, spec: FailpointSpec): Promise<void> {
-    const n = (this.passes.get(name) ?? 0) + 1;
-    this.passes.set(name, n);
+  private async hit(name: FailpointName, spec: FailpointSpec): Promise<void> {
+    const n = (this.hits.get(name) ?? 0) + 1;
+    this.hits.set(name, n);
     if (n !== spec.onHit) return;
-    this.options.fired?.(`failpoint ${name} fired: ${spec.action}`, { failpoint: name, action: spec.action, pass: n });
-    if (spec.action === 'error') throw new Error(`failpoint ${name} (pass ${n})`);
+    this.options.fired?.(`failpoint ${name} fired: ${spec.action}`, { failpoint: name, action: spec.action, hit: n });
+    if (spec.action === 'error') throw new Error(`failpoint ${name} (hit ${n})`);
     (this.options.kill ?? killThisProcess)();
     // SIGKILL to oneself is delivered before the call returns; should it not be, nothing after the point runs.
     await new Promise<never>(() => undefined);

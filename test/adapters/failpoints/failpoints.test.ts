@@ -12,7 +12,7 @@ function plan(text: string): FailpointPlan {
 class Killed extends Error {}
 
 describe('parseFailpoints', () => {
-  it('reads name=action[@N] entries separated by semicolons, the pass defaulting to the first', () => {
+  it('reads name=action[@N] entries separated by semicolons, the hit defaulting to the first', () => {
     expect(plan('mysql.before-checkpoint=kill@3; kafka.before-offset-commit=error')).toEqual(
       new Map([
         ['mysql.before-checkpoint', { action: 'kill', onHit: 3 }],
@@ -31,7 +31,7 @@ describe('parseFailpoints', () => {
     ['mysql.before-commit', 'expected name=kill|error|off[@N], got "mysql.before-commit"'],
     ['mysql.before-commit=crash', 'expected name=kill|error|off[@N], got "mysql.before-commit=crash"'],
     ['mysql.before-commit=kill@', 'expected name=kill|error|off[@N], got "mysql.before-commit=kill@"'],
-    ['mysql.before-commit=kill@0', 'mysql.before-commit: @N counts passes from 1, got "0"'],
+    ['mysql.before-commit=kill@0', 'mysql.before-commit: @N counts hits from 1, got "0"'],
     ['mysql.after-commit=kill', `unknown failpoint "mysql.after-commit" (known: ${Object.keys(FAILPOINTS).join(', ')})`],
     ['mysql.before-commit=kill;mysql.before-commit=error', 'failpoint mysql.before-commit is named twice'],
   ])('refuses %j: %s', (text, message) => {
@@ -47,29 +47,29 @@ describe('Failpoints', () => {
     expect(failpoints.hook('kafka.before-offset-commit')).toBeUndefined();
   });
 
-  it('kills on the planned pass only, saying so first', async () => {
+  it('kills on the planned hit only, saying so first', async () => {
     const told: Array<[string, LogContext]> = [];
     const kills: number[] = [];
-    let pass = 0;
+    let hit = 0;
     const failpoints = new Failpoints(plan('mysql.before-checkpoint=kill@3'), {
       fired: (message, context) => told.push([message, context]),
       kill: () => {
-        kills.push(pass);
+        kills.push(hit);
         throw new Killed();
       },
     });
     const hook = failpoints.hook('mysql.before-checkpoint');
     if (hook === undefined) throw new Error('no hook');
 
-    for (pass = 1; pass <= 2; pass++) await hook();
+    for (hit = 1; hit <= 2; hit++) await hook();
     await expect(hook()).rejects.toBeInstanceOf(Killed);
-    for (pass = 4; pass <= 5; pass++) await hook();
+    for (hit = 4; hit <= 5; hit++) await hook();
 
     expect(kills).toEqual([3]);
-    expect(told).toEqual([['failpoint mysql.before-checkpoint fired: kill', { failpoint: 'mysql.before-checkpoint', action: 'kill', pass: 3 }]]);
+    expect(told).toEqual([['failpoint mysql.before-checkpoint fired: kill', { failpoint: 'mysql.before-checkpoint', action: 'kill', hit: 3 }]]);
   });
 
-  it('throws on the planned pass of an error point, as a failing driver call would', async () => {
+  it('throws on the planned hit of an error point, as a failing driver call would', async () => {
     const failpoints = new Failpoints(plan('postgres.before-commit=error@2'), {
       kill: () => {
         throw new Killed('an error point must not kill');
@@ -79,7 +79,7 @@ describe('Failpoints', () => {
     if (hook === undefined) throw new Error('no hook');
 
     await hook();
-    await expect(hook()).rejects.toThrow('failpoint postgres.before-commit (pass 2)');
+    await expect(hook()).rejects.toThrow('failpoint postgres.before-commit (hit 2)');
     await hook();
   });
 
@@ -118,7 +118,7 @@ describe('FailpointSource', () => {
     await source.open(new Map());
     expect((await source.poll(10, 0)).records.map((r) => r.value)).toEqual(['a', 'b']);
     await source.acknowledge(new Map([[0, 1]]));
-    await expect(source.acknowledge(new Map([[0, 2]]))).rejects.toThrow('failpoint kafka.before-offset-commit (pass 2)');
+    await expect(source.acknowledge(new Map([[0, 2]]))).rejects.toThrow('failpoint kafka.before-offset-commit (hit 2)');
 
     expect(memory.acknowledged).toEqual([new Map([[0, 1]])]);
     expect(source.seek).toBeDefined();
