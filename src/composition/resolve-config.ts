@@ -42,6 +42,7 @@ export interface RawFlags {
   readonly outputTopic?: string;
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
+  readonly progressInterval?: string;
   readonly failpoints?: string;
 }
 
@@ -85,6 +86,8 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
   }
   const triggerIntervalMs = duration('--trigger-interval', flags.triggerInterval, prodDefaults.triggerIntervalMs);
   if (triggerIntervalMs <= 0) throw invalid('--trigger-interval', 'must be longer than 0');
+  const progressIntervalMs = duration('--progress-interval', flags.progressInterval, 5_000);
+  if (progressIntervalMs <= 0) throw invalid('--progress-interval', 'must be longer than 0');
   return {
     email,
     job,
@@ -94,7 +97,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
     idleTimeoutMs: duration('--idle-timeout', flags.idleTimeout, 30_000),
     triggerIntervalMs,
     triggerRecords: positiveInteger('--trigger-records', flags.triggerRecords, 50_000),
-    progressIntervalMs: 5_000,
+    progressIntervalMs,
     logLevel: logLevel(flags),
   };
 }
