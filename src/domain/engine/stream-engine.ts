@@ -277,14 +277,20 @@ export class StreamEngine<E, G, A> {
    *   last record     idle from              now
    *   ────●───────────────┼──────────────────┼──▶ processing time
    *        └ idleTimeout ┘└─ W_p advances by this ─┘
+   *
+   * A partition that never saw a record has no watermark to advance: once idle, it stops holding
+   * the others back instead. A partition with records waiting (`backlog`, as the source counts
+   * them) is not idle, however long since its last record: the reader is behind (a slow commit, a
+   * pause), not the producer, and moving W_p would make the waiting records late.
    */
-  advanceIdle(nowMs: number, idleTimeoutMs: number): void {
-    for (const ps of this.partitions.values()) {
+  advanceIdle(nowMs: number, idleTimeoutMs: number, backlog?: ReadonlyMap<number, number>): void {
+    for (const [id, ps] of this.partitions) {
       if (ps.watermark.isEnded()) continue;
-      if (ps.sawRecordSinceTick || ps.lastActivityMs === undefined) {
+      if (ps.sawRecordSinceTick || ps.lastActivityMs === undefined || (backlog?.get(id) ?? 0) > 0) {
         ps.lastActivityMs = nowMs;
         ps.sawRecordSinceTick = false;
         ps.idleAdvancedToMs = undefined;
+        ps.idleWithoutEvents = false;
         continue;
       }
       const idleFrom = ps.lastActivityMs + idleTimeoutMs;
