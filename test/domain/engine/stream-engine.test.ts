@@ -335,6 +335,22 @@ describe('StreamEngine: idle partitions and partitions never read', () => {
     expect(s.engine.stats()).toMatchObject({ accepted: 10, late: 0 });
   });
 
+  it('counts no partition as idle while the source cannot tell what waits (its broker is unreachable)', () => {
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:00:50' })); // W_0 = 00:00:40
+    s.engine.addPartitions([1]);
+    s.engine.advanceIdle(0, 5_000);
+    s.fire();
+    for (let now = 10_000; now <= 60_000; now += 10_000) {
+      s.engine.advanceIdle(now, 5_000, 'unknown');
+      expect(s.fire().closedUpToMs).toBe(-Infinity); // partition 1, without a record, still holds everything back
+    }
+
+    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:00:40')], [1, -Infinity]]));
+    // Known again, nothing waiting: idle from 65 000 (the idle timeout after the outage's last tick).
+    s.engine.advanceIdle(66_000, 5_000, new Map([[0, 0], [1, 0]]));
+    expect(s.fire().closedUpToMs).toBe(ms('00:00:41'));
+  });
+
   it('holds the others back again once a partition idle without a record has records waiting', () => {
     const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }));
     s.engine.addPartitions([1]);

@@ -15,6 +15,8 @@ interface Step {
   readonly lag?: ReadonlyMap<number, number>;
   /** Processing time the poll takes (default: all of `maxWaitMs` when it returns no record, as a real source waits). */
   readonly takesMs?: number;
+  /** The source cannot reach its broker: why. */
+  readonly unavailable?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ class ScriptedSource implements SourcePort {
       return { partition, position, value };
     });
     this.clock.advance(step.takesMs ?? (records.length === 0 ? maxWaitMs : 0));
-    return { records, endedPartitions: [], exhausted: false, ...(step.lag !== undefined ? { lag: step.lag } : {}) };
+    return { records, endedPartitions: [], exhausted: false, ...(step.lag !== undefined ? { lag: step.lag } : {}), ...(step.unavailable !== undefined ? { unavailable: step.unavailable } : {}) };
   }
 
   async acknowledge(): Promise<void> {}
@@ -113,5 +115,27 @@ describe('StreamPipeline: idle input', () => {
     expect(sink.commits[1]?.watermarks).toEqual(new Map([[0, ms('00:00:30')], [1, ms('00:00:20')]]));
     expect(sink.deadLetters).toEqual([]);
     expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(lines, { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 }).rows.values()));
+  });
+
+  it('does not take a broker outage for idleness: records written before it come after it on time', async () => {
+    // Partition 0 is read up to 00:00:50 (W_0 = 00:00:40), then the broker is unreachable for a
+    // minute; the next record, 00:00:45, is on time when it comes. Counted as idle, partition 0
+    // would have moved by 55 s and closed [00:00, 00:01) before it.
+    const clock = new ManualClock();
+    const lines = new Map([[0, [order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:00:50' }), order({ orderid: 3, t: '00:00:45' })]]]);
+    const line = (i: number): readonly [number, string] => [0, lines.get(0)?.[i] ?? ''];
+    const caughtUp = new Map([[0, 0]]);
+    const outage: Step = { unavailable: 'Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED', lag: caughtUp };
+    const source = new ScriptedSource([0], [{ records: [line(0), line(1)], lag: caughtUp }, ...Array.from({ length: 60 }, () => outage), { records: [line(2)], lag: caughtUp }], clock);
+    const sink = new MemorySink();
+    const logger = new MemoryLogger();
+    const settings = ordersSettings({ outputMode: 'append', idleTimeoutMs: 5 * SECOND, triggerIntervalMs: SECOND, onStop: 'flush' });
+
+    await new StreamPipeline(source, sink, clock, logger, settings).run({ isStopped: () => source.played >= 62 });
+
+    expect(sink.commits.map((c) => c.watermarks.get(0)).filter((w) => w !== ms('00:00:40') && w !== Infinity)).toEqual([]);
+    expect(sink.deadLetters).toEqual([]);
+    expect(tableOf(sink.table)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '3.00', items: 3, orders: 3, first: '00:00:30', last: '00:00:50' })]);
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual(['source unavailable; it reconnects on its own', 'source available again']);
   });
 });
