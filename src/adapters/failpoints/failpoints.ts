@@ -1,7 +1,8 @@
 import type { LogContext } from '../../ports/logger.port';
 
 /**
- * Every failpoint, with where it sits. This table is the one place they are documented.
+ * Every failpoint, with where it sits and what it can do. This table is the one place they are
+ * documented.
  *
  * A failpoint is a named place on the commit path where a run can be made to fail on purpose, to
  * test recovery on real processes (as TiKV's fail-rs and FoundationDB's simulation do). All are off
@@ -12,12 +13,13 @@ import type { LogContext } from '../../ports/logger.port';
  *         ─▶ ③kafka.before-offset-commit ─▶ consumer group offsets to Kafka (lag monitoring only)
  */
 export const FAILPOINTS = {
-  'mysql.before-checkpoint': "MySQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint",
-  'mysql.before-commit': 'MySQL sink: after the positions and checkpoint (and a graceful stop’s snapshot), just before COMMIT',
-  'postgres.before-checkpoint': "PostgreSQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint",
-  'postgres.before-commit': 'PostgreSQL sink: after the positions and checkpoint, just before COMMIT',
-  'kafka.before-offset-commit': "prod: after the trigger's database COMMIT, before its positions are committed as the consumer group's offsets",
-} as const satisfies Record<string, string>;
+  'mysql.before-checkpoint': { where: "MySQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint", actions: ['kill', 'error'] },
+  'mysql.before-commit': { where: 'MySQL sink: after the positions and checkpoint (and a graceful stop’s snapshot), just before COMMIT', actions: ['kill', 'error'] },
+  'postgres.before-checkpoint': { where: "PostgreSQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint", actions: ['kill', 'error'] },
+  'postgres.before-commit': { where: 'PostgreSQL sink: after the positions and checkpoint, just before COMMIT', actions: ['kill', 'error'] },
+  // A failed offset commit is only logged (the offsets serve lag monitoring): an error here would be no real failure.
+  'kafka.before-offset-commit': { where: "prod: after the trigger's database COMMIT, before its positions are committed as the consumer group's offsets", actions: ['kill'] },
+} as const satisfies Record<string, { readonly where: string; readonly actions: readonly FailpointAction[] }>;
 
 export type FailpointName = keyof typeof FAILPOINTS;
 
@@ -55,9 +57,12 @@ export function parseFailpoints(text: string): ParsedFailpoints {
     const name = m[1] ?? '';
     if (!isFailpointName(name)) return { ok: false, message: `unknown failpoint ${JSON.stringify(name)} (known: ${Object.keys(FAILPOINTS).join(', ')})` };
     if (plan.has(name)) return { ok: false, message: `failpoint ${name} is named twice` };
+    const action = m[2];
+    const allowed: readonly string[] = FAILPOINTS[name].actions;
+    if (action !== 'off' && !allowed.includes(action ?? '')) return { ok: false, message: `failpoint ${name} takes ${allowed.join(' or ')}, not ${String(action)}` };
     const onHit = m[3] === undefined ? 1 : Number(m[3]);
     if (!Number.isSafeInteger(onHit) || onHit < 1) return { ok: false, message: `${name}: @N counts hits from 1, got ${JSON.stringify(m[3])}` };
-    if (m[2] !== 'off') plan.set(name, { action: m[2] === 'kill' ? 'kill' : 'error', onHit });
+    if (action !== 'off') plan.set(name, { action: action === 'kill' ? 'kill' : 'error', onHit });
   }
   return { ok: true, plan };
 }

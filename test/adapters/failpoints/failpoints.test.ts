@@ -13,10 +13,11 @@ class Killed extends Error {}
 
 describe('parseFailpoints', () => {
   it('reads name=action[@N] entries separated by semicolons, the hit defaulting to the first', () => {
-    expect(plan('mysql.before-checkpoint=kill@3; kafka.before-offset-commit=error')).toEqual(
+    expect(plan('mysql.before-checkpoint=kill@3; postgres.before-commit=error;kafka.before-offset-commit=kill@2')).toEqual(
       new Map([
         ['mysql.before-checkpoint', { action: 'kill', onHit: 3 }],
-        ['kafka.before-offset-commit', { action: 'error', onHit: 1 }],
+        ['postgres.before-commit', { action: 'error', onHit: 1 }],
+        ['kafka.before-offset-commit', { action: 'kill', onHit: 2 }],
       ]),
     );
   });
@@ -34,6 +35,7 @@ describe('parseFailpoints', () => {
     ['mysql.before-commit=kill@0', 'mysql.before-commit: @N counts hits from 1, got "0"'],
     ['mysql.after-commit=kill', `unknown failpoint "mysql.after-commit" (known: ${Object.keys(FAILPOINTS).join(', ')})`],
     ['mysql.before-commit=kill;mysql.before-commit=error', 'failpoint mysql.before-commit is named twice'],
+    ['kafka.before-offset-commit=error', 'failpoint kafka.before-offset-commit takes kill, not error'],
   ])('refuses %j: %s', (text, message) => {
     expect(parseFailpoints(text)).toEqual({ ok: false, message });
   });
@@ -110,7 +112,11 @@ describe('Failpoints', () => {
 describe('FailpointSource', () => {
   it('passes the failpoint before each acknowledge and stops there when it fires', async () => {
     const memory = new MemorySource({ partitions: new Map([[0, ['a', 'b']]]) });
-    const failpoints = new Failpoints(plan('kafka.before-offset-commit=error@2'));
+    const failpoints = new Failpoints(plan('kafka.before-offset-commit=kill@2'), {
+      kill: () => {
+        throw new Killed();
+      },
+    });
     const hook = failpoints.hook('kafka.before-offset-commit');
     if (hook === undefined) throw new Error('no hook');
     const source = new FailpointSource(memory, hook);
@@ -118,7 +124,7 @@ describe('FailpointSource', () => {
     await source.open(new Map());
     expect((await source.poll(10, 0)).records.map((r) => r.value)).toEqual(['a', 'b']);
     await source.acknowledge(new Map([[0, 1]]));
-    await expect(source.acknowledge(new Map([[0, 2]]))).rejects.toThrow('failpoint kafka.before-offset-commit (hit 2)');
+    await expect(source.acknowledge(new Map([[0, 2]]))).rejects.toBeInstanceOf(Killed);
 
     expect(memory.acknowledged).toEqual([new Map([[0, 1]])]);
     expect(source.seek).toBeDefined();
