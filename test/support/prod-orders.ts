@@ -31,10 +31,10 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-/** `agg_order_window` as the reference computes it, read with `query`. */
-export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>): Promise<Map<string, ReferenceRow>> {
+/** `agg_order_window` as the reference computes it, read with `query` (`select` gives timestamps as `YYYY-MM-DD hh:mm:ss.fff`, as MySQL does). */
+export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>, select = 'SELECT * FROM agg_order_window'): Promise<Map<string, ReferenceRow>> {
   const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-  const rows = await query('SELECT * FROM agg_order_window');
+  const rows = await query(select);
   return new Map(
     rows.map((r) => [
       String(r.rowkey),
@@ -148,30 +148,11 @@ export function exitStatusOf(child: ChildProcess, what: string, timeoutMs = 120_
 }
 
 /** `agg_order_window` in PostgreSQL, in the reference's shape. */
-export async function postgresOrderTable(db: TestPgDatabase): Promise<Map<string, ReferenceRow>> {
-  const iso = (column: string): string => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
-  const rows = await db.query(
-    `SELECT rowkey, ${iso('window_start')}, ${iso('window_end')}, region, shop_id::text AS shop_id, item_id::text AS item_id, total_expenditure::text AS total_expenditure,
-       total_items_sold::text AS total_items_sold, total_orders::text AS total_orders, ${iso('first_event_at')}, ${iso('last_event_at')} FROM agg_order_window`,
-  );
-  return new Map(
-    rows.map((r) => [
-      String(r.rowkey),
-      {
-        rowkey: String(r.rowkey),
-        window_start: String(r.window_start),
-        window_end: String(r.window_end),
-        region: String(r.region),
-        shop_id: Number(r.shop_id),
-        item_id: Number(r.item_id),
-        total_expenditure: String(r.total_expenditure),
-        total_items_sold: Number(r.total_items_sold),
-        total_orders: Number(r.total_orders),
-        first_event_at: String(r.first_event_at),
-        last_event_at: String(r.last_event_at),
-      },
-    ]),
-  );
+export function postgresOrderTable(db: TestPgDatabase): Promise<Map<string, ReferenceRow>> {
+  const columns = ['rowkey', 'window_start', 'window_end', 'region', 'shop_id', 'item_id', 'total_expenditure', 'total_items_sold', 'total_orders', 'first_event_at', 'last_event_at'];
+  const timestamps = new Set(['window_start', 'window_end', 'first_event_at', 'last_event_at']);
+  const select = columns.map((c) => (timestamps.has(c) ? `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.MS') AS ${c}` : c)).join(', ');
+  return orderTable((sql) => db.query(sql), `SELECT ${select} FROM agg_order_window`);
 }
 
 /** The positions a group committed with its rows (`hexstream_checkpoint`, same in both databases); empty before the first commit. */
