@@ -16,9 +16,13 @@ function engineFlags<T>(y: Argv<T>): Argv<T> {
     .option('output-mode', { type: 'string', choices: [...OUTPUT_MODES], describe: 'update | append | complete (job default)' })
     .option('trigger-interval', { type: 'string', describe: 'commit every … of processing time (default 1s)' })
     .option('trigger-records', { type: 'string', describe: 'or after this many records (default 50000)' })
+    .option('progress-interval', { type: 'string', describe: 'log a progress line every … of processing time (default 5s)' })
     .option('log-level', { type: 'string', describe: 'debug | info | warn | error | silent (default warn)' })
     .option('verbose', { type: 'boolean', describe: 'debug logs and stack traces' });
 }
+
+/** Crash tests only: named points where the run fails on purpose (src/adapters/failpoints/failpoints.ts). */
+const FAILPOINTS_OPTION = { type: 'string', hidden: true, describe: 'name=kill|error[@N];… (tests)' } as const;
 
 /** The command line of §5. Flags override HEXSTREAM_* variables, which override job defaults. */
 export function buildParser(args: readonly string[]): Argv {
@@ -56,7 +60,8 @@ export function buildParser(args: readonly string[]): Argv {
         .option('to-kafka', { type: 'boolean', describe: 'write the rows to a Kafka topic instead, exactly once (one Kafka transaction per trigger)' })
         .option('output-topic', { type: 'string', describe: 'with --to-kafka: the rows\' topic (default: the table name, e.g. stocks_averages)' })
         .option('checkpoint-topic', { type: 'string', describe: 'with --to-kafka: compacted topic of checkpoints (default hexstream-checkpoints)' })
-        .option('instance-id', { type: 'string', describe: 'with --to-kafka: this instance\'s name in the transactional id, stable across restarts, one per concurrent instance (default: host name)' }),
+        .option('instance-id', { type: 'string', describe: 'with --to-kafka: this instance\'s name in the transactional id, stable across restarts, one per concurrent instance (default: host name)' })
+        .option('failpoints', FAILPOINTS_OPTION),
     )
     .command('batch <email>', 'run a job over files into MySQL or PostgreSQL; running it again over the same files changes nothing', (y) =>
       engineFlags(y)
@@ -68,7 +73,8 @@ export function buildParser(args: readonly string[]): Argv {
         .option('dead-letter', { type: 'string', describe: 'dead letters appended as JSON Lines (default out/<job>.dead-letter.jsonl)' })
         .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
         .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' })
-        .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' }),
+        .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' })
+        .option('failpoints', FAILPOINTS_OPTION),
     )
     .command('produce', 'generate sample records', (y) =>
       y

@@ -1,4 +1,7 @@
 import { Container } from 'inversify';
+import { Failpoints } from '../adapters/failpoints/failpoints';
+import { HexstreamError } from '../domain/hexstream-error';
+import { LoggerPort } from '../ports/logger.port';
 import { coreModule } from './core.module';
 import { fileIoModule } from './file-io.module';
 import { batchIoModule } from './batch-io.module';
@@ -12,16 +15,29 @@ export async function createContainer(mode: Mode, config: RunConfig): Promise<Co
   const container = new Container();
   container.bind(RunConfig).toConstantValue(config);
   if (mode !== config.mode) throw new Error(`createContainer: mode ${mode} with a ${config.mode} configuration`);
+  const failpoints = new Failpoints(config.mode === 'test' ? new Map() : config.failpoints, {
+    fired: (message, context) => container.get(LoggerPort).error(message, context),
+  });
   switch (config.mode) {
     case 'test':
       await container.load(coreModule(config), fileIoModule(config));
       break;
     case 'prod':
-      await container.load(coreModule(config), prodIoModule(config));
+      await container.load(coreModule(config), prodIoModule(config, failpoints));
       break;
     case 'batch':
-      await container.load(coreModule(config), batchIoModule(config));
+      await container.load(coreModule(config), batchIoModule(config, failpoints));
       break;
   }
+  const unclaimed = failpoints.unclaimed();
+  if (unclaimed.length > 0) {
+    throw new HexstreamError('CONFIG_INVALID', `--failpoints: ${unclaimed.join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not on the path of this run (${config.mode}, ${sinkOf(config)})`);
+  }
   return container;
+}
+
+function sinkOf(config: RunConfig): string {
+  if (config.mode === 'test') return 'files';
+  if (config.mode === 'prod' && config.kafkaOutput !== undefined) return 'rows to Kafka';
+  return config.postgresUrl !== undefined ? 'PostgreSQL' : 'MySQL';
 }

@@ -1,4 +1,6 @@
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
+import { FailpointSource } from '../adapters/failpoints/failpoint-source.adapter';
+import type { Failpoints } from '../adapters/failpoints/failpoints';
 import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
 import { KafkaDeadLetterSink } from '../adapters/kafka/kafka-dead-letter.sink';
 import { KafkaSource, KafkaSourceOptions } from '../adapters/kafka/kafka-source.adapter';
@@ -16,16 +18,25 @@ const MESSAGE_KEY_COLUMNS: ReadonlyMap<string, string> = new Map([['stock-averag
 /**
  * `prod` mode's adapters: a Kafka consumer group in; out, either MySQL (or PostgreSQL) rows with
  * Kafka dead letters, or (`--to-kafka`) rows, dead letters and checkpoints in Kafka transactions.
+ * Failpoints that `--failpoints` turns on get their hooks here; the others leave no trace.
  */
-export function prodIoModule(config: ProdRunConfig): ContainerModule {
+export function prodIoModule(config: ProdRunConfig, failpoints: Failpoints): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(KafkaSourceOptions).toConstantValue({ brokers: config.brokers, topic: config.topic, groupId: config.group, clientId: `hexstream-${config.job.name}`, bounded: config.bounded });
-    bind(SourcePort).to(KafkaSource).inSingletonScope();
+    const beforeOffsetCommit = failpoints.hook('kafka.before-offset-commit');
+    if (beforeOffsetCommit === undefined) {
+      bind(SourcePort).to(KafkaSource).inSingletonScope();
+    } else {
+      bind(KafkaSource).toSelf().inSingletonScope();
+      bind(SourcePort)
+        .toDynamicValue((ctx) => new FailpointSource(ctx.get(KafkaSource), beforeOffsetCommit))
+        .inSingletonScope();
+    }
     if (config.kafkaOutput !== undefined) {
       bind(KafkaSinkOptions).toConstantValue(kafkaSinkOptions(config, config.kafkaOutput));
       bind(SinkPort).to(KafkaTransactionalSink).inSingletonScope();
     } else {
-      const tableSink = bindSqlSink(bind, config);
+      const tableSink = bindSqlSink(bind, config, failpoints);
       bind(SinkPort)
         .toDynamicValue(
           (ctx) =>

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { parseFailpoints, type FailpointPlan } from '../adapters/failpoints/failpoints';
 import { HexstreamError } from '../domain/hexstream-error';
 import { isOutputMode } from '../domain/engine/output-mode';
 import { boundedByDefault, defaultTopic, JOBS, jobNames } from '../domain/jobs/job-catalog';
@@ -41,6 +42,8 @@ export interface RawFlags {
   readonly outputTopic?: string;
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
+  readonly progressInterval?: string;
+  readonly failpoints?: string;
 }
 
 // Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
@@ -83,6 +86,8 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
   }
   const triggerIntervalMs = duration('--trigger-interval', flags.triggerInterval, prodDefaults.triggerIntervalMs);
   if (triggerIntervalMs <= 0) throw invalid('--trigger-interval', 'must be longer than 0');
+  const progressIntervalMs = duration('--progress-interval', flags.progressInterval, 5_000);
+  if (progressIntervalMs <= 0) throw invalid('--progress-interval', 'must be longer than 0');
   return {
     email,
     job,
@@ -92,7 +97,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
     idleTimeoutMs: duration('--idle-timeout', flags.idleTimeout, 30_000),
     triggerIntervalMs,
     triggerRecords: positiveInteger('--trigger-records', flags.triggerRecords, 50_000),
-    progressIntervalMs: 5_000,
+    progressIntervalMs,
     logLevel: logLevel(flags),
   };
 }
@@ -170,6 +175,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     bounded: flags.bounded ?? boundedByDefault(engine.job.name),
     kafkaOutput,
     maxOutageMs: positiveDuration('--max-outage', flags.maxOutage, 5 * 60_000),
+    failpoints: failpointPlan(flags.failpoints),
   };
 }
 
@@ -194,7 +200,16 @@ export function resolveBatchConfig(flags: RawFlags): BatchRunConfig {
     arrivalMs: instant('--arrival-time', flags.arrivalTime),
     group,
     ...database(flags),
+    failpoints: failpointPlan(flags.failpoints),
   };
+}
+
+/** `--failpoints` (hidden, for crash tests; also HEXSTREAM_FAILPOINTS): see `FAILPOINTS`. */
+function failpointPlan(text: string | undefined): FailpointPlan {
+  if (text === undefined) return new Map();
+  const parsed = parseFailpoints(String(text));
+  if (!parsed.ok) throw invalid('--failpoints', parsed.message);
+  return parsed.plan;
 }
 
 /** `--mysql` (default) or `--postgres`, checked. */

@@ -1,4 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { FailpointPlan } from '../adapters/failpoints/failpoints';
 import type { PipelineSettings } from '../domain/pipeline/stream-pipeline';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -49,6 +50,8 @@ export interface ProdRunConfig extends EngineConfig {
   readonly bounded: boolean;
   /** When set, rows go to a Kafka topic exactly once instead of a database. */
   readonly kafkaOutput: KafkaOutputConfig | undefined;
+  /** Failpoints turned on (`--failpoints`, hidden; crash tests): none by default. */
+  readonly failpoints: FailpointPlan;
 }
 
 /**
@@ -67,6 +70,7 @@ export interface BatchRunConfig extends EngineConfig {
   readonly group: string;
   readonly mysqlUrl: string;
   readonly postgresUrl: string | undefined;
+  readonly failpoints: FailpointPlan;
 }
 
 export type RunConfig = TestRunConfig | ProdRunConfig | BatchRunConfig;

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
-import { BROKERS, uniqueName } from './kafka-topics';
+import { BROKERS, kafkaClient, uniqueName } from './kafka-topics';
+import type { TestDatabase } from './mariadb';
+import type { TestPgDatabase } from './postgres';
 import type { ReferenceRow } from './reference-orders';
 import { cliEnv, MAIN } from './run-cli';
 
@@ -29,10 +31,10 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-/** `agg_order_window` as the reference computes it, read with `query`. */
-export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>): Promise<Map<string, ReferenceRow>> {
+/** `agg_order_window` as the reference computes it, read with `query` (`select` gives timestamps as `YYYY-MM-DD hh:mm:ss.fff`, as MySQL does). */
+export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>, select = 'SELECT * FROM agg_order_window'): Promise<Map<string, ReferenceRow>> {
   const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-  const rows = await query('SELECT * FROM agg_order_window');
+  const rows = await query(select);
   return new Map(
     rows.map((r) => [
       String(r.rowkey),
@@ -101,8 +103,9 @@ export interface Running {
   logs(message: string): Array<Record<string, unknown>>;
 }
 
-export function startProd(args: readonly string[]): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: cliEnv(['prod']), stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `prod` with `args`; `env` adds variables the CLI's environment strips (e.g. HEXSTREAM_FAILPOINTS). */
+export function startProd(args: readonly string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: cliEnv(['prod'], env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -114,4 +117,64 @@ export function startProd(args: readonly string[]): Running {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .filter((l) => l['msg'] === message);
   return { child, exited: exitOf(child), stderr: () => stderr, logs };
+}
+
+/** Each partition's first `positions.get(p)` records: what a run has read once it committed those positions. */
+export function prefixes(data: ReadonlyMap<number, readonly string[]>, positions: ReadonlyMap<number, number>): Map<number, string[]> {
+  return new Map([...data].map(([p, lines]) => [p, lines.slice(0, positions.get(p) ?? 0)]));
+}
+
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** How the child ended; after `timeoutMs` it is killed and the wait fails with `what`. */
+export function exitStatusOf(child: ChildProcess, what: string, timeoutMs = 120_000): Promise<ExitStatus> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+      return;
+    }
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out after ${timeoutMs} ms waiting until ${what}`));
+    }, timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+/** `agg_order_window` in PostgreSQL, in the reference's shape. */
+export function postgresOrderTable(db: TestPgDatabase): Promise<Map<string, ReferenceRow>> {
+  const columns = ['rowkey', 'window_start', 'window_end', 'region', 'shop_id', 'item_id', 'total_expenditure', 'total_items_sold', 'total_orders', 'first_event_at', 'last_event_at'];
+  const timestamps = new Set(['window_start', 'window_end', 'first_event_at', 'last_event_at']);
+  const select = columns.map((c) => (timestamps.has(c) ? `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.MS') AS ${c}` : c)).join(', ');
+  return orderTable((sql) => db.query(sql), `SELECT ${select} FROM agg_order_window`);
+}
+
+/** The positions a group committed with its rows (`hexstream_checkpoint`, same in both databases); empty before the first commit. */
+export async function committedPositions(db: TestDatabase | TestPgDatabase, group: string): Promise<Map<number, number>> {
+  const placeholder = db.url.startsWith('mysql:') ? '?' : '$1';
+  const rows = await db.query(`SELECT partition_id, next_position FROM hexstream_checkpoint WHERE consumer_group = ${placeholder}`, [group]);
+  return new Map(rows.map((r) => [Number(r.partition_id), Number(r.next_position)]));
+}
+
+/** The consumer group's offsets committed to Kafka, per partition (partitions without one are left out). */
+export async function groupOffsets(group: string, topic: string): Promise<Map<number, number>> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return new Map((offsets?.partitions ?? []).filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Sum of a map's values. */
+export function total(positions: ReadonlyMap<number, number>): number {
+  return [...positions.values()].reduce((n, v) => n + v, 0);
 }

@@ -33,6 +33,8 @@ export interface ReferenceResult {
   deadLetters: ReferenceDeadLetter[];
   accepted: number;
   blank: number;
+  /** Per partition with a valid record, the highest event time of its valid records (accepted, late or duplicate). */
+  maxEventMs: Map<number, number>;
 }
 
 export interface ReferenceOptions {
@@ -138,7 +140,7 @@ export function referenceOrders(partitions: ReadonlyMap<number, readonly (string
       last_event_at: new Date(a.last).toISOString(),
     });
   }
-  return { rows, deadLetters, accepted, blank };
+  return { rows, deadLetters, accepted, blank, maxEventMs: maxSeen };
 }
 
 /** The validation rules of ARCHITECTURE §4, written out plainly. */

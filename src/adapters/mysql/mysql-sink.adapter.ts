@@ -4,20 +4,13 @@ import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
 import { ensureResultTable, migrate, resultTableDdl } from './migrations';
 import { readCheckpoint, writeCheckpoint, type CheckpointOwner } from './mysql-checkpoint';
 import { describeDriverError, isConnectionLost, isTransient, translateMySqlError } from './mysql-errors';
 import { acquireSession, createMySqlPool, parseMySqlUrl, redactMySqlUrl } from './mysql-pool';
 import { replaceStatements, type SqlStatement } from './mysql-rows';
 import { readSnapshots, writeSnapshot } from './mysql-snapshot';
-
-/** Test seams, called inside the commit's transaction; a throw there acts as a failure at that point. */
-export interface MySqlSinkFaultInjection {
-  /** After the rows, before the checkpoint. */
-  beforeCheckpoint?(): void | Promise<void>;
-  /** After the checkpoint, just before COMMIT is sent. */
-  beforeCommit?(): void | Promise<void>;
-}
 
 export interface MySqlSinkOptions {
   /** `mysql://user:password@host:port/database`; the database is created if absent. */
@@ -34,7 +27,7 @@ export interface MySqlSinkOptions {
   readonly connectTimeoutMs?: number;
   /** Caps statements below the server's `max_allowed_packet` (smaller batches; tests). */
   readonly maxStatementBytes?: number;
-  readonly faultInjection?: MySqlSinkFaultInjection;
+  readonly faultInjection?: SqlSinkFaultInjection;
 }
 
 export const MySqlSinkOptions: ServiceIdentifier<MySqlSinkOptions> = Symbol.for('hexstream.MySqlSinkOptions');
@@ -167,10 +160,11 @@ export class MySqlSink implements SinkPort {
     try {
       await connection.beginTransaction();
       for (const s of statements) await connection.query(s.sql, s.params);
-      await this.options.faultInjection?.beforeCheckpoint?.();
+      const { beforeCheckpoint, beforeCommit } = this.options.faultInjection ?? {};
+      if (beforeCheckpoint !== undefined) await beforeCheckpoint();
       await writeCheckpoint(connection, owner, this.expected, trigger);
       if (trigger.snapshot !== undefined) await writeSnapshot(connection, owner, trigger.snapshot, this.maxPacketBytes);
-      await this.options.faultInjection?.beforeCommit?.();
+      if (beforeCommit !== undefined) await beforeCommit();
       committing = true;
       await connection.commit();
     } catch (e) {

@@ -7,6 +7,7 @@ import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { columnEncoder, sortByPrimaryKey, type SqlValue } from '../mysql/mysql-rows';
 import { redactUrl } from '../pino/redact';
+import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
 import { readPgCheckpoint, writePgCheckpoint, type PgCheckpointOwner } from './postgres-checkpoint';
 import { migratePostgres, pgIdentifier, pgResultTableDdl } from './postgres-schema';
 
@@ -19,8 +20,7 @@ export interface PostgresSinkOptions {
   readonly maxRetries?: number;
   readonly retryBaseMs?: number;
   readonly connectTimeoutMs?: number;
-  /** Test seam: called after the rows, before the checkpoint; a throw acts as a failure there. */
-  readonly beforeCheckpoint?: () => void | Promise<void>;
+  readonly faultInjection?: SqlSinkFaultInjection;
 }
 
 export const PostgresSinkOptions: ServiceIdentifier<PostgresSinkOptions> = Symbol.for('hexstream.PostgresSinkOptions');
@@ -124,8 +124,10 @@ export class PostgresSink implements SinkPort {
     try {
       await client.query('BEGIN');
       for (const s of statements) await client.query(s.sql, s.params);
-      await this.options.beforeCheckpoint?.();
+      const { beforeCheckpoint, beforeCommit } = this.options.faultInjection ?? {};
+      if (beforeCheckpoint !== undefined) await beforeCheckpoint();
       await writePgCheckpoint(client, owner, this.expected, trigger);
+      if (beforeCommit !== undefined) await beforeCommit();
       await client.query('COMMIT');
     } catch (e) {
       broken = await client.query('ROLLBACK').then(

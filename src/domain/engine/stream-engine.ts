@@ -18,6 +18,9 @@ export interface EngineSettings {
   readonly outputMode: OutputMode;
 }
 
+/** Records waiting to be read per partition, as the source counts them; `'unknown'` while it cannot reach them. */
+export type Backlog = ReadonlyMap<number, number> | 'unknown';
+
 /** What one trigger hands to the sink: rows per output mode, dead letters, and where to resume. */
 export interface TriggerOutput {
   readonly rows: ResultRow[];
@@ -277,14 +280,22 @@ export class StreamEngine<E, G, A> {
    *   last record     idle from              now
    *   ────●───────────────┼──────────────────┼──▶ processing time
    *        └ idleTimeout ┘└─ W_p advances by this ─┘
+   *
+   * A partition that never saw a record has no watermark to advance: once idle, it stops holding
+   * the others back instead. A partition with records waiting (`backlog`, as the source counts
+   * them) is not idle, however long since its last record: the reader is behind (a slow commit, a
+   * pause), not the producer, and moving W_p would make the waiting records late. Nor is any
+   * partition idle while the source cannot tell (`'unknown'`: the broker is unreachable).
    */
-  advanceIdle(nowMs: number, idleTimeoutMs: number): void {
-    for (const ps of this.partitions.values()) {
+  advanceIdle(nowMs: number, idleTimeoutMs: number, backlog?: Backlog): void {
+    for (const [id, ps] of this.partitions) {
       if (ps.watermark.isEnded()) continue;
-      if (ps.sawRecordSinceTick || ps.lastActivityMs === undefined) {
+      const busy = backlog === 'unknown' || (backlog?.get(id) ?? 0) > 0;
+      if (ps.sawRecordSinceTick || ps.lastActivityMs === undefined || busy) {
         ps.lastActivityMs = nowMs;
         ps.sawRecordSinceTick = false;
         ps.idleAdvancedToMs = undefined;
+        ps.idleWithoutEvents = false;
         continue;
       }
       const idleFrom = ps.lastActivityMs + idleTimeoutMs;

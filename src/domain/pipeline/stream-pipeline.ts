@@ -135,7 +135,9 @@ export class StreamPipeline {
      * it, and one that must be durable before going on (`wait`), is waited for.
      */
     const fire = async (now: number, last = false, wait = last): Promise<void> => {
-      engine.advanceIdle(now, s.idleTimeoutMs);
+      // Records waiting in a partition (its lag) mean a slow reader, not an idle partition; while
+      // the broker is unreachable, whether a partition is idle is unknown.
+      engine.advanceIdle(now, s.idleTimeoutMs, sourceOutage === undefined ? lag : 'unknown');
       const out = engine.trigger();
       const snapshot = last && s.onStop !== 'flush' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
       const trigger = { sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) };

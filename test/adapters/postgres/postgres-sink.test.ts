@@ -32,10 +32,12 @@ describeSinkContract(
       url: db.url,
       job: 'orders',
       consumerGroup: 'contract',
-      beforeCheckpoint: () => {
-        const error = failure;
-        failure = undefined;
-        if (error !== undefined) throw error;
+      faultInjection: {
+        beforeCheckpoint: () => {
+          const error = failure;
+          failure = undefined;
+          if (error !== undefined) throw error;
+        },
       },
     });
     const recorded = new DeadLettersAfterCommit(sink);

@@ -284,6 +284,100 @@ describe('StreamEngine: idle partitions', () => {
   });
 });
 
+describe('StreamEngine: idle partitions and partitions never read', () => {
+  it('lets a partition that never received a record stop holding the others back, so the idle ones close their last windows', () => {
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:00:50' })); // W_0 = 00:00:40
+    s.engine.addPartitions([1]);
+    const tick = (nowMs: number): ReturnType<OrdersTestStream['fire']> => {
+      s.engine.advanceIdle(nowMs, 5_000);
+      return s.fire();
+    };
+
+    expect(tick(1_000).closedUpToMs).toBe(-Infinity); // both active at 1 000; partition 1 holds everything back
+    expect(tick(6_000).closedUpToMs).toBe(-Infinity); // idle from 6 000, not beyond it yet
+    const once = tick(7_000);
+    // Partition 1 is idle without a watermark: it no longer counts; partition 0 moved by 1 s.
+    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:00:41')], [1, -Infinity]]));
+    expect(once.closedUpToMs).toBe(ms('00:00:41'));
+    expect(once.rows).toEqual([]);
+
+    const out = tick(26_000); // + (26 000 − 7 000)
+
+    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:01:00')], [1, -Infinity]]));
+    expect(out.closedUpToMs).toBe(ms('00:01:00'));
+    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:50' })]);
+    expect(s.engine.stateSize()).toEqual({ openWindows: 0, rows: 0, rememberedIds: 0 });
+  });
+
+  it('does not advance a partition with records waiting, however long since its last record: the reader is behind, not the producer', () => {
+    // Partitions 0 and 1 are read; 1 has a record waiting that its reader has not reached.
+    // Partition 2 has nothing waiting: it is idle and advances, for contrast.
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' })).add(1, order({ orderid: 2, itemid: 2, t: '00:00:30' })).add(2, order({ orderid: 3, itemid: 3, t: '00:00:30' }));
+    const waiting = new Map([[0, 0], [1, 1], [2, 0]]);
+    s.engine.advanceIdle(0, 5_000, waiting);
+    s.fire();
+    for (let now = 10_000, id = 10; now <= 60_000; now += 10_000, id++) {
+      s.add(0, order({ orderid: id, t: '00:00:40' }));
+      s.engine.advanceIdle(now, 5_000, waiting);
+      s.fire();
+    }
+    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:00:30')], [1, ms('00:00:20')], [2, ms('00:01:15')]]));
+
+    s.add(1, order({ orderid: 4, itemid: 2, t: '00:00:31' }));
+    const out = s.finish();
+
+    expect(out.deadLetters).toEqual([]);
+    expect(emitted(out)).toEqual([
+      row({ window: ['00:00', '00:01'], expenditure: '7.00', items: 7, orders: 7, first: '00:00:30', last: '00:00:40' }),
+      row({ window: ['00:00', '00:01'], itemid: 2, expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:31' }),
+      row({ window: ['00:00', '00:01'], itemid: 3, expenditure: '1.00', items: 1, orders: 1, first: '00:00:30', last: '00:00:30' }),
+    ]);
+    expect(s.engine.stats()).toMatchObject({ accepted: 10, late: 0 });
+  });
+
+  it('counts no partition as idle while the source cannot tell what waits (its broker is unreachable)', () => {
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:00:50' })); // W_0 = 00:00:40
+    s.engine.addPartitions([1]);
+    s.engine.advanceIdle(0, 5_000);
+    s.fire();
+    for (let now = 10_000; now <= 60_000; now += 10_000) {
+      s.engine.advanceIdle(now, 5_000, 'unknown');
+      expect(s.fire().closedUpToMs).toBe(-Infinity); // partition 1, without a record, still holds everything back
+    }
+
+    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:00:40')], [1, -Infinity]]));
+    // Known again, nothing waiting: idle from 65 000 (the idle timeout after the outage's last tick).
+    s.engine.advanceIdle(66_000, 5_000, new Map([[0, 0], [1, 0]]));
+    expect(s.fire().closedUpToMs).toBe(ms('00:00:41'));
+  });
+
+  it('holds the others back again once a partition idle without a record has records waiting', () => {
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }));
+    s.engine.addPartitions([1]);
+    s.engine.advanceIdle(0, 5_000);
+    s.fire();
+    s.add(0, order({ orderid: 2, t: '00:00:40' }));
+    s.engine.advanceIdle(6_000, 5_000);
+    expect(s.fire().closedUpToMs).toBe(ms('00:00:30')); // partition 1 idle without a record: W_0 alone
+
+    // Partition 0 moves past the window's end while partition 1's first record waits to be read.
+    s.add(0, order({ orderid: 3, itemid: 2, t: '00:01:15' }));
+    s.engine.advanceIdle(7_000, 5_000, new Map([[1, 1]]));
+    const waitingTrigger = s.fire();
+    s.add(1, order({ orderid: 4, shopid: 2, t: '00:00:45' }));
+    const out = s.finish();
+
+    expect(waitingTrigger.closedUpToMs).toBe(ms('00:00:30'));
+    expect(waitingTrigger.rows).toEqual([]);
+    expect(out.deadLetters).toEqual([]);
+    expect(emitted(out)).toEqual([
+      row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:40' }),
+      row({ window: ['00:00', '00:01'], shopid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:00:45', last: '00:00:45' }),
+      row({ window: ['00:01', '00:02'], itemid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:01:15', last: '00:01:15' }),
+    ]);
+  });
+});
+
 describe('StreamEngine: blank, empty and undecodable records', () => {
   it('skips blank lines without dead-lettering them', () => {
     const s = new OrdersTestStream().add(0, '', '   ', '\t', '\r');

@@ -1,0 +1,24 @@
+import { resolveProdConfig, type RawFlags } from '../../src/composition/resolve-config';
+import { runCli } from '../support/run-cli';
+
+const prod = (flags: RawFlags = {}): ReturnType<typeof resolveProdConfig> => resolveProdConfig({ email: 'ops@example.com', ...flags });
+
+describe('--progress-interval', () => {
+  it('logs progress every 5 s by default, or as often as the flag says', () => {
+    expect(prod().progressIntervalMs).toBe(5_000);
+    expect(prod({ progressInterval: '500ms' }).progressIntervalMs).toBe(500);
+  });
+
+  it('reads HEXSTREAM_PROGRESS_INTERVAL like every flag', () => {
+    const run = runCli(['test', 'ops@example.com'], { env: { HEXSTREAM_PROGRESS_INTERVAL: 'soon' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('hexstream: --progress-interval: invalid duration "soon" (use e.g. 500ms, 10s, 2m, 1h)\n');
+  });
+
+  it.each([
+    ['0', '--progress-interval: must be longer than 0'],
+    ['often', '--progress-interval: invalid duration "often" (use e.g. 500ms, 10s, 2m, 1h)'],
+  ])('refuses %j', (value, message) => {
+    expect(() => prod({ progressInterval: value })).toThrow(message);
+  });
+});
