@@ -50,7 +50,8 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
     const group = uniqueName('stocks-kafka');
     try {
       const produced = runCli(['produce', '--job', 'stock-averages', '--to', 'kafka', '--topic', input, '--partitions', '3', '--count', '20000', '--seed', '11', '--event-rate', '50', '--fault-share', '0.03']);
-      expect(produced.stderr).toBe('');
+      // Nothing but the producer's progress lines, which a slow machine may print.
+      expect(produced.stderr.split('\n').filter((l) => l !== '' && !/^sent [\d,]+ records, [\d,]+\/s, [\d.]+ s elapsed$/.test(l))).toEqual([]);
       expect(produced.code).toBe(0);
       const data = partitionsOf(await readTopic(input));
       const d = stockAveragesJob.defaults;
