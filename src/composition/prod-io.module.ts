@@ -19,7 +19,14 @@ const MESSAGE_KEY_COLUMNS: ReadonlyMap<string, string> = new Map([['stock-averag
  */
 export function prodIoModule(config: ProdRunConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(KafkaSourceOptions).toConstantValue({ brokers: config.brokers, topic: config.topic, groupId: config.group, clientId: `hexstream-${config.job.name}`, bounded: config.bounded });
+    bind(KafkaSourceOptions).toConstantValue({
+      brokers: config.brokers,
+      topic: config.topic,
+      groupId: config.group,
+      clientId: `hexstream-${config.job.name}`,
+      bounded: config.bounded,
+      maxRecordBytes: config.maxRecordBytes,
+    });
     bind(SourcePort).to(KafkaSource).inSingletonScope();
     if (config.kafkaOutput !== undefined) {
       bind(KafkaSinkOptions).toConstantValue(kafkaSinkOptions(config, config.kafkaOutput));

@@ -1,11 +1,10 @@
-import { isUtf8 } from 'node:buffer';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { SourceRecord } from '../../domain/records';
+import { DEFAULT_MAX_RECORD_BYTES, type SourceRecord } from '../../domain/records';
 import { LoggerPort } from '../../ports/logger.port';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
-import { firstInvalidUtf8 } from '../file/utf8';
+import { decodeRecordBytes } from '../file/utf8';
 
 export interface KafkaSourceOptions {
   readonly brokers: readonly string[];
@@ -16,11 +15,19 @@ export interface KafkaSourceOptions {
   readonly bounded: boolean;
   /** Fetching pauses while this many records wait to be polled. */
   readonly maxBufferedRecords?: number;
+  /** Longer values are invalid records holding a preview of their start (default `DEFAULT_MAX_RECORD_BYTES`). */
+  readonly maxRecordBytes?: number;
   /** How long `open` may take to connect and join the group. */
   readonly connectTimeoutMs?: number;
   /** How long a rebalance waits for the pipeline's commit before letting the partitions go (default 5 s). */
   readonly handOverTimeoutMs?: number;
 }
+
+/**
+ * Keys longer than this make the record invalid. No job reads keys, but producers key by an id or a
+ * symbol (tens of bytes): a key of kilobytes is a broken producer, and its value is not trusted.
+ */
+export const MAX_KEY_BYTES = 4096;
 
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
@@ -325,7 +332,7 @@ export class KafkaSource implements SourcePort {
         this.ended.add(partition);
         break;
       }
-      this.queue.push(toRecord(partition, offset, message.value, Number(message.timestamp)));
+      this.queue.push(toRecord(partition, offset, message, this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES));
       this.queuedUpTo.set(partition, offset + 1);
       resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
@@ -393,12 +400,23 @@ export class KafkaSource implements SourcePort {
   }
 }
 
-/** The record's timestamp (producer's create time, or the broker's append time) is its arrival time. */
-function toRecord(partition: number, position: number, value: Buffer | null, timestampMs: number): SourceRecord {
+/**
+ * One Kafka message as a source record. Its timestamp (producer's create time, or the broker's
+ * append time) is its arrival time. A value over `maxRecordBytes` is not decoded: the record keeps
+ * a preview of its start and its size; a key over `MAX_KEY_BYTES` makes the record invalid too.
+ */
+export function toRecord(partition: number, position: number, message: { readonly key?: Buffer | null; readonly value: Buffer | null; readonly timestamp: string }, maxRecordBytes: number): SourceRecord {
+  const timestampMs = Number(message.timestamp);
   const arrival = Number.isSafeInteger(timestampMs) && timestampMs >= 0 ? { arrivalMs: timestampMs } : {};
+  const { key, value } = message;
   if (value === null) return { partition, position, value: undefined, ...arrival };
-  if (isUtf8(value)) return { partition, position, value: value.toString('utf8'), ...arrival };
-  return { partition, position, value: value.toString('utf8'), decodeError: `invalid UTF-8 at byte ${firstInvalidUtf8(value)} of the record`, ...arrival };
+  const decoded = decodeRecordBytes(value, maxRecordBytes);
+  if (key !== null && key !== undefined && key.length > MAX_KEY_BYTES) {
+    const keyError = `key is ${key.length} bytes, more than the limit of ${MAX_KEY_BYTES}`;
+    const decodeError = decoded.decodeError === undefined ? keyError : `${keyError}; ${decoded.decodeError}`;
+    return { partition, position, ...decoded, decodeError, ...arrival };
+  }
+  return { partition, position, ...decoded, ...arrival };
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

@@ -50,9 +50,9 @@ export function parseJson(text: string): Decoded<unknown> {
   return refused === undefined ? { ok: true, event: value } : { ok: false, detail: refused };
 }
 
-/** Control characters as `U+0000`, so that a detail is one line of visible text. */
+/** Control and format characters (NUL, BOM, bidi overrides) as `U+0000`: a detail is one line of visible text. */
 export function printable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
