@@ -15,6 +15,8 @@ export interface KafkaSourceOptions {
   readonly bounded: boolean;
   /** Fetching pauses while this many records wait to be polled. */
   readonly maxBufferedRecords?: number;
+  /** …or while their values hold this many characters (default 32 Mi): large records cannot pile up. */
+  readonly maxBufferedChars?: number;
   /** Longer values are invalid records holding a preview of their start (default `DEFAULT_MAX_RECORD_BYTES`). */
   readonly maxRecordBytes?: number;
   /** How long `open` may take to connect and join the group. */
@@ -28,6 +30,8 @@ export interface KafkaSourceOptions {
  * symbol (tens of bytes): a key of kilobytes is a broken producer, and its value is not trusted.
  */
 export const MAX_KEY_BYTES = 4096;
+
+const MAX_BUFFERED_CHARS = 32 * 1024 * 1024;
 
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
@@ -47,13 +51,14 @@ export const KafkaSourceOptions: ServiceIdentifier<KafkaSourceOptions> = Symbol.
  * queue is full the batch handler waits, heartbeating, so a slow trigger never costs the group
  * membership:
  *
- *   broker ─fetch─▶ eachBatch ─push─▶ [ queue ≤ maxBuffered ] ─poll─▶ pipeline
+ *   broker ─fetch─▶ eachBatch ─push─▶ [ queue ≤ maxBufferedRecords, ≤ maxBufferedChars ] ─poll─▶ pipeline
  *                      ▲ waits + heartbeats while full
  *
  * Resuming: on every assignment each partition is sought to the position stored with the data (not
  * to Kafka's committed offset, which `acknowledge` only moves afterwards, for lag monitoring).
  * Auto-commit is off. A record without a value (tombstone) is delivered with `value: undefined`;
- * bytes that are not UTF-8 come with a `decodeError`.
+ * bytes that are not UTF-8, a value over `maxRecordBytes` (only its start is kept) and a key over
+ * `MAX_KEY_BYTES` come with a `decodeError` (see `toRecord`).
  */
 @injectable()
 export class KafkaSource implements SourcePort {
@@ -62,6 +67,8 @@ export class KafkaSource implements SourcePort {
   private admin: Admin | undefined;
   private queue: SourceRecord[] = [];
   private head = 0;
+  /** Characters of the queued values, at least (see `overCharBudget`). */
+  private queuedChars = 0;
   private wakeReader: (() => void) | undefined;
   private wakeFetcher: (() => void) | undefined;
   private failure: Error | undefined;
@@ -142,7 +149,10 @@ export class KafkaSource implements SourcePort {
     const n = Math.min(maxRecords, this.available());
     const records = this.queue.slice(this.head, this.head + n);
     this.head += n;
-    for (const r of records) this.polledUpTo.set(r.partition, r.position + 1);
+    for (const r of records) {
+      this.polledUpTo.set(r.partition, r.position + 1);
+      this.queuedChars -= r.value?.length ?? 0;
+    }
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
@@ -332,11 +342,13 @@ export class KafkaSource implements SourcePort {
         this.ended.add(partition);
         break;
       }
-      this.queue.push(toRecord(partition, offset, message, this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES));
+      const record = toRecord(partition, offset, message, this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+      this.queue.push(record);
+      this.queuedChars += record.value?.length ?? 0;
       this.queuedUpTo.set(partition, offset + 1);
       resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
-      while (this.available() >= (this.options.maxBufferedRecords ?? 20_000) && isRunning() && !isStale()) {
+      while ((this.available() >= (this.options.maxBufferedRecords ?? 20_000) || this.overCharBudget()) && isRunning() && !isStale()) {
         this.wakeReader?.();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 1_000);
@@ -377,6 +389,20 @@ export class KafkaSource implements SourcePort {
 
   private available(): number {
     return this.queue.length - this.head;
+  }
+
+  /**
+   * Whether the queued values hold more than `maxBufferedChars`. The running count only grows by
+   * what is queued and shrinks by what is polled, so after the queue was dropped (a seek, a
+   * rebalance) it is too high, never too low: past the budget, it is counted again from the queue.
+   */
+  private overCharBudget(): boolean {
+    const budget = this.options.maxBufferedChars ?? MAX_BUFFERED_CHARS;
+    if (this.queuedChars <= budget) return false;
+    let chars = 0;
+    for (let i = this.head; i < this.queue.length; i++) chars += (this.queue[i] as SourceRecord).value?.length ?? 0;
+    this.queuedChars = chars;
+    return chars > budget;
   }
 
   private pendingFor(partition: number): boolean {
