@@ -1,3 +1,6 @@
+import { generateOrders } from '../../src/domain/jobs/orders.generator';
+import type { TopicValue } from './kafka-topics';
+
 /**
  * A corpus of bad `orders` records, each with the dead-letter detail it must get. The details are
  * written out here from the rules of ARCHITECTURE §4 and README (validation of orders), not taken
@@ -213,3 +216,92 @@ export function detailMatches(h: HostileRecord, detail: string): boolean {
   if (typeof h.detail === 'string') return detail === h.detail;
   return detail.startsWith(h.detail.startsWith) && (h.detail.endsWith === undefined || detail.endsWith(h.detail.endsWith));
 }
+
+/** Where a record of the corpus was put among the valid ones. */
+export interface PlacedRecord {
+  readonly partition: number;
+  readonly position: number;
+  readonly hostile: HostileRecord;
+}
+
+export interface HostileLayout {
+  /** Per partition, its records in order: file lines or Kafka messages. */
+  readonly partitions: Map<number, TopicValue[]>;
+  /** The same records as the reference reads them: the text, or `undefined` for a record that has none (no value, not UTF-8, a key over 4096 bytes). */
+  readonly reference: Map<number, (string | undefined)[]>;
+  readonly placed: PlacedRecord[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function referenceText(h: HostileRecord): string | undefined {
+  if (h.value === null) return undefined;
+  if (h.key !== undefined && Buffer.byteLength(h.key) > 4096) return undefined;
+  if (typeof h.value === 'string') return h.value;
+  try {
+    return utf8.decode(h.value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Spreads the corpus over the partitions of `good` (record i to partition i mod n), evenly between
+ * the valid lines and never first (a file's first line may begin with a BOM that is dropped).
+ */
+export function interleave(good: ReadonlyMap<number, readonly string[]>, hostile: readonly HostileRecord[]): HostileLayout {
+  const ids = [...good.keys()].sort((a, b) => a - b);
+  const partitions = new Map<number, TopicValue[]>();
+  const reference = new Map<number, (string | undefined)[]>();
+  const placed: PlacedRecord[] = [];
+  for (const [index, partition] of ids.entries()) {
+    const lines = good.get(partition) ?? [];
+    const mine = hostile.filter((_h, i) => i % ids.length === index);
+    const step = Math.max(1, Math.floor(lines.length / (mine.length + 1)));
+    const out: TopicValue[] = [];
+    const ref: (string | undefined)[] = [];
+    let next = 0;
+    const put = (h: HostileRecord): void => {
+      placed.push({ partition, position: out.length, hostile: h });
+      out.push(h.key === undefined ? h.value : { key: h.key, value: h.value });
+      ref.push(referenceText(h));
+    };
+    lines.forEach((line, i) => {
+      out.push(line);
+      ref.push(line);
+      const h = mine[next];
+      if ((i + 1) % step === 0 && h !== undefined) {
+        put(h);
+        next++;
+      }
+    });
+    for (const h of mine.slice(next)) put(h);
+    partitions.set(partition, out);
+    reference.set(partition, ref);
+  }
+  return { partitions, reference, placed };
+}
+
+/** Valid orders (with the generator's own late, duplicate and malformed ones) in three partitions by shop. */
+export function goodOrders(count: number, seed: number): Map<number, string[]> {
+  const out = new Map<number, string[]>([0, 1, 2].map((p) => [p, []]));
+  for (const { line } of generateOrders({ count, seed, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.05 })) {
+    const shop = /"shopid":(\d+)/.exec(line);
+    (out.get(shop === null ? 0 : Number(shop[1]) % 3) as string[]).push(line);
+  }
+  return out;
+}
+
+/** Checks one corpus record's dead letter; returns what is wrong, or undefined. */
+export function wrongDeadLetter(p: PlacedRecord, d: { reason: string; detail: string; raw: string; rawBytes: number | undefined } | undefined): string | undefined {
+  const h = p.hostile;
+  const where = `${h.kind} (partition ${p.partition}, position ${p.position})`;
+  if (d === undefined) return `${where}: no dead letter`;
+  if (d.reason !== 'invalid') return `${where}: reason ${d.reason}`;
+  if (!detailMatches(h, d.detail)) return `${where}: detail ${JSON.stringify(d.detail)}, expected ${JSON.stringify(h.detail)}`;
+  if (d.raw !== expectedRaw(h)) return `${where}: raw ${JSON.stringify(d.raw.slice(0, 80))}…, expected ${JSON.stringify(expectedRaw(h).slice(0, 80))}…`;
+  if (d.rawBytes !== h.rawBytes) return `${where}: raw_bytes ${d.rawBytes}, expected ${h.rawBytes}`;
+  if (Buffer.byteLength(d.raw) > 4096) return `${where}: raw of ${Buffer.byteLength(d.raw)} bytes`;
+  return undefined;
+}
+
