@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goodOrders, hostileOrders, interleave, wrongDeadLetter, type HostileLayout } from '../support/hostile-orders';
 import { referenceOrders } from '../support/reference-orders';
-import { cliEnv, MAIN } from '../support/run-cli';
+import { cliEnv, MAIN, summaryNumber } from '../support/run-cli';
 
 jest.setTimeout(600_000);
 
@@ -37,10 +37,6 @@ function writePartitions(dir: string, layout: HostileLayout): void {
       closeSync(fd);
     }
   }
-}
-
-function summaryNumber(stdout: string, label: string): number {
-  return Number((new RegExp(`^${label}\\s+([\\d,]+)`, 'm').exec(stdout)?.[1] ?? 'NaN').replace(/,/g, ''));
 }
 
 describe('hexstream test on a corpus of hostile records (files)', () => {

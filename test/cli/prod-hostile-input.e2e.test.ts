@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { goodOrders, hostileOrders, interleave, wrongDeadLetter } from '../support/hostile-orders';
 import { readTopic, deleteTopics } from '../support/kafka-read';
 import { topicWith, uniqueName } from '../support/kafka-topics';
-import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
-import { cliEnv, MAIN } from '../support/run-cli';
+import { createTestDatabase } from '../support/mariadb';
+import { mysqlOrderTable } from '../support/order-table';
+import { referenceOrders } from '../support/reference-orders';
+import { cliEnv, MAIN, summaryNumber } from '../support/run-cli';
 
 jest.setTimeout(900_000);
 
@@ -12,33 +13,6 @@ const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 const MEMORY_BOUND_MB = 400;
 /** Each 10 MB kind of the corpus this many times: 24 messages of 10 MB, plus the corpus's own 9 and 10 MB ones. */
 const HUGE_COPIES = 6;
-
-async function tableOf(db: TestDatabase): Promise<Map<string, ReferenceRow>> {
-  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-  const rows = await db.query('SELECT * FROM agg_order_window');
-  return new Map(
-    rows.map((r) => [
-      String(r.rowkey),
-      {
-        rowkey: String(r.rowkey),
-        window_start: iso(r.window_start),
-        window_end: iso(r.window_end),
-        region: String(r.region),
-        shop_id: Number(r.shop_id),
-        item_id: Number(r.item_id),
-        total_expenditure: String(r.total_expenditure),
-        total_items_sold: Number(r.total_items_sold),
-        total_orders: Number(r.total_orders),
-        first_event_at: iso(r.first_event_at),
-        last_event_at: iso(r.last_event_at),
-      },
-    ]),
-  );
-}
-
-function summaryNumber(stdout: string, label: string): number {
-  return Number((new RegExp(`^${label}\\s+([\\d,]+)`, 'm').exec(stdout)?.[1] ?? 'NaN').replace(/,/g, ''));
-}
 
 describe('hexstream prod on a corpus of hostile records (real Kafka and MariaDB)', () => {
   it('dead-letters every hostile message with its detail on the dead-letter topic, writes the reference table, and stays under 400 MB', async () => {
@@ -54,7 +28,7 @@ describe('hexstream prod on a corpus of hostile records (real Kafka and MariaDB)
       expect(r.status).toBe(0);
 
       const expected = referenceOrders(layout.reference, SEMANTICS);
-      expect(await tableOf(db)).toEqual(expected.rows);
+      expect(await mysqlOrderTable(db)).toEqual(expected.rows);
 
       // Dead letters are at-least-once: a repeat of (source partition, offset) is the same letter.
       const letters = new Map<string, { reason: string; detail: string; raw: string; rawBytes: number | undefined; valueBytes: number }>();

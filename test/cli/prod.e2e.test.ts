@@ -3,7 +3,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { appendTo, BROKERS, topicWith, uniqueName } from '../support/kafka-topics';
-import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
+import { mysqlOrderTable as tableOf } from '../support/order-table';
+import { referenceOrders } from '../support/reference-orders';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
 jest.setTimeout(300_000);
@@ -22,29 +23,6 @@ function orderPartitions(count: number, seed: number, partitions = 3): Map<numbe
 
 function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', resolve));
-}
-
-async function tableOf(db: TestDatabase): Promise<Map<string, ReferenceRow>> {
-  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-  const rows = await db.query('SELECT * FROM agg_order_window');
-  return new Map(
-    rows.map((r) => [
-      String(r.rowkey),
-      {
-        rowkey: String(r.rowkey),
-        window_start: iso(r.window_start),
-        window_end: iso(r.window_end),
-        region: String(r.region),
-        shop_id: Number(r.shop_id),
-        item_id: Number(r.item_id),
-        total_expenditure: String(r.total_expenditure),
-        total_items_sold: Number(r.total_items_sold),
-        total_orders: Number(r.total_orders),
-        first_event_at: iso(r.first_event_at),
-        last_event_at: iso(r.last_event_at),
-      },
-    ]),
-  );
 }
 
 /** The dead-letter topic read to its end, as `reason@partition:offset` (set: dead letters are at-least-once). */
