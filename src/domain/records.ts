@@ -1,6 +1,6 @@
 /**
- * Records longer than this (bytes) are invalid unless `--max-record-bytes` says otherwise: Kafka's
- * own default `message.max.bytes`. No job's record comes near it (an order is ~130 bytes, an IEX
+ * Records longer than this (bytes) are invalid unless `--max-record-bytes` says otherwise: about
+ * Kafka's own default `message.max.bytes`. No job's record comes near it (an order is ~130 bytes, an IEX
  * batch quote of many symbols a few KiB), and it bounds what one record can cost to parse.
  */
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;

@@ -36,9 +36,9 @@ function withoutBom(bytes: Buffer): Buffer {
  * Text files of one record per line (JSON Lines, CSV). Each file is one partition; a record's
  * position is its 0-based line number. Reads in fixed-size chunks, so memory does not grow with the
  * file. Handles LF and CRLF, a leading BOM, invalid UTF-8 (the line becomes an invalid record) and
- * over-long lines (an invalid record holding a preview of the line's start and its size; the rest of
- * the line is counted while it is skipped, never held). Partitions are read round-robin, one chunk's lines per poll, like a consumer
- * fetching from several partitions.
+ * over-long lines (an invalid record holding the line's first 4 KiB and its size; the rest of the
+ * line is counted while it is skipped, never held). Partitions are read round-robin, one chunk's
+ * lines per poll, like a consumer fetching from several partitions.
  */
 @injectable()
 export class LineFileSource implements SourcePort {
@@ -253,7 +253,8 @@ class LineReader {
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
       const line = text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
       // UTF-8 takes at least one byte per UTF-16 unit and at most three.
-      if (line.length * 3 > max && Buffer.byteLength(line) > max) this.pushInvalid(utf8Prefix(line, DEAD_LETTER_RAW_BYTES), `record is ${Buffer.byteLength(line)} bytes, more than the limit of ${max}`, Buffer.byteLength(line));
+      const bytes = line.length * 3 > max ? Buffer.byteLength(line) : 0;
+      if (bytes > max) this.pushInvalid(utf8Prefix(line, DEAD_LETTER_RAW_BYTES), `record is ${bytes} bytes, more than the limit of ${max}`, bytes);
       else this.pushLine(line);
       from = nl + 1;
     }
@@ -278,7 +279,7 @@ class LineReader {
    * The line in progress passed the limit before its end: keep a preview, then only count bytes
    * until its newline (`endLongLine`), so a line of any length costs one chunk of memory.
    *
-   *   carry > limit ─▶ longLine {preview, bytes} ─▶ fill: bytes += chunk … ─▶ '\n' or EOF ─▶ one invalid record
+   *   carry > limit ─▶ longLine {head, bytes} ─▶ fill: bytes += chunk … ─▶ '\n' or EOF ─▶ one invalid record
    */
   private emitTooLong(): void {
     const c = this.carry;

@@ -431,7 +431,12 @@ export class KafkaSource implements SourcePort {
  * append time) is its arrival time. A value over `maxRecordBytes` is not decoded: the record keeps
  * a preview of its start and its size; a key over `MAX_KEY_BYTES` makes the record invalid too.
  */
-export function toRecord(partition: number, position: number, message: { readonly key?: Buffer | null; readonly value: Buffer | null; readonly timestamp: string }, maxRecordBytes: number): SourceRecord {
+export function toRecord(
+  partition: number,
+  position: number,
+  message: { readonly key?: Buffer | null; readonly value: Buffer | null; readonly timestamp: string },
+  maxRecordBytes: number,
+): SourceRecord {
   const timestampMs = Number(message.timestamp);
   const arrival = Number.isSafeInteger(timestampMs) && timestampMs >= 0 ? { arrivalMs: timestampMs } : {};
   const { key, value } = message;

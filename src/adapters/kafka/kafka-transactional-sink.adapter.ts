@@ -195,7 +195,9 @@ export class KafkaTransactionalSink implements SinkPort {
 
   /** Sends in requests under `maxRequestBytes` (a broker refuses larger record batches). */
   private async sendAll(transaction: Transaction, topic: string, messages: readonly Message[]): Promise<void> {
-    for (const batch of batchesUnder(messages, this.options.maxRequestBytes ?? MAX_REQUEST_BYTES)) await transaction.send({ topic, acks: -1, messages: batch });
+    for (const batch of batchesUnder(messages, this.options.maxRequestBytes ?? MAX_REQUEST_BYTES)) {
+      await transaction.send({ topic, acks: -1, messages: batch });
+    }
   }
 
   /** Ends a failed commit as cleanly as possible and says what became of it. */

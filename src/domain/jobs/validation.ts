@@ -43,7 +43,7 @@ export function parseJson(text: string): Decoded<unknown> {
   try {
     value = JSON.parse(text) as unknown;
   } catch (e) {
-    // V8 quotes a few characters of the input: a NUL or an escape sequence is shown by its code.
+    // V8 quotes a few characters of the input: a control or format character (NUL, BOM) is shown by its code.
     return { ok: false, detail: `not valid JSON: ${printable(e instanceof Error ? e.message : String(e))}` };
   }
   const refused = jsonStructureError(value);
