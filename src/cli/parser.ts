@@ -41,7 +41,7 @@ export function buildParser(args: readonly string[]): Argv {
         .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
         .option('dead-letter', { type: 'string', describe: 'dead letters as JSON Lines (default out/<job>.dead-letter.jsonl)' })
         .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
-        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' })
+        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 1048576)' })
         .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' }),
     )
     .command('prod <email>', 'consume a Kafka topic into MySQL/MariaDB, effectively once, until SIGINT/SIGTERM', (y) =>
@@ -57,6 +57,7 @@ export function buildParser(args: readonly string[]): Argv {
         .option('outbox', { type: 'string', describe: 'folder for report e-mails when --smtp is not given (default out/outbox)' })
         .option('bounded', { type: 'boolean', describe: 'read up to the end offsets seen at start, then stop' })
         .option('max-outage', { type: 'string', describe: 'give up (exit 1, alert) when the database or broker stays unreachable this long mid-stream (default 5m)' })
+        .option('max-record-bytes', { type: 'string', describe: 'longer messages are dead letters, not decoded (default 1048576)' })
         .option('to-kafka', { type: 'boolean', describe: 'write the rows to a Kafka topic instead, exactly once (one Kafka transaction per trigger)' })
         .option('output-topic', { type: 'string', describe: 'with --to-kafka: the rows\' topic (default: the table name, e.g. stocks_averages)' })
         .option('checkpoint-topic', { type: 'string', describe: 'with --to-kafka: compacted topic of checkpoints (default hexstream-checkpoints)' })
@@ -72,7 +73,7 @@ export function buildParser(args: readonly string[]): Argv {
         .option('group', { type: 'string', describe: 'whose stored positions (default hexstream-<job>-batch): runs with one group continue each other' })
         .option('dead-letter', { type: 'string', describe: 'dead letters appended as JSON Lines (default out/<job>.dead-letter.jsonl)' })
         .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
-        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 16777216)' })
+        .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 1048576)' })
         .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' })
         .option('failpoints', FAILPOINTS_OPTION),
     )

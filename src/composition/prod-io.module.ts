@@ -22,7 +22,14 @@ const MESSAGE_KEY_COLUMNS: ReadonlyMap<string, string> = new Map([['stock-averag
  */
 export function prodIoModule(config: ProdRunConfig, failpoints: Failpoints): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(KafkaSourceOptions).toConstantValue({ brokers: config.brokers, topic: config.topic, groupId: config.group, clientId: `hexstream-${config.job.name}`, bounded: config.bounded });
+    bind(KafkaSourceOptions).toConstantValue({
+      brokers: config.brokers,
+      topic: config.topic,
+      groupId: config.group,
+      clientId: `hexstream-${config.job.name}`,
+      bounded: config.bounded,
+      maxRecordBytes: config.maxRecordBytes,
+    });
     const beforeOffsetCommit = failpoints.hook('kafka.before-offset-commit');
     if (beforeOffsetCommit === undefined) {
       bind(SourcePort).to(KafkaSource).inSingletonScope();

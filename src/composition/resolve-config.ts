@@ -5,6 +5,7 @@ import { HexstreamError } from '../domain/hexstream-error';
 import { isOutputMode } from '../domain/engine/output-mode';
 import { boundedByDefault, defaultTopic, JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
+import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { parseDuration } from './duration';
 import type { BatchRunConfig, EngineConfig, KafkaOutputConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
@@ -112,7 +113,7 @@ export function resolveTestConfig(flags: RawFlags, samplesDir: string): TestRunC
     output: resolve(flags.output ?? `out/${name}.jsonl`),
     deadLetter: resolve(flags.deadLetter ?? `out/${name}.dead-letter.jsonl`),
     outbox: resolve(flags.outbox ?? 'out/outbox'),
-    maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, 16 * 1024 * 1024),
+    maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES),
     arrivalMs: instant('--arrival-time', flags.arrivalTime),
   };
 }
@@ -173,6 +174,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     smtpUrl: flags.smtp,
     outbox: resolve(flags.outbox ?? 'out/outbox'),
     bounded: flags.bounded ?? boundedByDefault(engine.job.name),
+    maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES),
     kafkaOutput,
     maxOutageMs: positiveDuration('--max-outage', flags.maxOutage, 5 * 60_000),
     failpoints: failpointPlan(flags.failpoints),
@@ -196,7 +198,7 @@ export function resolveBatchConfig(flags: RawFlags): BatchRunConfig {
     input: resolve(flags.input),
     deadLetter: resolve(flags.deadLetter ?? `out/${engine.job.name}.dead-letter.jsonl`),
     outbox: resolve(flags.outbox ?? 'out/outbox'),
-    maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, 16 * 1024 * 1024),
+    maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES),
     arrivalMs: instant('--arrival-time', flags.arrivalTime),
     group,
     ...database(flags),

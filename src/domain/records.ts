@@ -1,3 +1,10 @@
+/**
+ * Records longer than this (bytes) are invalid unless `--max-record-bytes` says otherwise: about
+ * Kafka's own default `message.max.bytes`. No job's record comes near it (an order is ~130 bytes, an IEX
+ * batch quote of many symbols a few KiB), and it bounds what one record can cost to parse.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
 /** One record as a source delivers it: raw text plus where it came from. */
 export interface SourceRecord {
   /** Source partition (a Kafka partition, or the index of a file). */
@@ -8,6 +15,11 @@ export interface SourceRecord {
   readonly value: string | undefined;
   /** Set when the bytes could not be decoded; `value` then holds a lossy rendering of them. */
   readonly decodeError?: string;
+  /**
+   * Set when `value` is not the record's exact text — a lossy rendering, or only a preview of its
+   * start (an over-long record) — whose `decodeError` says why: the record's size in bytes.
+   */
+  readonly byteLength?: number;
   /**
    * When the record arrived, epoch ms (a Kafka record's timestamp; for files, `--arrival-time`):
    * the event time of records that carry none of their own. Stored with the record, so a replay
@@ -22,7 +34,10 @@ export type DeadLetterReason = 'invalid' | 'late' | 'duplicate';
 export interface DeadLetter {
   readonly reason: DeadLetterReason;
   readonly detail: string;
+  /** The record's text: at most its first `DEAD_LETTER_RAW_BYTES` bytes (see `rawBytes`). */
   readonly raw: string;
+  /** Set when `raw` is only a prefix of the record: the record's full size in bytes. */
+  readonly rawBytes?: number;
   readonly partition: number;
   readonly position: number;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 
 /** The project's broker (`scripts/kafka.sh`); HEXSTREAM_KAFKA_PORT moves it, e.g. to run two checkouts' tests side by side. */
 export const BROKERS = [`127.0.0.1:${process.env['HEXSTREAM_KAFKA_PORT'] ?? '9092'}`];
@@ -12,12 +12,40 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
+/** A message's value (`null`: a tombstone), or a value with a key. */
+export type TopicValue = string | Buffer | null | { readonly key: string | Buffer; readonly value: string | Buffer | null };
+
+/** Up to this many bytes, or 500 messages, per send: a partition's messages of one send form one record batch, which the broker's message.max.bytes bounds. */
+const SEND_BYTES = 1_000_000;
+
+/**
+ * Sends one partition's values in order. The partition is given, so the producer never hashes a key
+ * (kafkajs's murmur2 takes seconds for a key of megabytes).
+ */
+async function sendAll(producer: Producer, topic: string, partition: number, values: readonly TopicValue[], stamp: { timestamp?: string }): Promise<void> {
+  let batch: Message[] = [];
+  let bytes = 0;
+  const flush = async (): Promise<void> => {
+    if (batch.length > 0) await producer.send({ topic, messages: batch });
+    batch = [];
+    bytes = 0;
+  };
+  for (const v of values) {
+    const m: Message = v === null || typeof v === 'string' || Buffer.isBuffer(v) ? { partition, value: v, ...stamp } : { partition, key: v.key, value: v.value, ...stamp };
+    const size = (m.value?.length ?? 0) + (m.key?.length ?? 0);
+    if (batch.length >= 500 || (batch.length > 0 && bytes + size > SEND_BYTES)) await flush();
+    batch.push(m);
+    bytes += size;
+  }
+  await flush();
+}
+
 /**
  * A fresh topic with one partition per entry, holding each partition's values in order;
  * `timestampMs` stamps every record (default: now); `brokers` default to the project's broker.
  */
 export async function topicWith(
-  partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>,
+  partitions: ReadonlyMap<number, readonly TopicValue[]>,
   options: { timestampMs?: number; brokers?: readonly string[] } = {},
 ): Promise<{ topic: string; remove(): Promise<void> }> {
   const stamp = options.timestampMs === undefined ? {} : { timestamp: String(options.timestampMs) };
@@ -29,11 +57,7 @@ export async function topicWith(
   await admin.createTopics({ topics: [{ topic, numPartitions: count, replicationFactor: 1 }], waitForLeaders: true });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  for (const [partition, values] of partitions) {
-    for (let i = 0; i < values.length; i += 500) {
-      await producer.send({ topic, messages: values.slice(i, i + 500).map((value) => ({ partition, value, ...stamp })) });
-    }
-  }
+  for (const [partition, values] of partitions) await sendAll(producer, topic, partition, values, stamp);
   await producer.disconnect();
   return {
     topic,
@@ -45,15 +69,11 @@ export async function topicWith(
 }
 
 /** Appends each partition's values to an existing topic, in order. */
-export async function appendTo(topic: string, partitions: ReadonlyMap<number, readonly (string | Buffer | null)[]>, brokers: readonly string[] = BROKERS): Promise<void> {
+export async function appendTo(topic: string, partitions: ReadonlyMap<number, readonly TopicValue[]>, brokers: readonly string[] = BROKERS): Promise<void> {
   const producer = kafkaClient(brokers).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    for (const [partition, values] of partitions) {
-      for (let i = 0; i < values.length; i += 500) {
-        await producer.send({ topic, messages: values.slice(i, i + 500).map((value) => ({ partition, value })) });
-      }
-    }
+    for (const [partition, values] of partitions) await sendAll(producer, topic, partition, values, {});
   } finally {
     await producer.disconnect();
   }

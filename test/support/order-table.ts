@@ -1,4 +1,5 @@
 import type { ColumnValue, ResultRow } from '../../src/domain/records';
+import type { TestDatabase } from './mariadb';
 import type { ReferenceDeadLetter, ReferenceRow } from './reference-orders';
 
 /**
@@ -96,4 +97,33 @@ function money(values: Readonly<Record<string, ColumnValue>>, name: string): str
   const sign = cents < 0n ? '-' : '';
   const abs = cents < 0n ? -cents : cents;
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
+/** `agg_order_window` read with `query` (MariaDB or PostgreSQL values as text), keyed by row key, in the reference's shape. */
+export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>): Promise<Map<string, ReferenceRow>> {
+  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
+  const rows = await query('SELECT * FROM agg_order_window');
+  return new Map(
+    rows.map((r) => [
+      String(r.rowkey),
+      {
+        rowkey: String(r.rowkey),
+        window_start: iso(r.window_start),
+        window_end: iso(r.window_end),
+        region: String(r.region),
+        shop_id: Number(r.shop_id),
+        item_id: Number(r.item_id),
+        total_expenditure: String(r.total_expenditure),
+        total_items_sold: Number(r.total_items_sold),
+        total_orders: Number(r.total_orders),
+        first_event_at: iso(r.first_event_at),
+        last_event_at: iso(r.last_event_at),
+      },
+    ]),
+  );
+}
+
+/** The `agg_order_window` table of a MariaDB test database. */
+export function mysqlOrderTable(db: TestDatabase): Promise<Map<string, ReferenceRow>> {
+  return orderTable((sql) => db.query(sql));
 }

@@ -4,8 +4,11 @@ import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { BROKERS, kafkaClient, uniqueName } from './kafka-topics';
 import type { TestDatabase } from './mariadb';
 import type { TestPgDatabase } from './postgres';
+import { orderTable } from './order-table';
 import type { ReferenceRow } from './reference-orders';
-import { cliEnv, MAIN } from './run-cli';
+import { cliEnv, MAIN, summaryNumber } from './run-cli';
+
+export { orderTable };
 
 /** What `hexstream prod` e2e tests of the orders job share: input keyed like a producer's, the table read back, waits. */
 
@@ -29,30 +32,6 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
     if (child.exitCode !== null) resolve(child.exitCode);
     else child.once('exit', resolve);
   });
-}
-
-/** `agg_order_window` as the reference computes it, read with `query` (`select` gives timestamps as `YYYY-MM-DD hh:mm:ss.fff`, as MySQL does). */
-export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>, select = 'SELECT * FROM agg_order_window'): Promise<Map<string, ReferenceRow>> {
-  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-  const rows = await query(select);
-  return new Map(
-    rows.map((r) => [
-      String(r.rowkey),
-      {
-        rowkey: String(r.rowkey),
-        window_start: iso(r.window_start),
-        window_end: iso(r.window_end),
-        region: String(r.region),
-        shop_id: Number(r.shop_id),
-        item_id: Number(r.item_id),
-        total_expenditure: String(r.total_expenditure),
-        total_items_sold: Number(r.total_items_sold),
-        total_orders: Number(r.total_orders),
-        first_event_at: iso(r.first_event_at),
-        last_event_at: iso(r.last_event_at),
-      },
-    ]),
-  );
 }
 
 /** The dead-letter topic read to its end, as `reason@partition:offset` (set: dead letters are at-least-once). */
@@ -83,7 +62,7 @@ export async function deadLetterKeys(topic: string, brokers: readonly string[] =
 }
 
 /** The "records read" count of a run's summary. */
-export const readBy = (out: string): number => Number((/^records read\s+([\d,]+)/m.exec(out)?.[1] ?? '0').replace(/,/g, ''));
+export const readBy = (out: string): number => summaryNumber(out, 'records read');
 
 /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
 export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {

@@ -41,6 +41,8 @@ export interface ReferenceOptions {
   windowMs: number;
   slideMs: number;
   watermarkMs: number;
+  /** Longer records (UTF-8 bytes) are invalid; default 1 MiB, as `--max-record-bytes`. */
+  maxRecordBytes?: number;
 }
 
 interface Acc {
@@ -81,7 +83,7 @@ export function referenceOrders(partitions: ReadonlyMap<number, readonly (string
         blank++;
         return;
       }
-      const order = text === undefined ? undefined : validate(text);
+      const order = text === undefined || Buffer.byteLength(text) > (opts.maxRecordBytes ?? 1024 * 1024) ? undefined : validate(text);
       if (order === undefined) {
         deadLetters.push({ reason: 'invalid', partition: p, position });
         return;
@@ -143,6 +145,14 @@ export function referenceOrders(partitions: ReadonlyMap<number, readonly (string
   return { rows, deadLetters, accepted, blank, maxEventMs: maxSeen };
 }
 
+/** No object or array deeper than 16 levels, no key that names a prototype, at any depth. */
+function badShape(v: unknown, depth: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (depth > 16) return true;
+  if (!Array.isArray(v) && Object.keys(v).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')) return true;
+  return Object.values(v).some((child) => badShape(child, depth + 1));
+}
+
 /** The validation rules of ARCHITECTURE §4, written out plainly. */
 function validate(text: string): ValidOrder | undefined {
   let o: unknown;
@@ -151,11 +161,13 @@ function validate(text: string): ValidOrder | undefined {
   } catch {
     return undefined;
   }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return undefined;
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || badShape(o, 1)) return undefined;
   const r = o as Record<string, unknown>;
   const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
   if (!isId(r.orderid) || !isId(r.itemid) || !isId(r.shopid)) return undefined;
   if (typeof r.region !== 'string' || r.region.length === 0 || Array.from(r.region).length > 16) return undefined;
+  // Letters, marks, digits, space, - _ . / only; no space at either end.
+  if (!/^[\p{L}\p{M}\p{Nd} ._/-]+$/u.test(r.region) || r.region.trim() !== r.region) return undefined;
   if (typeof r.count !== 'number' || !Number.isInteger(r.count) || r.count < 1 || r.count > Number.MAX_SAFE_INTEGER) return undefined;
   if (typeof r.price !== 'number' || !Number.isFinite(r.price) || r.price < 0) return undefined;
   const decimals = /^\d+(?:\.(\d+))?$/.exec(String(r.price));

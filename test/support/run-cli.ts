@@ -29,3 +29,8 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+
+/** A count of the CLI's summary (`accepted       2,862` → 2862; `peak memory    141 MB RSS` → 141); NaN when the line is missing. */
+export function summaryNumber(stdout: string, label: string): number {
+  return Number((new RegExp(`^${label}\\s+([\\d,]+)`, 'm').exec(stdout)?.[1] ?? 'NaN').replace(/,/g, ''));
+}

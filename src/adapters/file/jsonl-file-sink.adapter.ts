@@ -108,8 +108,10 @@ interface PendingRow {
   readonly upsertedAtMs: number;
 }
 
+/** ARCHITECTURE §5's dead-letter object; `raw_bytes` (the record's full size) only when `raw` holds just its start. */
 export function deadLetterLine(d: DeadLetter): string {
-  return `${JSON.stringify({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position })}\n`;
+  const size = d.rawBytes === undefined ? {} : { raw_bytes: d.rawBytes };
+  return `${JSON.stringify({ reason: d.reason, detail: d.detail, raw: d.raw, ...size, partition: d.partition, position: d.position })}\n`;
 }
 
 async function openOutput(path: string): Promise<WriteStream> {

@@ -2,10 +2,11 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, join } from 'node:path';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { DEAD_LETTER_RAW_BYTES, utf8Prefix } from '../../domain/engine/dead-letter-raw';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SourceRecord } from '../../domain/records';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
-import { firstInvalidUtf8 } from './utf8';
+import { decodeRecordBytes, utf8BytePrefix } from './utf8';
 
 export interface LineFileSourceOptions {
   /** A file, or a directory whose regular, non-hidden files are read (sorted by name). */
@@ -25,7 +26,6 @@ export interface LineFileSourceOptions {
 
 export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = Symbol.for('hexstream.LineFileSourceOptions');
 
-const PREVIEW_CHARS = 1024;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 function withoutBom(bytes: Buffer): Buffer {
@@ -36,8 +36,9 @@ function withoutBom(bytes: Buffer): Buffer {
  * Text files of one record per line (JSON Lines, CSV). Each file is one partition; a record's
  * position is its 0-based line number. Reads in fixed-size chunks, so memory does not grow with the
  * file. Handles LF and CRLF, a leading BOM, invalid UTF-8 (the line becomes an invalid record) and
- * over-long lines. Partitions are read round-robin, one chunk's lines per poll, like a consumer
- * fetching from several partitions.
+ * over-long lines (an invalid record holding the line's first 4 KiB and its size; the rest of the
+ * line is counted while it is skipped, never held). Partitions are read round-robin, one chunk's
+ * lines per poll, like a consumer fetching from several partitions.
  */
 @injectable()
 export class LineFileSource implements SourcePort {
@@ -129,6 +130,16 @@ async function openFile(file: string): Promise<FileHandle> {
   }
 }
 
+/** A line over the limit being skipped: what its record will hold once its end is found. */
+interface LongLine {
+  /** Its first bytes, a few more than a preview keeps (to cut it at a character boundary). */
+  head: Buffer;
+  bytes: number;
+  lastByte: number;
+}
+
+const HEAD_BYTES = DEAD_LETTER_RAW_BYTES + 4;
+
 /** Splits one file into lines, a chunk at a time. */
 class LineReader {
   private readonly chunk: Buffer;
@@ -139,7 +150,7 @@ class LineReader {
   private taken = 0;
   private position = 0;
   private eof = false;
-  private skippingLongLine = false;
+  private longLine: LongLine | undefined;
   private atStart = true;
 
   constructor(
@@ -188,7 +199,8 @@ class LineReader {
     if (bytesRead === 0) {
       this.eof = true;
       const rest = this.atStart ? withoutBom(this.carry) : this.carry;
-      if (rest.length > 0 && !this.skippingLongLine) this.emitBytes(rest);
+      if (this.longLine !== undefined) this.endLongLine();
+      else if (rest.length > 0) this.emitBytes(rest);
       this.carry = Buffer.alloc(0);
       return;
     }
@@ -204,11 +216,15 @@ class LineReader {
       this.atStart = false;
       data = withoutBom(head);
     }
-    if (this.skippingLongLine) {
+    const longLine = this.longLine;
+    if (longLine !== undefined) {
       const nl = data.indexOf(10);
+      const skipped = nl < 0 ? data : data.subarray(0, nl);
+      if (longLine.head.length < HEAD_BYTES) longLine.head = Buffer.concat([longLine.head, skipped.subarray(0, HEAD_BYTES - longLine.head.length)]);
+      longLine.bytes += skipped.length;
+      if (skipped.length > 0) longLine.lastByte = skipped[skipped.length - 1] as number;
       if (nl < 0) return;
-      this.skippingLongLine = false;
-      this.position++;
+      this.endLongLine();
       data = data.subarray(nl + 1);
     }
     const lastNl = data.lastIndexOf(10);
@@ -237,7 +253,8 @@ class LineReader {
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
       const line = text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
       // UTF-8 takes at least one byte per UTF-16 unit and at most three.
-      if (line.length * 3 > max && Buffer.byteLength(line) > max) this.pushInvalid(line.slice(0, PREVIEW_CHARS), `record is ${Buffer.byteLength(line)} bytes, more than the limit of ${max}`);
+      const bytes = line.length * 3 > max ? Buffer.byteLength(line) : 0;
+      if (bytes > max) this.pushInvalid(utf8Prefix(line, DEAD_LETTER_RAW_BYTES), `record is ${bytes} bytes, more than the limit of ${max}`, bytes);
       else this.pushLine(line);
       from = nl + 1;
     }
@@ -253,18 +270,31 @@ class LineReader {
 
   private emitBytes(line: Buffer): void {
     const body = line.length > 0 && line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line;
-    if (body.length > this.options.maxRecordBytes) return this.pushInvalid(body.subarray(0, PREVIEW_CHARS).toString('utf8'), `record is ${body.length} bytes, more than the limit of ${this.options.maxRecordBytes}`);
-    const bad = isUtf8(body) ? -1 : firstInvalidUtf8(body);
-    if (bad < 0) return this.pushLine(body.toString('utf8'));
-    this.pushInvalid(body.toString('utf8'), `invalid UTF-8 at byte ${bad} of the record`);
+    const decoded = decodeRecordBytes(body, this.options.maxRecordBytes);
+    if (decoded.decodeError === undefined) this.pushLine(decoded.value);
+    else this.pushInvalid(decoded.value, decoded.decodeError, decoded.byteLength);
   }
 
+  /**
+   * The line in progress passed the limit before its end: keep a preview, then only count bytes
+   * until its newline (`endLongLine`), so a line of any length costs one chunk of memory.
+   *
+   *   carry > limit ─▶ longLine {head, bytes} ─▶ fill: bytes += chunk … ─▶ '\n' or EOF ─▶ one invalid record
+   */
   private emitTooLong(): void {
-    this.pushInvalid(this.carry.subarray(0, PREVIEW_CHARS).toString('utf8'), `record is longer than the limit of ${this.options.maxRecordBytes} bytes (first ${PREVIEW_CHARS} bytes kept)`);
-    // The position is counted once the rest of the line has been skipped.
-    this.position--;
+    const c = this.carry;
+    this.longLine = { head: Buffer.from(c.subarray(0, HEAD_BYTES)), bytes: c.length, lastByte: c[c.length - 1] as number };
     this.carry = Buffer.alloc(0);
-    this.skippingLongLine = true;
+  }
+
+  private endLongLine(): void {
+    const long = this.longLine;
+    if (long === undefined) return;
+    this.longLine = undefined;
+    // As for any line, a trailing CR (of a CRLF) is not part of the record.
+    const bytes = long.bytes - (long.lastByte === 13 ? 1 : 0);
+    const preview = utf8BytePrefix(long.head.subarray(0, bytes), DEAD_LETTER_RAW_BYTES).toString('utf8');
+    this.pushInvalid(preview, `record is ${bytes} bytes, more than the limit of ${this.options.maxRecordBytes}`, bytes);
   }
 
   private pushLine(text: string): void {
@@ -273,8 +303,9 @@ class LineReader {
     else this.lines.push({ partition: this.partition, position: this.position++, value: text, arrivalMs });
   }
 
-  private pushInvalid(preview: string, decodeError: string): void {
+  private pushInvalid(preview: string, decodeError: string, byteLength: number | undefined): void {
     const arrival = this.options.arrivalMs === undefined ? {} : { arrivalMs: this.options.arrivalMs };
-    this.lines.push({ partition: this.partition, position: this.position++, value: preview, decodeError, ...arrival });
+    const size = byteLength === undefined ? {} : { byteLength };
+    this.lines.push({ partition: this.partition, position: this.position++, value: preview, decodeError, ...size, ...arrival });
   }
 }

@@ -4,6 +4,7 @@ import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { deadLetterMessage } from './dead-letter-message';
 import { describeKafkaError, isKafkaUnavailable } from './kafka-errors';
+import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
 
 export interface KafkaDeadLetterOptions {
   readonly brokers: readonly string[];
@@ -14,7 +15,9 @@ export interface KafkaDeadLetterOptions {
 
 /**
  * Puts a trigger's dead letters on a Kafka topic, then hands the rest of the trigger to the table
- * sink. Value = the record's raw text; headers = reason, detail, source partition and offset.
+ * sink. Value = the record's raw text (bounded); headers = reason, detail, source partition and
+ * offset (and `raw-bytes` for a record cut short). Each dead letter is at most a few KiB, and a
+ * trigger's are sent in requests under `MAX_REQUEST_BYTES`, so the topic needs no size settings.
  *
  *   commit:  send dead letters (idempotent producer, acks=all) ─▶ inner.commit(rows + checkpoint)
  *
@@ -65,11 +68,10 @@ export class KafkaDeadLetterSink implements SinkPort {
       const producer = this.producer;
       if (producer === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'dead-letter sink used before open()');
       try {
-        await producer.send({
-          topic: this.options.topic,
-          acks: -1,
-          messages: trigger.deadLetters.map(deadLetterMessage),
-        });
+        // In requests a broker with the default 1 MB message.max.bytes accepts, in order (one in flight).
+        for (const messages of batchesUnder(trigger.deadLetters.map(deadLetterMessage), MAX_REQUEST_BYTES)) {
+          await producer.send({ topic: this.options.topic, acks: -1, messages });
+        }
       } catch (e) {
         // A broker outage is worth waiting for (the pipeline does); anything else is not.
         const code = isKafkaUnavailable(e) ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED';

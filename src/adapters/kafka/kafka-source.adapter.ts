@@ -1,11 +1,10 @@
-import { isUtf8 } from 'node:buffer';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { SourceRecord } from '../../domain/records';
+import { DEFAULT_MAX_RECORD_BYTES, type SourceRecord } from '../../domain/records';
 import { LoggerPort } from '../../ports/logger.port';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
-import { firstInvalidUtf8 } from '../file/utf8';
+import { decodeRecordBytes } from '../file/utf8';
 import { describeKafkaError } from './kafka-errors';
 
 export interface KafkaSourceOptions {
@@ -17,11 +16,23 @@ export interface KafkaSourceOptions {
   readonly bounded: boolean;
   /** Fetching pauses while this many records wait to be polled. */
   readonly maxBufferedRecords?: number;
+  /** …or while their values hold this many characters (default 32 Mi): large records cannot pile up. */
+  readonly maxBufferedChars?: number;
+  /** Longer values are invalid records holding a preview of their start (default `DEFAULT_MAX_RECORD_BYTES`). */
+  readonly maxRecordBytes?: number;
   /** How long `open` may take to connect and join the group. */
   readonly connectTimeoutMs?: number;
   /** How long a rebalance waits for the pipeline's commit before letting the partitions go (default 5 s). */
   readonly handOverTimeoutMs?: number;
 }
+
+/**
+ * Keys longer than this make the record invalid. No job reads keys, but producers key by an id or a
+ * symbol (tens of bytes): a key of kilobytes is a broken producer, and its value is not trusted.
+ */
+export const MAX_KEY_BYTES = 4096;
+
+const MAX_BUFFERED_CHARS = 32 * 1024 * 1024;
 
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
@@ -41,13 +52,14 @@ export const KafkaSourceOptions: ServiceIdentifier<KafkaSourceOptions> = Symbol.
  * queue is full the batch handler waits, heartbeating, so a slow trigger never costs the group
  * membership:
  *
- *   broker ─fetch─▶ eachBatch ─push─▶ [ queue ≤ maxBuffered ] ─poll─▶ pipeline
+ *   broker ─fetch─▶ eachBatch ─push─▶ [ queue ≤ maxBufferedRecords, ≤ maxBufferedChars ] ─poll─▶ pipeline
  *                      ▲ waits + heartbeats while full
  *
  * Resuming: on every assignment each partition is sought to the position stored with the data (not
  * to Kafka's committed offset, which `acknowledge` only moves afterwards, for lag monitoring).
  * Auto-commit is off. A record without a value (tombstone) is delivered with `value: undefined`;
- * bytes that are not UTF-8 come with a `decodeError`.
+ * bytes that are not UTF-8, a value over `maxRecordBytes` (only its start is kept) and a key over
+ * `MAX_KEY_BYTES` come with a `decodeError` (see `toRecord`).
  */
 @injectable()
 export class KafkaSource implements SourcePort {
@@ -56,6 +68,8 @@ export class KafkaSource implements SourcePort {
   private admin: Admin | undefined;
   private queue: SourceRecord[] = [];
   private head = 0;
+  /** Characters of the queued values, at least (see `overCharBudget`). */
+  private queuedChars = 0;
   private wakeReader: (() => void) | undefined;
   private wakeFetcher: (() => void) | undefined;
   private failure: Error | undefined;
@@ -144,7 +158,10 @@ export class KafkaSource implements SourcePort {
     const n = Math.min(maxRecords, this.available());
     const records = this.queue.slice(this.head, this.head + n);
     this.head += n;
-    for (const r of records) this.polledUpTo.set(r.partition, r.position + 1);
+    for (const r of records) {
+      this.polledUpTo.set(r.partition, r.position + 1);
+      this.queuedChars -= r.value?.length ?? 0;
+    }
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
@@ -350,11 +367,13 @@ export class KafkaSource implements SourcePort {
         this.ended.add(partition);
         break;
       }
-      this.queue.push(toRecord(partition, offset, message.value, Number(message.timestamp)));
+      const record = toRecord(partition, offset, message, this.options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+      this.queue.push(record);
+      this.queuedChars += record.value?.length ?? 0;
       this.queuedUpTo.set(partition, offset + 1);
       resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
-      while (this.available() >= (this.options.maxBufferedRecords ?? 20_000) && isRunning() && !isStale()) {
+      while ((this.available() >= (this.options.maxBufferedRecords ?? 20_000) || this.overCharBudget()) && isRunning() && !isStale()) {
         this.wakeReader?.();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 1_000);
@@ -397,6 +416,20 @@ export class KafkaSource implements SourcePort {
     return this.queue.length - this.head;
   }
 
+  /**
+   * Whether the queued values hold more than `maxBufferedChars`. The running count only grows by
+   * what is queued and shrinks by what is polled, so after the queue was dropped (a seek, a
+   * rebalance) it is too high, never too low: past the budget, it is counted again from the queue.
+   */
+  private overCharBudget(): boolean {
+    const budget = this.options.maxBufferedChars ?? MAX_BUFFERED_CHARS;
+    if (this.queuedChars <= budget) return false;
+    let chars = 0;
+    for (let i = this.head; i < this.queue.length; i++) chars += (this.queue[i] as SourceRecord).value?.length ?? 0;
+    this.queuedChars = chars;
+    return chars > budget;
+  }
+
   private pendingFor(partition: number): boolean {
     for (let i = this.head; i < this.queue.length; i++) if ((this.queue[i] as SourceRecord).partition === partition) return true;
     return false;
@@ -418,12 +451,28 @@ export class KafkaSource implements SourcePort {
   }
 }
 
-/** The record's timestamp (producer's create time, or the broker's append time) is its arrival time. */
-function toRecord(partition: number, position: number, value: Buffer | null, timestampMs: number): SourceRecord {
+/**
+ * One Kafka message as a source record. Its timestamp (producer's create time, or the broker's
+ * append time) is its arrival time. A value over `maxRecordBytes` is not decoded: the record keeps
+ * a preview of its start and its size; a key over `MAX_KEY_BYTES` makes the record invalid too.
+ */
+export function toRecord(
+  partition: number,
+  position: number,
+  message: { readonly key?: Buffer | null; readonly value: Buffer | null; readonly timestamp: string },
+  maxRecordBytes: number,
+): SourceRecord {
+  const timestampMs = Number(message.timestamp);
   const arrival = Number.isSafeInteger(timestampMs) && timestampMs >= 0 ? { arrivalMs: timestampMs } : {};
+  const { key, value } = message;
   if (value === null) return { partition, position, value: undefined, ...arrival };
-  if (isUtf8(value)) return { partition, position, value: value.toString('utf8'), ...arrival };
-  return { partition, position, value: value.toString('utf8'), decodeError: `invalid UTF-8 at byte ${firstInvalidUtf8(value)} of the record`, ...arrival };
+  const decoded = decodeRecordBytes(value, maxRecordBytes);
+  if (key !== null && key !== undefined && key.length > MAX_KEY_BYTES) {
+    const keyError = `key is ${key.length} bytes, more than the limit of ${MAX_KEY_BYTES}`;
+    const decodeError = decoded.decodeError === undefined ? keyError : `${keyError}; ${decoded.decodeError}`;
+    return { partition, position, ...decoded, decodeError, ...arrival };
+  }
+  return { partition, position, ...decoded, ...arrival };
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

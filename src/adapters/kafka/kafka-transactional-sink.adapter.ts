@@ -7,6 +7,7 @@ import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.p
 import { rowRenderer } from '../file/row-json';
 import { CheckpointTopicCodec, type SnapshotHead } from './checkpoint-topic';
 import { deadLetterMessage } from './dead-letter-message';
+import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
 import { describeKafkaError, isProducerFenced, translateKafkaError } from './kafka-errors';
 import { readTopicUpTo } from './read-topic';
 
@@ -44,9 +45,6 @@ export interface KafkaSinkOptions {
 export const KafkaSinkOptions: ServiceIdentifier<KafkaSinkOptions> = Symbol.for('hexstream.KafkaSinkOptions');
 
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
-const DEFAULT_REQUEST_BYTES = 900_000;
-/** Per record: offsets, lengths, timestamps and header framing, generously. */
-const RECORD_OVERHEAD_BYTES = 80;
 // A send that keeps failing aborts the transaction instead of retrying forever: nothing of it
 // becomes visible, so bounded retries cost no duplicates.
 const SEND_RETRY = { retries: 10, initialRetryTime: 25, maxRetryTime: 5_000 };
@@ -182,7 +180,7 @@ export class KafkaTransactionalSink implements SinkPort {
     const checkpoint = this.codec.partitionMessages(trigger);
     let head: SnapshotHead | undefined;
     if (trigger.snapshot !== undefined) {
-      const chunkBytes = Math.floor((this.options.maxRequestBytes ?? DEFAULT_REQUEST_BYTES) / 2);
+      const chunkBytes = Math.floor((this.options.maxRequestBytes ?? MAX_REQUEST_BYTES) / 2);
       const written = this.codec.snapshotMessages(trigger.snapshot, this.heads, chunkBytes);
       checkpoint.push(...written.messages);
       head = written.head;
@@ -197,20 +195,9 @@ export class KafkaTransactionalSink implements SinkPort {
 
   /** Sends in requests under `maxRequestBytes` (a broker refuses larger record batches). */
   private async sendAll(transaction: Transaction, topic: string, messages: readonly Message[]): Promise<void> {
-    const limit = this.options.maxRequestBytes ?? DEFAULT_REQUEST_BYTES;
-    let batch: Message[] = [];
-    let bytes = 0;
-    for (const m of messages) {
-      const size = messageBytes(m);
-      if (batch.length > 0 && bytes + size > limit) {
-        await transaction.send({ topic, acks: -1, messages: batch });
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(m);
-      bytes += size;
+    for (const batch of batchesUnder(messages, this.options.maxRequestBytes ?? MAX_REQUEST_BYTES)) {
+      await transaction.send({ topic, acks: -1, messages: batch });
     }
-    if (batch.length > 0) await transaction.send({ topic, acks: -1, messages: batch });
   }
 
   /** Ends a failed commit as cleanly as possible and says what became of it. */
@@ -331,9 +318,3 @@ export class KafkaTransactionalSink implements SinkPort {
   }
 }
 
-function messageBytes(m: Message): number {
-  const size = (v: Buffer | string | null | undefined): number => (v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
-  let headers = 0;
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers += Buffer.byteLength(k) + (typeof v === 'string' || Buffer.isBuffer(v) ? size(v) : 0);
-  return size(m.key) + size(m.value) + headers + RECORD_OVERHEAD_BYTES;
-}

@@ -7,6 +7,7 @@ import type { OutputMode } from './output-mode';
 import { DedupeIndex } from './dedupe-index';
 import { emptyCounters, type EngineCounters, type StateSize } from './engine-counters';
 import type { EngineCheckpoint, PartitionCheckpoint } from './engine-checkpoint';
+import { boundedDetail, boundedRaw, utf8ByteLength } from './dead-letter-raw';
 import { formatInstant } from './format-instant';
 import { ReplayBoundaries } from './replay-boundaries';
 import type { EngineSnapshot, PartitionSnapshot, SessionSnapshot, WindowSnapshot } from './engine-snapshot';
@@ -536,11 +537,20 @@ export class StreamEngine<E, G, A> {
     into.push(this.job.toRow(entry.window, entry.group, entry.acc, entry.rowKey));
   }
 
-  private reject(reason: DeadLetterReason, detail: string, raw: string, record: SourceRecord): void {
+  private reject(reason: DeadLetterReason, why: string, raw: string, record: SourceRecord): void {
     this.counters[reason]++;
     // A replayed record's dead letter was written by the run that read it first.
     if (record.position < (this.partitions.get(record.partition)?.replayUntil ?? 0)) return;
-    this.deadLetters.push({ reason, detail, raw, partition: record.partition, position: record.position });
+    const { partition, position } = record;
+    const detail = boundedDetail(why);
+    const kept = boundedRaw(raw, record.byteLength);
+    if (kept.rawBytes === undefined) {
+      this.deadLetters.push({ reason, detail, raw, partition, position });
+    } else {
+      // A dead letter stays small whatever the record's size; the detail says what was cut.
+      const note = `; raw holds its first ${utf8ByteLength(kept.raw)} of ${kept.rawBytes} bytes`;
+      this.deadLetters.push({ reason, detail: `${detail}${note}`, raw: kept.raw, rawBytes: kept.rawBytes, partition, position });
+    }
   }
 
   private partition(id: number): PartitionState {

@@ -2,7 +2,8 @@ import { combineAll, count, max, min, sumInteger } from '../aggregation/combiner
 import { md5Hex } from '../hashing/md5';
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
-import { fieldError, isPlainObject, parseJson } from './validation';
+import { labelError, REGION_RULE } from './label-rules';
+import { fieldError, isPlainObject, MILLISECONDS_HINT, parseJson } from './validation';
 
 /** A validated order. Money is kept in integer cents so sums are exact. */
 export interface Order {
@@ -75,6 +76,8 @@ function validateOrder(orderid: unknown, itemid: unknown, shopid: unknown, regio
   if (region.length > MAX_REGION_CHARS && [...region].length > MAX_REGION_CHARS) {
     return { ok: false, detail: `region has ${[...region].length} characters, at most ${MAX_REGION_CHARS} allowed` };
   }
+  const badRegion = labelError('region', region, REGION_RULE);
+  if (badRegion !== undefined) return { ok: false, detail: badRegion };
   if (typeof qty !== 'number' || !Number.isSafeInteger(qty) || qty <= 0) {
     return fieldError('count', qty, 'a positive integer');
   }
@@ -92,7 +95,7 @@ function validateOrder(orderid: unknown, itemid: unknown, shopid: unknown, regio
   // The range applies to the event time as used: rounded to the millisecond.
   const eventMs = Math.round(timestamp * 1000);
   if (eventMs < YEAR_2000_MS || eventMs >= YEAR_2100_MS) {
-    const hint = timestamp >= YEAR_2000_MS && timestamp < YEAR_2100_MS ? ' (milliseconds given where epoch seconds are expected)' : '';
+    const hint = timestamp >= YEAR_2000_MS && timestamp < YEAR_2100_MS ? MILLISECONDS_HINT : '';
     return { ok: false, detail: `timestamp ${timestamp} is outside 2000-01-01..2100-01-01${hint}` };
   }
   return {

@@ -29,7 +29,7 @@ export function decodeQuotes(text: string, arrivalMs?: number): DecodedMany<Quot
   if (!parsed.ok) return parsed;
   const o = parsed.event;
   if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
-  if ('symbol' in o || 'price' in o || 'ts' in o) {
+  if (Object.hasOwn(o, 'symbol') || Object.hasOwn(o, 'price') || Object.hasOwn(o, 'ts')) {
     const q = quote(o.symbol, o.price, quoteTimeMs(o.ts, 'ts'));
     return 'detail' in q ? { ok: false, detail: q.detail } : { ok: true, events: [q] };
   }

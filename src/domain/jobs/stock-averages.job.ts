@@ -1,7 +1,7 @@
 import { combineAll, count, max, min, sumInteger } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
-import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, YEAR_2000_MS, YEAR_2100_MS } from './validation';
+import { csvNumber, fieldError, isPlainObject, parseJson, SECONDS_HINT, symbolError, YEAR_2000_MS, YEAR_2100_MS } from './validation';
 
 /**
  * Moving averages of stock trades (after a Spark Structured Streaming project): per symbol, in
@@ -61,18 +61,25 @@ export function decodeTrade(text: string): Decoded<Trade> {
     if (!parsed.ok) return parsed;
     const o = parsed.event;
     if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
-    return validateTrade(o.stockName, o.tradeType, o.price, o.quantity, o.eventTimeMillis);
+    return validateTrade(o.stockName, o.tradeType, o.price, o.quantity, o.eventTimeMillis, o.eventTimeReadable);
   }
   if (trimmed === STOCK_CSV_HEADER) return { ok: false, detail: 'CSV header line, not a trade' };
   const fields = trimmed.split(',');
   if (fields.length !== 5 && fields.length !== 6) {
     return { ok: false, detail: `CSV line has ${fields.length} fields, expected 6: ${STOCK_CSV_HEADER}` };
   }
-  const [symbol, type, price, quantity, millis] = fields as [string, string, string, string, string];
-  return validateTrade(symbol.trim(), type, csvNumber(price), csvNumber(quantity), csvNumber(millis));
+  const [symbol, type, price, quantity, millis, readable] = fields as [string, string, string, string, string, string | undefined];
+  const shownTime = readable?.trim();
+  return validateTrade(symbol.trim(), type, csvNumber(price), csvNumber(quantity), csvNumber(millis), shownTime === '' ? undefined : shownTime);
 }
 
-function validateTrade(symbol: unknown, type: unknown, price: unknown, quantity: unknown, millis: unknown): Decoded<Trade> {
+/**
+ * `eventTimeReadable` only shows the time to a reader (the original data writes it in the
+ * exchange's zone, with 1 to 3 decimals): it is not used, but when present it must look like one.
+ */
+const READABLE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z?$/;
+
+function validateTrade(symbol: unknown, type: unknown, price: unknown, quantity: unknown, millis: unknown, readable: unknown): Decoded<Trade> {
   const badSymbol = symbolError('stockName', symbol, MAX_SYMBOL_CHARS);
   if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('stockName', symbol, 'a string');
   // The original data pads "BUY " to the width of "SELL".
@@ -84,9 +91,10 @@ function validateTrade(symbol: unknown, type: unknown, price: unknown, quantity:
   if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0) return fieldError('quantity', quantity, 'a positive integer');
   if (typeof millis !== 'number' || !Number.isSafeInteger(millis)) return fieldError('eventTimeMillis', millis, 'an integer (epoch milliseconds)');
   if (millis < YEAR_2000_MS || millis >= YEAR_2100_MS) {
-    const hint = millis >= YEAR_2000_MS / 1000 && millis < YEAR_2100_MS / 1000 ? ' (seconds given where epoch milliseconds are expected)' : '';
+    const hint = millis >= YEAR_2000_MS / 1000 && millis < YEAR_2100_MS / 1000 ? SECONDS_HINT : '';
     return { ok: false, detail: `eventTimeMillis ${millis} is outside 2000-01-01..2100-01-01${hint}` };
   }
+  if (readable !== undefined && (typeof readable !== 'string' || !READABLE_TIME.test(readable))) return fieldError('eventTimeReadable', readable, 'a time YYYY-MM-DD hh:mm:ss[.fff]');
   return { ok: true, event: { symbol, micros, price, quantity, eventMs: millis } };
 }
 

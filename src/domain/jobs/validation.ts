@@ -1,9 +1,15 @@
 import { HexstreamError } from '../hexstream-error';
 import type { Decoded } from './job';
+import { jsonStructureError } from './json-structure';
+import { labelError, SYMBOL_RULE } from './label-rules';
 
 /** Event times must fall in [2000-01-01, 2100-01-01) (epoch ms). */
 export const YEAR_2000_MS = 946_684_800_000;
 export const YEAR_2100_MS = 4_102_444_800_000;
+
+/** Appended to a time out of range that would be in range in the other unit. */
+export const MILLISECONDS_HINT = ' (looks like epoch milliseconds; epoch seconds are expected)';
+export const SECONDS_HINT = ' (looks like epoch seconds; epoch milliseconds are expected)';
 
 /** A CSV field as a number when it is one; anything else stays a string, to be named in the error. */
 export function csvNumber(field: string): number | string {
@@ -11,12 +17,14 @@ export function csvNumber(field: string): number | string {
   return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : t;
 }
 
-/** A ticker symbol: a non-empty string of at most `maxChars` characters (code points). */
+/** A ticker symbol: a non-empty string of at most `maxChars` characters (code points) of `SYMBOL_RULE`. */
 export function symbolError(field: string, symbol: unknown, maxChars: number): { ok: false; detail: string } | undefined {
   if (typeof symbol !== 'string') return fieldError(field, symbol, 'a string');
   if (symbol.length === 0) return { ok: false, detail: `${field} is empty` };
-  const chars = [...symbol].length;
-  return chars > maxChars ? { ok: false, detail: `${field} has ${chars} characters, at most ${maxChars} allowed` } : undefined;
+  const chars = symbol.length > maxChars ? [...symbol].length : symbol.length;
+  if (chars > maxChars) return { ok: false, detail: `${field} has ${chars} characters, at most ${maxChars} allowed` };
+  const bad = labelError(field, symbol, SYMBOL_RULE);
+  return bad === undefined ? undefined : { ok: false, detail: bad };
 }
 
 /** Checks the options every sample generator shares; CONFIG_INVALID names the bad one. */
@@ -26,13 +34,25 @@ export function checkGeneratorOptions(count: number, eventsPerSecond: number, fa
   if (!(faultShare >= 0 && faultShare <= 1)) throw new HexstreamError('CONFIG_INVALID', `fault share must be in 0..1: ${faultShare}`);
 }
 
-/** JSON.parse that returns a dead-letter detail instead of throwing. */
+/**
+ * JSON.parse that returns a dead-letter detail instead of throwing, and refuses what no record of
+ * any job looks like: nesting deeper than `MAX_JSON_DEPTH`, prototype keys (see `json-structure.ts`).
+ */
 export function parseJson(text: string): Decoded<unknown> {
+  let value: unknown;
   try {
-    return { ok: true, event: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (e) {
-    return { ok: false, detail: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    // V8 quotes a few characters of the input: a control or format character (NUL, BOM) is shown by its code.
+    return { ok: false, detail: `not valid JSON: ${printable(e instanceof Error ? e.message : String(e))}` };
   }
+  const refused = jsonStructureError(value);
+  return refused === undefined ? { ok: true, event: value } : { ok: false, detail: refused };
+}
+
+/** Control and format characters (NUL, BOM, bidi overrides) as `U+0000`: a detail is one line of visible text. */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -67,7 +87,7 @@ export function timeField(field: string, ts: unknown): number | string {
   } else {
     return ts === undefined ? `missing field "${field}"` : `field "${field}" must be epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts)}`;
   }
-  if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `${field} ${String(ts)} is outside 2000-01-01..2100-01-01${ms >= YEAR_2000_MS / 1000 && ms < YEAR_2100_MS / 1000 ? ' (seconds given where epoch milliseconds are expected)' : ''}`;
+  if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `${field} ${String(ts)} is outside 2000-01-01..2100-01-01${ms >= YEAR_2000_MS / 1000 && ms < YEAR_2100_MS / 1000 ? SECONDS_HINT : ''}`;
   return ms;
 }
 

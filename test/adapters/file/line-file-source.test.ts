@@ -116,9 +116,9 @@ describe('LineFileSource', () => {
       const offsets = [0, 1, 2, 0, 2];
       expect(records).toEqual([
         { partition: 0, position: 0, value: 'ok0' },
-        ...badLines.map((bytes, i) => ({ partition: 0, position: i + 1, value: bytes.toString('utf8'), decodeError: `invalid UTF-8 at byte ${offsets[i]} of the record` })),
+        ...badLines.map((bytes, i) => ({ partition: 0, position: i + 1, value: bytes.toString('utf8'), decodeError: `invalid UTF-8 at byte ${offsets[i]} of the record`, byteLength: bytes.length })),
         { partition: 0, position: 6, value: 'ok6' },
-        { partition: 0, position: 7, value: 'z\uFFFD', decodeError: 'invalid UTF-8 at byte 1 of the record' },
+        { partition: 0, position: 7, value: 'z\uFFFD', decodeError: 'invalid UTF-8 at byte 1 of the record', byteLength: 2 },
       ]);
     });
 
@@ -136,14 +136,23 @@ describe('LineFileSource', () => {
         [6, 'last'],
         [7, 'INVALID'],
       ]);
-      for (const r of records.filter((x) => x.decodeError !== undefined)) {
-        expect(r.decodeError).toContain('limit of 10');
-        // The value keeps a preview: a non-empty prefix of the line (a character cut at the end of
-        // the preview decodes as U+FFFD).
-        const preview = (r.value ?? '').replace(/\uFFFD+$/, '');
-        expect(preview.length).toBeGreaterThan(0);
-        expect([long, emoji, 'z'.repeat(11)].some((l) => l.startsWith(preview))).toBe(true);
-      }
+      // Whatever the chunking, the record holds the line's size and its start (here all of it).
+      const tooLong = (position: number, value: string): SourceRecord => {
+        const byteLength = Buffer.byteLength(value);
+        return { partition: 0, position, value, decodeError: `record is ${byteLength} bytes, more than the limit of 10`, byteLength };
+      };
+      expect(records.filter((r) => r.decodeError !== undefined)).toEqual([tooLong(1, long), tooLong(3, emoji), tooLong(5, 'z'.repeat(11)), tooLong(7, long)]);
+    });
+
+    it('keeps the first 4096 bytes of an over-long line, cut before a character, and counts all its bytes', async () => {
+      const accents = 'é'.repeat(3000); // 6000 bytes: the preview ends after 2048 of them
+      const emojiAtCut = `${'a'.repeat(4095)}😀tail`; // the emoji would straddle byte 4096
+      const records = await readBytes(`${accents}\r\n${emojiAtCut}\nend\n`, { chunkBytes, maxRecordBytes: 10 });
+      expect(records).toEqual([
+        { partition: 0, position: 0, value: 'é'.repeat(2048), decodeError: 'record is 6000 bytes, more than the limit of 10', byteLength: 6000 },
+        { partition: 0, position: 1, value: 'a'.repeat(4095), decodeError: 'record is 4103 bytes, more than the limit of 10', byteLength: 4103 },
+        { partition: 0, position: 2, value: 'end' },
+      ]);
     });
 
     it('does not count the CR of a CRLF toward maxRecordBytes', async () => {
@@ -160,7 +169,7 @@ describe('LineFileSource', () => {
   it('strips the BOM before checking the first line for invalid UTF-8', async () => {
     const records = await readBytes(Buffer.from([0xef, 0xbb, 0xbf, 0xff, 0x0a, 0x61, 0x0a]));
     expect(records).toEqual([
-      { partition: 0, position: 0, value: '\uFFFD', decodeError: 'invalid UTF-8 at byte 0 of the record' },
+      { partition: 0, position: 0, value: '\uFFFD', decodeError: 'invalid UTF-8 at byte 0 of the record', byteLength: 1 },
       { partition: 0, position: 1, value: 'a' },
     ]);
   });

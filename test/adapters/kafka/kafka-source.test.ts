@@ -32,7 +32,7 @@ describe('KafkaSource', () => {
       expect(records).toEqual([
         { partition: 0, position: 0, value: '{"a":1}', arrivalMs },
         { partition: 0, position: 1, value: undefined, arrivalMs },
-        { partition: 0, position: 2, value: '{\uFFFD}', decodeError: 'invalid UTF-8 at byte 1 of the record', arrivalMs },
+        { partition: 0, position: 2, value: '{\uFFFD}', decodeError: 'invalid UTF-8 at byte 1 of the record', byteLength: 3, arrivalMs },
       ]);
     } finally {
       await source.close();

@@ -41,7 +41,10 @@ describe('hostile input', () => {
         expect(dead).toHaveLength(c.invalid + c.late + c.duplicate);
         for (const d of dead) {
           expect(d.detail.length).toBeGreaterThan(5);
-          expect(d.raw).toBe(lines[d.position]);
+          const line = lines[d.position] ?? '';
+          // A dead letter keeps at most 4 KiB of its record, and then says how long it was.
+          if (d.rawBytes === undefined) expect(d.raw).toBe(line);
+          else expect([d.rawBytes, line.startsWith(d.raw), Buffer.byteLength(d.raw) <= 4096]).toEqual([Buffer.byteLength(line), true, true]);
         }
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),

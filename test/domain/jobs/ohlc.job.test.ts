@@ -29,7 +29,7 @@ describe('ohlc: decoding', () => {
     ['{"symbol":"XOM","price":"57.25","volume":300,"ts":1735689600000}', 'field "price" must be a number, got string "57.25"'],
     ['{"symbol":"XOM","price":57.25,"ts":1735689600000}', 'missing field "volume"'],
     ['{"symbol":"XOM","price":57.25,"volume":1.5,"ts":1735689600000}', 'field "volume" must be a non-negative integer, got 1.5'],
-    ['{"symbol":"XOM","price":57.25,"volume":1,"ts":1735689600}', 'ts 1735689600 is outside 2000-01-01..2100-01-01 (seconds given where epoch milliseconds are expected)'],
+    ['{"symbol":"XOM","price":57.25,"volume":1,"ts":1735689600}', 'ts 1735689600 is outside 2000-01-01..2100-01-01 (looks like epoch seconds; epoch milliseconds are expected)'],
     ['{"symbol":"XOM","price":57.25,"volume":1,"ts":"yesterday"}', 'field "ts" must be epoch milliseconds or an ISO-8601 time, got "yesterday"'],
     ['{"symbol":"XOM","price":57.25,"volume":1,"ts":"2025-02-30T00:00:00Z"}', 'field "ts" is not a valid time: "2025-02-30T00:00:00Z"'],
     ['{"symbol":"XOM","price":57.25,"volume":1,"ts":"2025-01-01T24:00:00Z"}', 'field "ts" is not a valid time: "2025-01-01T24:00:00Z"'],

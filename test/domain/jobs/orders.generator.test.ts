@@ -46,7 +46,7 @@ function malformedKind(line: string, detail: string): string | undefined {
     [/^field "count" must be a positive integer, got string/, 'count as string'],
     [/^region is empty$/, 'empty region'],
     [/^region has \d+ characters/, 'long region'],
-    [/milliseconds given/, 'timestamp in ms'],
+    [/looks like epoch milliseconds/, 'timestamp in ms'],
   ];
   return kinds.find(([pattern]) => pattern.test(detail))?.[1];
 }

@@ -22,8 +22,16 @@ describe('stock-averages: decoding', () => {
   });
 
   it('reads the same fields as JSON', () => {
-    const line = JSON.stringify({ stockName: 'AGL', tradeType: 'SELL', price: 26.57, quantity: 181, eventTimeMillis: 1534849273070, eventTimeReadable: 'x' });
+    const line = JSON.stringify({ stockName: 'AGL', tradeType: 'SELL', price: 26.57, quantity: 181, eventTimeMillis: 1534849273070, eventTimeReadable: '2018-08-21 21:01:13.07' });
     expect(decodeTrade(line)).toEqual({ ok: true, event: { symbol: 'AGL', micros: 26_570_000, price: 26.57, quantity: 181, eventMs: 1534849273070 } });
+  });
+
+  it('takes eventTimeReadable as shown (not used), absent or empty, but refuses one that is not a time', () => {
+    const event = { symbol: 'AGL', micros: 26_570_000, price: 26.57, quantity: 181, eventMs: 1534849273070 };
+    expect(decodeTrade('AGL,SELL,26.57,181,1534849273070')).toEqual({ ok: true, event });
+    expect(decodeTrade('AGL,SELL,26.57,181,1534849273070,')).toEqual({ ok: true, event });
+    expect(decodeTrade('AGL,SELL,26.57,181,1534849273070,2018-08-21T11:01:13Z')).toEqual({ ok: true, event });
+    expect(decodeTrade("AGL,SELL,26.57,181,1534849273070,' OR 1=1 --")).toEqual({ ok: false, detail: 'field "eventTimeReadable" must be a time YYYY-MM-DD hh:mm:ss[.fff], got string "\' OR 1=1 --"' });
   });
 
   it.each([
@@ -34,7 +42,7 @@ describe('stock-averages: decoding', () => {
     ['AMC,BUY,-1,231,1534849274072,x', 'price must be a finite number ≥ 0, got -1'],
     ['AMC,BUY,1.0000001,231,1534849274072,x', 'price has more than 6 decimals or is too large to sum exactly: 1.0000001'],
     ['AMC,BUY,1,0,1534849274072,x', 'field "quantity" must be a positive integer, got 0'],
-    ['AMC,BUY,1,2,1534849274,x', 'eventTimeMillis 1534849274 is outside 2000-01-01..2100-01-01 (seconds given where epoch milliseconds are expected)'],
+    ['AMC,BUY,1,2,1534849274,x', 'eventTimeMillis 1534849274 is outside 2000-01-01..2100-01-01 (looks like epoch seconds; epoch milliseconds are expected)'],
     [',BUY,1,2,1534849274072,x', 'stockName is empty'],
     ['{"stockName":"A"', expect.stringContaining('not valid JSON')],
   ])('rejects %j with a reason', (line, detail) => {
