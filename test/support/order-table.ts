@@ -100,9 +100,9 @@ function money(values: Readonly<Record<string, ColumnValue>>, name: string): str
 }
 
 /** `agg_order_window` read with `query` (MariaDB or PostgreSQL values as text), keyed by row key, in the reference's shape. */
-export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>): Promise<Map<string, ReferenceRow>> {
+export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>, select = 'SELECT * FROM agg_order_window'): Promise<Map<string, ReferenceRow>> {
   const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-  const rows = await query('SELECT * FROM agg_order_window');
+  const rows = await query(select);
   return new Map(
     rows.map((r) => [
       String(r.rowkey),
