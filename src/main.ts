@@ -7,12 +7,22 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
 
-runCli(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`hexstream: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+/**
+ * Once the command has returned, everything it owns is closed and its output written (stdout and
+ * stderr are synchronous on files and pipes, logs are written synchronously). What may still hold
+ * the event loop then is what cannot be closed: a DNS lookup blocked in the thread pool on a
+ * resolver that does not answer, or a driver's reconnect timer. The exit code is decided, so the
+ * process ends after a short grace instead of waiting for them (the timer is unref'd: a process
+ * with nothing left exits at once, as usual).
+ */
+const EXIT_GRACE_MS = 1_000;
+
+function exitWith(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+}
+
+runCli(process.argv.slice(2)).then(exitWith, (error: unknown) => {
+  process.stderr.write(`hexstream: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  exitWith(1);
+});
