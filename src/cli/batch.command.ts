@@ -1,7 +1,6 @@
 import { redactUrl } from '../adapters/pino/redact';
 import { createContainer } from '../composition/create-container';
 import { resolveBatchConfig, type RawFlags } from '../composition/resolve-config';
-import { checkServiceHosts } from '../composition/service-hosts';
 import type { CliOutput } from './console-output';
 import { runJob } from './run-job';
 
@@ -13,7 +12,6 @@ import { runJob } from './run-job';
  */
 export async function batchCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const config = resolveBatchConfig(flags);
-  await checkServiceHosts(config);
   const container = await createContainer('batch', config);
   const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
   await runJob(container, config, [table, config.deadLetter], out);

@@ -1,7 +1,6 @@
 import { redactUrl } from '../adapters/pino/redact';
 import { createContainer } from '../composition/create-container';
 import { resolveProdConfig, type RawFlags } from '../composition/resolve-config';
-import { checkServiceHosts } from '../composition/service-hosts';
 import type { CliOutput } from './console-output';
 import { hasReport, printJobReport } from './job-reports';
 import { runJob } from './run-job';
@@ -17,7 +16,6 @@ export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<numb
   const jobs = flagsPerJob(flags);
   const configs = jobs.map((f) => resolveProdConfig(f)).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
   const run = async (config: (typeof configs)[number]): Promise<void> => {
-    await checkServiceHosts(config);
     const container = await createContainer('prod', config);
     const kafka = config.kafkaOutput;
     const table = kafka !== undefined ? `topic ${kafka.outputTopic} (Kafka transactions, id hexstream.${config.job.name}.${config.group}.${kafka.instanceId})` : `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;

@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
+import { checkServiceHosts } from '../composition/service-hosts';
 import type { RunConfig } from '../composition/run-config';
 import { runReportText } from '../domain/pipeline/run-report-text';
 import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
@@ -14,7 +15,8 @@ const ALERT_TIMEOUT_MS = 15_000;
 
 /**
  * Runs the container's pipeline until its input ends or SIGINT/SIGTERM, mails the report and prints
- * the summary. Shared by `test`, `prod` and `batch`. On failure:
+ * the summary. Shared by `test`, `prod` and `batch`; the services' host names are resolved first
+ * (see `checkServiceHosts`). On failure:
  *
  *   close source and sink (bounded) ─▶ alert e-mail (bounded) ─▶ throw RunFailed(error, why the alert failed)
  *
@@ -27,6 +29,7 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
   const job = config.job.name;
   let report: RunReport;
   try {
+    if (config.mode !== 'test') await checkServiceHosts(config);
     report = await pipeline.run(stop);
   } catch (e) {
     await releaseAdapters(container, config);

@@ -1,15 +1,20 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { deadLetterMessage } from './dead-letter-message';
+import { describeKafkaError } from './kafka-errors';
 
 export interface KafkaDeadLetterOptions {
   readonly brokers: readonly string[];
   /** The dead-letter topic (default `<topic>.dead-letter`); created with one partition if absent. */
   readonly topic: string;
   readonly clientId?: string;
+  /** Bound on connecting and readying the topic in `open` (default 15 s). */
+  readonly openTimeoutMs?: number;
 }
+
+const DEFAULT_OPEN_TIMEOUT_MS = 15_000;
 
 /**
  * Puts a trigger's dead letters on a Kafka topic, then hands the rest of the trigger to the table
@@ -21,6 +26,10 @@ export interface KafkaDeadLetterOptions {
  * are read again: dead letters are at-least-once (never lost), and a reader can drop repeats by
  * (source partition, source offset). Replayed records (re-read only to rebuild open windows) are
  * not dead-lettered twice: the engine suppresses them.
+ *
+ * `open` either leaves the producer connected and the table sink open, or nothing: a table sink
+ * that fails to open (MySQL refusing the login) disconnects the producer, whose connection would
+ * otherwise keep the process alive until the broker drops it as idle (10 minutes).
  */
 export class KafkaDeadLetterSink implements SinkPort {
   private readonly kafka: Kafka;
@@ -35,20 +44,31 @@ export class KafkaDeadLetterSink implements SinkPort {
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
     const admin = this.kafka.admin();
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const ms = this.options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    });
+    const connecting = this.connect(admin, producer);
     try {
-      await admin.connect();
-      const topics = await admin.listTopics();
-      if (!topics.includes(this.options.topic)) {
-        await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-      }
-      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      await this.producer.connect();
+      await Promise.race([connecting, timeout]);
     } catch (e) {
-      throw new HexstreamError('SINK_UNAVAILABLE', `cannot open dead-letter topic ${this.options.topic} on ${this.options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
+      // A connect that outlives the deadline must not leave a client behind once it finishes.
+      void connecting.catch(() => undefined).then(() => Promise.all([producer.disconnect(), admin.disconnect()]).catch(() => undefined));
+      await producer.disconnect().catch(() => undefined);
+      throw new HexstreamError('SINK_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}: ${describeKafkaError(e)}`, { cause: e });
     } finally {
+      clearTimeout(timer);
       await admin.disconnect().catch(() => undefined);
     }
-    return this.inner.open(table);
+    this.producer = producer;
+    try {
+      return await this.inner.open(table);
+    } catch (e) {
+      await this.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   checkpoint(): Promise<SinkCheckpoint | undefined> {
@@ -70,6 +90,16 @@ export class KafkaDeadLetterSink implements SinkPort {
       }
     }
     await this.inner.commit(trigger.deadLetters.length > 0 ? { ...trigger, deadLetters: [] } : trigger);
+  }
+
+  /** Connects, creates the topic unless it exists, and readies the producer. */
+  private async connect(admin: Admin, producer: Producer): Promise<void> {
+    await admin.connect();
+    const topics = await admin.listTopics();
+    if (!topics.includes(this.options.topic)) {
+      await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    }
+    await producer.connect();
   }
 
   async close(): Promise<void> {
