@@ -54,14 +54,17 @@ export class KafkaDeadLetterSink implements SinkPort {
     try {
       await Promise.race([connecting, timeout]);
     } catch (e) {
-      // A connect that outlives the deadline must not leave a client behind once it finishes.
-      void connecting.catch(() => undefined).then(() => Promise.all([producer.disconnect(), admin.disconnect()]).catch(() => undefined));
-      await producer.disconnect().catch(() => undefined);
+      // Not awaited: a disconnect waits for requests in flight, up to kafkajs's 30 s request
+      // timeout. Whatever the abandoned connect still opens is closed when it ends.
+      void connecting
+        .catch(() => undefined)
+        .then(() => Promise.all([producer.disconnect(), admin.disconnect()]))
+        .catch(() => undefined);
       throw new HexstreamError('SINK_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}: ${describeKafkaError(e)}`, { cause: e });
     } finally {
       clearTimeout(timer);
-      await admin.disconnect().catch(() => undefined);
     }
+    await admin.disconnect().catch(() => undefined);
     this.producer = producer;
     try {
       return await this.inner.open(table);

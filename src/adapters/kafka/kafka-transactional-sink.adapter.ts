@@ -38,6 +38,8 @@ export interface KafkaSinkOptions {
   readonly maxRequestBytes?: number;
   /** Bound on reading the checkpoint topic at open (default 60 s). */
   readonly readTimeoutMs?: number;
+  /** Bound on the first contact at open: connecting and readying the topics (default 15 s). */
+  readonly connectTimeoutMs?: number;
   readonly faultInjection?: KafkaSinkFaultInjection;
 }
 
@@ -51,6 +53,7 @@ const RECORD_OVERHEAD_BYTES = 80;
 // becomes visible, so bounded retries cost no duplicates.
 const SEND_RETRY = { retries: 10, initialRetryTime: 25, maxRetryTime: 5_000 };
 const CHECKPOINT_PARTITION = 0;
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
 /**
  * Writes a job's rows to a Kafka topic exactly once for `read_committed` readers: each trigger is
@@ -114,7 +117,9 @@ export class KafkaTransactionalSink implements SinkPort {
     this.fenced = undefined;
     this.inDoubt = undefined;
     try {
-      await this.ensureTopics();
+      // A broker that accepts connections and never answers would hold kafkajs for its request
+      // timeout (30 s) times its retries: the first contact gets a deadline of its own.
+      await withDeadline(this.ensureTopics(), this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
       this.producer = await this.connectProducer();
       return await this.readCheckpoint();
     } catch (e) {
@@ -328,6 +333,20 @@ export class KafkaTransactionalSink implements SinkPort {
     const { checkpoint, heads } = reader.result();
     this.heads = heads;
     return checkpoint;
+  }
+}
+
+/** `work`, or a KafkaJSConnectionError-like failure once `ms` have passed (the work goes on, unawaited). */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: 'KafkaJSConnectionError' })), ms);
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
