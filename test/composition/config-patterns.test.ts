@@ -27,7 +27,7 @@ describe('SQL identifier patterns', () => {
     expect(CONFIG_PATTERNS.mysqlDatabase.test(name)).toBe(true);
   });
 
-  it.each([...HOSTILE_NAMES, ['65 characters', 'd'.repeat(65)]])('refuses %s in a MySQL database name', (_what, name) => {
+  it.each<readonly [string, string]>([...HOSTILE_NAMES, ['65 characters', 'd'.repeat(65)]])('refuses %s in a MySQL database name', (_what, name) => {
     expect(CONFIG_PATTERNS.mysqlDatabase.test(name)).toBe(false);
   });
 

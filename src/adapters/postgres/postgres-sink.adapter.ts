@@ -3,7 +3,7 @@ import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import pg from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { ResultRow } from '../../domain/records';
-import type { TableSchema } from '../../domain/table-schema';
+import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { columnEncoder, sortByPrimaryKey, type SqlValue } from '../mysql/mysql-rows';
 import { redactUrl } from '../pino/redact';
@@ -226,7 +226,7 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
   ];
   const head = `INSERT INTO ${pgIdentifier(table.name, 'table')} (${names.join(', ')}) VALUES `;
   const tail = ` ON CONFLICT (${table.primaryKey.map((k) => pgIdentifier(k, 'primary key column')).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
-  const encoders = columns.map((c) => columnEncoder(c));
+  const encoders = columns.map((c) => pgEncoder(c));
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const sorted = sortByPrimaryKey(table, rows);
   const out: Statement[] = [];
@@ -235,7 +235,7 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
     const params: SqlValue[] = [];
     const tuples = chunk.map((row) => {
       const placeholders = encoders.map((e) => {
-        params.push(e.encode(row));
+        params.push(e(row));
         return `$${params.length}`;
       });
       return `(${placeholders.join(', ')})`;
@@ -243,4 +243,20 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
     out.push({ sql: head + tuples.join(', ') + tail, params });
   }
   return out;
+}
+
+/**
+ * A column's conversion (shared with the MySQL sink), refusing the one character PostgreSQL text
+ * cannot hold: NUL. Values travel as bound parameters, so nothing else in a string needs care.
+ */
+function pgEncoder(column: ColumnSpec): (row: ResultRow) => SqlValue {
+  const { encode } = columnEncoder(column);
+  if (column.type.kind !== 'text') return encode;
+  return (row) => {
+    const v = encode(row);
+    if (typeof v === 'string' && v.includes('\u0000')) {
+      throw new HexstreamError('SINK_WRITE_FAILED', `row ${JSON.stringify(row.key)}: column ${column.name} holds a NUL character (U+0000), which PostgreSQL text cannot store`);
+    }
+    return v;
+  };
 }
