@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { redactUrl } from './adapters/pino/redact';
 import { runCli } from './cli/run-cli';
 
 // A reader that went away (`… | head`) is not an error of the run: stop writing to it quietly.
@@ -23,6 +24,6 @@ function exitWith(code: number): void {
 }
 
 runCli(process.argv.slice(2)).then(exitWith, (error: unknown) => {
-  process.stderr.write(`hexstream: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`hexstream: internal error: ${redactUrl(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
   exitWith(1);
 });
