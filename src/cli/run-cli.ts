@@ -6,7 +6,7 @@ import { consoleOutput, redactingOutput, type CliOutput } from './console-output
 import { batchCommand } from './batch.command';
 import { prodCommand } from './prod.command';
 import { produceCommand, type ProduceFlags } from './produce.command';
-import { failureLine, failureOf } from './run-failed';
+import { failureLine, failureOf, oneLine } from './run-failed';
 import { testCommand } from './test.command';
 
 /**
@@ -54,11 +54,6 @@ export async function runCli(args: readonly string[], out: CliOutput = consoleOu
     if (verbose) for (const stack of stacks(e)) safe.error(stack);
     return 1;
   }
-}
-
-/** Driver messages may span lines (kafkajs, pg); the error line is one. */
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 /** The stack of an error, then of each `cause` it wraps (drivers' own errors). */

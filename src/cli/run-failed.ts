@@ -28,5 +28,10 @@ export function failureLine(thrown: unknown): string {
   const e = failureOf(thrown);
   const code = e instanceof HexstreamError ? `${e.code}: ` : '';
   const alert = thrown instanceof RunFailed && thrown.alertFailure !== undefined ? ` (the alert e-mail was not sent either: ${thrown.alertFailure})` : '';
-  return `${code}${e instanceof Error ? e.message : String(e)}${alert}`.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return oneLine(`${code}${e instanceof Error ? e.message : String(e)}${alert}`);
+}
+
+/** Driver messages may span lines (kafkajs, pg); an error line is one. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }

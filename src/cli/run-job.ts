@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { withDeadline } from '../adapters/system/deadline';
 import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
 import { checkServiceHosts } from '../composition/service-hosts';
@@ -72,18 +73,10 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
 }
 
 /** Why `work` failed, or did not finish within `ms`; `undefined` when it succeeded in time. */
-async function failureWithin(work: Promise<void>, ms: number): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${ms} ms`), ms);
-  });
+function failureWithin(work: Promise<void>, ms: number): Promise<string | undefined> {
   const outcome = work.then(
     () => undefined,
     (e: unknown) => (e instanceof Error ? e.message : String(e)),
   );
-  try {
-    return await Promise.race([outcome, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withDeadline<string | undefined>(outcome, ms, () => `no answer within ${ms} ms`);
 }

@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { withDeadline } from '../adapters/system/deadline';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
 import type { RunConfig } from './run-config';
@@ -18,17 +19,5 @@ export async function releaseAdapters(container: Container, config: RunConfig): 
   const closes: Array<() => Promise<void>> = [];
   if (container.isBound(SourcePort)) closes.push(() => container.get(SourcePort).close());
   if (container.isBound(SinkPort)) closes.push(() => container.get(SinkPort).close());
-  await Promise.all(closes.map((close) => closeWithin(close, CLOSE_TIMEOUT_MS)));
-}
-
-async function closeWithin(close: () => Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([Promise.resolve().then(close).catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await Promise.all(closes.map((close) => withDeadline(Promise.resolve().then(close).catch(() => undefined), CLOSE_TIMEOUT_MS, () => undefined)));
 }

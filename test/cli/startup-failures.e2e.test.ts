@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
@@ -91,13 +91,18 @@ describe('startup against services that are not there', () => {
       expectOneLine(r, /hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at nosuch\.invalid:9092: cannot resolve host nosuch\.invalid: no answer from the DNS resolver within 10000 ms/);
     });
 
-    it('gives up on a broker that accepts connections and never answers', async () => {
-      const silent = createServer(() => undefined);
+    it.each([
+      ['the dead-letter topic', [], 'the dead-letter topic orders\\.dead-letter'],
+      ['the Kafka sink (--to-kafka)', ['--job', 'stock-averages', '--to-kafka'], 'the sink of job stock-averages'],
+    ])('gives up on a broker that accepts connections and never answers, opening %s', async (_what, flags, opening) => {
+      const accepted: Socket[] = [];
+      const silent = createServer((socket) => accepted.push(socket));
       const port = await listening(silent);
       try {
-        const r = await spawnCli(['prod', 'ops@example.com', '--brokers', `127.0.0.1:${port}`, '--outbox', join(work, 'outbox')]);
-        expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} to open the dead-letter topic orders\\.dead-letter: no answer within 15000 ms`));
+        const r = await spawnCli(['prod', 'ops@example.com', '--brokers', `127.0.0.1:${port}`, '--outbox', join(work, 'outbox'), ...flags]);
+        expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} to open ${opening}: no answer within 15000 ms`));
       } finally {
+        for (const socket of accepted) socket.destroy();
         silent.close();
       }
     });
@@ -176,12 +181,14 @@ describe('startup against services that are not there', () => {
     });
 
     it('gives up on an SMTP server that never answers and still prints the error line', async () => {
-      const silent = createServer(() => undefined);
+      const accepted: Socket[] = [];
+      const silent = createServer((socket) => accepted.push(socket));
       const port = await listening(silent);
       try {
         const r = await prod('--mysql', wrongPassword, '--smtp', `smtp://127.0.0.1:${port}`);
         expectOneLine(r, new RegExp(`${mysqlLine} \\(the alert e-mail was not sent either: cannot send the alert to ops@example\\.com through smtp://127\\.0\\.0\\.1:${port}: .+\\)`));
       } finally {
+        for (const socket of accepted) socket.destroy();
         silent.close();
       }
     });

@@ -3,6 +3,7 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { deadLetterMessage } from './dead-letter-message';
+import { withDeadline } from '../system/deadline';
 import { describeKafkaError } from './kafka-errors';
 
 export interface KafkaDeadLetterOptions {
@@ -46,13 +47,11 @@ export class KafkaDeadLetterSink implements SinkPort {
     const admin = this.kafka.admin();
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     const ms = this.options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    });
     const connecting = this.connect(admin, producer);
     try {
-      await Promise.race([connecting, timeout]);
+      await withDeadline(connecting, ms, () => {
+        throw new Error(`no answer within ${ms} ms`);
+      });
     } catch (e) {
       // Not awaited: a disconnect waits for requests in flight, up to kafkajs's 30 s request
       // timeout. Whatever the abandoned connect still opens is closed when it ends.
@@ -61,8 +60,6 @@ export class KafkaDeadLetterSink implements SinkPort {
         .then(() => Promise.all([producer.disconnect(), admin.disconnect()]))
         .catch(() => undefined);
       throw new HexstreamError('SINK_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}: ${describeKafkaError(e)}`, { cause: e });
-    } finally {
-      clearTimeout(timer);
     }
     await admin.disconnect().catch(() => undefined);
     this.producer = producer;

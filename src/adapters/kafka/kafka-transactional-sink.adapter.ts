@@ -5,6 +5,7 @@ import type { ResultRow } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { rowRenderer } from '../file/row-json';
+import { withDeadline } from '../system/deadline';
 import { CheckpointTopicCodec, type SnapshotHead } from './checkpoint-topic';
 import { deadLetterMessage } from './dead-letter-message';
 import { describeKafkaError, isProducerFenced, translateKafkaError } from './kafka-errors';
@@ -119,7 +120,13 @@ export class KafkaTransactionalSink implements SinkPort {
     try {
       // A broker that accepts connections and never answers would hold kafkajs for its request
       // timeout (30 s) times its retries: the first contact gets a deadline of its own.
-      await withDeadline(this.ensureTopics(), this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+      const ms = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      const ensuring = this.ensureTopics();
+      ensuring.catch(() => undefined);
+      await withDeadline(ensuring, ms, () => {
+        // Named as kafkajs names a connection failure, so that `translate` calls it unavailable.
+        throw Object.assign(new Error(`no answer within ${ms} ms`), { name: 'KafkaJSConnectionError' });
+      });
       this.producer = await this.connectProducer();
       return await this.readCheckpoint();
     } catch (e) {
@@ -333,20 +340,6 @@ export class KafkaTransactionalSink implements SinkPort {
     const { checkpoint, heads } = reader.result();
     this.heads = heads;
     return checkpoint;
-  }
-}
-
-/** `work`, or a KafkaJSConnectionError-like failure once `ms` have passed (the work goes on, unawaited). */
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: 'KafkaJSConnectionError' })), ms);
-  });
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { withDeadline } from './deadline';
 
 /**
  * Why `host` does not resolve, or `undefined` when it does (an IP literal always does), within
@@ -19,10 +20,6 @@ import { isIP } from 'node:net';
  */
 export async function unresolvedReason(host: string, timeoutMs: number): Promise<string | undefined> {
   if (isIP(host) !== 0) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer from the DNS resolver within ${timeoutMs} ms`), timeoutMs);
-  });
   const answer = lookup(host).then(
     () => undefined,
     (e: unknown) => {
@@ -32,9 +29,5 @@ export async function unresolvedReason(host: string, timeoutMs: number): Promise
       return code === undefined || message.includes(code) ? message : `${message} (${code})`;
     },
   );
-  try {
-    return await Promise.race([answer, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withDeadline(answer, timeoutMs, () => `no answer from the DNS resolver within ${timeoutMs} ms`);
 }
