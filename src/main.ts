@@ -11,10 +11,12 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 /**
  * Once the command has returned, everything it owns is closed and its output written (stdout and
  * stderr are synchronous on files and pipes, logs are written synchronously). What may still hold
- * the event loop then is what cannot be closed: a DNS lookup blocked in the thread pool on a
- * resolver that does not answer, or a driver's reconnect timer. The exit code is decided, so the
- * process ends after a short grace instead of waiting for them (the timer is unref'd: a process
- * with nothing left exits at once, as usual).
+ * the event loop then is what a driver left running after its caller gave up on it: a connect
+ * abandoned at its deadline, a client's retry timer. The exit code is decided, so the process ends
+ * after a short grace instead of waiting for them (the timer is unref'd: a process with nothing
+ * left exits at once, as usual). A getaddrinfo blocked on a silent resolver would hold even
+ * `process.exit` (libuv joins its threads at exit): names are resolved in a child process first,
+ * see `unresolvedReasons`.
  */
 const EXIT_GRACE_MS = 1_000;
 

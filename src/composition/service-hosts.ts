@@ -1,5 +1,5 @@
 import { redactMySqlUrl } from '../adapters/mysql/mysql-pool';
-import { unresolvedReason } from '../adapters/system/host-lookup';
+import { unresolvedReasons } from '../adapters/system/host-lookup';
 import { HexstreamError, type ErrorCode } from '../domain/hexstream-error';
 import type { BatchRunConfig, ProdRunConfig } from './run-config';
 
@@ -29,14 +29,14 @@ export function serviceHosts(config: ProdRunConfig | BatchRunConfig): ServiceHos
 }
 
 /**
- * Resolves every service host once, in parallel, each within `timeoutMs`, before any driver
- * connects (see `unresolvedReason` for why): a name that does not resolve fails the run at once
+ * Resolves every service host once, in parallel, all within `timeoutMs`, before any driver
+ * connects (see `unresolvedReasons` for why): a name that does not resolve fails the run at once
  * with one line naming the service, its address and the resolver's answer, instead of after the
  * drivers' retries.
  */
 export async function checkServiceHosts(config: ProdRunConfig | BatchRunConfig, timeoutMs = HOST_LOOKUP_TIMEOUT_MS): Promise<void> {
   const hosts = serviceHosts(config);
-  const reasons = await Promise.all(hosts.map((h) => unresolvedReason(h.host, timeoutMs)));
+  const reasons = await unresolvedReasons(hosts.map((h) => h.host), timeoutMs);
   for (const [i, h] of hosts.entries()) {
     const reason = reasons[i];
     if (reason !== undefined) throw new HexstreamError(h.code, `cannot reach ${h.service} at ${h.address}: cannot resolve host ${h.host}: ${reason}`);

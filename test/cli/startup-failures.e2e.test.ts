@@ -87,7 +87,8 @@ describe('startup against services that are not there', () => {
     });
 
     it('gives up on a resolver that never answers, and exits although its lookup is still pending', async () => {
-      const r = await spawnCli(['prod', 'ops@example.com', '--brokers', 'nosuch.invalid:9092', '--outbox', join(work, 'outbox')], { nodeArgs: ['--require', STALLED_DNS] });
+      // In the environment, so that the resolver's child process has it too.
+      const r = await spawnCli(['prod', 'ops@example.com', '--brokers', 'nosuch.invalid:9092', '--outbox', join(work, 'outbox')], { env: { NODE_OPTIONS: `--require ${STALLED_DNS}` } });
       expectOneLine(r, /hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at nosuch\.invalid:9092: cannot resolve host nosuch\.invalid: no answer from the DNS resolver within 10000 ms/);
     });
 

@@ -13,8 +13,10 @@ dns.lookup = function stalledLookup(host, ...rest) {
   return {};
 };
 
-const promisesLookup = dns.promises.lookup;
-dns.promises.lookup = function stalledPromisesLookup(host, ...rest) {
+// `require('dns/promises')` and `require('dns').promises` are one object; patched once, both see it.
+const promises = require('node:dns/promises');
+const promisesLookup = promises.lookup;
+promises.lookup = function stalledPromisesLookup(host, ...rest) {
   if (!stalls(host)) return promisesLookup.call(this, host, ...rest);
   hold();
   return new Promise(() => undefined);
