@@ -5,8 +5,6 @@ import { cliEnv, MAIN, type CliResult } from './run-cli';
 export interface SpawnOptions {
   readonly cwd?: string;
   readonly env?: Record<string, string>;
-  /** Node options before the script, e.g. `['--require', preload]`. */
-  readonly nodeArgs?: readonly string[];
   /** The bound on "does it exit at all" (default 90 s): past it the run is killed and the test fails. */
   readonly timeoutMs?: number;
 }
@@ -19,7 +17,7 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): P
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const timeoutMs = options.timeoutMs ?? 90_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, ...args], { cwd: options.cwd, env: cliEnv(args, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: cliEnv(args, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

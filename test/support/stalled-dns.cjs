@@ -1,4 +1,5 @@
-// Preloaded into a CLI run (`node --require`) to stand for a DNS resolver that never answers:
+// Preloaded through NODE_OPTIONS=--require (so into a CLI run and into the resolver process it
+// starts) to stand for a DNS resolver that never answers:
 // lookups of names ending in `.invalid` never call back, and each holds the event loop open, as a
 // getaddrinfo blocked in libuv's thread pool does. Other names resolve as usual.
 const dns = require('node:dns');
