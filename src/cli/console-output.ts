@@ -16,6 +16,14 @@ export const consoleOutput: CliOutput = {
   },
 };
 
+/** `out`, with every line passed through `redact` first (passwords never reach the terminal). */
+export function redactingOutput(out: CliOutput, redact: (text: string) => string): CliOutput {
+  return {
+    line: (text) => out.line(redact(text)),
+    error: (text) => out.error(redact(text)),
+  };
+}
+
 /** 1234567 → "1,234,567". */
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');

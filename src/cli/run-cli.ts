@@ -1,15 +1,20 @@
+import { passwordsOf, redactor, redactUrl } from '../adapters/pino/redact';
 import { HexstreamError } from '../domain/hexstream-error';
 import type { RawFlags } from '../composition/resolve-config';
 import { buildParser, UsageError } from './parser';
-import { consoleOutput, type CliOutput } from './console-output';
+import { consoleOutput, redactingOutput, type CliOutput } from './console-output';
 import { batchCommand } from './batch.command';
 import { prodCommand } from './prod.command';
 import { produceCommand, type ProduceFlags } from './produce.command';
+import { failureLine, failureOf, oneLine } from './run-failed';
 import { testCommand } from './test.command';
 
 /**
  * Runs one command line and returns the exit code: 0 done, 1 failed at run time, 2 bad command
- * line or configuration (one line on stderr naming the flag, no stack trace).
+ * line or configuration. A failure is one line on stderr — the error's code, what failed and why,
+ * on one line whatever the driver's message held — and, with `--verbose`, the stack of the error
+ * and of each cause after it. Everything printed passes through a redactor: URL passwords, and the
+ * passwords of the service URLs given, are masked as `***`.
  */
 export async function runCli(args: readonly string[], out: CliOutput = consoleOutput): Promise<number> {
   let argv: Record<string, unknown>;
@@ -17,34 +22,47 @@ export async function runCli(args: readonly string[], out: CliOutput = consoleOu
     argv = (await buildParser(args).parseAsync()) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof UsageError) {
-      out.error(e.message);
+      redactingOutput(out, redactUrl).error(oneLine(e.message));
       return 2;
     }
     throw e;
   }
+  const flags = argv as RawFlags;
+  const safe = redactingOutput(out, redactor(passwordsOf([flags.mysql, flags.postgres, flags.smtp])));
   const verbose = argv['verbose'] === true;
   try {
     switch (String((argv['_'] as unknown[])[0])) {
       case 'test':
-        return await testCommand(argv as RawFlags, out);
+        return await testCommand(flags, safe);
       case 'prod':
-        return await prodCommand(argv as RawFlags, out);
+        return await prodCommand(flags, safe);
       case 'batch':
-        return await batchCommand(argv as RawFlags, out);
+        return await batchCommand(flags, safe);
       case 'produce':
-        return await produceCommand(argv as unknown as ProduceFlags, out); // --to is demanded by the parser
+        return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by the parser
       default:
-        out.error(`unknown command ${String((argv['_'] as unknown[])[0])}`);
+        safe.error(`unknown command ${String((argv['_'] as unknown[])[0])}`);
         return 2;
     }
-  } catch (e) {
+  } catch (thrown) {
+    const e = failureOf(thrown);
     if (e instanceof HexstreamError && e.code === 'CONFIG_INVALID') {
-      out.error(e.message);
+      safe.error(oneLine(e.message));
       return 2;
     }
-    const code = e instanceof HexstreamError ? `${e.code}: ` : '';
-    out.error(`${code}${e instanceof Error ? e.message : String(e)}`);
-    if (verbose && e instanceof Error && e.stack !== undefined) out.error(e.stack);
+    safe.error(failureLine(thrown));
+    if (verbose) for (const stack of stacks(e)) safe.error(stack);
     return 1;
   }
+}
+
+/** The stack of an error, then of each `cause` it wraps (drivers' own errors). */
+function stacks(e: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  for (let c: unknown = e; c instanceof Error && !seen.has(c) && out.length < 8; c = c.cause) {
+    seen.add(c);
+    out.push(`${out.length === 0 ? '' : 'caused by: '}${c.stack ?? `${c.name}: ${c.message}`}`);
+  }
+  return out;
 }

@@ -1,15 +1,27 @@
 import type { Container } from 'inversify';
+import { withDeadline } from '../adapters/system/deadline';
 import { formatDuration } from '../composition/duration';
+import { releaseAdapters } from '../composition/release-adapters';
+import { checkServiceHosts } from '../composition/service-hosts';
 import type { RunConfig } from '../composition/run-config';
 import { runReportText } from '../domain/pipeline/run-report-text';
 import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
 import { NotifierPort } from '../ports/notifier.port';
 import { formatCount, type CliOutput } from './console-output';
+import { RunFailed } from './run-failed';
 import { stopOnSignals } from './stop-on-signals';
 
+/** Bound on sending the failure alert: past it the run's error is reported without waiting more. */
+const ALERT_TIMEOUT_MS = 15_000;
+
 /**
- * Runs the container's pipeline until its input ends or SIGINT/SIGTERM, mails the report (or an
- * alert on failure, then rethrows) and prints the summary. Shared by `test` and `prod`.
+ * Runs the container's pipeline until its input ends or SIGINT/SIGTERM, mails the report and prints
+ * the summary. Shared by `test`, `prod` and `batch`; the services' host names are resolved first
+ * (see `checkServiceHosts`). On failure:
+ *
+ *   close source and sink (bounded) ─▶ alert e-mail (bounded) ─▶ throw RunFailed(error, why the alert failed)
+ *
+ * so the error line comes within bounded time and an alert that cannot be sent never replaces it.
  */
 export async function runJob(container: Container, config: RunConfig, outputs: readonly string[], out: CliOutput): Promise<RunReport> {
   const pipeline = container.get(StreamPipeline);
@@ -18,13 +30,15 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
   const job = config.job.name;
   let report: RunReport;
   try {
+    if (config.mode !== 'test') await checkServiceHosts(config);
     report = await pipeline.run(stop);
   } catch (e) {
+    await releaseAdapters(container, config);
     const message = e instanceof Error ? e.message : String(e);
-    await notifier
-      .send({ kind: 'alert', to: config.email, subject: `hexstream ${config.mode} ${job} FAILED: ${message.slice(0, 120)}`, text: `The ${config.mode} run of job ${job} failed:\n\n${message}\n` })
-      .catch(() => undefined);
-    throw e;
+    // A header holds one line: a driver's message may hold several.
+    const subject = `hexstream ${config.mode} ${job} FAILED: ${message.replace(/\s+/g, ' ').slice(0, 120)}`;
+    const alert = notifier.send({ kind: 'alert', to: config.email, subject, text: `The ${config.mode} run of job ${job} failed:\n\n${message}\n` });
+    throw new RunFailed(e, await failureWithin(alert, ALERT_TIMEOUT_MS));
   } finally {
     stop.dispose();
   }
@@ -56,4 +70,13 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   out.line(`${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`);
   out.line(`${'elapsed'.padEnd(15)}${seconds.toFixed(2).padStart(10)} s  (${formatCount(c.read / Math.max(seconds, 0.001))} records/s)`);
   out.line(`${'peak memory'.padEnd(15)}${formatCount(process.resourceUsage().maxRSS / 1024).padStart(12)} MB RSS  (state at end: ${report.state.openWindows} open windows, ${report.state.rows} rows, ${report.state.rememberedIds} ids)`);
+}
+
+/** Why `work` failed, or did not finish within `ms`; `undefined` when it succeeded in time. */
+function failureWithin(work: Promise<void>, ms: number): Promise<string | undefined> {
+  const outcome = work.then(
+    () => undefined,
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  );
+  return withDeadline<string | undefined>(outcome, ms, () => `no answer within ${ms} ms`);
 }

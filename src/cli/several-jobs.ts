@@ -1,5 +1,6 @@
 import { invalid, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
+import { failureLine } from './run-failed';
 
 /** Flags that name one job's windows, input or output: with several jobs they would be ambiguous. */
 const PER_JOB_FLAGS: ReadonlyArray<readonly [keyof RawFlags, string]> = [
@@ -43,9 +44,7 @@ export async function runSideBySide(jobs: readonly RawFlags[], run: (flags: RawF
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') return;
     failed++;
-    const e: unknown = r.reason;
-    const code = typeof e === 'object' && e !== null && 'code' in e ? `${String((e as { code: unknown }).code)}: ` : '';
-    out.error(`job ${String(jobs[i]?.job)} failed: ${code}${e instanceof Error ? e.message : String(e)}`);
+    out.error(`job ${String(jobs[i]?.job)} failed: ${failureLine(r.reason)}`);
   });
   return failed === 0 ? 0 : 1;
 }

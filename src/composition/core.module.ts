@@ -1,19 +1,30 @@
 import { ContainerModule } from 'inversify';
 import { FinalTableTap } from '../adapters/memory/final-table-tap';
 import { PinoLogger, PinoLoggerOptions } from '../adapters/pino/pino-logger.adapter';
+import { redactor } from '../adapters/pino/redact';
 import { SystemClock } from '../adapters/system/system-clock.adapter';
 import { StreamPipeline, type PipelineSettings } from '../domain/pipeline/stream-pipeline';
 import { ClockPort } from '../ports/clock.port';
 import { LoggerPort } from '../ports/logger.port';
+import { NotifierPort } from '../ports/notifier.port';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
+import { configSecrets } from './config-secrets';
+import { RedactingNotifier } from './redacting-notifier';
 import type { RunConfig } from './run-config';
 
-/** What every mode shares: clock, logger, and the pipeline use case wired to whatever ports are bound. */
+/**
+ * What every mode shares: clock, logger, and the pipeline use case wired to whatever ports are
+ * bound. The passwords of the run's service URLs are masked in every log line and in every
+ * notification, whichever notifier the mode binds.
+ */
 export function coreModule(config: RunConfig): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+  return new ContainerModule(({ bind, onActivation }) => {
+    const secrets = configSecrets(config);
+    const redact = redactor(secrets);
     bind(ClockPort).to(SystemClock).inSingletonScope();
-    bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2 });
+    bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2, secrets });
+    onActivation(NotifierPort, (_ctx, notifier) => new RedactingNotifier(notifier, redact));
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
     const keepFinalTable = config.keepFinalTable === true;
     if (keepFinalTable) bind(FinalTableTap).toDynamicValue((ctx) => new FinalTableTap(ctx.get(SinkPort))).inSingletonScope();

@@ -7,6 +7,7 @@ import { boundedByDefault, defaultTopic, JOBS, jobNames } from '../domain/jobs/j
 import type { AnyJob } from '../domain/jobs/job';
 import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
+import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
 import { parseDuration } from './duration';
 import type { BatchRunConfig, EngineConfig, KafkaOutputConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
 
@@ -141,16 +142,14 @@ function positiveInteger(flag: string, value: string | number | undefined, fallb
   return n;
 }
 
-const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
-const DATABASE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const INSTANCE_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const TOPIC = CONFIG_PATTERNS.kafkaTopic;
+const INSTANCE_ID = CONFIG_PATTERNS.instanceId;
 
 export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   const engine = resolveEngineConfig({ ...flags, logLevel: flags.logLevel ?? 'info' }, { triggerIntervalMs: 1_000 });
   const brokers = (flags.brokers ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter((b) => b !== '');
-  const badBroker = brokers.find((b) => !HOST_PORT.test(b));
-  if (brokers.length === 0 || badBroker !== undefined) throw invalid('--brokers', `expected host:port[,host:port…], got ${JSON.stringify(flags.brokers)}`);
+  const badBroker = brokers.find((b) => !isBrokerAddress(b));
+  if (brokers.length === 0 || badBroker !== undefined) throw invalid('--brokers', `expected host:port[,host:port…] (a host name or IPv4 address, a port from 1 to 65535), got ${JSON.stringify(flags.brokers)}`);
   const topic = flags.topic ?? defaultTopic(engine.job.name);
   if (!TOPIC.test(topic)) throw invalid('--topic', `not a valid Kafka topic name: ${JSON.stringify(topic)}`);
   const deadLetterTopic = flags.deadLetterTopic ?? `${topic}.dead-letter`;
@@ -160,7 +159,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   const group = flags.group ?? (topic === defaultTopic(engine.job.name) ? `hexstream-${engine.job.name}` : `hexstream-${engine.job.name}-${topic}`);
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
   const { mysqlUrl } = database(flags);
-  if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], false);
+  if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], undefined);
   const kafkaOutput = resolveKafkaOutput(flags, engine.job.table.name);
   return {
     ...engine,
@@ -217,10 +216,10 @@ function failpointPlan(text: string | undefined): FailpointPlan {
 /** `--mysql` (default) or `--postgres`, checked. */
 function database(flags: RawFlags): { mysqlUrl: string; postgresUrl: string | undefined } {
   const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
-  checkUrl('--mysql', mysqlUrl, ['mysql:'], true);
+  checkUrl('--mysql', mysqlUrl, ['mysql:'], CONFIG_PATTERNS.mysqlDatabase);
   if (flags.postgres !== undefined) {
     if (flags.mysql !== undefined) throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
-    checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], true);
+    checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], CONFIG_PATTERNS.postgresDatabase);
   }
   return { mysqlUrl, postgresUrl: flags.postgres };
 }
@@ -248,8 +247,12 @@ function resolveKafkaOutput(flags: RawFlags, table: string): KafkaOutputConfig |
   return { outputTopic, checkpointTopic, instanceId };
 }
 
-/** Checks a service URL without ever echoing its password. */
-function checkUrl(flag: string, text: string, protocols: readonly string[], needsDatabase: boolean): void {
+/**
+ * Checks a service URL without ever echoing its password: a database URL's path must be a database
+ * name matching `database` (taken as typed: a percent-escape is refused, not decoded); a URL
+ * without a database (`--smtp`) takes no path, query or fragment.
+ */
+function checkUrl(flag: string, text: string, protocols: readonly string[], database: RegExp | undefined): void {
   let url: URL;
   try {
     url = new URL(text);
@@ -258,10 +261,12 @@ function checkUrl(flag: string, text: string, protocols: readonly string[], need
   }
   if (!protocols.includes(url.protocol)) throw invalid(flag, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   if (url.hostname === '') throw invalid(flag, 'names no host');
-  if (needsDatabase) {
-    const db = url.pathname.replace(/^\//, '');
-    if (!DATABASE.test(db)) throw invalid(flag, `database name must match ${DATABASE.source}, got ${JSON.stringify(db)}`);
+  if (database === undefined) {
+    if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') throw invalid(flag, 'takes no path, query or fragment');
+    return;
   }
+  const db = url.pathname.replace(/^\//, '');
+  if (!database.test(db)) throw invalid(flag, `database name must match ${database.source}, got ${JSON.stringify(db)}`);
 }
 
 function logLevel(flags: RawFlags): LogLevel {

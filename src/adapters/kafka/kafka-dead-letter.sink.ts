@@ -1,8 +1,9 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { deadLetterMessage } from './dead-letter-message';
+import { withDeadline } from '../system/deadline';
 import { describeKafkaError, isKafkaUnavailable } from './kafka-errors';
 import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
 
@@ -11,7 +12,11 @@ export interface KafkaDeadLetterOptions {
   /** The dead-letter topic (default `<topic>.dead-letter`); created with one partition if absent. */
   readonly topic: string;
   readonly clientId?: string;
+  /** Bound on connecting and readying the topic in `open` (default 15 s). */
+  readonly openTimeoutMs?: number;
 }
+
+const DEFAULT_OPEN_TIMEOUT_MS = 15_000;
 
 /**
  * Puts a trigger's dead letters on a Kafka topic, then hands the rest of the trigger to the table
@@ -25,6 +30,10 @@ export interface KafkaDeadLetterOptions {
  * are read again: dead letters are at-least-once (never lost), and a reader can drop repeats by
  * (source partition, source offset). Replayed records (re-read only to rebuild open windows) are
  * not dead-lettered twice: the engine suppresses them.
+ *
+ * `open` either leaves the producer connected and the table sink open, or nothing: a table sink
+ * that fails to open (MySQL refusing the login) disconnects the producer, whose connection would
+ * otherwise keep the process alive until the broker drops it as idle (10 minutes).
  */
 export class KafkaDeadLetterSink implements SinkPort {
   private readonly kafka: Kafka;
@@ -43,20 +52,30 @@ export class KafkaDeadLetterSink implements SinkPort {
     this.producer = undefined;
     await previous?.disconnect().catch(() => undefined);
     const admin = this.kafka.admin();
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const ms = this.options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+    const connecting = this.connect(admin, producer);
     try {
-      await admin.connect();
-      const topics = await admin.listTopics();
-      if (!topics.includes(this.options.topic)) {
-        await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-      }
-      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      await this.producer.connect();
+      await withDeadline(connecting, ms, () => {
+        throw new Error(`no answer within ${ms} ms`);
+      });
     } catch (e) {
-      throw new HexstreamError('SINK_UNAVAILABLE', `cannot open dead-letter topic ${this.options.topic} on ${this.options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
-    } finally {
-      await admin.disconnect().catch(() => undefined);
+      // Not awaited: a disconnect waits for requests in flight, up to kafkajs's 30 s request
+      // timeout. Whatever the abandoned connect still opens is closed when it ends.
+      void connecting
+        .catch(() => undefined)
+        .then(() => Promise.all([producer.disconnect(), admin.disconnect()]))
+        .catch(() => undefined);
+      throw new HexstreamError('SINK_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}: ${describeKafkaError(e)}`, { cause: e });
     }
-    return this.inner.open(table);
+    await admin.disconnect().catch(() => undefined);
+    this.producer = producer;
+    try {
+      return await this.inner.open(table);
+    } catch (e) {
+      await this.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   checkpoint(): Promise<SinkCheckpoint | undefined> {
@@ -79,6 +98,16 @@ export class KafkaDeadLetterSink implements SinkPort {
       }
     }
     await this.inner.commit(trigger.deadLetters.length > 0 ? { ...trigger, deadLetters: [] } : trigger);
+  }
+
+  /** Connects, creates the topic unless it exists, and readies the producer. */
+  private async connect(admin: Admin, producer: Producer): Promise<void> {
+    await admin.connect();
+    const topics = await admin.listTopics();
+    if (!topics.includes(this.options.topic)) {
+      await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    }
+    await producer.connect();
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@ const FENCED_CODES = new Set([47, 90]);
 const UNAVAILABLE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout']);
 const UNAVAILABLE_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'REQUEST_TIMED_OUT', 'NOT_ENOUGH_REPLICAS', 'NETWORK_EXCEPTION']);
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+/** kafkajs throws a plain Error with this message for a request on a connection it has lost. */
+const UNAVAILABLE_MESSAGES = new Set(['Broker not connected']);
 
 interface ErrorFields {
   readonly name?: unknown;
@@ -13,6 +15,7 @@ interface ErrorFields {
   readonly code?: unknown;
   readonly cause?: unknown;
   readonly errors?: unknown;
+  readonly message?: unknown;
 }
 
 /**
@@ -40,6 +43,7 @@ export function isKafkaUnavailable(e: unknown): boolean {
     if (typeof f.name === 'string' && UNAVAILABLE_NAMES.has(f.name)) return true;
     if (typeof f.type === 'string' && UNAVAILABLE_TYPES.has(f.type)) return true;
     if (typeof f.code === 'string' && UNAVAILABLE_ERRNOS.has(f.code)) return true;
+    if (typeof f.message === 'string' && UNAVAILABLE_MESSAGES.has(f.message)) return true;
   }
   return false;
 }

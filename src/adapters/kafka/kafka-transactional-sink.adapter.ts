@@ -5,6 +5,7 @@ import type { ResultRow } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { rowRenderer } from '../file/row-json';
+import { withDeadline } from '../system/deadline';
 import { CheckpointTopicCodec, type SnapshotHead } from './checkpoint-topic';
 import { deadLetterMessage } from './dead-letter-message';
 import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
@@ -39,6 +40,8 @@ export interface KafkaSinkOptions {
   readonly maxRequestBytes?: number;
   /** Bound on reading the checkpoint topic at open (default 60 s). */
   readonly readTimeoutMs?: number;
+  /** Bound on the first contact at open: connecting and readying the topics (default 15 s). */
+  readonly connectTimeoutMs?: number;
   readonly faultInjection?: KafkaSinkFaultInjection;
 }
 
@@ -49,6 +52,7 @@ const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 // becomes visible, so bounded retries cost no duplicates.
 const SEND_RETRY = { retries: 10, initialRetryTime: 25, maxRetryTime: 5_000 };
 const CHECKPOINT_PARTITION = 0;
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
 /**
  * Writes a job's rows to a Kafka topic exactly once for `read_committed` readers: each trigger is
@@ -112,7 +116,15 @@ export class KafkaTransactionalSink implements SinkPort {
     this.fenced = undefined;
     this.inDoubt = undefined;
     try {
-      await this.ensureTopics();
+      // A broker that accepts connections and never answers would hold kafkajs for its request
+      // timeout (30 s) times its retries: the first contact gets a deadline of its own.
+      const ms = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      const ensuring = this.ensureTopics();
+      ensuring.catch(() => undefined);
+      await withDeadline(ensuring, ms, () => {
+        // Named as kafkajs names a connection failure, so that `translate` calls it unavailable.
+        throw Object.assign(new Error(`no answer within ${ms} ms`), { name: 'KafkaJSConnectionError' });
+      });
       this.producer = await this.connectProducer();
       return await this.readCheckpoint();
     } catch (e) {

@@ -1,9 +1,10 @@
 import { createConnection, createPool, type Connection, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import { redactUrl } from '../pino/redact';
+import { MYSQL_IDENTIFIER } from '../sql/sql-identifiers';
 
 /** Database, table and column names we put into SQL: plain identifiers only, never quoted tricks. */
-export const MYSQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export { MYSQL_IDENTIFIER };
 
 /** Checks `name` against {@link MYSQL_IDENTIFIER} and returns it back-quoted; CONFIG_INVALID otherwise. */
 export function quoteIdentifier(name: string, what: string): string {

@@ -1,38 +1,42 @@
 import pino, { type Logger } from 'pino';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import type { LogContext, LoggerPort } from '../../ports/logger.port';
-import { redactSecrets } from './redact';
+import { redactor, redactSecrets } from './redact';
 
 export interface PinoLoggerOptions {
   readonly level: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** File descriptor to write JSON lines to (2 = stderr). */
   readonly fd: number;
+  /** Passwords of the run's service URLs: masked wherever they appear in a message or a value. */
+  readonly secrets?: readonly string[];
 }
 
 export const PinoLoggerOptions: ServiceIdentifier<PinoLoggerOptions> = Symbol.for('hexstream.PinoLoggerOptions');
 
-/** Structured JSON logs through pino, written synchronously so nothing is lost on exit. */
+/** Structured JSON logs through pino, written synchronously so nothing is lost on exit; secrets masked in messages and context. */
 @injectable()
 export class PinoLogger implements LoggerPort {
   private readonly logger: Logger;
+  private readonly redact: (text: string) => string;
 
   constructor(@inject(PinoLoggerOptions) options: PinoLoggerOptions) {
     this.logger = pino({ level: options.level, base: { app: 'hexstream' } }, pino.destination({ fd: options.fd, sync: true }));
+    this.redact = redactor(options.secrets ?? []);
   }
 
   debug(message: string, context?: LogContext): void {
-    this.logger.debug(redactSecrets(context), message);
+    this.logger.debug(redactSecrets(context, this.redact), this.redact(message));
   }
 
   info(message: string, context?: LogContext): void {
-    this.logger.info(redactSecrets(context), message);
+    this.logger.info(redactSecrets(context, this.redact), this.redact(message));
   }
 
   warn(message: string, context?: LogContext): void {
-    this.logger.warn(redactSecrets(context), message);
+    this.logger.warn(redactSecrets(context, this.redact), this.redact(message));
   }
 
   error(message: string, context?: LogContext): void {
-    this.logger.error(redactSecrets(context), message);
+    this.logger.error(redactSecrets(context, this.redact), this.redact(message));
   }
 }

@@ -1,16 +1,15 @@
 import type { PoolClient } from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
+import { POSTGRES_IDENTIFIER } from '../sql/sql-identifiers';
 
 export const PG_MIGRATIONS_TABLE = 'hexstream_schema_migrations';
 export const PG_CHECKPOINT_TABLE = 'hexstream_checkpoint';
 export const PG_SNAPSHOT_TABLE = 'hexstream_snapshot';
 
-const PG_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
 /** A validated identifier, double-quoted (names come from configuration and job files, never from data). */
 export function pgIdentifier(name: string, what: string): string {
-  if (!PG_IDENTIFIER.test(name)) {
+  if (!POSTGRES_IDENTIFIER.test(name)) {
     throw new HexstreamError('CONFIG_INVALID', `${what} ${JSON.stringify(name)} is not a valid PostgreSQL name: use letters, digits and _, not starting with a digit, at most 63 characters`);
   }
   return `"${name}"`;

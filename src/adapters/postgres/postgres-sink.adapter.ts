@@ -3,7 +3,7 @@ import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import pg from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { ResultRow } from '../../domain/records';
-import type { TableSchema } from '../../domain/table-schema';
+import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { columnEncoder, sortByPrimaryKey, type SqlValue } from '../mysql/mysql-rows';
 import { redactUrl } from '../pino/redact';
@@ -29,6 +29,8 @@ export const PostgresSinkOptions: ServiceIdentifier<PostgresSinkOptions> = Symbo
 const MAX_PARAMETERS = 65_535;
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '57P01', '08000', '08003', '08006']);
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** Cannot reach or log in to the server: socket errors, and SQLSTATE classes 08 (connection), 28 (authorization), 3D000 (no such database), 53300 (too many connections), 57P03 (starting up). */
+const UNAVAILABLE_CODES = new Set([...TRANSIENT_CODES, 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '3D000', '53300', '57P01', '57P03']);
 
 /**
  * Upserts a job's table in PostgreSQL, with the positions, watermarks and replay points (and a
@@ -54,6 +56,7 @@ export class PostgresSink implements SinkPort {
     pgResultTableDdl(table);
     await this.close();
     const url = this.parsedUrl();
+    let connected = false;
     try {
       await this.ensureDatabase(url);
       const pool = new pg.Pool({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000 });
@@ -61,6 +64,7 @@ export class PostgresSink implements SinkPort {
       pool.on('error', () => undefined);
       this.pool = pool;
       const client = await pool.connect();
+      connected = true;
       try {
         await migratePostgres(client);
         await client.query(pgResultTableDdl(table));
@@ -74,7 +78,7 @@ export class PostgresSink implements SinkPort {
       }
     } catch (e) {
       await this.close().catch(() => undefined);
-      throw this.translate(e, `open ${table.name}`);
+      throw this.translate(e, `open ${table.name}`, !connected && !isSqlError(e));
     }
   }
 
@@ -178,13 +182,27 @@ export class PostgresSink implements SinkPort {
     }
   }
 
-  private translate(e: unknown, action: string): HexstreamError {
+  /**
+   * SINK_UNAVAILABLE when the server cannot be reached or refuses the login (or `connecting`: the
+   * driver's connect timeout carries no code), SINK_WRITE_FAILED otherwise; the message names the
+   * server by its URL without the password, as the MySQL sink's do.
+   */
+  private translate(e: unknown, action: string, connecting = false): HexstreamError {
     if (e instanceof HexstreamError) return e;
-    const message = e instanceof Error ? e.message : String(e);
-    const code = (e as { code?: unknown }).code;
-    const unavailable = typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('08') || code === '57P03');
-    return new HexstreamError(unavailable ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED', redactUrl(`PostgreSQL at ${redactUrl(this.options.url)}: cannot ${action}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`), { cause: e });
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+    const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+    const why = `${message}${code !== undefined && !message.includes(code) ? ` (${code})` : ''}`;
+    const where = redactUrl(this.options.url);
+    const unavailable = connecting || (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28')));
+    if (unavailable) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`cannot reach PostgreSQL at ${where} to ${action}: ${why}`), { cause: e });
+    return new HexstreamError('SINK_WRITE_FAILED', redactUrl(`cannot ${action} on PostgreSQL at ${where}: ${why}`), { cause: e });
   }
+}
+
+/** An error the server answered with (it has a SQLSTATE of five characters), as opposed to a connection failure. */
+function isSqlError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
 function isTransient(e: unknown): boolean {
@@ -210,7 +228,7 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
   ];
   const head = `INSERT INTO ${pgIdentifier(table.name, 'table')} (${names.join(', ')}) VALUES `;
   const tail = ` ON CONFLICT (${table.primaryKey.map((k) => pgIdentifier(k, 'primary key column')).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
-  const encoders = columns.map((c) => columnEncoder(c));
+  const encoders = columns.map((c) => pgEncoder(c));
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const sorted = sortByPrimaryKey(table, rows);
   const out: Statement[] = [];
@@ -219,7 +237,7 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
     const params: SqlValue[] = [];
     const tuples = chunk.map((row) => {
       const placeholders = encoders.map((e) => {
-        params.push(e.encode(row));
+        params.push(e(row));
         return `$${params.length}`;
       });
       return `(${placeholders.join(', ')})`;
@@ -227,4 +245,20 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
     out.push({ sql: head + tuples.join(', ') + tail, params });
   }
   return out;
+}
+
+/**
+ * A column's conversion (shared with the MySQL sink), refusing the one character PostgreSQL text
+ * cannot hold: NUL. Values travel as bound parameters, so nothing else in a string needs care.
+ */
+function pgEncoder(column: ColumnSpec): (row: ResultRow) => SqlValue {
+  const { encode } = columnEncoder(column);
+  if (column.type.kind !== 'text') return encode;
+  return (row) => {
+    const v = encode(row);
+    if (typeof v === 'string' && v.includes('\u0000')) {
+      throw new HexstreamError('SINK_WRITE_FAILED', `row ${JSON.stringify(row.key)}: column ${column.name} holds a NUL character (U+0000), which PostgreSQL text cannot store`);
+    }
+    return v;
+  };
 }

@@ -8,6 +8,7 @@ import { SmtpNotifier, SmtpNotifierOptions } from '../../../src/adapters/smtp/sm
 import { formatRfc5322Date } from '../../../src/adapters/file/rfc5322';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
+import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/test-smtp-server';
 import { decodeEncodedWords, decodeQuotedPrintable, header, parseMessage, type ParsedMessage } from '../../support/mime-decoders';
 
 const USER = 'hexstream@example.com';
@@ -20,69 +21,6 @@ const INTERVAL = 5 * MINUTE;
 const TEXT = ['hexstream run report', '', 'job: orders', 'café naïve 中文 😀', 'late: 3, dead letters: 1', ''].join('\n');
 const report: Notification = { kind: 'report', to: 'ops@example.com', subject: 'Rapport: café 中 😀', text: TEXT };
 const alert: Notification = { kind: 'alert', to: 'ops@example.com', subject: 'hexstream: orders run failed', text: 'SINK_UNAVAILABLE: mysql down\n' };
-
-interface Received {
-  readonly mailFrom: string | undefined;
-  readonly rcptTo: readonly string[];
-  readonly user: string | undefined;
-  readonly raw: string;
-}
-
-interface TestSmtpServer {
-  readonly port: number;
-  readonly received: Received[];
-  /** The next `n` messages are refused after DATA with a 451. */
-  refuseNext(n: number): void;
-  close(): Promise<void>;
-}
-
-/** A real SMTP server on 127.0.0.1: plain text (no STARTTLS), login required. */
-async function startSmtpServer(): Promise<TestSmtpServer> {
-  const received: Received[] = [];
-  let refusals = 0;
-  const server = new SMTPServer({
-    authOptional: false,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    closeTimeout: 1000,
-    onAuth(auth, _session, callback) {
-      if (auth.username === USER && auth.password === PASSWORD) callback(null, { user: auth.username });
-      else callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        if (refusals > 0) {
-          refusals -= 1;
-          callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-          return;
-        }
-        const from = session.envelope.mailFrom;
-        received.push({
-          mailFrom: from === false ? undefined : from.address,
-          rcptTo: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user,
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.on('error', reject);
-    const listening = server.listen(0, '127.0.0.1', () => resolve((listening.address() as AddressInfo).port));
-  });
-  return {
-    port,
-    received,
-    refuseNext: (n) => {
-      refusals = n;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** Accepts connections and never says a word: a server that hangs before its greeting. */
 async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
@@ -146,7 +84,7 @@ describe('SmtpNotifier', () => {
   let clock: number;
 
   beforeEach(async () => {
-    server = await startSmtpServer();
+    server = await startTestSmtpServer(USER, PASSWORD);
     clock = T0;
   });
 
@@ -158,7 +96,7 @@ describe('SmtpNotifier', () => {
     return new SmtpNotifier({ url: smtpUrl(server.port), from: 'hexstream <hexstream@example.com>', now: () => clock, timeoutMs: 5000, ...overrides });
   }
 
-  function bodyOf(received: Received | undefined): string {
+  function bodyOf(received: ReceivedMail | undefined): string {
     if (received === undefined) throw new Error('no message received');
     return decodeQuotedPrintable(parseMessage(received.raw).body);
   }

@@ -1,0 +1,22 @@
+/**
+ * `work`'s outcome, or what `onTimeout` gives (or throws) once `ms` have passed, whichever comes
+ * first. The work itself goes on: the caller decides what to do with an abandoned one. The timer
+ * never outlives the race, so it holds no process open.
+ */
+export async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (e) {
+        reject(e);
+      }
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

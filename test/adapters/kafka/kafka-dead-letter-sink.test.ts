@@ -1,0 +1,78 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { KafkaDeadLetterSink } from '../../../src/adapters/kafka/kafka-dead-letter.sink';
+import { HexstreamError } from '../../../src/domain/hexstream-error';
+import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
+import type { SinkPort } from '../../../src/ports/sink.port';
+import { deleteTopics } from '../../support/kafka-read';
+import { BROKERS, uniqueName } from '../../support/kafka-topics';
+import { rejection } from '../../support/rejection';
+
+jest.setTimeout(120_000);
+
+/** A table sink that cannot open, as MySQL refusing the login; counts its closes. */
+function failingTable(): SinkPort & { closes: number } {
+  const sink = {
+    closes: 0,
+    open: () => Promise.reject(new HexstreamError('SINK_UNAVAILABLE', 'cannot reach MySQL at mysql://root:***@127.0.0.1:3306/x: Access denied')),
+    checkpoint: () => Promise.resolve(undefined),
+    commit: () => Promise.resolve(),
+    close: () => {
+      sink.closes++;
+      return Promise.resolve();
+    },
+  };
+  return sink;
+}
+
+/** TCP sockets this process holds open (the test's own clients: the jest worker talks over a pipe). */
+function tcpSockets(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+}
+
+/** Polls until `check` holds; the bound is generous, it only tells "never" from "soon". */
+async function eventually(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs / 1000} s: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('Kafka dead-letter sink', () => {
+  it('leaves no connection behind when the table sink fails to open', async () => {
+    const topic = uniqueName('dl-open');
+    const before = tcpSockets();
+    const table = failingTable();
+    const sink = new KafkaDeadLetterSink(table, { brokers: BROKERS, topic });
+    try {
+      const error = await rejection(sink.open(aggOrderWindowTable));
+      expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE', message: 'cannot reach MySQL at mysql://root:***@127.0.0.1:3306/x: Access denied' });
+      expect(table.closes).toBe(1);
+      // A connected producer would stay until the broker drops it as idle (10 minutes).
+      await eventually(() => tcpSockets() === before, `the producer's connection is closed (${tcpSockets()} TCP sockets, ${before} before)`);
+    } finally {
+      await deleteTopics([topic]);
+    }
+  });
+
+  it('names Kafka and the brokers when none answers', async () => {
+    const error = await rejection(new KafkaDeadLetterSink(failingTable(), { brokers: ['127.0.0.1:1'], topic: 'never-created' }).open(aggOrderWindowTable));
+    expect(error.code).toBe('SINK_UNAVAILABLE');
+    expect(error.message).toMatch(/^cannot reach Kafka at 127\.0\.0\.1:1 to open the dead-letter topic never-created: Connection error: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+  });
+
+  it('gives up at its deadline on a broker that accepts connections and never answers', async () => {
+    const accepted: Socket[] = [];
+    const silent = createServer((socket) => accepted.push(socket));
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const error = await rejection(new KafkaDeadLetterSink(failingTable(), { brokers: [`127.0.0.1:${port}`], topic: 'never-created', openTimeoutMs: 2_000 }).open(aggOrderWindowTable));
+      expect(error.code).toBe('SINK_UNAVAILABLE');
+      expect(error.message).toBe(`cannot reach Kafka at 127.0.0.1:${port} to open the dead-letter topic never-created: no answer within 2000 ms`);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      silent.close();
+    }
+  });
+});
