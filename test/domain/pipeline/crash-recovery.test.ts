@@ -13,6 +13,9 @@ import { orderCountRegressions } from '../../support/row-regressions';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceOptions } from '../../support/reference-orders';
 
+// 40 runs of whole pipelines each: CPU-bound, and slow while the e2e suites share the cores.
+jest.setTimeout(600_000);
+
 class Crash extends Error {}
 
 /** A source that dies (like `kill -9`) on its n-th poll: nothing after the last commit survives. */
