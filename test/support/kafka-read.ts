@@ -19,8 +19,21 @@ export async function readTopic(topic: string, options: { readUncommitted?: bool
   const kafka = kafkaClient();
   const admin = kafka.admin();
   await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  // The end offsets a read_committed reader may reach move once the coordinator has written the
+  // markers of the last commit, a moment after it returned: read them until they hold still.
+  const endsNow = async (): Promise<Map<number, number>> => new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+  let ends: Map<number, number>;
+  try {
+    ends = await endsNow();
+    for (let tries = 0; tries < 20; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const again = await endsNow();
+      if ([...again].every(([p, n]) => ends.get(p) === n)) break;
+      ends = again;
+    }
+  } finally {
+    await admin.disconnect();
+  }
   const out: TopicMessage[] = [];
   await readTopicUpTo(kafka, topic, ends, ({ partition, message }) => out.push(asTopicMessage(partition, message)), { timeoutMs: 30_000, readUncommitted: options.readUncommitted });
   return out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
