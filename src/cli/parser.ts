@@ -16,6 +16,7 @@ function engineFlags<T>(y: Argv<T>): Argv<T> {
     .option('output-mode', { type: 'string', choices: [...OUTPUT_MODES], describe: 'update | append | complete (job default)' })
     .option('trigger-interval', { type: 'string', describe: 'commit every … of processing time (default 1s)' })
     .option('trigger-records', { type: 'string', describe: 'or after this many records (default 50000)' })
+    .option('progress-interval', { type: 'string', describe: 'log a progress line (info level) every … of processing time (default 5s)' })
     .option('log-level', { type: 'string', describe: 'debug | info | warn | error | silent (default warn)' })
     .option('verbose', { type: 'boolean', describe: 'debug logs and stack traces' });
 }

@@ -1,25 +1,28 @@
 import { ContainerModule } from 'inversify';
 import { FinalTableTap } from '../adapters/memory/final-table-tap';
 import { PinoLogger, PinoLoggerOptions } from '../adapters/pino/pino-logger.adapter';
+import { ProcessMemory } from '../adapters/system/process-memory.adapter';
 import { SystemClock } from '../adapters/system/system-clock.adapter';
 import { StreamPipeline, type PipelineSettings } from '../domain/pipeline/stream-pipeline';
 import { ClockPort } from '../ports/clock.port';
 import { LoggerPort } from '../ports/logger.port';
+import { MemoryUsagePort } from '../ports/memory-usage.port';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
 import type { RunConfig } from './run-config';
 
-/** What every mode shares: clock, logger, and the pipeline use case wired to whatever ports are bound. */
+/** What every mode shares: clock, logger, memory gauge, and the pipeline use case wired to whatever ports are bound. */
 export function coreModule(config: RunConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(ClockPort).to(SystemClock).inSingletonScope();
     bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2 });
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
+    bind(MemoryUsagePort).to(ProcessMemory).inSingletonScope();
     const keepFinalTable = config.keepFinalTable === true;
     if (keepFinalTable) bind(FinalTableTap).toDynamicValue((ctx) => new FinalTableTap(ctx.get(SinkPort))).inSingletonScope();
     // The domain stays free of decorators: the use case is built here from its ports.
     bind(StreamPipeline)
-      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config)))
+      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config), ctx.get(MemoryUsagePort)))
       .inSingletonScope();
   });
 }

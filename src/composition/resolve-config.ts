@@ -20,6 +20,7 @@ export interface RawFlags {
   readonly outputMode?: string;
   readonly triggerInterval?: string;
   readonly triggerRecords?: string | number;
+  readonly progressInterval?: string;
   readonly logLevel?: string;
   readonly verbose?: boolean;
   readonly input?: string;
@@ -91,7 +92,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
     idleTimeoutMs: duration('--idle-timeout', flags.idleTimeout, 30_000),
     triggerIntervalMs,
     triggerRecords: positiveInteger('--trigger-records', flags.triggerRecords, 50_000),
-    progressIntervalMs: 5_000,
+    progressIntervalMs: progressIntervalMs(flags.progressInterval),
     logLevel: logLevel(flags),
   };
 }
@@ -117,6 +118,12 @@ function instant(flag: string, value: string | number | undefined): number | und
   const text = String(value).trim();
   const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
   if (!Number.isSafeInteger(ms)) throw invalid(flag, `expected epoch milliseconds or an ISO-8601 time with a zone (e.g. 2020-01-01T10:00:00Z), got ${JSON.stringify(value)}`);
+  return ms;
+}
+
+function progressIntervalMs(text: string | undefined): number {
+  const ms = duration('--progress-interval', text, 5_000);
+  if (ms <= 0) throw invalid('--progress-interval', 'must be longer than 0');
   return ms;
 }
 
