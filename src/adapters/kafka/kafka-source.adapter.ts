@@ -83,6 +83,8 @@ export class KafkaSource implements SourcePort {
   private revoke: { announced: boolean; release: () => void } | undefined;
   /** Handed over, not yet rejoined: batches kafkajs still hands out from the old fetch are left alone. */
   private rejoining = false;
+  /** Partitions paused by `holdBack` (not fetched; what is queued of them is still polled). */
+  private held: ReadonlySet<number> = new Set();
 
   constructor(
     @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
@@ -182,6 +184,22 @@ export class KafkaSource implements SourcePort {
     }
     // The commit asked for by a revoking batch is durable: the partitions may go.
     if (this.revoke?.announced === true) this.revoke.release();
+  }
+
+  holdBack(partitions: ReadonlySet<number>): void {
+    const consumer = this.consumer;
+    if (consumer === undefined || (partitions.size === this.held.size && [...partitions].every((p) => this.held.has(p)))) return;
+    const topic = this.options.topic;
+    const pause = [...partitions].filter((p) => !this.held.has(p));
+    const resume = [...this.held].filter((p) => !partitions.has(p));
+    try {
+      if (pause.length > 0) consumer.pause([{ topic, partitions: pause }]);
+      if (resume.length > 0) consumer.resume([{ topic, partitions: resume }]);
+      this.held = new Set(partitions);
+    } catch (e) {
+      // Advice only: reading on unpaused costs memory, not correctness.
+      this.logger.warn('could not pause or resume partitions', { topic, error: (e as Error).message });
+    }
   }
 
   async close(): Promise<void> {
