@@ -3,6 +3,7 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { deadLetterMessage } from './dead-letter-message';
+import { batchesUnder } from './message-batches';
 
 export interface KafkaDeadLetterOptions {
   readonly brokers: readonly string[];
@@ -12,10 +13,16 @@ export interface KafkaDeadLetterOptions {
 }
 
 /**
+ * Dead letters per send: a trigger of bad records would otherwise be one request of up to
+ * `--trigger-records` records, held whole in memory and over the broker's record-batch limit.
+ */
+const SEND_BYTES = 512 * 1024;
+
+/**
  * Puts a trigger's dead letters on a Kafka topic, then hands the rest of the trigger to the table
  * sink. Value = the record's raw text; headers = reason, detail, source partition and offset.
  *
- *   commit:  send dead letters (idempotent producer, acks=all) ─▶ inner.commit(rows + checkpoint)
+ *   commit:  send dead letters (idempotent producer, acks=all, ≤ 512 KiB a send) ─▶ inner.commit(rows + checkpoint)
  *
  * Sent before the rows' transaction, so a crash between the two sends them again when the records
  * are read again: dead letters are at-least-once (never lost), and a reader can drop repeats by
@@ -60,11 +67,7 @@ export class KafkaDeadLetterSink implements SinkPort {
       const producer = this.producer;
       if (producer === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'dead-letter sink used before open()');
       try {
-        await producer.send({
-          topic: this.options.topic,
-          acks: -1,
-          messages: trigger.deadLetters.map(deadLetterMessage),
-        });
+        for (const messages of batchesUnder(trigger.deadLetters.map(deadLetterMessage), SEND_BYTES)) await producer.send({ topic: this.options.topic, acks: -1, messages });
       } catch (e) {
         throw new HexstreamError('SINK_WRITE_FAILED', `cannot send dead letters to ${this.options.topic}: ${(e as Error).message}`, { cause: e });
       }

@@ -7,6 +7,7 @@ import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.p
 import { rowRenderer } from '../file/row-json';
 import { CheckpointTopicCodec, type SnapshotHead } from './checkpoint-topic';
 import { deadLetterMessage } from './dead-letter-message';
+import { batchesUnder } from './message-batches';
 import { describeKafkaError, isProducerFenced, translateKafkaError } from './kafka-errors';
 import { readTopicUpTo } from './read-topic';
 
@@ -45,8 +46,6 @@ export const KafkaSinkOptions: ServiceIdentifier<KafkaSinkOptions> = Symbol.for(
 
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_BYTES = 900_000;
-/** Per record: offsets, lengths, timestamps and header framing, generously. */
-const RECORD_OVERHEAD_BYTES = 80;
 // A send that keeps failing aborts the transaction instead of retrying forever: nothing of it
 // becomes visible, so bounded retries cost no duplicates.
 const SEND_RETRY = { retries: 10, initialRetryTime: 25, maxRetryTime: 5_000 };
@@ -197,20 +196,7 @@ export class KafkaTransactionalSink implements SinkPort {
 
   /** Sends in requests under `maxRequestBytes` (a broker refuses larger record batches). */
   private async sendAll(transaction: Transaction, topic: string, messages: readonly Message[]): Promise<void> {
-    const limit = this.options.maxRequestBytes ?? DEFAULT_REQUEST_BYTES;
-    let batch: Message[] = [];
-    let bytes = 0;
-    for (const m of messages) {
-      const size = messageBytes(m);
-      if (batch.length > 0 && bytes + size > limit) {
-        await transaction.send({ topic, acks: -1, messages: batch });
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(m);
-      bytes += size;
-    }
-    if (batch.length > 0) await transaction.send({ topic, acks: -1, messages: batch });
+    for (const batch of batchesUnder(messages, this.options.maxRequestBytes ?? DEFAULT_REQUEST_BYTES)) await transaction.send({ topic, acks: -1, messages: batch });
   }
 
   /** Ends a failed commit as cleanly as possible and says what became of it. */
@@ -329,11 +315,4 @@ export class KafkaTransactionalSink implements SinkPort {
     this.heads = heads;
     return checkpoint;
   }
-}
-
-function messageBytes(m: Message): number {
-  const size = (v: Buffer | string | null | undefined): number => (v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
-  let headers = 0;
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers += Buffer.byteLength(k) + (typeof v === 'string' || Buffer.isBuffer(v) ? size(v) : 0);
-  return size(m.key) + size(m.value) + headers + RECORD_OVERHEAD_BYTES;
 }
