@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { runCli } from './cli/run-cli';
+import { boundHeapGrowth } from './composition/heap-growth';
+
+boundHeapGrowth(process.execArgv, process.env['NODE_OPTIONS']);
 
 // A reader that went away (`… | head`) is not an error of the run: stop writing to it quietly.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
