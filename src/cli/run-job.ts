@@ -4,6 +4,7 @@ import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
 import { checkServiceHosts } from '../composition/service-hosts';
 import type { RunConfig } from '../composition/run-config';
+import type { StateSize } from '../domain/engine/engine-counters';
 import { runReportText } from '../domain/pipeline/run-report-text';
 import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
 import { NotifierPort } from '../ports/notifier.port';
@@ -69,7 +70,9 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   line('dead letters', c.invalid + c.late + c.duplicate, `  → ${outputs[1] ?? ''}`);
   out.line(`${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`);
   out.line(`${'elapsed'.padEnd(15)}${seconds.toFixed(2).padStart(10)} s  (${formatCount(c.read / Math.max(seconds, 0.001))} records/s)`);
-  out.line(`${'peak memory'.padEnd(15)}${formatCount(process.resourceUsage().maxRSS / 1024).padStart(12)} MB RSS  (state at end: ${report.state.openWindows} open windows, ${report.state.rows} rows, ${report.state.rememberedIds} ids)`);
+  const rssMb = report.peakRssMb ?? process.resourceUsage().maxRSS / 1024;
+  const state = (st: StateSize): string => `${formatCount(st.openWindows)} open windows, ${formatCount(st.rows)} rows, ${formatCount(st.rememberedIds)} ids`;
+  out.line(`${'peak memory'.padEnd(15)}${formatCount(rssMb).padStart(12)} MB RSS  (state at peak: ${state(report.peakState)}; at end: ${state(report.state)})`);
 }
 
 /** Why `work` failed, or did not finish within `ms`; `undefined` when it succeeded in time. */

@@ -2,11 +2,13 @@ import { ContainerModule } from 'inversify';
 import { FinalTableTap } from '../adapters/memory/final-table-tap';
 import { PinoLogger, PinoLoggerOptions } from '../adapters/pino/pino-logger.adapter';
 import { redactor } from '../adapters/pino/redact';
+import { ProcessMemory } from '../adapters/system/process-memory.adapter';
 import { SystemClock } from '../adapters/system/system-clock.adapter';
 import { StreamPipeline, type PipelineSettings } from '../domain/pipeline/stream-pipeline';
 import { ClockPort } from '../ports/clock.port';
 import { LoggerPort } from '../ports/logger.port';
 import { NotifierPort } from '../ports/notifier.port';
+import { MemoryUsagePort } from '../ports/memory-usage.port';
 import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
 import { configSecrets } from './config-secrets';
@@ -14,7 +16,7 @@ import { RedactingNotifier } from './redacting-notifier';
 import type { RunConfig } from './run-config';
 
 /**
- * What every mode shares: clock, logger, and the pipeline use case wired to whatever ports are
+ * What every mode shares: clock, logger, memory gauge, and the pipeline use case wired to whatever ports are
  * bound. The passwords of the run's service URLs are masked in every log line and in every
  * notification, whichever notifier the mode binds.
  */
@@ -26,11 +28,12 @@ export function coreModule(config: RunConfig): ContainerModule {
     bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2, secrets });
     onActivation(NotifierPort, (_ctx, notifier) => new RedactingNotifier(notifier, redact));
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
+    bind(MemoryUsagePort).to(ProcessMemory).inSingletonScope();
     const keepFinalTable = config.keepFinalTable === true;
     if (keepFinalTable) bind(FinalTableTap).toDynamicValue((ctx) => new FinalTableTap(ctx.get(SinkPort))).inSingletonScope();
     // The domain stays free of decorators: the use case is built here from its ports.
     bind(StreamPipeline)
-      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config)))
+      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config), ctx.get(MemoryUsagePort)))
       .inSingletonScope();
   });
 }

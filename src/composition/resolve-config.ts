@@ -23,6 +23,7 @@ export interface RawFlags {
   readonly outputMode?: string;
   readonly triggerInterval?: string;
   readonly triggerRecords?: string | number;
+  readonly progressInterval?: string;
   readonly logLevel?: string;
   readonly verbose?: boolean;
   readonly input?: string;
@@ -44,7 +45,6 @@ export interface RawFlags {
   readonly outputTopic?: string;
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
-  readonly progressInterval?: string;
   readonly failpoints?: string;
 }
 

@@ -103,6 +103,24 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
     expect(count('duplicates')).toBe(expected.deadLetters.filter((d) => d.reason === 'duplicate').length);
   });
 
+  it('reports the state at its peak and at the end, and the peak memory, in the summary and the report', () => {
+    const input = join(dir, 'orders.jsonl');
+    // Two windows open at once (00:00 and 00:01, watermark 10 s), three ids, then the end flushes all.
+    const lines = [
+      order(1, 100001, 100001, 'TW', 1, 1, '2025-01-01T00:00:55Z'),
+      order(2, 100002, 100001, 'TW', 1, 1, '2025-01-01T00:00:58Z'),
+      order(3, 100001, 100001, 'TW', 1, 1, '2025-01-01T00:01:05Z'),
+    ];
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const r = runCli(['test', 'ops@example.com', '--input', input, ...outFlags()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^peak memory\s+[\d,]+ MB RSS  \(state at peak: 2 open windows, 3 rows, 3 ids; at end: 0 open windows, 0 rows, 0 ids\)$/m);
+    const mail = readFileSync(join(dir, 'outbox', readdirSync(join(dir, 'outbox'))[0] as string), 'utf8');
+    expect(mail).toContain('state at end     0 open windows, 0 rows, 0 remembered ids');
+    expect(mail).toContain('state at peak    2 open windows, 3 rows, 3 remembered ids');
+    expect(mail).toMatch(/^peak memory      \d+ MB RSS\r$/m);
+  });
+
   it('keeps the raw text and a specific detail in every dead letter', () => {
     const input = join(dir, 'orders.jsonl');
     const lines = [
@@ -184,6 +202,7 @@ describe('command line errors', () => {
     [['test', 'a@example.com', '--session-gap', '30s', '--window', '1m'], /^hexstream: --session-gap: session windows take no --window or --slide\n$/],
     [['test', 'a@example.com', '--session-gap', '0s'], /^hexstream: --session-gap: must be longer than 0\n$/],
     [['test', 'a@example.com', '--job', 'top-averages', '--window', '1m'], /^hexstream: --window: job top-averages computes 60 s, 300 s and 900 s windows every 10 s: its windows cannot be changed\n$/],
+    [['test', 'a@example.com', '--progress-interval', '0'], /^hexstream: --progress-interval: must be longer than 0\n$/],
     [['test', 'a@example.com', '--arrival-time', 'noon'], /^hexstream: --arrival-time: expected epoch milliseconds or an ISO-8601 time with a zone/],
     [['test'], /^hexstream: Not enough non-option arguments/],
     [[], /^hexstream: name a command/],

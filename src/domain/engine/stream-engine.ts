@@ -5,7 +5,7 @@ import { SessionWindows, type Session } from '../windowing/session-windows';
 import { PartitionWatermark } from '../windowing/watermark';
 import type { OutputMode } from './output-mode';
 import { DedupeIndex } from './dedupe-index';
-import { emptyCounters, type EngineCounters, type StateSize } from './engine-counters';
+import { emptyCounters, maxStateSize, NO_STATE, type EngineCounters, type StateSize } from './engine-counters';
 import type { EngineCheckpoint, PartitionCheckpoint } from './engine-checkpoint';
 import { boundedDetail, boundedRaw, utf8ByteLength } from './dead-letter-raw';
 import { formatInstant } from './format-instant';
@@ -92,6 +92,8 @@ export class StreamEngine<E, G, A> {
   private readonly sessions: SessionWindows<E, G, A> | undefined;
   private deadLetters: DeadLetter[] = [];
   private closedUpTo = -Infinity;
+  /** The largest state seen at a trigger, before it evicted (when state is largest). */
+  private peakState: StateSize = NO_STATE;
   private triggerSeq = 0;
   private finished = false;
 
@@ -313,6 +315,7 @@ export class StreamEngine<E, G, A> {
 
   /** One trigger: closes what the watermark has passed and returns what the sink must apply. */
   trigger(): TriggerOutput {
+    this.peakState = maxStateSize(this.peakState, this.stateSize());
     const closeUpTo = Math.max(this.closedUpTo, this.globalWatermark());
     const mode = this.settings.outputMode;
     const rows: ResultRow[] = [];
@@ -493,6 +496,11 @@ export class StreamEngine<E, G, A> {
 
   stateSize(): StateSize {
     return { openWindows: this.sessions?.size() ?? this.windows.size, rows: this.counters.stateRows, rememberedIds: this.dedupe.size() };
+  }
+
+  /** The largest state so far, figure by figure: what bounds this engine's memory. */
+  peakStateSize(): StateSize {
+    return maxStateSize(this.peakState, this.stateSize());
   }
 
   positions(): Map<number, number> {

@@ -1,4 +1,5 @@
 import { formatInstant } from '../engine/format-instant';
+import type { StateSize } from '../engine/engine-counters';
 import type { RunReport } from './stream-pipeline';
 
 export interface ReportContext {
@@ -27,10 +28,16 @@ export function runReportText(report: RunReport, ctx: ReportContext): string {
     `rows written     ${c.rowsEmitted}`,
     `triggers         ${c.triggers}`,
     `records/s        ${Math.round(c.read / Math.max(seconds, 0.001))}`,
-    `state at end     ${report.state.openWindows} open windows, ${report.state.rows} rows, ${report.state.rememberedIds} remembered ids`,
+    `state at end     ${stateText(report.state)}`,
+    `state at peak    ${stateText(report.peakState)}`,
+    ...(report.peakRssMb !== undefined ? [`peak memory      ${report.peakRssMb} MB RSS`] : []),
     `watermarks       ${[...report.watermarks].map(([p, w]) => `${p}=${formatInstant(w)}`).join(', ')}`,
     ...ctx.outputs.map((o) => `output           ${o}`),
   ];
   if (ctx.error !== undefined) lines.push('', `error: ${ctx.error}`);
   return `${lines.join('\n')}\n`;
+}
+
+function stateText(s: StateSize): string {
+  return `${s.openWindows} open windows, ${s.rows} rows, ${s.rememberedIds} remembered ids`;
 }

@@ -1,9 +1,10 @@
 import type { ClockPort } from '../../ports/clock.port';
 import type { LoggerPort } from '../../ports/logger.port';
+import type { MemoryUsagePort } from '../../ports/memory-usage.port';
 import type { SinkCheckpoint, SinkPort, StoredSnapshot } from '../../ports/sink.port';
 import type { SourcePort } from '../../ports/source.port';
 import type { EngineCheckpoint } from '../engine/engine-checkpoint';
-import { emptyCounters, type EngineCounters, type StateSize } from '../engine/engine-counters';
+import { emptyCounters, maxStateSize, NO_STATE, type EngineCounters, type StateSize } from '../engine/engine-counters';
 import { HexstreamError } from '../hexstream-error';
 import { formatInstant } from '../engine/format-instant';
 import type { OutputMode } from '../engine/output-mode';
@@ -54,6 +55,10 @@ export interface RunReport {
   readonly elapsedMs: number;
   readonly counters: EngineCounters;
   readonly state: StateSize;
+  /** The largest state of the run, figure by figure (at a trigger, before it evicted). */
+  readonly peakState: StateSize;
+  /** The process's highest resident set size so far, when memory is measured. */
+  readonly peakRssMb?: number;
   readonly watermarks: ReadonlyMap<number, number>;
   /** True when a bounded input was read to its end (false when stopped). */
   readonly completed: boolean;
@@ -109,6 +114,7 @@ export class StreamPipeline {
     private readonly clock: ClockPort,
     private readonly logger: LoggerPort,
     private readonly settings: PipelineSettings,
+    private readonly memory?: MemoryUsagePort,
   ) {}
 
   async run(stop: StopToken = NEVER_STOP): Promise<RunReport> {
@@ -129,6 +135,7 @@ export class StreamPipeline {
     const lag = new Map<number, number>();
     let sourceOutage: OutageState | undefined;
     const carried = emptyCounters();
+    let carriedPeak = NO_STATE;
     const commits = new CommitQueue();
     /**
      * One trigger. The last one of a run that checkpoints also stores the engine's whole state;
@@ -163,6 +170,7 @@ export class StreamPipeline {
         if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED')) throw e;
       });
       addCounters(carried, engine.stats());
+      carriedPeak = maxStateSize(carriedPeak, engine.peakStateSize());
       engine = newEngine();
       const committed = await this.sink.checkpoint();
       const only = new Set(assigned);
@@ -291,6 +299,8 @@ export class StreamPipeline {
       elapsedMs,
       counters: carried,
       state: engine.stateSize(),
+      peakState: maxStateSize(carriedPeak, engine.peakStateSize()),
+      ...(this.memory !== undefined ? { peakRssMb: this.memory.peakRssMb() } : {}),
       watermarks: engine.watermarks(),
       completed: exhausted,
     };
@@ -390,6 +400,7 @@ export class StreamPipeline {
   private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number, lag: ReadonlyMap<number, number>, outage?: OutageState): void {
     const c = engine.stats();
     const st = engine.stateSize();
+    const memory = this.memory?.now();
     const wms = [...engine.watermarks()].map(([p, w]) => `${p}:${formatInstant(w)}`).join(' ');
     this.logger.info('progress', {
       recordsPerSecond: Math.round((c.read * 1000) / Math.max(1, elapsedMs)),
@@ -402,6 +413,8 @@ export class StreamPipeline {
       openWindows: st.openWindows,
       stateRows: st.rows,
       rememberedIds: st.rememberedIds,
+      rssMb: memory?.rssMb,
+      heapUsedMb: memory?.heapUsedMb,
       watermarks: wms,
       ...(outage === undefined
         ? {}
