@@ -16,6 +16,7 @@ function engineFlags<T>(y: Argv<T>): Argv<T> {
     .option('output-mode', { type: 'string', choices: [...OUTPUT_MODES], describe: 'update | append | complete (job default)' })
     .option('trigger-interval', { type: 'string', describe: 'commit every … of processing time (default 1s)' })
     .option('trigger-records', { type: 'string', describe: 'or after this many records (default 50000)' })
+    .option('max-drift', { type: 'string', describe: 'hold back a partition whose event time is this far ahead of the slowest one with records waiting (default 1m; 0: never)' })
     .option('progress-interval', { type: 'string', describe: 'log a progress line every … of processing time (default 5s)' })
     .option('log-level', { type: 'string', describe: 'debug | info | warn | error | silent (default warn)' })
     .option('verbose', { type: 'boolean', describe: 'debug logs and stack traces' });

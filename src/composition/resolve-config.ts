@@ -23,6 +23,7 @@ export interface RawFlags {
   readonly outputMode?: string;
   readonly triggerInterval?: string;
   readonly triggerRecords?: string | number;
+  readonly maxDrift?: string;
   readonly progressInterval?: string;
   readonly logLevel?: string;
   readonly verbose?: boolean;
@@ -100,6 +101,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
     triggerIntervalMs,
     triggerRecords: positiveInteger('--trigger-records', flags.triggerRecords, 50_000),
     progressIntervalMs,
+    maxDriftMs: duration('--max-drift', flags.maxDrift, 60_000),
     logLevel: logLevel(flags),
   };
 }

@@ -48,6 +48,13 @@ export interface SourcePort {
   seek?(positions: ReadonlyMap<number, number>): Promise<void>;
   poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch>;
   acknowledge(positions: ReadonlyMap<number, number>): Promise<void>;
+  /**
+   * Advice, replacing the previous call's: stop reading these partitions until a later call no
+   * longer names them, because their event time ran ahead of the others' (`EventTimeAlignment`).
+   * Records already buffered may still be delivered, and a source with nothing else to read may
+   * read them anyway. Called after every poll: must be cheap when the set did not change.
+   */
+  holdBack?(partitions: ReadonlySet<number>): void;
   close(): Promise<void>;
 }
 

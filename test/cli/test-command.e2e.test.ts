@@ -202,6 +202,7 @@ describe('command line errors', () => {
     [['test', 'a@example.com', '--session-gap', '30s', '--window', '1m'], /^hexstream: --session-gap: session windows take no --window or --slide\n$/],
     [['test', 'a@example.com', '--session-gap', '0s'], /^hexstream: --session-gap: must be longer than 0\n$/],
     [['test', 'a@example.com', '--job', 'top-averages', '--window', '1m'], /^hexstream: --window: job top-averages computes 60 s, 300 s and 900 s windows every 10 s: its windows cannot be changed\n$/],
+    [['test', 'a@example.com', '--max-drift', 'far'], /^hexstream: --max-drift: invalid duration "far" \(use e\.g\. 500ms, 10s, 2m, 1h\)\n$/],
     [['test', 'a@example.com', '--progress-interval', '0'], /^hexstream: --progress-interval: must be longer than 0\n$/],
     [['test', 'a@example.com', '--arrival-time', 'noon'], /^hexstream: --arrival-time: expected epoch milliseconds or an ISO-8601 time with a zone/],
     [['test'], /^hexstream: Not enough non-option arguments/],

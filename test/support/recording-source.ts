@@ -12,6 +12,8 @@ export class RecordingSource implements SourcePort {
   readonly seeks: Map<number, number>[] = [];
   /** Present when the wrapped source can seek. */
   readonly seek?: (positions: ReadonlyMap<number, number>) => Promise<void>;
+  /** Present when the wrapped source can hold partitions back. */
+  readonly holdBack?: (partitions: ReadonlySet<number>) => void;
 
   constructor(
     private readonly inner: SourcePort,
@@ -25,6 +27,8 @@ export class RecordingSource implements SourcePort {
         await seek(positions);
       };
     }
+    const holdBack = inner.holdBack?.bind(inner);
+    if (holdBack !== undefined) this.holdBack = holdBack;
   }
 
   open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {

@@ -38,13 +38,15 @@ function withoutBom(bytes: Buffer): Buffer {
  * file. Handles LF and CRLF, a leading BOM, invalid UTF-8 (the line becomes an invalid record) and
  * over-long lines (an invalid record holding the line's first 4 KiB and its size; the rest of the
  * line is counted while it is skipped, never held). Partitions are read round-robin, one chunk's
- * lines per poll, like a consumer fetching from several partitions.
+ * lines per poll, like a consumer fetching from several partitions, passing over those held back
+ * while others have lines left.
  */
 @injectable()
 export class LineFileSource implements SourcePort {
   private readers: LineReader[] = [];
   private readonly reported = new Set<number>();
   private next = 0;
+  private held: ReadonlySet<number> = new Set();
 
   constructor(@inject(LineFileSourceOptions) private readonly options: LineFileSourceOptions) {}
 
@@ -65,15 +67,28 @@ export class LineFileSource implements SourcePort {
   async poll(maxRecords: number): Promise<SourceBatch> {
     // Partitions that were already at their end (empty files, resumed at the end) are reported too.
     const endedPartitions = this.readers.filter((r) => r.isDone() && !this.reported.has(r.partition)).map((r) => r.partition);
-    for (let tries = 0; tries < this.readers.length && endedPartitions.length === 0; tries++) {
+    const reader = endedPartitions.length === 0 ? this.nextReader() : undefined;
+    if (reader === undefined) return this.batch([], endedPartitions);
+    const records = await reader.read(maxRecords);
+    if (reader.isDone()) endedPartitions.push(reader.partition);
+    return this.batch(records, endedPartitions);
+  }
+
+  holdBack(partitions: ReadonlySet<number>): void {
+    this.held = partitions;
+  }
+
+  /** The next partition in turn with lines left, passing over those held back unless only they are left. */
+  private nextReader(): LineReader | undefined {
+    let fallback: LineReader | undefined;
+    for (let tries = 0; tries < this.readers.length; tries++) {
       const reader = this.readers[this.next] as LineReader;
       this.next = (this.next + 1) % this.readers.length;
       if (reader.isDone()) continue;
-      const records = await reader.read(maxRecords);
-      if (reader.isDone()) endedPartitions.push(reader.partition);
-      if (records.length > 0 || endedPartitions.length > 0) return this.batch(records, endedPartitions);
+      if (!this.held.has(reader.partition)) return reader;
+      fallback ??= reader;
     }
-    return this.batch([], endedPartitions);
+    return fallback;
   }
 
   private batch(records: readonly SourceRecord[], endedPartitions: number[]): SourceBatch {

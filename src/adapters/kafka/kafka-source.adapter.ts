@@ -100,6 +100,8 @@ export class KafkaSource implements SourcePort {
   private rejoining = false;
   /** Set while kafkajs restarts a consumer that lost its broker: why (cleared by the next join or batch). */
   private unavailable: string | undefined;
+  /** Partitions paused by `holdBack` (not fetched; what is queued of them is still polled). */
+  private held: ReadonlySet<number> = new Set();
 
   constructor(
     @inject(KafkaSourceOptions) private readonly options: KafkaSourceOptions,
@@ -208,6 +210,22 @@ export class KafkaSource implements SourcePort {
     }
     // The commit asked for by a revoking batch is durable: the partitions may go.
     if (this.revoke?.announced === true) this.revoke.release();
+  }
+
+  holdBack(partitions: ReadonlySet<number>): void {
+    const consumer = this.consumer;
+    if (consumer === undefined || (partitions.size === this.held.size && [...partitions].every((p) => this.held.has(p)))) return;
+    const topic = this.options.topic;
+    const pause = [...partitions].filter((p) => !this.held.has(p));
+    const resume = [...this.held].filter((p) => !partitions.has(p));
+    try {
+      if (pause.length > 0) consumer.pause([{ topic, partitions: pause }]);
+      if (resume.length > 0) consumer.resume([{ topic, partitions: resume }]);
+      this.held = new Set(partitions);
+    } catch (e) {
+      // Advice only: reading on unpaused costs memory, not correctness.
+      this.logger.warn('could not pause or resume partitions', { topic, error: (e as Error).message });
+    }
   }
 
   async close(): Promise<void> {

@@ -11,9 +11,9 @@ export interface MemorySourceOptions {
 }
 
 /**
- * The in-memory source: partitions of strings, read round-robin one batch at a time. Positions are
- * indexes into each partition's array. Records can be appended while it runs (`push`), like Beam's
- * TestStream.
+ * The in-memory source: partitions of strings, read round-robin one batch at a time (passing over
+ * partitions held back while others have records left). Positions are indexes into each
+ * partition's array. Records can be appended while it runs (`push`), like Beam's TestStream.
  */
 export class MemorySource implements SourcePort {
   private readonly data = new Map<number, (string | undefined)[]>();
@@ -21,6 +21,7 @@ export class MemorySource implements SourcePort {
   private readonly ended = new Set<number>();
   private next = 0;
   private pollCount = 0;
+  private held: ReadonlySet<number> = new Set();
   readonly acknowledged: Map<number, number>[] = [];
   closed = false;
 
@@ -52,9 +53,10 @@ export class MemorySource implements SourcePort {
     const size = Math.min(maxRecords, sizes !== undefined && sizes.length > 0 ? (sizes[this.pollCount++ % sizes.length] as number) : maxRecords);
     const ids = [...this.data.keys()].sort((a, b) => a - b);
     const bounded = this.options.bounded ?? true;
-    for (let tries = 0; tries < ids.length; tries++) {
+    // Round robin; partitions held back only in a second round, when no other one has records.
+    for (let tries = 0; tries < 2 * ids.length; tries++) {
       const p = ids[this.next++ % ids.length] as number;
-      if (this.ended.has(p)) continue;
+      if (this.ended.has(p) || (tries < ids.length && this.held.has(p))) continue;
       const values = this.data.get(p) ?? [];
       const from = this.cursor.get(p) ?? 0;
       const to = Math.min(values.length, from + Math.max(1, size));
@@ -68,6 +70,10 @@ export class MemorySource implements SourcePort {
       }
     }
     return { records: [], endedPartitions: [], exhausted: bounded };
+  }
+
+  holdBack(partitions: ReadonlySet<number>): void {
+    this.held = partitions;
   }
 
   async acknowledge(positions: ReadonlyMap<number, number>): Promise<void> {

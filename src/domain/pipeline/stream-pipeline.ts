@@ -10,6 +10,7 @@ import { formatInstant } from '../engine/format-instant';
 import type { OutputMode } from '../engine/output-mode';
 import { StreamEngine } from '../engine/stream-engine';
 import { CommitQueue } from './commit-queue';
+import { EventTimeAlignment } from './event-time-alignment';
 import { parseSnapshot, serializeSnapshot, snapshotContinues, type EngineSnapshot } from '../engine/engine-snapshot';
 import type { AnyJob } from '../jobs/job';
 import type { WindowSpec } from '../windowing/window-spec';
@@ -24,6 +25,11 @@ export interface PipelineSettings {
   readonly triggerRecords: number;
   /** How often a progress line is logged (processing time). */
   readonly progressIntervalMs: number;
+  /**
+   * Partitions whose watermark runs more than this ahead of the slowest partition with records
+   * waiting are held back at the source (`EventTimeAlignment`); undefined or 0: never.
+   */
+  readonly maxDriftMs?: number;
   /**
    * What the end of a bounded input or a graceful stop does with windows still open: `flush` emits
    * them as if the watermark were +∞ (test mode: the run is over); `checkpoint` commits them for
@@ -105,7 +111,9 @@ function addCounters(into: EngineCounters, more: EngineCounters): void {
  *            └──────────────────┘
  *
  * A trigger fires after `triggerRecords` records or `triggerIntervalMs` of processing time,
- * whichever comes first, and at the end of a bounded input (which flushes every window).
+ * whichever comes first, and at the end of a bounded input (which flushes every window). After
+ * each poll, partitions whose event time ran more than `maxDriftMs` ahead of the others are held
+ * back at the source (`EventTimeAlignment`), so that the open windows stay bounded.
  */
 export class StreamPipeline {
   constructor(
@@ -136,6 +144,7 @@ export class StreamPipeline {
     let sourceOutage: OutageState | undefined;
     const carried = emptyCounters();
     let carriedPeak = NO_STATE;
+    const alignment = s.maxDriftMs !== undefined && s.maxDriftMs > 0 ? new EventTimeAlignment(s.maxDriftMs) : undefined;
     const commits = new CommitQueue();
     /**
      * One trigger. The last one of a run that checkpoints also stores the engine's whole state;
@@ -171,6 +180,7 @@ export class StreamPipeline {
       });
       addCounters(carried, engine.stats());
       carriedPeak = maxStateSize(carriedPeak, engine.peakStateSize());
+      alignment?.reset();
       engine = newEngine();
       const committed = await this.sink.checkpoint();
       const only = new Set(assigned);
@@ -262,6 +272,10 @@ export class StreamPipeline {
         // A finished file stops holding the watermark back; a Kafka partition read to the end offsets
         // of a bounded run keeps its watermark, to be resumed by the next run.
         if (s.onStop !== 'checkpoint') for (const p of batch.endedPartitions) engine.endPartition(p);
+        if (alignment !== undefined && this.source.holdBack !== undefined) {
+          alignment.observe(batch);
+          this.source.holdBack(alignment.holdBack(engine.watermarks()));
+        }
         pending += batch.records.length;
         exhausted = batch.exhausted;
         const now = this.clock.now();

@@ -277,3 +277,44 @@ describe('LineFileSource', () => {
     }
   });
 });
+
+describe('LineFileSource: holding partitions back', () => {
+  /** Three files of four lines each, read one line per poll. */
+  async function threeFiles(): Promise<{ source: LineFileSource; dir: string }> {
+    const dir = await tempDir();
+    for (const name of ['a', 'b', 'c']) await writeFile(join(dir, `${name}.jsonl`), [0, 1, 2, 3].map((i) => `${name}${i}`).join('\n'));
+    const source = new LineFileSource({ input: dir, maxRecordBytes: 100, chunkBytes: 3 });
+    await source.open(new Map());
+    return { source, dir };
+  }
+
+  async function values(source: LineFileSource, polls: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < polls; i++) for (const r of (await source.poll(1)).records) out.push(String(r.value));
+    return out;
+  }
+
+  it('passes over held-back partitions while others have lines, and reads them again once released', async () => {
+    const { source, dir } = await threeFiles();
+    try {
+      source.holdBack(new Set([1]));
+      expect(await values(source, 4)).toEqual(['a0', 'c0', 'a1', 'c1']);
+      source.holdBack(new Set());
+      expect(await values(source, 3)).toEqual(['a2', 'b0', 'c2']);
+    } finally {
+      await source.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a held-back partition when nothing else is left', async () => {
+    const { source, dir } = await threeFiles();
+    try {
+      source.holdBack(new Set([0, 2]));
+      expect(await values(source, 5)).toEqual(['b0', 'b1', 'b2', 'b3', 'c0']);
+    } finally {
+      await source.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
