@@ -14,7 +14,7 @@ export interface KafkaSourceOptions {
   readonly clientId?: string;
   /** Read up to the end offsets seen at open, then report the source exhausted (bounded jobs, tests). */
   readonly bounded: boolean;
-  /** Fetching pauses while this many records wait to be polled. */
+  /** Fetching pauses while this many records wait to be polled (default 5,000). */
   readonly maxBufferedRecords?: number;
   /** …or while their values hold this many characters (default 32 Mi): large records cannot pile up. */
   readonly maxBufferedChars?: number;
@@ -33,6 +33,17 @@ export interface KafkaSourceOptions {
 export const MAX_KEY_BYTES = 4096;
 
 const MAX_BUFFERED_CHARS = 32 * 1024 * 1024;
+
+/**
+ * Buffers: a fetch brings at most 256 KiB per partition (4 MiB in all) and at most 5,000 records
+ * wait to be polled. Records already fetched are delivered even for a partition held back, so these
+ * bound how far a partition may overshoot its hold (a few thousand records) as well as memory;
+ * kafkajs's defaults (1 MiB per partition, 10 MiB per fetch) and 20,000 queued records let a
+ * partition run 20,000 records ahead.
+ */
+const MAX_BUFFERED_RECORDS = 5_000;
+const FETCH_BYTES_PER_PARTITION = 256 * 1024;
+const FETCH_BYTES = 4 * 1024 * 1024;
 
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
@@ -252,7 +263,14 @@ export class KafkaSource implements SourcePort {
       }
     }
     // A short session lets the group drop a killed member (kill -9) in seconds, not half a minute.
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250 });
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 250,
+      maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+      maxBytes: FETCH_BYTES,
+    });
     this.consumer = consumer;
     let joined: () => void = () => undefined;
     const hasJoined = new Promise<void>((resolve) => {
@@ -391,7 +409,7 @@ export class KafkaSource implements SourcePort {
       this.queuedUpTo.set(partition, offset + 1);
       resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
-      while ((this.available() >= (this.options.maxBufferedRecords ?? 20_000) || this.overCharBudget()) && isRunning() && !isStale()) {
+      while ((this.available() >= (this.options.maxBufferedRecords ?? MAX_BUFFERED_RECORDS) || this.overCharBudget()) && isRunning() && !isStale()) {
         this.wakeReader?.();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 1_000);

@@ -169,6 +169,41 @@ describe('KafkaSource', () => {
     }
   });
 
+  it('stops fetching a held-back partition, delivering only what it had buffered, and reads it on once released', async () => {
+    // 200-byte records: one fetch of a partition (256 KiB) holds about 1,200 of them.
+    const values = (p: number): string[] => Array.from({ length: 20_000 }, (_v, i) => `${p}:${i}:`.padEnd(200, 'x'));
+    const { topic, remove } = await topicWith(new Map([[0, values(0)], [1, values(1)]]));
+    const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true, maxBufferedRecords: 100 }, new MemoryLogger());
+    const read = new Map<number, string[]>([[0, []], [1, []]]);
+    const pollOnce = async (): Promise<boolean> => {
+      const b = await source.poll(100, 100);
+      for (const r of b.records) read.get(r.partition)?.push(String(r.value));
+      return b.exhausted;
+    };
+    try {
+      await source.open(new Map());
+      for (let i = 0; i < 1_000 && (read.get(1)?.length ?? 0) === 0; i++) await pollOnce();
+      source.holdBack(new Set([1]));
+      const atHold = read.get(1)?.length ?? 0;
+      for (let i = 0; i < 3_000 && (read.get(0)?.length ?? 0) < 20_000; i++) await pollOnce();
+      expect(read.get(0)).toEqual(values(0));
+      // Partition 0 is done and partition 1 still held: nothing more of it comes.
+      const afterHold = read.get(1)?.length ?? 0;
+      for (let i = 0; i < 10; i++) expect(await pollOnce()).toBe(false);
+      expect(read.get(1)?.length).toBe(afterHold);
+      expect(afterHold - atHold).toBeLessThanOrEqual(100 + 1_400);
+
+      source.holdBack(new Set());
+      let exhausted = false;
+      for (let i = 0; i < 3_000 && !exhausted; i++) exhausted = await pollOnce();
+      expect(exhausted).toBe(true);
+      expect(read.get(1)).toEqual(values(1));
+    } finally {
+      await source.close();
+      await remove();
+    }
+  });
+
   it('fails within a bounded time with SOURCE_UNAVAILABLE when no broker answers', async () => {
     const source = new KafkaSource({ brokers: ['127.0.0.1:9'], topic: 't', groupId: 'g', bounded: true, connectTimeoutMs: 5_000 }, new MemoryLogger());
     const started = Date.now();
