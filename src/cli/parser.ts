@@ -38,7 +38,8 @@ export function buildParser(args: readonly string[]): Argv {
     .command('test <email>', 'run a job on files, no services needed', (y) =>
       engineFlags(y)
         .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
-        .option('input', { type: 'string', describe: 'input FILE or DIR (default: the job\'s sample in samples/)' })
+        // nargs 1: a lone `-` (standard input) must stay the flag's value.
+        .option('input', { type: 'string', nargs: 1, describe: 'input FILE or DIR, or - for standard input (default: the job\'s sample in samples/)' })
         .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
         .option('dead-letter', { type: 'string', describe: 'dead letters as JSON Lines (default out/<job>.dead-letter.jsonl)' })
         .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })

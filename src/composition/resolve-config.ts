@@ -7,6 +7,7 @@ import { boundedByDefault, defaultTopic, JOBS, jobNames } from '../domain/jobs/j
 import type { AnyJob } from '../domain/jobs/job';
 import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
+import { STDIN } from '../adapters/file/byte-source';
 import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
 import { parseDuration } from './duration';
 import type { BatchRunConfig, EngineConfig, KafkaOutputConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
@@ -112,7 +113,8 @@ export function resolveTestConfig(flags: RawFlags, samplesDir: string): TestRunC
   return {
     ...engine,
     mode: 'test',
-    input: resolve(flags.input ?? `${samplesDir}/${engine.job.defaults.sampleFile}`),
+    // `-` is standard input (e.g. `produce --to - | test … --input -`): nothing stored on disk.
+    input: flags.input === STDIN ? STDIN : resolve(flags.input ?? `${samplesDir}/${engine.job.defaults.sampleFile}`),
     output: resolve(flags.output ?? `out/${name}.jsonl`),
     deadLetter: resolve(flags.deadLetter ?? `out/${name}.dead-letter.jsonl`),
     outbox: resolve(flags.outbox ?? 'out/outbox'),
@@ -191,6 +193,7 @@ function positiveDuration(flag: string, text: string | undefined, fallback: numb
 export function resolveBatchConfig(flags: RawFlags): BatchRunConfig {
   const engine = resolveEngineConfig({ ...flags, logLevel: flags.logLevel ?? 'warn' }, { triggerIntervalMs: 1_000 });
   if (flags.input === undefined) throw invalid('--input', 'batch needs the FILE or DIR to read');
+  if (flags.input === STDIN) throw invalid('--input', 'batch reads files, whose positions it stores to read on from them later: standard input cannot be read again (use test mode)');
   const group = flags.group ?? `hexstream-${engine.job.name}-batch`;
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid group id: ${JSON.stringify(group)}`);
   return {

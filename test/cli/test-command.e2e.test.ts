@@ -103,6 +103,18 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
     expect(count('duplicates')).toBe(expected.deadLetters.filter((d) => d.reason === 'duplicate').length);
   });
 
+  it('reads standard input with --input - as one partition, as it reads a file', () => {
+    const { bytes, records } = fixture(12, 3000);
+    const r = runCli(['test', 'ops@example.com', '--input', '-', ...outFlags()], { stdin: bytes });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+
+    const expected = referenceOrders(new Map([[0, records]]), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+    const actual = readOutputs(dir);
+    expectTable(actual.table, expected.rows);
+    expect(actual.deadLetters.map((d) => ({ reason: d.reason, partition: d.partition, position: d.position }))).toEqual([...expected.deadLetters].sort(byPosition));
+  });
+
   it('reports the state at its peak and at the end, and the peak memory, in the summary and the report', () => {
     const input = join(dir, 'orders.jsonl');
     // Two windows open at once (00:00 and 00:01, watermark 10 s), three ids, then the end flushes all.
@@ -204,6 +216,7 @@ describe('command line errors', () => {
     [['test', 'a@example.com', '--job', 'top-averages', '--window', '1m'], /^hexstream: --window: job top-averages computes 60 s, 300 s and 900 s windows every 10 s: its windows cannot be changed\n$/],
     [['test', 'a@example.com', '--max-drift', 'far'], /^hexstream: --max-drift: invalid duration "far" \(use e\.g\. 500ms, 10s, 2m, 1h\)\n$/],
     [['test', 'a@example.com', '--progress-interval', '0'], /^hexstream: --progress-interval: must be longer than 0\n$/],
+    [['batch', 'a@example.com', '--input', '-'], /^hexstream: --input: batch reads files, whose positions it stores to read on from them later: standard input cannot be read again \(use test mode\)\n$/],
     [['test', 'a@example.com', '--arrival-time', 'noon'], /^hexstream: --arrival-time: expected epoch milliseconds or an ISO-8601 time with a zone/],
     [['test'], /^hexstream: Not enough non-option arguments/],
     [[], /^hexstream: name a command/],

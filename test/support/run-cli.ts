@@ -23,9 +23,9 @@ export function cliEnv(args: readonly string[], extra: Record<string, string> = 
 }
 
 /** Runs the built CLI (`npm test` builds it first) as a user would. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; stdin?: Buffer } = {}): CliResult {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: cliEnv(args, options.env), encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: cliEnv(args, options.env), encoding: 'utf8', timeout: 120_000, ...(options.stdin !== undefined ? { input: options.stdin } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,4 +1,4 @@
-import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, join } from 'node:path';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
@@ -6,10 +6,11 @@ import { DEAD_LETTER_RAW_BYTES, utf8Prefix } from '../../domain/engine/dead-lett
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SourceRecord } from '../../domain/records';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
+import { fileBytes, STDIN, streamBytes, type ByteSource } from './byte-source';
 import { decodeRecordBytes, utf8BytePrefix } from './utf8';
 
 export interface LineFileSourceOptions {
-  /** A file, or a directory whose regular, non-hidden files are read (sorted by name). */
+  /** A file, a directory whose regular, non-hidden files are read (sorted by name), or `-` for standard input. */
   readonly input: string;
   /** Longer lines become invalid records (the rest of the line is skipped). */
   readonly maxRecordBytes: number;
@@ -40,6 +41,7 @@ function withoutBom(bytes: Buffer): Buffer {
  * line is counted while it is skipped, never held). Partitions are read round-robin, one chunk's
  * lines per poll, like a consumer fetching from several partitions, passing over those held back
  * while others have lines left.
+ * Standard input (`-`) is one partition, read as it comes: nothing needs to be stored first.
  */
 @injectable()
 export class LineFileSource implements SourcePort {
@@ -51,12 +53,18 @@ export class LineFileSource implements SourcePort {
   constructor(@inject(LineFileSourceOptions) private readonly options: LineFileSourceOptions) {}
 
   async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
+    if (this.options.input === STDIN) {
+      const reader = new LineReader(0, streamBytes('stdin', process.stdin), this.options);
+      await reader.skipTo(resumeFrom.get(0) ?? 0);
+      this.readers = [reader];
+      return [0];
+    }
     const files = await listInput(this.options.input);
     const ids = this.options.partitionIds === 'name' ? partitionsByName(files) : files.map((_f, i) => i);
     this.readers = await Promise.all(
       files.map(async (file, i) => {
         const partition = ids[i] as number;
-        const reader = new LineReader(file, partition, await openFile(file), this.options);
+        const reader = new LineReader(partition, await fileBytes(file), this.options);
         await reader.skipTo(resumeFrom.get(partition) ?? 0);
         return reader;
       }),
@@ -137,14 +145,6 @@ async function listInput(input: string): Promise<string[]> {
   return names.map((n) => join(input, n));
 }
 
-async function openFile(file: string): Promise<FileHandle> {
-  try {
-    return await open(file, 'r');
-  } catch (e) {
-    throw new HexstreamError('SOURCE_UNAVAILABLE', `cannot open input ${file}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 /** A line over the limit being skipped: what its record will hold once its end is found. */
 interface LongLine {
   /** Its first bytes, a few more than a preview keeps (to cut it at a character boundary). */
@@ -169,9 +169,8 @@ class LineReader {
   private atStart = true;
 
   constructor(
-    readonly file: string,
     readonly partition: number,
-    private readonly handle: FileHandle,
+    private readonly bytes: ByteSource,
     private readonly options: LineFileSourceOptions,
   ) {
     this.chunk = Buffer.allocUnsafe(options.chunkBytes ?? 1 << 20);
@@ -199,7 +198,7 @@ class LineReader {
   }
 
   async close(): Promise<void> {
-    await this.handle.close();
+    await this.bytes.close();
   }
 
   private async fill(): Promise<void> {
@@ -207,9 +206,9 @@ class LineReader {
     this.taken = 0;
     let bytesRead: number;
     try {
-      ({ bytesRead } = await this.handle.read(this.chunk, 0, this.chunk.length, null));
+      bytesRead = await this.bytes.read(this.chunk);
     } catch (e) {
-      throw new HexstreamError('SOURCE_READ_FAILED', `cannot read ${this.file}: ${(e as Error).message}`, { cause: e });
+      throw new HexstreamError('SOURCE_READ_FAILED', `cannot read ${this.bytes.name}: ${(e as Error).message}`, { cause: e });
     }
     if (bytesRead === 0) {
       this.eof = true;

@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { mkdir, mkdtemp, open as openFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { streamBytes } from '../../../src/adapters/file/byte-source';
 import { LineFileSource, type LineFileSourceOptions } from '../../../src/adapters/file/line-file-source.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import type { SourceRecord } from '../../../src/domain/records';
@@ -316,5 +318,25 @@ describe('LineFileSource: holding partitions back', () => {
       await source.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('streamBytes (standard input)', () => {
+  it('reads a stream of any chunking into fixed-size buffers, in order, then 0 at its end', async () => {
+    const bytes = streamBytes('stdin', Readable.from([Buffer.from('ab'), Buffer.from('cdefg'), Buffer.from('h')]));
+    const into = Buffer.alloc(3);
+    const reads: string[] = [];
+    for (let n = await bytes.read(into); n > 0; n = await bytes.read(into)) reads.push(into.subarray(0, n).toString());
+    expect(reads.join('')).toBe('abcdefgh');
+    expect(reads.every((r) => r.length > 0 && r.length <= 3)).toBe(true);
+    expect(await bytes.read(into)).toBe(0);
+  });
+
+  it('ends a stream it stops reading early, so a writer on the other side is not left waiting', async () => {
+    const stream = Readable.from([Buffer.from('first\n'), Buffer.from('second\n')]);
+    const bytes = streamBytes('stdin', stream);
+    await bytes.read(Buffer.alloc(4));
+    await bytes.close();
+    expect(stream.destroyed).toBe(true);
   });
 });
