@@ -18,20 +18,22 @@ const PACKET_SLACK_BYTES = 64;
 
 /**
  * Multi-row `REPLACE INTO` statements for `rows`, sorted by primary key and cut so that each
- * statement, once the driver has inlined its escaped parameters, fits in `maxPacketBytes`:
+ * statement, once the driver has inlined its escaped parameters, fits in `targetBytes` — or, for a
+ * row larger than that alone, in `maxPacketBytes`:
  *
- *   REPLACE INTO `t` (`a`,`b`) VALUES (?,?),(?,?),…   ◀─ ≤ maxPacketBytes − slack, counted as sent
+ *   REPLACE INTO `t` (`a`,`b`) VALUES (?,?),(?,?),…   ◀─ ≤ targetBytes − slack, counted as sent
  *
  * Sorting makes concurrent transactions lock rows in one order, which avoids most deadlocks.
  * Columns the sink sets (`updated_at`) are left out, so the server's default fills them. Rows are
  * converted and checked before anything is sent: a bad value fails the commit with no retry.
  */
-export function replaceStatements(table: TableSchema, rows: readonly ResultRow[], maxPacketBytes: number): SqlStatement[] {
+export function replaceStatements(table: TableSchema, rows: readonly ResultRow[], maxPacketBytes: number, targetBytes = maxPacketBytes): SqlStatement[] {
   if (rows.length === 0) return [];
   const columns = table.columns.filter((c) => !(c.type.kind === 'timestamp' && c.type.setBySink === true));
   const prefix = `REPLACE INTO ${quoteIdentifier(table.name, 'table')} (${columns.map((c) => quoteIdentifier(c.name, 'column')).join(',')}) VALUES `;
   const tuple = `(${columns.map(() => '?').join(',')})`;
   const budget = maxPacketBytes - PACKET_SLACK_BYTES - Buffer.byteLength(prefix);
+  const target = Math.min(budget, targetBytes - PACKET_SLACK_BYTES - Buffer.byteLength(prefix));
   const sorted = sortByPrimaryKey(table, rows);
 
   // Every row is converted (and every value checked) before any statement is cut: one flat array
@@ -66,7 +68,7 @@ export function replaceStatements(table: TableSchema, rows: readonly ResultRow[]
     if (size > budget) {
       throw new HexstreamError('SINK_WRITE_FAILED', `row ${(sorted[r] as ResultRow).key} of ${table.name} needs up to ${size} bytes, more than a statement may hold (max_allowed_packet ${maxPacketBytes})`);
     }
-    if (bytes + size > budget) flush(r);
+    if (bytes > 0 && bytes + size > target) flush(r);
     bytes += size;
   }
   flush(sorted.length);

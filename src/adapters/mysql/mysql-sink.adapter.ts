@@ -33,6 +33,13 @@ export interface MySqlSinkOptions {
 export const MySqlSinkOptions: ServiceIdentifier<MySqlSinkOptions> = Symbol.for('hexstream.MySqlSinkOptions');
 
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * Rows go in statements of about 1 MiB (some 4,000 rows of agg_order_window; a larger row alone, up
+ * to max_allowed_packet): the driver holds a statement twice (the SQL text with its values inlined,
+ * and the packet), so a trigger of 50,000 rows as a few 16 MiB statements costs tens of MB at once,
+ * for no gain in speed (a round trip per MiB is nothing next to writing the rows).
+ */
+const STATEMENT_BYTES = 1 << 20;
 
 /**
  * Upserts a job's result table in MySQL/MariaDB and stores the source positions, watermarks and the
@@ -124,7 +131,7 @@ export class MySqlSink implements SinkPort {
     const owner = this.checkpointOwner;
     if (pool === undefined || table === undefined || owner === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
     if (this.inDoubt !== undefined) throw this.inDoubt;
-    const statements = replaceStatements(table, trigger.rows, this.maxPacketBytes);
+    const statements = replaceStatements(table, trigger.rows, this.maxPacketBytes, STATEMENT_BYTES);
     const maxRetries = this.options.maxRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -27,6 +27,16 @@ describe('replaceStatements', () => {
     expect(statements.flatMap((s) => s.params.filter((_, i) => i % 2 === 0))).toEqual(rows.map((_, i) => i));
   });
 
+  it('groups rows up to the target size, and sends a row larger than that alone when the packet holds it', () => {
+    const small = Array.from({ length: 40 }, (_, i) => note(i, 'x'.repeat(10)));
+    const large = note(40, 'y'.repeat(1_500));
+    const statements = replaceStatements(notes, [...small, large], 4_096, 512);
+    for (const s of statements.slice(0, -1)) expect(Buffer.byteLength(format(s.sql, s.params))).toBeLessThanOrEqual(512);
+    expect(statements.length).toBeGreaterThan(3);
+    expect(statements[statements.length - 1]?.params).toEqual([40, 'y'.repeat(1_500)]);
+    expect(statements.flatMap((s) => s.params.filter((_, i) => i % 2 === 0))).toEqual([...small, large].map((_, i) => i));
+  });
+
   it('writes rows in primary key order, numbers by value and text byte by byte', () => {
     const [byId] = replaceStatements(notes, [note(10, 'a'), note(9_007_199_254_740_993n, 'b'), note(-1, 'c'), note(2, 'd')], 1 << 20);
     expect(byId?.params.filter((_, i) => i % 2 === 0)).toEqual([-1, 2, 10, 9_007_199_254_740_993n]);
