@@ -2,6 +2,9 @@
 import 'reflect-metadata';
 import { redactUrl } from './adapters/pino/redact';
 import { runCli } from './cli/run-cli';
+import { boundHeapGrowth } from './composition/heap-growth';
+
+boundHeapGrowth(process.execArgv, process.env['NODE_OPTIONS']);
 
 // A reader that went away (`… | head`) is not an error of the run: stop writing to it quietly.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
