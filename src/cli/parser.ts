@@ -69,7 +69,7 @@ export function buildParser(args: readonly string[]): Argv {
     .command('batch <email>', 'run a job over files into MySQL or PostgreSQL; running it again over the same files changes nothing', (y) =>
       engineFlags(y)
         .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
-        .option('input', { type: 'string', describe: 'input FILE or DIR (each file a partition, by its name)', demandOption: true })
+        .option('input', { type: 'string', nargs: 1, describe: 'input FILE or DIR (each file a partition, by its name)', demandOption: true })
         .option('mysql', { type: 'string', describe: 'mysql://user:pass@host:port/database (default mysql://root@127.0.0.1:3306/hexstream)' })
         .option('postgres', { type: 'string', describe: 'postgres://user:pass@host:port/database: write to PostgreSQL instead of MySQL' })
         .option('group', { type: 'string', describe: 'whose stored positions (default hexstream-<job>-batch): runs with one group continue each other' })
