@@ -45,7 +45,7 @@ export interface ReferenceOptions {
   maxRecordBytes?: number;
 }
 
-interface Acc {
+export interface Acc {
   start: number;
   end: number;
   region: string;
@@ -58,7 +58,7 @@ interface Acc {
   last: number;
 }
 
-interface ValidOrder {
+export interface ValidOrder {
   orderid: number;
   itemid: number;
   shopid: number;
@@ -69,80 +69,145 @@ interface ValidOrder {
 }
 
 export function referenceOrders(partitions: ReadonlyMap<number, readonly (string | undefined)[]>, opts: ReferenceOptions): ReferenceResult {
-  const accs = new Map<string, Acc>();
-  const deadLetters: ReferenceDeadLetter[] = [];
-  const maxSeen = new Map<number, number>();
-  const seen = new Map<number, { partition: number; lastEnd: number }>();
-  const watermark = (p: number): number => (maxSeen.get(p) ?? -Infinity) - opts.watermarkMs;
-  let accepted = 0;
-  let blank = 0;
-
+  const reference = new OrderReference(opts);
   for (const p of [...partitions.keys()].sort((a, b) => a - b)) {
-    (partitions.get(p) ?? []).forEach((text, position) => {
-      if (text !== undefined && text.trim() === '') {
-        blank++;
-        return;
-      }
-      const order = text === undefined || Buffer.byteLength(text) > (opts.maxRecordBytes ?? 1024 * 1024) ? undefined : validate(text);
-      if (order === undefined) {
-        deadLetters.push({ reason: 'invalid', partition: p, position });
-        return;
-      }
-      const w = watermark(p);
-      const windows: number[] = [];
-      for (let s = Math.floor(order.t / opts.slideMs) * opts.slideMs; s + opts.windowMs > order.t; s -= opts.slideMs) windows.push(s);
-      const open = windows.filter((s) => !(w >= s + opts.windowMs));
-      const advance = (): void => {
-        maxSeen.set(p, Math.max(maxSeen.get(p) ?? -Infinity, order.t));
-      };
-      if (open.length === 0) {
-        deadLetters.push({ reason: 'late', partition: p, position });
-        return advance();
-      }
-      const earlier = seen.get(order.orderid);
-      if (earlier !== undefined && watermark(earlier.partition) < earlier.lastEnd) {
-        deadLetters.push({ reason: 'duplicate', partition: p, position });
-        return advance();
-      }
-      seen.set(order.orderid, { partition: p, lastEnd: Math.max(...windows) + opts.windowMs });
-      for (const s of open) {
-        const key = `${s}|${order.region}|${order.shopid}|${order.itemid}`;
-        let acc = accs.get(key);
-        if (acc === undefined) {
-          acc = { start: s, end: s + opts.windowMs, region: order.region, shop: order.shopid, item: order.itemid, cents: 0n, items: 0n, orders: new Set(), first: Infinity, last: -Infinity };
-          accs.set(key, acc);
-        }
-        acc.cents += BigInt(Math.round(order.price * 100)) * BigInt(order.count);
-        acc.items += BigInt(order.count);
-        acc.orders.add(order.orderid);
-        acc.first = Math.min(acc.first, order.t);
-        acc.last = Math.max(acc.last, order.t);
-      }
-      accepted++;
-      advance();
-    });
+    (partitions.get(p) ?? []).forEach((text, position) => reference.add(p, position, text));
+  }
+  const rows = new Map<string, ReferenceRow>();
+  for (const a of reference.openAccs()) {
+    const row = referenceRow(a);
+    rows.set(row.rowkey, row);
+  }
+  return { rows, deadLetters: reference.deadLetters, accepted: reference.accepted, blank: reference.blank, maxEventMs: reference.maxSeen };
+}
+
+/**
+ * The reference one record at a time. With `onFinal`, a row whose window has closed in its
+ * partition (that partition's watermark passed its end) is handed over and forgotten, and so is an
+ * id no longer remembered: memory stays bounded however long the input. That holds only when every
+ * group's records are in one partition (a producer keying by shop, as the tests do).
+ */
+export class OrderReference {
+  readonly deadLetters: ReferenceDeadLetter[] = [];
+  readonly maxSeen = new Map<number, number>();
+  accepted = 0;
+  blank = 0;
+  private readonly accs = new Map<string, Acc>();
+  private readonly seen = new Map<number, { partition: number; lastEnd: number }>();
+  /** With `onFinal`: per partition, window end → what closes there (row keys, remembered ids). */
+  private readonly closing = new Map<number, Map<number, { keys: string[]; ids: number[] }>>();
+
+  constructor(
+    private readonly opts: ReferenceOptions,
+    private readonly onFinal?: (row: ReferenceRow) => void,
+  ) {}
+
+  /** Rows not handed over (all of them without `onFinal`). */
+  openAccs(): IterableIterator<Acc> {
+    return this.accs.values();
   }
 
-  const rows = new Map<string, ReferenceRow>();
-  for (const a of accs.values()) {
-    const rowkey = createHash('md5').update(`${a.start}|${a.end}|${a.region}|${a.shop}|${a.item}`, 'utf8').digest('hex');
-    const whole = a.cents / 100n;
-    const frac = (a.cents % 100n).toString().padStart(2, '0');
-    rows.set(rowkey, {
-      rowkey,
-      window_start: new Date(a.start).toISOString(),
-      window_end: new Date(a.end).toISOString(),
-      region: a.region,
-      shop_id: a.shop,
-      item_id: a.item,
-      total_expenditure: `${whole}.${frac}`,
-      total_items_sold: Number(a.items),
-      total_orders: a.orders.size,
-      first_event_at: new Date(a.first).toISOString(),
-      last_event_at: new Date(a.last).toISOString(),
-    });
+  /** Hands over every row still held: the end of the input. */
+  finish(): void {
+    for (const a of this.accs.values()) this.onFinal?.(referenceRow(a));
+    this.accs.clear();
+    this.seen.clear();
+    this.closing.clear();
   }
-  return { rows, deadLetters, accepted, blank, maxEventMs: maxSeen };
+
+  add(p: number, position: number, text: string | undefined): void {
+    const { opts } = this;
+    if (text !== undefined && text.trim() === '') {
+      this.blank++;
+      return;
+    }
+    const order = text === undefined || Buffer.byteLength(text) > (opts.maxRecordBytes ?? 1024 * 1024) ? undefined : validate(text);
+    if (order === undefined) {
+      this.deadLetters.push({ reason: 'invalid', partition: p, position });
+      return;
+    }
+    const w = this.watermark(p);
+    const windows: number[] = [];
+    for (let s = Math.floor(order.t / opts.slideMs) * opts.slideMs; s + opts.windowMs > order.t; s -= opts.slideMs) windows.push(s);
+    const open = windows.filter((s) => !(w >= s + opts.windowMs));
+    if (open.length === 0) {
+      this.deadLetters.push({ reason: 'late', partition: p, position });
+      return this.advance(p, order.t);
+    }
+    const earlier = this.seen.get(order.orderid);
+    if (earlier !== undefined && this.watermark(earlier.partition) < earlier.lastEnd) {
+      this.deadLetters.push({ reason: 'duplicate', partition: p, position });
+      return this.advance(p, order.t);
+    }
+    const lastEnd = Math.max(...windows) + opts.windowMs;
+    this.seen.set(order.orderid, { partition: p, lastEnd });
+    this.closingAt(p, lastEnd)?.ids.push(order.orderid);
+    for (const s of open) {
+      const key = `${s}|${order.region}|${order.shopid}|${order.itemid}`;
+      let acc = this.accs.get(key);
+      if (acc === undefined) {
+        acc = { start: s, end: s + opts.windowMs, region: order.region, shop: order.shopid, item: order.itemid, cents: 0n, items: 0n, orders: new Set(), first: Infinity, last: -Infinity };
+        this.accs.set(key, acc);
+        this.closingAt(p, acc.end)?.keys.push(key);
+      }
+      acc.cents += BigInt(Math.round(order.price * 100)) * BigInt(order.count);
+      acc.items += BigInt(order.count);
+      acc.orders.add(order.orderid);
+      acc.first = Math.min(acc.first, order.t);
+      acc.last = Math.max(acc.last, order.t);
+    }
+    this.accepted++;
+    this.advance(p, order.t);
+  }
+
+  private watermark(p: number): number {
+    return (this.maxSeen.get(p) ?? -Infinity) - this.opts.watermarkMs;
+  }
+
+  private closingAt(p: number, end: number): { keys: string[]; ids: number[] } | undefined {
+    if (this.onFinal === undefined) return undefined;
+    let ends = this.closing.get(p);
+    if (ends === undefined) this.closing.set(p, (ends = new Map()));
+    let at = ends.get(end);
+    if (at === undefined) ends.set(end, (at = { keys: [], ids: [] }));
+    return at;
+  }
+
+  private advance(p: number, t: number): void {
+    const before = this.watermark(p);
+    this.maxSeen.set(p, Math.max(this.maxSeen.get(p) ?? -Infinity, t));
+    const w = this.watermark(p);
+    const ends = this.closing.get(p);
+    if (this.onFinal === undefined || ends === undefined || w === before) return;
+    for (const [end, at] of ends) {
+      if (w < end) continue;
+      for (const key of at.keys) {
+        const acc = this.accs.get(key);
+        if (acc !== undefined) this.onFinal(referenceRow(acc));
+        this.accs.delete(key);
+      }
+      for (const id of at.ids) if (this.seen.get(id)?.lastEnd === end) this.seen.delete(id);
+      ends.delete(end);
+    }
+  }
+}
+
+/** The row of one window and group, as the table holds it. */
+export function referenceRow(a: Acc): ReferenceRow {
+  const rowkey = createHash('md5').update(`${a.start}|${a.end}|${a.region}|${a.shop}|${a.item}`, 'utf8').digest('hex');
+  return {
+    rowkey,
+    window_start: new Date(a.start).toISOString(),
+    window_end: new Date(a.end).toISOString(),
+    region: a.region,
+    shop_id: a.shop,
+    item_id: a.item,
+    total_expenditure: `${a.cents / 100n}.${(a.cents % 100n).toString().padStart(2, '0')}`,
+    total_items_sold: Number(a.items),
+    total_orders: a.orders.size,
+    first_event_at: new Date(a.first).toISOString(),
+    last_event_at: new Date(a.last).toISOString(),
+  };
 }
 
 /** No object or array deeper than 16 levels, no key that names a prototype, at any depth. */
@@ -153,8 +218,8 @@ function badShape(v: unknown, depth: number): boolean {
   return Object.values(v).some((child) => badShape(child, depth + 1));
 }
 
-/** The validation rules of ARCHITECTURE §4, written out plainly. */
-function validate(text: string): ValidOrder | undefined {
+/** The validation rules of ARCHITECTURE §4, written out plainly: the order, or undefined when it is invalid. */
+export function validate(text: string): ValidOrder | undefined {
   let o: unknown;
   try {
     o = JSON.parse(text);

@@ -7,6 +7,8 @@ export interface SpawnOptions {
   readonly env?: Record<string, string>;
   /** The bound on "does it exit at all" (default 90 s): past it the run is killed and the test fails. */
   readonly timeoutMs?: number;
+  /** Told the process id once it runs (e.g. to watch its memory in /proc). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 /**
@@ -18,6 +20,7 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): P
   const timeoutMs = options.timeoutMs ?? 90_000;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: cliEnv(args, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createConnection } from 'mysql2';
+import { MYSQL_VALUE_OPTIONS } from '../../src/adapters/mysql/mysql-pool';
+import { MARIADB_HOST, MARIADB_PORT, MARIADB_USER } from './mariadb';
+import type { ReferenceRow } from './reference-orders';
+
+/** What long runs over millions of rows check, without holding the rows. */
+
+/**
+ * A table reduced to numbers that do not depend on row order: the row count, column sums, and the
+ * sum modulo 2^128 of each row's MD5. Two tables with equal digests hold the same rows (up to a
+ * hash collision); the sums say which way they differ when they do not.
+ */
+export class TableDigest {
+  rows = 0;
+  orders = 0;
+  itemsSold = 0;
+  hashSum = 0n;
+
+  add(row: ReferenceRow): void {
+    const text = [
+      row.rowkey,
+      row.window_start,
+      row.window_end,
+      row.region,
+      row.shop_id,
+      row.item_id,
+      row.total_expenditure,
+      row.total_items_sold,
+      row.total_orders,
+      row.first_event_at,
+      row.last_event_at,
+    ].join('|');
+    this.rows++;
+    this.orders += row.total_orders;
+    this.itemsSold += row.total_items_sold;
+    this.hashSum = (this.hashSum + BigInt(`0x${createHash('md5').update(text, 'utf8').digest('hex')}`)) & ((1n << 128n) - 1n);
+  }
+
+  /** Plain values, for `toEqual`. */
+  summary(): { rows: number; orders: number; itemsSold: number; hashSum: string } {
+    return { rows: this.rows, orders: this.orders, itemsSold: this.itemsSold, hashSum: this.hashSum.toString(16) };
+  }
+}
+
+/** A row of the file sink's `agg_order_window` output (JSON Lines) in the reference's shape. */
+export function fileOrderRow(line: string): ReferenceRow {
+  const r = JSON.parse(line) as Record<string, unknown>;
+  const iso = (v: unknown): string => new Date(String(v)).toISOString();
+  return {
+    rowkey: String(r['rowkey']),
+    window_start: iso(r['window_start']),
+    window_end: iso(r['window_end']),
+    region: String(r['region']),
+    shop_id: Number(r['shop_id']),
+    item_id: Number(r['item_id']),
+    total_expenditure: String(r['total_expenditure']),
+    total_items_sold: Number(r['total_items_sold']),
+    total_orders: Number(r['total_orders']),
+    first_event_at: iso(r['first_event_at']),
+    last_event_at: iso(r['last_event_at']),
+  };
+}
+
+/** Streams `agg_order_window` of a MariaDB database into `onRow`, in the reference's shape, without holding the table. */
+export async function streamMysqlOrderTable(database: string, onRow: (row: ReferenceRow) => void): Promise<void> {
+  const connection = createConnection({ host: MARIADB_HOST, port: MARIADB_PORT, user: MARIADB_USER, database, ...MYSQL_VALUE_OPTIONS });
+  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      connection.query("SET SESSION time_zone = '+00:00'", (e) => (e === null ? resolve() : reject(e)));
+    });
+    const rows = connection.query('SELECT * FROM agg_order_window').stream({ highWaterMark: 1_000 });
+    for await (const raw of rows as AsyncIterable<Record<string, unknown>>) {
+      onRow({
+        rowkey: String(raw['rowkey']),
+        window_start: iso(raw['window_start']),
+        window_end: iso(raw['window_end']),
+        region: String(raw['region']),
+        shop_id: Number(raw['shop_id']),
+        item_id: Number(raw['item_id']),
+        total_expenditure: String(raw['total_expenditure']),
+        total_items_sold: Number(raw['total_items_sold']),
+        total_orders: Number(raw['total_orders']),
+        first_event_at: iso(raw['first_event_at']),
+        last_event_at: iso(raw['last_event_at']),
+      });
+    }
+  } finally {
+    connection.destroy();
+  }
+}
+
+/** A `progress` log line's numbers. */
+export interface ProgressLine {
+  readonly read: number;
+  readonly openWindows: number;
+  readonly stateRows: number;
+  readonly rememberedIds: number;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+}
+
+/** The progress lines among a run's JSON log lines on stderr, in order. */
+export function progressLines(stderr: string): ProgressLine[] {
+  const numbers = ['read', 'openWindows', 'stateRows', 'rememberedIds', 'rssMb', 'heapUsedMb'] as const;
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{') && l.includes('"msg":"progress"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .map((l) => {
+      for (const n of numbers) if (typeof l[n] !== 'number') throw new Error(`progress line without a number ${n}: ${JSON.stringify(l)}`);
+      return Object.fromEntries(numbers.map((n) => [n, l[n] as number])) as unknown as ProgressLine;
+    });
+}
+
+/**
+ * The kernel's account of a process's memory, read from /proc while it runs: the high-water mark of
+ * its resident set (VmHWM), which no sampling can miss, and how often it was read.
+ */
+export interface RssWatch {
+  /** The last VmHWM read, in MiB (the process's peak RSS up to then). */
+  peakMb(): number;
+  readonly samples: () => number;
+  stop(): void;
+}
+
+export function watchRss(pid: number, everyMs = 200): RssWatch {
+  let peakKb = 0;
+  let samples = 0;
+  const read = (): void => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
+      if (hwm !== null) {
+        peakKb = Math.max(peakKb, Number(hwm[1]));
+        samples++;
+      }
+    } catch {
+      // Exited between two reads: the last high-water mark stands.
+    }
+  };
+  read();
+  const timer = setInterval(read, everyMs);
+  return {
+    peakMb: () => peakKb / 1024,
+    samples: () => samples,
+    stop: () => {
+      read();
+      clearInterval(timer);
+    },
+  };
+}
