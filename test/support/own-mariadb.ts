@@ -57,7 +57,8 @@ function run(file: string, args: readonly string[]): Promise<void> {
   });
 }
 
-export async function startOwnMariaDb(): Promise<OwnMariaDb> {
+/** `serverArgs` go to mariadbd after the defaults, so they win (e.g. a larger buffer pool). */
+export async function startOwnMariaDb(options: { serverArgs?: readonly string[] } = {}): Promise<OwnMariaDb> {
   const installDb = firstExisting(INSTALL_DB, 'mariadb-install-db');
   const serverBin = firstExisting(SERVER, 'mariadbd');
   const dir = mkdtempSync(join(tmpdir(), 'hexstream-mariadb-'));
@@ -85,6 +86,7 @@ export async function startOwnMariaDb(): Promise<OwnMariaDb> {
         `--user=${user}`,
         '--skip-log-bin',
         '--innodb-buffer-pool-size=32M',
+        ...(options.serverArgs ?? []),
       ],
       { stdio: 'ignore' },
     );
