@@ -63,7 +63,7 @@ export class PostgresSink implements SinkPort {
       // An idle client that loses its connection must not crash the process; the next query fails instead.
       pool.on('error', () => undefined);
       this.pool = pool;
-      const client = await pool.connect();
+      const client = await checkOut(pool);
       connected = true;
       try {
         await migratePostgres(client);
@@ -84,7 +84,7 @@ export class PostgresSink implements SinkPort {
 
   async checkpoint(): Promise<SinkCheckpoint | undefined> {
     const { pool, owner } = this.opened();
-    const client = await pool.connect().catch((e: unknown) => {
+    const client = await checkOut(pool).catch((e: unknown) => {
       throw this.translate(e, 'read the checkpoint');
     });
     try {
@@ -123,7 +123,7 @@ export class PostgresSink implements SinkPort {
   }
 
   private async transaction(pool: pg.Pool, owner: PgCheckpointOwner, statements: readonly Statement[], trigger: TriggerCommit): Promise<void> {
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -193,10 +193,27 @@ export class PostgresSink implements SinkPort {
     const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
     const why = `${message}${code !== undefined && !message.includes(code) ? ` (${code})` : ''}`;
     const where = redactUrl(this.options.url);
-    const unavailable = connecting || (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28')));
+    const unavailable = connecting || isConnectionLost(e) || (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28')));
     if (unavailable) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`cannot reach PostgreSQL at ${where} to ${action}: ${why}`), { cause: e });
     return new HexstreamError('SINK_WRITE_FAILED', redactUrl(`cannot ${action} on PostgreSQL at ${where}: ${why}`), { cause: e });
   }
+}
+
+/**
+ * A client taken from the pool. One whose connection drops while it is checked out fails its query
+ * and also emits 'error', which pg-pool listens to only on idle clients: without a listener of our
+ * own that event would end the process. The query's failure carries the error; this one is dropped.
+ */
+async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  const release = client.release.bind(client);
+  client.release = (destroy?: boolean | Error): void => {
+    client.off('error', ignore);
+    release(destroy);
+  };
+  return client;
 }
 
 /** An error the server answered with (it has a SQLSTATE of five characters), as opposed to a connection failure. */
@@ -207,7 +224,14 @@ function isSqlError(e: unknown): boolean {
 
 function isTransient(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CODES.has(code));
+  return isConnectionLost(e) || (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CODES.has(code)));
+}
+
+/** pg's errors, without a code, for a connection closed under it: the server died or restarted, or the network dropped it. */
+const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error)/;
+
+function isConnectionLost(e: unknown): boolean {
+  return e instanceof Error && (e as { code?: unknown }).code === undefined && CONNECTION_LOST.test(e.message);
 }
 
 interface Statement {

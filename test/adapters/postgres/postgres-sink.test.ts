@@ -1,9 +1,10 @@
 import 'reflect-metadata';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { PostgresSink } from '../../../src/adapters/postgres/postgres-sink.adapter';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { describeSinkContract } from '../../contracts/sink.contract';
-import { createTestPgDatabase, type TestPgDatabase } from '../../support/postgres';
+import { createTestPgDatabase, POSTGRES_URL_BASE, type TestPgDatabase } from '../../support/postgres';
 import { DeadLettersAfterCommit } from '../mysql/mysql-test-kit';
 
 /** The table as the contract wants it: timestamps as ISO instants, integers as numbers, decimals as exact text. */
@@ -91,4 +92,72 @@ describe('PostgresSink', () => {
     expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE' });
     expect(String((error as Error).message)).not.toContain('secret');
   });
+
+  it('reports a connection cut mid-stream (no server message) as SINK_UNAVAILABLE, and works again once it is back', async () => {
+    const db = await createTestPgDatabase();
+    const server = new URL(POSTGRES_URL_BASE);
+    const proxy = await cuttableProxy(server.hostname, Number(server.port));
+    const url = new URL(db.url);
+    url.port = String(proxy.port);
+    const sink = new PostgresSink({ url: url.toString(), job: 'orders', consumerGroup: 'g', maxRetries: 1, retryBaseMs: 10 });
+    const trigger = (sequence: number, next: number) => ({
+      sequence,
+      rows: [],
+      deadLetters: [],
+      positions: new Map([[0, next]]),
+      watermarks: new Map([[0, 1_000]]),
+      closedUpToMs: -Infinity,
+      checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) },
+    });
+    try {
+      await sink.open(aggOrderWindowTable);
+      await sink.commit(trigger(0, 5));
+      // Every connection is closed as soon as the client speaks: pg says "Connection terminated unexpectedly", with no code.
+      proxy.cut(true);
+      const error = await sink.commit(trigger(1, 7)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE' });
+      expect(String((error as Error).message)).toMatch(/^cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+ to commit trigger 1 to agg_order_window \(2 attempts\): Connection terminated unexpectedly$/);
+      proxy.cut(false);
+      await sink.commit(trigger(1, 7));
+      expect(await db.query('SELECT next_position::int AS n FROM hexstream_checkpoint')).toEqual([{ n: 7 }]);
+    } finally {
+      await sink.close();
+      await proxy.close();
+      await db.drop();
+    }
+  });
 });
+
+/** A TCP proxy to host:port that can cut every connection (and each new one at its first byte), as a server crash or a dropped network does. */
+async function cuttableProxy(host: string, port: number): Promise<{ port: number; cut(on: boolean): void; close(): Promise<void> }> {
+  let cutting = false;
+  const pairs = new Set<[Socket, Socket]>();
+  const server = createServer((client) => {
+    const upstream = connect(port, host);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+      pairs.delete(pair);
+    };
+    client.on('data', (d: Buffer) => (cutting ? end() : upstream.write(d)));
+    upstream.on('data', (d: Buffer) => (cutting ? end() : client.write(d)));
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut: (on) => {
+      cutting = on;
+    },
+    close: () => {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
