@@ -96,6 +96,8 @@ export class OrderReference {
   private readonly seen = new Map<number, { partition: number; lastEnd: number }>();
   /** With `onFinal`: per partition, window end → what closes there (row keys, remembered ids). */
   private readonly closing = new Map<number, Map<number, { keys: string[]; ids: number[] }>>();
+  /** Per partition, the earliest end in `closing` (nothing to hand over before the watermark reaches it). */
+  private readonly nextEnd = new Map<number, number>();
 
   constructor(
     private readonly opts: ReferenceOptions,
@@ -113,6 +115,7 @@ export class OrderReference {
     this.accs.clear();
     this.seen.clear();
     this.closing.clear();
+    this.nextEnd.clear();
   }
 
   add(p: number, position: number, text: string | undefined): void {
@@ -169,7 +172,10 @@ export class OrderReference {
     let ends = this.closing.get(p);
     if (ends === undefined) this.closing.set(p, (ends = new Map()));
     let at = ends.get(end);
-    if (at === undefined) ends.set(end, (at = { keys: [], ids: [] }));
+    if (at === undefined) {
+      ends.set(end, (at = { keys: [], ids: [] }));
+      if (end < (this.nextEnd.get(p) ?? Infinity)) this.nextEnd.set(p, end);
+    }
     return at;
   }
 
@@ -178,9 +184,13 @@ export class OrderReference {
     this.maxSeen.set(p, Math.max(this.maxSeen.get(p) ?? -Infinity, t));
     const w = this.watermark(p);
     const ends = this.closing.get(p);
-    if (this.onFinal === undefined || ends === undefined || w === before) return;
+    if (this.onFinal === undefined || ends === undefined || w === before || w < (this.nextEnd.get(p) ?? Infinity)) return;
+    let next = Infinity;
     for (const [end, at] of ends) {
-      if (w < end) continue;
+      if (w < end) {
+        next = Math.min(next, end);
+        continue;
+      }
       for (const key of at.keys) {
         const acc = this.accs.get(key);
         if (acc !== undefined) this.onFinal(referenceRow(acc));
@@ -189,7 +199,19 @@ export class OrderReference {
       for (const id of at.ids) if (this.seen.get(id)?.lastEnd === end) this.seen.delete(id);
       ends.delete(end);
     }
+    this.nextEnd.set(p, next);
   }
+}
+
+/** Window bounds as ISO strings: few distinct ones, each converted once (millions of rows in a soak). */
+const windowIsos = new Map<number, string>();
+function windowIso(ms: number): string {
+  let iso = windowIsos.get(ms);
+  if (iso === undefined) {
+    if (windowIsos.size > 10_000) windowIsos.clear();
+    windowIsos.set(ms, (iso = new Date(ms).toISOString()));
+  }
+  return iso;
 }
 
 /** The row of one window and group, as the table holds it. */
@@ -197,8 +219,8 @@ export function referenceRow(a: Acc): ReferenceRow {
   const rowkey = createHash('md5').update(`${a.start}|${a.end}|${a.region}|${a.shop}|${a.item}`, 'utf8').digest('hex');
   return {
     rowkey,
-    window_start: new Date(a.start).toISOString(),
-    window_end: new Date(a.end).toISOString(),
+    window_start: windowIso(a.start),
+    window_end: windowIso(a.end),
     region: a.region,
     shop_id: a.shop,
     item_id: a.item,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createConnection } from 'mysql2';
 import { MYSQL_VALUE_OPTIONS } from '../../src/adapters/mysql/mysql-pool';
@@ -6,38 +7,29 @@ import type { ReferenceRow } from './reference-orders';
 /** What long runs over millions of rows check, without holding the rows. */
 
 /**
- * A table reduced to numbers that do not depend on row order: the row count, column sums, and two
- * sums (modulo 2^32) of 32-bit hashes of each whole row (FNV-1a and a second, differently mixed
- * one). Two tables with equal digests hold the same rows but for a hash collision; the column sums
- * say which way they differ when they do not. Cheap enough for millions of rows.
+ * A table reduced to numbers that do not depend on row order: the row count, column sums, and the
+ * sums (each modulo 2^32) of the four 32-bit words of each whole row's MD5. Two tables with equal
+ * digests hold the same rows but for a hash collision; the column sums say which way they differ
+ * when they do not. Cheap enough for millions of rows.
  */
 export class TableDigest {
   rows = 0;
   orders = 0;
   itemsSold = 0;
-  private fnvSum = 0;
-  private mixSum = 0;
+  private readonly sums = new Uint32Array(4);
 
   add(row: ReferenceRow): void {
     const text = `${row.rowkey}|${row.window_start}|${row.window_end}|${row.region}|${row.shop_id}|${row.item_id}|${row.total_expenditure}|${row.total_items_sold}|${row.total_orders}|${row.first_event_at}|${row.last_event_at}`;
-    let fnv = 0x811c9dc5;
-    let mix = 0x9e3779b9;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      fnv = Math.imul(fnv ^ c, 0x01000193);
-      mix = Math.imul(mix ^ c, 0x5bd1e995);
-      mix ^= mix >>> 15;
-    }
+    const hash = createHash('md5').update(text, 'utf8').digest();
     this.rows++;
     this.orders += row.total_orders;
     this.itemsSold += row.total_items_sold;
-    this.fnvSum = (this.fnvSum + (fnv >>> 0)) >>> 0;
-    this.mixSum = (this.mixSum + (mix >>> 0)) >>> 0;
+    for (let i = 0; i < 4; i++) this.sums[i] = (this.sums[i] as number) + hash.readUInt32LE(i * 4);
   }
 
   /** Plain values, for `toEqual`. */
   summary(): { rows: number; orders: number; itemsSold: number; hashSums: string } {
-    return { rows: this.rows, orders: this.orders, itemsSold: this.itemsSold, hashSums: `${this.fnvSum.toString(16)}:${this.mixSum.toString(16)}` };
+    return { rows: this.rows, orders: this.orders, itemsSold: this.itemsSold, hashSums: [...this.sums].map((n) => n.toString(16)).join(':') };
   }
 }
 
