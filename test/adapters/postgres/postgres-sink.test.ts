@@ -3,6 +3,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { PostgresSink } from '../../../src/adapters/postgres/postgres-sink.adapter';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
+import type { TriggerCommit } from '../../../src/ports/sink.port';
 import { describeSinkContract } from '../../contracts/sink.contract';
 import { createTestPgDatabase, POSTGRES_URL_BASE, type TestPgDatabase } from '../../support/postgres';
 import { DeadLettersAfterCommit } from '../mysql/mysql-test-kit';
@@ -58,6 +59,19 @@ describeSinkContract(
   { resumes: true, atomic: true },
 );
 
+/** A trigger that only moves partition 0 to `next`. */
+function trigger(sequence: number, next: number): TriggerCommit {
+  return {
+    sequence,
+    rows: [],
+    deadLetters: [],
+    positions: new Map([[0, next]]),
+    watermarks: new Map([[0, 1_000]]),
+    closedUpToMs: -Infinity,
+    checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) },
+  };
+}
+
 describe('PostgresSink', () => {
   it('fences a second instance that commits a partition another instance moved', async () => {
     const db = await createTestPgDatabase();
@@ -66,15 +80,6 @@ describe('PostgresSink', () => {
     try {
       await a.open(aggOrderWindowTable);
       await b.open(aggOrderWindowTable);
-      const trigger = (sequence: number, next: number) => ({
-        sequence,
-        rows: [],
-        deadLetters: [],
-        positions: new Map([[0, next]]),
-        watermarks: new Map([[0, 1_000]]),
-        closedUpToMs: -Infinity,
-        checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) },
-      });
       await a.commit(trigger(0, 5));
       await expect(b.commit(trigger(0, 7))).rejects.toMatchObject({ code: 'SINK_FENCED' });
       await a.commit(trigger(1, 9));
@@ -100,15 +105,6 @@ describe('PostgresSink', () => {
     const url = new URL(db.url);
     url.port = String(proxy.port);
     const sink = new PostgresSink({ url: url.toString(), job: 'orders', consumerGroup: 'g', maxRetries: 1, retryBaseMs: 10 });
-    const trigger = (sequence: number, next: number) => ({
-      sequence,
-      rows: [],
-      deadLetters: [],
-      positions: new Map([[0, next]]),
-      watermarks: new Map([[0, 1_000]]),
-      closedUpToMs: -Infinity,
-      checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) },
-    });
     try {
       await sink.open(aggOrderWindowTable);
       await sink.commit(trigger(0, 5));
