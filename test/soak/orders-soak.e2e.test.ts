@@ -78,8 +78,8 @@ async function eachLine(file: string, onLine: (line: string) => void | Promise<v
 }
 
 /**
- * Memory over the run: peak RSS under the limit, and the second half (by records read) peaking no
- * higher than the first, for RSS and for every state count the progress lines carry.
+ * Memory over the run: peak RSS under the limit, the second half (by records read) peaking no
+ * higher than the first, and the state the progress lines report within its bound throughout.
  */
 function expectBoundedMemory(mode: string, lines: readonly ProgressLine[], watch: RssWatch): void {
   const most = (f: (l: ProgressLine) => number, from = 0, to = Infinity): number => Math.max(...lines.filter((l) => l.read > from && l.read <= to).map(f));
@@ -98,10 +98,11 @@ function expectBoundedMemory(mode: string, lines: readonly ProgressLine[], watch
   const peak = (ls: readonly ProgressLine[], f: (l: ProgressLine) => number): number => Math.max(...ls.map(f));
   expect(peak(lines, (l) => l.rssMb)).toBeLessThan(PEAK_RSS_MB);
   expect(peak(second, (l) => l.rssMb)).toBeLessThanOrEqual(peak(first, (l) => l.rssMb) + RSS_SLACK_MB);
-  for (const state of [(l: ProgressLine): number => l.stateRows, (l: ProgressLine): number => l.rememberedIds]) {
-    expect(peak(lines, state)).toBeLessThanOrEqual(STATE_BOUND);
-    expect(peak(second, state)).toBeLessThanOrEqual(peak(first, state) * 1.25);
-  }
+  // State is one trigger's records plus the open span, so how much of it a line sees depends on how
+  // many records the last trigger took (processing speed), not on the run's length: it is held to a
+  // bound set by the settings, which 1,440 closed windows' rows (about 5,000,000) would exceed many times.
+  expect(peak(lines, (l) => l.stateRows)).toBeLessThanOrEqual(STATE_BOUND);
+  expect(peak(lines, (l) => l.rememberedIds)).toBeLessThanOrEqual(STATE_BOUND);
 }
 
 /** The summary's and the report's account of the state at its peak and the peak RSS. */
