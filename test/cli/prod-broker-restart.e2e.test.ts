@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ensureKafka, killKafka9, stopKafka, type KafkaBrokerOptions } from '../support/kafka-broker';
 import { appendTo, topicWith } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until } from '../support/prod-orders';
+import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until, referenceDeadLetterKeys } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 
 jest.setTimeout(300_000);
@@ -17,7 +17,7 @@ const OWN_BROKERS = [`127.0.0.1:${PORT}`];
 describe('hexstream prod through a broker crash (kill -9 of a broker of its own, then a restart)', () => {
   const data = orderPartitions(12_000, 67);
   const expected = referenceOrders(data, SEMANTICS);
-  const expectedDead = expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
+  const expectedDead = referenceDeadLetterKeys(expected.deadLetters);
   const parts = slices(data, 3) as [Map<number, string[]>, Map<number, string[]>, Map<number, string[]>];
   let broker: KafkaBrokerOptions;
   let db: TestDatabase;

@@ -1,7 +1,7 @@
-import { topicWith, uniqueName } from '../support/kafka-topics';
+import { uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { createTestPgDatabase } from '../support/postgres';
-import { committedPositions, deadLetterKeys, exitStatusOf, groupOffsets, orderPartitions, orderTable, postgresOrderTable, prefixes, startProd, total } from '../support/prod-orders';
+import { committedPositions, deadLetterKeys, exitStatusOf, groupOffsets, ordersInTopic, orderTable, postgresOrderTable, prefixes, startProd, total } from '../support/prod-orders';
 import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
 import { runCli } from '../support/run-cli';
 
@@ -54,21 +54,12 @@ async function runUntilKilled(topic: string, crash: Crash, name: string, spec: s
 }
 
 describe('prod killed by a failpoint in the middle of a commit (real Kafka, MariaDB and PostgreSQL)', () => {
-  const data = orderPartitions(6_000, 43);
-  const expected = referenceOrders(data, SEMANTICS);
-  const expectedDead = expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
-  let topic: { topic: string; remove(): Promise<void> };
-
-  beforeAll(async () => {
-    topic = await topicWith(data);
-  });
-  afterAll(async () => {
-    await topic.remove();
-  });
+  const orders = ordersInTopic(6_000, 43);
+  const { data, expected, expectedDead } = orders;
 
   /** A bounded restart exits 0 and ends with the reference table and every dead letter. */
   async function restartCompletes(crash: Crash): Promise<void> {
-    const restart = runCli(prodArgs(topic.topic, crash, ['--bounded']));
+    const restart = runCli(prodArgs(orders.topic, crash, ['--bounded']));
     expect(restart.stderr).toBe('');
     expect(restart.code).toBe(0);
     expect(await crash.store.table()).toEqual(expected.rows);
@@ -80,13 +71,13 @@ describe('prod killed by a failpoint in the middle of a commit (real Kafka, Mari
    * (`atKill`), restarts it bounded and checks the table equals the reference, dead letters too.
    */
   async function crashAndRecover(open: () => Promise<Store>, failpoint: string, atKill: (db: Map<number, number>, kafka: Map<number, number>) => void): Promise<void> {
-    const crash: Crash = { store: await open(), group: uniqueName('fp'), deadLetterTopic: `${topic.topic}.${uniqueName('dl')}` };
+    const crash: Crash = { store: await open(), group: uniqueName('fp'), deadLetterTopic: `${orders.topic}.${uniqueName('dl')}` };
     try {
-      const fired = await runUntilKilled(topic.topic, crash, failpoint, `${failpoint}=kill@${KILLED_COMMIT}`);
+      const fired = await runUntilKilled(orders.topic, crash, failpoint, `${failpoint}=kill@${KILLED_COMMIT}`);
       expect(fired.map((l) => [l.failpoint, l.action, l.hit])).toEqual([[failpoint, 'kill', KILLED_COMMIT]]);
 
       const committed = await crash.store.positions(crash.group);
-      atKill(committed, await groupOffsets(crash.group, topic.topic));
+      atKill(committed, await groupOffsets(crash.group, orders.topic));
       // Exactly what the committed positions cover is in the table: nothing of the killed transaction.
       expect(await crash.store.table()).toEqual(referenceOrders(prefixes(data, committed), SEMANTICS).rows);
 
@@ -123,9 +114,9 @@ describe('prod killed by a failpoint in the middle of a commit (real Kafka, Mari
   });
 
   it('mysql.before-checkpoint=error: the commit fails, the run exits 1 naming it, and a restart completes the table', async () => {
-    const crash: Crash = { store: await mariadb(), group: uniqueName('fp-error'), deadLetterTopic: `${topic.topic}.${uniqueName('dl')}` };
+    const crash: Crash = { store: await mariadb(), group: uniqueName('fp-error'), deadLetterTopic: `${orders.topic}.${uniqueName('dl')}` };
     try {
-      const failed = runCli(prodArgs(topic.topic, crash, ['--bounded', '--trigger-interval', '1h', '--log-level', 'silent']), { env: { HEXSTREAM_FAILPOINTS: 'mysql.before-checkpoint=error@2' } });
+      const failed = runCli(prodArgs(orders.topic, crash, ['--bounded', '--trigger-interval', '1h', '--log-level', 'silent']), { env: { HEXSTREAM_FAILPOINTS: 'mysql.before-checkpoint=error@2' } });
       expect(failed.code).toBe(1);
       expect(failed.stderr).toMatch(/^hexstream: SINK_WRITE_FAILED: cannot commit trigger 1 to agg_order_window on MySQL at mysql:\/\/root@127\.0\.0\.1:3306\/\w+: failpoint mysql\.before-checkpoint \(hit 2\)\n$/);
       expect(total(await crash.store.positions(crash.group))).toBe(TRIGGER_RECORDS);

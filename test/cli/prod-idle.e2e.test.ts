@@ -1,6 +1,6 @@
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
-import { deadLetterKeys, exitStatusOf, orderPartitions, orderTable, startProd, until } from '../support/prod-orders';
+import { deadLetterKeys, exitStatusOf, orderPartitions, orderTable, startProd, until, referenceDeadLetterKeys } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 
 jest.setTimeout(300_000);
@@ -27,7 +27,7 @@ describe('hexstream prod with idle input (real Kafka and MariaDB)', () => {
   it('closes and writes the last windows once the producer stopped, the watermarks advancing with idle time, and stops on SIGTERM with exit 0', async () => {
     const data = orderPartitions(3_000, 51);
     const expected = referenceOrders(data, SEMANTICS);
-    const expectedDead = expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
+    const expectedDead = referenceDeadLetterKeys(expected.deadLetters);
     // What the records alone can close: windows ending at or before the smallest partition watermark.
     const byRecords = new Map([...expected.maxEventMs].map(([p, t]) => [p, t - SEMANTICS.watermarkMs]));
     const closableByRecords = Math.min(...byRecords.values());

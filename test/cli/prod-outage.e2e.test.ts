@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendTo, BROKERS, topicWith } from '../support/kafka-topics';
 import { startOwnMariaDb, type OwnMariaDb } from '../support/own-mariadb';
-import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until } from '../support/prod-orders';
+import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until, referenceDeadLetterKeys } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 import { runCli } from '../support/run-cli';
 
@@ -17,7 +17,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe('hexstream prod through a database outage (a MariaDB server of its own, killed and restarted)', () => {
   const data = orderPartitions(12_000, 53);
   const expected = referenceOrders(data, SEMANTICS);
-  const expectedDead = expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
+  const expectedDead = referenceDeadLetterKeys(expected.deadLetters);
   const parts = slices(data, 4);
   let db: OwnMariaDb;
   let outbox: string;

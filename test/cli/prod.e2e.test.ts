@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { appendTo, topicWith, uniqueName } from '../support/kafka-topics';
-import { deadLetterKeys, exitOf, orderPartitions, orderTable, readBy, until } from '../support/prod-orders';
+import { deadLetterKeys, exitOf, orderPartitions, ordersInTopic, orderTable, readBy, until } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
@@ -16,28 +16,19 @@ function prodArgs(db: TestDatabase, topic: string, group: string, extra: string[
 }
 
 describe('hexstream prod (real Kafka and MariaDB)', () => {
-  const data = orderPartitions(12_000, 41);
-  const expected = referenceOrders(data, SEMANTICS);
-  const expectedDead = expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
-  let topic: { topic: string; remove(): Promise<void> };
-
-  beforeAll(async () => {
-    topic = await topicWith(data);
-  });
-  afterAll(async () => {
-    await topic.remove();
-  });
+  const orders = ordersInTopic(12_000, 41);
+  const { data, expected, expectedDead } = orders;
 
   it('writes the reference table and every dead letter, reading the topic to its end', async () => {
     const db = await createTestDatabase();
     try {
-      const r = runCli(prodArgs(db, topic.topic, uniqueName('g'), ['--bounded', '--dead-letter-topic', `${topic.topic}.dl1`]));
+      const r = runCli(prodArgs(db, orders.topic, uniqueName('g'), ['--bounded', '--dead-letter-topic', `${orders.topic}.dl1`]));
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(await tableOf(db)).toEqual(expected.rows);
-      expect(await deadLetterKeys(`${topic.topic}.dl1`)).toEqual(expectedDead);
+      expect(await deadLetterKeys(`${orders.topic}.dl1`)).toEqual(expectedDead);
       // A second bounded run finds nothing new and changes nothing.
-      const again = runCli(prodArgs(db, topic.topic, uniqueName('g2'), ['--bounded', '--dead-letter-topic', `${topic.topic}.dl1b`]));
+      const again = runCli(prodArgs(db, orders.topic, uniqueName('g2'), ['--bounded', '--dead-letter-topic', `${orders.topic}.dl1b`]));
       expect(again.code).toBe(0);
       expect(await tableOf(db)).toEqual(expected.rows);
     } finally {
@@ -48,15 +39,15 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
   it('ends with exactly the reference table after kill -9 at three random moments', async () => {
     const db = await createTestDatabase();
     const group = uniqueName('crash');
-    const dlq = `${topic.topic}.dl2`;
+    const dlq = `${orders.topic}.dl2`;
     try {
       for (const delayMs of [700 + Math.random() * 800, 900 + Math.random() * 900, 1100 + Math.random() * 900]) {
-        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group, ['--dead-letter-topic', dlq])], { env: cliEnv(['prod']), stdio: 'ignore' });
+        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, orders.topic, group, ['--dead-letter-topic', dlq])], { env: cliEnv(['prod']), stdio: 'ignore' });
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
       }
-      const last = runCli(prodArgs(db, topic.topic, group, ['--bounded', '--dead-letter-topic', dlq]));
+      const last = runCli(prodArgs(db, orders.topic, group, ['--bounded', '--dead-letter-topic', dlq]));
       expect(last.stderr).toBe('');
       expect(last.code).toBe(0);
       expect(await tableOf(db)).toEqual(expected.rows);
@@ -70,7 +61,7 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const db = await createTestDatabase();
     const group = uniqueName('term');
     try {
-      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic.topic, group)], { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, orders.topic, group)], { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
@@ -80,7 +71,7 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(0);
       expect(stdout).toMatch(/^records read/m);
-      const last = runCli(prodArgs(db, topic.topic, group, ['--bounded']));
+      const last = runCli(prodArgs(db, orders.topic, group, ['--bounded']));
       expect(last.code).toBe(0);
       expect(await tableOf(db)).toEqual(expected.rows);
     } finally {

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { startOwnMariaDb } from '../support/own-mariadb';
-import { deadLetterKeys } from '../support/prod-orders';
+import { deadLetterKey, deadLetterKeys } from '../support/prod-orders';
 import { summaryNumber } from '../support/run-cli';
-import { progressLines, type ProgressLine, type RssWatch, watchRss } from '../support/soak';
+import { eachLine, progressLines, type ProgressLine, type RssWatch, watchRss } from '../support/soak';
 import { spawnCli } from '../support/spawn-cli';
 import type { ReferenceDigest } from './soak-digests';
 
@@ -62,19 +61,10 @@ function expectedResult(): Promise<ReferenceDigest> {
   return expectedOnce;
 }
 
-function deadLetterKey(d: { reason: string; partition: number; position: number }): string {
-  return `${d.reason}@${d.partition}:${d.position}`;
-}
-
 /** Two sorted lists of about 50,000 entries: equal, or the first difference (jest would diff them element by element for minutes). */
 function expectSameList(actual: readonly string[], expected: readonly string[]): void {
   const first = actual.findIndex((a, i) => a !== expected[i]);
   expect({ length: actual.length, firstDifference: first < 0 ? undefined : actual[first] }).toEqual({ length: expected.length, firstDifference: first < 0 ? undefined : expected[first] });
-}
-
-/** Lines of a file, one at a time. */
-async function eachLine(file: string, onLine: (line: string) => void | Promise<void>): Promise<void> {
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) await onLine(line);
 }
 
 /**

@@ -1,9 +1,9 @@
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { OrderReference } from '../support/reference-orders';
-import { fileOrderRow, streamMysqlOrderTable, TableDigest } from '../support/soak';
+import { referenceDeadLetterKeys, shopPartition } from '../support/prod-orders';
+import { eachLine, fileOrderRow, streamMysqlOrderTable, TableDigest } from '../support/soak';
 
 /**
  * The soak test's heavy lifting over millions of lines, run as a plain node process (see
@@ -25,10 +25,6 @@ export interface ReferenceDigest {
 
 const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 
-async function eachLine(file: string, onLine: (line: string) => void): Promise<void> {
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) onLine(line);
-}
-
 async function reference(dir: string, partitions: number): Promise<ReferenceDigest> {
   const digest = new TableDigest();
   const windows = new Set<string>();
@@ -45,7 +41,7 @@ async function reference(dir: string, partitions: number): Promise<ReferenceDige
     digest: digest.summary(),
     windows: windows.size,
     accepted: ref.accepted,
-    deadLetters: ref.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort(),
+    deadLetters: referenceDeadLetterKeys(ref.deadLetters),
   };
 }
 
@@ -59,8 +55,7 @@ function writeInput(dir: string, count: number, partitions: number): { lines: nu
     pending[p] = [];
   };
   for (const { line } of generateOrders({ count, seed: 2024, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: count / 86_400, faultShare: 0.01 })) {
-    const shop = /"shopid":(\d+)/.exec(line);
-    const p = shop === null ? 0 : Number(shop[1]) % partitions;
+    const p = shopPartition(line, partitions);
     (pending[p] as string[]).push(line);
     lines[p]++;
     if ((pending[p] as string[]).length >= 10_000) flush(p);

@@ -99,28 +99,28 @@ function money(values: Readonly<Record<string, ColumnValue>>, name: string): str
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
+/** A row of `agg_order_window` as MariaDB or PostgreSQL return it (values as text, UTC instants) in the reference's shape. */
+export function sqlOrderRow(r: Record<string, unknown>): ReferenceRow {
+  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
+  return {
+    rowkey: String(r['rowkey']),
+    window_start: iso(r['window_start']),
+    window_end: iso(r['window_end']),
+    region: String(r['region']),
+    shop_id: Number(r['shop_id']),
+    item_id: Number(r['item_id']),
+    total_expenditure: String(r['total_expenditure']),
+    total_items_sold: Number(r['total_items_sold']),
+    total_orders: Number(r['total_orders']),
+    first_event_at: iso(r['first_event_at']),
+    last_event_at: iso(r['last_event_at']),
+  };
+}
+
 /** `agg_order_window` read with `query` (MariaDB or PostgreSQL values as text), keyed by row key, in the reference's shape. */
 export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>, select = 'SELECT * FROM agg_order_window'): Promise<Map<string, ReferenceRow>> {
-  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
   const rows = await query(select);
-  return new Map(
-    rows.map((r) => [
-      String(r.rowkey),
-      {
-        rowkey: String(r.rowkey),
-        window_start: iso(r.window_start),
-        window_end: iso(r.window_end),
-        region: String(r.region),
-        shop_id: Number(r.shop_id),
-        item_id: Number(r.item_id),
-        total_expenditure: String(r.total_expenditure),
-        total_items_sold: Number(r.total_items_sold),
-        total_orders: Number(r.total_orders),
-        first_event_at: iso(r.first_event_at),
-        last_event_at: iso(r.last_event_at),
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [String(r['rowkey']), sqlOrderRow(r)]));
 }
 
 /** The `agg_order_window` table of a MariaDB test database. */

@@ -1,25 +1,71 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
-import { BROKERS, kafkaClient, uniqueName } from './kafka-topics';
+import { BROKERS, kafkaClient, topicWith, uniqueName } from './kafka-topics';
 import type { TestDatabase } from './mariadb';
 import type { TestPgDatabase } from './postgres';
 import { orderTable } from './order-table';
-import type { ReferenceRow } from './reference-orders';
+import { referenceOrders, type ReferenceDeadLetter, type ReferenceResult, type ReferenceRow } from './reference-orders';
 import { cliEnv, MAIN, summaryNumber } from './run-cli';
 
 export { orderTable };
 
 /** What `hexstream prod` e2e tests of the orders job share: input keyed like a producer's, the table read back, waits. */
 
-/** Generated orders (late, duplicate and malformed among them), keyed to partitions by shop as a producer keyed by shopid does. */
+/** The partition of a generated order line, keyed by shop as a producer keyed by shopid does (0 when it has none). */
+export function shopPartition(line: string, partitions: number): number {
+  const shop = /"shopid":(\d+)/.exec(line);
+  return shop === null ? 0 : Number(shop[1]) % partitions;
+}
+
+/** Generated orders (late, duplicate and malformed among them), keyed to partitions by shop. */
 export function orderPartitions(count: number, seed: number, partitions = 3): Map<number, string[]> {
   const out = new Map<number, string[]>(Array.from({ length: partitions }, (_v, p) => [p, []]));
   for (const { line } of generateOrders({ count, seed, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.05 })) {
-    const shop = /"shopid":(\d+)/.exec(line);
-    (out.get(shop === null ? 0 : Number(shop[1]) % partitions) as string[]).push(line);
+    (out.get(shopPartition(line, partitions)) as string[]).push(line);
   }
   return out;
+}
+
+/** A dead letter as `reason@partition:position`, the form `deadLetterKeys` reads from a topic. */
+export function deadLetterKey(d: { readonly reason: string; readonly partition: number; readonly position: number }): string {
+  return `${d.reason}@${d.partition}:${d.position}`;
+}
+
+/** The reference's dead letters as `deadLetterKeys` returns a topic's, sorted. */
+export function referenceDeadLetterKeys(letters: readonly ReferenceDeadLetter[]): string[] {
+  return letters.map(deadLetterKey).sort();
+}
+
+/** Generated orders, the reference over them, and a topic holding them for a describe block's tests. */
+export interface OrdersInTopic {
+  readonly data: Map<number, string[]>;
+  readonly expected: ReferenceResult;
+  readonly expectedDead: string[];
+  /** The topic's name (from the describe block's beforeAll on). */
+  readonly topic: string;
+}
+
+/** `orderPartitions(count, seed)` in a fresh topic, created before the enclosing describe block's tests and removed after them. */
+export function ordersInTopic(count: number, seed: number): OrdersInTopic {
+  const data = orderPartitions(count, seed);
+  const expected = referenceOrders(data, { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+  let created: { topic: string; remove(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    created = await topicWith(data);
+  });
+  afterAll(async () => {
+    await created?.remove();
+  });
+  return {
+    data,
+    expected,
+    expectedDead: referenceDeadLetterKeys(expected.deadLetters),
+    get topic(): string {
+      if (created === undefined) throw new Error('the orders topic is created in beforeAll: use it inside a test');
+      return created.topic;
+    },
+  };
 }
 
 /** Each partition's records cut into `parts` consecutive slices: slice i of every partition together. */

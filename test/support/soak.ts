@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { createConnection } from 'mysql2';
 import { MYSQL_VALUE_OPTIONS } from '../../src/adapters/mysql/mysql-pool';
+import { sqlOrderRow } from './order-table';
 import type { ReferenceRow } from './reference-orders';
 
 /** What long runs over millions of rows check, without holding the rows. */
@@ -33,53 +35,32 @@ export class TableDigest {
   }
 }
 
-/** A row of the file sink's `agg_order_window` output (JSON Lines) in the reference's shape. */
+/**
+ * A row of the file sink's `agg_order_window` output (JSON Lines): already in the reference's shape
+ * (ISO-8601 UTC instants, exact decimal text, numbers), but for the sink's own `updated_at`.
+ */
 export function fileOrderRow(line: string): ReferenceRow {
-  const r = JSON.parse(line) as Record<string, unknown>;
-  // The file sink writes instants as ISO-8601 UTC with milliseconds, the reference's form.
-  const iso = (v: unknown): string => String(v);
-  return {
-    rowkey: String(r['rowkey']),
-    window_start: iso(r['window_start']),
-    window_end: iso(r['window_end']),
-    region: String(r['region']),
-    shop_id: Number(r['shop_id']),
-    item_id: Number(r['item_id']),
-    total_expenditure: String(r['total_expenditure']),
-    total_items_sold: Number(r['total_items_sold']),
-    total_orders: Number(r['total_orders']),
-    first_event_at: iso(r['first_event_at']),
-    last_event_at: iso(r['last_event_at']),
-  };
+  const { updated_at: _updatedAt, ...row } = JSON.parse(line) as ReferenceRow & { updated_at: string };
+  return row;
 }
 
 /** Streams `agg_order_window` of a MariaDB database (as root on 127.0.0.1) into `onRow`, in the reference's shape, without holding the table. */
 export async function streamMysqlOrderTable(port: number, database: string, onRow: (row: ReferenceRow) => void): Promise<void> {
   const connection = createConnection({ host: '127.0.0.1', port, user: 'root', database, ...MYSQL_VALUE_OPTIONS });
-  const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
   try {
     await new Promise<void>((resolve, reject) => {
       connection.query("SET SESSION time_zone = '+00:00'", (e) => (e === null ? resolve() : reject(e)));
     });
     const rows = connection.query('SELECT * FROM agg_order_window').stream({ highWaterMark: 1_000 });
-    for await (const raw of rows as AsyncIterable<Record<string, unknown>>) {
-      onRow({
-        rowkey: String(raw['rowkey']),
-        window_start: iso(raw['window_start']),
-        window_end: iso(raw['window_end']),
-        region: String(raw['region']),
-        shop_id: Number(raw['shop_id']),
-        item_id: Number(raw['item_id']),
-        total_expenditure: String(raw['total_expenditure']),
-        total_items_sold: Number(raw['total_items_sold']),
-        total_orders: Number(raw['total_orders']),
-        first_event_at: iso(raw['first_event_at']),
-        last_event_at: iso(raw['last_event_at']),
-      });
-    }
+    for await (const raw of rows as AsyncIterable<Record<string, unknown>>) onRow(sqlOrderRow(raw));
   } finally {
     connection.destroy();
   }
+}
+
+/** A file's lines, one at a time, without holding the file. */
+export async function eachLine(file: string, onLine: (line: string) => void | Promise<void>): Promise<void> {
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) await onLine(line);
 }
 
 /** A `progress` log line's numbers. */
