@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { ensureKafka, freePortPair, kafkaStatus, killKafka9, portIsFree, startOwnKafka, stopKafka, type KafkaBrokerOptions, type OwnKafka } from '../support/kafka-broker';
+import { ensureKafka, freePortPair, kafkaStatus, killKafka9, portIsFree, reapOrphanKafkas, startOwnKafka, stopKafka, type KafkaBrokerOptions, type OwnKafka } from '../support/kafka-broker';
 import { isIpv4Loopback, listeningSocketsOf } from '../support/listening-sockets';
 
 // A throwaway broker of its own on a free port, so a broker on 9092 is neither needed nor touched.
@@ -125,6 +125,28 @@ describe('free ports for a broker of its own', () => {
       await expect(freePortPair([busy.port, busy.port - 1])).rejects.toThrow(`no free pair of ports (P, P+1) on 127.0.0.1 among 2 tried (${busy.port}, ${busy.port - 1}…)`);
     } finally {
       await busy.close();
+    }
+  });
+});
+
+describe('brokers left behind by an interrupted run', () => {
+  it('removes the dir of a broker whose owner process is gone, and leaves one whose owner lives', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const port = await freePortPair();
+    const orphan = realpathSync(mkdtempSync(join(tmpdir(), 'hexstream-own-kafka-')));
+    const alive = realpathSync(mkdtempSync(join(tmpdir(), 'hexstream-own-kafka-')));
+    try {
+      for (const [dir, owner] of [[orphan, gone], [alive, process.pid]] as const) {
+        mkdirSync(join(dir, 'data'));
+        writeFileSync(join(dir, 'owner'), String(owner));
+        writeFileSync(join(dir, 'port'), String(port));
+      }
+      const reaped = await reapOrphanKafkas();
+      expect({ orphan: reaped.includes(orphan), alive: reaped.includes(alive) }).toEqual({ orphan: true, alive: false });
+      expect({ orphan: existsSync(orphan), alive: existsSync(alive) }).toEqual({ orphan: false, alive: true });
+    } finally {
+      rmSync(orphan, { recursive: true, force: true });
+      rmSync(alive, { recursive: true, force: true });
     }
   });
 });
