@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { decodeOrder, orderRowKey, ordersJob } from '../src/domain/jobs/orders.job';
 import { slidingWindows, windowStartsFor } from '../src/domain/windowing/window-spec';
-import { startOwnKafka, type OwnKafka } from '../scripts/kafka-broker';
+import { startOwnKafka, type OwnKafka } from '../scripts/own-kafka';
 import { Child, cpuSecondsOf, field, fmt, MAIN, runNode, WORK } from './common';
 
 /**

@@ -7,7 +7,7 @@
 # Environment:
 #   HEXSTREAM_KAFKA_HOME           jars + generated files   (default <repo>/.cache/kafka)
 #   HEXSTREAM_KAFKA_PORT           broker listener port      (default 9092; controller = port+1)
-#   HEXSTREAM_KAFKA_DATA           data dir (config, logs, pid) (default $HOME/data-<port>)
+#   HEXSTREAM_KAFKA_DATA           data dir (config, logs, pid) (default $HEXSTREAM_KAFKA_HOME/data-<port>)
 #   HEXSTREAM_KAFKA_START_TIMEOUT  seconds to wait for the broker to answer (default 90)
 #   JAVA_HOME                      if set, $JAVA_HOME/bin/java is used
 #
