@@ -118,15 +118,15 @@ export function ensureResultTable(client: PoolClient, table: TableSchema): Promi
   const ddl = pgResultTableDdl(table);
   return withMigrationLock(client, async () => {
     await client.query(ddl);
-    const timestamps = table.columns.filter((c) => c.type.kind === 'timestamp').map((c) => ({ name: c.name, stampedByDatabase: c.type.kind === 'timestamp' && c.type.setBySink === true }));
+    const timestamps = table.columns.flatMap((c) => (c.type.kind === 'timestamp' ? [{ name: c.name, stampedByDatabase: c.type.setBySink === true }] : []));
     return timestamps.length === 0 ? [] : timestampsWithTimeZone(client, table.name, timestamps);
   });
 }
 
 /**
  * The PostgreSQL type of a column declared in the job's (MySQL-flavoured) schema: DATETIME(3) →
- * TIMESTAMPTZ(3) (an instant; shown in the session's zone), DOUBLE → DOUBLE PRECISION, DECIMAL(p,s) → NUMERIC(p,s),
- * MEDIUMTEXT/LONGTEXT → TEXT; other text and integer types as declared.
+ * TIMESTAMPTZ(3) (an instant; shown in the session's zone), DOUBLE → DOUBLE PRECISION,
+ * DECIMAL(p,s) → NUMERIC(p,s), MEDIUMTEXT/LONGTEXT → TEXT; other text and integer types as declared.
  */
 export function pgColumnType(c: ColumnSpec): string {
   const sql = c.type.sql.trim().toUpperCase();
