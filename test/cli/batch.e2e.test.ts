@@ -133,6 +133,6 @@ describe('hexstream batch: command line', () => {
   it('exits 2 naming --input when it is missing', () => {
     const r = runCli(['batch', 'ops@example.com', '--job', 'ohlc']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^hexstream: Missing required argument: input\n$/);
+    expect(r.stderr).toBe('hexstream: batch: --input is required (hexstream batch --help)\n');
   });
 });
