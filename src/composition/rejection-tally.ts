@@ -43,12 +43,17 @@ export class RejectionTally {
   }
 }
 
-/** A detail with its values taken out: `Unexpected token 'A', "ANZ,BUY"` → `Unexpected token '…', "…"`. */
+/**
+ * A detail with its values taken out: `Unexpected token 'A', "ANZ,BUY ,4"...` → `Unexpected token
+ * '…', "…"`. A quoted excerpt's trailing `...` (V8 adds it to long ones) is part of the value.
+ */
 export function shapeOf(detail: string): string {
   return detail
-    .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
+    .replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.|…)?/g, '"…"')
     .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
-    .replace(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, 'N');
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)?/g, 'T')
+    // Not the digits of a name such as UTF-8 or int32.
+    .replace(/(?<![\w-])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, 'N');
 }
 
 /** The run's sink, telling the tally about each committed trigger's dead letters. */

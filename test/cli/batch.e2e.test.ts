@@ -118,7 +118,9 @@ describe.each([
       // flushed every window at the end of its input, so they are late; the table stays as it was.
       appendFileSync(join(input, 'trades-a.jsonl'), `${JSON.stringify({ symbol: 'AAPL', price: 1, volume: 1, ts: Date.UTC(2025, 0, 2) })}\n{"symbol":"AAPL"}\n`);
       const third = runCli(args);
-      expect(third.code).toBe(0);
+      // Both rejected, none accepted: exit 3, with the first of the two equally common reasons.
+      expect(third.code).toBe(3);
+      expect(third.stderr).toMatch(/^hexstream: NOTHING_ACCEPTED: job ohlc accepted none of the records it read: 2 rejected; most often \(1 of them\) late: event time 2025-01-02T00:00:00\.000Z is behind watermark .* — their windows had closed: is --watermark too short\?\n$/);
       expect(third.stdout).toMatch(/records read\s+2\n/);
       expect(await db.readBars()).toEqual(bars);
       expect(readDead()).toEqual([...expected.dead, `late@${pa}:${json.length}`, `invalid@${pa}:${json.length + 1}`].sort());

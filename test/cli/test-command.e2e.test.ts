@@ -234,6 +234,17 @@ describe('command line errors', () => {
     expect(r.stderr).toBe('hexstream: HEXSTREAM_WATERMARK: invalid duration "soon": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)\n');
   });
 
+  it('ignores HEXSTREAM_* variables that are no flag of the command (the project\'s own scripts read some)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hexstream-env-'));
+    try {
+      const env = { HEXSTREAM_CONFORMANCE: 'x', HEXSTREAM_KAFKA_HOME: '/opt/kafka', HEXSTREAM_KAFKA_START_TIMEOUT: '60', HEXSTREAM_TOPIC: 'orders', HEXSTREAM_NOTHING: '1' };
+      const r = runCli(['test', 'a@example.com', '--output', join(dir, 'o.jsonl'), '--dead-letter', join(dir, 'd.jsonl'), '--outbox', join(dir, 'ob')], { env });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 with one line when the input cannot be read', () => {
     const r = runCli(['test', 'a@example.com', '--input', '/nonexistent/orders.jsonl', '--outbox', join(tmpdir(), 'hexstream-outbox-unused')]);
     expect(r.code).toBe(1);
