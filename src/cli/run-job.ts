@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { checkInputTopic } from '../adapters/kafka/input-topic';
 import { withDeadline } from '../adapters/system/deadline';
 import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
@@ -20,7 +21,7 @@ const ALERT_TIMEOUT_MS = 15_000;
 /**
  * Runs the container's pipeline until its input ends or SIGINT/SIGTERM, mails the report and prints
  * the summary. Shared by `test`, `prod` and `batch`; the services' host names are resolved first
- * (see `checkServiceHosts`). On failure:
+ * (see `checkServiceHosts`), then prod's input topic must exist (see `checkInputTopic`). On failure:
  *
  *   close source and sink (bounded) ─▶ alert e-mail (bounded) ─▶ throw RunFailed(error, why the alert failed)
  *
@@ -36,6 +37,7 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
   let report: RunReport;
   try {
     if (config.mode !== 'test') await checkServiceHosts(config);
+    if (config.mode === 'prod') await checkInputTopic(config.brokers, config.topic);
     report = await pipeline.run(stop);
   } catch (e) {
     await releaseAdapters(container, config);
