@@ -113,3 +113,15 @@ describe('names from configuration', () => {
     expect(env).toEqual({ code: 2, stdout: '', stderr: 'hexstream: HEXSTREAM_MYSQL: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "db.x"\n' });
   });
 });
+
+describe('--mysql schemes', () => {
+  const prod = { email: 'ops@example.com' };
+
+  it.each(['mysql://root@127.0.0.1:3306/hexstream', 'mariadb://root@127.0.0.1:3306/hexstream'])('takes %s', (url) => {
+    expect(resolveProdConfig({ ...prod, mysql: url }).mysqlUrl).toBe(url);
+  });
+
+  it('refuses another scheme naming both it takes', () => {
+    expect(() => resolveProdConfig({ ...prod, mysql: 'postgres://root@127.0.0.1:3306/hexstream' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: '--mysql: must start with mysql:// or mariadb://' }));
+  });
+});
