@@ -32,8 +32,10 @@ export function parseCommandLine(args: readonly string[], env: NodeJS.ProcessEnv
       help = output;
     }) as Record<string, unknown>;
   } catch (e) {
-    if (e instanceof UsageError && command !== undefined) throw new UsageError(explain(e.message, command, args));
-    throw e;
+    if (!(e instanceof UsageError)) throw e;
+    if (command !== undefined) throw new UsageError(explain(e.message, command, args));
+    // Flags before any command (`hexstream --window 1m`): they belong to a command.
+    throw new UsageError(/^Unknown arguments?:/.test(e.message) ? NO_COMMAND : e.message);
   }
   if (argv['help'] === true) return { kind: 'help', text: help ?? '' };
   if (command === undefined) throw new UsageError(NO_COMMAND);

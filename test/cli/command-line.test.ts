@@ -71,6 +71,7 @@ describe('command line errors say what is wrong in the user\'s terms (exit 2, on
   it.each([
     [[], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
     [['--window', '1m'], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
+    [['--bogus'], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
     [['tset', 'you@example.com'], 'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce'],
     [['prdo'], 'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce'],
     [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce'],
