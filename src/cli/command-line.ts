@@ -9,7 +9,6 @@ export type CommandLine =
   | { readonly kind: 'help' | 'version'; readonly text: string }
   | { readonly kind: 'run'; readonly command: CommandName; readonly argv: Record<string, unknown>; readonly sources: ReadonlyMap<string, string> };
 
-
 /**
  * Parses the command line, then adds the command's HEXSTREAM_* variables. Anything wrong is a
  * {@link UsageError} that says it in the user's terms: which argument is missing, which flag

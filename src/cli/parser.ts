@@ -29,7 +29,8 @@ function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
     .option('session-gap', { type: 'string', describe: 'session windows instead: events of a key closer than this merge (append mode)' })
     .option('watermark', { type: 'string', describe: 'allowed lateness behind the max event time (job default)' })
     .option('idle-timeout', { type: 'string', describe: 'advance an idle partition\'s watermark after this (default 30s)' })
-    .option('output-mode', { type: 'string', choices: [...OUTPUT_MODES], describe: 'update | append | complete (job default)' })
+    // No yargs `choices`: the configuration refuses a bad mode in one line, from the flag or its variable.
+    .option('output-mode', { type: 'string', describe: `${OUTPUT_MODES.join(' | ')} (job default)` })
     .option('trigger-interval', { type: 'string', describe: 'commit every … of processing time (default 1s)' })
     .option('trigger-records', { type: 'string', describe: 'or after this many records (default 50000)' })
     .option('max-drift', { type: 'string', describe: 'hold back a partition whose event time is this far ahead of the slowest one with records waiting (default 1m; 0: never)' })

@@ -13,9 +13,9 @@ import { testCommand } from './test.command';
 
 /**
  * Runs one command line and returns the exit code: 0 done, 1 failed at run time, 2 bad command
- * line, variable or configuration, 3 records were read but none was accepted. A failure is one line on stderr — the error's code, what failed and why,
- * on one line whatever the driver's message held — and, with `--verbose`, the stack of the error
- * and of each cause after it. Everything printed passes through a redactor: URL passwords, and the
+ * line, variable or configuration, 3 records were read but none was accepted. A failure is one
+ * line on stderr — the error's code, what failed and why, on one line whatever the driver's
+ * message held — and, with `--verbose`, the stack of the error and of each cause after it. Everything printed passes through a redactor: URL passwords, and the
  * passwords of the service URLs given, are masked as `***`.
  */
 export async function runCli(args: readonly string[], out: CliOutput = consoleOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -46,7 +46,7 @@ export async function runCli(args: readonly string[], out: CliOutput = consoleOu
       case 'batch':
         return await batchCommand(flags, safe);
       case 'produce':
-        return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by the parser
+        return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by parseCommandLine
     }
   } catch (thrown) {
     const e = failureOf(thrown);

@@ -207,7 +207,7 @@ describe('command line errors', () => {
     [['test', 'a@example.com', '--window', 'abc'], /^hexstream: --window: invalid duration "abc": write a number and a unit: 500ms, 10s, 1\.5s, 2m, 1h, 1d \(or 0\)\n$/],
     [['test', 'a@example.com', '--slide', '2m'], /^hexstream: --slide: must not exceed --window/],
     [['test', 'a@example.com', '--trigger-records', '0'], /^hexstream: --trigger-records: must be a positive integer, got "0"\n$/],
-    [['test', 'a@example.com', '--output-mode', 'sideways'], /^hexstream: Invalid values:\n?.*output-mode/],
+    [['test', 'a@example.com', '--output-mode', 'sideways'], /^hexstream: --output-mode: must be update, append or complete, got "sideways"\n$/],
     [['test', 'a@example.com', '--job', 'nope'], /^hexstream: --job: unknown job "nope" \(known: orders/],
     [['test', 'a@example.com', '--bogus', '1'], /^hexstream: unknown flag --bogus for test\n$/],
     [['test', 'a@example.com', '--session-gap', '30s', '--output-mode', 'update'], /^hexstream: --output-mode: session windows need append mode \(rows are upserted, never deleted: a merge of two sessions would leave the row of the merged one\), got update\n$/],
