@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { checkInputTopic } from '../adapters/kafka/input-topic';
 import { withDeadline } from '../adapters/system/deadline';
 import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
@@ -8,7 +9,9 @@ import type { StateSize } from '../domain/engine/engine-counters';
 import { runReportText } from '../domain/pipeline/run-report-text';
 import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
 import { NotifierPort } from '../ports/notifier.port';
+import { RejectionTally } from '../composition/rejection-tally';
 import { formatCount, type CliOutput } from './console-output';
+import { NOTHING_ACCEPTED_EXIT, nothingAcceptedLine } from './nothing-accepted';
 import { RunFailed } from './run-failed';
 import { stopOnSignals } from './stop-on-signals';
 
@@ -18,13 +21,15 @@ const ALERT_TIMEOUT_MS = 15_000;
 /**
  * Runs the container's pipeline until its input ends or SIGINT/SIGTERM, mails the report and prints
  * the summary. Shared by `test`, `prod` and `batch`; the services' host names are resolved first
- * (see `checkServiceHosts`). On failure:
+ * (see `checkServiceHosts`), then prod's input topic must exist (see `checkInputTopic`). On failure:
  *
  *   close source and sink (bounded) ─▶ alert e-mail (bounded) ─▶ throw RunFailed(error, why the alert failed)
  *
  * so the error line comes within bounded time and an alert that cannot be sent never replaces it.
+ * Returns the exit code: 0, or 3 when the run read records and accepted none (a run that will stop
+ * by itself: `test`, `batch`, `prod --bounded`), with one line on stderr saying why.
  */
-export async function runJob(container: Container, config: RunConfig, outputs: readonly string[], out: CliOutput): Promise<RunReport> {
+export async function runJob(container: Container, config: RunConfig, outputs: readonly string[], out: CliOutput): Promise<number> {
   const pipeline = container.get(StreamPipeline);
   const notifier = container.get(NotifierPort);
   const stop = stopOnSignals();
@@ -32,6 +37,7 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
   let report: RunReport;
   try {
     if (config.mode !== 'test') await checkServiceHosts(config);
+    if (config.mode === 'prod') await checkInputTopic(config.brokers, config.topic);
     report = await pipeline.run(stop);
   } catch (e) {
     await releaseAdapters(container, config);
@@ -52,7 +58,13 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
     text: runReportText(report, { mode: config.mode, outputs }),
   });
   printSummary(out, config, report, outputs);
-  return report;
+  const tally = container.get(RejectionTally);
+  const endsByItself = config.mode !== 'prod' || config.bounded;
+  if (endsByItself && c.accepted === 0 && tally.total > 0) {
+    out.error(nothingAcceptedLine(report.job, tally));
+    return NOTHING_ACCEPTED_EXIT;
+  }
+  return 0;
 }
 
 function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outputs: readonly string[]): void {

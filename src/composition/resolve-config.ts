@@ -9,7 +9,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { STDIN } from '../adapters/file/byte-source';
 import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
-import { parseDuration } from './duration';
+import { DURATION_SYNTAX, parseDuration } from './duration';
 import type { BatchRunConfig, EngineConfig, KafkaOutputConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
 
 /** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
@@ -135,7 +135,7 @@ function instant(flag: string, value: string | number | undefined): number | und
 function duration(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const ms = parseDuration(String(text));
-  if (ms === undefined) throw invalid(flag, `invalid duration ${JSON.stringify(text)} (use e.g. 500ms, 10s, 2m, 1h)`);
+  if (ms === undefined) throw invalid(flag, `invalid duration ${JSON.stringify(text)}: write ${DURATION_SYNTAX}`);
   return ms;
 }
 
@@ -221,7 +221,7 @@ function failpointPlan(text: string | undefined): FailpointPlan {
 /** `--mysql` (default) or `--postgres`, checked. */
 function database(flags: RawFlags): { mysqlUrl: string; postgresUrl: string | undefined } {
   const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
-  checkUrl('--mysql', mysqlUrl, ['mysql:'], CONFIG_PATTERNS.mysqlDatabase);
+  checkUrl('--mysql', mysqlUrl, ['mysql:', 'mariadb:'], CONFIG_PATTERNS.mysqlDatabase);
   if (flags.postgres !== undefined) {
     if (flags.mysql !== undefined) throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
     checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], CONFIG_PATTERNS.postgresDatabase);

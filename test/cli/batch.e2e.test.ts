@@ -118,7 +118,9 @@ describe.each([
       // flushed every window at the end of its input, so they are late; the table stays as it was.
       appendFileSync(join(input, 'trades-a.jsonl'), `${JSON.stringify({ symbol: 'AAPL', price: 1, volume: 1, ts: Date.UTC(2025, 0, 2) })}\n{"symbol":"AAPL"}\n`);
       const third = runCli(args);
-      expect(third.code).toBe(0);
+      // Both rejected, none accepted: exit 3, with the first of the two equally common reasons.
+      expect(third.code).toBe(3);
+      expect(third.stderr).toMatch(/^hexstream: NOTHING_ACCEPTED: job ohlc accepted none of the records it read: 2 rejected; most often \(1 of them\) late: event time 2025-01-02T00:00:00\.000Z is behind watermark .* — their windows had closed: is --watermark too short\?\n$/);
       expect(third.stdout).toMatch(/records read\s+2\n/);
       expect(await db.readBars()).toEqual(bars);
       expect(readDead()).toEqual([...expected.dead, `late@${pa}:${json.length}`, `invalid@${pa}:${json.length + 1}`].sort());
@@ -133,6 +135,28 @@ describe('hexstream batch: command line', () => {
   it('exits 2 naming --input when it is missing', () => {
     const r = runCli(['batch', 'ops@example.com', '--job', 'ohlc']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^hexstream: Missing required argument: input\n$/);
+    expect(r.stderr).toBe('hexstream: batch: --input is required (hexstream batch --help)\n');
+  });
+});
+
+describe('hexstream batch --mysql mariadb://…', () => {
+  it('takes the mariadb:// scheme as MySQL and writes the table', async () => {
+    const db = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'hexstream-mariadb-'));
+    try {
+      const order = (id: number, shop: number): string => JSON.stringify({ orderid: id, itemid: 100001, shopid: shop, region: 'TW', count: 2, price: 1.5, timestamp: 1735689690 });
+      writeFileSync(join(dir, 'orders.jsonl'), `${order(1, 100001)}\n${order(2, 100002)}\n`);
+      const url = db.url.replace(/^mysql:/, 'mariadb:');
+      expect(url).toMatch(/^mariadb:\/\//);
+      const r = runCli(['batch', 'ops@example.com', '--input', join(dir, 'orders.jsonl'), '--mysql', url, '--dead-letter', join(dir, 'dead.jsonl'), '--outbox', join(dir, 'outbox')]);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(r.stdout).toContain(`→ ${url} table agg_order_window`);
+      // One row per shop of the one window, each of one order of 2 items at 1.50.
+      const rows = await db.query('SELECT shop_id, total_orders, total_expenditure FROM agg_order_window ORDER BY shop_id');
+      expect(rows.map((row) => [Number(row['shop_id']), Number(row['total_orders']), String(row['total_expenditure'])])).toEqual([[100001, 1, '3.00'], [100002, 1, '3.00']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
+    }
   });
 });

@@ -123,7 +123,7 @@ describe('passwords of service URLs', () => {
     const wrong = `mysql://${user}:${encodeURIComponent(`${MARKER}-wrong`)}@127.0.0.1:3306/${db.name}`;
     const r = await spawnCli(['prod', 'ops@example.com', '--topic', topic.topic, '--group', uniqueName('g'), '--dead-letter-topic', `${topic.topic}.dl`, '--bounded', '--log-level', 'debug', '--mysql', wrong, '--outbox', join(work, 'prod-wrong')], { cwd: work });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^hexstream: SINK_UNAVAILABLE: cannot reach MySQL at mysql://${user}:\\*\\*\\*@127\\.0\\.0\\.1:3306/${db.name} to open agg_order_window: Access denied for user '${user}'@'[^']+' \\(using password: YES\\) \\(ER_ACCESS_DENIED_ERROR, errno 1045\\)\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^hexstream: SINK_UNAVAILABLE: MySQL at mysql://${user}:\\*\\*\\*@127\\.0\\.0\\.1:3306/${db.name} refused the login to open agg_order_window: Access denied for user '${user}'@'[^']+' \\(using password: YES\\) \\(ER_ACCESS_DENIED_ERROR, errno 1045\\) — check the user, password and database in --mysql\\n$`));
     expectNoPassword(everything(r, work));
   });
 

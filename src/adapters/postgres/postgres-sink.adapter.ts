@@ -193,6 +193,8 @@ export class PostgresSink implements SinkPort {
     const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
     const why = `${message}${code !== undefined && !message.includes(code) ? ` (${code})` : ''}`;
     const where = redactUrl(this.options.url);
+    // Class 28 (invalid authorization): the server answered and refused the login.
+    if (code?.startsWith('28') === true) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`PostgreSQL at ${where} refused the login to ${action}: ${why} — check the user and password in --postgres`), { cause: e });
     const unavailable = connecting || isConnectionLost(e) || (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28')));
     if (unavailable) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`cannot reach PostgreSQL at ${where} to ${action}: ${why}`), { cause: e });
     return new HexstreamError('SINK_WRITE_FAILED', redactUrl(`cannot ${action} on PostgreSQL at ${where}: ${why}`), { cause: e });
