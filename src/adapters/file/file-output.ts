@@ -54,7 +54,7 @@ export async function openFileOutput(path: string, options: FileOutputOptions): 
     const temp = join(dirname(target.path), `.${basename(target.path)}.${randomBytes(4).toString('hex')}.tmp`);
     return new ReplacingOutput(path, target.path, temp, await open(temp, 'wx'), options.keepPrevious === true);
   } catch (e) {
-    throw new HexstreamError('SINK_UNAVAILABLE', `cannot open output ${path}: ${(e as Error).message}`, { cause: e });
+    throw new HexstreamError('SINK_UNAVAILABLE', `cannot open output ${path}: ${messageOf(e)}`, { cause: e });
   }
 }
 
@@ -78,7 +78,13 @@ async function resolveTarget(path: string): Promise<{ direct: boolean; path: str
 }
 
 function writeFailed(path: string, e: unknown): HexstreamError {
-  return new HexstreamError('SINK_WRITE_FAILED', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  return new HexstreamError('SINK_WRITE_FAILED', `cannot write ${path}: ${messageOf(e)}`, { cause: e });
+}
+
+/** An error's message (`ENOSPC: no space left on device, write`), also for errors of another realm. */
+function messageOf(e: unknown): string {
+  const message = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(e);
 }
 
 /** Writes all of `bytes` at the file's position: `write(2)` may write less than asked (a full disk). */
