@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { decodeBody, header, parseMessage } from '../support/mime-decoders';
 import { cliEnv, MAIN, runCli, type CliResult } from '../support/run-cli';
 
 /** Every file under `dir`, relative to it, sorted. */
@@ -135,5 +136,29 @@ describe('hexstream test: the dead-letter file of an earlier run', () => {
     expect(filesUnder(join(dir, 'out'))).toEqual(['dead.20260102T030405678Z.jsonl', `dead.${firstRunEnd}.jsonl`, 'dead.jsonl', 'table.jsonl'].sort());
     expect(readFileSync(join(dir, 'out', `dead.${firstRunEnd}.jsonl`), 'utf8')).toBe(`${own.join('\n')}\n`);
     expect(readFileSync(dead, 'utf8')).toBe(`${own.join('\n')}\n`);
+  });
+});
+
+describe('hexstream test: the report e-mail in the outbox', () => {
+  it('reads plainly, raw and as a mail client decodes it: watermarks 0=+inf, not 0=3D+inf', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hexstream-report-mail-'));
+    try {
+      const input = join(dir, 'orders.jsonl');
+      writeFileSync(input, `${order(1, '2025-01-01T00:00:10Z')}\n`);
+      const args = ['test', 'ops@example.com', '--input', input, '--output', join(dir, 'table.jsonl'), '--dead-letter', join(dir, 'dead.jsonl'), '--outbox', join(dir, 'outbox')];
+      expect(runCli(args).code).toBe(0);
+      const [name] = readdirSync(join(dir, 'outbox'));
+      const raw = readFileSync(join(dir, 'outbox', name ?? ''), 'utf8');
+      const message = parseMessage(raw);
+      expect(header(message, 'Content-Type')).toBe('text/plain; charset=utf-8');
+      expect(header(message, 'Content-Transfer-Encoding')).toBe('7bit');
+      expect(raw).toContain('\r\nwatermarks       0=+inf\r\n');
+      expect(raw).not.toContain('=3D');
+      const text = decodeBody(message);
+      expect(text).toContain('\nwatermarks       0=+inf\n');
+      expect(text).toContain('\nrecords read     1\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
