@@ -162,3 +162,11 @@ describe('hexstream test: the report e-mail in the outbox', () => {
     }
   });
 });
+
+describe('--help of --dead-letter', () => {
+  it.each([['test'], ['batch']])('%s --help says that each run writes a new file and keeps the earlier one', (command) => {
+    const r = runCli([command, '--help']);
+    const help = `${r.stdout}${r.stderr}`.replace(/\s+/g, ' ');
+    expect(help).toContain('--dead-letter dead letters as JSON Lines, a new file each run; a non-empty one of an earlier run is kept as <name>.<time last written>.jsonl');
+  });
+});
