@@ -25,9 +25,10 @@ export class FileDeadLetterSink implements SinkPort {
   ) {}
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
-    // Opened again after an outage of the table sink: the same run goes on writing the same file.
-    this.file ??= await openFileOutput(this.path, { mode: 'fresh', keepPrevious: true });
-    return this.inner.open(table);
+    // The table first: a run that cannot reach its database starts no new dead-letter file.
+    const checkpoint = await this.inner.open(table);
+    await this.opened();
+    return checkpoint;
   }
 
   checkpoint(): Promise<SinkCheckpoint | undefined> {
@@ -60,6 +61,7 @@ export class FileDeadLetterSink implements SinkPort {
     await (this.inner.abort?.() ?? this.inner.close());
   }
 
+  /** The run's file; opened again after an outage of the table sink, the same run goes on writing it. */
   private async opened(): Promise<FileOutput> {
     this.file ??= await openFileOutput(this.path, { mode: 'fresh', keepPrevious: true });
     return this.file;
