@@ -170,3 +170,26 @@ describe('--help of --dead-letter', () => {
     expect(help).toContain('--dead-letter dead letters as JSON Lines, a new file each run; a non-empty one of an earlier run is kept as <name>.<time last written>.jsonl');
   });
 });
+
+describe('hexstream produce --to FILE: a failed write', () => {
+  it('--to /dev/full: exit 1 with one line naming the file and ENOSPC', () => {
+    const r = runCli(['produce', '--count', '1000', '--to', '/dev/full']);
+    expect(r.stderr).toBe('hexstream: SINK_WRITE_FAILED: cannot write /dev/full: ENOSPC: no space left on device, write\n');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a file on a full disk: exit 1, no partial file left behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hexstream-produce-full-'));
+    try {
+      const path = join(dir, 'orders.jsonl');
+      // 100,000 orders are about 13 MB: past a 64 KiB limit the write fails midway.
+      const r = runWithFileLimit(64, ['produce', '--count', '100000', '--to', path]);
+      expect(r.stderr).toBe(`hexstream: SINK_WRITE_FAILED: cannot write ${path}: EFBIG: file too large, write\n`);
+      expect(r.code).toBe(1);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
