@@ -23,7 +23,9 @@ export interface FileOutput {
   readonly path: string;
   /** Writes all of `data` (a short write is continued); with `sync`, also flushes it to disk. */
   write(data: string | Uint8Array, sync?: boolean): Promise<void>;
-  /** Flushes, closes and (mode `replace`) renames into place: the file is whole once this resolves. */
+  /** Flushes to disk and closes: all that was written is durable (mode `replace`: not yet in place). Idempotent. */
+  finish(): Promise<void>;
+  /** `finish()`, then (mode `replace`) renames into place: the file is whole once this resolves. */
   complete(): Promise<void>;
   /** Closes and removes the temporary file of mode `replace`: the target stays as it was. Idempotent. */
   discard(): Promise<void>;
@@ -125,7 +127,7 @@ class DirectOutput implements FileOutput {
     }
   }
 
-  async complete(): Promise<void> {
+  async finish(): Promise<void> {
     const handle = this.handle;
     if (handle === undefined) return;
     this.handle = undefined;
@@ -138,6 +140,10 @@ class DirectOutput implements FileOutput {
     }
   }
 
+  complete(): Promise<void> {
+    return this.finish();
+  }
+
   async discard(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
@@ -148,6 +154,7 @@ class DirectOutput implements FileOutput {
 /** Written under a temporary name and renamed over the target once whole. */
 class ReplacingOutput implements FileOutput {
   private handle: FileHandle | undefined;
+  private state: 'writing' | 'finished' | 'completed' | 'discarded' = 'writing';
 
   constructor(
     readonly path: string,
@@ -169,19 +176,31 @@ class ReplacingOutput implements FileOutput {
     }
   }
 
-  async complete(): Promise<void> {
+  async finish(): Promise<void> {
+    if (this.state !== 'writing') return;
     const handle = this.handle;
-    if (handle === undefined) throw writeFailed(this.path, new Error('the file was already completed or discarded'));
     this.handle = undefined;
     try {
       // Durable before it is visible: a crash after the rename must not leave an empty file.
-      await handle.sync();
-      await handle.close();
+      await handle?.sync();
+      await handle?.close();
+      this.state = 'finished';
+    } catch (e) {
+      await handle?.close().catch(() => undefined);
+      await this.discard();
+      throw writeFailed(this.path, e);
+    }
+  }
+
+  async complete(): Promise<void> {
+    await this.finish();
+    if (this.state !== 'finished') throw writeFailed(this.path, new Error(`the file was already ${this.state}`));
+    try {
       if (this.keep) await keepPrevious(this.target, false);
       await rename(this.temp, this.target);
+      this.state = 'completed';
     } catch (e) {
-      await handle.close().catch(() => undefined);
-      await rm(this.temp, { force: true }).catch(() => undefined);
+      await this.discard();
       throw writeFailed(this.path, e);
     }
   }
@@ -189,6 +208,8 @@ class ReplacingOutput implements FileOutput {
   async discard(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
+    if (this.state === 'completed') return;
+    this.state = 'discarded';
     await handle?.close().catch(() => undefined);
     await rm(this.temp, { force: true }).catch(() => undefined);
   }

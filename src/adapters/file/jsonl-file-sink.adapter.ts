@@ -95,6 +95,9 @@ export class JsonLinesFileSink implements SinkPort {
     if (table === undefined || deadLetters === undefined) return;
     try {
       await this.writeFinal(Infinity);
+      // Both durable before either is put in place: a failure leaves both files as they were.
+      await table.finish();
+      await deadLetters.finish();
       await table.complete();
       this.table = undefined;
       await deadLetters.complete();
