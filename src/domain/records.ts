@@ -12,8 +12,8 @@ export interface SourceRecord {
   /** Position of the record in its partition (Kafka offset, or 0-based line number of a file). */
   readonly position: number;
   /**
-   * The file the record was read from (relative to the input directory, or the input as given; `-`
-   * for standard input), for dead letters: a file's partition id is an index or a hash of its name.
+   * The file the record was read from (relative to the input directory, or the input file's path;
+   * `-` for standard input), for dead letters: a file's partition id is an index or a hash of its name.
    */
   readonly source?: string;
   /** The record's text; `undefined` when the record has no value (a Kafka tombstone). */
