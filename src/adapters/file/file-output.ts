@@ -36,16 +36,16 @@ const MAX_LINKS = 40;
 
 /**
  * Opens `path` for writing. A target that is not a regular file — a character device (`/dev/full`,
- * `/dev/null`), a FIFO, a socket, or anything reached through `/dev` or `/proc` (`/dev/stdout`) —
- * is written directly: a temporary file beside a device node could not be renamed over it, and a
+ * `/dev/null`), a FIFO, a socket, or anything reached through `/proc` (`/dev/stdout`) — is written
+ * directly: a temporary file beside a device node could not be renamed over it, and a
  * rename over `/dev/stdout`'s file would take the file away from the shell that opened it.
  *
  *   regular or missing:  open .<name>.<random>.tmp ─▶ write… ─▶ fsync, close ─▶ rename over <name>
  *   anything else:       open <name> ─▶ write…  ─▶ close
  */
 export async function openFileOutput(path: string, options: FileOutputOptions): Promise<FileOutput> {
-  const target = await resolveTarget(path);
   try {
+    const target = await resolveTarget(path);
     // Appended, not truncated: `/dev/stdout` may be the shell's file, shared with the summary.
     if (target.direct) return new DirectOutput(path, await open(path, 'a'), false);
     await mkdir(dirname(target.path), { recursive: true });
@@ -60,11 +60,15 @@ export async function openFileOutput(path: string, options: FileOutputOptions): 
   }
 }
 
-/** Where `path` leads: its final regular file (links followed), or `direct` for anything else. */
+/**
+ * Where `path` leads: its final regular file (links followed), or `direct` for anything else. A
+ * link into `/proc` (`/dev/stdout` → `/proc/self/fd/1`) is a file descriptor of this process,
+ * whatever it points to: written directly.
+ */
 async function resolveTarget(path: string): Promise<{ direct: boolean; path: string }> {
   let current = resolve(path);
   for (let hops = 0; hops <= MAX_LINKS; hops++) {
-    if (current.startsWith('/dev/') || current.startsWith('/proc/')) return { direct: true, path: current };
+    if (current.startsWith('/proc/')) return { direct: true, path: current };
     let info;
     try {
       info = await lstat(current);
