@@ -26,7 +26,7 @@ function runTest(args: readonly string[]): Row[] {
   const work = mkdtempSync(join(tmpdir(), 'hexstream-conformance-'));
   try {
     const output = join(work, 'table.jsonl');
-    const r = spawnSync(process.execPath, [MAIN, 'test', 'conformance@example.com', ...args, '--output', output, '--outbox', join(work, 'outbox')], { encoding: 'utf8', env: cliEnv() });
+    const r = spawnSync(process.execPath, [MAIN, 'test', 'conformance@example.com', ...args, '--output', output, '--dead-letter', join(work, 'dead.jsonl'), '--outbox', join(work, 'outbox')], { encoding: 'utf8', env: cliEnv() });
     if (r.status !== 0) throw new Error(`hexstream test ${args.join(' ')} exited ${String(r.status)}: ${r.stderr.trim()}`);
     return readFileSync(output, 'utf8')
       .split('\n')

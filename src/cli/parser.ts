@@ -48,7 +48,7 @@ function testFlags<T>(y: Argv<T>): Argv<T> {
     // nargs 1: a lone `-` (standard input) must stay the flag's value.
     .option('input', { type: 'string', nargs: 1, describe: 'input FILE or DIR, or - for standard input (default: the job\'s sample in samples/)' })
     .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
-    .option('dead-letter', { type: 'string', describe: 'dead letters as JSON Lines (default out/<job>.dead-letter.jsonl)' })
+    .option('dead-letter', { type: 'string', describe: 'dead letters as JSON Lines, a new file each run; a non-empty one of an earlier run is kept as <name>.<time last written>.jsonl (default out/<job>.dead-letter.jsonl)' })
     .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
     .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 1048576)' })
     .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' });
@@ -82,7 +82,7 @@ function batchFlags<T>(y: Argv<T>): Argv<T> {
     .option('mysql', { type: 'string', describe: 'sink MySQL/MariaDB (the default): mysql://user:pass@host:port/database or mariadb://… (default mysql://root@127.0.0.1:3306/hexstream)' })
     .option('postgres', { type: 'string', describe: 'sink PostgreSQL instead: postgres://user:pass@host:port/database' })
     .option('group', { type: 'string', describe: 'whose stored positions (default hexstream-<job>-batch): runs with one group continue each other' })
-    .option('dead-letter', { type: 'string', describe: 'dead letters appended as JSON Lines (default out/<job>.dead-letter.jsonl)' })
+    .option('dead-letter', { type: 'string', describe: 'dead letters as JSON Lines, a new file each run; a non-empty one of an earlier run is kept as <name>.<time last written>.jsonl (default out/<job>.dead-letter.jsonl)' })
     .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
     .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 1048576)' })
     .option('arrival-time', { type: 'string', describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none' })

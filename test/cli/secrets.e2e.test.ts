@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { decodeEncodedWords, decodeQuotedPrintable, parseMessage } from '../support/mime-decoders';
+import { decodeEncodedWords, decodeBody, parseMessage } from '../support/mime-decoders';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import type { CliResult } from '../support/run-cli';
 import { spawnCli } from '../support/spawn-cli';
@@ -30,7 +30,7 @@ const SMTP_USER = 'ops@example.com';
 function mailAsRead(raw: string): string {
   const message = parseMessage(raw);
   const headers = [...message.headers].map(([name, values]) => `${name}: ${values.map((v) => (v.startsWith('=?UTF-8?B?') ? decodeEncodedWords(v) : v)).join(' | ')}`);
-  return `${raw}\n${headers.join('\n')}\n${decodeQuotedPrintable(message.body)}`;
+  return `${raw}\n${headers.join('\n')}\n${decodeBody(message)}`;
 }
 
 /** Every file under `dir`, as text (e-mails also decoded). */

@@ -38,7 +38,7 @@ function fixture(seed: number, count: number): { bytes: Buffer; records: (string
 
 interface Outputs {
   table: Map<string, Record<string, unknown>>;
-  deadLetters: Array<{ reason: string; detail: string; raw: string; partition: number; position: number }>;
+  deadLetters: Array<{ reason: string; detail: string; raw: string; source?: string; partition: number; position: number }>;
 }
 
 function readOutputs(dir: string): Outputs {
@@ -146,16 +146,17 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
     expect(runCli(['test', 'ops@example.com', '--input', input, ...outFlags()]).code).toBe(0);
     const { deadLetters } = readOutputs(dir);
     expect(deadLetters).toEqual([
-      { reason: 'duplicate', detail: 'orderid 1 was already accepted and a window of it is still open', raw: lines[1], partition: 0, position: 1 },
-      { reason: 'invalid', detail: 'price has more than 2 decimals: 1.005', raw: lines[2], partition: 0, position: 2 },
+      { reason: 'duplicate', detail: 'orderid 1 was already accepted and a window of it is still open', raw: lines[1], source: input, partition: 0, position: 1 },
+      { reason: 'invalid', detail: 'price has more than 2 decimals: 1.005', raw: lines[2], source: input, partition: 0, position: 2 },
       {
         reason: 'late',
         detail: 'event time 2025-01-01T00:00:10.000Z is behind watermark 2025-01-01T00:01:21.000Z of partition 0: window [2025-01-01T00:00:00.000Z, 2025-01-01T00:01:00.000Z) is closed',
         raw: lines[3],
+        source: input,
         partition: 0,
         position: 3,
       },
-      { reason: 'invalid', detail: expect.stringMatching(/^not valid JSON: /) as unknown as string, raw: lines[4], partition: 0, position: 4 },
+      { reason: 'invalid', detail: expect.stringMatching(/^not valid JSON: /) as unknown as string, raw: lines[4], source: input, partition: 0, position: 4 },
     ]);
   });
 
@@ -172,7 +173,8 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
     const expected = referenceOrders(new Map([[0, p0], [1, p1]]), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
     const actual = readOutputs(dir);
     expectTable(actual.table, expected.rows);
-    expect(actual.deadLetters.map((d) => [d.reason, d.partition, d.position])).toEqual([['late', 0, 1]]);
+    // The dead letter names its file: the partition is only the file's index.
+    expect(actual.deadLetters.map((d) => [d.reason, d.source, d.partition, d.position])).toEqual([['late', 'a.jsonl', 0, 1]]);
     // The window [00:00, 00:01) of item 100001 sums partition 1's order only: 3 × 3.00.
     const merged = [...actual.table.values()].find((r) => r.item_id === 100001 && r.window_start === '2025-01-01T00:00:00.000Z');
     expect(merged?.total_expenditure).toBe('9.00');

@@ -552,12 +552,13 @@ export class StreamEngine<E, G, A> {
     const { partition, position } = record;
     const detail = boundedDetail(why);
     const kept = boundedRaw(raw, record.byteLength);
+    const source = record.source === undefined ? {} : { source: record.source };
     if (kept.rawBytes === undefined) {
-      this.deadLetters.push({ reason, detail, raw, partition, position });
+      this.deadLetters.push({ reason, detail, raw, ...source, partition, position });
     } else {
       // A dead letter stays small whatever the record's size; the detail says what was cut.
       const note = `; raw holds its first ${utf8ByteLength(kept.raw)} of ${kept.rawBytes} bytes`;
-      this.deadLetters.push({ reason, detail: `${detail}${note}`, raw: kept.raw, rawBytes: kept.rawBytes, partition, position });
+      this.deadLetters.push({ reason, detail: `${detail}${note}`, raw: kept.raw, rawBytes: kept.rawBytes, ...source, partition, position });
     }
   }
 

@@ -378,9 +378,9 @@ export class StreamPipeline {
     return out;
   }
 
-  /** After a failure: close both ends without letting a second error hide the first. */
+  /** After a failure: close both ends (the sink without completing its output) without letting a second error hide the first. */
   private async release(): Promise<void> {
-    for (const close of [() => this.source.close(), () => this.sink.close()]) {
+    for (const close of [() => this.source.close(), () => (this.sink.abort !== undefined ? this.sink.abort() : this.sink.close())]) {
       try {
         await close();
       } catch (e) {
