@@ -118,7 +118,8 @@ describe('hexstream test: the dead-letter file of an earlier run', () => {
 
   it('is kept under the time it was last written, never overwritten nor appended to', () => {
     const input = join(dir, 'orders.jsonl');
-    writeFileSync(input, `${order(1, '2025-01-01T00:00:10Z', 1.005)}\n`);
+    // One accepted order (a run that accepts nothing exits 3) and one rejected: the dead letter.
+    writeFileSync(input, `${order(2, '2025-01-01T00:00:09Z')}\n${order(1, '2025-01-01T00:00:10Z', 1.005)}\n`);
     const dead = join(dir, 'out', 'dead.jsonl');
     mkdirSync(join(dir, 'out'));
     writeFileSync(dead, '{"reason":"late","note":"of another run"}\n');
@@ -129,7 +130,7 @@ describe('hexstream test: the dead-letter file of an earlier run', () => {
     expect(filesUnder(join(dir, 'out'))).toEqual(['dead.20260102T030405678Z.jsonl', 'dead.jsonl', 'table.jsonl']);
     expect(readFileSync(join(dir, 'out', 'dead.20260102T030405678Z.jsonl'), 'utf8')).toBe('{"reason":"late","note":"of another run"}\n');
     const own = readFileSync(dead, 'utf8').split('\n').filter((l) => l !== '');
-    expect(own.map((l) => (JSON.parse(l) as { position: number }).position)).toEqual([0]);
+    expect(own.map((l) => (JSON.parse(l) as { position: number }).position)).toEqual([1]);
     // A second run keeps the first run's file too, dated by when that run wrote it.
     const firstRunEnd = statSync(dead).mtime.toISOString().replace(/[-:.]/g, '');
     expect(runCli(args).code).toBe(0);
