@@ -181,7 +181,7 @@ export class StreamPipeline {
       const left = engine.replayLeft();
       if (left === 0) rebuilding = undefined;
       const memory = this.memory?.now();
-      const waitingFor = committing !== undefined && now - committing.sinceMs > s.triggerIntervalMs ? { what: 'commit in progress', sinceMs: committing.sinceMs } : undefined;
+      const waitingFor = committing !== undefined && now - committing.sinceMs >= s.triggerIntervalMs ? { what: 'commit in progress', sinceMs: committing.sinceMs } : undefined;
       const line = progress.next({
         nowMs: now,
         // Re-read records count only once (in `reread`); so do those of a trigger the rebuild dropped.
@@ -199,16 +199,19 @@ export class StreamPipeline {
     };
     /** A progress line every interval, whatever the pipeline is doing (see `sleepLogging` and the clock's ticks). */
     const progressIfDue = (now: number): void => {
+      // An attempt to reach the sink is due: it logs its own line.
+      if (sinkOutage?.retryAtMs !== undefined && now >= sinkOutage.retryAtMs) return;
       if (now - progress.lastLoggedMs() >= s.progressIntervalMs) logProgress(now);
     };
     // Ticks let a line come while a service does not answer (a commit hanging on a dead broker).
     const stopTicking = this.clock.every?.(Math.max(1, Math.floor(s.progressIntervalMs / 4)), () => progressIfDue(this.clock.now())) ?? ((): void => undefined);
-    /** Sleeps `ms`, logging progress lines when due meanwhile. */
+    /** Sleeps `ms`, logging progress lines when due meanwhile (the caller logs at the end, or the loop does). */
     const sleepLogging = async (ms: number): Promise<void> => {
       const until = this.clock.now() + ms;
       for (let now = this.clock.now(); now < until; now = this.clock.now()) {
         await this.clock.sleep(Math.min(until - now, Math.max(1, progress.lastLoggedMs() + s.progressIntervalMs - now)));
-        progressIfDue(this.clock.now());
+        const after = this.clock.now();
+        if (after < until) progressIfDue(after);
       }
     };
 
