@@ -144,3 +144,77 @@ describe('StreamPipeline: idle input', () => {
     expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual(['source unavailable; it reconnects on its own', 'source available again']);
   });
 });
+
+describe('StreamPipeline: a producer that pauses', () => {
+  /** `n` orders on partition 0, one a second of event time from `fromSecond` on. */
+  function orders(fromSecond: number, n: number): Array<readonly [number, string]> {
+    return Array.from({ length: n }, (_v, i) => {
+      const s = fromSecond + i;
+      return [0, order({ orderid: s, itemid: s % 3, t: `00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` })] as const;
+    });
+  }
+
+  /**
+   * 51 orders (event time 00:00:00 … 00:00:50), then the producer pauses for 200 s of processing
+   * time (nothing waits: lag 0), then sends 50 more whose event times go on where it stopped
+   * (00:00:51 … 00:01:40).
+   */
+  async function pausedProducer(idleTimeoutMs: number): Promise<{ sink: MemorySink; late: number }> {
+    const clock = new ManualClock();
+    const caughtUp = new Map([[0, 0]]);
+    const steps = [{ records: orders(0, 51), lag: caughtUp }, ...Array.from({ length: 200 }, () => ({ lag: caughtUp })), { records: orders(51, 50), lag: caughtUp }];
+    const source = new ScriptedSource([0], steps, clock);
+    const sink = new MemorySink();
+    const settings = ordersSettings({ idleTimeoutMs, triggerIntervalMs: SECOND, onStop: 'checkpoint' });
+    const report = await new StreamPipeline(source, sink, clock, new MemoryLogger(), settings).run({ isStopped: () => source.played >= steps.length });
+    return { sink, late: report.counters.late };
+  }
+
+  it('with an idle timeout, idle time moves the watermark during the pause and the records after it are late', async () => {
+    // Idle from 30 s after the last record: W_0 = 00:00:40 + ~170 s ≈ 00:03:30 when the records
+    // come, past the end of both their windows.
+    const { sink, late } = await pausedProducer(30 * SECOND);
+
+    expect(late).toBe(50);
+    expect(sink.deadLetters.map((d) => [d.reason, d.position])).toEqual(Array.from({ length: 50 }, (_v, i) => ['late', 51 + i]));
+  });
+
+  it('with the idle timeout off, the watermark waits for the producer: no record is late', async () => {
+    const { sink, late } = await pausedProducer(Number.POSITIVE_INFINITY);
+
+    expect(late).toBe(0);
+    expect(sink.deadLetters).toEqual([]);
+    const all = new Map([[0, [...orders(0, 51), ...orders(51, 50)].map(([, v]) => v)]]);
+    expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(all, { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 }).rows.values()));
+  });
+});
+
+describe('StreamPipeline: triggers with nothing to write', () => {
+  it('commit nothing while no record comes, also when idle time moves a watermark without closing a window; a record makes one commit', async () => {
+    const clock = new ManualClock();
+    const caughtUp = new Map([[0, 0], [1, 0]]);
+    const idle = Array.from({ length: 10 }, () => ({ lag: caughtUp }));
+    const steps = [...idle, { records: [[0, order({ orderid: 1, t: '00:00:10' })] as const], lag: caughtUp }, ...idle];
+    const source = new ScriptedSource([0, 1], steps, clock);
+    const sink = new MemorySink();
+    const commitsAt = new Map<number, number>();
+    // Idle after 2 s: partition 1 never gets a record, partition 0's watermark moves from 2 s after its record on.
+    const settings = ordersSettings({ idleTimeoutMs: 2 * SECOND, triggerIntervalMs: SECOND, onStop: 'checkpoint' });
+
+    await new StreamPipeline(source, sink, clock, new MemoryLogger(), settings).run({
+      isStopped: () => {
+        commitsAt.set(source.played, sink.commits.length);
+        return source.played >= steps.length;
+      },
+    });
+
+    // 10 idle triggers: no commit. The record's trigger (once the poll after it waited out the
+    // interval): one. 9 more idle ones (W_0 moves from 00:00:00 to about 00:00:07, short of
+    // 00:01:00): none. Then the stop's.
+    expect(commitsAt.get(10)).toBe(0);
+    expect(commitsAt.get(12)).toBe(1);
+    expect(commitsAt.get(21)).toBe(1);
+    expect(sink.commits[0]?.positions).toEqual(new Map([[0, 1], [1, 0]]));
+    expect(sink.commits).toHaveLength(2);
+  });
+});
