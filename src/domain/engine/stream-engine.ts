@@ -384,7 +384,7 @@ export class StreamEngine<E, G, A> {
     } else {
       for (const win of closing) {
         if (mode === 'append') for (const entry of win.entries.values()) this.emit(entry, rows);
-        else for (const entry of win.entries.values()) this.counters.finalRows += entry.emittedRows;
+        else for (const entry of win.entries.values()) this.counters.finalRows += this.finalRowsOf(entry);
         this.windows.delete(win.startMs);
         this.counters.stateRows -= win.entries.size;
         lastEndMs = Math.max(lastEndMs, win.endMs);
@@ -611,6 +611,16 @@ export class StreamEngine<E, G, A> {
     const bounds = { startMs: s.startMs, endMs: s.endMs };
     if (this.job.toRows !== undefined) into.push(...this.job.toRows(bounds, s.group, s.acc));
     else into.push(this.job.toRow(bounds, s.group, s.acc, this.job.rowKey(bounds, s.group)));
+  }
+
+  /**
+   * Update mode: the rows a closing entry holds in the table — as its last emission wrote them, or,
+   * for an entry rebuilt only from re-read records (written by the run that read them first), as
+   * many as it makes.
+   */
+  private finalRowsOf(entry: Entry<G, A>): number {
+    if (entry.emittedRows > 0) return entry.emittedRows;
+    return this.job.toRows === undefined ? 1 : this.job.toRows(entry.window, entry.group, entry.acc).length;
   }
 
   private emit(entry: Entry<G, A>, into: ResultRow[]): void {

@@ -123,7 +123,7 @@ describe('run counters count each record once', () => {
   it.each([false, true])('after an outage rebuild (overlapping commits: %s): read, accepted and dead letters as the input holds them, re-reads apart', async (overlapCommits) => {
     const clock = new ManualClock(0, 0);
     const sink = new OutageSink(clock, 4, 3_000);
-    const pipeline = new StreamPipeline(new MemorySource({ partitions, batchSizes: [7] }), sink, clock, new MemoryLogger(), settings({ overlapCommits }));
+    const pipeline = new StreamPipeline(new MemorySource({ partitions, batchSizes: [7] }), sink, clock, new MemoryLogger(), settings({ overlapCommits, atEnd: 'flush' }));
 
     const report = await pipeline.run();
 
@@ -131,6 +131,8 @@ describe('run counters count each record once', () => {
     expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(reference.rows);
     expect(byReason(sink.deadLetters)).toEqual(byReason(reference.deadLetters));
     expect(report.counters).toMatchObject(expectedCounts(reference));
+    // Every window closed by the end: each row of the table is final once, rebuilt ones included.
+    expect(report.finalRows).toBe(reference.rows.size);
     // The rebuild re-read each partition from its replayFrom up to what was committed then.
     expect(rereadFrom(sink.committedAtOutage)).toBeGreaterThan(0);
     expect(report.counters.replayed).toBe(rereadFrom(sink.committedAtOutage));
