@@ -542,6 +542,9 @@ export class StreamEngine<E, G, A> {
       this.counters.stateRows++;
     }
     this.dedupe.restore(snapshot.ids);
+    // Complete mode: this run's first trigger writes the table it continues, so that the run's
+    // output holds the whole result even when nothing new comes.
+    this.completeChanged = this.windows.size > 0;
     return starts;
   }
 
