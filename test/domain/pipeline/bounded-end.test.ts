@@ -69,4 +69,18 @@ describe('the end of a bounded prod run', () => {
     // 00:03:10 is in a window nobody wrote yet: accepted, and kept open at this run's end.
     expect(next.report).toMatchObject({ openWindowsAtEnd: 'kept', state: { openWindows: 1, rows: 1 } });
   });
+
+  it('complete mode: a run that continues a snapshot and reads nothing new still writes the whole table once', async () => {
+    const sink = new MemorySink();
+    const complete = { onStop: 'checkpoint' as const, outputMode: 'complete' as const };
+    await runOrders({ partitions: FIRST, sink, settings: complete });
+    const before = sink.commits.length;
+
+    const again = await runOrders({ partitions: FIRST, sink, settings: complete });
+
+    expect(again.report.counters).toMatchObject({ read: 0, replayed: 0 });
+    const written = sink.commits.slice(before);
+    expect(written.map((c) => c.rows.length)).toEqual([5]);
+    expect(again.report.finalRows).toBe(5);
+  });
 });
