@@ -28,7 +28,7 @@ function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
     .option('slide', { type: 'string', describe: 'window slide; = window for tumbling (job default)' })
     .option('session-gap', { type: 'string', describe: 'session windows instead: events of a key closer than this merge (append mode)' })
     .option('watermark', { type: 'string', describe: 'allowed lateness behind the max event time (job default)' })
-    .option('idle-timeout', { type: 'string', describe: 'advance an idle partition\'s watermark after this (default 30s)' })
+    .option('idle-timeout', { type: 'string', describe: 'advance an idle partition\'s watermark after this (default 30s; 0: at once; off: never)' })
     // No yargs `choices`: the configuration refuses a bad mode in one line, from the flag or its variable.
     .option('output-mode', { type: 'string', describe: `${OUTPUT_MODES.join(' | ')} (job default)` })
     .option('trigger-interval', { type: 'string', describe: 'commit every … of processing time (default 1s)' })
@@ -66,6 +66,7 @@ function prodFlags<T>(y: Argv<T>): Argv<T> {
     .option('smtp', { type: 'string', describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)' })
     .option('outbox', { type: 'string', describe: 'folder for report e-mails when --smtp is not given (default out/outbox)' })
     .option('bounded', { type: 'boolean', describe: 'read up to the end offsets seen at start, then stop (default off; price-stats: on)' })
+    .option('at-end', { type: 'string', describe: 'with --bounded: flush (write the windows still open; later records for them are late) or keep (commit them for the next run; default)' })
     .option('max-outage', { type: 'string', describe: 'give up (exit 1, alert) when the database or broker stays unreachable this long mid-stream (default 5m)' })
     .option('max-record-bytes', { type: 'string', describe: 'longer messages are dead letters, not decoded (default 1048576)' })
     .option('to-kafka', { type: 'boolean', describe: 'sink Kafka instead: rows to a Kafka topic, exactly once (one Kafka transaction per trigger)' })

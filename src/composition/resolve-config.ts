@@ -42,6 +42,7 @@ export interface RawFlags {
   readonly smtp?: string;
   readonly deadLetterTopic?: string;
   readonly bounded?: boolean;
+  readonly atEnd?: string;
   readonly maxOutage?: string;
   readonly toKafka?: boolean;
   readonly outputTopic?: string;
@@ -98,7 +99,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
     window,
     watermarkMs: duration('--watermark', flags.watermark, d.watermarkMs),
     outputMode,
-    idleTimeoutMs: duration('--idle-timeout', flags.idleTimeout, 30_000),
+    idleTimeoutMs: idleTimeout(flags.idleTimeout),
     triggerIntervalMs,
     triggerRecords: positiveInteger('--trigger-records', flags.triggerRecords, 50_000),
     progressIntervalMs,
@@ -130,6 +131,12 @@ function instant(flag: string, value: string | number | undefined): number | und
   const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
   if (!Number.isSafeInteger(ms)) throw invalid(flag, `expected epoch milliseconds or an ISO-8601 time with a zone (e.g. 2020-01-01T10:00:00Z), got ${JSON.stringify(value)}`);
   return ms;
+}
+
+/** `--idle-timeout`: a duration (0: a partition is idle as soon as a trigger passes without its records), or `off`: never idle. */
+function idleTimeout(text: string | undefined): number {
+  if (text !== undefined && String(text).trim() === 'off') return Number.POSITIVE_INFINITY;
+  return duration('--idle-timeout', text, 30_000);
 }
 
 function duration(flag: string, text: string | undefined, fallback: number): number {
@@ -165,6 +172,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], undefined);
   const kafkaOutput = resolveKafkaOutput(flags, engine.job.table.name);
+  const bounded = flags.bounded ?? boundedByDefault(engine.job.name);
   return {
     ...engine,
     mode: 'prod',
@@ -176,12 +184,25 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     deadLetterTopic,
     smtpUrl: flags.smtp,
     outbox: resolve(flags.outbox ?? 'out/outbox'),
-    bounded: flags.bounded ?? boundedByDefault(engine.job.name),
+    bounded,
+    atEnd: atEnd(flags.atEnd, bounded),
     maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES),
     kafkaOutput,
     maxOutageMs: positiveDuration('--max-outage', flags.maxOutage, 5 * 60_000),
     failpoints: failpointPlan(flags.failpoints),
   };
+}
+
+/**
+ * `--at-end` of a bounded prod run: `keep` (default) commits the windows still open for the next
+ * run, which continues them exactly; `flush` writes them now, and a later run takes records for
+ * them as late.
+ */
+function atEnd(text: string | undefined, bounded: boolean): 'flush' | 'keep' {
+  if (text === undefined) return 'keep';
+  if (text !== 'flush' && text !== 'keep') throw invalid('--at-end', `must be flush or keep, got ${JSON.stringify(text)}`);
+  if (!bounded) throw invalid('--at-end', 'only with --bounded: an unbounded run has no end of input (a stop keeps the open windows for the next run)');
+  return text;
 }
 
 function positiveDuration(flag: string, text: string | undefined, fallback: number): number {
