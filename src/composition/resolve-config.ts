@@ -135,8 +135,11 @@ function instant(flag: string, value: string | number | undefined): number | und
 
 /** `--idle-timeout`: a duration (0: a partition is idle as soon as a trigger passes without its records), or `off`: never idle. */
 function idleTimeout(text: string | undefined): number {
-  if (text !== undefined && String(text).trim() === 'off') return Number.POSITIVE_INFINITY;
-  return duration('--idle-timeout', text, 30_000);
+  if (text === undefined) return 30_000;
+  if (String(text).trim() === 'off') return Number.POSITIVE_INFINITY;
+  const ms = parseDuration(String(text));
+  if (ms === undefined) throw invalid('--idle-timeout', `invalid duration ${JSON.stringify(text)}: write ${DURATION_SYNTAX}, or off (never idle)`);
+  return ms;
 }
 
 function duration(flag: string, text: string | undefined, fallback: number): number {

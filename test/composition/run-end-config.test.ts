@@ -13,7 +13,7 @@ describe('--idle-timeout', () => {
   });
 
   it('names the flag for anything else', () => {
-    expect(() => prod({ idleTimeout: 'never' })).toThrow('--idle-timeout: invalid duration "never" (use e.g. 500ms, 10s, 2m, 1h)');
+    expect(() => prod({ idleTimeout: 'never' })).toThrow('--idle-timeout: invalid duration "never": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0), or off (never idle)');
   });
 });
 
