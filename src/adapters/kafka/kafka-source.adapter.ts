@@ -195,7 +195,9 @@ export class KafkaSource implements SourcePort {
     this.head = 0;
     this.queuedUpTo.clear();
     this.partitions = [...positions.keys()].sort((a, b) => a - b);
-    for (const [partition, offset] of positions) {
+    for (const [partition, position] of positions) {
+      // A position the log no longer holds (retention deleted it) reads on from the log's start.
+      const offset = Math.max(position, this.lowOffsets.get(partition) ?? 0);
       consumer.seek({ topic: this.options.topic, partition, offset: String(offset) });
       this.queuedUpTo.set(partition, offset);
       this.polledUpTo.set(partition, offset);
