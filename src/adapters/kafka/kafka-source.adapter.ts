@@ -106,7 +106,9 @@ export class KafkaSource implements SourcePort {
   /** Between a rebalance and the pipeline's `seek`, fetched records are not queued. */
   private awaitingSeek = false;
   /** A rebalance began: the next poll asks the pipeline to commit; the acknowledge that follows lets go. */
-  private revoke: { announced: boolean; release: () => void } | undefined;
+  private revoke: { announced: boolean; release: () => void; delivered: ReadonlyMap<number, number> } | undefined;
+  /** Per partition, the offset after the last record polled since the last seek. */
+  private readonly delivered = new Map<number, number>();
   /** Handed over, not yet rejoined: batches kafkajs still hands out from the old fetch are left alone. */
   private rejoining = false;
   /** Set while kafkajs restarts a consumer that lost its broker: why (cleared by the next join or batch). */
@@ -153,6 +155,8 @@ export class KafkaSource implements SourcePort {
       if (this.revoke.announced) await this.waitForReader(maxWaitMs);
       else {
         this.revoke.announced = true;
+        // What the commit asked for must cover (an earlier trigger's commit may still be in flight).
+        this.revoke.delivered = new Map([...this.delivered].filter(([p]) => this.partitions.includes(p)));
         return { records: [], endedPartitions: [], exhausted: false, revoking: true };
       }
       if (this.revoke !== undefined) return { records: [], endedPartitions: [], exhausted: false };
@@ -173,6 +177,7 @@ export class KafkaSource implements SourcePort {
     this.head += n;
     for (const r of records) {
       this.polledUpTo.set(r.partition, r.position + 1);
+      this.delivered.set(r.partition, r.position + 1);
       this.queuedChars -= r.value?.length ?? 0;
     }
     if (this.head === this.queue.length) {
@@ -194,6 +199,7 @@ export class KafkaSource implements SourcePort {
     this.queue = [];
     this.head = 0;
     this.queuedUpTo.clear();
+    this.delivered.clear();
     this.partitions = [...positions.keys()].sort((a, b) => a - b);
     for (const [partition, position] of positions) {
       // A position the log no longer holds (retention deleted it) reads on from the log's start.
@@ -221,8 +227,11 @@ export class KafkaSource implements SourcePort {
         this.logger.warn('could not commit offsets to Kafka', { topic: this.options.topic, error: (e as Error).message });
       }
     }
-    // The commit asked for by a revoking batch is durable: the partitions may go.
-    if (this.revoke?.announced === true) this.revoke.release();
+    // The commit asked for by a revoking batch is durable: the partitions may go. With commits in
+    // flight while reading on, the acknowledgement of an earlier trigger may come first: it does
+    // not cover every record delivered before the rebalance began, and the partitions stay.
+    const revoke = this.revoke;
+    if (revoke?.announced === true && [...revoke.delivered].every(([p, next]) => (positions.get(p) ?? -1) >= next)) revoke.release();
   }
 
   holdBack(partitions: ReadonlySet<number>): void {
@@ -369,6 +378,7 @@ export class KafkaSource implements SourcePort {
       }, this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS);
       this.revoke = {
         announced: false,
+        delivered: new Map(),
         release: () => {
           committedFirst = true;
           this.revoke = undefined;

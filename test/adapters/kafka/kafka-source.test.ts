@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { KafkaSource } from '../../../src/adapters/kafka/kafka-source.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
+import type { SourceRecord } from '../../../src/domain/records';
 import { describeSourceContract, type SourceFactory } from '../../contracts/source.contract';
 import { BROKERS, topicWith, uniqueName } from '../../support/kafka-topics';
 
@@ -90,7 +91,7 @@ describe('KafkaSource', () => {
     }
   });
 
-  it('on a rebalance, asks for a commit and holds its partitions until that commit is acknowledged', async () => {
+  it('on a rebalance, asks for a commit and holds its partitions until a commit of everything it delivered is acknowledged', async () => {
     const values = Array.from({ length: 5_000 }, (_v, i) => `r${i}`);
     const { topic, remove } = await topicWith(new Map([[0, values], [1, values]]));
     const groupId = uniqueName('g');
@@ -98,8 +99,15 @@ describe('KafkaSource', () => {
     const b = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false }, new MemoryLogger());
     try {
       expect(await a.open(new Map())).toEqual([0, 1]);
+      // Per partition, the position after the last record `a` delivered: what its hand-over commit holds.
+      const delivered = new Map<number, number>([[0, 0], [1, 0]]);
+      const note = (records: readonly SourceRecord[]): number => {
+        for (const r of records) delivered.set(r.partition, r.position + 1);
+        return records.length;
+      };
       let read = 0;
-      while (read < 50) read += (await a.poll(50 - read, 100)).records.length;
+      while (read < 50) read += note((await a.poll(50 - read, 100)).records);
+      const earlier = new Map(delivered);
       // A second member joins: the group rebalances, and cannot finish before `a` rejoins.
       let bJoinedAt: number | undefined;
       const bJoined = b.open(new Map()).then((partitions) => {
@@ -110,6 +118,7 @@ describe('KafkaSource', () => {
       // Read slowly, so that `a` is still busy with a batch (holding fetched records) when the group rebalances.
       for (let i = 0; i < 1_500 && !revoking; i++) {
         const batch = await a.poll(10, 100);
+        note(batch.records);
         expect(batch.assigned).toBeUndefined();
         revoking = batch.revoking === true;
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -119,8 +128,13 @@ describe('KafkaSource', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(bJoinedAt).toBeUndefined();
       expect((await a.poll(10, 100)).records).toEqual([]);
+      // An earlier trigger's commit, still in flight when the rebalance began, lands now: not enough.
+      expect([...delivered].some(([p, n]) => (earlier.get(p) ?? 0) < n)).toBe(true);
+      await a.acknowledge(earlier);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(bJoinedAt).toBeUndefined();
       const acknowledgedAt = Date.now();
-      await a.acknowledge(new Map([[0, 50]]));
+      await a.acknowledge(delivered);
       const bPartitions = await bJoined;
       expect(bJoinedAt).toBeGreaterThanOrEqual(acknowledgedAt);
       let assigned: readonly number[] | undefined;
