@@ -24,6 +24,11 @@ export interface KafkaSourceOptions {
   readonly connectTimeoutMs?: number;
   /** How long a rebalance waits for the pipeline's commit before letting the partitions go (default 5 s). */
   readonly handOverTimeoutMs?: number;
+  /**
+   * How old the topic's metadata may grow before it is read again (default 5 s): partitions added
+   * to the topic are read from this long after (kafkajs's own default is 5 minutes).
+   */
+  readonly metadataRefreshMs?: number;
 }
 
 /**
@@ -48,10 +53,30 @@ const FETCH_BYTES = 4 * 1024 * 1024;
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
 
+/**
+ * kafkajs reads the topic's metadata again at a fetch once it is this old; finding more partitions
+ * than the group assigned, it rejoins, and the new partitions are assigned. One small request per
+ * refresh per member.
+ */
+const METADATA_REFRESH_MS = 5_000;
+
 /** kafkajs's test for a rebalance in progress (its own `isRebalancing` is not exported). */
 function isRebalancing(e: unknown): boolean {
   const type = (e as { type?: unknown } | null)?.type;
   return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION';
+}
+
+/**
+ * The group did not take the offsets `acknowledge` sent. Only lag monitoring reads them (the
+ * resume point is stored with the data), and the next commit moves them on. During a rebalance the
+ * group refuses them (its generation moved on: "Specified group generation id is not valid"),
+ * which is expected: info. Any other failure keeps the lag shown stale until it passes: a warning.
+ */
+export function logRefusedOffsets(logger: LoggerPort, topic: string, e: unknown): void {
+  const context = { topic, error: e instanceof Error ? e.message : String(e), consequence: 'only lag monitoring reads these offsets and the next commit moves them on; resuming uses the positions stored with the data' };
+  const type = (e as { type?: unknown } | null)?.type;
+  if (isRebalancing(e) || type === 'UNKNOWN_MEMBER_ID' || type === 'FENCED_INSTANCE_ID') logger.info('offsets for lag monitoring not committed to Kafka during a rebalance', context);
+  else logger.warn('could not commit offsets for lag monitoring to Kafka', context);
 }
 
 export const KafkaSourceOptions: ServiceIdentifier<KafkaSourceOptions> = Symbol.for('hexstream.KafkaSourceOptions');
@@ -222,9 +247,7 @@ export class KafkaSource implements SourcePort {
       try {
         await consumer.commitOffsets([...positions].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) })));
       } catch (e) {
-        // Only lag monitoring depends on these offsets (and, mid-rebalance, the group may refuse
-        // them); the resume point is stored with the data.
-        this.logger.warn('could not commit offsets to Kafka', { topic: this.options.topic, error: (e as Error).message });
+        logRefusedOffsets(this.logger, this.options.topic, e);
       }
     }
     // The commit asked for by a revoking batch is durable: the partitions may go. With commits in
@@ -278,6 +301,7 @@ export class KafkaSource implements SourcePort {
       groupId: this.options.groupId,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      metadataMaxAge: this.options.metadataRefreshMs ?? METADATA_REFRESH_MS,
       maxWaitTimeInMs: 250,
       maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       maxBytes: FETCH_BYTES,

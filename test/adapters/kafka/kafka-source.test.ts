@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import 'reflect-metadata';
-import { KafkaSource } from '../../../src/adapters/kafka/kafka-source.adapter';
+import { KafkaSource, logRefusedOffsets } from '../../../src/adapters/kafka/kafka-source.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import type { SourceRecord } from '../../../src/domain/records';
@@ -95,7 +95,8 @@ describe('KafkaSource', () => {
     const values = Array.from({ length: 5_000 }, (_v, i) => `r${i}`);
     const { topic, remove } = await topicWith(new Map([[0, values], [1, values]]));
     const groupId = uniqueName('g');
-    const a = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false, maxBufferedRecords: 100 }, new MemoryLogger());
+    const aLog = new MemoryLogger();
+    const a = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false, maxBufferedRecords: 100 }, aLog);
     const b = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false }, new MemoryLogger());
     try {
       expect(await a.open(new Map())).toEqual([0, 1]);
@@ -143,6 +144,8 @@ describe('KafkaSource', () => {
       // `a` rejoined in time for the generation `b` joined with (had it been dropped, `b` would have
       // started with both partitions): each member got one.
       expect([...(assigned ?? []), ...bPartitions].sort()).toEqual([0, 1]);
+      // Offsets acknowledged mid-rebalance that the group refused are no warning (see below).
+      expect(aLog.entries.filter((e) => e.level === 'warn')).toEqual([]);
     } finally {
       await Promise.all([a.close(), b.close()]);
       await remove();
@@ -226,5 +229,20 @@ describe('KafkaSource', () => {
     expect((error as HexstreamError).code).toBe('SOURCE_UNAVAILABLE');
     expect((error as HexstreamError).message).toMatch(/127\.0\.0\.1:9/);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('logs offsets the group refused during a rebalance at info, saying only lag monitoring reads them; other failures stay warnings', () => {
+    // The errors exactly as kafkajs raises them for these broker error codes.
+    const { createErrorFromCode } = jest.requireActual<{ createErrorFromCode(code: number): Error }>('kafkajs/src/protocol/error');
+    const logger = new MemoryLogger();
+    for (const code of [22, 27, 25]) logRefusedOffsets(logger, 't', createErrorFromCode(code)); // ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID
+    logRefusedOffsets(logger, 't', createErrorFromCode(7)); // REQUEST_TIMED_OUT
+    expect(logger.entries.map((e) => [e.level, e.message, e.context?.['error']])).toEqual([
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'Specified group generation id is not valid'],
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The group is rebalancing, so a rejoin is needed'],
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The coordinator is not aware of this member'],
+      ['warn', 'could not commit offsets for lag monitoring to Kafka', 'The request timed out'],
+    ]);
+    for (const e of logger.entries) expect(e.context?.['consequence']).toContain('only lag monitoring reads these offsets');
   });
 });
