@@ -1,48 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/sink.contract';
 import { deleteTopics, readTopic, type TopicMessage } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
+import { createTestDatabase } from '../support/mariadb';
+import { orderTable, startProd, until, type Running } from '../support/prod-orders';
+import { referenceOrders } from '../support/reference-orders';
 import { referenceStockAverages } from '../support/reference-stock-averages';
-import { cliEnv, MAIN, runCli } from '../support/run-cli';
+import { runCli } from '../support/run-cli';
 import { spawnCli } from '../support/spawn-cli';
 
 jest.setTimeout(300_000);
-
-/** A `prod` process: its log lines (JSON, stderr) as they arrive, and its end. */
-interface Running {
-  readonly child: ChildProcess;
-  readonly logs: Array<Record<string, unknown>>;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startProd(args: readonly string[]): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: cliEnv(args) });
-  const logs: Array<Record<string, unknown>> = [];
-  let rest = '';
-  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-    const lines = (rest + s).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        logs.push(parseJsonObject(line));
-      } catch {
-        logs.push({ msg: line });
-      }
-    }
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, logs, exit };
-}
-
-/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Records in the topic so far (0 before it exists, or while its partitions have no leader yet). */
 async function recordsIn(topic: string): Promise<number> {
@@ -60,7 +27,7 @@ async function recordsIn(topic: string): Promise<number> {
 
 /** The partitions a process was last given, from its log ('kafka partitions assigned' / 'reassigned'). */
 function lastAssignment(p: Running): string | undefined {
-  const entries = p.logs.filter((l) => l['msg'] === 'kafka partitions assigned' || l['msg'] === 'kafka partitions reassigned');
+  const entries = [...p.logs('kafka partitions assigned'), ...p.logs('kafka partitions reassigned')].sort((a, b) => Number(a['time']) - Number(b['time']));
   const last = entries[entries.length - 1];
   return last === undefined ? undefined : String(last['partitions']);
 }
@@ -77,41 +44,56 @@ function partitionsOf(messages: readonly TopicMessage[]): Map<number, string[]> 
   return out;
 }
 
-describe('hexstream prod --job stock-averages --to-kafka: an instance joins a running group, one is killed', () => {
-  it('a read_committed reader sees each closed (symbol, window) once, equal to the reference, and each dead letter once', async () => {
+/**
+ * A producer sends about 20 s of records at 1,000/s (event time follows the clock); a first
+ * instance runs, a second joins meanwhile (the first hands over part of the partitions), both run
+ * a moment. Returns both, once the group has split the partitions between them.
+ */
+async function joinWhileProducing(job: string, input: string, args: (instance: string) => string[]): Promise<{ first: Running; second: Running; producing: ReturnType<typeof spawnCli> }> {
+  const producing = spawnCli(['produce', '--job', job, '--to', 'kafka', '--topic', input, '--partitions', '3', '--count', '20000', '--rate', '1000', '--seed', '5', '--fault-share', '0.03'], { timeoutMs: 180_000 });
+  await until(async () => (await recordsIn(input)) > 0, 'the producer sent its first records');
+  const first = startProd([...args('first'), '--log-level', 'info']);
+  await until(async () => lastAssignment(first) === '0,1,2' && first.logs('pipeline started').length > 0, 'the first instance holds every partition');
+  const second = startProd([...args('second'), '--log-level', 'info']);
+  await until(async () => lastAssignment(second) !== undefined && lastAssignment(first) !== '0,1,2', 'the group split the partitions');
+  await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 2_000));
+  return { first, second, producing };
+}
+
+/** Log lines at warn or above (pino levels 40+), with their error. */
+function warnings(p: Running): string[] {
+  return p
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => parseJsonObject(l))
+    .filter((l) => Number(l['level']) >= 40)
+    .map((l) => `${String(l['msg'])}${l['error'] === undefined ? '' : `: ${String(l['error'])}`}`);
+}
+
+describe('hexstream prod: an instance joins a running group', () => {
+  it('--to-kafka, one instance then killed: a read_committed reader sees each closed (symbol, window) once, equal to the reference, and each dead letter once', async () => {
     const input = uniqueName('trades');
     const output = uniqueName('stocks_averages');
     const deadLetters = `${input}.dead-letter`;
     const checkpoints = uniqueName('checkpoints');
     const group = uniqueName('stocks-join');
     const victim = Math.random() < 0.5 ? 'first' : 'second';
+    const args = (instance: string): string[] => [
+      'prod', 'ops@example.com', '--job', 'stock-averages', '--topic', input, '--group', group, '--to-kafka', '--output-topic', output,
+      '--checkpoint-topic', checkpoints, '--instance-id', instance, '--trigger-records', '200', '--idle-timeout', '10m', '--outbox', `/tmp/${group}-outbox`,
+    ];
     try {
-      // About 20 s of trades at 1,000/s; event time follows the clock.
-      const producing = spawnCli(['produce', '--job', 'stock-averages', '--to', 'kafka', '--topic', input, '--partitions', '3', '--count', '20000', '--rate', '1000', '--seed', '5', '--fault-share', '0.03'], { timeoutMs: 180_000 });
-      await until(async () => (await recordsIn(input)) > 0, 'the producer sent its first records', 60_000);
-
-      const args = (instance: string): string[] => [
-        'prod', 'ops@example.com', '--job', 'stock-averages', '--topic', input, '--group', group, '--to-kafka', '--output-topic', output,
-        '--checkpoint-topic', checkpoints, '--instance-id', instance, '--trigger-records', '200', '--idle-timeout', '10m', '--outbox', `/tmp/${group}-outbox`,
-      ];
-      const first = startProd([...args('first'), '--log-level', 'info']);
-      await until(() => lastAssignment(first) === '0,1,2', 'the first instance holds every partition', 60_000);
-      await until(() => first.logs.filter((l) => l['msg'] === 'progress').length > 0 || first.logs.length > 5, 'the first instance is running', 30_000);
-      // The second joins while the first runs and the producer sends: the first hands over.
-      const second = startProd([...args('second'), '--log-level', 'info']);
-      await until(() => lastAssignment(second) !== undefined && lastAssignment(first) !== '0,1,2', 'the group split the partitions', 60_000);
+      const { first, second, producing } = await joinWhileProducing('stock-averages', input, args);
       const split = [lastAssignment(first), lastAssignment(second)];
-      // Both run a moment, then one is killed mid-run; the survivor gets every partition.
-      await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 2_000));
+      // One is killed mid-run, while the producer sends; the survivor gets every partition.
       const [killed, survivor] = victim === 'first' ? [first, second] : [second, first];
       killed.child.kill('SIGKILL');
-      expect((await killed.exit).signal).toBe('SIGKILL');
-      const produced = await producing;
-      expect(produced.code).toBe(0);
-      await until(() => lastAssignment(survivor) === '0,1,2', 'the survivor holds every partition', 90_000);
+      await killed.exited;
+      expect((await producing).code).toBe(0);
+      await until(async () => lastAssignment(survivor) === '0,1,2', 'the survivor holds every partition', 90_000);
       survivor.child.kill('SIGTERM');
-      expect(await survivor.exit).toEqual({ code: 0, signal: null });
-      expect(survivor.logs.filter((l) => l['level'] === 50 || l['level'] === 60)).toEqual([]);
+      expect(await survivor.exited).toBe(0);
 
       // The killed instance's id again, bounded: fences what it left open and reads to the end.
       const last = runCli([...args(victim), '--bounded', '--log-level', 'error']);
@@ -121,6 +103,8 @@ describe('hexstream prod --job stock-averages --to-kafka: an instance joins a ru
       const data = partitionsOf(await readTopic(input));
       const d = stockAveragesJob.defaults;
       const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
+      // A bounded run ends with each partition's watermark where its input left it: the windows
+      // every partition's watermark has passed are closed and written, the later ones stay open.
       const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
       const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
       expect(closed.size).toBeGreaterThan(100);
@@ -139,6 +123,31 @@ describe('hexstream prod --job stock-averages --to-kafka: an instance joins a ru
       expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
     } finally {
       await deleteTopics([input, output, deadLetters, checkpoints]);
+    }
+  });
+
+  it('--mysql: the joining instance starts from the hand-over commit, so neither is fenced, and the table is the reference', async () => {
+    const input = uniqueName('orders');
+    const group = uniqueName('orders-join');
+    const db = await createTestDatabase();
+    const args = (instance: string): string[] => ['prod', 'ops@example.com', '--topic', input, '--group', group, '--mysql', db.url, '--trigger-records', '200', '--idle-timeout', '10m', '--outbox', `/tmp/${group}-${instance}-outbox`];
+    try {
+      const { first, second, producing } = await joinWhileProducing('orders', input, args);
+      expect((await producing).code).toBe(0);
+      for (const p of [first, second]) p.child.kill('SIGTERM');
+      expect([await first.exited, await second.exited]).toEqual([0, 0]);
+      // Before, the joining instance rebuilt from the checkpoint read before it joined, and its
+      // first commit was fenced: "fenced by another instance; rebuilding from the committed checkpoint".
+      expect({ first: warnings(first), second: warnings(second) }).toEqual({ first: [], second: [] });
+
+      const last = runCli([...args('last'), '--bounded', '--log-level', 'error']);
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(0);
+      const expected = referenceOrders(partitionsOf(await readTopic(input)), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+      expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
+    } finally {
+      await db.drop();
+      await deleteTopics([input, `${input}.dead-letter`]);
     }
   });
 });

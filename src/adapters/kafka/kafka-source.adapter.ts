@@ -74,8 +74,11 @@ function isRebalancing(e: unknown): boolean {
  */
 export function logRefusedOffsets(logger: LoggerPort, topic: string, e: unknown): void {
   const context = { topic, error: e instanceof Error ? e.message : String(e), consequence: 'only lag monitoring reads these offsets and the next commit moves them on; resuming uses the positions stored with the data' };
-  const type = (e as { type?: unknown } | null)?.type;
-  if (isRebalancing(e) || type === 'UNKNOWN_MEMBER_ID' || type === 'FENCED_INSTANCE_ID') logger.info('offsets for lag monitoring not committed to Kafka during a rebalance', context);
+  // kafkajs wraps an error it retried in KafkaJSNumberOfRetriesExceeded: the broker's is its cause.
+  const causes: unknown[] = [];
+  for (let c: unknown = e; c !== undefined && c !== null && causes.length < 5; c = (c as { cause?: unknown }).cause) causes.push(c);
+  const refused = causes.some((c) => isRebalancing(c) || ['UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(String((c as { type?: unknown }).type)));
+  if (refused) logger.info('offsets for lag monitoring not committed to Kafka during a rebalance', context);
   else logger.warn('could not commit offsets for lag monitoring to Kafka', context);
 }
 
@@ -136,6 +139,12 @@ export class KafkaSource implements SourcePort {
   private readonly delivered = new Map<number, number>();
   /** Handed over, not yet rejoined: batches kafkajs still hands out from the old fetch are left alone. */
   private rejoining = false;
+  /**
+   * Handed over, not yet given the new assignment: nothing more is delivered. Records still queued
+   * may belong to partitions now going to another member, which reads the checkpoint once it has
+   * them: a commit of them after the hand-over would come after that read.
+   */
+  private handedOver = false;
   /** Set while kafkajs restarts a consumer that lost its broker: why (cleared by the next join or batch). */
   private unavailable: string | undefined;
   /** Partitions paused by `holdBack` (not fetched; what is queued of them is still polled). */
@@ -185,6 +194,10 @@ export class KafkaSource implements SourcePort {
         return { records: [], endedPartitions: [], exhausted: false, revoking: true };
       }
       if (this.revoke !== undefined) return { records: [], endedPartitions: [], exhausted: false };
+    }
+    if (this.handedOver) {
+      await this.waitForReader(maxWaitMs);
+      return { records: [], endedPartitions: [], exhausted: false };
     }
     const assigned = this.pendingAssignment;
     if (assigned !== undefined) {
@@ -313,6 +326,8 @@ export class KafkaSource implements SourcePort {
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.rejoining = false;
+      this.handedOver = false;
+      this.wakeReader?.();
       this.unavailable = undefined;
       const assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
       if (!this.joinedOnce) {
@@ -398,6 +413,7 @@ export class KafkaSource implements SourcePort {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.revoke = undefined;
+        this.handedOver = true;
         resolve();
       }, this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS);
       this.revoke = {
@@ -406,6 +422,7 @@ export class KafkaSource implements SourcePort {
         release: () => {
           committedFirst = true;
           this.revoke = undefined;
+          this.handedOver = true;
           clearTimeout(timer);
           resolve();
         },

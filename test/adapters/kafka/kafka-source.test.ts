@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import 'reflect-metadata';
 import { KafkaSource, logRefusedOffsets } from '../../../src/adapters/kafka/kafka-source.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
@@ -138,8 +139,16 @@ describe('KafkaSource', () => {
       await a.acknowledge(delivered);
       const bPartitions = await bJoined;
       expect(bJoinedAt).toBeGreaterThanOrEqual(acknowledgedAt);
+      // Handed over: nothing more is delivered until the new assignment (records still queued may
+      // be of partitions the other member now reads from the checkpoint).
       let assigned: readonly number[] | undefined;
-      for (let i = 0; i < 300 && assigned === undefined; i++) assigned = (await a.poll(10, 100)).assigned;
+      const afterHandOver: SourceRecord[] = [];
+      for (let i = 0; i < 300 && assigned === undefined; i++) {
+        const batch = await a.poll(10, 100);
+        afterHandOver.push(...batch.records);
+        assigned = batch.assigned;
+      }
+      expect(afterHandOver).toEqual([]);
       expect(assigned?.length).toBe(1);
       // `a` rejoined in time for the generation `b` joined with (had it been dropped, `b` would have
       // started with both partitions): each member got one.
@@ -236,11 +245,14 @@ describe('KafkaSource', () => {
     const { createErrorFromCode } = jest.requireActual<{ createErrorFromCode(code: number): Error }>('kafkajs/src/protocol/error');
     const logger = new MemoryLogger();
     for (const code of [22, 27, 25]) logRefusedOffsets(logger, 't', createErrorFromCode(code)); // ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID
+    // A retriable one (the group's coordinator moved) after kafkajs gave up retrying it.
+    logRefusedOffsets(logger, 't', new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(16), { retryCount: 5, retryTime: 1_000 }));
     logRefusedOffsets(logger, 't', createErrorFromCode(7)); // REQUEST_TIMED_OUT
     expect(logger.entries.map((e) => [e.level, e.message, e.context?.['error']])).toEqual([
       ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'Specified group generation id is not valid'],
       ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The group is rebalancing, so a rejoin is needed'],
       ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The coordinator is not aware of this member'],
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'This is not the correct coordinator for this group'],
       ['warn', 'could not commit offsets for lag monitoring to Kafka', 'The request timed out'],
     ]);
     for (const e of logger.entries) expect(e.context?.['consequence']).toContain('only lag monitoring reads these offsets');
