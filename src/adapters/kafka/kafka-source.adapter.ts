@@ -196,8 +196,10 @@ export class KafkaSource implements SourcePort {
       if (this.revoke !== undefined) return { records: [], endedPartitions: [], exhausted: false };
     }
     if (this.handedOver) {
-      await this.waitForReader(maxWaitMs);
-      return { records: [], endedPartitions: [], exhausted: false };
+      // Rejoining takes a moment: waited for here (the group's answer wakes it), so that the same
+      // poll brings the assignment and the pipeline fires no trigger for partitions it gave away.
+      await this.waitForReader(Math.max(maxWaitMs, this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS));
+      if (this.handedOver) return { records: [], endedPartitions: [], exhausted: false };
     }
     const assigned = this.pendingAssignment;
     if (assigned !== undefined) {
