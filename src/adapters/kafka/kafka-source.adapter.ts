@@ -24,11 +24,6 @@ export interface KafkaSourceOptions {
   readonly connectTimeoutMs?: number;
   /** How long a rebalance waits for the pipeline's commit before letting the partitions go (default 5 s). */
   readonly handOverTimeoutMs?: number;
-  /**
-   * How old the topic's metadata may grow before it is read again (default 5 s): partitions added
-   * to the topic are read from this long after (kafkajs's own default is 5 minutes).
-   */
-  readonly metadataRefreshMs?: number;
 }
 
 /**
@@ -54,9 +49,9 @@ const FETCH_BYTES = 4 * 1024 * 1024;
 const HAND_OVER_TIMEOUT_MS = 5_000;
 
 /**
- * kafkajs reads the topic's metadata again at a fetch once it is this old; finding more partitions
- * than the group assigned, it rejoins, and the new partitions are assigned. One small request per
- * refresh per member.
+ * kafkajs reads the topic's metadata again at a fetch once it is this old (its default: 5 minutes);
+ * finding more partitions than the group assigned, it rejoins, and the new partitions are assigned
+ * within seconds. One small request per refresh per member.
  */
 const METADATA_REFRESH_MS = 5_000;
 
@@ -316,7 +311,7 @@ export class KafkaSource implements SourcePort {
       groupId: this.options.groupId,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
-      metadataMaxAge: this.options.metadataRefreshMs ?? METADATA_REFRESH_MS,
+      metadataMaxAge: METADATA_REFRESH_MS,
       maxWaitTimeInMs: 250,
       maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       maxBytes: FETCH_BYTES,
@@ -396,6 +391,10 @@ export class KafkaSource implements SourcePort {
    *
    *   heartbeat ✗ REBALANCE_IN_PROGRESS ─▶ poll → { revoking } ─▶ pipeline commits ─▶ acknowledge
    *        ─▶ rethrow ─▶ kafkajs rejoins ─▶ GROUP_JOIN (new assignment) ─▶ pipeline rebuilds, seeks
+   *                     └ polls deliver nothing ┘
+   *
+   * Only an acknowledge covering every record delivered before the announcement counts: with
+   * overlapping commits, an earlier trigger's may land first.
    */
   private async heartbeatOrHandOver(heartbeat: () => Promise<void>): Promise<void> {
     try {
