@@ -99,6 +99,14 @@ function replayStarts(checkpoint: EngineCheckpoint): Map<number, number> {
   return new Map([...checkpoint.partitions].map(([p, cp]) => [p, cp.replayFrom]));
 }
 
+/** Where a checkpoint says each partition is read on from: its snapshots' positions, else replay starts, else positions. */
+function readOnFrom(checkpoint: SinkCheckpoint | undefined, snapshots: readonly EngineSnapshot[]): Map<number, number> {
+  if (checkpoint?.engine === undefined) return new Map(checkpoint?.positions ?? []);
+  const readOn = replayStarts(checkpoint.engine);
+  for (const snap of snapshots) for (const [p, ps] of snap.partitions) readOn.set(p, ps.nextPosition);
+  return readOn;
+}
+
 function addCounters(into: EngineCounters, more: EngineCounters): void {
   for (const key of Object.keys(into) as (keyof EngineCounters)[]) if (key !== 'stateRows') into[key] += more[key];
 }
@@ -335,10 +343,15 @@ export class StreamPipeline {
   private async resume(engine: StreamEngine<unknown, unknown, unknown>, opened: SinkCheckpoint | undefined): Promise<readonly number[]> {
     const seek = this.source.seek?.bind(this.source);
     if (seek === undefined) return this.resumeInPlace(engine, opened);
-    const hint = this.readOnFrom(opened, engine.settingsKey());
+    const settings = engine.settingsKey();
+    const openedSnapshots = this.candidateSnapshots(opened?.snapshots ?? [], settings);
+    const hint = readOnFrom(opened, openedSnapshots);
     const partitions = await this.source.open(hint);
     const checkpoint = await this.sink.checkpoint();
-    const starts = this.restoreAssigned(engine, checkpoint, partitions);
+    // The SQL sinks read positions again, not the snapshots: those read at open stand, and are
+    // used only if they still continue the checkpoint read now.
+    const snapshots = checkpoint?.snapshots === undefined ? openedSnapshots : this.candidateSnapshots(checkpoint.snapshots, settings, false);
+    const starts = this.restoreAssigned(engine, checkpoint, partitions, snapshots);
     // Nobody committed meanwhile (the usual restart): the source already reads from there.
     if ([...starts].some(([p, n]) => hint.get(p) !== n)) await seek(starts);
     // Without an engine checkpoint, the stored watermarks are all there is to go on.
@@ -366,14 +379,6 @@ export class StreamPipeline {
     return partitions;
   }
 
-  /** Where a checkpoint says each partition is read on from: its snapshots' positions, else replay starts, else positions. */
-  private readOnFrom(checkpoint: SinkCheckpoint | undefined, settings: string): Map<number, number> {
-    if (checkpoint?.engine === undefined) return new Map(checkpoint?.positions ?? []);
-    const readOn = replayStarts(checkpoint.engine);
-    for (const snap of this.candidateSnapshots(checkpoint.snapshots ?? [], settings, false)) for (const [p, ps] of snap.partitions) readOn.set(p, ps.nextPosition);
-    return readOn;
-  }
-
   /**
    * Rebuilds the engine for the assigned partitions from the checkpoint read after the assignment
    * and returns where each partition is read from. Best first:
@@ -382,12 +387,11 @@ export class StreamPipeline {
    *   an engine checkpoint                                 ─▶ replay each partition from its replayFrom
    *   positions only (or nothing: a fresh start)           ─▶ read on from them
    */
-  private restoreAssigned(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined, partitions: readonly number[]): Map<number, number> {
+  private restoreAssigned(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined, partitions: readonly number[], snapshots: readonly EngineSnapshot[]): Map<number, number> {
     const committed = checkpoint?.engine;
     const positions = checkpoint?.positions ?? new Map<number, number>();
     const from = (starts: Map<number, number>): Map<number, number> => new Map(partitions.map((p) => [p, starts.get(p) ?? positions.get(p) ?? 0]));
     if (committed === undefined) return from(new Map());
-    const snapshots = this.candidateSnapshots(checkpoint?.snapshots ?? [], engine.settingsKey());
     const snapshot = snapshots.find((snap) => snapshotContinues(snap, committed, partitions, engine.settingsKey()));
     if (snapshot !== undefined) {
       engine.restoreSnapshot(snapshot);
