@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +5,8 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { decodeOrder, orderRowKey, ordersJob } from '../src/domain/jobs/orders.job';
 import { slidingWindows, windowStartsFor } from '../src/domain/windowing/window-spec';
-import { Child, cpuSecondsOf, field, fmt, MAIN, ROOT, runNode, WORK } from './common';
+import { startOwnKafka, type OwnKafka } from '../scripts/own-kafka';
+import { Child, cpuSecondsOf, field, fmt, MAIN, runNode, WORK } from './common';
 
 /**
  * The prod half of `npm run bench`, on a real Kafka broker and MariaDB/MySQL:
@@ -23,9 +23,13 @@ import { Child, cpuSecondsOf, field, fmt, MAIN, ROOT, runNode, WORK } from './co
  * is busy. (d)'s sampled rows are written to .cache/bench/latency-samples.csv.
  *
  * Everything it creates (topics, consumer groups, databases) is named hexstream-bench-<run> /
- * hexstream_bench_<run>_… and removed at the end; a broker it had to start is stopped again.
+ * hexstream_bench_<run>_… and removed at the end.
  *
- * Environment: BENCH_BROKERS (default 127.0.0.1:${HEXSTREAM_KAFKA_PORT:-9092}), BENCH_MYSQL (server
+ * Kafka: the broker named by BENCH_BROKERS, else a broker of the bench's own on a free pair of ports
+ * with a fresh data dir (scripts/kafka-broker.ts), stopped and removed at the end; a broker on 9092
+ * is never used unless named.
+ *
+ * Environment: BENCH_BROKERS (default: a broker of its own), BENCH_MYSQL (server
  * URL without database, default mysql://root@127.0.0.1:3306), BENCH_SINK_ROWS (rows for (b),
  * default max(COUNT, 500000)), BENCH_LIVE_RATE (20000), BENCH_LIVE_COUNT (200000).
  */
@@ -35,8 +39,8 @@ export interface ProdBenchOptions {
 }
 
 const PARTITIONS = 6;
-const KAFKA_PORT = Number(process.env.HEXSTREAM_KAFKA_PORT ?? 9092);
-const BROKERS = process.env.BENCH_BROKERS ?? `127.0.0.1:${KAFKA_PORT}`;
+/** Bootstrap servers: BENCH_BROKERS, or those of the broker the bench starts (set before any use). */
+let BROKERS = process.env.BENCH_BROKERS ?? '';
 const MYSQL = (process.env.BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 const LIVE_RATE = Number(process.env.BENCH_LIVE_RATE ?? 20_000);
 const LIVE_COUNT = Number(process.env.BENCH_LIVE_COUNT ?? 200_000);
@@ -52,7 +56,8 @@ interface Resources {
   readonly topics: string[];
   readonly groups: string[];
   readonly databases: string[];
-  brokerStartedHere: boolean;
+  /** The broker started here, to be stopped at the end. */
+  broker: OwnKafka | undefined;
 }
 
 interface ProdRun {
@@ -65,7 +70,7 @@ interface ProdRun {
 
 export async function prodBenchmark(options: ProdBenchOptions): Promise<void> {
   const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
-  const res: Resources = { topics: [], groups: [], databases: [], brokerStartedHere: false };
+  const res: Resources = { topics: [], groups: [], databases: [], broker: undefined };
   const sinkRows = Number(process.env.BENCH_SINK_ROWS ?? Math.max(options.count, 500_000));
   mkdirSync(WORK, { recursive: true });
 
@@ -80,7 +85,10 @@ export async function prodBenchmark(options: ProdBenchOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    res.brokerStartedHere = await ensureBroker();
+    if (BROKERS === '') {
+      res.broker = await startOwnKafka();
+      BROKERS = res.broker.brokers;
+    }
     const admin = kafkaAdmin();
     await admin.connect();
     const sql = await mysqlConnection(MYSQL);
@@ -526,36 +534,7 @@ async function mysqlConnection(url: string): Promise<Connection> {
   return connection;
 }
 
-/** `scripts/kafka.sh status|start|stop`, with the broker port the bench uses. */
-function kafkaScript(command: 'status' | 'start' | 'stop'): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    execFile(
-      'bash',
-      [join(ROOT, 'scripts', 'kafka.sh'), command],
-      { env: { ...process.env, HEXSTREAM_KAFKA_PORT: String(KAFKA_PORT) }, timeout: 10 * 60_000, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error === null) done({ code: 0, stdout, stderr });
-        else if (typeof error.code === 'number') done({ code: error.code, stdout, stderr });
-        else fail(new Error(`bash scripts/kafka.sh ${command} could not run: ${error.message}`));
-      },
-    );
-  });
-}
-
-/** Starts the project's broker unless it runs; true when it was started here (and is to be stopped). */
-async function ensureBroker(): Promise<boolean> {
-  if (process.env.BENCH_BROKERS !== undefined) return false;
-  const status = await kafkaScript('status');
-  if (status.code === 0) return false;
-  if (status.code !== 3) throw new Error(`kafka.sh status failed (${status.code}): ${status.stderr}`);
-  const start = await kafkaScript('start');
-  if (start.code !== 0) throw new Error(`kafka.sh start failed (${start.code}): ${start.stderr}`);
-  return true;
-}
-
-/** Deletes the topics and consumer groups, drops the databases; stops a broker started here. */
-async function cleanUp(res: Resources): Promise<void> {
-  const problems: string[] = [];
+async function cleanKafka(res: Resources): Promise<void> {
   const admin = kafkaAdmin();
   try {
     await admin.connect();
@@ -563,11 +542,16 @@ async function cleanUp(res: Resources): Promise<void> {
     const topics = res.topics.filter((t) => existing.has(t));
     if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
     if (res.groups.length > 0) await admin.deleteGroups(res.groups).catch(() => undefined);
-  } catch (e) {
-    problems.push(`Kafka: ${e instanceof Error ? e.message : String(e)} (topics ${res.topics.join(', ')})`);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** Deletes the topics and consumer groups, drops the databases; stops and removes a broker started here. */
+async function cleanUp(res: Resources): Promise<void> {
+  const problems: string[] = [];
+  // No broker yet (its start failed): nothing was created on Kafka.
+  if (BROKERS !== '') await cleanKafka(res).catch((e: unknown) => problems.push(`Kafka: ${e instanceof Error ? e.message : String(e)} (topics ${res.topics.join(', ')})`));
   try {
     const sql = await mysqlConnection(MYSQL);
     try {
@@ -578,9 +562,8 @@ async function cleanUp(res: Resources): Promise<void> {
   } catch (e) {
     problems.push(`MySQL: ${e instanceof Error ? e.message : String(e)} (databases ${res.databases.join(', ')})`);
   }
-  if (res.brokerStartedHere) {
-    const stop = await kafkaScript('stop').catch((e: unknown) => ({ code: -1, stdout: '', stderr: String(e) }));
-    if (stop.code !== 0) problems.push(`kafka.sh stop failed: ${stop.stderr}`);
+  if (res.broker !== undefined) {
+    await res.broker.stop().catch((e: unknown) => problems.push(`stopping the bench's broker ${res.broker?.brokers ?? ''}: ${e instanceof Error ? e.message : String(e)}`));
   }
   if (problems.length > 0) process.stderr.write(`bench cleanup incomplete:\n  ${problems.join('\n  ')}\n`);
 }

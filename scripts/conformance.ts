@@ -14,11 +14,19 @@ type Check = (dir: string) => string[];
 
 const MAIN = resolve(__dirname, '..', '..', '..', 'dist', 'main.js');
 
+/**
+ * The caller's environment without HEXSTREAM_* variables: they are defaults of CLI flags
+ * (HEXSTREAM_WINDOW, …) and would change what is checked; HEXSTREAM_CONFORMANCE names the data.
+ */
+function cliEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HEXSTREAM_')));
+}
+
 function runTest(args: readonly string[]): Row[] {
   const work = mkdtempSync(join(tmpdir(), 'hexstream-conformance-'));
   try {
     const output = join(work, 'table.jsonl');
-    const r = spawnSync(process.execPath, [MAIN, 'test', 'conformance@example.com', ...args, '--output', output, '--outbox', join(work, 'outbox')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [MAIN, 'test', 'conformance@example.com', ...args, '--output', output, '--dead-letter', join(work, 'dead.jsonl'), '--outbox', join(work, 'outbox')], { encoding: 'utf8', env: cliEnv() });
     if (r.status !== 0) throw new Error(`hexstream test ${args.join(' ')} exited ${String(r.status)}: ${r.stderr.trim()}`);
     return readFileSync(output, 'utf8')
       .split('\n')

@@ -7,12 +7,14 @@
 # Environment:
 #   HEXSTREAM_KAFKA_HOME           jars + generated files   (default <repo>/.cache/kafka)
 #   HEXSTREAM_KAFKA_PORT           broker listener port      (default 9092; controller = port+1)
-#   HEXSTREAM_KAFKA_DATA           data dir (config, logs, pid) (default $HOME/data-<port>)
+#   HEXSTREAM_KAFKA_DATA           data dir (config, logs, pid) (default $HEXSTREAM_KAFKA_HOME/data-<port>)
 #   HEXSTREAM_KAFKA_START_TIMEOUT  seconds to wait for the broker to answer (default 90)
 #   JAVA_HOME                      if set, $JAVA_HOME/bin/java is used
 #
 # All chatter goes to stderr. stdout carries only `status`'s one line and `logs`' log text.
-# Exit codes: 0 ok, 1 failure, 2 usage, 3 `status` says stopped.
+# Exit codes: 0 ok, 1 failure, 2 usage, 3 `status` says stopped, 4 `status` says busy: this data
+# dir's broker is not running but another process (another broker, any server) serves the port,
+# so `start` with these settings would fail with "port busy".
 set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -297,6 +299,10 @@ do_status() {
   if [[ -n "$pid" ]]; then
     printf 'running (pid %s, 127.0.0.1:%s, data %s)\n' "$pid" "$PORT" "$DATA_DIR"
     return 0
+  fi
+  if port_in_use "$PORT"; then
+    printf 'busy (127.0.0.1:%s is served by another process, not by the broker of data %s; see: ss -ltnp '"'"'sport = :%s'"'"')\n' "$PORT" "$DATA_DIR" "$PORT"
+    return 4
   fi
   printf 'stopped (127.0.0.1:%s, data %s)\n' "$PORT" "$DATA_DIR"
   return 3

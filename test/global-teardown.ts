@@ -1,11 +1,8 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stopKafka } from './support/kafka-broker';
+import { testKafka } from './global-setup';
 
+/** Stops the broker the setup started (and removes its data dir); a broker named by the user stays. */
 export default async function globalTeardown(): Promise<void> {
-  const marker = join(tmpdir(), `hexstream-jest-kafka-${process.ppid}`);
-  const started = existsSync(marker) && readFileSync(marker, 'utf8') === 'stop';
-  rmSync(marker, { force: true });
-  if (started) await stopKafka();
+  const kafka = testKafka.hexstreamTestKafka;
+  testKafka.hexstreamTestKafka = undefined;
+  if (kafka !== undefined) await kafka.stop();
 }

@@ -14,6 +14,5 @@ export async function batchCommand(flags: RawFlags, out: CliOutput): Promise<num
   const config = resolveBatchConfig(flags);
   const container = await createContainer('batch', config);
   const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
-  await runJob(container, config, [table, config.deadLetter], out);
-  return 0;
+  return runJob(container, config, [table, config.deadLetter], out);
 }

@@ -15,17 +15,15 @@ import { flagsPerJob, runSideBySide } from './several-jobs';
 export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const jobs = flagsPerJob(flags);
   const configs = jobs.map((f) => resolveProdConfig(f)).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
-  const run = async (config: (typeof configs)[number]): Promise<void> => {
+  const run = async (config: (typeof configs)[number]): Promise<number> => {
     const container = await createContainer('prod', config);
     const kafka = config.kafkaOutput;
     const table = kafka !== undefined ? `topic ${kafka.outputTopic} (Kafka transactions, id hexstream.${config.job.name}.${config.group}.${kafka.instanceId})` : `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
-    await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
+    const code = await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
     printJobReport(container, config.job.name, out);
+    return code;
   };
   const only = configs.length === 1 ? configs[0] : undefined;
-  if (only !== undefined) {
-    await run(only);
-    return 0;
-  }
+  if (only !== undefined) return run(only);
   return runSideBySide(jobs, (f) => run(configs[jobs.indexOf(f)] as (typeof configs)[number]), out);
 }

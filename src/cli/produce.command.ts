@@ -1,10 +1,8 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openFileOutput, type FileOutput } from '../adapters/file/file-output';
 import { KafkaRecordProducer, type MessageKeyOf } from '../adapters/kafka/kafka-record-producer';
-import { HexstreamError } from '../domain/hexstream-error';
 import { GENERATORS } from '../domain/jobs/generator-catalog';
 import { defaultTopic } from '../domain/jobs/job-catalog';
 import type { GeneratedRecord } from '../domain/jobs/orders.generator';
@@ -71,21 +69,24 @@ export async function produceCommand(flags: ProduceFlags, out: CliOutput): Promi
 async function produceToFile(job: string, records: Iterable<GeneratedRecord>, count: number, to: string, out: CliOutput): Promise<number> {
   const toStdout = to === '-';
   const path = resolve(to);
-  const stream = toStdout ? undefined : await openFile(path);
+  // A file is put in place only once whole; a failed write (a full disk) ends with one line naming it.
+  const file = toStdout ? undefined : await openFileOutput(path, { mode: 'replace' });
   const kinds = new Map<string, number>();
   let chunk = '';
-  for (const record of records) {
-    kinds.set(record.kind, (kinds.get(record.kind) ?? 0) + 1);
-    chunk += `${record.line}\n`;
-    if (chunk.length >= 1 << 20) {
-      await emit(stream, chunk);
-      chunk = '';
+  try {
+    for (const record of records) {
+      kinds.set(record.kind, (kinds.get(record.kind) ?? 0) + 1);
+      chunk += `${record.line}\n`;
+      if (chunk.length >= 1 << 20) {
+        await emit(file, chunk);
+        chunk = '';
+      }
     }
-  }
-  await emit(stream, chunk);
-  if (stream !== undefined) {
-    stream.end();
-    await once(stream, 'finish');
+    await emit(file, chunk);
+    await file?.complete();
+  } catch (e) {
+    await file?.discard();
+    throw e;
   }
   const summary = [...kinds].map(([k, n]) => `${k} ${formatCount(n)}`).join(', ');
   const line = `wrote ${formatCount(count)} ${job} records (${summary}) to ${toStdout ? 'stdout' : path}`;
@@ -250,21 +251,10 @@ function recordsPerSecond(flag: string, text: string): number {
   return n;
 }
 
-async function openFile(path: string): Promise<WriteStream> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const stream = createWriteStream(path);
-    await once(stream, 'open');
-    return stream;
-  } catch (e) {
-    throw new HexstreamError('SINK_UNAVAILABLE', `cannot write ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-async function emit(stream: WriteStream | undefined, text: string): Promise<void> {
+async function emit(file: FileOutput | undefined, text: string): Promise<void> {
   if (text.length === 0) return;
-  const target = stream ?? process.stdout;
-  if (!target.write(text)) await once(target, 'drain');
+  if (file !== undefined) return file.write(text);
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
 function integer(flag: string, text: string | undefined, fallback: number, min: number): number {

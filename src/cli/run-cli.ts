@@ -1,7 +1,9 @@
 import { passwordsOf, redactor, redactUrl } from '../adapters/pino/redact';
 import { HexstreamError } from '../domain/hexstream-error';
 import type { RawFlags } from '../composition/resolve-config';
-import { buildParser, UsageError } from './parser';
+import { parseCommandLine, type CommandLine } from './command-line';
+import { nameVariable } from './env-flags';
+import { UsageError } from './usage-error';
 import { consoleOutput, redactingOutput, type CliOutput } from './console-output';
 import { batchCommand } from './batch.command';
 import { prodCommand } from './prod.command';
@@ -11,15 +13,15 @@ import { testCommand } from './test.command';
 
 /**
  * Runs one command line and returns the exit code: 0 done, 1 failed at run time, 2 bad command
- * line or configuration. A failure is one line on stderr — the error's code, what failed and why,
- * on one line whatever the driver's message held — and, with `--verbose`, the stack of the error
- * and of each cause after it. Everything printed passes through a redactor: URL passwords, and the
+ * line, variable or configuration, 3 records were read but none was accepted. A failure is one
+ * line on stderr — the error's code, what failed and why, on one line whatever the driver's
+ * message held — and, with `--verbose`, the stack of the error and of each cause after it. Everything printed passes through a redactor: URL passwords, and the
  * passwords of the service URLs given, are masked as `***`.
  */
-export async function runCli(args: readonly string[], out: CliOutput = consoleOutput): Promise<number> {
-  let argv: Record<string, unknown>;
+export async function runCli(args: readonly string[], out: CliOutput = consoleOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed: CommandLine;
   try {
-    argv = (await buildParser(args).parseAsync()) as Record<string, unknown>;
+    parsed = parseCommandLine(args, env);
   } catch (e) {
     if (e instanceof UsageError) {
       redactingOutput(out, redactUrl).error(oneLine(e.message));
@@ -27,11 +29,16 @@ export async function runCli(args: readonly string[], out: CliOutput = consoleOu
     }
     throw e;
   }
+  if (parsed.kind !== 'run') {
+    out.line(parsed.text);
+    return 0;
+  }
+  const argv = parsed.argv;
   const flags = argv as RawFlags;
   const safe = redactingOutput(out, redactor(passwordsOf([flags.mysql, flags.postgres, flags.smtp])));
   const verbose = argv['verbose'] === true;
   try {
-    switch (String((argv['_'] as unknown[])[0])) {
+    switch (parsed.command) {
       case 'test':
         return await testCommand(flags, safe);
       case 'prod':
@@ -39,15 +46,12 @@ export async function runCli(args: readonly string[], out: CliOutput = consoleOu
       case 'batch':
         return await batchCommand(flags, safe);
       case 'produce':
-        return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by the parser
-      default:
-        safe.error(`unknown command ${String((argv['_'] as unknown[])[0])}`);
-        return 2;
+        return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by parseCommandLine
     }
   } catch (thrown) {
     const e = failureOf(thrown);
     if (e instanceof HexstreamError && e.code === 'CONFIG_INVALID') {
-      safe.error(oneLine(e.message));
+      safe.error(oneLine(nameVariable(e.message, parsed.sources)));
       return 2;
     }
     safe.error(failureLine(thrown));

@@ -1,14 +1,17 @@
 import type { Container } from 'inversify';
+import { checkInputTopic } from '../adapters/kafka/input-topic';
 import { withDeadline } from '../adapters/system/deadline';
 import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
 import { checkServiceHosts } from '../composition/service-hosts';
 import type { RunConfig } from '../composition/run-config';
 import type { StateSize } from '../domain/engine/engine-counters';
-import { runReportText } from '../domain/pipeline/run-report-text';
+import { emissionsNote, isGlobalWindow, runReportText, stateText } from '../domain/pipeline/run-report-text';
 import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
 import { NotifierPort } from '../ports/notifier.port';
+import { RejectionTally } from '../composition/rejection-tally';
 import { formatCount, type CliOutput } from './console-output';
+import { NOTHING_ACCEPTED_EXIT, nothingAcceptedLine } from './nothing-accepted';
 import { RunFailed } from './run-failed';
 import { stopOnSignals } from './stop-on-signals';
 
@@ -18,13 +21,15 @@ const ALERT_TIMEOUT_MS = 15_000;
 /**
  * Runs the container's pipeline until its input ends or SIGINT/SIGTERM, mails the report and prints
  * the summary. Shared by `test`, `prod` and `batch`; the services' host names are resolved first
- * (see `checkServiceHosts`). On failure:
+ * (see `checkServiceHosts`), then prod's input topic must exist (see `checkInputTopic`). On failure:
  *
  *   close source and sink (bounded) ─▶ alert e-mail (bounded) ─▶ throw RunFailed(error, why the alert failed)
  *
  * so the error line comes within bounded time and an alert that cannot be sent never replaces it.
+ * Returns the exit code: 0, or 3 when the run read records and accepted none (a run that will stop
+ * by itself: `test`, `batch`, `prod --bounded`), with one line on stderr saying why.
  */
-export async function runJob(container: Container, config: RunConfig, outputs: readonly string[], out: CliOutput): Promise<RunReport> {
+export async function runJob(container: Container, config: RunConfig, outputs: readonly string[], out: CliOutput): Promise<number> {
   const pipeline = container.get(StreamPipeline);
   const notifier = container.get(NotifierPort);
   const stop = stopOnSignals();
@@ -32,6 +37,7 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
   let report: RunReport;
   try {
     if (config.mode !== 'test') await checkServiceHosts(config);
+    if (config.mode === 'prod') await checkInputTopic(config.brokers, config.topic);
     report = await pipeline.run(stop);
   } catch (e) {
     await releaseAdapters(container, config);
@@ -49,10 +55,16 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
     kind: 'report',
     to: config.email,
     subject: `hexstream ${config.mode} ${report.job}: ${c.read} records, ${c.accepted} accepted, ${dead} dead letters`,
-    text: runReportText(report, { mode: config.mode, outputs }),
+    text: runReportText(report, { mode: config.mode, outputs, window: config.window }),
   });
   printSummary(out, config, report, outputs);
-  return report;
+  const tally = container.get(RejectionTally);
+  const endsByItself = config.mode !== 'prod' || config.bounded;
+  if (endsByItself && c.accepted === 0 && tally.total > 0) {
+    out.error(nothingAcceptedLine(report.job, tally));
+    return NOTHING_ACCEPTED_EXIT;
+  }
+  return 0;
 }
 
 function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outputs: readonly string[]): void {
@@ -60,19 +72,42 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   const seconds = report.elapsedMs / 1000;
   const w = config.window;
   const line = (label: string, n: number, extra = ''): void => out.line(`${label.padEnd(15)}${formatCount(n).padStart(12)}${extra}`);
-  out.line(`hexstream ${config.mode} · job ${report.job} · ${w.sessionGapMs === undefined ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : `session gap ${formatDuration(w.sessionGapMs)}`} · watermark ${formatDuration(config.watermarkMs)} · ${config.outputMode} mode`);
-  line('records read', c.read, `${c.blank > 0 ? `  (${formatCount(c.blank)} blank line${c.blank === 1 ? '' : 's'} skipped)` : ''}${c.replayed > 0 ? `  (${formatCount(c.replayed)} re-read to rebuild open windows)` : ''}`);
+  // A global window has no length or watermark worth showing: it closes at the end of input only.
+  const windows = isGlobalWindow(w) ? 'global window' : `${w.sessionGapMs === undefined ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : `session gap ${formatDuration(w.sessionGapMs)}`} · watermark ${formatDuration(config.watermarkMs)}`;
+  out.line(`hexstream ${config.mode} · job ${report.job} · ${windows} · ${config.outputMode} mode`);
+  line('records read', c.read, `${c.blank > 0 ? `  (${formatCount(c.blank)} blank line${c.blank === 1 ? '' : 's'} skipped)` : ''}${c.replayed > 0 ? `  (and ${formatCount(c.replayed)} re-read to rebuild open windows, counted once)` : ''}`);
   line('accepted', c.accepted);
   line('invalid', c.invalid);
   line('late', c.late);
   line('duplicates', c.duplicate);
-  line('rows written', c.rowsEmitted, `  → ${outputs[0] ?? ''}`);
+  printRows(line, config, report, outputs[0] ?? '');
   line('dead letters', c.invalid + c.late + c.duplicate, `  → ${outputs[1] ?? ''}`);
   out.line(`${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`);
   out.line(`${'elapsed'.padEnd(15)}${seconds.toFixed(2).padStart(10)} s  (${formatCount(c.read / Math.max(seconds, 0.001))} records/s)`);
   const rssMb = report.peakRssMb ?? process.resourceUsage().maxRSS / 1024;
-  const state = (st: StateSize): string => `${formatCount(st.openWindows)} open windows, ${formatCount(st.rows)} rows, ${formatCount(st.rememberedIds)} ids`;
+  const state = (st: StateSize): string => stateText(st, isGlobalWindow(w), formatCount).replace(' remembered ids', ' ids');
   out.line(`${'peak memory'.padEnd(15)}${formatCount(rssMb).padStart(12)} MB RSS  (state at peak: ${state(report.peakState)}; at end: ${state(report.state)})`);
+}
+
+/**
+ * Rows: a file holds the final rows (each written once, when final); a database or topic gets
+ * every emission (update and complete mode write a row again when it changes). Both counts are
+ * shown when they differ, and what a prod run left open.
+ */
+function printRows(line: (label: string, n: number, extra?: string) => void, config: RunConfig, report: RunReport, output: string): void {
+  const c = report.counters;
+  const note = emissionsNote(config.outputMode);
+  if (config.mode === 'test') {
+    line('rows written', report.finalRows, `  → ${output}`);
+    if (c.rowsEmitted !== report.finalRows) line('  emissions', c.rowsEmitted, `  (${note}; the file holds the final rows)`);
+    return;
+  }
+  line('rows written', c.rowsEmitted, `  → ${output}`);
+  if (c.rowsEmitted !== report.finalRows) line('  final', report.finalRows, `  (rows of closed windows, no longer changing; the rest are ${note})`);
+  if (config.mode !== 'prod') return;
+  const atEnd = config.bounded ? ` (--at-end ${config.atEnd})` : '';
+  if (report.openWindowsAtEnd === 'kept') line('  still open', report.state.rows, `  rows in ${formatCount(report.state.openWindows)} window${report.state.openWindows === 1 ? '' : 's'}, kept for the next run${atEnd}`);
+  else line('  still open', 0, `  (every open window was written${atEnd}; a later run takes records for them as late)`);
 }
 
 /** Why `work` failed, or did not finish within `ms`; `undefined` when it succeeded in time. */

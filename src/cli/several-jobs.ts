@@ -36,15 +36,42 @@ export function flagsPerJob(flags: RawFlags): RawFlags[] {
 
 /**
  * Runs the jobs side by side, each with its own state, positions and sink; one failing does not
- * stop or corrupt the others. Exit code 0 when all succeeded, else 1 (each failure on stderr).
+ * stop or corrupt the others. For streams that do not end (`prod`): each must be read as it comes.
  */
-export async function runSideBySide(jobs: readonly RawFlags[], run: (flags: RawFlags) => Promise<void>, out: CliOutput): Promise<number> {
-  const results = await Promise.allSettled(jobs.map((flags) => run(flags)));
+export async function runSideBySide(jobs: readonly RawFlags[], run: (flags: RawFlags) => Promise<number>, out: CliOutput): Promise<number> {
+  return exitCode(jobs, await Promise.allSettled(jobs.map((flags) => run(flags))), out);
+}
+
+/**
+ * Runs the jobs one after the other, for inputs that end (`test`): each summary then tells that
+ * job's own elapsed time and rate, and a time-driven trigger fires as often as when the job runs
+ * alone (so complete mode writes its rows as often), instead of sharing the CPU with the others.
+ * One failing does not stop the next.
+ */
+export async function runOneAfterAnother(jobs: readonly RawFlags[], run: (flags: RawFlags) => Promise<number>, out: CliOutput): Promise<number> {
+  const results: Array<PromiseSettledResult<number>> = [];
+  for (const flags of jobs) {
+    results.push(
+      await run(flags).then(
+        (value): PromiseSettledResult<number> => ({ status: 'fulfilled', value }),
+        (reason: unknown): PromiseSettledResult<number> => ({ status: 'rejected', reason }),
+      ),
+    );
+  }
+  return exitCode(jobs, results, out);
+}
+
+/** 1 when a job failed (each failure on stderr), else the highest job's code (3: one accepted nothing), else 0. */
+function exitCode(jobs: readonly RawFlags[], results: ReadonlyArray<PromiseSettledResult<number>>, out: CliOutput): number {
   let failed = 0;
+  let code = 0;
   results.forEach((r, i) => {
-    if (r.status === 'fulfilled') return;
+    if (r.status === 'fulfilled') {
+      code = Math.max(code, r.value);
+      return;
+    }
     failed++;
     out.error(`job ${String(jobs[i]?.job)} failed: ${failureLine(r.reason)}`);
   });
-  return failed === 0 ? 0 : 1;
+  return failed === 0 ? code : 1;
 }

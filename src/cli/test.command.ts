@@ -4,7 +4,7 @@ import { resolveTestConfig, type RawFlags } from '../composition/resolve-config'
 import type { CliOutput } from './console-output';
 import { hasReport, printJobReport } from './job-reports';
 import { runJob } from './run-job';
-import { flagsPerJob, runSideBySide } from './several-jobs';
+import { flagsPerJob, runOneAfterAnother } from './several-jobs';
 
 /** Folder of the shipped samples (next to dist/ and src/). */
 export function samplesDir(): string {
@@ -16,15 +16,13 @@ export async function testCommand(flags: RawFlags, out: CliOutput): Promise<numb
   const jobs = flagsPerJob(flags);
   // Every job's configuration is checked before any of them starts.
   const configs = jobs.map((f) => resolveTestConfig(f, samplesDir())).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
-  const run = async (config: (typeof configs)[number]): Promise<void> => {
+  const run = async (config: (typeof configs)[number]): Promise<number> => {
     const container = await createContainer('test', config);
-    await runJob(container, config, [config.output, config.deadLetter], out);
+    const code = await runJob(container, config, [config.output, config.deadLetter], out);
     printJobReport(container, config.job.name, out);
+    return code;
   };
   const only = configs.length === 1 ? configs[0] : undefined;
-  if (only !== undefined) {
-    await run(only);
-    return 0;
-  }
-  return runSideBySide(jobs, (f) => run(configs[jobs.indexOf(f)] as (typeof configs)[number]), out);
+  if (only !== undefined) return run(only);
+  return runOneAfterAnother(jobs, (f) => run(configs[jobs.indexOf(f)] as (typeof configs)[number]), out);
 }

@@ -13,6 +13,7 @@ import { SinkPort } from '../ports/sink.port';
 import { SourcePort } from '../ports/source.port';
 import { configSecrets } from './config-secrets';
 import { RedactingNotifier } from './redacting-notifier';
+import { RejectionTally, TallyingSink } from './rejection-tally';
 import type { RunConfig } from './run-config';
 
 /**
@@ -27,6 +28,9 @@ export function coreModule(config: RunConfig): ContainerModule {
     bind(ClockPort).to(SystemClock).inSingletonScope();
     bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2, secrets });
     onActivation(NotifierPort, (_ctx, notifier) => new RedactingNotifier(notifier, redact));
+    // Whatever the mode's sink, the dead letters it commits are counted (what a run that accepted nothing says).
+    bind(RejectionTally).toConstantValue(new RejectionTally());
+    onActivation(SinkPort, (ctx, sink) => new TallyingSink(sink, ctx.get(RejectionTally)));
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
     bind(MemoryUsagePort).to(ProcessMemory).inSingletonScope();
     const keepFinalTable = config.keepFinalTable === true;

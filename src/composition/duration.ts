@@ -1,3 +1,6 @@
+/** How a duration is written, for help and error messages. */
+export const DURATION_SYNTAX = 'a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)';
+
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**

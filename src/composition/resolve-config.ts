@@ -9,7 +9,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { STDIN } from '../adapters/file/byte-source';
 import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
-import { parseDuration } from './duration';
+import { DURATION_SYNTAX, parseDuration } from './duration';
 import type { BatchRunConfig, EngineConfig, KafkaOutputConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
 
 /** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
@@ -42,6 +42,7 @@ export interface RawFlags {
   readonly smtp?: string;
   readonly deadLetterTopic?: string;
   readonly bounded?: boolean;
+  readonly atEnd?: string;
   readonly maxOutage?: string;
   readonly toKafka?: boolean;
   readonly outputTopic?: string;
@@ -98,7 +99,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
     window,
     watermarkMs: duration('--watermark', flags.watermark, d.watermarkMs),
     outputMode,
-    idleTimeoutMs: duration('--idle-timeout', flags.idleTimeout, 30_000),
+    idleTimeoutMs: idleTimeout(flags.idleTimeout),
     triggerIntervalMs,
     triggerRecords: positiveInteger('--trigger-records', flags.triggerRecords, 50_000),
     progressIntervalMs,
@@ -132,10 +133,16 @@ function instant(flag: string, value: string | number | undefined): number | und
   return ms;
 }
 
+/** `--idle-timeout`: a duration (0: a partition is idle as soon as a trigger passes without its records), or `off`: never idle. */
+function idleTimeout(text: string | undefined): number {
+  if (text !== undefined && String(text).trim() === 'off') return Number.POSITIVE_INFINITY;
+  return duration('--idle-timeout', text, 30_000);
+}
+
 function duration(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const ms = parseDuration(String(text));
-  if (ms === undefined) throw invalid(flag, `invalid duration ${JSON.stringify(text)} (use e.g. 500ms, 10s, 2m, 1h)`);
+  if (ms === undefined) throw invalid(flag, `invalid duration ${JSON.stringify(text)}: write ${DURATION_SYNTAX}`);
   return ms;
 }
 
@@ -165,6 +172,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], undefined);
   const kafkaOutput = resolveKafkaOutput(flags, engine.job.table.name);
+  const bounded = flags.bounded ?? boundedByDefault(engine.job.name);
   return {
     ...engine,
     mode: 'prod',
@@ -176,12 +184,25 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     deadLetterTopic,
     smtpUrl: flags.smtp,
     outbox: resolve(flags.outbox ?? 'out/outbox'),
-    bounded: flags.bounded ?? boundedByDefault(engine.job.name),
+    bounded,
+    atEnd: atEnd(flags.atEnd, bounded),
     maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES),
     kafkaOutput,
     maxOutageMs: positiveDuration('--max-outage', flags.maxOutage, 5 * 60_000),
     failpoints: failpointPlan(flags.failpoints),
   };
+}
+
+/**
+ * `--at-end` of a bounded prod run: `keep` (default) commits the windows still open for the next
+ * run, which continues them exactly; `flush` writes them now, and a later run takes records for
+ * them as late.
+ */
+function atEnd(text: string | undefined, bounded: boolean): 'flush' | 'keep' {
+  if (text === undefined) return 'keep';
+  if (text !== 'flush' && text !== 'keep') throw invalid('--at-end', `must be flush or keep, got ${JSON.stringify(text)}`);
+  if (!bounded) throw invalid('--at-end', 'only with --bounded: an unbounded run has no end of input (a stop keeps the open windows for the next run)');
+  return text;
 }
 
 function positiveDuration(flag: string, text: string | undefined, fallback: number): number {
@@ -221,7 +242,7 @@ function failpointPlan(text: string | undefined): FailpointPlan {
 /** `--mysql` (default) or `--postgres`, checked. */
 function database(flags: RawFlags): { mysqlUrl: string; postgresUrl: string | undefined } {
   const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
-  checkUrl('--mysql', mysqlUrl, ['mysql:'], CONFIG_PATTERNS.mysqlDatabase);
+  checkUrl('--mysql', mysqlUrl, ['mysql:', 'mariadb:'], CONFIG_PATTERNS.mysqlDatabase);
   if (flags.postgres !== undefined) {
     if (flags.mysql !== undefined) throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
     checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], CONFIG_PATTERNS.postgresDatabase);

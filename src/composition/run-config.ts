@@ -48,6 +48,8 @@ export interface ProdRunConfig extends EngineConfig {
   readonly outbox: string;
   /** Read up to the end offsets seen at start, then stop (for backfills and tests). */
   readonly bounded: boolean;
+  /** At the end of a bounded run: write the windows still open (`flush`) or commit them for the next run (`keep`). */
+  readonly atEnd: 'flush' | 'keep';
   /** Longer messages are invalid records (a preview of their start is dead-lettered). */
   readonly maxRecordBytes: number;
   /** When set, rows go to a Kafka topic exactly once instead of a database. */

@@ -11,6 +11,11 @@ export interface SourceRecord {
   readonly partition: number;
   /** Position of the record in its partition (Kafka offset, or 0-based line number of a file). */
   readonly position: number;
+  /**
+   * The file the record was read from (relative to the input directory, or the input file's path;
+   * `-` for standard input), for dead letters: a file's partition id is an index or a hash of its name.
+   */
+  readonly source?: string;
   /** The record's text; `undefined` when the record has no value (a Kafka tombstone). */
   readonly value: string | undefined;
   /** Set when the bytes could not be decoded; `value` then holds a lossy rendering of them. */
@@ -38,6 +43,8 @@ export interface DeadLetter {
   readonly raw: string;
   /** Set when `raw` is only a prefix of the record: the record's full size in bytes. */
   readonly rawBytes?: number;
+  /** The record's `source` (its file), when it has one. */
+  readonly source?: string;
   readonly partition: number;
   readonly position: number;
 }

@@ -57,6 +57,8 @@ export interface SinkCheckpoint {
  *   every stored snapshot sharing a partition with it, and returns the stored ones with the
  *   checkpoint. Commits without a snapshot leave stored ones alone (the engine ignores stale ones).
  * - `close()` flushes and releases resources; the table is complete once it resolves.
+ * - `abort()`, where a sink has it, releases resources after a failed run without completing the
+ *   output: a file sink leaves no file that looks whole. Without it, the runner calls `close()`.
  */
 export interface SinkPort {
   open(table: TableSchema): Promise<SinkCheckpoint | undefined>;
@@ -64,6 +66,7 @@ export interface SinkPort {
   checkpoint(): Promise<SinkCheckpoint | undefined>;
   commit(trigger: TriggerCommit): Promise<void>;
   close(): Promise<void>;
+  abort?(): Promise<void>;
 }
 
 export const SinkPort: ServiceIdentifier<SinkPort> = Symbol.for('hexstream.SinkPort');

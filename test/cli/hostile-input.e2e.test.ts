@@ -101,7 +101,7 @@ describe('hexstream test on a corpus of hostile records (files)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readFileSync(join(out, 'dead.jsonl'), 'utf8')).toBe(
-      `${JSON.stringify({ reason: 'invalid', detail: 'record is 20000000 bytes, more than the limit of 1048576; raw holds its first 4096 of 20000000 bytes', raw: 'a'.repeat(4096), raw_bytes: 20_000_000, partition: 0, position: 1 })}\n`,
+      `${JSON.stringify({ reason: 'invalid', detail: 'record is 20000000 bytes, more than the limit of 1048576; raw holds its first 4096 of 20000000 bytes', raw: 'a'.repeat(4096), raw_bytes: 20_000_000, source: input, partition: 0, position: 1 })}\n`,
     );
     expect(summaryNumber(r.stdout, 'accepted')).toBe(1);
     expect(summaryNumber(r.stdout, 'peak memory')).toBeLessThan(MEMORY_BOUND_MB);

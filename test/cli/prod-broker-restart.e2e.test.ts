@@ -1,7 +1,6 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKafka, killKafka9, stopKafka, type KafkaBrokerOptions } from '../support/kafka-broker';
+import { ensureKafka, killKafka9, startOwnKafka, type KafkaBrokerOptions, type OwnKafka } from '../support/kafka-broker';
 import { appendTo, topicWith } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until, referenceDeadLetterKeys } from '../support/prod-orders';
@@ -10,28 +9,28 @@ import { referenceOrders } from '../support/reference-orders';
 jest.setTimeout(300_000);
 
 const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
-// A broker of this test's own, which it kills: next to the shared test broker's port.
-const PORT = Number(process.env['HEXSTREAM_KAFKA_PORT'] ?? '9092') + 400;
-const OWN_BROKERS = [`127.0.0.1:${PORT}`];
 
 describe('hexstream prod through a broker crash (kill -9 of a broker of its own, then a restart)', () => {
   const data = orderPartitions(12_000, 67);
   const expected = referenceOrders(data, SEMANTICS);
   const expectedDead = referenceDeadLetterKeys(expected.deadLetters);
   const parts = slices(data, 3) as [Map<number, string[]>, Map<number, string[]>, Map<number, string[]>];
-  let broker: KafkaBrokerOptions;
+  // A broker of this test's own, which it kills, on a free port.
+  let own: OwnKafka | undefined;
+  let broker: KafkaBrokerOptions = {};
+  let OWN_BROKERS: string[] = [];
   let db: TestDatabase;
 
   beforeAll(async () => {
-    broker = { port: PORT, dataDir: join(realpathSync(mkdtempSync(join(tmpdir(), 'hexstream-kafka-crash-'))), 'data') };
-    await ensureKafka(broker);
+    own = await startOwnKafka();
+    broker = own.options;
+    OWN_BROKERS = [own.brokers];
     db = await createTestDatabase();
   });
   afterAll(async () => {
     try {
-      await stopKafka(broker);
+      await own?.stop();
     } finally {
-      if (broker.dataDir !== undefined) rmSync(join(broker.dataDir, '..'), { recursive: true, force: true });
       await db.drop();
     }
   });

@@ -144,9 +144,12 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
       b.child.kill('SIGTERM');
       expect(await a.exited).toBe(0);
       expect(await b.exited).toBe(0);
-      // Both did part of the work.
+      // Both did part of the work: the first reads; the second, joining later, may find every
+      // record read already and only re-read the open windows of the partitions it took over
+      // (counted apart: each record is counted once, by the instance that read it first).
+      const rereadBy = (out: string): number => Number((/and ([\d,]+) re-read to rebuild/.exec(out)?.[1] ?? '0').replace(/,/g, ''));
       expect(readBy(a.out())).toBeGreaterThan(0);
-      expect(readBy(b.out())).toBeGreaterThan(0);
+      expect(readBy(b.out()) + rereadBy(b.out())).toBeGreaterThan(0);
       const last = runCli(prodArgs(db, topic6.topic, group, ['--bounded']));
       expect(last.stderr).toBe('');
       expect(last.code).toBe(0);

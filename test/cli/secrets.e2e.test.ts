@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { decodeEncodedWords, decodeQuotedPrintable, parseMessage } from '../support/mime-decoders';
+import { decodeEncodedWords, decodeBody, parseMessage } from '../support/mime-decoders';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import type { CliResult } from '../support/run-cli';
 import { spawnCli } from '../support/spawn-cli';
@@ -30,7 +30,7 @@ const SMTP_USER = 'ops@example.com';
 function mailAsRead(raw: string): string {
   const message = parseMessage(raw);
   const headers = [...message.headers].map(([name, values]) => `${name}: ${values.map((v) => (v.startsWith('=?UTF-8?B?') ? decodeEncodedWords(v) : v)).join(' | ')}`);
-  return `${raw}\n${headers.join('\n')}\n${decodeQuotedPrintable(message.body)}`;
+  return `${raw}\n${headers.join('\n')}\n${decodeBody(message)}`;
 }
 
 /** Every file under `dir`, as text (e-mails also decoded). */
@@ -123,7 +123,7 @@ describe('passwords of service URLs', () => {
     const wrong = `mysql://${user}:${encodeURIComponent(`${MARKER}-wrong`)}@127.0.0.1:3306/${db.name}`;
     const r = await spawnCli(['prod', 'ops@example.com', '--topic', topic.topic, '--group', uniqueName('g'), '--dead-letter-topic', `${topic.topic}.dl`, '--bounded', '--log-level', 'debug', '--mysql', wrong, '--outbox', join(work, 'prod-wrong')], { cwd: work });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^hexstream: SINK_UNAVAILABLE: cannot reach MySQL at mysql://${user}:\\*\\*\\*@127\\.0\\.0\\.1:3306/${db.name} to open agg_order_window: Access denied for user '${user}'@'[^']+' \\(using password: YES\\) \\(ER_ACCESS_DENIED_ERROR, errno 1045\\)\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^hexstream: SINK_UNAVAILABLE: MySQL at mysql://${user}:\\*\\*\\*@127\\.0\\.0\\.1:3306/${db.name} refused the login to open agg_order_window: Access denied for user '${user}'@'[^']+' \\(using password: YES\\) \\(ER_ACCESS_DENIED_ERROR, errno 1045\\) — check the user, password and database in --mysql\\n$`));
     expectNoPassword(everything(r, work));
   });
 

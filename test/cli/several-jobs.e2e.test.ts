@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/run-cli';
+import { runCli, summaryNumber } from '../support/run-cli';
 
 function lines(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
@@ -32,6 +32,26 @@ describe('hexstream test --job a,b (several queries in one process)', () => {
     } finally {
       rmSync(alone, { recursive: true, force: true });
     }
+  });
+
+  it('runs the jobs one after the other: each summary has its own elapsed time, and price-stats the rows it has alone', () => {
+    const both = runCli(['test', 'you@example.com', '--job', 'top-averages,price-stats', '--log-level', 'info'], { cwd: dir });
+    expect(both.code).toBe(0);
+    const logs = both.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { job?: string; msg?: string; elapsedMs?: number });
+    const steps = logs.filter((l) => l.msg === 'pipeline started' || l.msg === 'pipeline finished').map((l) => `${String(l.job)} ${String(l.msg)}`);
+    // The second job starts once the first has finished: no share of its time goes to the other.
+    expect(steps).toEqual(['top-averages pipeline started', 'top-averages pipeline finished', 'price-stats pipeline started', 'price-stats pipeline finished']);
+    // Each summary's elapsed time is its own job's, as its pipeline measured it.
+    const summaries = both.stdout.split(/(?=^hexstream test · job )/m);
+    for (const job of ['top-averages', 'price-stats']) {
+      const summary = summaries.find((t) => t.startsWith(`hexstream test · job ${job} `)) ?? '';
+      const measured = logs.find((l) => l.job === job && l.msg === 'pipeline finished')?.elapsedMs ?? NaN;
+      expect(/^elapsed\s+([\d.]+) s/m.exec(summary)?.[1]).toBe((measured / 1000).toFixed(2));
+    }
+    const alone = runCli(['test', 'you@example.com', '--job', 'price-stats'], { cwd: dir });
+    const priceStats = summaries.find((t) => t.startsWith('hexstream test · job price-stats ')) ?? '';
+    expect(summaryNumber(priceStats, 'rows written')).toBe(summaryNumber(alone.stdout, 'rows written'));
+    expect(summaryNumber(alone.stdout, 'rows written')).toBe(5);
   });
 
   it('finishes the other jobs when one fails, and exits 1 naming the failed one', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { kafkaClient, uniqueName } from '../support/kafka-topics';
+import { BROKERS, kafkaClient, uniqueName } from '../support/kafka-topics';
 import type { CliResult } from '../support/run-cli';
 import { spawnCli } from '../support/spawn-cli';
 
@@ -43,6 +43,9 @@ function expectOneLine(r: CliResult, line: RegExp): void {
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/** A wrong MySQL password: the server was reached and refused the login; the line says what to fix. */
+const REFUSED_MYSQL = String.raw`hexstream: SINK_UNAVAILABLE: MySQL at mysql://root:\*\*\*@127\.0\.0\.1:3306/hexstream_never_created refused the login to open agg_order_window: Access denied for user 'root'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR, errno 1045\) — check the user, password and database in --mysql`;
+
 describe('startup against services that are not there', () => {
   let work: string;
   let input: string;
@@ -63,11 +66,29 @@ describe('startup against services that are not there', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  /** `prod` on the test broker with a topic and dead-letter topic of its own (removed afterwards). */
-  function prod(...extra: string[]): Promise<CliResult> {
+  /** A fresh input topic on the test broker (removed afterwards, with its dead-letter topic). */
+  async function inputTopic(): Promise<string> {
     const topic = uniqueName('startup');
     topics.push(topic, `${topic}.dl`);
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    return topic;
+  }
+
+  /** `prod` on the test broker with an input topic and dead-letter topic of its own. */
+  async function prod(...extra: string[]): Promise<CliResult> {
+    const topic = await inputTopic();
     return spawnCli(['prod', 'ops@example.com', '--topic', topic, '--dead-letter-topic', `${topic}.dl`, '--outbox', join(work, 'outbox'), ...extra]);
+  }
+
+  async function existingTopics(): Promise<Set<string>> {
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    const names = new Set(await admin.listTopics());
+    await admin.disconnect();
+    return names;
   }
 
   function batch(...extra: string[]): Promise<CliResult> {
@@ -75,10 +96,24 @@ describe('startup against services that are not there', () => {
   }
 
   describe('Kafka', () => {
-    it('names the broker and the refused connection when nothing listens on its port', async () => {
+    it('names the brokers of --brokers and the input topic, not a topic the user never named, when nothing listens on the port', async () => {
       const port = await closedPort();
       const r = await spawnCli(['prod', 'ops@example.com', '--brokers', `127.0.0.1:${port}`, '--outbox', join(work, 'outbox')]);
-      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} to open the dead-letter topic orders\\.dead-letter: Connection error: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+      expectOneLine(r, new RegExp(`hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} \\(--brokers\\) to read the input topic orders: Connection error: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+    });
+
+    it.each([
+      ['MySQL', []],
+      ['Kafka (--to-kafka)', ['--job', 'stock-averages', '--to-kafka']],
+    ])('fails at once on an input topic that does not exist, creating nothing (sink %s)', async (_sink, flags) => {
+      const topic = uniqueName('nosuch');
+      const others = [`${topic}.dead-letter`, `${topic}.out`, `${topic}.checkpoints`];
+      topics.push(topic, ...others);
+      const kafkaFlags = flags.length > 0 ? ['--output-topic', `${topic}.out`, '--checkpoint-topic', `${topic}.checkpoints`] : [];
+      const r = await spawnCli(['prod', 'ops@example.com', '--topic', topic, '--outbox', join(work, 'outbox'), ...flags, ...kafkaFlags]);
+      expectOneLine(r, new RegExp(`hexstream: SOURCE_UNAVAILABLE: topic ${escape(topic)} does not exist on ${escape(BROKERS.join(','))}: check --topic \\(and --brokers\\), or create the topic first`));
+      const existing = await existingTopics();
+      expect([topic, ...others].filter((t) => existing.has(t))).toEqual([]);
     });
 
     it('names the broker host that does not resolve, without waiting for the driver to retry', async () => {
@@ -93,15 +128,15 @@ describe('startup against services that are not there', () => {
     });
 
     it.each([
-      ['the dead-letter topic', [], 'the dead-letter topic orders\\.dead-letter'],
-      ['the Kafka sink (--to-kafka)', ['--job', 'stock-averages', '--to-kafka'], 'the sink of job stock-averages'],
-    ])('gives up on a broker that accepts connections and never answers, opening %s', async (_what, flags, opening) => {
+      ['MySQL', [], 'orders'],
+      ['Kafka (--to-kafka)', ['--job', 'stock-averages', '--to-kafka'], 'stock-averages'],
+    ])('gives up on a broker that accepts connections and never answers (sink %s)', async (_what, flags, topic) => {
       const accepted: Socket[] = [];
       const silent = createServer((socket) => accepted.push(socket));
       const port = await listening(silent);
       try {
         const r = await spawnCli(['prod', 'ops@example.com', '--brokers', `127.0.0.1:${port}`, '--outbox', join(work, 'outbox'), ...flags]);
-        expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} to open ${opening}: no answer within 15000 ms`));
+        expectOneLine(r, new RegExp(`hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} \\(--brokers\\) to read the input topic ${topic}: no answer within 15000 ms`));
       } finally {
         for (const socket of accepted) socket.destroy();
         silent.close();
@@ -110,12 +145,9 @@ describe('startup against services that are not there', () => {
   });
 
   describe('MySQL', () => {
-    it('names the server without its password when the password is wrong', async () => {
+    it('says the server refused the login (it was reached), without the password, when the password is wrong', async () => {
       const r = await prod('--mysql', `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`);
-      expectOneLine(
-        r,
-        /hexstream: SINK_UNAVAILABLE: cannot reach MySQL at mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/hexstream_never_created to open agg_order_window: Access denied for user 'root'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR, errno 1045\)/,
-      );
+      expectOneLine(r, new RegExp(REFUSED_MYSQL));
     });
 
     it('names the database host that does not resolve', async () => {
@@ -131,8 +163,7 @@ describe('startup against services that are not there', () => {
 
     it('sends the alert to the outbox, with the same masked message', async () => {
       const outbox = join(work, 'alert-outbox');
-      const topic = uniqueName('startup');
-      topics.push(topic, `${topic}.dl`);
+      const topic = await inputTopic();
       const r = await spawnCli(['prod', 'ops@example.com', '--topic', topic, '--dead-letter-topic', `${topic}.dl`, '--outbox', outbox, '--mysql', `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`]);
       expect(r.code).toBe(1);
       const files = readdirSync(outbox);
@@ -144,6 +175,11 @@ describe('startup against services that are not there', () => {
   });
 
   describe('PostgreSQL', () => {
+    it('says the server refused the login (it was reached) for a user it does not know', async () => {
+      const r = await prod('--postgres', `postgres://nosuchuser:${MARKER}@127.0.0.1:5432/hexstream_never_created`);
+      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: PostgreSQL at ${escape('postgres://nosuchuser:***@127.0.0.1:5432/hexstream_never_created')} refused the login to open agg_order_window: role "nosuchuser" does not exist \\(28000\\) — check the user and password in --postgres`));
+    });
+
     it('names the database host that does not resolve', async () => {
       const r = await prod('--postgres', `postgres://postgres:${MARKER}@nosuchhost.invalid:5432/hexstream_never_created`);
       expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach PostgreSQL at ${escape('postgres://postgres:***@nosuchhost.invalid:5432/hexstream_never_created')}: cannot resolve host nosuchhost\\.invalid: ${UNRESOLVED}`));
@@ -157,12 +193,9 @@ describe('startup against services that are not there', () => {
   });
 
   describe('batch', () => {
-    it('names the server without its password when the password is wrong', async () => {
+    it('says the server refused the login, without the password, when the password is wrong', async () => {
       const r = await batch('--mysql', `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`);
-      expectOneLine(
-        r,
-        /hexstream: SINK_UNAVAILABLE: cannot reach MySQL at mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/hexstream_never_created to open agg_order_window: Access denied for user 'root'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR, errno 1045\)/,
-      );
+      expectOneLine(r, new RegExp(REFUSED_MYSQL));
     });
 
     it('names the database host that does not resolve', async () => {
@@ -173,7 +206,7 @@ describe('startup against services that are not there', () => {
 
   describe('the alert e-mail', () => {
     const wrongPassword = `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`;
-    const mysqlLine = String.raw`hexstream: SINK_UNAVAILABLE: cannot reach MySQL at mysql://root:\*\*\*@127\.0\.0\.1:3306/hexstream_never_created to open agg_order_window: Access denied for user 'root'@'[^']+' \(using password: YES\) \(ER_ACCESS_DENIED_ERROR, errno 1045\)`;
+    const mysqlLine = REFUSED_MYSQL;
 
     it('never replaces the error line when the SMTP server is unreachable: the line says the alert was not sent either', async () => {
       const port = await closedPort();
@@ -200,8 +233,8 @@ describe('startup against services that are not there', () => {
       const r = await prod('--mysql', `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`, '--verbose');
       expect(r.code).toBe(1);
       const lines = r.stderr.split('\n');
-      expect(lines[0]).toMatch(/^hexstream: SINK_UNAVAILABLE: cannot reach MySQL at mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/hexstream_never_created to open agg_order_window: Access denied/);
-      expect(lines[1]).toMatch(/^hexstream: HexstreamError: cannot reach MySQL at /);
+      expect(lines[0]).toMatch(/^hexstream: SINK_UNAVAILABLE: MySQL at mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/hexstream_never_created refused the login to open agg_order_window: Access denied/);
+      expect(lines[1]).toMatch(/^hexstream: HexstreamError: MySQL at .* refused the login/);
       expect(lines.filter((l) => l.startsWith('    at ')).length).toBeGreaterThan(2);
       expect(lines).toContainEqual(expect.stringMatching(/^hexstream: caused by: Error: Access denied for user 'root'/));
       expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);

@@ -38,7 +38,7 @@ function fixture(seed: number, count: number): { bytes: Buffer; records: (string
 
 interface Outputs {
   table: Map<string, Record<string, unknown>>;
-  deadLetters: Array<{ reason: string; detail: string; raw: string; partition: number; position: number }>;
+  deadLetters: Array<{ reason: string; detail: string; raw: string; source?: string; partition: number; position: number }>;
 }
 
 function readOutputs(dir: string): Outputs {
@@ -146,16 +146,17 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
     expect(runCli(['test', 'ops@example.com', '--input', input, ...outFlags()]).code).toBe(0);
     const { deadLetters } = readOutputs(dir);
     expect(deadLetters).toEqual([
-      { reason: 'duplicate', detail: 'orderid 1 was already accepted and a window of it is still open', raw: lines[1], partition: 0, position: 1 },
-      { reason: 'invalid', detail: 'price has more than 2 decimals: 1.005', raw: lines[2], partition: 0, position: 2 },
+      { reason: 'duplicate', detail: 'orderid 1 was already accepted and a window of it is still open', raw: lines[1], source: input, partition: 0, position: 1 },
+      { reason: 'invalid', detail: 'price has more than 2 decimals: 1.005', raw: lines[2], source: input, partition: 0, position: 2 },
       {
         reason: 'late',
         detail: 'event time 2025-01-01T00:00:10.000Z is behind watermark 2025-01-01T00:01:21.000Z of partition 0: window [2025-01-01T00:00:00.000Z, 2025-01-01T00:01:00.000Z) is closed',
         raw: lines[3],
+        source: input,
         partition: 0,
         position: 3,
       },
-      { reason: 'invalid', detail: expect.stringMatching(/^not valid JSON: /) as unknown as string, raw: lines[4], partition: 0, position: 4 },
+      { reason: 'invalid', detail: expect.stringMatching(/^not valid JSON: /) as unknown as string, raw: lines[4], source: input, partition: 0, position: 4 },
     ]);
   });
 
@@ -172,7 +173,8 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
     const expected = referenceOrders(new Map([[0, p0], [1, p1]]), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
     const actual = readOutputs(dir);
     expectTable(actual.table, expected.rows);
-    expect(actual.deadLetters.map((d) => [d.reason, d.partition, d.position])).toEqual([['late', 0, 1]]);
+    // The dead letter names its file: the partition is only the file's index.
+    expect(actual.deadLetters.map((d) => [d.reason, d.source, d.partition, d.position])).toEqual([['late', 'a.jsonl', 0, 1]]);
     // The window [00:00, 00:01) of item 100001 sums partition 1's order only: 3 × 3.00.
     const merged = [...actual.table.values()].find((r) => r.item_id === 100001 && r.window_start === '2025-01-01T00:00:00.000Z');
     expect(merged?.total_expenditure).toBe('9.00');
@@ -204,22 +206,22 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
 describe('command line errors', () => {
   it.each([
     [['test', 'not-an-address'], /^hexstream: <email>: not a valid e-mail address: "not-an-address"\n$/],
-    [['test', 'a@example.com', '--window', 'abc'], /^hexstream: --window: invalid duration "abc" \(use e\.g\. 500ms, 10s, 2m, 1h\)\n$/],
+    [['test', 'a@example.com', '--window', 'abc'], /^hexstream: --window: invalid duration "abc": write a number and a unit: 500ms, 10s, 1\.5s, 2m, 1h, 1d \(or 0\)\n$/],
     [['test', 'a@example.com', '--slide', '2m'], /^hexstream: --slide: must not exceed --window/],
     [['test', 'a@example.com', '--trigger-records', '0'], /^hexstream: --trigger-records: must be a positive integer, got "0"\n$/],
-    [['test', 'a@example.com', '--output-mode', 'sideways'], /^hexstream: Invalid values:\n?.*output-mode/],
+    [['test', 'a@example.com', '--output-mode', 'sideways'], /^hexstream: --output-mode: must be update, append or complete, got "sideways"\n$/],
     [['test', 'a@example.com', '--job', 'nope'], /^hexstream: --job: unknown job "nope" \(known: orders/],
-    [['test', 'a@example.com', '--bogus', '1'], /^hexstream: Unknown arguments?: bogus/],
+    [['test', 'a@example.com', '--bogus', '1'], /^hexstream: unknown flag --bogus for test\n$/],
     [['test', 'a@example.com', '--session-gap', '30s', '--output-mode', 'update'], /^hexstream: --output-mode: session windows need append mode \(rows are upserted, never deleted: a merge of two sessions would leave the row of the merged one\), got update\n$/],
     [['test', 'a@example.com', '--session-gap', '30s', '--window', '1m'], /^hexstream: --session-gap: session windows take no --window or --slide\n$/],
     [['test', 'a@example.com', '--session-gap', '0s'], /^hexstream: --session-gap: must be longer than 0\n$/],
     [['test', 'a@example.com', '--job', 'top-averages', '--window', '1m'], /^hexstream: --window: job top-averages computes 60 s, 300 s and 900 s windows every 10 s: its windows cannot be changed\n$/],
-    [['test', 'a@example.com', '--max-drift', 'far'], /^hexstream: --max-drift: invalid duration "far" \(use e\.g\. 500ms, 10s, 2m, 1h\)\n$/],
+    [['test', 'a@example.com', '--max-drift', 'far'], /^hexstream: --max-drift: invalid duration "far": write a number and a unit: 500ms, 10s, 1\.5s, 2m, 1h, 1d \(or 0\)\n$/],
     [['test', 'a@example.com', '--progress-interval', '0'], /^hexstream: --progress-interval: must be longer than 0\n$/],
     [['batch', 'a@example.com', '--input', '-'], /^hexstream: --input: batch reads files, whose positions it stores to read on from them later: standard input cannot be read again \(use test mode\)\n$/],
     [['test', 'a@example.com', '--arrival-time', 'noon'], /^hexstream: --arrival-time: expected epoch milliseconds or an ISO-8601 time with a zone/],
-    [['test'], /^hexstream: Not enough non-option arguments/],
-    [[], /^hexstream: name a command/],
+    [['test'], /^hexstream: test: <email> is missing: the operator's address, which gets the run report \(e\.g\. hexstream test you@example\.com\)\n$/],
+    [[], /^hexstream: name a command: test, prod, batch or produce \(hexstream --help lists them\)\n$/],
   ])('exits 2 with one line for %j', (args, message) => {
     const r = runCli(args);
     expect(r.code).toBe(2);
@@ -228,10 +230,21 @@ describe('command line errors', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('exits 2 naming the flag when a HEXSTREAM_* variable is bad', () => {
+  it('exits 2 naming the variable when a HEXSTREAM_* variable is bad', () => {
     const r = runCli(['test', 'a@example.com'], { env: { HEXSTREAM_WATERMARK: 'soon' } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hexstream: --watermark: invalid duration "soon" (use e.g. 500ms, 10s, 2m, 1h)\n');
+    expect(r.stderr).toBe('hexstream: HEXSTREAM_WATERMARK: invalid duration "soon": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)\n');
+  });
+
+  it('ignores HEXSTREAM_* variables that are no flag of the command (the project\'s own scripts read some)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hexstream-env-'));
+    try {
+      const env = { HEXSTREAM_CONFORMANCE: 'x', HEXSTREAM_KAFKA_HOME: '/opt/kafka', HEXSTREAM_KAFKA_START_TIMEOUT: '60', HEXSTREAM_TOPIC: 'orders', HEXSTREAM_NOTHING: '1' };
+      const r = runCli(['test', 'a@example.com', '--output', join(dir, 'o.jsonl'), '--dead-letter', join(dir, 'd.jsonl'), '--outbox', join(dir, 'ob')], { env });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 with one line when the input cannot be read', () => {

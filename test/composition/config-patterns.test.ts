@@ -110,6 +110,18 @@ describe('names from configuration', () => {
     const flag = runCli(['prod', 'ops@example.com', '--mysql', 'mysql://root:Pw7marker@127.0.0.1:3306/a`b']);
     expect(flag).toEqual({ code: 2, stdout: '', stderr: 'hexstream: --mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "a%60b"\n' });
     const env = runCli(['batch', 'ops@example.com', '--input', 'in.jsonl'], { env: { HEXSTREAM_MYSQL: 'mysql://root:Pw7marker@127.0.0.1:3306/db.x' } });
-    expect(env).toEqual({ code: 2, stdout: '', stderr: 'hexstream: --mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "db.x"\n' });
+    expect(env).toEqual({ code: 2, stdout: '', stderr: 'hexstream: HEXSTREAM_MYSQL: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "db.x"\n' });
+  });
+});
+
+describe('--mysql schemes', () => {
+  const prod = { email: 'ops@example.com' };
+
+  it.each(['mysql://root@127.0.0.1:3306/hexstream', 'mariadb://root@127.0.0.1:3306/hexstream'])('takes %s', (url) => {
+    expect(resolveProdConfig({ ...prod, mysql: url }).mysqlUrl).toBe(url);
+  });
+
+  it('refuses another scheme naming both it takes', () => {
+    expect(() => resolveProdConfig({ ...prod, mysql: 'postgres://root@127.0.0.1:3306/hexstream' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: '--mysql: must start with mysql:// or mariadb://' }));
   });
 });

@@ -27,7 +27,7 @@ describe('--failpoints', () => {
   it('exits 2 with one line for a bad HEXSTREAM_FAILPOINTS, and stays out of --help', () => {
     const bad = runCli(['prod', 'ops@example.com'], { env: { HEXSTREAM_FAILPOINTS: 'mysql.commit=kill' } });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^hexstream: --failpoints: unknown failpoint "mysql.commit" \(known: [a-z., -]+\)\n$/);
+    expect(bad.stderr).toMatch(/^hexstream: HEXSTREAM_FAILPOINTS: unknown failpoint "mysql.commit" \(known: [a-z., -]+\)\n$/);
     const help = runCli(['prod', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).not.toMatch(/failpoint/i);

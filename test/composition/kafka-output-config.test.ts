@@ -33,12 +33,12 @@ describe('prod --to-kafka configuration', () => {
     expect(() => resolveProdConfig({ ...base, ...flags })).toThrow(message);
   });
 
-  it('exits 2 with one line naming the flag, from the command line and from HEXSTREAM_* variables', () => {
+  it('exits 2 with one line naming the flag or the HEXSTREAM_* variable that gave the value', () => {
     const flag = runCli(['prod', 'ops@example.com', '--job', 'stock-averages', '--to-kafka', '--instance-id', 'a:b']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toBe('hexstream: --instance-id: must match ^[A-Za-z0-9._-]{1,100}$, got "a:b"\n');
     const env = runCli(['prod', 'ops@example.com', '--job', 'stock-averages', '--to-kafka'], { env: { HEXSTREAM_OUTPUT_TOPIC: 'bad topic' } });
     expect(env.code).toBe(2);
-    expect(env.stderr).toBe('hexstream: --output-topic: not a valid Kafka topic name: "bad topic"\n');
+    expect(env.stderr).toBe('hexstream: HEXSTREAM_OUTPUT_TOPIC: not a valid Kafka topic name: "bad topic"\n');
   });
 });

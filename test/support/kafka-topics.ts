@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 
-/** The project's broker (`scripts/kafka.sh`); HEXSTREAM_KAFKA_PORT moves it, e.g. to run two checkouts' tests side by side. */
-export const BROKERS = [`127.0.0.1:${process.env['HEXSTREAM_KAFKA_PORT'] ?? '9092'}`];
+/** The tests' broker, as the global setup hands it on (a broker of the run's own on a free port, or HEXSTREAM_TEST_BROKERS). */
+export const BROKERS = testBrokers();
+
+function testBrokers(): string[] {
+  const brokers = process.env['HEXSTREAM_BROKERS'] ?? '';
+  if (brokers === '') throw new Error('HEXSTREAM_BROKERS is not set: run the tests through jest, whose global setup (test/global-setup.ts) starts the broker');
+  return brokers.split(',');
+}
 
 export function kafkaClient(brokers: readonly string[] = BROKERS): Kafka {
   return new Kafka({ clientId: 'hexstream-test', brokers: [...brokers], logLevel: logLevel.NOTHING });

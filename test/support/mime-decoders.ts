@@ -72,3 +72,22 @@ export function header(message: ParsedMessage, name: string): string {
   if (values.length !== 1) throw new Error(`expected exactly one ${name} header, found ${values.length}`);
   return values[0] ?? '';
 }
+
+/**
+ * The text of a message's body as a mail client shows it: decoded by its Content-Transfer-Encoding
+ * (`7bit`: checked to be printable ASCII in lines of at most 998 characters; `quoted-printable`),
+ * with line breaks as '\n'. Fails on any other encoding, or a body that breaks its own.
+ */
+export function decodeBody(message: ParsedMessage): string {
+  const encoding = header(message, 'Content-Transfer-Encoding').toLowerCase();
+  if (encoding === 'quoted-printable') return decodeQuotedPrintable(message.body);
+  if (encoding !== '7bit') throw new Error(`unexpected Content-Transfer-Encoding ${encoding}`);
+  if (message.body === '') return '';
+  if (!message.body.endsWith('\r\n')) throw new Error('body does not end with CRLF');
+  const lines = message.body.slice(0, -2).split('\r\n');
+  for (const line of lines) {
+    if (line.length > 998) throw new Error(`7bit line longer than 998: ${line.slice(0, 40)}…`);
+    if (/[^\t\x20-\x7e]/.test(line)) throw new Error(`7bit line with a byte outside printable ASCII: ${JSON.stringify(line)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

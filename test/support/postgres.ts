@@ -34,7 +34,8 @@ export async function createTestPgDatabase(): Promise<TestPgDatabase> {
     name,
     url,
     query: async (sql, params) => {
-      const client = new pg.Client({ connectionString: url });
+      // timestamptz columns render in the session's zone: UTC, whatever the server's default.
+      const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' });
       await client.connect();
       try {
         return (await client.query(sql, params)).rows as Array<Record<string, unknown>>;

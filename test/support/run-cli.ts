@@ -11,9 +11,9 @@ export interface CliResult {
 }
 
 /**
- * The environment of a CLI run: no HEXSTREAM_* variable but the broker address (set by the global
- * setup when the broker was moved), and that only for the commands that have a --brokers flag —
- * the CLI refuses any other as an unknown argument.
+ * The environment of a CLI run: no HEXSTREAM_* variable of the test process (so that a developer's
+ * own settings do not change what a test sees) but the broker address (set by the global setup when
+ * the broker was moved), for the commands that have a --brokers flag; `extra` adds any.
  */
 export function cliEnv(args: readonly string[], extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};

@@ -1,13 +1,10 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { once } from 'node:events';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { DeadLetter, ResultRow } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { ClockPort } from '../../ports/clock.port';
+import { openFileOutput, type FileOutput } from './file-output';
 import { JsonLineEncoder } from './json-line-encoder';
 
 export interface JsonLinesFileSinkOptions {
@@ -29,12 +26,17 @@ export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOption
  *   close:     write what is left (windows still open when a run stops)
  *
  * Each run starts the files afresh and returns no checkpoint: test mode always reads its input from
- * the beginning. Not atomic across a crash (a file sink's limit); the database sinks are.
+ * the beginning. Both files are written under temporary names and renamed into place by `close()`,
+ * so a file that is there is whole; a failed write (a full disk) fails the commit, and `abort()` —
+ * or a `close()` after a failed write — removes the temporary files and leaves the targets as they
+ * were. A non-empty dead-letter file of an earlier run is kept under a dated name, never lost.
  */
 @injectable()
 export class JsonLinesFileSink implements SinkPort {
-  private table: WriteStream | undefined;
-  private deadLetters: WriteStream | undefined;
+  private table: FileOutput | undefined;
+  private deadLetters: FileOutput | undefined;
+  /** A write failed: what was written is not the whole table and must not be put in place. */
+  private failed = false;
   private encoder: JsonLineEncoder | undefined;
   /** finalAt → row key → last value, with the time of its last upsert (`updated_at`). */
   private readonly pending = new Map<number, Map<string, PendingRow>>();
@@ -51,8 +53,15 @@ export class JsonLinesFileSink implements SinkPort {
     this.pending.clear();
     this.writtenUpTo = -Infinity;
     this.rowsWritten = 0;
-    this.table = await openOutput(this.options.tablePath);
-    this.deadLetters = await openOutput(this.options.deadLetterPath);
+    this.failed = false;
+    await this.abort();
+    this.table = await openFileOutput(this.options.tablePath, { mode: 'replace' });
+    try {
+      this.deadLetters = await openFileOutput(this.options.deadLetterPath, { mode: 'replace', keepPrevious: true });
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
     return undefined;
   }
 
@@ -74,15 +83,48 @@ export class JsonLinesFileSink implements SinkPort {
       // Encoded only once final: in update mode most rows are upserted more than once.
       bucket.set(row.key, { row, upsertedAtMs: now });
     }
-    if (trigger.deadLetters.length > 0) await write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
+    if (trigger.deadLetters.length > 0) await this.write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
     await this.writeFinal(trigger.closedUpToMs);
   }
 
+  /** Writes what is left (windows still open when a run stops) and puts both files in place. */
   async close(): Promise<void> {
-    await this.writeFinal(Infinity);
-    await Promise.all([finish(this.table, this.options.tablePath), finish(this.deadLetters, this.options.deadLetterPath)]);
+    if (this.failed) return this.abort();
+    const table = this.table;
+    const deadLetters = this.deadLetters;
+    if (table === undefined || deadLetters === undefined) return;
+    try {
+      await this.writeFinal(Infinity);
+      // Both durable before either is put in place: a failure leaves both files as they were.
+      await table.finish();
+      await deadLetters.finish();
+      await table.complete();
+      this.table = undefined;
+      await deadLetters.complete();
+      this.deadLetters = undefined;
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+  }
+
+  /** After a failed run: removes the temporary files; no output file changes. */
+  async abort(): Promise<void> {
+    const outputs = [this.table, this.deadLetters];
     this.table = undefined;
     this.deadLetters = undefined;
+    await Promise.all(outputs.map((o) => o?.discard()));
+  }
+
+  private async write(output: FileOutput | undefined, data: string | Uint8Array, path: string): Promise<void> {
+    if (output === undefined) throw new HexstreamError('SINK_WRITE_FAILED', `output ${path} is not open`);
+    if (data.length === 0) return;
+    try {
+      await output.write(data);
+    } catch (e) {
+      this.failed = true;
+      throw e;
+    }
   }
 
   private async writeFinal(upToMs: number): Promise<void> {
@@ -94,11 +136,11 @@ export class JsonLinesFileSink implements SinkPort {
       for (const { row, upsertedAtMs } of (this.pending.get(finalAt) as Map<string, PendingRow>).values()) {
         enc.encode(row, upsertedAtMs);
         this.rowsWritten++;
-        if (enc.length >= 1 << 20) await write(this.table, enc.take(), this.options.tablePath);
+        if (enc.length >= 1 << 20) await this.write(this.table, enc.take(), this.options.tablePath);
       }
       this.pending.delete(finalAt);
     }
-    if (enc.length > 0) await write(this.table, enc.take(), this.options.tablePath);
+    if (enc.length > 0) await this.write(this.table, enc.take(), this.options.tablePath);
     this.writtenUpTo = Math.max(this.writtenUpTo, upToMs);
   }
 }
@@ -108,51 +150,13 @@ interface PendingRow {
   readonly upsertedAtMs: number;
 }
 
-/** ARCHITECTURE §5's dead-letter object; `raw_bytes` (the record's full size) only when `raw` holds just its start. */
+/**
+ * ARCHITECTURE §5's dead-letter object; `raw_bytes` (the record's full size) only when `raw` holds
+ * just its start; `source`, the file the record came from, when it was read from one (a file's
+ * `partition` is an index or a hash of its name, which a reader cannot map back).
+ */
 export function deadLetterLine(d: DeadLetter): string {
   const size = d.rawBytes === undefined ? {} : { raw_bytes: d.rawBytes };
-  return `${JSON.stringify({ reason: d.reason, detail: d.detail, raw: d.raw, ...size, partition: d.partition, position: d.position })}\n`;
-}
-
-async function openOutput(path: string): Promise<WriteStream> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const stream = createWriteStream(path, { flags: 'w' });
-    await once(stream, 'open');
-    return stream;
-  } catch (e) {
-    throw new HexstreamError('SINK_UNAVAILABLE', `cannot open output ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-async function write(stream: WriteStream | undefined, text: string | Buffer, path: string): Promise<void> {
-  if (stream === undefined) throw new HexstreamError('SINK_WRITE_FAILED', `output ${path} is not open`);
-  if (text.length === 0) return;
-  if (!stream.write(text)) await drained(stream, path);
-}
-
-/** Waits for a full stream buffer to drain, failing if the stream errors first. */
-function drained(stream: WriteStream, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onDrain = (): void => {
-      stream.off('error', onError);
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      stream.off('drain', onDrain);
-      reject(new HexstreamError('SINK_WRITE_FAILED', `cannot write ${path}: ${error.message}`, { cause: error }));
-    };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
-}
-
-async function finish(stream: WriteStream | undefined, path: string): Promise<void> {
-  if (stream === undefined) return;
-  try {
-    stream.end();
-    await once(stream, 'finish');
-  } catch (e) {
-    throw new HexstreamError('SINK_WRITE_FAILED', `cannot finish ${path}: ${(e as Error).message}`, { cause: e });
-  }
+  const source = d.source === undefined ? {} : { source: d.source };
+  return `${JSON.stringify({ reason: d.reason, detail: d.detail, raw: d.raw, ...size, ...source, partition: d.partition, position: d.position })}\n`;
 }

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { DEAD_LETTER_RAW_BYTES, utf8Prefix } from '../../domain/engine/dead-letter-raw';
 import { HexstreamError } from '../../domain/hexstream-error';
@@ -54,7 +54,7 @@ export class LineFileSource implements SourcePort {
 
   async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
     if (this.options.input === STDIN) {
-      const reader = new LineReader(0, streamBytes('stdin', process.stdin), this.options);
+      const reader = new LineReader(0, STDIN, streamBytes('stdin', process.stdin), this.options);
       await reader.skipTo(resumeFrom.get(0) ?? 0);
       this.readers = [reader];
       return [0];
@@ -64,7 +64,7 @@ export class LineFileSource implements SourcePort {
     this.readers = await Promise.all(
       files.map(async (file, i) => {
         const partition = ids[i] as number;
-        const reader = new LineReader(partition, await fileBytes(file), this.options);
+        const reader = new LineReader(partition, sourceName(this.options.input, file), await fileBytes(file), this.options);
         await reader.skipTo(resumeFrom.get(partition) ?? 0);
         return reader;
       }),
@@ -112,6 +112,14 @@ export class LineFileSource implements SourcePort {
     await Promise.all(this.readers.map((r) => r.close()));
     this.readers = [];
   }
+}
+
+/**
+ * How dead letters name a file: relative to the input directory, or the input as given when it is
+ * one file (`listInput` gives a file of a directory as `join(input, name)`).
+ */
+function sourceName(input: string, file: string): string {
+  return file === input ? input : relative(input, file);
 }
 
 /** A stable partition id per file name (FNV-1a, 31 bits); two names with one id are refused. */
@@ -170,6 +178,8 @@ class LineReader {
 
   constructor(
     readonly partition: number,
+    /** The file's name in dead letters (`SourceRecord.source`). */
+    private readonly source: string,
     private readonly bytes: ByteSource,
     private readonly options: LineFileSourceOptions,
   ) {
@@ -313,13 +323,13 @@ class LineReader {
 
   private pushLine(text: string): void {
     const arrivalMs = this.options.arrivalMs;
-    if (arrivalMs === undefined) this.lines.push({ partition: this.partition, position: this.position++, value: text });
-    else this.lines.push({ partition: this.partition, position: this.position++, value: text, arrivalMs });
+    if (arrivalMs === undefined) this.lines.push({ partition: this.partition, position: this.position++, source: this.source, value: text });
+    else this.lines.push({ partition: this.partition, position: this.position++, source: this.source, value: text, arrivalMs });
   }
 
   private pushInvalid(preview: string, decodeError: string, byteLength: number | undefined): void {
     const arrival = this.options.arrivalMs === undefined ? {} : { arrivalMs: this.options.arrivalMs };
     const size = byteLength === undefined ? {} : { byteLength };
-    this.lines.push({ partition: this.partition, position: this.position++, value: preview, decodeError, ...size, ...arrival });
+    this.lines.push({ partition: this.partition, position: this.position++, source: this.source, value: preview, decodeError, ...size, ...arrival });
   }
 }

@@ -37,11 +37,13 @@ export interface MessageFields {
 }
 
 /**
- * The whole message: headers, blank line, quoted-printable body; CRLF line endings throughout and
- * a final CRLF. Rejects (`NOTIFY_FAILED`) header values that could inject a header: CR, LF or any
- * other control character in an address, CR or LF in the subject or an extra header.
+ * The whole message: headers, blank line, body — as it is (`7bit`) when the text is plain ASCII
+ * (see `isPlain7bit`), else quoted-printable; CRLF line endings throughout and a final CRLF.
+ * Rejects (`NOTIFY_FAILED`) header values that could inject a header: CR, LF or any other control
+ * character in an address, CR or LF in the subject or an extra header.
  */
 export function buildMessage(fields: MessageFields): string {
+  const plain = isPlain7bit(fields.text);
   const headers: Array<readonly [string, string]> = [
     ['From', checkAddress('From', fields.from)],
     ['To', checkAddress('To', fields.to)],
@@ -50,14 +52,29 @@ export function buildMessage(fields: MessageFields): string {
     ['Message-ID', `<${checkMessageId(fields.messageId)}>`],
     ['MIME-Version', '1.0'],
     ['Content-Type', 'text/plain; charset=utf-8'],
-    ['Content-Transfer-Encoding', 'quoted-printable'],
+    ['Content-Transfer-Encoding', plain ? '7bit' : 'quoted-printable'],
   ];
   for (const [name, value] of fields.extraHeaders ?? []) {
     if (!/^[!-9;-~]+$/.test(name)) throw invalid(`header name ${JSON.stringify(name)} is not a valid field name`);
     if (/[^\x20-\x7e]/.test(value)) throw invalid(`header ${name} must be printable ASCII`);
     headers.push([name, value]);
   }
-  return headers.map(([name, value]) => foldHeader(name, value)).join('') + CRLF + encodeQuotedPrintable(fields.text);
+  const body = plain ? fields.text.replace(/\r?\n/g, CRLF) : encodeQuotedPrintable(fields.text);
+  return headers.map(([name, value]) => foldHeader(name, value)).join('') + CRLF + body;
+}
+
+/**
+ * Whether `text` can travel as it is (`7bit`, RFC 2045 §2.7), so that the message reads the same
+ * raw as in a mail client (a report's `0=+inf` stays `0=+inf`, not quoted-printable's `0=3D+inf`):
+ * printable ASCII and tabs only, lines within 998 characters, none ending in a space or tab (a
+ * transport may strip those), LF or CRLF breaks (no lone CR), and a final line break, so that the
+ * body decodes to exactly `text`. Anything else is quoted-printable.
+ */
+export function isPlain7bit(text: string): boolean {
+  if (text !== '' && !text.endsWith('\n')) return false;
+  return text
+    .split(/\r?\n/)
+    .every((line) => line.length <= MAX_LINE && /^[\t\x20-\x7e]*$/.test(line) && !/[ \t]$/.test(line));
 }
 
 /**

@@ -30,6 +30,10 @@ export class FinalTableTap implements SinkPort {
     return this.inner.close();
   }
 
+  abort(): Promise<void> {
+    return this.inner.abort !== undefined ? this.inner.abort() : this.inner.close();
+  }
+
   /** The committed rows, last value per key, in key order. */
   rows(): ResultRow[] {
     return [...this.table.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -72,14 +72,24 @@ export function describeDriverError(e: unknown): string {
   return redactUrl(tags.length > 0 ? `${message} (${tags.join(', ')})` : message);
 }
 
+/** The server was reached and answered: it refused the user, the password or the database. */
+const LOGIN_REFUSED_CODES = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_HOST_NOT_PRIVILEGED']);
+
+export function isLoginRefused(e: unknown): boolean {
+  const { code } = fields(e);
+  return typeof code === 'string' && LOGIN_REFUSED_CODES.has(code);
+}
+
 /**
  * Translates a driver error at the adapter's boundary: SINK_UNAVAILABLE when the server cannot be
  * reached or refuses the login, SINK_WRITE_FAILED otherwise; project errors pass through. The
- * message names the server by its redacted URL and the driver error stays as `cause`.
+ * message names the server by its redacted URL and the driver error stays as `cause`. A refused
+ * login says so: the server is there, what the user must fix is the login in `--mysql`.
  */
 export function translateMySqlError(e: unknown, action: string, url: string): HexstreamError {
   if (e instanceof HexstreamError) return e;
   const where = redactMySqlUrl(url);
+  if (isLoginRefused(e)) return new HexstreamError('SINK_UNAVAILABLE', `MySQL at ${where} refused the login to ${action}: ${describeDriverError(e)} — check the user, password and database in --mysql`, { cause: e });
   if (isUnavailable(e)) return new HexstreamError('SINK_UNAVAILABLE', `cannot reach MySQL at ${where} to ${action}: ${describeDriverError(e)}`, { cause: e });
   return new HexstreamError('SINK_WRITE_FAILED', `cannot ${action} on MySQL at ${where}: ${describeDriverError(e)}`, { cause: e });
 }

@@ -44,7 +44,7 @@ export async function writePgCheckpoint(client: PoolClient, owner: PgCheckpointO
     if (next < before) throw new HexstreamError('SINK_WRITE_FAILED', `position of partition ${p} would move back from ${before} to ${next}`);
     const r = await client.query(
       `UPDATE ${PG_CHECKPOINT_TABLE} SET next_position = $4, watermark_ms = $5, replay_from = $6, replay_max_event_ms = $7, closed_up_to_ms = $8, commit_seq = $9,
-        updated_at = (now() AT TIME ZONE 'utc') WHERE job = $1 AND consumer_group = $2 AND partition_id = $3 AND next_position = $10`,
+        updated_at = now() WHERE job = $1 AND consumer_group = $2 AND partition_id = $3 AND next_position = $10`,
       [owner.job, owner.consumerGroup, p, next, ...values, before],
     );
     if (r.rowCount === 0) throw fenced(owner, p, before);

@@ -15,33 +15,86 @@ export function pgIdentifier(name: string, what: string): string {
   return `"${name}"`;
 }
 
-/** Versioned, idempotent schema changes of hexstream's own tables, applied under an advisory lock. */
-const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name: string; readonly sql: string }> = [
+/** A timestamp column and whether the database stamps it (DEFAULT now()). */
+interface TimestampColumn {
+  readonly name: string;
+  readonly stampedByDatabase: boolean;
+}
+
+/**
+ * Turns the listed columns that are still `timestamp without time zone` (tables created before
+ * hexstream used timestamptz) into `timestamptz(3)`, in one ALTER TABLE (it rewrites the table under
+ * an exclusive lock). Those columns always held UTC wall-clock times (values written as UTC text, and
+ * `now() AT TIME ZONE 'utc'`), so `AT TIME ZONE 'UTC'` keeps every instant whatever the session's
+ * zone. Columns already converted are left alone, so a second call does nothing.
+ */
+export async function timestampsWithTimeZone(client: PoolClient, table: string, columns: readonly TimestampColumn[]): Promise<string[]> {
+  const { rows } = await client.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = $1 AND data_type = 'timestamp without time zone' AND column_name = ANY($2)`,
+    [table, columns.map((c) => c.name)],
+  );
+  const old = new Set(rows.map((r) => r.column_name));
+  const changes = columns
+    .filter((c) => old.has(c.name))
+    .flatMap((c) => {
+      const col = pgIdentifier(c.name, 'column');
+      // The old default (now() AT TIME ZONE 'utc') must not be carried over by the type change.
+      const type = `ALTER COLUMN ${col} TYPE TIMESTAMPTZ(3) USING ${col} AT TIME ZONE 'UTC'`;
+      return c.stampedByDatabase ? [`ALTER COLUMN ${col} DROP DEFAULT`, type, `ALTER COLUMN ${col} SET DEFAULT now()`] : [type];
+    });
+  if (changes.length > 0) await client.query(`ALTER TABLE ${pgIdentifier(table, 'table')} ${changes.join(', ')}`);
+  return columns.filter((c) => old.has(c.name)).map((c) => c.name);
+}
+
+/** Versioned schema changes of hexstream's own tables, applied once each under an advisory lock. */
+const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name: string; readonly apply: (client: PoolClient) => Promise<unknown> }> = [
   {
     version: 1,
     name: 'create hexstream_checkpoint',
-    sql: `CREATE TABLE IF NOT EXISTS ${PG_CHECKPOINT_TABLE} (
+    apply: (client) =>
+      client.query(`CREATE TABLE IF NOT EXISTS ${PG_CHECKPOINT_TABLE} (
       job VARCHAR(64) NOT NULL, consumer_group VARCHAR(255) NOT NULL, partition_id INT NOT NULL,
       next_position BIGINT NOT NULL, watermark_ms BIGINT NULL, replay_from BIGINT NULL, replay_max_event_ms BIGINT NULL,
       closed_up_to_ms BIGINT NULL, commit_seq BIGINT NOT NULL, updated_at TIMESTAMP(3) NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),
-      PRIMARY KEY (job, consumer_group, partition_id))`,
+      PRIMARY KEY (job, consumer_group, partition_id))`),
   },
   {
     version: 2,
     name: 'create hexstream_snapshot',
-    sql: `CREATE TABLE IF NOT EXISTS ${PG_SNAPSHOT_TABLE} (
+    apply: (client) =>
+      client.query(`CREATE TABLE IF NOT EXISTS ${PG_SNAPSHOT_TABLE} (
       job VARCHAR(64) NOT NULL, consumer_group VARCHAR(255) NOT NULL, partitions TEXT NOT NULL, data BYTEA NOT NULL,
-      created_at TIMESTAMP(3) NOT NULL DEFAULT (now() AT TIME ZONE 'utc'), PRIMARY KEY (job, consumer_group, partitions))`,
+      created_at TIMESTAMP(3) NOT NULL DEFAULT (now() AT TIME ZONE 'utc'), PRIMARY KEY (job, consumer_group, partitions))`),
+  },
+  {
+    // Versions 1 and 2 stay as they were released: a new database takes the same path as an old one.
+    version: 3,
+    name: 'timestamps with time zone',
+    apply: async (client) => {
+      await timestampsWithTimeZone(client, PG_CHECKPOINT_TABLE, [{ name: 'updated_at', stampedByDatabase: true }]);
+      await timestampsWithTimeZone(client, PG_SNAPSHOT_TABLE, [{ name: 'created_at', stampedByDatabase: true }]);
+      await timestampsWithTimeZone(client, PG_MIGRATIONS_TABLE, [{ name: 'applied_at', stampedByDatabase: true }]);
+    },
   },
 ];
 
 /** Any 64-bit number works as the lock's name; this one spells "hexstrm". */
 const MIGRATION_LOCK = 0x68657873747270;
 
-export async function migratePostgres(client: PoolClient): Promise<number[]> {
+/** Runs `body` holding the migration lock: instances opening the same database at once take turns. */
+async function withMigrationLock<T>(client: PoolClient, body: () => Promise<T>): Promise<T> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${PG_MIGRATIONS_TABLE} (version INT PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP(3) NOT NULL DEFAULT (now() AT TIME ZONE 'utc'))`);
+    return await body();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}
+
+export function migratePostgres(client: PoolClient): Promise<number[]> {
+  return withMigrationLock(client, async () => {
+    await client.query(`CREATE TABLE IF NOT EXISTS ${PG_MIGRATIONS_TABLE} (version INT PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMPTZ(3) NOT NULL DEFAULT now())`);
     const applied = new Set((await client.query<{ version: number }>(`SELECT version FROM ${PG_MIGRATIONS_TABLE}`)).rows.map((r) => Number(r.version)));
     const known = Math.max(...MIGRATIONS.map((m) => m.version));
     const newest = Math.max(0, ...applied);
@@ -49,20 +102,31 @@ export async function migratePostgres(client: PoolClient): Promise<number[]> {
     const done: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
-      await client.query(m.sql);
+      await m.apply(client);
       await client.query(`INSERT INTO ${PG_MIGRATIONS_TABLE} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       done.push(m.version);
     }
     return done;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-  }
+  });
+}
+
+/**
+ * Creates the job's result table if absent; a table created before hexstream used timestamptz has
+ * its timestamp columns converted (see {@link timestampsWithTimeZone}). Returns the converted columns.
+ */
+export function ensureResultTable(client: PoolClient, table: TableSchema): Promise<string[]> {
+  const ddl = pgResultTableDdl(table);
+  return withMigrationLock(client, async () => {
+    await client.query(ddl);
+    const timestamps = table.columns.flatMap((c) => (c.type.kind === 'timestamp' ? [{ name: c.name, stampedByDatabase: c.type.setBySink === true }] : []));
+    return timestamps.length === 0 ? [] : timestampsWithTimeZone(client, table.name, timestamps);
+  });
 }
 
 /**
  * The PostgreSQL type of a column declared in the job's (MySQL-flavoured) schema: DATETIME(3) →
- * TIMESTAMP(3) (UTC, no zone), DOUBLE → DOUBLE PRECISION, DECIMAL(p,s) → NUMERIC(p,s),
- * MEDIUMTEXT/LONGTEXT → TEXT; other text and integer types as declared.
+ * TIMESTAMPTZ(3) (an instant; shown in the session's zone), DOUBLE → DOUBLE PRECISION,
+ * DECIMAL(p,s) → NUMERIC(p,s), MEDIUMTEXT/LONGTEXT → TEXT; other text and integer types as declared.
  */
 export function pgColumnType(c: ColumnSpec): string {
   const sql = c.type.sql.trim().toUpperCase();
@@ -78,7 +142,7 @@ export function pgColumnType(c: ColumnSpec): string {
     case 'decimal':
       return `NUMERIC(${size ?? `38,${c.type.scale}`})`;
     case 'timestamp':
-      return c.type.setBySink === true ? `TIMESTAMP(3) DEFAULT (now() AT TIME ZONE 'utc')` : 'TIMESTAMP(3)';
+      return c.type.setBySink === true ? 'TIMESTAMPTZ(3) DEFAULT now()' : 'TIMESTAMPTZ(3)';
   }
 }
 

@@ -9,7 +9,7 @@ import { columnEncoder, sortByPrimaryKey, type SqlValue } from '../mysql/mysql-r
 import { redactUrl } from '../pino/redact';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
 import { readPgCheckpoint, writePgCheckpoint, type PgCheckpointOwner } from './postgres-checkpoint';
-import { migratePostgres, pgIdentifier, pgResultTableDdl } from './postgres-schema';
+import { ensureResultTable, migratePostgres, pgIdentifier, pgResultTableDdl } from './postgres-schema';
 
 export interface PostgresSinkOptions {
   /** `postgres://user:password@host:port/database`; the database is created if absent. */
@@ -67,7 +67,7 @@ export class PostgresSink implements SinkPort {
       connected = true;
       try {
         await migratePostgres(client);
-        await client.query(pgResultTableDdl(table));
+        await ensureResultTable(client, table);
         const checkpoint = await readPgCheckpoint(client, owner, true);
         this.table = table;
         this.owner = owner;
@@ -193,6 +193,8 @@ export class PostgresSink implements SinkPort {
     const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
     const why = `${message}${code !== undefined && !message.includes(code) ? ` (${code})` : ''}`;
     const where = redactUrl(this.options.url);
+    // Class 28 (invalid authorization): the server answered and refused the login.
+    if (code?.startsWith('28') === true) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`PostgreSQL at ${where} refused the login to ${action}: ${why} — check the user and password in --postgres`), { cause: e });
     const unavailable = connecting || isConnectionLost(e) || (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28')));
     if (unavailable) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`cannot reach PostgreSQL at ${where} to ${action}: ${why}`), { cause: e });
     return new HexstreamError('SINK_WRITE_FAILED', redactUrl(`cannot ${action} on PostgreSQL at ${where}: ${why}`), { cause: e });
@@ -248,7 +250,7 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
   const keys = new Set(table.primaryKey);
   const updates = [
     ...columns.filter((c) => !keys.has(c.name)).map((c) => `${pgIdentifier(c.name, 'column')} = EXCLUDED.${pgIdentifier(c.name, 'column')}`),
-    ...stamped.map((c) => `${pgIdentifier(c.name, 'column')} = (now() AT TIME ZONE 'utc')`),
+    ...stamped.map((c) => `${pgIdentifier(c.name, 'column')} = now()`),
   ];
   const head = `INSERT INTO ${pgIdentifier(table.name, 'table')} (${names.join(', ')}) VALUES `;
   const tail = ` ON CONFLICT (${table.primaryKey.map((k) => pgIdentifier(k, 'primary key column')).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
@@ -274,9 +276,17 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
 /**
  * A column's conversion (shared with the MySQL sink), refusing the one character PostgreSQL text
  * cannot hold: NUL. Values travel as bound parameters, so nothing else in a string needs care.
+ * Timestamps (UTC text) get their zone spelled out: a timestamptz parameter without one would be
+ * read in the session's time zone.
  */
 function pgEncoder(column: ColumnSpec): (row: ResultRow) => SqlValue {
   const { encode } = columnEncoder(column);
+  if (column.type.kind === 'timestamp') {
+    return (row) => {
+      const v = encode(row);
+      return typeof v === 'string' ? `${v}+00:00` : v;
+    };
+  }
   if (column.type.kind !== 'text') return encode;
   return (row) => {
     const v = encode(row);

@@ -16,4 +16,11 @@ export class SystemClock implements ClockPort {
   async sleep(ms: number): Promise<void> {
     await delay(Math.max(0, ms));
   }
+
+  every(ms: number, tick: () => void): () => void {
+    const timer = setInterval(tick, Math.max(1, ms));
+    // Progress lines must not hold a finished run open.
+    timer.unref();
+    return () => clearInterval(timer);
+  }
 }

@@ -1,5 +1,10 @@
-/** Running totals of one engine; every record read lands in exactly one of the outcome counters. */
+/**
+ * Running totals of one engine; every record read lands in exactly one of the outcome counters.
+ * A record re-read to rebuild state after a restart, an outage or a rebalance (its outcome was
+ * counted and committed by the run that read it first) is counted in `replayed` only.
+ */
 export interface EngineCounters {
+  /** Records read for the first time (their outcome is counted below). */
   read: number;
   blank: number;
   accepted: number;
@@ -8,8 +13,11 @@ export interface EngineCounters {
   duplicate: number;
   /** (record, window) pairs dropped because that window had closed, for records accepted elsewhere. */
   lateWindowDrops: number;
+  /** Row writes sent to the sink (a row of update or complete mode is written at many triggers). */
   rowsEmitted: number;
-  /** Records read again after a restart to rebuild open windows (also counted in their outcome). */
+  /** Rows written with their final value: those of windows that closed (complete mode: see the report). */
+  finalRows: number;
+  /** Records re-read to rebuild open windows from a commit (in no other counter: no dead letter is sent again). */
   replayed: number;
   /** Records a source delivered again at a position already processed in this run: skipped. */
   redelivered: number;
@@ -32,5 +40,5 @@ export function maxStateSize(a: StateSize, b: StateSize): StateSize {
 export const NO_STATE: StateSize = { openWindows: 0, rows: 0, rememberedIds: 0 };
 
 export function emptyCounters(): EngineCounters {
-  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, replayed: 0, redelivered: 0, triggers: 0, stateRows: 0 };
+  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, finalRows: 0, replayed: 0, redelivered: 0, triggers: 0, stateRows: 0 };
 }

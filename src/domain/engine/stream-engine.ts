@@ -32,6 +32,8 @@ export interface TriggerOutput {
   readonly watermarks: ReadonlyMap<number, number>;
   /** Windows ending at or before this instant are closed: their rows are final. */
   readonly closedUpToMs: number;
+  /** Windows (or sessions) this trigger closed and evicted: the committed state shrank. */
+  readonly closedWindows: number;
   /** What a restart needs to rebuild this state (see `EngineCheckpoint`). */
   readonly checkpoint: EngineCheckpoint;
 }
@@ -42,6 +44,8 @@ interface Entry<G, A> {
   acc: A;
   rowKey: string | undefined;
   changedInTrigger: number;
+  /** Rows its last emission wrote (update mode): the final rows of the window once it closes. */
+  emittedRows: number;
 }
 
 interface OpenWindow<G, A> extends WindowBounds {
@@ -58,6 +62,8 @@ interface PartitionState {
   sawRecordSinceTick: boolean;
   /** Processing time up to which idle time has already moved the watermark. */
   idleAdvancedToMs: number | undefined;
+  /** How far idle time has moved the watermark since the partition's last record (0: not idle-advanced). */
+  idleAdvancedByMs: number;
   /** Idle and never saw a record: it has no watermark to advance, so it stops holding others back. */
   idleWithoutEvents: boolean;
   readonly boundaries: ReplayBoundaries;
@@ -87,6 +93,13 @@ export class StreamEngine<E, G, A> {
   private readonly partitions = new Map<number, PartitionState>();
   private readonly dedupe = new DedupeIndex();
   private readonly counters: EngineCounters = emptyCounters();
+  /**
+   * Where the outcome of the record being processed is counted: `counters`, or — for a record
+   * re-read to rebuild state (before `replayUntil`), whose outcome the run that read it first
+   * counted and committed — a tally nobody reports, so that each record is counted once.
+   */
+  private outcomes: EngineCounters = this.counters;
+  private readonly replayOutcomes: EngineCounters = emptyCounters();
   private changed: Entry<G, A>[] = [];
   /** Session windows instead of fixed ones, when the window spec has a gap. */
   private readonly sessions: SessionWindows<E, G, A> | undefined;
@@ -96,6 +109,12 @@ export class StreamEngine<E, G, A> {
   private peakState: StateSize = NO_STATE;
   private triggerSeq = 0;
   private finished = false;
+  /** `flushOpen` was called: the next trigger closes every open window, keeping the watermarks. */
+  private flushing = false;
+  /** Complete mode: the table changed since its last emission (nothing to write otherwise). */
+  private completeChanged = false;
+  /** Complete mode: the rows of the last emission, the whole result table. */
+  private completeRows = 0;
 
   constructor(
     private readonly job: JobDefinition<E, G, A>,
@@ -134,15 +153,20 @@ export class StreamEngine<E, G, A> {
     ps.nextPosition = record.position + 1;
     ps.sawRecordSinceTick = true;
     ps.idleWithoutEvents = false;
-    this.counters.read++;
-    if (record.position < ps.replayUntil) this.counters.replayed++;
+    if (record.position < ps.replayUntil) {
+      this.counters.replayed++;
+      this.outcomes = this.replayOutcomes;
+    } else {
+      this.counters.read++;
+      this.outcomes = this.counters;
+    }
     // The first record of a partition is where a replay of it can start, with the watermark so far.
     if (ps.boundaries.isEmpty()) ps.boundaries.add(record.position, ps.watermark.maxEventTime());
     const text = record.value;
     if (text === undefined) return this.reject('invalid', 'record has no value (tombstone)', '', record);
     if (record.decodeError !== undefined) return this.reject('invalid', record.decodeError, text, record);
     if (isBlank(text)) {
-      this.counters.blank++;
+      this.outcomes.blank++;
       return;
     }
     const decodeMany = this.job.decodeMany;
@@ -208,7 +232,7 @@ export class StreamEngine<E, G, A> {
       }
       this.dedupe.remember(id, record.partition, last + lengthMs, record.position);
     }
-    if (first > firstOfRecord) this.counters.lateWindowDrops += (first - firstOfRecord) / slideMs;
+    if (first > firstOfRecord) this.outcomes.lateWindowDrops += (first - firstOfRecord) / slideMs;
 
     const key = this.job.groupKey(event);
     // A replayed record's effect is in the table already (its trigger committed it): a row changed
@@ -224,17 +248,18 @@ export class StreamEngine<E, G, A> {
       if (!win.firstPositions.has(record.partition)) win.firstPositions.set(record.partition, record.position);
       let entry = win.entries.get(key);
       if (entry === undefined) {
-        entry = { window: win, group: this.job.groupFields(event), acc: this.job.combiner.create(), rowKey: undefined, changedInTrigger: -1 };
+        entry = { window: win, group: this.job.groupFields(event), acc: this.job.combiner.create(), rowKey: undefined, changedInTrigger: -1, emittedRows: 0 };
         win.entries.set(key, entry);
         this.counters.stateRows++;
       }
       entry.acc = this.job.combiner.add(entry.acc, event);
+      this.completeChanged = true;
       if (trackChanges && entry.changedInTrigger !== this.triggerSeq) {
         entry.changedInTrigger = this.triggerSeq;
         this.changed.push(entry);
       }
     }
-    this.counters.accepted++;
+    this.outcomes.accepted++;
     return undefined;
   }
 
@@ -262,7 +287,7 @@ export class StreamEngine<E, G, A> {
     }
     const { created, merged } = sessions.add(this.job.groupKey(event), () => this.job.groupFields(event), event, t, record.partition, record.position);
     this.counters.stateRows += created - merged;
-    this.counters.accepted++;
+    this.outcomes.accepted++;
     return undefined;
   }
 
@@ -274,6 +299,16 @@ export class StreamEngine<E, G, A> {
   /** End of all input: the next trigger flushes every window as if the watermark were +∞. */
   finish(): void {
     this.finished = true;
+  }
+
+  /**
+   * End of a bounded run whose input goes on later: the next trigger closes and writes every open
+   * window, as `finish` does, but the partitions keep their watermarks and the windows count as
+   * closed only up to the end of the last one flushed. A later run therefore takes a record of a
+   * flushed window as late (its row was written without it) and any later record as usual.
+   */
+  flushOpen(): void {
+    this.flushing = true;
   }
 
   /**
@@ -298,6 +333,7 @@ export class StreamEngine<E, G, A> {
         ps.lastActivityMs = nowMs;
         ps.sawRecordSinceTick = false;
         ps.idleAdvancedToMs = undefined;
+        ps.idleAdvancedByMs = 0;
         ps.idleWithoutEvents = false;
         continue;
       }
@@ -309,6 +345,7 @@ export class StreamEngine<E, G, A> {
       }
       const from = Math.max(idleFrom, ps.idleAdvancedToMs ?? idleFrom);
       ps.watermark.advanceTo(ps.watermark.current() + (nowMs - from));
+      ps.idleAdvancedByMs += nowMs - from;
       ps.idleAdvancedToMs = nowMs;
     }
   }
@@ -316,7 +353,7 @@ export class StreamEngine<E, G, A> {
   /** One trigger: closes what the watermark has passed and returns what the sink must apply. */
   trigger(): TriggerOutput {
     this.peakState = maxStateSize(this.peakState, this.stateSize());
-    const closeUpTo = Math.max(this.closedUpTo, this.globalWatermark());
+    const closeUpTo = this.flushing ? Infinity : Math.max(this.closedUpTo, this.globalWatermark());
     const mode = this.settings.outputMode;
     const rows: ResultRow[] = [];
     if (mode === 'update') {
@@ -324,29 +361,47 @@ export class StreamEngine<E, G, A> {
       this.changed = [];
     }
     const closing = [...this.windows.values()].filter((w) => w.endMs <= closeUpTo).sort((a, b) => a.startMs - b.startMs);
+    let closedWindows = 0;
+    let lastEndMs = this.closedUpTo;
     if (this.sessions !== undefined) {
       // Append only (see the constructor): each session's row once, when it closes.
       const closed = this.sessions.closeUpTo(closeUpTo);
-      for (const s of closed) this.emitSession(s, rows);
+      for (const s of closed) {
+        this.emitSession(s, rows);
+        lastEndMs = Math.max(lastEndMs, s.endMs);
+      }
       this.counters.stateRows -= closed.length;
+      this.counters.finalRows += rows.length;
+      closedWindows = closed.length;
     } else if (mode === 'complete') {
-      const all = [...this.windows.values()].sort((a, b) => a.startMs - b.startMs);
-      for (const win of all) for (const entry of win.entries.values()) this.emit(entry, rows);
+      // The whole table, when it changed: an unchanged table has nothing to write.
+      if (this.completeChanged) {
+        const all = [...this.windows.values()].sort((a, b) => a.startMs - b.startMs);
+        for (const win of all) for (const entry of win.entries.values()) this.emit(entry, rows);
+        this.completeRows = rows.length;
+      }
+      this.completeChanged = false;
     } else {
       for (const win of closing) {
         if (mode === 'append') for (const entry of win.entries.values()) this.emit(entry, rows);
+        else for (const entry of win.entries.values()) this.counters.finalRows += this.finalRowsOf(entry);
         this.windows.delete(win.startMs);
         this.counters.stateRows -= win.entries.size;
+        lastEndMs = Math.max(lastEndMs, win.endMs);
       }
+      if (mode === 'append') this.counters.finalRows += rows.length;
+      closedWindows = closing.length;
     }
-    this.closedUpTo = closeUpTo;
+    // A flush keeps later windows open for later records: closed up to the last window it wrote.
+    this.closedUpTo = this.flushing ? lastEndMs : closeUpTo;
+    this.flushing = false;
     this.dedupe.forgetClosed(this.watermarkOf);
     this.counters.rowsEmitted += rows.length;
     this.counters.triggers++;
     this.triggerSeq++;
     const deadLetters = this.deadLetters;
     this.deadLetters = [];
-    return { rows, deadLetters, positions: this.positions(), watermarks: this.watermarks(), closedUpToMs: closeUpTo, checkpoint: this.checkpoint() };
+    return { rows, deadLetters, positions: this.positions(), watermarks: this.watermarks(), closedUpToMs: this.closedUpTo, closedWindows, checkpoint: this.checkpoint() };
   }
 
   /**
@@ -476,7 +531,7 @@ export class StreamEngine<E, G, A> {
     for (const w of snapshot.windows) {
       const win: OpenWindow<G, A> = { startMs: w.startMs, endMs: w.endMs, entries: new Map(), firstPositions: new Map(w.firstPositions) };
       for (const [key, group, acc] of w.entries) {
-        win.entries.set(key, { window: win, group: decodeState(group) as G, acc: decodeState(acc) as A, rowKey: undefined, changedInTrigger: -1 });
+        win.entries.set(key, { window: win, group: decodeState(group) as G, acc: decodeState(acc) as A, rowKey: undefined, changedInTrigger: -1, emittedRows: 0 });
       }
       this.counters.stateRows += win.entries.size;
       this.windows.set(w.startMs, win);
@@ -487,6 +542,9 @@ export class StreamEngine<E, G, A> {
       this.counters.stateRows++;
     }
     this.dedupe.restore(snapshot.ids);
+    // Complete mode: this run's first trigger writes the table it continues, so that the run's
+    // output holds the whole result even when nothing new comes.
+    this.completeChanged = this.windows.size > 0;
     return starts;
   }
 
@@ -515,6 +573,28 @@ export class StreamEngine<E, G, A> {
     return out;
   }
 
+  /**
+   * Complete mode: rows in the result table (those of its last emission). Other modes count their
+   * final rows as windows close (`finalRows`).
+   */
+  resultTableRows(): number {
+    return this.completeRows;
+  }
+
+  /** Per partition whose watermark idle time is moving now: how far it moved it since the partition's last record. */
+  idleAdvanced(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [id, ps] of this.partitions) if (ps.idleAdvancedByMs > 0) out.set(id, ps.idleAdvancedByMs);
+    return out;
+  }
+
+  /** Records still to re-read before the state is rebuilt (0 once every partition reached its committed position). */
+  replayLeft(): number {
+    let left = 0;
+    for (const ps of this.partitions.values()) left += Math.max(0, ps.replayUntil - ps.nextPosition);
+    return left;
+  }
+
   private globalWatermark(): number {
     if (this.finished) return Infinity;
     let min = Infinity;
@@ -536,28 +616,42 @@ export class StreamEngine<E, G, A> {
     else into.push(this.job.toRow(bounds, s.group, s.acc, this.job.rowKey(bounds, s.group)));
   }
 
+  /**
+   * Update mode: the rows a closing entry holds in the table — as its last emission wrote them, or,
+   * for an entry rebuilt only from re-read records (written by the run that read them first), as
+   * many as it makes.
+   */
+  private finalRowsOf(entry: Entry<G, A>): number {
+    if (entry.emittedRows > 0) return entry.emittedRows;
+    return this.job.toRows === undefined ? 1 : this.job.toRows(entry.window, entry.group, entry.acc).length;
+  }
+
   private emit(entry: Entry<G, A>, into: ResultRow[]): void {
     if (this.job.toRows !== undefined) {
-      for (const row of this.job.toRows(entry.window, entry.group, entry.acc)) into.push(row);
+      const rows = this.job.toRows(entry.window, entry.group, entry.acc);
+      for (const row of rows) into.push(row);
+      entry.emittedRows = rows.length;
       return;
     }
     if (entry.rowKey === undefined) entry.rowKey = this.job.rowKey(entry.window, entry.group);
     into.push(this.job.toRow(entry.window, entry.group, entry.acc, entry.rowKey));
+    entry.emittedRows = 1;
   }
 
   private reject(reason: DeadLetterReason, why: string, raw: string, record: SourceRecord): void {
-    this.counters[reason]++;
+    this.outcomes[reason]++;
     // A replayed record's dead letter was written by the run that read it first.
     if (record.position < (this.partitions.get(record.partition)?.replayUntil ?? 0)) return;
     const { partition, position } = record;
     const detail = boundedDetail(why);
     const kept = boundedRaw(raw, record.byteLength);
+    const source = record.source === undefined ? {} : { source: record.source };
     if (kept.rawBytes === undefined) {
-      this.deadLetters.push({ reason, detail, raw, partition, position });
+      this.deadLetters.push({ reason, detail, raw, ...source, partition, position });
     } else {
       // A dead letter stays small whatever the record's size; the detail says what was cut.
       const note = `; raw holds its first ${utf8ByteLength(kept.raw)} of ${kept.rawBytes} bytes`;
-      this.deadLetters.push({ reason, detail: `${detail}${note}`, raw: kept.raw, rawBytes: kept.rawBytes, partition, position });
+      this.deadLetters.push({ reason, detail: `${detail}${note}`, raw: kept.raw, rawBytes: kept.rawBytes, ...source, partition, position });
     }
   }
 
@@ -570,6 +664,7 @@ export class StreamEngine<E, G, A> {
         lastActivityMs: undefined,
         sawRecordSinceTick: false,
         idleAdvancedToMs: undefined,
+        idleAdvancedByMs: 0,
         idleWithoutEvents: false,
         boundaries: new ReplayBoundaries(),
         replayUntil: 0,

@@ -6,12 +6,12 @@ import type { SourcePort } from '../../ports/source.port';
 import type { EngineCheckpoint } from '../engine/engine-checkpoint';
 import { emptyCounters, maxStateSize, NO_STATE, type EngineCounters, type StateSize } from '../engine/engine-counters';
 import { HexstreamError } from '../hexstream-error';
-import { formatInstant } from '../engine/format-instant';
 import type { OutputMode } from '../engine/output-mode';
-import { StreamEngine } from '../engine/stream-engine';
+import { StreamEngine, type TriggerOutput } from '../engine/stream-engine';
 import { CommitQueue } from './commit-queue';
 import { EventTimeAlignment } from './event-time-alignment';
 import { parseSnapshot, serializeSnapshot, snapshotContinues, type EngineSnapshot } from '../engine/engine-snapshot';
+import { ProgressLine, seconds, type OutageState } from './progress-line';
 import type { AnyJob } from '../jobs/job';
 import type { WindowSpec } from '../windowing/window-spec';
 
@@ -37,6 +37,12 @@ export interface PipelineSettings {
    * input but checkpoints on a stop, so a stopped batch resumes (batch mode).
    */
   readonly onStop: 'flush' | 'checkpoint' | 'flush-at-end';
+  /**
+   * With `onStop: 'checkpoint'`, what the end of a bounded input does with windows still open:
+   * `keep` (default) commits them for the next run, as a stop does; `flush` writes them as if the
+   * watermark had passed them, and the next run takes records for them as late.
+   */
+  readonly atEnd?: 'flush' | 'keep';
   /**
    * Commit a trigger while processing the next records (one commit in flight, in order), instead
    * of waiting for it. Shortens each trigger cycle by the database's time; a failed commit is seen
@@ -68,6 +74,13 @@ export interface RunReport {
   readonly watermarks: ReadonlyMap<number, number>;
   /** True when a bounded input was read to its end (false when stopped). */
   readonly completed: boolean;
+  /**
+   * Rows in the result with their final value: those of the windows closed in this run (complete
+   * mode: the rows of the whole table). `counters.rowsEmitted` counts every write, updates included.
+   */
+  readonly finalRows: number;
+  /** What became of the windows still open at the end: written (`flushed`) or committed for the next run (`kept`, see `state`). */
+  readonly openWindowsAtEnd: 'flushed' | 'kept';
 }
 
 const NEVER_STOP: StopToken = { isStopped: () => false };
@@ -76,22 +89,9 @@ const NEVER_STOP: StopToken = { isStopped: () => false };
 const OUTAGE_FIRST_BACKOFF_MS = 500;
 const OUTAGE_MAX_BACKOFF_MS = 10_000;
 
-/** What the progress line says while a service is unreachable. */
-interface OutageState {
-  readonly service: 'sink' | 'source';
-  readonly sinceMs: number;
-  readonly error: string;
-  readonly attempt?: number;
-  readonly retryInMs?: number;
-}
-
 /** A service that went away mid-stream (a database or broker outage): worth waiting for. */
 function isUnavailable(e: unknown): e is HexstreamError {
   return e instanceof HexstreamError && (e.code === 'SINK_UNAVAILABLE' || e.code === 'SOURCE_UNAVAILABLE');
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Where each partition of a checkpoint is re-read from. */
@@ -109,6 +109,23 @@ function readOnFrom(checkpoint: SinkCheckpoint | undefined, snapshots: readonly 
 
 function addCounters(into: EngineCounters, more: EngineCounters): void {
   for (const key of Object.keys(into) as (keyof EngineCounters)[]) if (key !== 'stateRows') into[key] += more[key];
+}
+
+function sumCounters(a: EngineCounters, b: EngineCounters): EngineCounters {
+  const sum = { ...a };
+  addCounters(sum, b);
+  return { ...sum, stateRows: b.stateRows };
+}
+
+/**
+ * A trigger with nothing to write: no row, no dead letter, no window closed, and every position
+ * where the last commit left it. Committing it would only move an idle watermark, which the next
+ * real commit carries anyway.
+ */
+function nothingToWrite(out: TriggerOutput, committed: ReadonlyMap<number, number>): boolean {
+  if (out.rows.length > 0 || out.deadLetters.length > 0 || out.closedWindows > 0) return false;
+  for (const [p, n] of out.positions) if (committed.get(p) !== n) return false;
+  return true;
 }
 
 /**
@@ -145,29 +162,93 @@ export class StreamPipeline {
     let sequence = 0;
     let pending = 0;
     let lastTriggerMs = startedAtMs;
-    let lastProgressMs = startedAtMs;
     let exhausted = false;
+    /** Records waiting per owned partition, as the source last said. */
     const lag = new Map<number, number>();
     let sourceOutage: OutageState | undefined;
+    let sinkOutage: OutageState | undefined;
+    /** When the last sink outage began, until the source answers again: a source outage right after it is the same one. */
+    let sinkOutageBeganMs: number | undefined;
+    /** Why the state is being rebuilt from the last commit (until its records are re-read). */
+    let rebuilding: string | undefined = engine.replayLeft() > 0 ? 'a restart' : undefined;
+    /** The commit in progress and when it began: a commit that fails began the outage. */
+    let committing: { readonly sinceMs: number } | undefined;
+    let lastCommitStartMs = startedAtMs;
+    /** Counters of engines replaced by a rebuild, as of their last commit. */
     const carried = emptyCounters();
+    /** The current engine's counters as of its last successful commit: all a rebuild keeps of it. */
+    let committedStats = emptyCounters();
+    let committedPositions: ReadonlyMap<number, number> = engine.positions();
     let carriedPeak = NO_STATE;
     const alignment = s.maxDriftMs !== undefined && s.maxDriftMs > 0 ? new EventTimeAlignment(s.maxDriftMs) : undefined;
     const commits = new CommitQueue();
+    const progress = new ProgressLine(startedAtMs);
+
+    const logProgress = (now: number): void => {
+      const left = engine.replayLeft();
+      if (left === 0) rebuilding = undefined;
+      const memory = this.memory?.now();
+      const waitingFor = committing !== undefined && now - committing.sinceMs >= s.triggerIntervalMs ? { what: 'commit in progress', sinceMs: committing.sinceMs } : undefined;
+      const line = progress.next({
+        nowMs: now,
+        // Re-read records count only once (in `reread`); so do those of a trigger the rebuild dropped.
+        counters: sumCounters(carried, engine.stats()),
+        state: engine.stateSize(),
+        lag,
+        watermarks: engine.watermarks(),
+        idleAdvanced: engine.idleAdvanced(),
+        ...(rebuilding !== undefined ? { rebuilding: { reason: rebuilding, left } } : {}),
+        ...(waitingFor !== undefined ? { waiting: waitingFor } : {}),
+        ...(sinkOutage !== undefined ? { outage: sinkOutage } : sourceOutage !== undefined ? { outage: sourceOutage } : {}),
+        ...(memory !== undefined ? { memory } : {}),
+      });
+      this.logger.info('progress', line);
+    };
+    /** A progress line every interval, whatever the pipeline is doing (see `sleepLogging` and the clock's ticks). */
+    const progressIfDue = (now: number): void => {
+      // An attempt to reach the sink is due: it logs its own line.
+      if (sinkOutage?.retryAtMs !== undefined && now >= sinkOutage.retryAtMs) return;
+      if (now - progress.lastLoggedMs() >= s.progressIntervalMs) logProgress(now);
+    };
+    // Ticks let a line come while a service does not answer (a commit hanging on a dead broker).
+    const stopTicking = this.clock.every?.(Math.max(1, Math.floor(s.progressIntervalMs / 4)), () => progressIfDue(this.clock.now())) ?? ((): void => undefined);
+    /** Sleeps `ms`, logging progress lines when due meanwhile (the caller logs at the end, or the loop does). */
+    const sleepLogging = async (ms: number): Promise<void> => {
+      const until = this.clock.now() + ms;
+      for (let now = this.clock.now(); now < until; now = this.clock.now()) {
+        await this.clock.sleep(Math.min(until - now, Math.max(1, progress.lastLoggedMs() + s.progressIntervalMs - now)));
+        const after = this.clock.now();
+        if (after < until) progressIfDue(after);
+      }
+    };
+
     /**
      * One trigger. The last one of a run that checkpoints also stores the engine's whole state;
-     * it, and one that must be durable before going on (`wait`), is waited for.
+     * it, and one that must be durable before going on (`wait`), is waited for. A trigger with
+     * nothing to write commits nothing (an idle stream would otherwise commit every interval).
      */
     const fire = async (now: number, last = false, wait = last): Promise<void> => {
       // Records waiting in a partition (its lag) mean a slow reader, not an idle partition; while
       // the broker is unreachable, whether a partition is idle is unknown.
       engine.advanceIdle(now, s.idleTimeoutMs, sourceOutage === undefined ? lag : 'unknown');
       const out = engine.trigger();
-      const snapshot = last && s.onStop !== 'flush' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
-      const trigger = { sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) };
       pending = 0;
       lastTriggerMs = now;
+      if (!wait && nothingToWrite(out, committedPositions)) return;
+      const snapshot = last && s.onStop !== 'flush' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
+      const trigger = { sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) };
+      const stats = engine.stats();
+      const owner = engine;
+      committedPositions = out.positions;
       await commits.submit(async () => {
+        // The trigger's instant: reading the clock again would move a stepping test clock.
+        const began = { sinceMs: now };
+        committing = began;
+        lastCommitStartMs = began.sinceMs;
         await this.sink.commit(trigger);
+        if (committing === began) committing = undefined;
+        // A rebuild waits for the commit in flight first, so the engine is still the owner here.
+        if (engine === owner) committedStats = stats;
         await this.source.acknowledge(out.positions);
       }, s.overlapCommits === true && !wait);
     };
@@ -178,14 +259,17 @@ export class StreamPipeline {
      *
      *   rebalance ─▶ sink.checkpoint() ─▶ new engine.restore(assigned) ─▶ source.seek(replay starts)
      */
-    const reassign = async (assigned: readonly number[]): Promise<void> => {
+    const reassign = async (assigned: readonly number[], reason: string): Promise<void> => {
       const seek = this.source.seek?.bind(this.source);
       if (seek === undefined) throw new HexstreamError('INTERNAL', 'source changed its partitions but cannot seek');
       // The commit in flight belongs to the old assignment: let it land (or be fenced) first.
       await commits.settle().catch((e: unknown) => {
         if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED')) throw e;
       });
-      addCounters(carried, engine.stats());
+      committing = undefined;
+      // Only what the old engine committed counts: what it read after is read again (or by another owner).
+      addCounters(carried, committedStats);
+      committedStats = emptyCounters();
       carriedPeak = maxStateSize(carriedPeak, engine.peakStateSize());
       alignment?.reset();
       engine = newEngine();
@@ -197,6 +281,10 @@ export class StreamPipeline {
       engine.addPartitions(assigned);
       assignedNow = assigned;
       pending = 0;
+      committedPositions = engine.positions();
+      // The progress line lists only the partitions owned now.
+      for (const p of [...lag.keys()]) if (!only.has(p)) lag.delete(p);
+      rebuilding = engine.replayLeft() > 0 ? reason : undefined;
       this.logger.info('partitions reassigned', { partitions: assigned.join(',') });
     };
 
@@ -204,6 +292,8 @@ export class StreamPipeline {
      * The database (or the broker behind the dead letters) went away mid-stream: waits for it with
      * capped exponential backoff, then rebuilds from what was committed, exactly as a restart
      * would. Gives up once it has been down for `maxOutageMs`, or when asked to stop meanwhile.
+     * The outage began when the commit that failed began (or when the source lost its broker, if
+     * earlier), not when the failure came back.
      *
      *   commit ✗ unavailable ─▶ wait 0.5 s, 1 s, 2 s … ≤ 10 s ─▶ sink.open() ✓ ─▶ rebuild, read on
      *                                  └─ down ≥ --max-outage, or stopped ─▶ fail (the alert goes out)
@@ -211,29 +301,36 @@ export class StreamPipeline {
     const waitOut = async (first: HexstreamError): Promise<void> => {
       const seek = this.source.seek;
       if (seek === undefined) throw first; // no way to rebuild in place: a rerun resumes from the commit
-      const sinceMs = this.clock.now();
+      const sinceMs = Math.min(lastCommitStartMs, sourceOutage?.sinceMs ?? Infinity, this.clock.now());
+      sinkOutageBeganMs = sinceMs;
+      committing = undefined;
       const maxOutageMs = s.maxOutageMs ?? Number.POSITIVE_INFINITY;
       let last = first;
-      for (let attempt = 1; ; attempt++) {
-        const downMs = this.clock.now() - sinceMs;
-        if (downMs >= maxOutageMs || stop.isStopped()) {
-          const why = stop.isStopped() ? 'stopped while waiting for it' : `longer than --max-outage ${seconds(maxOutageMs)}`;
-          throw new HexstreamError(last.code, `unavailable for ${seconds(downMs)}, ${why}; a restart resumes from the last commit: ${last.message}`, { cause: last });
+      try {
+        for (let attempt = 1; ; attempt++) {
+          const now = this.clock.now();
+          const downMs = now - sinceMs;
+          if (downMs >= maxOutageMs || stop.isStopped()) {
+            const why = stop.isStopped() ? 'stopped while waiting for it' : `longer than --max-outage ${seconds(maxOutageMs)}`;
+            throw new HexstreamError(last.code, `unavailable for ${seconds(downMs)}, ${why}; a restart resumes from the last commit: ${last.message}`, { cause: last });
+          }
+          const retryInMs = Math.min(OUTAGE_FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 20), OUTAGE_MAX_BACKOFF_MS, maxOutageMs - downMs);
+          sinkOutage = { service: 'sink', sinceMs, error: last.message, attempt, retryAtMs: now + retryInMs };
+          this.logger.warn('sink unavailable; waiting for it', { error: last.message, downMs, attempt, retryInMs, maxOutageMs: Number.isFinite(maxOutageMs) ? maxOutageMs : undefined });
+          logProgress(now);
+          await sleepLogging(retryInMs);
+          try {
+            await this.sink.open(s.job.table);
+            await reassign(assignedNow, 'a sink outage');
+            this.logger.warn('sink available again; rebuilt from the last commit', { downMs: this.clock.now() - sinceMs, attempts: attempt });
+            return;
+          } catch (e) {
+            if (!isUnavailable(e)) throw e;
+            last = e;
+          }
         }
-        const retryInMs = Math.min(OUTAGE_FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 20), OUTAGE_MAX_BACKOFF_MS, maxOutageMs - downMs);
-        const outage: OutageState = { service: 'sink', sinceMs, error: last.message, attempt, retryInMs };
-        this.logger.warn('sink unavailable; waiting for it', { error: last.message, downMs, attempt, retryInMs, maxOutageMs: Number.isFinite(maxOutageMs) ? maxOutageMs : undefined });
-        this.logProgress(engine, this.clock.now() - startedAtMs, lag, outage);
-        await this.clock.sleep(retryInMs);
-        try {
-          await this.sink.open(s.job.table);
-          await reassign(assignedNow);
-          this.logger.warn('sink available again; rebuilt from the last commit', { downMs: this.clock.now() - sinceMs, attempts: attempt });
-          return;
-        } catch (e) {
-          if (!isUnavailable(e)) throw e;
-          last = e;
-        }
+      } finally {
+        sinkOutage = undefined;
       }
     };
 
@@ -253,7 +350,7 @@ export class StreamPipeline {
         if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || this.source.seek === undefined) throw e;
         // Another instance owns a partition now and committed it: start over from the data.
         this.logger.warn('fenced by another instance; rebuilding from the committed checkpoint', { error: e.message });
-        await reassign(assignedNow);
+        await reassign(assignedNow, 'another instance committed');
         return false;
       }
     };
@@ -263,7 +360,7 @@ export class StreamPipeline {
         const waitMs = Math.max(0, lastTriggerMs + s.triggerIntervalMs - this.clock.now());
         const batch = await this.source.poll(Math.max(1, s.triggerRecords - pending), waitMs);
         if (batch.assigned !== undefined) {
-          await reassign(batch.assigned);
+          await reassign(batch.assigned, 'a rebalance');
           continue;
         }
         if (batch.revoking === true) {
@@ -273,8 +370,10 @@ export class StreamPipeline {
           this.logger.info('committed before a rebalance', { positions: [...engine.positions()].map(([p, n]) => `${p}:${n}`).join(' ') });
           continue;
         }
-        if (batch.lag !== undefined) for (const [p, n] of batch.lag) lag.set(p, n);
-        sourceOutage = this.watchSource(batch.unavailable, sourceOutage);
+        const owned = new Set(assignedNow);
+        if (batch.lag !== undefined) for (const [p, n] of batch.lag) if (owned.has(p)) lag.set(p, n);
+        sourceOutage = this.watchSource(batch.unavailable, sourceOutage, sinkOutageBeganMs);
+        if (batch.unavailable === undefined) sinkOutageBeganMs = undefined;
         for (const record of batch.records) engine.process(record);
         // A finished file stops holding the watermark back; a Kafka partition read to the end offsets
         // of a bounded run keeps its watermark, to be resumed by the next run.
@@ -287,13 +386,11 @@ export class StreamPipeline {
         exhausted = batch.exhausted;
         const now = this.clock.now();
         if (exhausted && s.onStop !== 'checkpoint') engine.finish();
+        else if (exhausted && s.atEnd === 'flush') engine.flushOpen();
         if (exhausted || pending >= s.triggerRecords || now - lastTriggerMs >= s.triggerIntervalMs) {
           if (!(await fireOrRebuild(now, exhausted))) exhausted = false;
         }
-        if (now - lastProgressMs >= s.progressIntervalMs) {
-          lastProgressMs = now;
-          this.logProgress(engine, now - startedAtMs, lag, sourceOutage);
-        }
+        progressIfDue(now);
       }
       if (!exhausted) {
         // Stopped mid-stream: commit what was read so a restart resumes right after it.
@@ -309,11 +406,14 @@ export class StreamPipeline {
       await commits.drain();
       await this.release();
       throw error;
+    } finally {
+      stopTicking();
     }
     addCounters(carried, engine.stats());
 
     const elapsedMs = this.clock.now() - startedAtMs;
     this.logger.info('pipeline finished', { job: s.job.name, elapsedMs, completed: exhausted });
+    const flushed = s.onStop === 'flush' || (exhausted && (s.onStop === 'flush-at-end' || s.atEnd === 'flush'));
     return {
       job: s.job.name,
       startedAtMs,
@@ -324,6 +424,8 @@ export class StreamPipeline {
       ...(this.memory !== undefined ? { peakRssMb: this.memory.peakRssMb() } : {}),
       watermarks: engine.watermarks(),
       completed: exhausted,
+      finalRows: s.outputMode === 'complete' ? engine.resultTableRows() : carried.finalRows,
+      openWindowsAtEnd: flushed ? 'flushed' : 'kept',
     };
   }
 
@@ -416,9 +518,9 @@ export class StreamPipeline {
     return out;
   }
 
-  /** After a failure: close both ends without letting a second error hide the first. */
+  /** After a failure: close both ends (the sink without completing its output) without letting a second error hide the first. */
   private async release(): Promise<void> {
-    for (const close of [() => this.source.close(), () => this.sink.close()]) {
+    for (const close of [() => this.source.close(), () => (this.sink.abort !== undefined ? this.sink.abort() : this.sink.close())]) {
       try {
         await close();
       } catch (e) {
@@ -430,8 +532,9 @@ export class StreamPipeline {
   /**
    * The source reports that it cannot reach its service and is reconnecting on its own (a broker
    * outage): logs when that begins and ends, and fails the run once it has lasted `maxOutageMs`.
+   * An outage the sink saw first (`beganMs`: the same broker, or a network gone) began then.
    */
-  private watchSource(unavailable: string | undefined, outage: OutageState | undefined): OutageState | undefined {
+  private watchSource(unavailable: string | undefined, outage: OutageState | undefined, beganMs?: number): OutageState | undefined {
     if (unavailable === undefined) {
       if (outage !== undefined) this.logger.warn('source available again', { downMs: this.clock.now() - outage.sinceMs });
       return undefined;
@@ -439,7 +542,7 @@ export class StreamPipeline {
     const now = this.clock.now();
     if (outage === undefined) {
       this.logger.warn('source unavailable; it reconnects on its own', { error: unavailable });
-      return { service: 'source', sinceMs: now, error: unavailable };
+      return { service: 'source', sinceMs: Math.min(now, beganMs ?? now), error: unavailable };
     }
     const downMs = now - outage.sinceMs;
     const maxOutageMs = this.settings.maxOutageMs ?? Number.POSITIVE_INFINITY;
@@ -447,33 +550,5 @@ export class StreamPipeline {
       throw new HexstreamError('SOURCE_UNAVAILABLE', `unavailable for ${seconds(downMs)}, longer than --max-outage ${seconds(maxOutageMs)}; a restart resumes from the last commit: ${unavailable}`);
     }
     return { ...outage, error: unavailable };
-  }
-
-  private logProgress(engine: StreamEngine<unknown, unknown, unknown>, elapsedMs: number, lag: ReadonlyMap<number, number>, outage?: OutageState): void {
-    const c = engine.stats();
-    const st = engine.stateSize();
-    const memory = this.memory?.now();
-    const wms = [...engine.watermarks()].map(([p, w]) => `${p}:${formatInstant(w)}`).join(' ');
-    this.logger.info('progress', {
-      recordsPerSecond: Math.round((c.read * 1000) / Math.max(1, elapsedMs)),
-      read: c.read,
-      lag: lag.size === 0 ? undefined : [...lag.values()].reduce((a, b) => a + b, 0),
-      lagByPartition: lag.size === 0 ? undefined : [...lag].map(([p, n]) => `${p}:${n}`).join(' '),
-      late: c.late,
-      duplicates: c.duplicate,
-      deadLetters: c.invalid + c.late + c.duplicate,
-      openWindows: st.openWindows,
-      stateRows: st.rows,
-      rememberedIds: st.rememberedIds,
-      rssMb: memory?.rssMb,
-      heapUsedMb: memory?.heapUsedMb,
-      watermarks: wms,
-      ...(outage === undefined
-        ? {}
-        : {
-            outage: `${outage.service} unavailable for ${seconds(this.clock.now() - outage.sinceMs)}${outage.retryInMs === undefined ? '' : `, attempt ${outage.attempt ?? 0}, next in ${seconds(outage.retryInMs)}`}`,
-            outageError: outage.error,
-          }),
-    });
   }
 }

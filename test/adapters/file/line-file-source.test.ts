@@ -62,7 +62,10 @@ async function readBytes(content: Buffer | string, options: Partial<LineFileSour
   try {
     const file = join(dir, 'input.jsonl');
     await writeFile(file, content);
-    return await readAll({ input: file, maxRecordBytes: MAX_RECORD_BYTES, ...options }, resumeFrom);
+    const records = await readAll({ input: file, maxRecordBytes: MAX_RECORD_BYTES, ...options }, resumeFrom);
+    // Every record names its file as given; the tests below compare the rest.
+    expect(records.filter((r) => r.source !== file)).toEqual([]);
+    return records.map(({ source: _source, ...rest }) => rest);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -274,6 +277,30 @@ describe('LineFileSource', () => {
       // Plain string order: "10.jsonl" < "9.jsonl" < "a.jsonl" < "b.jsonl".
       const byPartition = [0, 1, 2, 3].map((p) => records.filter((r) => r.partition === p).map((r) => r.value));
       expect(byPartition).toEqual([['ten'], ['nine'], ['a0'], ['b0', 'b1']]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each<['index' | 'name']>([['index'], ['name']])('names the file of each record relative to the input directory (partition ids by %s)', async (partitionIds) => {
+    const dir = await tempDir();
+    try {
+      await writeFile(join(dir, 'b.jsonl'), 'b0\nb1\n');
+      await writeFile(join(dir, 'a.jsonl'), 'a0\n');
+      const records = await readAll({ input: dir, maxRecordBytes: 2, partitionIds });
+      const named = records.map((r) => [r.source, r.position, r.decodeError === undefined ? r.value : 'too long']).sort();
+      expect(named).toEqual([
+        ['a.jsonl', 0, 'a0'],
+        ['b.jsonl', 0, 'b0'],
+        ['b.jsonl', 1, 'b1'],
+      ]);
+      // Over-long lines too: they become dead letters, which need the name most.
+      const long = await readAll({ input: dir, maxRecordBytes: 1, partitionIds });
+      expect(long.map((r) => [r.source, r.decodeError]).sort()).toEqual([
+        ['a.jsonl', 'record is 2 bytes, more than the limit of 1'],
+        ['b.jsonl', 'record is 2 bytes, more than the limit of 1'],
+        ['b.jsonl', 'record is 2 bytes, more than the limit of 1'],
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

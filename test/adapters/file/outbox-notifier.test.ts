@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Container } from 'inversify';
 import { FileOutboxNotifier, FileOutboxOptions } from '../../../src/adapters/file/outbox-notifier.adapter';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
-import { decodeEncodedWords, decodeQuotedPrintable, header, parseMessage } from '../../support/mime-decoders';
+import { decodeBody, decodeEncodedWords, decodeQuotedPrintable, header, parseMessage } from '../../support/mime-decoders';
 
 const NOW = new Date(Date.UTC(2026, 10, 23, 7, 35, 31, 123));
 const LONG_LINE = `${'The quick brown fox jumps over the lazy dog; prix = 5 € '.repeat(5)}中文 😀 end`;
@@ -104,6 +104,16 @@ describe('FileOutboxNotifier', () => {
     expect(decodeQuotedPrintable(parseMessage(raw).body)).toBe(text);
   });
 
+  it('writes a plain ASCII report as it is (7bit), so that it reads plainly raw and decoded', async () => {
+    const text = 'hexstream test run of job orders: completed\n\nwatermarks       0=+inf\n';
+    const { raw } = await sendAndRead({ ...report, text });
+    const message = parseMessage(raw);
+    expect(header(message, 'Content-Transfer-Encoding')).toBe('7bit');
+    expect(raw).toContain('\r\nwatermarks       0=+inf\r\n');
+    expect(raw).not.toContain('=3D');
+    expect(decodeBody(message)).toBe(text);
+  });
+
   it('marks an alert as such', async () => {
     const { name, raw } = await sendAndRead({ ...report, kind: 'alert', subject: 'hexstream: run failed' });
     expect(name).toMatch(/^20261123T073531123Z-alert-[0-9a-f]{8}\.eml$/);
@@ -180,6 +190,14 @@ describe('FileOutboxNotifier', () => {
     });
     // Python keeps the wire format's CRLF in the decoded text.
     expect(String(parsed['body']).replace(/\r\n/g, '\n')).toBe(TEXT);
+  });
+
+  itWithPython("is parsed by Python back to a plain ASCII report's text", async () => {
+    const text = 'watermarks       0=+inf 1=2025-01-01T00:00:00.000Z\nrows written     3846\n';
+    await notifier.send({ ...report, text });
+    const parsed = await parseWithPython();
+    expect(String(parsed['body']).replace(/\r\n/g, '\n')).toBe(text);
+    expect(parsed['defects']).toEqual([]);
   });
 
   itWithPython('is parsed by Python exactly for a long subject and a text without a final line break', async () => {

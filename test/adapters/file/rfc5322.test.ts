@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
-import { decodeEncodedWords, decodeQuotedPrintable } from '../../support/mime-decoders';
-import { buildMessage, encodeHeaderWord, encodeQuotedPrintable, formatRfc5322Date, type MessageFields } from '../../../src/adapters/file/rfc5322';
+import { decodeBody, decodeEncodedWords, decodeQuotedPrintable, header, parseMessage } from '../../support/mime-decoders';
+import { buildMessage, encodeHeaderWord, encodeQuotedPrintable, formatRfc5322Date, isPlain7bit, type MessageFields } from '../../../src/adapters/file/rfc5322';
 
 function lineBreaksToLf(text: string): string {
   return text.replace(/\r\n/g, '\n');
@@ -120,6 +120,45 @@ describe('buildMessage', () => {
         'prix =3D 5 =E2=82=AC',
         '',
       ].join('\r\n'),
+    );
+  });
+
+  it('sends a plain ASCII text as it is (7bit): the report reads the same raw and in a mail client', () => {
+    const text = 'hexstream test run of job orders: completed\n\nwatermarks       0=+inf\nrows written     3846\n';
+    const message = buildMessage({ ...fields, text });
+    expect(message.endsWith('\r\n\r\nhexstream test run of job orders: completed\r\n\r\nwatermarks       0=+inf\r\nrows written     3846\r\n')).toBe(true);
+    const parsed = parseMessage(message);
+    expect(header(parsed, 'Content-Transfer-Encoding')).toBe('7bit');
+    expect(header(parsed, 'Content-Type')).toBe('text/plain; charset=utf-8');
+    expect(message).not.toContain('=3D');
+    expect(decodeBody(parsed)).toBe(text);
+  });
+
+  it.each([
+    ['plain ASCII lines', 'a = b\n\tc\n', true],
+    ['CRLF breaks', 'a\r\nb\r\n', true],
+    ['nothing', '', true],
+    ['non-ASCII', 'prix 5 €\n', false],
+    ['no final line break', 'a', false],
+    ['a trailing space', 'a \n', false],
+    ['a trailing tab', 'a\t\n', false],
+    ['a lone CR', 'a\rb\n', false],
+    ['a control character', 'a\u0000\n', false],
+    ['a line of 998 characters', `${x(998)}\n`, true],
+    ['a line of 999 characters', `${x(999)}\n`, false],
+  ])('isPlain7bit: %s → %j', (_, text, plain) => {
+    expect(isPlain7bit(text)).toBe(plain);
+  });
+
+  it('declares the encoding it used: any text decodes back from the message as a mail client decodes it', () => {
+    const piece = fc.oneof(fc.string({ unit: 'binary' }), fc.string(), fc.constantFrom('\n', '\r\n', '\r', ' ', '\t', '=', '=3D', 'é', x(80), x(1000)));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }).map((parts) => parts.join('')), (text) => {
+        const parsed = parseMessage(buildMessage({ ...fields, text }));
+        expect(header(parsed, 'Content-Transfer-Encoding')).toBe(isPlain7bit(text) ? '7bit' : 'quoted-printable');
+        expect(decodeBody(parsed)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
+      }),
+      { numRuns: 500 },
     );
   });
 

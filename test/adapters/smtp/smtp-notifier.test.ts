@@ -9,7 +9,7 @@ import { formatRfc5322Date } from '../../../src/adapters/file/rfc5322';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/test-smtp-server';
-import { decodeEncodedWords, decodeQuotedPrintable, header, parseMessage, type ParsedMessage } from '../../support/mime-decoders';
+import { decodeEncodedWords, decodeBody, header, parseMessage, type ParsedMessage } from '../../support/mime-decoders';
 
 const USER = 'hexstream@example.com';
 /** Needs percent-encoding in the URL (`:`, `@`, `/`, non-ASCII): checks the adapter decodes it. */
@@ -98,7 +98,7 @@ describe('SmtpNotifier', () => {
 
   function bodyOf(received: ReceivedMail | undefined): string {
     if (received === undefined) throw new Error('no message received');
-    return decodeQuotedPrintable(parseMessage(received.raw).body);
+    return decodeBody(parseMessage(received.raw));
   }
 
   it('delivers a report to the envelope recipient with the exact subject and text, after logging in', async () => {
