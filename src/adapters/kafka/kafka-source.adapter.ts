@@ -48,10 +48,33 @@ const FETCH_BYTES = 4 * 1024 * 1024;
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
 
+/**
+ * kafkajs reads the topic's metadata again at a fetch once it is this old (its default: 5 minutes);
+ * finding more partitions than the group assigned, it rejoins, and the new partitions are assigned
+ * within seconds. One small request per refresh per member.
+ */
+const METADATA_REFRESH_MS = 5_000;
+
 /** kafkajs's test for a rebalance in progress (its own `isRebalancing` is not exported). */
 function isRebalancing(e: unknown): boolean {
   const type = (e as { type?: unknown } | null)?.type;
   return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION';
+}
+
+/**
+ * The group did not take the offsets `acknowledge` sent. Only lag monitoring reads them (the
+ * resume point is stored with the data), and the next commit moves them on. During a rebalance the
+ * group refuses them (its generation moved on: "Specified group generation id is not valid"),
+ * which is expected: info. Any other failure keeps the lag shown stale until it passes: a warning.
+ */
+export function logRefusedOffsets(logger: LoggerPort, topic: string, e: unknown): void {
+  const context = { topic, error: e instanceof Error ? e.message : String(e), consequence: 'only lag monitoring reads these offsets and the next commit moves them on; resuming uses the positions stored with the data' };
+  // kafkajs wraps an error it retried in KafkaJSNumberOfRetriesExceeded: the broker's is its cause.
+  const causes: unknown[] = [];
+  for (let c: unknown = e; c !== undefined && c !== null && causes.length < 5; c = (c as { cause?: unknown }).cause) causes.push(c);
+  const refused = causes.some((c) => isRebalancing(c) || ['UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(String((c as { type?: unknown }).type)));
+  if (refused) logger.info('offsets for lag monitoring not committed to Kafka during a rebalance', context);
+  else logger.warn('could not commit offsets for lag monitoring to Kafka', context);
 }
 
 export const KafkaSourceOptions: ServiceIdentifier<KafkaSourceOptions> = Symbol.for('hexstream.KafkaSourceOptions');
@@ -106,9 +129,17 @@ export class KafkaSource implements SourcePort {
   /** Between a rebalance and the pipeline's `seek`, fetched records are not queued. */
   private awaitingSeek = false;
   /** A rebalance began: the next poll asks the pipeline to commit; the acknowledge that follows lets go. */
-  private revoke: { announced: boolean; release: () => void } | undefined;
+  private revoke: { announced: boolean; release: () => void; delivered: ReadonlyMap<number, number> } | undefined;
+  /** Per partition, the offset after the last record polled since the last seek. */
+  private readonly delivered = new Map<number, number>();
   /** Handed over, not yet rejoined: batches kafkajs still hands out from the old fetch are left alone. */
   private rejoining = false;
+  /**
+   * Handed over, not yet given the new assignment: nothing more is delivered. Records still queued
+   * may belong to partitions now going to another member, which reads the checkpoint once it has
+   * them: a commit of them after the hand-over would come after that read.
+   */
+  private handedOver = false;
   /** Set while kafkajs restarts a consumer that lost its broker: why (cleared by the next join or batch). */
   private unavailable: string | undefined;
   /** Partitions paused by `holdBack` (not fetched; what is queued of them is still polled). */
@@ -153,9 +184,17 @@ export class KafkaSource implements SourcePort {
       if (this.revoke.announced) await this.waitForReader(maxWaitMs);
       else {
         this.revoke.announced = true;
+        // What the commit asked for must cover (an earlier trigger's commit may still be in flight).
+        this.revoke.delivered = new Map([...this.delivered].filter(([p]) => this.partitions.includes(p)));
         return { records: [], endedPartitions: [], exhausted: false, revoking: true };
       }
       if (this.revoke !== undefined) return { records: [], endedPartitions: [], exhausted: false };
+    }
+    if (this.handedOver) {
+      // Rejoining takes a moment: waited for here (the group's answer wakes it), so that the same
+      // poll brings the assignment and the pipeline fires no trigger for partitions it gave away.
+      await this.waitForReader(Math.max(maxWaitMs, this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS));
+      if (this.handedOver) return { records: [], endedPartitions: [], exhausted: false };
     }
     const assigned = this.pendingAssignment;
     if (assigned !== undefined) {
@@ -173,6 +212,7 @@ export class KafkaSource implements SourcePort {
     this.head += n;
     for (const r of records) {
       this.polledUpTo.set(r.partition, r.position + 1);
+      this.delivered.set(r.partition, r.position + 1);
       this.queuedChars -= r.value?.length ?? 0;
     }
     if (this.head === this.queue.length) {
@@ -194,8 +234,11 @@ export class KafkaSource implements SourcePort {
     this.queue = [];
     this.head = 0;
     this.queuedUpTo.clear();
+    this.delivered.clear();
     this.partitions = [...positions.keys()].sort((a, b) => a - b);
-    for (const [partition, offset] of positions) {
+    for (const [partition, position] of positions) {
+      // A position the log no longer holds (retention deleted it) reads on from the log's start.
+      const offset = Math.max(position, this.lowOffsets.get(partition) ?? 0);
       consumer.seek({ topic: this.options.topic, partition, offset: String(offset) });
       this.queuedUpTo.set(partition, offset);
       this.polledUpTo.set(partition, offset);
@@ -214,13 +257,14 @@ export class KafkaSource implements SourcePort {
       try {
         await consumer.commitOffsets([...positions].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) })));
       } catch (e) {
-        // Only lag monitoring depends on these offsets (and, mid-rebalance, the group may refuse
-        // them); the resume point is stored with the data.
-        this.logger.warn('could not commit offsets to Kafka', { topic: this.options.topic, error: (e as Error).message });
+        logRefusedOffsets(this.logger, this.options.topic, e);
       }
     }
-    // The commit asked for by a revoking batch is durable: the partitions may go.
-    if (this.revoke?.announced === true) this.revoke.release();
+    // The commit asked for by a revoking batch is durable: the partitions may go. With commits in
+    // flight while reading on, the acknowledgement of an earlier trigger may come first: it does
+    // not cover every record delivered before the rebalance began, and the partitions stay.
+    const revoke = this.revoke;
+    if (revoke?.announced === true && [...revoke.delivered].every(([p, next]) => (positions.get(p) ?? -1) >= next)) revoke.release();
   }
 
   holdBack(partitions: ReadonlySet<number>): void {
@@ -267,6 +311,7 @@ export class KafkaSource implements SourcePort {
       groupId: this.options.groupId,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      metadataMaxAge: METADATA_REFRESH_MS,
       maxWaitTimeInMs: 250,
       maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       maxBytes: FETCH_BYTES,
@@ -278,6 +323,8 @@ export class KafkaSource implements SourcePort {
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.rejoining = false;
+      this.handedOver = false;
+      this.wakeReader?.();
       this.unavailable = undefined;
       const assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
       if (!this.joinedOnce) {
@@ -344,6 +391,10 @@ export class KafkaSource implements SourcePort {
    *
    *   heartbeat ✗ REBALANCE_IN_PROGRESS ─▶ poll → { revoking } ─▶ pipeline commits ─▶ acknowledge
    *        ─▶ rethrow ─▶ kafkajs rejoins ─▶ GROUP_JOIN (new assignment) ─▶ pipeline rebuilds, seeks
+   *                     └ polls deliver nothing ┘
+   *
+   * Only an acknowledge covering every record delivered before the announcement counts: with
+   * overlapping commits, an earlier trigger's may land first.
    */
   private async heartbeatOrHandOver(heartbeat: () => Promise<void>): Promise<void> {
     try {
@@ -363,13 +414,16 @@ export class KafkaSource implements SourcePort {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.revoke = undefined;
+        this.handedOver = true;
         resolve();
       }, this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS);
       this.revoke = {
         announced: false,
+        delivered: new Map(),
         release: () => {
           committedFirst = true;
           this.revoke = undefined;
+          this.handedOver = true;
           clearTimeout(timer);
           resolve();
         },

@@ -99,6 +99,14 @@ function replayStarts(checkpoint: EngineCheckpoint): Map<number, number> {
   return new Map([...checkpoint.partitions].map(([p, cp]) => [p, cp.replayFrom]));
 }
 
+/** Where a checkpoint says each partition is read on from: its snapshots' positions, else replay starts, else positions. */
+function readOnFrom(checkpoint: SinkCheckpoint | undefined, snapshots: readonly EngineSnapshot[]): Map<number, number> {
+  if (checkpoint?.engine === undefined) return new Map(checkpoint?.positions ?? []);
+  const readOn = replayStarts(checkpoint.engine);
+  for (const snap of snapshots) for (const [p, ps] of snap.partitions) readOn.set(p, ps.nextPosition);
+  return readOn;
+}
+
 function addCounters(into: EngineCounters, more: EngineCounters): void {
   for (const key of Object.keys(into) as (keyof EngineCounters)[]) if (key !== 'stateRows') into[key] += more[key];
 }
@@ -147,8 +155,7 @@ export class StreamPipeline {
     const newEngine = (): StreamEngine<unknown, unknown, unknown> => new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
     let engine = newEngine();
     const startedAtMs = this.clock.now();
-    const checkpoint = await this.sink.open(s.job.table);
-    const partitions = await this.resume(engine, checkpoint);
+    const partitions = await this.resume(engine, await this.sink.open(s.job.table));
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
 
     let assignedNow = partitions;
@@ -423,58 +430,89 @@ export class StreamPipeline {
   }
 
   /**
-   * Opens the source where the committed state says and rebuilds the engine, returning the
-   * partitions read. Three ways, best first:
+   * Opens the source and rebuilds the engine from the committed state, returning the partitions
+   * read. A source that can seek is a member of a group, and the checkpoint read when the sink
+   * opened is only a hint there: while this member joins, the partitions' current owner goes on
+   * committing, and its last commit before the hand-over comes after that read. So the checkpoint
+   * is read again once the partitions are assigned, as on every later assignment:
    *
-   *   a snapshot of a graceful stop matches the checkpoint and these partitions ─▶ restore it, read on
-   *   an engine checkpoint                                 ─▶ replay each partition from its replayFrom
-   *   positions only (or nothing: a fresh start)           ─▶ read on from them
+   *   sink.open() ─▶ source.open(hint) ─ joins ─▶ sink.checkpoint() ─▶ engine.restore ─▶ source.seek
+   *                    owner: … commit, commit, hand-over commit ┘ (all seen by this read)
+   *
+   * Rebuilding from the earlier read would emit again what the owner wrote meanwhile (a sink
+   * without a compare-and-set, such as a Kafka topic, keeps both copies).
    */
-  private async resume(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined): Promise<readonly number[]> {
+  private async resume(engine: StreamEngine<unknown, unknown, unknown>, opened: SinkCheckpoint | undefined): Promise<readonly number[]> {
+    const seek = this.source.seek?.bind(this.source);
+    if (seek === undefined) return this.resumeInPlace(engine, opened);
+    const settings = engine.settingsKey();
+    const openedSnapshots = this.candidateSnapshots(opened?.snapshots ?? [], settings);
+    const hint = readOnFrom(opened, openedSnapshots);
+    const partitions = await this.source.open(hint);
+    const checkpoint = await this.sink.checkpoint();
+    // The SQL sinks read positions again, not the snapshots: those read at open stand, and are
+    // used only if they still continue the checkpoint read now.
+    const snapshots = checkpoint?.snapshots === undefined ? openedSnapshots : this.candidateSnapshots(checkpoint.snapshots, settings, false);
+    const starts = this.restoreAssigned(engine, checkpoint, partitions, snapshots);
+    // Nobody committed meanwhile (the usual restart): the source already reads from there.
+    if ([...starts].some(([p, n]) => hint.get(p) !== n)) await seek(starts);
+    // Without an engine checkpoint, the stored watermarks are all there is to go on.
+    const positionsOnly = checkpoint?.engine === undefined ? checkpoint : undefined;
+    engine.addPartitions(partitions, positionsOnly?.positions, positionsOnly?.watermarks);
+    return partitions;
+  }
+
+  /**
+   * A source that cannot seek (files: no group, nothing changes hands) opens where the checkpoint
+   * read at open says: an engine checkpoint replays each partition from its replayFrom; positions
+   * only (or nothing: a fresh start) read on from them.
+   */
+  private async resumeInPlace(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined): Promise<readonly number[]> {
     const committed = checkpoint?.engine;
     if (committed === undefined) {
       const partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
       engine.addPartitions(partitions, checkpoint?.positions, checkpoint?.watermarks);
       return partitions;
     }
-    const seek = this.source.seek?.bind(this.source);
-    const snapshots = seek === undefined ? [] : this.candidateSnapshots(checkpoint?.snapshots ?? [], engine.settingsKey());
-    if (seek === undefined || snapshots.length === 0) {
-      // Exact resume: re-read from where open windows began, rebuilding them as they were — only
-      // for the partitions this instance was given (others may belong to another instance).
-      const partitions = await this.source.open(replayStarts(committed));
-      engine.restore(committed, new Set(partitions));
-      engine.addPartitions(partitions);
-      return partitions;
-    }
-    // Open where the snapshots read on; the assignment decides whether one of them applies.
-    const readOn = replayStarts(committed);
-    for (const snap of snapshots) for (const [p, ps] of snap.partitions) readOn.set(p, ps.nextPosition);
-    const partitions = await this.source.open(readOn);
-    const snapshot = snapshots.find((snap) => snapshotContinues(snap, committed, partitions, engine.settingsKey()));
-    if (snapshot !== undefined) {
-      engine.restoreSnapshot(snapshot);
-      engine.addPartitions(partitions);
-      this.logger.info('resumed from the snapshot of a graceful stop', { partitions: partitions.join(',') });
-      return partitions;
-    }
-    const starts = engine.restore(committed, new Set(partitions));
-    for (const p of partitions) if (!starts.has(p)) starts.set(p, checkpoint?.positions.get(p) ?? 0);
-    await seek(starts);
+    // Exact resume: re-read from where open windows began, rebuilding them as they were.
+    const partitions = await this.source.open(replayStarts(committed));
+    engine.restore(committed, new Set(partitions));
     engine.addPartitions(partitions);
     return partitions;
   }
 
+  /**
+   * Rebuilds the engine for the assigned partitions from the checkpoint read after the assignment
+   * and returns where each partition is read from. Best first:
+   *
+   *   a snapshot of a graceful stop matches the checkpoint and these partitions ─▶ restore it, read on
+   *   an engine checkpoint                                 ─▶ replay each partition from its replayFrom
+   *   positions only (or nothing: a fresh start)           ─▶ read on from them
+   */
+  private restoreAssigned(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined, partitions: readonly number[], snapshots: readonly EngineSnapshot[]): Map<number, number> {
+    const committed = checkpoint?.engine;
+    const positions = checkpoint?.positions ?? new Map<number, number>();
+    const from = (starts: Map<number, number>): Map<number, number> => new Map(partitions.map((p) => [p, starts.get(p) ?? positions.get(p) ?? 0]));
+    if (committed === undefined) return from(new Map());
+    const snapshot = snapshots.find((snap) => snapshotContinues(snap, committed, partitions, engine.settingsKey()));
+    if (snapshot !== undefined) {
+      engine.restoreSnapshot(snapshot);
+      this.logger.info('resumed from the snapshot of a graceful stop', { partitions: partitions.join(',') });
+      return from(new Map([...snapshot.partitions].map(([p, ps]) => [p, ps.nextPosition])));
+    }
+    return from(engine.restore(committed, new Set(partitions)));
+  }
+
   /** Stored snapshots this run could continue (same job and settings); unreadable ones are ignored. */
-  private candidateSnapshots(stored: readonly StoredSnapshot[], settings: string): EngineSnapshot[] {
+  private candidateSnapshots(stored: readonly StoredSnapshot[], settings: string, log = true): EngineSnapshot[] {
     const out: EngineSnapshot[] = [];
     for (const s of stored) {
       try {
         const snapshot = parseSnapshot(s.data);
         if (snapshot.settings === settings) out.push(snapshot);
-        else this.logger.info('ignoring a snapshot taken with other settings', { snapshot: snapshot.settings, now: settings });
+        else if (log) this.logger.info('ignoring a snapshot taken with other settings', { snapshot: snapshot.settings, now: settings });
       } catch (e) {
-        this.logger.warn('ignoring an unreadable snapshot; replaying instead', { error: e instanceof Error ? e.message : String(e) });
+        if (log) this.logger.warn('ignoring an unreadable snapshot; replaying instead', { error: e instanceof Error ? e.message : String(e) });
       }
     }
     return out;

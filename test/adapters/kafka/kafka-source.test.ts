@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import 'reflect-metadata';
-import { KafkaSource } from '../../../src/adapters/kafka/kafka-source.adapter';
+import { KafkaSource, logRefusedOffsets } from '../../../src/adapters/kafka/kafka-source.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
+import type { SourceRecord } from '../../../src/domain/records';
 import { describeSourceContract, type SourceFactory } from '../../contracts/source.contract';
 import { BROKERS, topicWith, uniqueName } from '../../support/kafka-topics';
 
@@ -90,16 +92,24 @@ describe('KafkaSource', () => {
     }
   });
 
-  it('on a rebalance, asks for a commit and holds its partitions until that commit is acknowledged', async () => {
+  it('on a rebalance, asks for a commit and holds its partitions until a commit of everything it delivered is acknowledged', async () => {
     const values = Array.from({ length: 5_000 }, (_v, i) => `r${i}`);
     const { topic, remove } = await topicWith(new Map([[0, values], [1, values]]));
     const groupId = uniqueName('g');
-    const a = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false, maxBufferedRecords: 100 }, new MemoryLogger());
+    const aLog = new MemoryLogger();
+    const a = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false, maxBufferedRecords: 100 }, aLog);
     const b = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false }, new MemoryLogger());
     try {
       expect(await a.open(new Map())).toEqual([0, 1]);
+      // Per partition, the position after the last record `a` delivered: what its hand-over commit holds.
+      const delivered = new Map<number, number>([[0, 0], [1, 0]]);
+      const note = (records: readonly SourceRecord[]): number => {
+        for (const r of records) delivered.set(r.partition, r.position + 1);
+        return records.length;
+      };
       let read = 0;
-      while (read < 50) read += (await a.poll(50 - read, 100)).records.length;
+      while (read < 50) read += note((await a.poll(50 - read, 100)).records);
+      const earlier = new Map(delivered);
       // A second member joins: the group rebalances, and cannot finish before `a` rejoins.
       let bJoinedAt: number | undefined;
       const bJoined = b.open(new Map()).then((partitions) => {
@@ -110,6 +120,7 @@ describe('KafkaSource', () => {
       // Read slowly, so that `a` is still busy with a batch (holding fetched records) when the group rebalances.
       for (let i = 0; i < 1_500 && !revoking; i++) {
         const batch = await a.poll(10, 100);
+        note(batch.records);
         expect(batch.assigned).toBeUndefined();
         revoking = batch.revoking === true;
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -119,16 +130,31 @@ describe('KafkaSource', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(bJoinedAt).toBeUndefined();
       expect((await a.poll(10, 100)).records).toEqual([]);
+      // An earlier trigger's commit, still in flight when the rebalance began, lands now: not enough.
+      expect([...delivered].some(([p, n]) => (earlier.get(p) ?? 0) < n)).toBe(true);
+      await a.acknowledge(earlier);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(bJoinedAt).toBeUndefined();
       const acknowledgedAt = Date.now();
-      await a.acknowledge(new Map([[0, 50]]));
+      await a.acknowledge(delivered);
       const bPartitions = await bJoined;
       expect(bJoinedAt).toBeGreaterThanOrEqual(acknowledgedAt);
+      // Handed over: nothing more is delivered until the new assignment (records still queued may
+      // be of partitions the other member now reads from the checkpoint).
       let assigned: readonly number[] | undefined;
-      for (let i = 0; i < 300 && assigned === undefined; i++) assigned = (await a.poll(10, 100)).assigned;
+      const afterHandOver: SourceRecord[] = [];
+      for (let i = 0; i < 300 && assigned === undefined; i++) {
+        const batch = await a.poll(10, 100);
+        afterHandOver.push(...batch.records);
+        assigned = batch.assigned;
+      }
+      expect(afterHandOver).toEqual([]);
       expect(assigned?.length).toBe(1);
       // `a` rejoined in time for the generation `b` joined with (had it been dropped, `b` would have
       // started with both partitions): each member got one.
       expect([...(assigned ?? []), ...bPartitions].sort()).toEqual([0, 1]);
+      // Offsets acknowledged mid-rebalance that the group refused are no warning (see below).
+      expect(aLog.entries.filter((e) => e.level === 'warn')).toEqual([]);
     } finally {
       await Promise.all([a.close(), b.close()]);
       await remove();
@@ -212,5 +238,23 @@ describe('KafkaSource', () => {
     expect((error as HexstreamError).code).toBe('SOURCE_UNAVAILABLE');
     expect((error as HexstreamError).message).toMatch(/127\.0\.0\.1:9/);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('logs offsets the group refused during a rebalance at info, saying only lag monitoring reads them; other failures stay warnings', () => {
+    // The errors exactly as kafkajs raises them for these broker error codes.
+    const { createErrorFromCode } = jest.requireActual<{ createErrorFromCode(code: number): Error }>('kafkajs/src/protocol/error');
+    const logger = new MemoryLogger();
+    for (const code of [22, 27, 25]) logRefusedOffsets(logger, 't', createErrorFromCode(code)); // ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID
+    // A retriable one (the group's coordinator moved) after kafkajs gave up retrying it.
+    logRefusedOffsets(logger, 't', new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(16), { retryCount: 5, retryTime: 1_000 }));
+    logRefusedOffsets(logger, 't', createErrorFromCode(7)); // REQUEST_TIMED_OUT
+    expect(logger.entries.map((e) => [e.level, e.message, e.context?.['error']])).toEqual([
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'Specified group generation id is not valid'],
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The group is rebalancing, so a rejoin is needed'],
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The coordinator is not aware of this member'],
+      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'This is not the correct coordinator for this group'],
+      ['warn', 'could not commit offsets for lag monitoring to Kafka', 'The request timed out'],
+    ]);
+    for (const e of logger.entries) expect(e.context?.['consequence']).toContain('only lag monitoring reads these offsets');
   });
 });

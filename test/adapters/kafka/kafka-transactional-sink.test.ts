@@ -203,6 +203,43 @@ describe('KafkaTransactionalSink', () => {
     });
   });
 
+  it('checkpoint() of a joining instance sees the owner\'s commits made after it opened, also one whose transaction was open when the read began', async () => {
+    await withTopics(async (sinkAs) => {
+      let releaseCommit: () => void = () => undefined;
+      let commitWaiting: () => void = () => undefined;
+      const waiting = new Promise<void>((resolve) => {
+        commitWaiting = resolve;
+      });
+      let hold = false;
+      const owner = sinkAs('owner', {
+        faultInjection: {
+          // Holds the owner's transaction open (its messages sent, not committed) when asked to.
+          beforeCommit: () => {
+            if (!hold) return undefined;
+            commitWaiting();
+            return new Promise<void>((resolve) => {
+              releaseCommit = resolve;
+            });
+          },
+        },
+      });
+      const joining = sinkAs('joining');
+      await owner.open(stocksAveragesTable);
+      await owner.commit(trigger(0, [], new Map([[0, 10], [1, 10], [2, 10]])));
+      expect((await joining.open(stocksAveragesTable))?.positions).toEqual(new Map([[0, 10], [1, 10], [2, 10]]));
+      // While the joining instance waits for its partitions, the owner commits on, then hands over.
+      await owner.commit(trigger(1, [], new Map([[0, 20], [1, 20], [2, 20]])));
+      hold = true;
+      const handOver = owner.commit(trigger(2, [], new Map([[0, 25], [1, 25], [2, 25]])));
+      await waiting;
+      const read = joining.checkpoint();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      releaseCommit();
+      await handOver;
+      expect((await read)?.positions).toEqual(new Map([[0, 25], [1, 25], [2, 25]]));
+    });
+  });
+
   it('reopens at exactly the last committed checkpoint after a crash with a transaction open, whose rows never become visible', async () => {
     await withTopics(async (sinkAs, n) => {
       let crash = false;

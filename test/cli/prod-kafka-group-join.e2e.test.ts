@@ -1,0 +1,153 @@
+import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
+import { parseJsonObject } from '../contracts/sink.contract';
+import { deleteTopics, readTopic, type TopicMessage } from '../support/kafka-read';
+import { kafkaClient, uniqueName } from '../support/kafka-topics';
+import { createTestDatabase } from '../support/mariadb';
+import { orderTable, startProd, until, type Running } from '../support/prod-orders';
+import { referenceOrders } from '../support/reference-orders';
+import { referenceStockAverages } from '../support/reference-stock-averages';
+import { runCli } from '../support/run-cli';
+import { spawnCli } from '../support/spawn-cli';
+
+jest.setTimeout(300_000);
+
+/** Records in the topic so far (0 before it exists, or while its partitions have no leader yet). */
+async function recordsIn(topic: string): Promise<number> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+  } catch {
+    return 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The partitions a process was last given, from its log ('kafka partitions assigned' / 'reassigned'). */
+function lastAssignment(p: Running): string | undefined {
+  const entries = [...p.logs('kafka partitions assigned'), ...p.logs('kafka partitions reassigned')].sort((a, b) => Number(a['time']) - Number(b['time']));
+  const last = entries[entries.length - 1];
+  return last === undefined ? undefined : String(last['partitions']);
+}
+
+/** The input topic as the reference reads it: per partition, the records in offset order. */
+function partitionsOf(messages: readonly TopicMessage[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const m of messages) {
+    const lines = out.get(m.partition) ?? [];
+    if (m.offset !== lines.length) throw new Error(`input partition ${m.partition} has a gap before offset ${m.offset}`);
+    lines.push(m.value ?? '');
+    out.set(m.partition, lines);
+  }
+  return out;
+}
+
+/**
+ * A producer sends about 20 s of records at 1,000/s (event time follows the clock); a first
+ * instance runs, a second joins meanwhile (the first hands over part of the partitions), both run
+ * a moment. Returns both, once the group has split the partitions between them.
+ */
+async function joinWhileProducing(job: string, input: string, args: (instance: string) => string[]): Promise<{ first: Running; second: Running; producing: ReturnType<typeof spawnCli> }> {
+  const producing = spawnCli(['produce', '--job', job, '--to', 'kafka', '--topic', input, '--partitions', '3', '--count', '20000', '--rate', '1000', '--seed', '5', '--fault-share', '0.03'], { timeoutMs: 180_000 });
+  await until(async () => (await recordsIn(input)) > 0, 'the producer sent its first records');
+  const first = startProd([...args('first'), '--log-level', 'info']);
+  await until(async () => lastAssignment(first) === '0,1,2' && first.logs('pipeline started').length > 0, 'the first instance holds every partition');
+  const second = startProd([...args('second'), '--log-level', 'info']);
+  await until(async () => lastAssignment(second) !== undefined && lastAssignment(first) !== '0,1,2', 'the group split the partitions');
+  await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 2_000));
+  return { first, second, producing };
+}
+
+/** Log lines at warn or above (pino levels 40+), with their error. */
+function warnings(p: Running): string[] {
+  return p
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => parseJsonObject(l))
+    .filter((l) => Number(l['level']) >= 40)
+    .map((l) => `${String(l['msg'])}${l['error'] === undefined ? '' : `: ${String(l['error'])}`}`);
+}
+
+describe('hexstream prod: an instance joins a running group', () => {
+  it('--to-kafka, one instance then killed: a read_committed reader sees each closed (symbol, window) once, equal to the reference, and each dead letter once', async () => {
+    const input = uniqueName('trades');
+    const output = uniqueName('stocks_averages');
+    const deadLetters = `${input}.dead-letter`;
+    const checkpoints = uniqueName('checkpoints');
+    const group = uniqueName('stocks-join');
+    const victim = Math.random() < 0.5 ? 'first' : 'second';
+    const args = (instance: string): string[] => [
+      'prod', 'ops@example.com', '--job', 'stock-averages', '--topic', input, '--group', group, '--to-kafka', '--output-topic', output,
+      '--checkpoint-topic', checkpoints, '--instance-id', instance, '--trigger-records', '200', '--idle-timeout', '10m', '--outbox', `/tmp/${group}-outbox`,
+    ];
+    try {
+      const { first, second, producing } = await joinWhileProducing('stock-averages', input, args);
+      const split = [lastAssignment(first), lastAssignment(second)];
+      // One is killed mid-run, while the producer sends; the survivor gets every partition.
+      const [killed, survivor] = victim === 'first' ? [first, second] : [second, first];
+      killed.child.kill('SIGKILL');
+      await killed.exited;
+      expect((await producing).code).toBe(0);
+      await until(async () => lastAssignment(survivor) === '0,1,2', 'the survivor holds every partition', 90_000);
+      survivor.child.kill('SIGTERM');
+      expect(await survivor.exited).toBe(0);
+
+      // The killed instance's id again, bounded: fences what it left open and reads to the end.
+      const last = runCli([...args(victim), '--bounded', '--log-level', 'error']);
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(0);
+
+      const data = partitionsOf(await readTopic(input));
+      const d = stockAveragesJob.defaults;
+      const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
+      // A bounded run ends with each partition's watermark where its input left it: the windows
+      // every partition's watermark has passed are closed and written, the later ones stay open.
+      const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
+      const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
+      expect(closed.size).toBeGreaterThan(100);
+      const messages = await readTopic(output);
+      const keys = messages.map((m) => m.headers['row-key']);
+      const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+      expect({ split, victim, twice }).toEqual({ split, victim, twice: [] });
+      const actual = new Map(
+        messages.map((m) => {
+          const { updated_at: _writtenAt, ...row } = parseJsonObject(m.value ?? '');
+          return [m.headers['row-key'], row];
+        }),
+      );
+      expect(actual).toEqual(closed);
+      const dead = (await readTopic(deadLetters)).map((m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`);
+      expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+    } finally {
+      await deleteTopics([input, output, deadLetters, checkpoints]);
+    }
+  });
+
+  it('--mysql: the joining instance starts from the hand-over commit, so neither is fenced, and the table is the reference', async () => {
+    const input = uniqueName('orders');
+    const group = uniqueName('orders-join');
+    const db = await createTestDatabase();
+    const args = (instance: string): string[] => ['prod', 'ops@example.com', '--topic', input, '--group', group, '--mysql', db.url, '--trigger-records', '200', '--idle-timeout', '10m', '--outbox', `/tmp/${group}-${instance}-outbox`];
+    try {
+      const { first, second, producing } = await joinWhileProducing('orders', input, args);
+      expect((await producing).code).toBe(0);
+      for (const p of [first, second]) p.child.kill('SIGTERM');
+      expect([await first.exited, await second.exited]).toEqual([0, 0]);
+      // Before, the joining instance rebuilt from the checkpoint read before it joined, and its
+      // first commit was fenced: "fenced by another instance; rebuilding from the committed checkpoint".
+      expect({ first: warnings(first), second: warnings(second) }).toEqual({ first: [], second: [] });
+
+      const last = runCli([...args('last'), '--bounded', '--log-level', 'error']);
+      expect(last.stderr).toBe('');
+      expect(last.code).toBe(0);
+      const expected = referenceOrders(partitionsOf(await readTopic(input)), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+      expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
+    } finally {
+      await db.drop();
+      await deleteTopics([input, `${input}.dead-letter`]);
+    }
+  });
+});
