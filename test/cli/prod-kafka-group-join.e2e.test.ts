@@ -1,6 +1,6 @@
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/sink.contract';
-import { deleteTopics, readTopic, type TopicMessage } from '../support/kafka-read';
+import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { orderTable, startProd, until, type Running } from '../support/prod-orders';
@@ -30,18 +30,6 @@ function lastAssignment(p: Running): string | undefined {
   const entries = [...p.logs('kafka partitions assigned'), ...p.logs('kafka partitions reassigned')].sort((a, b) => Number(a['time']) - Number(b['time']));
   const last = entries[entries.length - 1];
   return last === undefined ? undefined : String(last['partitions']);
-}
-
-/** The input topic as the reference reads it: per partition, the records in offset order. */
-function partitionsOf(messages: readonly TopicMessage[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const m of messages) {
-    const lines = out.get(m.partition) ?? [];
-    if (m.offset !== lines.length) throw new Error(`input partition ${m.partition} has a gap before offset ${m.offset}`);
-    lines.push(m.value ?? '');
-    out.set(m.partition, lines);
-  }
-  return out;
 }
 
 /**
@@ -100,7 +88,7 @@ describe('hexstream prod: an instance joins a running group', () => {
       expect(last.stderr).toBe('');
       expect(last.code).toBe(0);
 
-      const data = partitionsOf(await readTopic(input));
+      const data = topicPartitions(await readTopic(input));
       const d = stockAveragesJob.defaults;
       const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
       // A bounded run ends with each partition's watermark where its input left it: the windows
@@ -143,7 +131,7 @@ describe('hexstream prod: an instance joins a running group', () => {
       const last = runCli([...args('last'), '--bounded', '--log-level', 'error']);
       expect(last.stderr).toBe('');
       expect(last.code).toBe(0);
-      const expected = referenceOrders(partitionsOf(await readTopic(input)), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+      const expected = referenceOrders(topicPartitions(await readTopic(input)), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
       expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
     } finally {
       await db.drop();

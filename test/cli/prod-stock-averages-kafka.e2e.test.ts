@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/sink.contract';
-import { deleteTopics, readTopic, type TopicMessage } from '../support/kafka-read';
+import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { referenceStockAverages } from '../support/reference-stock-averages';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
@@ -29,18 +29,6 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs: num
   }
 }
 
-/** The input topic as the reference reads it: per partition, the records in offset order. */
-function partitionsOf(messages: readonly TopicMessage[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const m of messages) {
-    const lines = out.get(m.partition) ?? [];
-    if (m.offset !== lines.length) throw new Error(`input partition ${m.partition} has a gap before offset ${m.offset}`);
-    lines.push(m.value ?? '');
-    out.set(m.partition, lines);
-  }
-  return out;
-}
-
 describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
   it('writes each closed (symbol, window) exactly once and each dead letter exactly once, across kill -9 at random moments', async () => {
     const input = uniqueName('trades');
@@ -53,7 +41,7 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
       // Nothing but the producer's progress lines, which a slow machine may print.
       expect(produced.stderr.split('\n').filter((l) => l !== '' && !/^sent [\d,]+ records, [\d,]+\/s, [\d.]+ s elapsed$/.test(l))).toEqual([]);
       expect(produced.code).toBe(0);
-      const data = partitionsOf(await readTopic(input));
+      const data = topicPartitions(await readTopic(input));
       const d = stockAveragesJob.defaults;
       const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
       expect(expected.rows.size).toBeGreaterThan(1_000);

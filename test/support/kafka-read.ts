@@ -70,3 +70,15 @@ export async function deleteTopics(topics: readonly string[]): Promise<void> {
     await admin.disconnect().catch(() => undefined);
   }
 }
+
+/** The input topic as the reference reads it: per partition, the records in offset order. */
+export function topicPartitions(messages: readonly TopicMessage[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const m of messages) {
+    const lines = out.get(m.partition) ?? [];
+    if (m.offset !== lines.length) throw new Error(`input partition ${m.partition} has a gap before offset ${m.offset}`);
+    lines.push(m.value ?? '');
+    out.set(m.partition, lines);
+  }
+  return out;
+}
