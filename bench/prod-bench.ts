@@ -199,7 +199,7 @@ async function measure(options: ProdBenchOptions, run: string, sinkRows: number,
   console.log(
     `(d) latency at ${fmt(LIVE_RATE)} orders/s (${fmt(LIVE_COUNT)} orders, sent at ${fmt(live.produceRate)}/s by Kafka timestamps), prod update mode, trigger 1 s: ` +
       `read ${fmt(liveRows.records)}, rows ${fmt(liveRows.rows)}, peak RSS ${fmt(liveRows.rssMb)} MB, ` +
-      `CPU ${(100 * live.prodCpuShare).toFixed(0)} % of one core, a commit every ${live.secondsPerTrigger.toFixed(2)} s while orders came`,
+      `CPU ${(100 * live.prodCpuShare).toFixed(0)} % of one core, ${Number.isFinite(live.secondsPerTrigger) ? `a commit every ${live.secondsPerTrigger.toFixed(2)} s while orders came` : 'commit cadence not measured (fewer than two commits seen while orders came)'}`,
   );
   const line = (label: string, xs: readonly number[], extra: string): void => {
     const s = stats(xs);
@@ -510,6 +510,8 @@ function stats(xs: readonly number[]): Stats {
 }
 
 function secs(ms: number): string {
+  // No sample (a run too short to poll the table while orders came): say so rather than NaN.
+  if (!Number.isFinite(ms)) return '  n/a  ';
   return `${(ms / 1000).toFixed(2).padStart(5)} s`;
 }
 
