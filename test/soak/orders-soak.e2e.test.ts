@@ -14,8 +14,8 @@ import type { ReferenceDigest } from './soak-digests';
  * The bounded-memory soak: 5,000,000 orders spanning 24 hours of event time (1,440 one-minute
  * windows close), through `test` mode (files) and through `prod` (Kafka → MariaDB). The process's
  * peak RSS, as the kernel counts it (VmHWM), stays under 400 MB, and neither it nor the state the
- * progress lines report grows as windows close: the second half of the run peaks no higher than
- * the first. The results equal an independent reference that itself forgets closed windows (a
+ * progress lines report grows as windows close: the second half of the run's RSS stays at the level
+ * of the first (medians of the progress lines). The results equal an independent reference that itself forgets closed windows (a
  * digest of every row, and the dead letters one by one).
  *
  * Generating the input, the reference and the digests of the results run in plain node processes
@@ -28,7 +28,7 @@ const ORDERS = 5_000_000;
 const DAY_MS = 86_400_000;
 const PARTITIONS = 3;
 const PEAK_RSS_MB = 400;
-/** The second half of a run may peak this much above the first (GC timing), far below what keeping closed windows would add. */
+/** The second half's median RSS may lie this much above the first's (GC timing), far below what keeping closed windows would add. */
 const RSS_SLACK_MB = 40;
 /**
  * State the engine may hold at any moment: the records of one trigger (`--trigger-records`, 50,000
@@ -68,15 +68,15 @@ function expectSameList(actual: readonly string[], expected: readonly string[]):
 }
 
 /**
- * Memory over the run: peak RSS under the limit, the second half (by records read) peaking no
- * higher than the first, and the state the progress lines report within its bound throughout.
+ * Memory over the run: peak RSS under the limit, the second half (by records read) at the level of
+ * the first, and the state the progress lines report within its bound throughout.
  */
 function expectBoundedMemory(mode: string, lines: readonly ProgressLine[], watch: RssWatch): void {
   const most = (f: (l: ProgressLine) => number, from = 0, to = Infinity): number => Math.max(...lines.filter((l) => l.read > from && l.read <= to).map(f));
   // The numbers the README quotes.
   console.log(
     `${mode}: peak RSS ${watch.peakMb().toFixed(0)} MB (VmHWM); progress RSS peak ${most((l) => l.rssMb, ORDERS * 0.1, ORDERS / 2)} MB in the first half, ` +
-      `${most((l) => l.rssMb, ORDERS / 2)} MB in the second; state rows ≤ ${most((l) => l.stateRows)}, ids ≤ ${most((l) => l.rememberedIds)}, open windows ≤ ${most((l) => l.openWindows)}`,
+      `${most((l) => l.rssMb, ORDERS / 2)} MB in the second (medians ${halfMedian(lines, ORDERS * 0.1, ORDERS / 2)} and ${halfMedian(lines, ORDERS / 2, Infinity)} MB); state rows ≤ ${most((l) => l.stateRows)}, ids ≤ ${most((l) => l.rememberedIds)}, open windows ≤ ${most((l) => l.openWindows)}`,
   );
   expect(watch.samples()).toBeGreaterThan(10);
   expect(watch.peakMb()).toBeLessThan(PEAK_RSS_MB);
@@ -87,12 +87,28 @@ function expectBoundedMemory(mode: string, lines: readonly ProgressLine[], watch
   expect(second.length).toBeGreaterThan(2);
   const peak = (ls: readonly ProgressLine[], f: (l: ProgressLine) => number): number => Math.max(...ls.map(f));
   expect(peak(lines, (l) => l.rssMb)).toBeLessThan(PEAK_RSS_MB);
-  expect(peak(second, (l) => l.rssMb)).toBeLessThanOrEqual(peak(first, (l) => l.rssMb) + RSS_SLACK_MB);
+  // Medians, not the halves' peaks: a progress line also comes while a commit is in flight, when the
+  // statement being sent is in memory, so a half's peak is one GC-timed sample (first-half peaks of
+  // 300–335 MB against second-half ones of 309–349 MB in runs of one build). A leak that grows with
+  // the run lifts the whole second half, and its median with it.
+  expect(halfMedian(lines, ORDERS / 2, Infinity)).toBeLessThanOrEqual(halfMedian(lines, ORDERS * 0.1, ORDERS / 2) + RSS_SLACK_MB);
   // State is one trigger's records plus the open span, so how much of it a line sees depends on how
   // many records the last trigger took (processing speed), not on the run's length: it is held to a
   // bound set by the settings, which 1,440 closed windows' rows (about 5,000,000) would exceed many times.
   expect(peak(lines, (l) => l.stateRows)).toBeLessThanOrEqual(STATE_BOUND);
   expect(peak(lines, (l) => l.rememberedIds)).toBeLessThanOrEqual(STATE_BOUND);
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+/** The median RSS of the progress lines with `from < read ≤ to`. */
+function halfMedian(lines: readonly ProgressLine[], from: number, to: number): number {
+  return median(lines.filter((l) => l.read > from && l.read <= to).map((l) => l.rssMb));
 }
 
 /** The summary's and the report's account of the state at its peak and the peak RSS. */
