@@ -1,6 +1,6 @@
 import type { DeadLetter, DeadLetterReason } from '../domain/records';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../ports/sink.port';
-import type { TableSchema } from '../domain/table-schema';
+import { ForwardingSink } from '../adapters/memory/forwarding-sink';
+import type { SinkPort, TriggerCommit } from '../ports/sink.port';
 
 /** One kind of rejection: details that differ only in their values (numbers, quoted text) count together. */
 export interface RejectionGroup {
@@ -57,26 +57,16 @@ export function shapeOf(detail: string): string {
 }
 
 /** The run's sink, telling the tally about each committed trigger's dead letters. */
-export class TallyingSink implements SinkPort {
+export class TallyingSink extends ForwardingSink {
   constructor(
-    private readonly inner: SinkPort,
+    inner: SinkPort,
     private readonly tally: RejectionTally,
-  ) {}
-
-  open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
-    return this.inner.open(table);
+  ) {
+    super(inner);
   }
 
-  checkpoint(): Promise<SinkCheckpoint | undefined> {
-    return this.inner.checkpoint();
-  }
-
-  async commit(trigger: TriggerCommit): Promise<void> {
+  override async commit(trigger: TriggerCommit): Promise<void> {
     await this.inner.commit(trigger);
     for (const deadLetter of trigger.deadLetters) this.tally.add(deadLetter);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

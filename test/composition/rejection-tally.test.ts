@@ -42,3 +42,34 @@ describe('RejectionTally', () => {
     expect(tally.mostCommon()).toEqual({ reason: 'duplicate', example: 'orderid 7 was already accepted', count: 2 });
   });
 });
+
+describe('TallyingSink after a failed run', () => {
+  /** A sink that records which of its ending calls came. */
+  function endingSink(withAbort: boolean): { sink: SinkPort; calls: string[] } {
+    const calls: string[] = [];
+    const sink: SinkPort = {
+      open: async () => undefined,
+      checkpoint: async () => undefined,
+      commit: async () => undefined,
+      close: async () => {
+        calls.push('close');
+      },
+      ...(withAbort ? { abort: async (): Promise<void> => void calls.push('abort') } : {}),
+    };
+    return { sink, calls };
+  }
+
+  it('passes abort through, so the sink behind it is not completed (a file sink would rename a partial result into place)', async () => {
+    const { sink, calls } = endingSink(true);
+    const tallying: SinkPort = new TallyingSink(sink, new RejectionTally());
+    expect(tallying.abort).toBeDefined();
+    await tallying.abort?.();
+    expect(calls).toEqual(['abort']);
+  });
+
+  it('closes a sink that has no abort', async () => {
+    const { sink, calls } = endingSink(false);
+    await new TallyingSink(sink, new RejectionTally()).abort();
+    expect(calls).toEqual(['close']);
+  });
+});
