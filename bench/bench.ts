@@ -25,17 +25,52 @@ function benchmark(): void {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const input = join(work, 'orders.jsonl');
-  const gen = run([main, 'produce', '--count', String(COUNT), '--seed', '1', '--event-rate', String(COUNT / EVENT_SECONDS), '--to', input]);
+  const gen = run([
+    main,
+    'produce',
+    '--count',
+    String(COUNT),
+    '--seed',
+    '1',
+    '--event-rate',
+    String(COUNT / EVENT_SECONDS),
+    '--to',
+    input,
+  ]);
   const mb = statSync(input).size / 1e6;
-  console.log(`hexstream bench: ${fmt(COUNT)} orders, ${EVENT_SECONDS / 60} minutes of event time, ${mb.toFixed(0)} MB (generated in ${gen.seconds.toFixed(2)} s)`);
+  console.log(
+    `hexstream bench: ${fmt(COUNT)} orders, ${EVENT_SECONDS / 60} minutes of event time, ${mb.toFixed(0)} MB (generated in ${gen.seconds.toFixed(2)} s)`,
+  );
 
-  const baseline = JSON.parse(run([join(__dirname, 'baseline-readline.js'), input]).stdout) as { lines: number; seconds: number; maxRssKb: number };
+  const baseline = JSON.parse(run([join(__dirname, 'baseline-readline.js'), input]).stdout) as {
+    lines: number;
+    seconds: number;
+    maxRssKb: number;
+  };
   const baseRate = baseline.lines / baseline.seconds;
-  console.log(`(a) readline + JSON.parse            ${fmt(baseRate).padStart(9)} lines/s    ${baseline.seconds.toFixed(2).padStart(6)} s   peak RSS ${fmt(baseline.maxRssKb / 1024).padStart(4)} MB`);
+  console.log(
+    `(a) readline + JSON.parse            ${fmt(baseRate).padStart(9)} lines/s    ${baseline.seconds.toFixed(2).padStart(6)} s   peak RSS ${fmt(baseline.maxRssKb / 1024).padStart(4)} MB`,
+  );
 
   for (const mode of ['update', 'append']) {
     const out = join(work, `out-${mode}`);
-    const r = run([main, 'test', 'bench@example.com', '--input', input, '--output-mode', mode, '--output', join(out, 'table.jsonl'), '--dead-letter', join(out, 'dead.jsonl'), '--outbox', join(out, 'outbox'), '--log-level', 'silent']);
+    const r = run([
+      main,
+      'test',
+      'bench@example.com',
+      '--input',
+      input,
+      '--output-mode',
+      mode,
+      '--output',
+      join(out, 'table.jsonl'),
+      '--dead-letter',
+      join(out, 'dead.jsonl'),
+      '--outbox',
+      join(out, 'outbox'),
+      '--log-level',
+      'silent',
+    ]);
     const records = field(r.stdout, 'records read');
     const rows = field(r.stdout, 'rows written');
     const elapsed = field(r.stdout, 'elapsed');

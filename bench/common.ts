@@ -67,7 +67,13 @@ export class Child {
       this.process.on('close', (code, signal) => {
         clearInterval(meter);
         Child.running.delete(this);
-        done({ code, signal, stdout: this.stdout, stderr: this.stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+        done({
+          code,
+          signal,
+          stdout: this.stdout,
+          stderr: this.stderr,
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        });
       });
     });
   }
@@ -76,7 +82,15 @@ export class Child {
   waitForStderr(pattern: RegExp, timeoutMs: number): Promise<void> {
     if (pattern.test(this.stderr)) return Promise.resolve();
     return new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`no ${pattern} on stderr of \`${this.describe()}\` within ${timeoutMs / 1000} s:\n${this.stderr.slice(-4000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          fail(
+            new Error(
+              `no ${pattern} on stderr of \`${this.describe()}\` within ${timeoutMs / 1000} s:\n${this.stderr.slice(-4000)}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.stderrListeners.push(() => {
         if (pattern.test(this.stderr)) {
           clearTimeout(timer);
@@ -86,7 +100,11 @@ export class Child {
       this.done.then(
         (e) => {
           clearTimeout(timer);
-          fail(new Error(`\`${this.describe()}\` exited (${e.code ?? e.signal}) before ${pattern} appeared:\n${e.stderr.slice(-4000)}`));
+          fail(
+            new Error(
+              `\`${this.describe()}\` exited (${e.code ?? e.signal}) before ${pattern} appeared:\n${e.stderr.slice(-4000)}`,
+            ),
+          );
         },
         (e: unknown) => {
           clearTimeout(timer);

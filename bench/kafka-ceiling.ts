@@ -10,10 +10,20 @@ import { Kafka, logLevel } from 'kafkajs';
 async function main(): Promise<void> {
   const [brokers, topic, groupId, totalText] = process.argv.slice(2);
   const total = Number(totalText);
-  if (brokers === undefined || topic === undefined || groupId === undefined || !Number.isSafeInteger(total) || total <= 0) {
+  if (
+    brokers === undefined ||
+    topic === undefined ||
+    groupId === undefined ||
+    !Number.isSafeInteger(total) ||
+    total <= 0
+  ) {
     throw new Error('usage: kafka-ceiling BROKERS TOPIC GROUP TOTAL');
   }
-  const kafka = new Kafka({ clientId: 'hexstream-bench-ceiling', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'hexstream-bench-ceiling',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId });
   const started = process.hrtime.bigint();
   let firstAt: bigint | undefined;
@@ -49,7 +59,9 @@ async function main(): Promise<void> {
   await consumer.disconnect();
   const seconds = Number(ended - started) / 1e9;
   const joinSeconds = Number((firstAt ?? ended) - started) / 1e9;
-  process.stdout.write(`${JSON.stringify({ records, parsed, seconds, joinSeconds, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ records, parsed, seconds, joinSeconds, maxRssKb: process.resourceUsage().maxRSS })}\n`,
+  );
 }
 
 main().catch((e: unknown) => {

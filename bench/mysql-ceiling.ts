@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     dateStrings: true,
     timezone: 'Z',
   });
-  await connection.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database, 'database')} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await connection.query(
+    `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database, 'database')} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+  );
   await connection.query(`USE ${quoteIdentifier(database, 'database')}`);
   await connection.query(
     "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
@@ -83,7 +85,9 @@ async function main(): Promise<void> {
   const marks: Array<[number, number]> = [];
   while (written < rows) {
     const n = Math.min(rows - written, perStatement * perTransaction);
-    const batch = Array.from({ length: n }, (_, k) => row(written + k)).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+    const batch = Array.from({ length: n }, (_, k) => row(written + k)).sort((a, b) =>
+      String(a[0]) < String(b[0]) ? -1 : 1,
+    );
     const t0 = process.hrtime.bigint();
     await connection.beginTransaction();
     for (let k = 0; k < n; k += perStatement) {
@@ -98,7 +102,9 @@ async function main(): Promise<void> {
     marks.push([written, Number(nanos) / 1e9]);
   }
   await connection.end();
-  process.stdout.write(`${JSON.stringify({ rows: written, statements, transactions, seconds: Number(nanos) / 1e9, maxRssKb: process.resourceUsage().maxRSS, marks })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rows: written, statements, transactions, seconds: Number(nanos) / 1e9, maxRssKb: process.resourceUsage().maxRSS, marks })}\n`,
+  );
 }
 
 main().catch((e: unknown) => {

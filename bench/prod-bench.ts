@@ -107,7 +107,14 @@ export async function prodBenchmark(options: ProdBenchOptions): Promise<void> {
   }
 }
 
-async function measure(options: ProdBenchOptions, run: string, sinkRows: number, res: Resources, admin: Admin, sql: Connection): Promise<void> {
+async function measure(
+  options: ProdBenchOptions,
+  run: string,
+  sinkRows: number,
+  res: Resources,
+  admin: Admin,
+  sql: Connection,
+): Promise<void> {
   const { count, eventSeconds } = options;
   const topic = `hexstream-bench-${run}`;
   const db = (what: string): string => {
@@ -123,7 +130,24 @@ async function measure(options: ProdBenchOptions, run: string, sinkRows: number,
 
   // ---- the topic: COUNT orders, 6 partitions keyed by shopid, 10 minutes of event time
   res.topics.push(topic);
-  const produced = await runNode([MAIN, 'produce', '--to', 'kafka', '--brokers', BROKERS, '--topic', topic, '--partitions', String(PARTITIONS), '--count', String(count), '--seed', '1', '--event-rate', String(count / eventSeconds)]);
+  const produced = await runNode([
+    MAIN,
+    'produce',
+    '--to',
+    'kafka',
+    '--brokers',
+    BROKERS,
+    '--topic',
+    topic,
+    '--partitions',
+    String(PARTITIONS),
+    '--count',
+    String(count),
+    '--seed',
+    '1',
+    '--event-rate',
+    String(count / eventSeconds),
+  ]);
   const perPartition = await topicSizes(admin, topic);
   const total = perPartition.reduce((a, b) => a + b, 0);
   if (total !== count) throw new Error(`topic ${topic} holds ${total} records, expected ${count}`);
@@ -146,12 +170,27 @@ async function measure(options: ProdBenchOptions, run: string, sinkRows: number,
   // ---- (b) the sink ceiling
   const sinkDatabase = db('sink');
   const b = JSON.parse(
-    (await runNode([join(__dirname, 'mysql-ceiling.js'), `${MYSQL}/${sinkDatabase}`, String(sinkRows), String(SINK_ROWS_PER_STATEMENT), String(SINK_STATEMENTS_PER_TRANSACTION)])).stdout,
-  ) as { rows: number; statements: number; transactions: number; seconds: number; maxRssKb: number; marks: Array<[number, number]> };
+    (
+      await runNode([
+        join(__dirname, 'mysql-ceiling.js'),
+        `${MYSQL}/${sinkDatabase}`,
+        String(sinkRows),
+        String(SINK_ROWS_PER_STATEMENT),
+        String(SINK_STATEMENTS_PER_TRANSACTION),
+      ])
+    ).stdout,
+  ) as {
+    rows: number;
+    statements: number;
+    transactions: number;
+    seconds: number;
+    maxRssKb: number;
+    marks: Array<[number, number]>;
+  };
   const bRate = b.rows / b.seconds;
   // Rows get dearer as the table outgrows the buffer pool: (c) is compared with (b) at (c)'s table size.
   const bRateAt = (rows: number): number => rows / secondsAt(b.marks, rows);
-  const bufferPoolMb = await serverVariable(sql, 'innodb_buffer_pool_size') / 2 ** 20;
+  const bufferPoolMb = (await serverVariable(sql, 'innodb_buffer_pool_size')) / 2 ** 20;
   const quarter = [0.25, 0.5, 0.75].map((q) => Math.round((b.rows * q) / 1000) * 1000);
   console.log(
     `${`(b) mysql2 REPLACE INTO ${TABLE}`.padEnd(LABEL)}${fmt(bRate).padStart(9)} rows/s     ${b.seconds.toFixed(2).padStart(6)} s   peak RSS ${fmt(b.maxRssKb / 1024).padStart(4)} MB   ` +
@@ -169,8 +208,26 @@ async function measure(options: ProdBenchOptions, run: string, sinkRows: number,
     res.topics.push(deadLetters);
     const serverCpuBefore = serverCpu();
     const r = await runNode([
-      MAIN, 'prod', EMAIL, '--brokers', BROKERS, '--topic', topic, '--group', group(mode), '--mysql', `${MYSQL}/${database}`,
-      '--bounded', '--output-mode', mode, '--dead-letter-topic', deadLetters, '--outbox', join(WORK, `outbox-${mode}`), '--log-level', 'warn',
+      MAIN,
+      'prod',
+      EMAIL,
+      '--brokers',
+      BROKERS,
+      '--topic',
+      topic,
+      '--group',
+      group(mode),
+      '--mysql',
+      `${MYSQL}/${database}`,
+      '--bounded',
+      '--output-mode',
+      mode,
+      '--dead-letter-topic',
+      deadLetters,
+      '--outbox',
+      join(WORK, `outbox-${mode}`),
+      '--log-level',
+      'warn',
     ]);
     const serverCpuSeconds = (serverCpu() ?? NaN) - (serverCpuBefore ?? NaN);
     const p = prodSummary(r.stdout, await tableRows(sql, database));
@@ -205,16 +262,28 @@ async function measure(options: ProdBenchOptions, run: string, sinkRows: number,
     const s = stats(xs);
     console.log(`    ${label.padEnd(58)} p50 ${secs(s.p50)}   p99 ${secs(s.p99)}   max ${secs(s.max)}   ${extra}`);
   };
-  line('event-to-table  updated_at − last_event_at', live.eventToTable, `(${fmt(live.eventToTable.length)} rows in ${live.polls} polls)`);
-  line('send-to-table   updated_at − Kafka timestamp of newest order', live.sendToTable, `(${fmt(live.sendToTable.length)} rows joined)`);
-  line('commit lag      checkpoint updated_at − rows’ updated_at', live.commitLag, `(${fmt(live.commitLag.length)} polls)`);
+  line(
+    'event-to-table  updated_at − last_event_at',
+    live.eventToTable,
+    `(${fmt(live.eventToTable.length)} rows in ${live.polls} polls)`,
+  );
+  line(
+    'send-to-table   updated_at − Kafka timestamp of newest order',
+    live.sendToTable,
+    `(${fmt(live.sendToTable.length)} rows joined)`,
+  );
+  line(
+    'commit lag      checkpoint updated_at − rows’ updated_at',
+    live.commitLag,
+    `(${fmt(live.commitLag.length)} polls)`,
+  );
   console.log(
     [
       '    method: once a second, in one consistent snapshot, `SELECT rowkey, total_orders, last_event_at, updated_at FROM agg_order_window',
       `    WHERE updated_at > <newest seen> ORDER BY updated_at DESC LIMIT ${SAMPLE_LIMIT}\` and the group's newest hexstream_checkpoint.updated_at;`,
       '    percentiles over every sampled row, from the start of produce until prod had committed all orders. updated_at is the server time',
       '    of the REPLACE; the rows become visible at COMMIT, after the checkpoint write (commit lag: newest checkpoint − newest row, per poll).',
-      '    last_event_at is the largest event time in the row: it carries the generator\'s ±2 s event-time jitter, and in update mode a row',
+      "    last_event_at is the largest event time in the row: it carries the generator's ±2 s event-time jitter, and in update mode a row",
       '    rewritten for an order with an earlier event time shows the older maximum. send-to-table is jitter-free: after the run the topic',
       '    is read again and each sampled row is matched to the Kafka CreateTime (set when produce sent it) of its total_orders-th order',
       '    in offset order, the newest order that version of the row holds.',
@@ -257,15 +326,42 @@ interface Sample {
   readonly updatedMs: number;
 }
 
-async function latency(run: string, res: Resources, admin: Admin, database: string, group: string, joinGroup: string): Promise<LatencyResult> {
+async function latency(
+  run: string,
+  res: Resources,
+  admin: Admin,
+  database: string,
+  group: string,
+  joinGroup: string,
+): Promise<LatencyResult> {
   const topic = `hexstream-bench-live-${run}`;
   const deadLetters = `${topic}.dead-letter`;
   res.topics.push(topic, deadLetters);
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
 
   const prod = new Child([
-    MAIN, 'prod', EMAIL, '--brokers', BROKERS, '--topic', topic, '--group', group, '--mysql', `${MYSQL}/${database}`,
-    '--output-mode', 'update', '--dead-letter-topic', deadLetters, '--outbox', join(WORK, 'outbox-live'), '--log-level', 'info',
+    MAIN,
+    'prod',
+    EMAIL,
+    '--brokers',
+    BROKERS,
+    '--topic',
+    topic,
+    '--group',
+    group,
+    '--mysql',
+    `${MYSQL}/${database}`,
+    '--output-mode',
+    'update',
+    '--dead-letter-topic',
+    deadLetters,
+    '--outbox',
+    join(WORK, 'outbox-live'),
+    '--log-level',
+    'info',
   ]);
   await prod.waitForStderr(/pipeline started/, 120_000);
 
@@ -295,12 +391,14 @@ async function latency(run: string, res: Resources, admin: Admin, database: stri
     const first = rows[0];
     if (first === undefined) return;
     newest = String(first.u);
-    for (const r of rows) samples.push({ rowkey: String(r.rowkey), orders: Number(r.n), eventMs: Number(r.ev), updatedMs: Number(r.up) });
+    for (const r of rows)
+      samples.push({ rowkey: String(r.rowkey), orders: Number(r.n), eventMs: Number(r.ev), updatedMs: Number(r.up) });
     // The newest rows belong to the newest committed trigger, whose checkpoint row is the newest; while
     // orders keep coming every trigger has rows, so the pair is one trigger's (after that, empty
     // triggers may move the checkpoint alone).
     const committedMs = Number(checkpoint[0]?.c);
-    if (producing && Number.isFinite(committedMs) && committedMs >= Number(first.up)) commitLag.push(committedMs - Number(first.up));
+    if (producing && Number.isFinite(committedMs) && committedMs >= Number(first.up))
+      commitLag.push(committedMs - Number(first.up));
   };
   let sampling = true;
   const sampler = (async (): Promise<void> => {
@@ -314,15 +412,36 @@ async function latency(run: string, res: Resources, admin: Admin, database: stri
   let topicTotal: number;
   let liveRows = 0;
   try {
-    await runNode([MAIN, 'produce', '--to', 'kafka', '--brokers', BROKERS, '--topic', topic, '--partitions', String(PARTITIONS), '--rate', String(LIVE_RATE), '--count', String(LIVE_COUNT), '--seed', '2']);
+    await runNode([
+      MAIN,
+      'produce',
+      '--to',
+      'kafka',
+      '--brokers',
+      BROKERS,
+      '--topic',
+      topic,
+      '--partitions',
+      String(PARTITIONS),
+      '--rate',
+      String(LIVE_RATE),
+      '--count',
+      String(LIVE_COUNT),
+      '--seed',
+      '2',
+    ]);
     producing = false;
     topicTotal = (await topicSizes(admin, topic)).reduce((x, y) => x + y, 0);
     // Caught up = the checkpoint's positions (the next offset per partition) add up to the topic's size.
     const deadline = Date.now() + 180_000;
     for (;;) {
-      const [rows] = await sql.query<RowDataPacket[]>('SELECT COALESCE(SUM(next_position), 0) AS n FROM hexstream_checkpoint WHERE consumer_group = ?', [group]);
+      const [rows] = await sql.query<RowDataPacket[]>(
+        'SELECT COALESCE(SUM(next_position), 0) AS n FROM hexstream_checkpoint WHERE consumer_group = ?',
+        [group],
+      );
       if (Number(rows[0]?.n) >= topicTotal) break;
-      if (Date.now() > deadline) throw new Error(`prod did not commit all ${topicTotal} records of ${topic} within 180 s of the end of produce`);
+      if (Date.now() > deadline)
+        throw new Error(`prod did not commit all ${topicTotal} records of ${topic} within 180 s of the end of produce`);
       await sleep(200);
     }
     sampling = false;
@@ -338,7 +457,10 @@ async function latency(run: string, res: Resources, admin: Admin, database: stri
     prodExit = await prod.done;
     clearTimeout(timer);
   }
-  if (prodExit.code !== 0) throw new Error(`${prod.describe()} ended with ${prodExit.code ?? prodExit.signal}: ${prodExit.stderr.slice(-4000)}`);
+  if (prodExit.code !== 0)
+    throw new Error(
+      `${prod.describe()} ended with ${prodExit.code ?? prodExit.signal}: ${prodExit.stderr.slice(-4000)}`,
+    );
 
   const { sentAt, firstMs, lastMs } = await kafkaTimestamps(topic, joinGroup, topicTotal);
   const eventToTable = samples.map((s) => s.updatedMs - s.eventMs);
@@ -371,14 +493,22 @@ async function latency(run: string, res: Resources, admin: Admin, database: stri
  * engine skips them: malformed records, repeated order ids, and orders whose window had closed
  * (window end at or behind the partition's max event time − the job's watermark).
  */
-async function kafkaTimestamps(topic: string, groupId: string, total: number): Promise<{ sentAt: Map<string, number[]>; firstMs: number; lastMs: number }> {
+async function kafkaTimestamps(
+  topic: string,
+  groupId: string,
+  total: number,
+): Promise<{ sentAt: Map<string, number[]>; firstMs: number; lastMs: number }> {
   let firstMs = Infinity;
   let lastMs = -Infinity;
   const spec = slidingWindows(ordersJob.defaults.windowMs, ordersJob.defaults.slideMs);
   const sentAt = new Map<string, number[]>();
   const seenIds = new Set<number>();
   const maxEventMs = new Map<number, number>();
-  const consumer = new Kafka({ clientId: 'hexstream-bench-join', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId });
+  const consumer = new Kafka({
+    clientId: 'hexstream-bench-join',
+    brokers: BROKERS.split(','),
+    logLevel: logLevel.NOTHING,
+  }).consumer({ groupId });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -466,7 +596,8 @@ async function findServerPid(sql: Connection): Promise<void> {
 function secondsAt(marks: ReadonlyArray<readonly [number, number]>, rows: number): number {
   let previous: readonly [number, number] = [0, 0];
   for (const mark of marks) {
-    if (mark[0] >= rows) return previous[1] + ((rows - previous[0]) / (mark[0] - previous[0])) * (mark[1] - previous[1]);
+    if (mark[0] >= rows)
+      return previous[1] + ((rows - previous[0]) / (mark[0] - previous[0])) * (mark[1] - previous[1]);
     previous = mark;
   }
   return previous[1] * (rows / Math.max(1, previous[0]));
@@ -480,7 +611,10 @@ async function serverVariable(sql: Connection, name: 'innodb_buffer_pool_size'):
 /** Data + index size of the result table (InnoDB's estimate, refreshed first). */
 async function tableMb(sql: Connection, database: string): Promise<number> {
   await sql.query(`ANALYZE TABLE \`${database}\`.\`${TABLE}\``);
-  const [rows] = await sql.query<RowDataPacket[]>('SELECT DATA_LENGTH + INDEX_LENGTH AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, TABLE]);
+  const [rows] = await sql.query<RowDataPacket[]>(
+    'SELECT DATA_LENGTH + INDEX_LENGTH AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    [database, TABLE],
+  );
   return Number(rows[0]?.b) / 2 ** 20;
 }
 
@@ -553,7 +687,10 @@ async function cleanKafka(res: Resources): Promise<void> {
 async function cleanUp(res: Resources): Promise<void> {
   const problems: string[] = [];
   // No broker yet (its start failed): nothing was created on Kafka.
-  if (BROKERS !== '') await cleanKafka(res).catch((e: unknown) => problems.push(`Kafka: ${e instanceof Error ? e.message : String(e)} (topics ${res.topics.join(', ')})`));
+  if (BROKERS !== '')
+    await cleanKafka(res).catch((e: unknown) =>
+      problems.push(`Kafka: ${e instanceof Error ? e.message : String(e)} (topics ${res.topics.join(', ')})`),
+    );
   try {
     const sql = await mysqlConnection(MYSQL);
     try {
@@ -565,7 +702,13 @@ async function cleanUp(res: Resources): Promise<void> {
     problems.push(`MySQL: ${e instanceof Error ? e.message : String(e)} (databases ${res.databases.join(', ')})`);
   }
   if (res.broker !== undefined) {
-    await res.broker.stop().catch((e: unknown) => problems.push(`stopping the bench's broker ${res.broker?.brokers ?? ''}: ${e instanceof Error ? e.message : String(e)}`));
+    await res.broker
+      .stop()
+      .catch((e: unknown) =>
+        problems.push(
+          `stopping the bench's broker ${res.broker?.brokers ?? ''}: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
   }
   if (problems.length > 0) process.stderr.write(`bench cleanup incomplete:\n  ${problems.join('\n  ')}\n`);
 }

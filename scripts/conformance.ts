@@ -26,8 +26,24 @@ function runTest(args: readonly string[]): Row[] {
   const work = mkdtempSync(join(tmpdir(), 'hexstream-conformance-'));
   try {
     const output = join(work, 'table.jsonl');
-    const r = spawnSync(process.execPath, [MAIN, 'test', 'conformance@example.com', ...args, '--output', output, '--dead-letter', join(work, 'dead.jsonl'), '--outbox', join(work, 'outbox')], { encoding: 'utf8', env: cliEnv() });
-    if (r.status !== 0) throw new Error(`hexstream test ${args.join(' ')} exited ${String(r.status)}: ${r.stderr.trim()}`);
+    const r = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        'test',
+        'conformance@example.com',
+        ...args,
+        '--output',
+        output,
+        '--dead-letter',
+        join(work, 'dead.jsonl'),
+        '--outbox',
+        join(work, 'outbox'),
+      ],
+      { encoding: 'utf8', env: cliEnv() },
+    );
+    if (r.status !== 0)
+      throw new Error(`hexstream test ${args.join(' ')} exited ${String(r.status)}: ${r.stderr.trim()}`);
     return readFileSync(output, 'utf8')
       .split('\n')
       .filter((l) => l !== '')
@@ -44,14 +60,41 @@ const stockAverages: Check = (dir) => {
   for (const mode of ['append', 'update', 'complete']) {
     for (const watermark of ['0s', '5s', '1h']) {
       const what = `stock-averages (${mode}, watermark ${watermark})`;
-      const rows = runTest(['--job', 'stock-averages', '--input', input, '--window', '10s', '--slide', '5s', '--watermark', watermark, '--output-mode', mode]);
+      const rows = runTest([
+        '--job',
+        'stock-averages',
+        '--input',
+        input,
+        '--window',
+        '10s',
+        '--slide',
+        '5s',
+        '--watermark',
+        watermark,
+        '--output-mode',
+        mode,
+      ]);
       if (rows.length !== 7) failures.push(`${what}: ${rows.length} rows, expected 7`);
       const agl = rows.filter((r) => r.symbol === 'AGL').length;
       if (agl !== 3) failures.push(`${what}: ${agl} AGL rows, expected 3`);
-      const amc = rows.find((r) => r.symbol === 'AMC' && r.window_start === '2018-08-21T11:01:05.000Z' && r.window_end === '2018-08-21T11:01:15.000Z');
+      const amc = rows.find(
+        (r) =>
+          r.symbol === 'AMC' &&
+          r.window_start === '2018-08-21T11:01:05.000Z' &&
+          r.window_end === '2018-08-21T11:01:15.000Z',
+      );
       const want = { avg_price: 457.15, min_price: 158.84, max_price: 755.46, trade_count: 2 };
-      const got = amc === undefined ? undefined : { avg_price: amc.avg_price, min_price: amc.min_price, max_price: amc.max_price, trade_count: amc.trade_count };
-      if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${what}: AMC [11:01:05, 11:01:15) is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+      const got =
+        amc === undefined
+          ? undefined
+          : {
+              avg_price: amc.avg_price,
+              min_price: amc.min_price,
+              max_price: amc.max_price,
+              trade_count: amc.trade_count,
+            };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        failures.push(`${what}: AMC [11:01:05, 11:01:15) is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
     }
   }
   return failures;
@@ -74,13 +117,19 @@ function topAveragesAt(file: string, want: string, what: string): string[] {
   const failures: string[] = [];
   for (const mode of ['append', 'update', 'complete']) {
     const rows = runTest(['--job', 'top-averages', '--input', file, '--arrival-time', ARRIVAL, '--output-mode', mode]);
-    for (const [type, windows] of [[1, 6], [5, 30], [15, 90]] as const) {
+    for (const [type, windows] of [
+      [1, 6],
+      [5, 30],
+      [15, 90],
+    ] as const) {
       const ofType = rows.filter((r) => r.aggregation_type === type);
       const ends = [...new Set(ofType.map((r) => String(r.window_end)))];
-      if (ends.length !== windows) failures.push(`${what} (${mode}): ${ends.length} windows of aggregation_type ${type}, expected ${windows}`);
+      if (ends.length !== windows)
+        failures.push(`${what} (${mode}): ${ends.length} windows of aggregation_type ${type}, expected ${windows}`);
       for (const end of ends) {
         const got = ranking(ofType.filter((r) => String(r.window_end) === end));
-        if (got !== want) failures.push(`${what} (${mode}): aggregation_type ${type} ending ${end} ranks ${got}, expected ${want}`);
+        if (got !== want)
+          failures.push(`${what} (${mode}): aggregation_type ${type} ending ${end} ranks ${got}, expected ${want}`);
       }
     }
   }
@@ -116,13 +165,21 @@ const CHECKS: ReadonlyMap<string, Check> = new Map([
 function main(): number {
   const dir = process.argv[2];
   if (dir === undefined || !existsSync(dir)) {
-    process.stderr.write(`usage: npm run conformance -- <dir>   (the folder with the original projects' test data; got ${String(dir)})\n`);
+    process.stderr.write(
+      `usage: npm run conformance -- <dir>   (the folder with the original projects' test data; got ${String(dir)})\n`,
+    );
     return 2;
   }
   let failed = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  for (const name of readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()) {
     const check = CHECKS.get(name);
-    const failures = check === undefined ? [`${name}: no conformance check for it yet (its job is not built)`] : check(join(dir, name));
+    const failures =
+      check === undefined
+        ? [`${name}: no conformance check for it yet (its job is not built)`]
+        : check(join(dir, name));
     for (const f of failures) process.stdout.write(`FAIL ${f}\n`);
     if (failures.length === 0) process.stdout.write(`ok   ${name}\n`);
     else failed++;

@@ -81,7 +81,9 @@ function runScript(command: KafkaCommand, opts: KafkaBrokerOptions): Promise<Scr
           done({ code: error.code, stdout, stderr });
         } else {
           // Not an exit status: bash missing, or killed by the timeout.
-          const why = error.killed ? `was killed after ${SCRIPT_TIMEOUT_MS / 1000} s` : `could not run (${error.message})`;
+          const why = error.killed
+            ? `was killed after ${SCRIPT_TIMEOUT_MS / 1000} s`
+            : `could not run (${error.message})`;
           fail(new Error(`\`${commandLine(opts)} ${command}\` ${why}\n${stderr.trim()}`, { cause: error }));
         }
       },
@@ -127,7 +129,9 @@ export async function restartKafka(opts: KafkaBrokerOptions = {}): Promise<Kafka
 export type KafkaState = 'running' | 'stopped' | 'busy';
 
 /** What `kafka.sh status` says: exit code 0 is running, 3 stopped, 4 busy (another process serves the port). */
-export async function kafkaStatus(opts: KafkaBrokerOptions = {}): Promise<{ running: boolean; state: KafkaState; line: string }> {
+export async function kafkaStatus(
+  opts: KafkaBrokerOptions = {},
+): Promise<{ running: boolean; state: KafkaState; line: string }> {
   const r = await runScript('status', opts);
   const line = r.stdout.trim();
   if (r.code === 0) return { running: true, state: 'running', line };

@@ -10,7 +10,12 @@ const WARM_UP_TIMEOUT_MS = 90_000;
  * behaves like one that has run for a while.
  */
 export async function warmUp(brokers: string): Promise<void> {
-  const kafka = new Kafka({ clientId: WARM_UP, brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 2_000 } });
+  const kafka = new Kafka({
+    clientId: WARM_UP,
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 2_000 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -28,7 +33,10 @@ export async function warmUp(brokers: string): Promise<void> {
     await admin.deleteGroups([WARM_UP]).catch(() => undefined);
     await admin.deleteTopics({ topics: [WARM_UP] }).catch(() => undefined);
   } catch (e) {
-    throw new Error(`the broker at ${brokers} started but failed its first transaction and consumer group: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new Error(
+      `the broker at ${brokers} started but failed its first transaction and consumer group: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -43,7 +51,10 @@ async function consumeOne(kafka: Kafka): Promise<void> {
       await consumer.connect();
       await consumer.subscribe({ topics: [WARM_UP], fromBeginning: true });
       await new Promise<void>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no message within ${WARM_UP_TIMEOUT_MS / 1000} s`)), Math.max(1, deadline - Date.now()));
+        const timer = setTimeout(
+          () => fail(new Error(`no message within ${WARM_UP_TIMEOUT_MS / 1000} s`)),
+          Math.max(1, deadline - Date.now()),
+        );
         consumer.on(consumer.events.CRASH, ({ payload }) => {
           clearTimeout(timer);
           fail(payload.error);

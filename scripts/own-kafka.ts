@@ -39,7 +39,9 @@ export async function freePortPair(candidates: Iterable<number> = randomPorts(10
     tried.push(port);
     if ((await portIsFree(port)) && (await portIsFree(port + 1))) return port;
   }
-  throw new Error(`no free pair of ports (P, P+1) on 127.0.0.1 among ${tried.length} tried (${tried.slice(0, 5).join(', ')}…)`);
+  throw new Error(
+    `no free pair of ports (P, P+1) on 127.0.0.1 among ${tried.length} tried (${tried.slice(0, 5).join(', ')}…)`,
+  );
 }
 
 /** A broker of its own: stop() ends it and removes its data dir. */
@@ -61,12 +63,15 @@ const START_ATTEMPTS = 3;
  * "port busy") gets another pick, at most 3 in all. The dir records the owning process, so that
  * `reapOrphanKafkas` can stop a broker whose owner died without stopping it (e.g. Ctrl-C).
  */
-export async function startOwnKafka(options: { readonly candidates?: Iterable<number>; readonly owner?: number } = {}): Promise<OwnKafka> {
+export async function startOwnKafka(
+  options: { readonly candidates?: Iterable<number>; readonly owner?: number } = {},
+): Promise<OwnKafka> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), OWN_PREFIX)));
   writeFileSync(join(root, 'owner'), String(options.owner ?? process.pid));
   const dataDir = join(root, 'data');
   const candidates = options.candidates?.[Symbol.iterator]();
-  const pick = (): Iterable<number> | undefined => (candidates === undefined ? undefined : { [Symbol.iterator]: () => candidates });
+  const pick = (): Iterable<number> | undefined =>
+    candidates === undefined ? undefined : { [Symbol.iterator]: () => candidates };
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePortPair(pick());
@@ -114,7 +119,8 @@ export async function reapOrphanKafkas(): Promise<string[]> {
   const reaped: string[] = [];
   for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(OWN_PREFIX))) {
     const root = join(tmpdir(), name);
-    const read = (file: string): number => Number(existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : NaN);
+    const read = (file: string): number =>
+      Number(existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : NaN);
     const owner = read('owner');
     const port = read('port');
     if (!Number.isSafeInteger(owner) || owner <= 0 || isAlive(owner)) continue;

@@ -29,6 +29,8 @@ function exitWith(code: number): void {
 }
 
 runCli(process.argv.slice(2)).then(exitWith, (error: unknown) => {
-  process.stderr.write(`hexstream: internal error: ${redactUrl(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+  process.stderr.write(
+    `hexstream: internal error: ${redactUrl(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+  );
   exitWith(1);
 });

@@ -6,12 +6,20 @@ export const testKafka = globalThis as typeof globalThis & { hexstreamTestKafka?
 
 /** Fails with a message naming the variable when the broker the user named does not answer. */
 async function checkNamedBrokers(brokers: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'hexstream-test-setup', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const admin = new Kafka({
+    clientId: 'hexstream-test-setup',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();
   } catch (e) {
-    throw new Error(`HEXSTREAM_TEST_BROKERS=${brokers}: the broker does not answer (${e instanceof Error ? e.message : String(e)}); start it, or unset the variable to let the tests run a broker of their own`, { cause: e });
+    throw new Error(
+      `HEXSTREAM_TEST_BROKERS=${brokers}: the broker does not answer (${e instanceof Error ? e.message : String(e)}); start it, or unset the variable to let the tests run a broker of their own`,
+      { cause: e },
+    );
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -14,13 +14,28 @@ const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, string]>
     ['hexstream produce --to - | hexstream test you@example.com --input -', 'generated orders from standard input'],
   ],
   prod: [
-    ['hexstream prod ops@example.com --brokers kafka:9092 --mysql mysql://etl:pw@db:3306/hexstream', 'Kafka topic orders into MySQL/MariaDB until SIGINT/SIGTERM'],
-    ['hexstream prod ops@example.com --job ohlc --postgres postgres://etl@db:5432/hexstream --bounded', 'into PostgreSQL, up to the end offsets seen at start'],
-    ['hexstream prod ops@example.com --job stock-averages --to-kafka --instance-id a', 'into a Kafka topic, exactly once'],
+    [
+      'hexstream prod ops@example.com --brokers kafka:9092 --mysql mysql://etl:pw@db:3306/hexstream',
+      'Kafka topic orders into MySQL/MariaDB until SIGINT/SIGTERM',
+    ],
+    [
+      'hexstream prod ops@example.com --job ohlc --postgres postgres://etl@db:5432/hexstream --bounded',
+      'into PostgreSQL, up to the end offsets seen at start',
+    ],
+    [
+      'hexstream prod ops@example.com --job stock-averages --to-kafka --instance-id a',
+      'into a Kafka topic, exactly once',
+    ],
   ],
   batch: [
-    ['hexstream batch you@example.com --input orders/', 'every file of a folder into MySQL/MariaDB (the default database)'],
-    ['hexstream batch you@example.com --job ohlc --input quotes.jsonl --postgres postgres://etl@db:5432/hexstream', 'into PostgreSQL'],
+    [
+      'hexstream batch you@example.com --input orders/',
+      'every file of a folder into MySQL/MariaDB (the default database)',
+    ],
+    [
+      'hexstream batch you@example.com --job ohlc --input quotes.jsonl --postgres postgres://etl@db:5432/hexstream',
+      'into PostgreSQL',
+    ],
   ],
   produce: [
     ['hexstream produce --to orders.jsonl --count 10000', 'a file of 10,000 orders'],
@@ -38,7 +53,12 @@ const EXIT_CODES = [
   '  3  records were read but none was accepted (one line: how many were rejected and why)',
 ].join('\n');
 
-const PRODUCE_EXIT_CODES = ['Exit codes:', '  0  done', '  1  failed at run time', '  2  bad command line or variable'].join('\n');
+const PRODUCE_EXIT_CODES = [
+  'Exit codes:',
+  '  0  done',
+  '  1  failed at run time',
+  '  2  bad command line or variable',
+].join('\n');
 
 /** Examples, the command's environment variables, the duration syntax and the exit codes. */
 export function commandHelp(command: string, flags: readonly string[]): CommandHelp {
@@ -49,4 +69,9 @@ export function commandHelp(command: string, flags: readonly string[]): CommandH
 }
 
 /** After the list of commands. */
-export const TOP_EPILOG = ['hexstream <command> --help: its flags, examples, environment variables and exit codes.', 'hexstream --version: the version.', '', EXIT_CODES].join('\n');
+export const TOP_EPILOG = [
+  'hexstream <command> --help: its flags, examples, environment variables and exit codes.',
+  'hexstream --version: the version.',
+  '',
+  EXIT_CODES,
+].join('\n');

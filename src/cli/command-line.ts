@@ -7,7 +7,12 @@ import { UsageError } from './usage-error';
 /** What the command line asks for. */
 export type CommandLine =
   | { readonly kind: 'help' | 'version'; readonly text: string }
-  | { readonly kind: 'run'; readonly command: CommandName; readonly argv: Record<string, unknown>; readonly sources: ReadonlyMap<string, string> };
+  | {
+      readonly kind: 'run';
+      readonly command: CommandName;
+      readonly argv: Record<string, unknown>;
+      readonly sources: ReadonlyMap<string, string>;
+    };
 
 /**
  * Parses the command line, then adds the command's HEXSTREAM_* variables. Anything wrong is a
@@ -20,7 +25,9 @@ export function parseCommandLine(args: readonly string[], env: NodeJS.ProcessEnv
   if (first === '--version') return { kind: 'version', text: version() };
   if (!first.startsWith('-') && !isCommand(first)) {
     const guess = closest(first, COMMANDS);
-    throw new UsageError(`unknown command ${JSON.stringify(first)}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; the commands are ${COMMANDS.join(', ')}`);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(first)}${guess === undefined ? '' : ` (did you mean ${guess}?)`}; the commands are ${COMMANDS.join(', ')}`,
+    );
   }
   const command = isCommand(first) ? first : undefined;
   const flags = command === undefined ? new Map() : flagsOf(command);
@@ -41,7 +48,10 @@ export function parseCommandLine(args: readonly string[], env: NodeJS.ProcessEnv
   const fromEnv = flagsFromEnv(flags, argv, env);
   const all = { ...argv, ...fromEnv.values };
   const missing = REQUIRED_FLAGS[command].filter((f) => all[f] === undefined);
-  if (missing.length > 0) throw new UsageError(`${command}: ${missing.map((f) => `--${f}`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required (hexstream ${command} --help)`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `${command}: ${missing.map((f) => `--${f}`).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required (hexstream ${command} --help)`,
+    );
   return { kind: 'run', command, argv: all, sources: fromEnv.sources };
 }
 
@@ -55,7 +65,13 @@ function joinNegativeValues(args: readonly string[], flags: ReadonlyMap<string, 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const next = args[i + 1];
-    if (arg.startsWith('--') && !arg.includes('=') && flags.get(arg.slice(2))?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+    if (
+      arg.startsWith('--') &&
+      !arg.includes('=') &&
+      flags.get(arg.slice(2))?.type === 'string' &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
       out.push(`${arg}=${next}`);
       i++;
     } else {
@@ -71,13 +87,20 @@ function explain(message: string, command: CommandName, args: readonly string[])
     return `${command}: <email> is missing: the operator's address, which gets the run report (e.g. hexstream ${command} you@example.com)`;
   }
   const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1];
-  if (unknown !== undefined) return unknown.split(', ').map((name) => unknownArgument(name, command, args)).join('; ');
+  if (unknown !== undefined)
+    return unknown
+      .split(', ')
+      .map((name) => unknownArgument(name, command, args))
+      .join('; ');
   return message;
 }
 
 function unknownArgument(name: string, command: CommandName, args: readonly string[]): string {
-  const typed = args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}` || a === `-${name}`);
-  if (typed === undefined) return `unexpected argument ${JSON.stringify(name)} (${command} takes ${command === 'produce' ? 'no argument' : 'one <email>'} besides flags)`;
+  const typed = args.find(
+    (a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}` || a === `-${name}`,
+  );
+  if (typed === undefined)
+    return `unexpected argument ${JSON.stringify(name)} (${command} takes ${command === 'produce' ? 'no argument' : 'one <email>'} besides flags)`;
   const flag = `--${name.replace(/^no-/, '')}`;
   const owners = COMMANDS.filter((c) => c !== command && flagsOf(c).has(flag.slice(2)));
   if (owners.length > 0) return `${flag} is a flag of ${owners.join(' and ')}, not of ${command}`;
@@ -101,7 +124,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
 
 /** Levenshtein distance, with a swap of two neighbours counted as one edit (`tset` → `test`). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_r, i) => Array.from({ length: b.length + 1 }, (_c, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_r, i) =>
+    Array.from({ length: b.length + 1 }, (_c, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

@@ -28,7 +28,11 @@ export interface EnvFlags {
  * for scripts (HEXSTREAM_KAFKA_HOME, HEXSTREAM_CONFORMANCE, …) or for nothing at all, and none of
  * them may fail a run. A boolean takes true/false (also 1/0, yes/no, on/off).
  */
-export function flagsFromEnv(flags: ReadonlyMap<string, FlagInfo>, given: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): EnvFlags {
+export function flagsFromEnv(
+  flags: ReadonlyMap<string, FlagInfo>,
+  given: Readonly<Record<string, unknown>>,
+  env: NodeJS.ProcessEnv,
+): EnvFlags {
   const values: Record<string, string | boolean> = {};
   const sources = new Map<string, string>();
   for (const [flag, info] of flags) {
@@ -38,7 +42,8 @@ export function flagsFromEnv(flags: ReadonlyMap<string, FlagInfo>, given: Readon
     if (text === undefined || given[key] !== undefined) continue;
     if (info.type === 'boolean') {
       const lower = text.trim().toLowerCase();
-      if (!TRUE.has(lower) && !FALSE.has(lower)) throw new UsageError(`${name}: expected true or false, got ${JSON.stringify(text)}`);
+      if (!TRUE.has(lower) && !FALSE.has(lower))
+        throw new UsageError(`${name}: expected true or false, got ${JSON.stringify(text)}`);
       values[key] = TRUE.has(lower);
     } else {
       values[key] = text;

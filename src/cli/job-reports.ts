@@ -8,7 +8,9 @@ import { priceStatsReport } from './price-stats-report';
  * Jobs whose command prints its result table as a report after the run summary, by job name. Their
  * runs keep the final table in memory (`keepFinalTable`), so keep this to small results.
  */
-const REPORTS: ReadonlyMap<string, (rows: readonly ResultRow[]) => string[]> = new Map([['price-stats', priceStatsReport]]);
+const REPORTS: ReadonlyMap<string, (rows: readonly ResultRow[]) => string[]> = new Map([
+  ['price-stats', priceStatsReport],
+]);
 
 export function hasReport(job: string): boolean {
   return REPORTS.has(job);

@@ -11,7 +11,10 @@ export const NOTHING_ACCEPTED_EXIT = 3;
  */
 export function nothingAcceptedLine(job: string, tally: RejectionTally): string {
   const top = tally.mostCommon();
-  const most = top === undefined ? '' : `; most often (${formatCount(top.count)} of them) ${top.reason}: ${top.example} — ${hint(top)}`;
+  const most =
+    top === undefined
+      ? ''
+      : `; most often (${formatCount(top.count)} of them) ${top.reason}: ${top.example} — ${hint(top)}`;
   return `NOTHING_ACCEPTED: job ${job} accepted none of the records it read: ${formatCount(tally.total)} rejected${most}`;
 }
 

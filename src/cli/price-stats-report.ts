@@ -15,17 +15,23 @@ interface Outlier {
 export function priceStatsReport(rows: readonly ResultRow[]): string[] {
   const num = (row: ResultRow, column: string): number => Number(row.values[column]);
   const messages = rows.reduce((n, r) => n + num(r, 'price_count'), 0);
-  const lines = [`price-stats: ${formatCount(messages)} messages, ${rows.length} symbol${rows.length === 1 ? '' : 's'}`];
+  const lines = [
+    `price-stats: ${formatCount(messages)} messages, ${rows.length} symbol${rows.length === 1 ? '' : 's'}`,
+  ];
   lines.push(`${'symbol'.padEnd(16)}${['count', 'min', 'max', 'mean', 'stddev'].map((h) => h.padStart(16)).join('')}`);
   const outliers: Outlier[] = [];
   for (const row of rows) {
     const symbol = String(row.values['symbol']);
     const count = num(row, 'price_count');
     const stddev = count < 2 ? '–' : num(row, 'stddev_price').toFixed(6);
-    lines.push(`${symbol.padEnd(16)}${[formatCount(count), String(num(row, 'min_price')), String(num(row, 'max_price')), num(row, 'mean_price').toFixed(6), stddev].map((v) => v.padStart(16)).join('')}`);
+    lines.push(
+      `${symbol.padEnd(16)}${[formatCount(count), String(num(row, 'min_price')), String(num(row, 'max_price')), num(row, 'mean_price').toFixed(6), stddev].map((v) => v.padStart(16)).join('')}`,
+    );
     for (const o of parseOutliers(row.values['outliers'])) outliers.push({ ...o, symbol });
   }
-  outliers.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.price - b.price));
+  outliers.sort((a, b) =>
+    a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.price - b.price,
+  );
   lines.push(`outliers: ${formatCount(outliers.length)} (|price − mean| > 3 × stddev of the symbol)`);
   if (outliers.length > 0) lines.push(`${'ts'.padEnd(25)}${'symbol'.padEnd(16)}${'price'.padStart(12)}`);
   for (const o of outliers) lines.push(`${o.ts.padEnd(25)}${o.symbol.padEnd(16)}${String(o.price).padStart(12)}`);

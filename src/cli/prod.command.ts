@@ -18,7 +18,10 @@ export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<numb
   const run = async (config: (typeof configs)[number]): Promise<number> => {
     const container = await createContainer('prod', config);
     const kafka = config.kafkaOutput;
-    const table = kafka !== undefined ? `topic ${kafka.outputTopic} (Kafka transactions, id hexstream.${config.job.name}.${config.group}.${kafka.instanceId})` : `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
+    const table =
+      kafka !== undefined
+        ? `topic ${kafka.outputTopic} (Kafka transactions, id hexstream.${config.job.name}.${config.group}.${kafka.instanceId})`
+        : `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
     const code = await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
     printJobReport(container, config.job.name, out);
     return code;

@@ -48,25 +48,37 @@ const PROGRESS_EVERY_MS = 2_000;
 export async function produceCommand(flags: ProduceFlags, out: CliOutput): Promise<number> {
   const job = flags.job ?? 'orders';
   const generate = GENERATORS.get(job);
-  if (generate === undefined) throw invalid('--job', `no generator for job ${JSON.stringify(job)} (known: ${[...GENERATORS.keys()].join(', ')})`);
+  if (generate === undefined)
+    throw invalid('--job', `no generator for job ${JSON.stringify(job)} (known: ${[...GENERATORS.keys()].join(', ')})`);
   const toKafka = flags.to === KAFKA;
   const rate = flags.rate === undefined ? undefined : recordsPerSecond('--rate', flags.rate);
   if (rate !== undefined && !toKafka) throw invalid('--rate', 'only with --to kafka');
   // A paced run goes on until stopped unless --count says otherwise.
-  const count = rate !== undefined && flags.count === undefined ? Number.MAX_SAFE_INTEGER : integer('--count', flags.count, 5000, 0);
+  const count =
+    rate !== undefined && flags.count === undefined
+      ? Number.MAX_SAFE_INTEGER
+      : integer('--count', flags.count, 5000, 0);
   const seed = integer('--seed', flags.seed, 1, 0);
   // Paced, event time follows the wall clock, so a live pipeline sees realistic event times.
-  const startMs = flags.start === undefined ? (rate === undefined ? Date.UTC(2025, 0, 1) : Date.now()) : Date.parse(flags.start);
+  const startMs =
+    flags.start === undefined ? (rate === undefined ? Date.UTC(2025, 0, 1) : Date.now()) : Date.parse(flags.start);
   if (!Number.isFinite(startMs)) throw invalid('--start', `not an ISO-8601 instant: ${JSON.stringify(flags.start)}`);
   const eventsPerSecond = number('--event-rate', flags.eventRate, rate ?? 1000);
   if (eventsPerSecond <= 0) throw invalid('--event-rate', 'must be greater than 0');
   const faultShare = number('--fault-share', flags.faultShare, FAULT_SHARE_DEFAULTS.get(job) ?? 0.01);
   if (faultShare < 0 || faultShare > 1) throw invalid('--fault-share', 'must be between 0 and 1');
-  if (toKafka) return produceToKafka(job, generate({ count, seed, startMs, eventsPerSecond, faultShare }), flags, rate, out);
+  if (toKafka)
+    return produceToKafka(job, generate({ count, seed, startMs, eventsPerSecond, faultShare }), flags, rate, out);
   return produceToFile(job, generate({ count, seed, startMs, eventsPerSecond, faultShare }), count, flags.to, out);
 }
 
-async function produceToFile(job: string, records: Iterable<GeneratedRecord>, count: number, to: string, out: CliOutput): Promise<number> {
+async function produceToFile(
+  job: string,
+  records: Iterable<GeneratedRecord>,
+  count: number,
+  to: string,
+  out: CliOutput,
+): Promise<number> {
   const toStdout = to === '-';
   const path = resolve(to);
   // A file is put in place only once whole; a failed write (a full disk) ends with one line naming it.
@@ -103,29 +115,46 @@ interface KafkaTarget {
 
 function kafkaTarget(job: string, flags: ProduceFlags): KafkaTarget {
   const text = flags.brokers ?? DEFAULT_BROKERS;
-  const brokers = String(text).split(',').map((b) => b.trim()).filter((b) => b !== '');
+  const brokers = String(text)
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
   const bad = brokers.find((b) => !isHostPort(b));
-  if (brokers.length === 0 || bad !== undefined) throw invalid('--brokers', `expected host:port[,host:port…], got ${JSON.stringify(text)}`);
+  if (brokers.length === 0 || bad !== undefined)
+    throw invalid('--brokers', `expected host:port[,host:port…], got ${JSON.stringify(text)}`);
   const topic = flags.topic ?? defaultTopic(job);
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
-    throw invalid('--topic', `not a valid Kafka topic name (letters, digits, . _ -; at most 249): ${JSON.stringify(topic)}`);
+    throw invalid(
+      '--topic',
+      `not a valid Kafka topic name (letters, digits, . _ -; at most 249): ${JSON.stringify(topic)}`,
+    );
   }
   return { brokers, topic, partitions: integer('--partitions', flags.partitions, 3, 1) };
 }
 
-async function produceToKafka(job: string, records: Iterable<GeneratedRecord>, flags: ProduceFlags, rate: number | undefined, out: CliOutput): Promise<number> {
+async function produceToKafka(
+  job: string,
+  records: Iterable<GeneratedRecord>,
+  flags: ProduceFlags,
+  rate: number | undefined,
+  out: CliOutput,
+): Promise<number> {
   const target = kafkaTarget(job, flags);
   const producer = new KafkaRecordProducer({ ...target, key: MESSAGE_KEYS.get(job) ?? noKey });
   const opened = await producer.open();
   if (opened.partitions !== target.partitions) {
-    process.stderr.write(`topic ${target.topic} exists with ${opened.partitions} partition${opened.partitions === 1 ? '' : 's'}; left as it is\n`);
+    process.stderr.write(
+      `topic ${target.topic} exists with ${opened.partitions} partition${opened.partitions === 1 ? '' : 's'}; left as it is\n`,
+    );
   }
   // Signals are caught only once connected: until then Ctrl-C simply ends the process.
   const stop = stopOnSignals();
   const startedAt = performance.now();
   const progress = setInterval(() => {
     const seconds = (performance.now() - startedAt) / 1000;
-    process.stderr.write(`sent ${formatCount(producer.sent)} records, ${formatCount(producer.sent / seconds)}/s, ${seconds.toFixed(1)} s elapsed\n`);
+    process.stderr.write(
+      `sent ${formatCount(producer.sent)} records, ${formatCount(producer.sent / seconds)}/s, ${seconds.toFixed(1)} s elapsed\n`,
+    );
   }, PROGRESS_EVERY_MS);
   progress.unref();
   let kinds: Map<string, number>;
@@ -137,10 +166,18 @@ async function produceToKafka(job: string, records: Iterable<GeneratedRecord>, f
     await producer.close().catch(() => undefined);
   }
   if (stop.isStopped()) process.stderr.write(`stopped by signal after ${formatCount(producer.sent)} records\n`);
-  const summary = ['valid', 'late', 'duplicate', 'malformed', ...[...kinds.keys()].filter((k) => !STANDARD_KINDS.has(k))]
+  const summary = [
+    'valid',
+    'late',
+    'duplicate',
+    'malformed',
+    ...[...kinds.keys()].filter((k) => !STANDARD_KINDS.has(k)),
+  ]
     .map((k) => `${k} ${formatCount(kinds.get(k) ?? 0)}`)
     .join(', ');
-  out.line(`sent ${formatCount(producer.sent)} ${job} records (${summary}) to topic ${target.topic} on ${target.brokers.join(',')}`);
+  out.line(
+    `sent ${formatCount(producer.sent)} ${job} records (${summary}) to topic ${target.topic} on ${target.brokers.join(',')}`,
+  );
   return 0;
 }
 
@@ -157,7 +194,12 @@ const STANDARD_KINDS: ReadonlySet<string> = new Set(['valid', 'late', 'duplicate
  *
  * Without --rate there is no schedule: everything is due at once, and only the batch sends pace it.
  */
-async function sendPaced(records: Iterable<GeneratedRecord>, producer: KafkaRecordProducer, rate: number | undefined, stop: StopToken): Promise<Map<string, number>> {
+async function sendPaced(
+  records: Iterable<GeneratedRecord>,
+  producer: KafkaRecordProducer,
+  rate: number | undefined,
+  stop: StopToken,
+): Promise<Map<string, number>> {
   const kinds = new Map<string, number>();
   const iterator = records[Symbol.iterator]();
   const t0 = performance.now();
@@ -200,7 +242,8 @@ function tradeSymbol(line: string): string | undefined {
   if (text.startsWith('{')) {
     try {
       const value: unknown = JSON.parse(text);
-      const name: unknown = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).stockName : undefined;
+      const name: unknown =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>).stockName : undefined;
       return typeof name === 'string' && name !== '' ? name : undefined;
     } catch {
       return undefined;
@@ -215,7 +258,8 @@ function jsonStringField(name: string): MessageKeyOf {
   return (line) => {
     try {
       const value: unknown = JSON.parse(line);
-      const field: unknown = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+      const field: unknown =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
       return typeof field === 'string' && field !== '' ? field : undefined;
     } catch {
       return undefined;
@@ -247,7 +291,8 @@ function isHostPort(text: string): boolean {
 /** `--rate 500` or `--rate 500/s`. */
 function recordsPerSecond(flag: string, text: string): number {
   const n = Number(String(text).replace(/\/s$/, ''));
-  if (String(text).trim() === '' || !Number.isFinite(n) || n <= 0) throw invalid(flag, `must be a number of records per second greater than 0, got ${JSON.stringify(text)}`);
+  if (String(text).trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw invalid(flag, `must be a number of records per second greater than 0, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -260,13 +305,15 @@ async function emit(file: FileOutput | undefined, text: string): Promise<void> {
 function integer(flag: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined) return fallback;
   const n = /^\d+$/.test(String(text)) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw invalid(flag, `must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw invalid(flag, `must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
   return n;
 }
 
 function number(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (String(text).trim() === '' || !Number.isFinite(n)) throw invalid(flag, `must be a number, got ${JSON.stringify(text)}`);
+  if (String(text).trim() === '' || !Number.isFinite(n))
+    throw invalid(flag, `must be a number, got ${JSON.stringify(text)}`);
   return n;
 }

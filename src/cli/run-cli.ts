@@ -18,7 +18,11 @@ import { testCommand } from './test.command';
  * message held — and, with `--verbose`, the stack of the error and of each cause after it. Everything printed passes through a redactor: URL passwords, and the
  * passwords of the service URLs given, are masked as `***`.
  */
-export async function runCli(args: readonly string[], out: CliOutput = consoleOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  args: readonly string[],
+  out: CliOutput = consoleOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let parsed: CommandLine;
   try {
     parsed = parseCommandLine(args, env);

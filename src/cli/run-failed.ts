@@ -27,7 +27,10 @@ export function failureOf(thrown: unknown): unknown {
 export function failureLine(thrown: unknown): string {
   const e = failureOf(thrown);
   const code = e instanceof HexstreamError ? `${e.code}: ` : '';
-  const alert = thrown instanceof RunFailed && thrown.alertFailure !== undefined ? ` (the alert e-mail was not sent either: ${thrown.alertFailure})` : '';
+  const alert =
+    thrown instanceof RunFailed && thrown.alertFailure !== undefined
+      ? ` (the alert e-mail was not sent either: ${thrown.alertFailure})`
+      : '';
   return oneLine(`${code}${e instanceof Error ? e.message : String(e)}${alert}`);
 }
 

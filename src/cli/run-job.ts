@@ -29,7 +29,12 @@ const ALERT_TIMEOUT_MS = 15_000;
  * Returns the exit code: 0, or 3 when the run read records and accepted none (a run that will stop
  * by itself: `test`, `batch`, `prod --bounded`), with one line on stderr saying why.
  */
-export async function runJob(container: Container, config: RunConfig, outputs: readonly string[], out: CliOutput): Promise<number> {
+export async function runJob(
+  container: Container,
+  config: RunConfig,
+  outputs: readonly string[],
+  out: CliOutput,
+): Promise<number> {
   const pipeline = container.get(StreamPipeline);
   const notifier = container.get(NotifierPort);
   const stop = stopOnSignals();
@@ -44,7 +49,12 @@ export async function runJob(container: Container, config: RunConfig, outputs: r
     const message = e instanceof Error ? e.message : String(e);
     // A header holds one line: a driver's message may hold several.
     const subject = `hexstream ${config.mode} ${job} FAILED: ${message.replace(/\s+/g, ' ').slice(0, 120)}`;
-    const alert = notifier.send({ kind: 'alert', to: config.email, subject, text: `The ${config.mode} run of job ${job} failed:\n\n${message}\n` });
+    const alert = notifier.send({
+      kind: 'alert',
+      to: config.email,
+      subject,
+      text: `The ${config.mode} run of job ${job} failed:\n\n${message}\n`,
+    });
     throw new RunFailed(e, await failureWithin(alert, ALERT_TIMEOUT_MS));
   } finally {
     stop.dispose();
@@ -71,22 +81,36 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   const c = report.counters;
   const seconds = report.elapsedMs / 1000;
   const w = config.window;
-  const line = (label: string, n: number, extra = ''): void => out.line(`${label.padEnd(15)}${formatCount(n).padStart(12)}${extra}`);
+  const line = (label: string, n: number, extra = ''): void =>
+    out.line(`${label.padEnd(15)}${formatCount(n).padStart(12)}${extra}`);
   // A global window has no length or watermark worth showing: it closes at the end of input only.
-  const windows = isGlobalWindow(w) ? 'global window' : `${w.sessionGapMs === undefined ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : `session gap ${formatDuration(w.sessionGapMs)}`} · watermark ${formatDuration(config.watermarkMs)}`;
+  const windows = isGlobalWindow(w)
+    ? 'global window'
+    : `${w.sessionGapMs === undefined ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : `session gap ${formatDuration(w.sessionGapMs)}`} · watermark ${formatDuration(config.watermarkMs)}`;
   out.line(`hexstream ${config.mode} · job ${report.job} · ${windows} · ${config.outputMode} mode`);
-  line('records read', c.read, `${c.blank > 0 ? `  (${formatCount(c.blank)} blank line${c.blank === 1 ? '' : 's'} skipped)` : ''}${c.replayed > 0 ? `  (and ${formatCount(c.replayed)} re-read to rebuild open windows, counted once)` : ''}`);
+  line(
+    'records read',
+    c.read,
+    `${c.blank > 0 ? `  (${formatCount(c.blank)} blank line${c.blank === 1 ? '' : 's'} skipped)` : ''}${c.replayed > 0 ? `  (and ${formatCount(c.replayed)} re-read to rebuild open windows, counted once)` : ''}`,
+  );
   line('accepted', c.accepted);
   line('invalid', c.invalid);
   line('late', c.late);
   line('duplicates', c.duplicate);
   printRows(line, config, report, outputs[0] ?? '');
   line('dead letters', c.invalid + c.late + c.duplicate, `  → ${outputs[1] ?? ''}`);
-  out.line(`${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`);
-  out.line(`${'elapsed'.padEnd(15)}${seconds.toFixed(2).padStart(10)} s  (${formatCount(c.read / Math.max(seconds, 0.001))} records/s)`);
+  out.line(
+    `${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`,
+  );
+  out.line(
+    `${'elapsed'.padEnd(15)}${seconds.toFixed(2).padStart(10)} s  (${formatCount(c.read / Math.max(seconds, 0.001))} records/s)`,
+  );
   const rssMb = report.peakRssMb ?? process.resourceUsage().maxRSS / 1024;
-  const state = (st: StateSize): string => stateText(st, isGlobalWindow(w), formatCount).replace(' remembered ids', ' ids');
-  out.line(`${'peak memory'.padEnd(15)}${formatCount(rssMb).padStart(12)} MB RSS  (state at peak: ${state(report.peakState)}; at end: ${state(report.state)})`);
+  const state = (st: StateSize): string =>
+    stateText(st, isGlobalWindow(w), formatCount).replace(' remembered ids', ' ids');
+  out.line(
+    `${'peak memory'.padEnd(15)}${formatCount(rssMb).padStart(12)} MB RSS  (state at peak: ${state(report.peakState)}; at end: ${state(report.state)})`,
+  );
 }
 
 /**
@@ -94,19 +118,31 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
  * every emission (update and complete mode write a row again when it changes). Both counts are
  * shown when they differ, and what a prod run left open.
  */
-function printRows(line: (label: string, n: number, extra?: string) => void, config: RunConfig, report: RunReport, output: string): void {
+function printRows(
+  line: (label: string, n: number, extra?: string) => void,
+  config: RunConfig,
+  report: RunReport,
+  output: string,
+): void {
   const c = report.counters;
   const note = emissionsNote(config.outputMode);
   if (config.mode === 'test') {
     line('rows written', report.finalRows, `  → ${output}`);
-    if (c.rowsEmitted !== report.finalRows) line('  emissions', c.rowsEmitted, `  (${note}; the file holds the final rows)`);
+    if (c.rowsEmitted !== report.finalRows)
+      line('  emissions', c.rowsEmitted, `  (${note}; the file holds the final rows)`);
     return;
   }
   line('rows written', c.rowsEmitted, `  → ${output}`);
-  if (c.rowsEmitted !== report.finalRows) line('  final', report.finalRows, `  (rows of closed windows, no longer changing; the rest are ${note})`);
+  if (c.rowsEmitted !== report.finalRows)
+    line('  final', report.finalRows, `  (rows of closed windows, no longer changing; the rest are ${note})`);
   if (config.mode !== 'prod') return;
   const atEnd = config.bounded ? ` (--at-end ${config.atEnd})` : '';
-  if (report.openWindowsAtEnd === 'kept') line('  still open', report.state.rows, `  rows in ${formatCount(report.state.openWindows)} window${report.state.openWindows === 1 ? '' : 's'}, kept for the next run${atEnd}`);
+  if (report.openWindowsAtEnd === 'kept')
+    line(
+      '  still open',
+      report.state.rows,
+      `  rows in ${formatCount(report.state.openWindows)} window${report.state.openWindows === 1 ? '' : 's'}, kept for the next run${atEnd}`,
+    );
   else line('  still open', 0, `  (every open window was written${atEnd}; a later run takes records for them as late)`);
 }
 

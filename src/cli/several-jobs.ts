@@ -29,7 +29,11 @@ export function flagsPerJob(flags: RawFlags): RawFlags[] {
   const repeated = jobs.find((j, i) => jobs.indexOf(j) !== i);
   if (repeated !== undefined) throw invalid('--job', `job ${repeated} is listed twice`);
   for (const [key, flag] of PER_JOB_FLAGS) {
-    if (flags[key] !== undefined) throw invalid(flag, `names one job's input, output or windows; with several jobs (--job ${flags.job}) each uses its own defaults`);
+    if (flags[key] !== undefined)
+      throw invalid(
+        flag,
+        `names one job's input, output or windows; with several jobs (--job ${flags.job}) each uses its own defaults`,
+      );
   }
   return jobs.map((job) => ({ ...flags, job }));
 }
@@ -38,7 +42,11 @@ export function flagsPerJob(flags: RawFlags): RawFlags[] {
  * Runs the jobs side by side, each with its own state, positions and sink; one failing does not
  * stop or corrupt the others. For streams that do not end (`prod`): each must be read as it comes.
  */
-export async function runSideBySide(jobs: readonly RawFlags[], run: (flags: RawFlags) => Promise<number>, out: CliOutput): Promise<number> {
+export async function runSideBySide(
+  jobs: readonly RawFlags[],
+  run: (flags: RawFlags) => Promise<number>,
+  out: CliOutput,
+): Promise<number> {
   return exitCode(jobs, await Promise.allSettled(jobs.map((flags) => run(flags))), out);
 }
 
@@ -48,7 +56,11 @@ export async function runSideBySide(jobs: readonly RawFlags[], run: (flags: RawF
  * alone (so complete mode writes its rows as often), instead of sharing the CPU with the others.
  * One failing does not stop the next.
  */
-export async function runOneAfterAnother(jobs: readonly RawFlags[], run: (flags: RawFlags) => Promise<number>, out: CliOutput): Promise<number> {
+export async function runOneAfterAnother(
+  jobs: readonly RawFlags[],
+  run: (flags: RawFlags) => Promise<number>,
+  out: CliOutput,
+): Promise<number> {
   const results: Array<PromiseSettledResult<number>> = [];
   for (const flags of jobs) {
     results.push(
@@ -62,7 +74,11 @@ export async function runOneAfterAnother(jobs: readonly RawFlags[], run: (flags:
 }
 
 /** 1 when a job failed (each failure on stderr), else the highest job's code (3: one accepted nothing), else 0. */
-function exitCode(jobs: readonly RawFlags[], results: ReadonlyArray<PromiseSettledResult<number>>, out: CliOutput): number {
+function exitCode(
+  jobs: readonly RawFlags[],
+  results: ReadonlyArray<PromiseSettledResult<number>>,
+  out: CliOutput,
+): number {
   let failed = 0;
   let code = 0;
   results.forEach((r, i) => {

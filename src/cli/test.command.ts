@@ -15,7 +15,9 @@ export function samplesDir(): string {
 export async function testCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const jobs = flagsPerJob(flags);
   // Every job's configuration is checked before any of them starts.
-  const configs = jobs.map((f) => resolveTestConfig(f, samplesDir())).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
+  const configs = jobs
+    .map((f) => resolveTestConfig(f, samplesDir()))
+    .map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
   const run = async (config: (typeof configs)[number]): Promise<number> => {
     const container = await createContainer('test', config);
     const code = await runJob(container, config, [config.output, config.deadLetter], out);

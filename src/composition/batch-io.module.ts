@@ -13,7 +13,12 @@ import { bindSqlSink } from './sql-sink.binding';
 export function batchIoModule(config: BatchRunConfig, failpoints: Failpoints): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const arrival = config.arrivalMs !== undefined ? { arrivalMs: config.arrivalMs } : {};
-    bind(LineFileSourceOptions).toConstantValue({ input: config.input, maxRecordBytes: config.maxRecordBytes, partitionIds: 'name', ...arrival });
+    bind(LineFileSourceOptions).toConstantValue({
+      input: config.input,
+      maxRecordBytes: config.maxRecordBytes,
+      partitionIds: 'name',
+      ...arrival,
+    });
     bind(SourcePort).to(LineFileSource).inSingletonScope();
     const tableSink = bindSqlSink(bind, config, failpoints);
     bind(SinkPort)

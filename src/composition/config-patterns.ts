@@ -23,7 +23,8 @@ export const CONFIG_PATTERNS = {
   kafkaTopic: /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,249}$/,
   instanceId: /^[A-Za-z0-9._-]{1,100}$/,
   /** A host name of at most 253 characters in labels of 1–63 letters, digits and inner hyphens (an IPv4 address is one), and a port. */
-  broker: /^(?=[^:]{1,253}:)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*:(\d{1,5})$/,
+  broker:
+    /^(?=[^:]{1,253}:)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*:(\d{1,5})$/,
 } as const;
 
 /** Whether `text` is a `host:port` of {@link CONFIG_PATTERNS}.broker with a port from 1 to 65535. */

@@ -34,10 +34,23 @@ export function coreModule(config: RunConfig): ContainerModule {
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
     bind(MemoryUsagePort).to(ProcessMemory).inSingletonScope();
     const keepFinalTable = config.keepFinalTable === true;
-    if (keepFinalTable) bind(FinalTableTap).toDynamicValue((ctx) => new FinalTableTap(ctx.get(SinkPort))).inSingletonScope();
+    if (keepFinalTable)
+      bind(FinalTableTap)
+        .toDynamicValue((ctx) => new FinalTableTap(ctx.get(SinkPort)))
+        .inSingletonScope();
     // The domain stays free of decorators: the use case is built here from its ports.
     bind(StreamPipeline)
-      .toDynamicValue((ctx) => new StreamPipeline(ctx.get(SourcePort), keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort), ctx.get(ClockPort), ctx.get(LoggerPort), pipelineSettings(config), ctx.get(MemoryUsagePort)))
+      .toDynamicValue(
+        (ctx) =>
+          new StreamPipeline(
+            ctx.get(SourcePort),
+            keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort),
+            ctx.get(ClockPort),
+            ctx.get(LoggerPort),
+            pipelineSettings(config),
+            ctx.get(MemoryUsagePort),
+          ),
+      )
       .inSingletonScope();
   });
 }

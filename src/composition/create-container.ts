@@ -31,7 +31,10 @@ export async function createContainer(mode: Mode, config: RunConfig): Promise<Co
   }
   const unclaimed = failpoints.unclaimed();
   if (unclaimed.length > 0) {
-    throw new HexstreamError('CONFIG_INVALID', `--failpoints: ${unclaimed.join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not on the path of this run (${config.mode}, ${sinkOf(config)})`);
+    throw new HexstreamError(
+      'CONFIG_INVALID',
+      `--failpoints: ${unclaimed.join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not on the path of this run (${config.mode}, ${sinkOf(config)})`,
+    );
   }
   return container;
 }

@@ -10,7 +10,11 @@ import type { TestRunConfig } from './run-config';
 /** `test` mode's adapters: input files, JSON Lines outputs, and an outbox folder for e-mail. */
 export function fileIoModule(config: TestRunConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(LineFileSourceOptions).toConstantValue({ input: config.input, maxRecordBytes: config.maxRecordBytes, ...(config.arrivalMs !== undefined ? { arrivalMs: config.arrivalMs } : {}) });
+    bind(LineFileSourceOptions).toConstantValue({
+      input: config.input,
+      maxRecordBytes: config.maxRecordBytes,
+      ...(config.arrivalMs !== undefined ? { arrivalMs: config.arrivalMs } : {}),
+    });
     bind(SourcePort).to(LineFileSource).inSingletonScope();
     bind(JsonLinesFileSinkOptions).toConstantValue({ tablePath: config.output, deadLetterPath: config.deadLetter });
     bind(SinkPort).to(JsonLinesFileSink).inSingletonScope();

@@ -12,6 +12,10 @@ export class RedactingNotifier implements NotifierPort {
   ) {}
 
   send(notification: Notification): Promise<void> {
-    return this.inner.send({ ...notification, subject: this.redact(notification.subject), text: this.redact(notification.text) });
+    return this.inner.send({
+      ...notification,
+      subject: this.redact(notification.subject),
+      text: this.redact(notification.text),
+    });
   }
 }

@@ -27,7 +27,8 @@ export class RejectionTally {
     const key = `${deadLetter.reason}\u0000${shapeOf(deadLetter.detail)}`;
     const group = this.groups.get(key);
     if (group !== undefined) group.count++;
-    else if (this.groups.size < MAX_GROUPS) this.groups.set(key, { reason: deadLetter.reason, example: deadLetter.detail, count: 1 });
+    else if (this.groups.size < MAX_GROUPS)
+      this.groups.set(key, { reason: deadLetter.reason, example: deadLetter.detail, count: 1 });
   }
 
   /** Dead letters committed in this run. */
@@ -48,12 +49,14 @@ export class RejectionTally {
  * '…', "…"`. A quoted excerpt's trailing `...` (V8 adds it to long ones) is part of the value.
  */
 export function shapeOf(detail: string): string {
-  return detail
-    .replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.|…)?/g, '"…"')
-    .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)?/g, 'T')
-    // Not the digits of a name such as UTF-8 or int32.
-    .replace(/(?<![\w-])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, 'N');
+  return (
+    detail
+      .replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.|…)?/g, '"…"')
+      .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)?/g, 'T')
+      // Not the digits of a name such as UTF-8 or int32.
+      .replace(/(?<![\w-])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, 'N')
+  );
 }
 
 /** The run's sink, telling the tally about each committed trigger's dead letters. */

@@ -19,5 +19,15 @@ export async function releaseAdapters(container: Container, config: RunConfig): 
   const closes: Array<() => Promise<void>> = [];
   if (container.isBound(SourcePort)) closes.push(() => container.get(SourcePort).close());
   if (container.isBound(SinkPort)) closes.push(() => container.get(SinkPort).close());
-  await Promise.all(closes.map((close) => withDeadline(Promise.resolve().then(close).catch(() => undefined), CLOSE_TIMEOUT_MS, () => undefined)));
+  await Promise.all(
+    closes.map((close) =>
+      withDeadline(
+        Promise.resolve()
+          .then(close)
+          .catch(() => undefined),
+        CLOSE_TIMEOUT_MS,
+        () => undefined,
+      ),
+    ),
+  );
 }

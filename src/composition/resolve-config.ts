@@ -10,7 +10,14 @@ import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windo
 import { STDIN } from '../adapters/file/byte-source';
 import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
 import { DURATION_SYNTAX, parseDuration } from './duration';
-import type { BatchRunConfig, EngineConfig, KafkaOutputConfig, LogLevel, ProdRunConfig, TestRunConfig } from './run-config';
+import type {
+  BatchRunConfig,
+  EngineConfig,
+  KafkaOutputConfig,
+  LogLevel,
+  ProdRunConfig,
+  TestRunConfig,
+} from './run-config';
 
 /** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
 export interface RawFlags {
@@ -52,7 +59,8 @@ export interface RawFlags {
 }
 
 // Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function invalid(flag: string, message: string): HexstreamError {
   return new HexstreamError('CONFIG_INVALID', `${flag}: ${message}`);
@@ -60,24 +68,37 @@ export function invalid(flag: string, message: string): HexstreamError {
 
 export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerIntervalMs: number }): EngineConfig {
   const email = flags.email ?? '';
-  if (email.length > 254 || !EMAIL.test(email)) throw invalid('<email>', `not a valid e-mail address: ${JSON.stringify(email)}`);
+  if (email.length > 254 || !EMAIL.test(email))
+    throw invalid('<email>', `not a valid e-mail address: ${JSON.stringify(email)}`);
   const jobName = flags.job ?? 'orders';
   const job: AnyJob | undefined = JOBS.get(jobName);
-  if (job === undefined) throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
+  if (job === undefined)
+    throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const d = job.defaults;
   if (d.fixedWindows !== undefined) {
-    const flag = flags.window !== undefined ? '--window' : flags.slide !== undefined ? '--slide' : flags.sessionGap !== undefined ? '--session-gap' : undefined;
+    const flag =
+      flags.window !== undefined
+        ? '--window'
+        : flags.slide !== undefined
+          ? '--slide'
+          : flags.sessionGap !== undefined
+            ? '--session-gap'
+            : undefined;
     if (flag !== undefined) throw invalid(flag, `job ${job.name} ${d.fixedWindows}: its windows cannot be changed`);
   }
   let window: WindowSpec;
   if (flags.sessionGap !== undefined) {
-    if (flags.window !== undefined || flags.slide !== undefined) throw invalid('--session-gap', 'session windows take no --window or --slide');
+    if (flags.window !== undefined || flags.slide !== undefined)
+      throw invalid('--session-gap', 'session windows take no --window or --slide');
     const gapMs = duration('--session-gap', flags.sessionGap, 0);
     if (gapMs <= 0) throw invalid('--session-gap', 'must be longer than 0');
     window = sessionWindows(gapMs);
   } else {
     const windowMs = duration('--window', flags.window, d.windowMs);
-    const slideMs = flags.slide === undefined && flags.window !== undefined && d.slideMs === d.windowMs ? windowMs : duration('--slide', flags.slide, d.slideMs);
+    const slideMs =
+      flags.slide === undefined && flags.window !== undefined && d.slideMs === d.windowMs
+        ? windowMs
+        : duration('--slide', flags.slide, d.slideMs);
     if (windowMs <= 0) throw invalid('--window', 'must be longer than 0');
     if (slideMs <= 0) throw invalid('--slide', 'must be longer than 0');
     if (slideMs > windowMs) throw invalid('--slide', `must not exceed --window (${slideMs} ms > ${windowMs} ms)`);
@@ -85,9 +106,13 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
   }
   // A session's row is written once, when it closes: append is the one mode sessions have.
   const outputMode = flags.outputMode ?? (window.sessionGapMs !== undefined ? 'append' : d.outputMode);
-  if (!isOutputMode(outputMode)) throw invalid('--output-mode', `must be update, append or complete, got ${JSON.stringify(outputMode)}`);
+  if (!isOutputMode(outputMode))
+    throw invalid('--output-mode', `must be update, append or complete, got ${JSON.stringify(outputMode)}`);
   if (window.sessionGapMs !== undefined && outputMode !== 'append') {
-    throw invalid('--output-mode', `session windows need append mode (rows are upserted, never deleted: a merge of two sessions would leave the row of the merged one), got ${outputMode}`);
+    throw invalid(
+      '--output-mode',
+      `session windows need append mode (rows are upserted, never deleted: a merge of two sessions would leave the row of the merged one), got ${outputMode}`,
+    );
   }
   const triggerIntervalMs = duration('--trigger-interval', flags.triggerInterval, prodDefaults.triggerIntervalMs);
   if (triggerIntervalMs <= 0) throw invalid('--trigger-interval', 'must be longer than 0');
@@ -128,8 +153,16 @@ export function resolveTestConfig(flags: RawFlags, samplesDir: string): TestRunC
 function instant(flag: string, value: string | number | undefined): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
-  const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isSafeInteger(ms)) throw invalid(flag, `expected epoch milliseconds or an ISO-8601 time with a zone (e.g. 2020-01-01T10:00:00Z), got ${JSON.stringify(value)}`);
+  const ms = /^\d+$/.test(text)
+    ? Number(text)
+    : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text)
+      ? Date.parse(text)
+      : NaN;
+  if (!Number.isSafeInteger(ms))
+    throw invalid(
+      flag,
+      `expected epoch milliseconds or an ISO-8601 time with a zone (e.g. 2020-01-01T10:00:00Z), got ${JSON.stringify(value)}`,
+    );
   return ms;
 }
 
@@ -138,7 +171,11 @@ function idleTimeout(text: string | undefined): number {
   if (text === undefined) return 30_000;
   if (String(text).trim() === 'off') return Number.POSITIVE_INFINITY;
   const ms = parseDuration(String(text));
-  if (ms === undefined) throw invalid('--idle-timeout', `invalid duration ${JSON.stringify(text)}: write ${DURATION_SYNTAX}, or off (never idle)`);
+  if (ms === undefined)
+    throw invalid(
+      '--idle-timeout',
+      `invalid duration ${JSON.stringify(text)}: write ${DURATION_SYNTAX}, or off (never idle)`,
+    );
   return ms;
 }
 
@@ -152,7 +189,8 @@ function duration(flag: string, text: string | undefined, fallback: number): num
 function positiveInteger(flag: string, value: string | number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw invalid(flag, `must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw invalid(flag, `must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -161,16 +199,28 @@ const INSTANCE_ID = CONFIG_PATTERNS.instanceId;
 
 export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   const engine = resolveEngineConfig({ ...flags, logLevel: flags.logLevel ?? 'info' }, { triggerIntervalMs: 1_000 });
-  const brokers = (flags.brokers ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter((b) => b !== '');
+  const brokers = (flags.brokers ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
   const badBroker = brokers.find((b) => !isBrokerAddress(b));
-  if (brokers.length === 0 || badBroker !== undefined) throw invalid('--brokers', `expected host:port[,host:port…] (a host name or IPv4 address, a port from 1 to 65535), got ${JSON.stringify(flags.brokers)}`);
+  if (brokers.length === 0 || badBroker !== undefined)
+    throw invalid(
+      '--brokers',
+      `expected host:port[,host:port…] (a host name or IPv4 address, a port from 1 to 65535), got ${JSON.stringify(flags.brokers)}`,
+    );
   const topic = flags.topic ?? defaultTopic(engine.job.name);
   if (!TOPIC.test(topic)) throw invalid('--topic', `not a valid Kafka topic name: ${JSON.stringify(topic)}`);
   const deadLetterTopic = flags.deadLetterTopic ?? `${topic}.dead-letter`;
-  if (!TOPIC.test(deadLetterTopic)) throw invalid('--dead-letter-topic', `not a valid Kafka topic name: ${JSON.stringify(deadLetterTopic)}`);
+  if (!TOPIC.test(deadLetterTopic))
+    throw invalid('--dead-letter-topic', `not a valid Kafka topic name: ${JSON.stringify(deadLetterTopic)}`);
   // Checkpoints are kept per job and group: another topic gets its own group, so that it never
   // resumes from the positions and state of the default topic.
-  const group = flags.group ?? (topic === defaultTopic(engine.job.name) ? `hexstream-${engine.job.name}` : `hexstream-${engine.job.name}-${topic}`);
+  const group =
+    flags.group ??
+    (topic === defaultTopic(engine.job.name)
+      ? `hexstream-${engine.job.name}`
+      : `hexstream-${engine.job.name}-${topic}`);
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
   const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], undefined);
@@ -203,8 +253,13 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
  */
 function atEnd(text: string | undefined, bounded: boolean): 'flush' | 'keep' {
   if (text === undefined) return 'keep';
-  if (text !== 'flush' && text !== 'keep') throw invalid('--at-end', `must be flush or keep, got ${JSON.stringify(text)}`);
-  if (!bounded) throw invalid('--at-end', 'only with --bounded: an unbounded run has no end of input (a stop keeps the open windows for the next run)');
+  if (text !== 'flush' && text !== 'keep')
+    throw invalid('--at-end', `must be flush or keep, got ${JSON.stringify(text)}`);
+  if (!bounded)
+    throw invalid(
+      '--at-end',
+      'only with --bounded: an unbounded run has no end of input (a stop keeps the open windows for the next run)',
+    );
   return text;
 }
 
@@ -217,7 +272,11 @@ function positiveDuration(flag: string, text: string | undefined, fallback: numb
 export function resolveBatchConfig(flags: RawFlags): BatchRunConfig {
   const engine = resolveEngineConfig({ ...flags, logLevel: flags.logLevel ?? 'warn' }, { triggerIntervalMs: 1_000 });
   if (flags.input === undefined) throw invalid('--input', 'batch needs the FILE or DIR to read');
-  if (flags.input === STDIN) throw invalid('--input', 'batch reads files, whose positions it stores to read on from them later: standard input cannot be read again (use test mode)');
+  if (flags.input === STDIN)
+    throw invalid(
+      '--input',
+      'batch reads files, whose positions it stores to read on from them later: standard input cannot be read again (use test mode)',
+    );
   const group = flags.group ?? `hexstream-${engine.job.name}-batch`;
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid group id: ${JSON.stringify(group)}`);
   return {
@@ -247,7 +306,8 @@ function database(flags: RawFlags): { mysqlUrl: string; postgresUrl: string | un
   const mysqlUrl = flags.mysql ?? 'mysql://root@127.0.0.1:3306/hexstream';
   checkUrl('--mysql', mysqlUrl, ['mysql:', 'mariadb:'], CONFIG_PATTERNS.mysqlDatabase);
   if (flags.postgres !== undefined) {
-    if (flags.mysql !== undefined) throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
+    if (flags.mysql !== undefined)
+      throw invalid('--postgres', 'give --mysql or --postgres, not both: a job writes to one database');
     checkUrl('--postgres', flags.postgres, ['postgres:', 'postgresql:'], CONFIG_PATTERNS.postgresDatabase);
   }
   return { mysqlUrl, postgresUrl: flags.postgres };
@@ -260,7 +320,11 @@ function database(flags: RawFlags): { mysqlUrl: string; postgresUrl: string | un
  */
 function resolveKafkaOutput(flags: RawFlags, table: string): KafkaOutputConfig | undefined {
   if (flags.toKafka !== true) {
-    for (const [value, flag] of [[flags.outputTopic, '--output-topic'], [flags.checkpointTopic, '--checkpoint-topic'], [flags.instanceId, '--instance-id']] as const) {
+    for (const [value, flag] of [
+      [flags.outputTopic, '--output-topic'],
+      [flags.checkpointTopic, '--checkpoint-topic'],
+      [flags.instanceId, '--instance-id'],
+    ] as const) {
       if (value !== undefined) throw invalid(flag, 'only with --to-kafka');
     }
     return undefined;
@@ -268,11 +332,19 @@ function resolveKafkaOutput(flags: RawFlags, table: string): KafkaOutputConfig |
   if (flags.mysql !== undefined) throw invalid('--mysql', 'not with --to-kafka: the rows go to the Kafka topic');
   if (flags.postgres !== undefined) throw invalid('--postgres', 'not with --to-kafka: the rows go to the Kafka topic');
   const outputTopic = flags.outputTopic ?? table;
-  if (!TOPIC.test(outputTopic)) throw invalid('--output-topic', `not a valid Kafka topic name: ${JSON.stringify(outputTopic)}`);
+  if (!TOPIC.test(outputTopic))
+    throw invalid('--output-topic', `not a valid Kafka topic name: ${JSON.stringify(outputTopic)}`);
   const checkpointTopic = flags.checkpointTopic ?? 'hexstream-checkpoints';
-  if (!TOPIC.test(checkpointTopic)) throw invalid('--checkpoint-topic', `not a valid Kafka topic name: ${JSON.stringify(checkpointTopic)}`);
-  const instanceId = flags.instanceId ?? (hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100) || 'default');
-  if (!INSTANCE_ID.test(instanceId)) throw invalid('--instance-id', `must match ${INSTANCE_ID.source}, got ${JSON.stringify(instanceId)}`);
+  if (!TOPIC.test(checkpointTopic))
+    throw invalid('--checkpoint-topic', `not a valid Kafka topic name: ${JSON.stringify(checkpointTopic)}`);
+  const instanceId =
+    flags.instanceId ??
+    (hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 100) ||
+      'default');
+  if (!INSTANCE_ID.test(instanceId))
+    throw invalid('--instance-id', `must match ${INSTANCE_ID.source}, got ${JSON.stringify(instanceId)}`);
   return { outputTopic, checkpointTopic, instanceId };
 }
 
@@ -288,10 +360,12 @@ function checkUrl(flag: string, text: string, protocols: readonly string[], data
   } catch {
     throw invalid(flag, 'not a valid URL');
   }
-  if (!protocols.includes(url.protocol)) throw invalid(flag, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  if (!protocols.includes(url.protocol))
+    throw invalid(flag, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   if (url.hostname === '') throw invalid(flag, 'names no host');
   if (database === undefined) {
-    if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') throw invalid(flag, 'takes no path, query or fragment');
+    if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '')
+      throw invalid(flag, 'takes no path, query or fragment');
     return;
   }
   const db = url.pathname.replace(/^\//, '');
@@ -301,6 +375,7 @@ function checkUrl(flag: string, text: string, protocols: readonly string[], data
 function logLevel(flags: RawFlags): LogLevel {
   if (flags.verbose === true) return 'debug';
   const level = flags.logLevel ?? 'warn';
-  if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error' || level === 'silent') return level;
+  if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error' || level === 'silent')
+    return level;
   throw invalid('--log-level', `must be debug, info, warn, error or silent, got ${JSON.stringify(level)}`);
 }

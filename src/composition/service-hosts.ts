@@ -19,12 +19,23 @@ export const HOST_LOOKUP_TIMEOUT_MS = 10_000;
 export function serviceHosts(config: ProdRunConfig | BatchRunConfig): ServiceHost[] {
   const out: ServiceHost[] = [];
   if (config.mode === 'prod') {
-    for (const broker of config.brokers) out.push({ service: 'Kafka', address: broker, host: broker.slice(0, broker.lastIndexOf(':')), code: 'SOURCE_UNAVAILABLE' });
+    for (const broker of config.brokers)
+      out.push({
+        service: 'Kafka',
+        address: broker,
+        host: broker.slice(0, broker.lastIndexOf(':')),
+        code: 'SOURCE_UNAVAILABLE',
+      });
     if (config.kafkaOutput !== undefined) return out;
   }
   const postgres = config.postgresUrl;
   const url = postgres ?? config.mysqlUrl;
-  out.push({ service: postgres === undefined ? 'MySQL' : 'PostgreSQL', address: redactMySqlUrl(url), host: hostOf(url), code: 'SINK_UNAVAILABLE' });
+  out.push({
+    service: postgres === undefined ? 'MySQL' : 'PostgreSQL',
+    address: redactMySqlUrl(url),
+    host: hostOf(url),
+    code: 'SINK_UNAVAILABLE',
+  });
   return out;
 }
 
@@ -34,12 +45,22 @@ export function serviceHosts(config: ProdRunConfig | BatchRunConfig): ServiceHos
  * with one line naming the service, its address and the resolver's answer, instead of after the
  * drivers' retries.
  */
-export async function checkServiceHosts(config: ProdRunConfig | BatchRunConfig, timeoutMs = HOST_LOOKUP_TIMEOUT_MS): Promise<void> {
+export async function checkServiceHosts(
+  config: ProdRunConfig | BatchRunConfig,
+  timeoutMs = HOST_LOOKUP_TIMEOUT_MS,
+): Promise<void> {
   const hosts = serviceHosts(config);
-  const reasons = await unresolvedReasons(hosts.map((h) => h.host), timeoutMs);
+  const reasons = await unresolvedReasons(
+    hosts.map((h) => h.host),
+    timeoutMs,
+  );
   for (const [i, h] of hosts.entries()) {
     const reason = reasons[i];
-    if (reason !== undefined) throw new HexstreamError(h.code, `cannot reach ${h.service} at ${h.address}: cannot resolve host ${h.host}: ${reason}`);
+    if (reason !== undefined)
+      throw new HexstreamError(
+        h.code,
+        `cannot reach ${h.service} at ${h.address}: cannot resolve host ${h.host}: ${reason}`,
+      );
   }
 }
 

@@ -12,26 +12,49 @@ import type { SinkPort } from '../ports/sink.port';
  */
 export function bindSqlSink(
   bind: ContainerModuleLoadOptions['bind'],
-  config: { readonly job: { readonly name: string }; readonly group: string; readonly mysqlUrl: string; readonly postgresUrl: string | undefined },
+  config: {
+    readonly job: { readonly name: string };
+    readonly group: string;
+    readonly mysqlUrl: string;
+    readonly postgresUrl: string | undefined;
+  },
   failpoints: Failpoints,
 ): (ctx: ResolutionContext) => SinkPort {
   const postgresUrl = config.postgresUrl;
   if (postgresUrl !== undefined) {
     const faults = faultInjection(failpoints, 'postgres');
-    bind(PostgresSinkOptions).toConstantValue({ url: postgresUrl, job: config.job.name, consumerGroup: config.group, ...faults });
+    bind(PostgresSinkOptions).toConstantValue({
+      url: postgresUrl,
+      job: config.job.name,
+      consumerGroup: config.group,
+      ...faults,
+    });
     bind(PostgresSink).toSelf().inSingletonScope();
     return (ctx) => ctx.get(PostgresSink);
   }
   const faults = faultInjection(failpoints, 'mysql');
-  bind(MySqlSinkOptions).toConstantValue({ url: config.mysqlUrl, job: config.job.name, consumerGroup: config.group, ...faults });
+  bind(MySqlSinkOptions).toConstantValue({
+    url: config.mysqlUrl,
+    job: config.job.name,
+    consumerGroup: config.group,
+    ...faults,
+  });
   bind(MySqlSink).toSelf().inSingletonScope();
   return (ctx) => ctx.get(MySqlSink);
 }
 
 /** `{ faultInjection }` with the database's failpoints that are on, or nothing when none is. */
-function faultInjection(failpoints: Failpoints, database: 'mysql' | 'postgres'): { faultInjection?: SqlSinkFaultInjection } {
+function faultInjection(
+  failpoints: Failpoints,
+  database: 'mysql' | 'postgres',
+): { faultInjection?: SqlSinkFaultInjection } {
   const beforeCheckpoint = failpoints.hook(`${database}.before-checkpoint`);
   const beforeCommit = failpoints.hook(`${database}.before-commit`);
   if (beforeCheckpoint === undefined && beforeCommit === undefined) return {};
-  return { faultInjection: { ...(beforeCheckpoint !== undefined ? { beforeCheckpoint } : {}), ...(beforeCommit !== undefined ? { beforeCommit } : {}) } };
+  return {
+    faultInjection: {
+      ...(beforeCheckpoint !== undefined ? { beforeCheckpoint } : {}),
+      ...(beforeCommit !== undefined ? { beforeCommit } : {}),
+    },
+  };
 }

@@ -17,7 +17,11 @@ describe('layer rules', () => {
   });
 
   it('lets only src/composition choose adapters', () => {
-    const outside = [...tsFiles(resolve(root, 'src/domain')), ...tsFiles(resolve(root, 'src/ports')), ...tsFiles(resolve(root, 'src/adapters'))];
+    const outside = [
+      ...tsFiles(resolve(root, 'src/domain')),
+      ...tsFiles(resolve(root, 'src/ports')),
+      ...tsFiles(resolve(root, 'src/adapters')),
+    ];
     const offenders = outside.filter((f) => /from ['"][./]*\/composition\//.test(readSource(f)));
     expect(offenders).toEqual([]);
   });

@@ -7,7 +7,8 @@ export interface ImportViolation {
   rule: string;
 }
 
-const IMPORT = /(?:^|[;\s])(import|export)\s+(type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|[;\s])(import|export)\s+(type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,10 +36,18 @@ export function domainViolations(file: string, source: string, root: string): Im
     const target = resolve(dirname(file), specifier);
     if (target.startsWith(domain + sep)) continue;
     if (target.startsWith(ports + sep) && typeOnly) continue;
-    out.push({ file: at, specifier, rule: target.startsWith(ports + sep) ? 'ports are imported as types only' : 'the domain imports only the domain' });
+    out.push({
+      file: at,
+      specifier,
+      rule: target.startsWith(ports + sep) ? 'ports are imported as types only' : 'the domain imports only the domain',
+    });
   }
   if (/\bconsole\.|\bprocess\.|\bsetTimeout\(|\bDate\.now\(/.test(source)) {
-    out.push({ file: relative(root, file), specifier: '(global)', rule: 'no console, process, timers or wall clock in the domain (use ports)' });
+    out.push({
+      file: relative(root, file),
+      specifier: '(global)',
+      rule: 'no console, process, timers or wall clock in the domain (use ports)',
+    });
   }
   return out;
 }

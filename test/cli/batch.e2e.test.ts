@@ -30,7 +30,9 @@ async function mysqlDatabase(): Promise<Database> {
     flag: '--mysql',
     url: db.url,
     readBars: async () => {
-      const rows = await db.query(`SELECT symbol, DATE_FORMAT(window_start, '%Y-%m-%dT%H:%i:%s.%fZ') AS ws, open, high, low, close, volume, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS u FROM ohlc_bars`);
+      const rows = await db.query(
+        `SELECT symbol, DATE_FORMAT(window_start, '%Y-%m-%dT%H:%i:%s.%fZ') AS ws, open, high, low, close, volume, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS u FROM ohlc_bars`,
+      );
       return barsOf(rows.map((r) => ({ ...r, ws: String(r.ws).replace(/(\.\d{3})\d{3}Z$/, '$1Z') })));
     },
     drop: () => db.drop(),
@@ -43,7 +45,11 @@ async function postgresDatabase(): Promise<Database> {
     flag: '--postgres',
     url: db.url,
     readBars: async () =>
-      barsOf(await db.query(`SELECT symbol, to_char(window_start, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ws, open, high, low, close, volume::text AS volume, updated_at::text AS u FROM ohlc_bars`)),
+      barsOf(
+        await db.query(
+          `SELECT symbol, to_char(window_start, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ws, open, high, low, close, volume::text AS volume, updated_at::text AS u FROM ohlc_bars`,
+        ),
+      ),
     drop: () => db.drop(),
   };
 }
@@ -52,7 +58,16 @@ function barsOf(rows: ReadonlyArray<Record<string, unknown>>): Map<string, OhlcR
   return new Map(
     rows.map((r) => [
       `${String(r.symbol)}|${Date.parse(String(r.ws))}`,
-      { symbol: String(r.symbol), window_start: String(r.ws), open: Number(r.open), high: Number(r.high), low: Number(r.low), close: Number(r.close), volume: Number(r.volume), updated_at: String(r.u) },
+      {
+        symbol: String(r.symbol),
+        window_start: String(r.ws),
+        open: Number(r.open),
+        high: Number(r.high),
+        low: Number(r.low),
+        close: Number(r.close),
+        volume: Number(r.volume),
+        updated_at: String(r.u),
+      },
     ]),
   );
 }
@@ -74,7 +89,13 @@ describe.each([
     const json: string[] = [];
     const csv: string[] = ['symbol,price,volume,ts'];
     const csvAsJson: string[] = ['header line'];
-    for (const { line, kind } of generateOhlcTrades({ count: 2_400, seed: 11, startMs: Date.UTC(2025, 0, 1), tradesPerSecond: 8, faultShare: 0.05 })) {
+    for (const { line, kind } of generateOhlcTrades({
+      count: 2_400,
+      seed: 11,
+      startMs: Date.UTC(2025, 0, 1),
+      tradesPerSecond: 8,
+      faultShare: 0.05,
+    })) {
       const symbol = /"symbol":"([A-Z]+)"/.exec(line)?.[1] ?? '';
       if (symbol.length % 2 === 0) json.push(line);
       else if (kind !== 'malformed') {
@@ -86,7 +107,13 @@ describe.each([
     writeFileSync(join(input, 'trades-a.jsonl'), `${json.join('\n')}\n`);
     writeFileSync(join(input, 'trades-b.csv'), `${csv.join('\r\n')}\r\n`);
     const [pa, pb] = [partitionOf('trades-a.jsonl'), partitionOf('trades-b.csv')];
-    const expected = referenceOhlc(new Map([[pa, json], [pb, csvAsJson]]), { windowMs: 60_000, watermarkMs: 10_000 });
+    const expected = referenceOhlc(
+      new Map([
+        [pa, json],
+        [pb, csvAsJson],
+      ]),
+      { windowMs: 60_000, watermarkMs: 10_000 },
+    );
     const deadLetterFile = join(dir, 'dead.jsonl');
     const sourceOf = new Map([
       [pa, 'trades-a.jsonl'],
@@ -105,14 +132,32 @@ describe.each([
         .sort();
     const readDead = (): string[] => readDeadFile(deadLetterFile);
     /** The files each run left: its own, and those of earlier runs kept under their dates. */
-    const deadFiles = (): string[] => readdirSync(dir).filter((n) => n.startsWith('dead.')).sort();
+    const deadFiles = (): string[] =>
+      readdirSync(dir)
+        .filter((n) => n.startsWith('dead.'))
+        .sort();
     const db = await open();
     try {
-      const args = ['batch', 'ops@example.com', '--job', 'ohlc', '--input', input, db.flag, db.url, '--dead-letter', deadLetterFile, '--outbox', join(dir, 'outbox')];
+      const args = [
+        'batch',
+        'ops@example.com',
+        '--job',
+        'ohlc',
+        '--input',
+        input,
+        db.flag,
+        db.url,
+        '--dead-letter',
+        deadLetterFile,
+        '--outbox',
+        join(dir, 'outbox'),
+      ];
       const first = runCli(args);
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(new RegExp(`records read\\s+${(json.length + csv.length).toLocaleString('en-US')}\\n`));
+      expect(first.stdout).toMatch(
+        new RegExp(`records read\\s+${(json.length + csv.length).toLocaleString('en-US')}\\n`),
+      );
       const bars = await db.readBars();
       expect(withoutUpdatedAt(bars)).toEqual(expected.rows);
       expect(readDead()).toEqual([...expected.dead].sort());
@@ -131,11 +176,16 @@ describe.each([
 
       // Two trades appended to the JSON file: read on from where the first run ended. The first run
       // flushed every window at the end of its input, so they are late; the table stays as it was.
-      appendFileSync(join(input, 'trades-a.jsonl'), `${JSON.stringify({ symbol: 'AAPL', price: 1, volume: 1, ts: Date.UTC(2025, 0, 2) })}\n{"symbol":"AAPL"}\n`);
+      appendFileSync(
+        join(input, 'trades-a.jsonl'),
+        `${JSON.stringify({ symbol: 'AAPL', price: 1, volume: 1, ts: Date.UTC(2025, 0, 2) })}\n{"symbol":"AAPL"}\n`,
+      );
       const third = runCli(args);
       // Both rejected, none accepted: exit 3, with the first of the two equally common reasons.
       expect(third.code).toBe(3);
-      expect(third.stderr).toMatch(/^hexstream: NOTHING_ACCEPTED: job ohlc accepted none of the records it read: 2 rejected; most often \(1 of them\) late: event time 2025-01-02T00:00:00\.000Z is behind watermark .* — their windows had closed: is --watermark too short\?\n$/);
+      expect(third.stderr).toMatch(
+        /^hexstream: NOTHING_ACCEPTED: job ohlc accepted none of the records it read: 2 rejected; most often \(1 of them\) late: event time 2025-01-02T00:00:00\.000Z is behind watermark .* — their windows had closed: is --watermark too short\?\n$/,
+      );
       expect(third.stdout).toMatch(/records read\s+2\n/);
       expect(await db.readBars()).toEqual(bars);
       expect(readDead()).toEqual([`late@${pa}:${json.length}`, `invalid@${pa}:${json.length + 1}`].sort());
@@ -154,10 +204,27 @@ describe('hexstream batch: a dead-letter file that cannot be written', () => {
     const db = await mysqlDatabase();
     try {
       const input = join(dir, 'trades.jsonl');
-      const trades = [0, 1, 2].map((i) => JSON.stringify({ symbol: 'AAPL', price: 10 + i, volume: 1, ts: Date.UTC(2025, 0, 1, 0, i) }));
+      const trades = [0, 1, 2].map((i) =>
+        JSON.stringify({ symbol: 'AAPL', price: 10 + i, volume: 1, ts: Date.UTC(2025, 0, 1, 0, i) }),
+      );
       writeFileSync(input, `${trades.join('\n')}\n{"symbol":"AAPL"}\n`);
-      const r = runCli(['batch', 'ops@example.com', '--job', 'ohlc', '--input', input, '--mysql', db.url, '--dead-letter', '/dev/full', '--outbox', join(dir, 'outbox')]);
-      expect(r.stderr).toBe('hexstream: SINK_WRITE_FAILED: cannot write /dev/full: ENOSPC: no space left on device, write\n');
+      const r = runCli([
+        'batch',
+        'ops@example.com',
+        '--job',
+        'ohlc',
+        '--input',
+        input,
+        '--mysql',
+        db.url,
+        '--dead-letter',
+        '/dev/full',
+        '--outbox',
+        join(dir, 'outbox'),
+      ]);
+      expect(r.stderr).toBe(
+        'hexstream: SINK_WRITE_FAILED: cannot write /dev/full: ENOSPC: no space left on device, write\n',
+      );
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       // The trigger's dead letters are written before its rows: its rows were not committed.
@@ -182,16 +249,43 @@ describe('hexstream batch --mysql mariadb://…', () => {
     const db = await createTestDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'hexstream-mariadb-'));
     try {
-      const order = (id: number, shop: number): string => JSON.stringify({ orderid: id, itemid: 100001, shopid: shop, region: 'TW', count: 2, price: 1.5, timestamp: 1735689690 });
+      const order = (id: number, shop: number): string =>
+        JSON.stringify({
+          orderid: id,
+          itemid: 100001,
+          shopid: shop,
+          region: 'TW',
+          count: 2,
+          price: 1.5,
+          timestamp: 1735689690,
+        });
       writeFileSync(join(dir, 'orders.jsonl'), `${order(1, 100001)}\n${order(2, 100002)}\n`);
       const url = db.url.replace(/^mysql:/, 'mariadb:');
       expect(url).toMatch(/^mariadb:\/\//);
-      const r = runCli(['batch', 'ops@example.com', '--input', join(dir, 'orders.jsonl'), '--mysql', url, '--dead-letter', join(dir, 'dead.jsonl'), '--outbox', join(dir, 'outbox')]);
+      const r = runCli([
+        'batch',
+        'ops@example.com',
+        '--input',
+        join(dir, 'orders.jsonl'),
+        '--mysql',
+        url,
+        '--dead-letter',
+        join(dir, 'dead.jsonl'),
+        '--outbox',
+        join(dir, 'outbox'),
+      ]);
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
       expect(r.stdout).toContain(`→ ${url} table agg_order_window`);
       // One row per shop of the one window, each of one order of 2 items at 1.50.
-      const rows = await db.query('SELECT shop_id, total_orders, total_expenditure FROM agg_order_window ORDER BY shop_id');
-      expect(rows.map((row) => [Number(row['shop_id']), Number(row['total_orders']), String(row['total_expenditure'])])).toEqual([[100001, 1, '3.00'], [100002, 1, '3.00']]);
+      const rows = await db.query(
+        'SELECT shop_id, total_orders, total_expenditure FROM agg_order_window ORDER BY shop_id',
+      );
+      expect(
+        rows.map((row) => [Number(row['shop_id']), Number(row['total_orders']), String(row['total_expenditure'])]),
+      ).toEqual([
+        [100001, 1, '3.00'],
+        [100002, 1, '3.00'],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await db.drop();

@@ -6,7 +6,10 @@ import { runCli } from '../../src/cli/run-cli';
 import type { CliOutput } from '../../src/cli/console-output';
 
 /** What a command line printed and returned, run in this process with the given environment. */
-async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out: CliOutput = {
@@ -17,7 +20,9 @@ async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promis
   return { code, stdout, stderr };
 }
 
-const VERSION = (JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 const DURATION = 'write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)';
 
 describe('HEXSTREAM_* variables', () => {
@@ -25,8 +30,22 @@ describe('HEXSTREAM_* variables', () => {
   let args: string[];
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hexstream-env-'));
-    writeFileSync(join(dir, 'in.jsonl'), '{"orderid":1,"itemid":100001,"shopid":100001,"region":"TW","count":2,"price":1.5,"timestamp":1735689690}\n');
-    args = ['test', 'you@example.com', '--input', join(dir, 'in.jsonl'), '--output', join(dir, 'o.jsonl'), '--dead-letter', join(dir, 'd.jsonl'), '--outbox', join(dir, 'ob')];
+    writeFileSync(
+      join(dir, 'in.jsonl'),
+      '{"orderid":1,"itemid":100001,"shopid":100001,"region":"TW","count":2,"price":1.5,"timestamp":1735689690}\n',
+    );
+    args = [
+      'test',
+      'you@example.com',
+      '--input',
+      join(dir, 'in.jsonl'),
+      '--output',
+      join(dir, 'o.jsonl'),
+      '--dead-letter',
+      join(dir, 'd.jsonl'),
+      '--outbox',
+      join(dir, 'ob'),
+    ];
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,7 +59,11 @@ describe('HEXSTREAM_* variables', () => {
   ])('ignores %s, which is no flag of the command', async (name, value) => {
     const r = await cli(args, { [name]: value });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(readFileSync(join(dir, 'o.jsonl'), 'utf8').split('\n').filter((l) => l !== '')).toHaveLength(1);
+    expect(
+      readFileSync(join(dir, 'o.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    ).toHaveLength(1);
   });
 
   it('reads a variable of the command', async () => {
@@ -51,38 +74,59 @@ describe('HEXSTREAM_* variables', () => {
 
   it.each([
     [{ HEXSTREAM_WINDOW: 'abc' }, `HEXSTREAM_WINDOW: invalid duration "abc": ${DURATION}`],
-    [{ HEXSTREAM_OUTPUT_MODE: 'sideways' }, 'HEXSTREAM_OUTPUT_MODE: must be update, append or complete, got "sideways"'],
+    [
+      { HEXSTREAM_OUTPUT_MODE: 'sideways' },
+      'HEXSTREAM_OUTPUT_MODE: must be update, append or complete, got "sideways"',
+    ],
     [{ HEXSTREAM_VERBOSE: 'maybe' }, 'HEXSTREAM_VERBOSE: expected true or false, got "maybe"'],
   ])('names the variable that holds a bad value: %j', async (env, line) => {
     expect(await cli(args, env)).toEqual({ code: 2, stdout: '', stderr: `hexstream: ${line}\n` });
   });
 
   it('names the flag when the flag gives the value, whatever the variable holds', async () => {
-    expect(await cli([...args, '--window', 'abc'], { HEXSTREAM_WINDOW: '5m' })).toEqual({ code: 2, stdout: '', stderr: `hexstream: --window: invalid duration "abc": ${DURATION}\n` });
+    expect(await cli([...args, '--window', 'abc'], { HEXSTREAM_WINDOW: '5m' })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `hexstream: --window: invalid duration "abc": ${DURATION}\n`,
+    });
   });
 
   it('takes a required flag from its variable', async () => {
     const r = await cli(['batch', 'you@example.com', '--job', 'nope'], { HEXSTREAM_INPUT: join(dir, 'in.jsonl') });
-    expect(r.stderr).toBe('hexstream: --job: unknown job "nope" (known: orders, stock-averages, ohlc, top-averages, top-price, price-stats)\n');
+    expect(r.stderr).toBe(
+      'hexstream: --job: unknown job "nope" (known: orders, stock-averages, ohlc, top-averages, top-price, price-stats)\n',
+    );
   });
 });
 
-describe('command line errors say what is wrong in the user\'s terms (exit 2, one line)', () => {
+describe("command line errors say what is wrong in the user's terms (exit 2, one line)", () => {
   it.each([
     [[], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
     [['--window', '1m'], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
     [['--bogus'], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
-    [['tset', 'you@example.com'], 'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce'],
+    [
+      ['tset', 'you@example.com'],
+      'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce',
+    ],
     [['prdo'], 'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce'],
     [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce'],
-    [['test'], 'test: <email> is missing: the operator\'s address, which gets the run report (e.g. hexstream test you@example.com)'],
-    [['prod', '--topic', 'orders'], 'prod: <email> is missing: the operator\'s address, which gets the run report (e.g. hexstream prod you@example.com)'],
+    [
+      ['test'],
+      "test: <email> is missing: the operator's address, which gets the run report (e.g. hexstream test you@example.com)",
+    ],
+    [
+      ['prod', '--topic', 'orders'],
+      "prod: <email> is missing: the operator's address, which gets the run report (e.g. hexstream prod you@example.com)",
+    ],
     [['test', 'you@example.com', '--window', '-5s'], `--window: invalid duration "-5s": ${DURATION}`],
     [['test', 'you@example.com', '--topic', 'x'], '--topic is a flag of prod and produce, not of test'],
     [['test', 'you@example.com', '--brokers=h:1'], '--brokers is a flag of prod and produce, not of test'],
     [['batch', 'you@example.com', '--input', 'x', '--output', 'y'], '--output is a flag of test, not of batch'],
     [['test', 'you@example.com', '--windw', '1m'], 'unknown flag --windw for test (did you mean --window?)'],
-    [['test', 'you@example.com', 'other@example.com'], 'unexpected argument "other@example.com" (test takes one <email> besides flags)'],
+    [
+      ['test', 'you@example.com', 'other@example.com'],
+      'unexpected argument "other@example.com" (test takes one <email> besides flags)',
+    ],
     [['batch', 'you@example.com'], 'batch: --input is required (hexstream batch --help)'],
     [['produce'], 'produce: --to is required (hexstream produce --help)'],
   ])('%j', async (args, line) => {
@@ -95,7 +139,12 @@ describe('help and version (exit 0, on stdout)', () => {
     expect(await cli(['--version'])).toEqual({ code: 0, stdout: `hexstream ${VERSION}\n`, stderr: '' });
   });
 
-  it.each([['test', '-h'], ['test', '--help'], ['batch', '--help'], ['prod', '--help']])('%j: examples, variables, the duration syntax and the exit codes', async (...args) => {
+  it.each([
+    ['test', '-h'],
+    ['test', '--help'],
+    ['batch', '--help'],
+    ['prod', '--help'],
+  ])('%j: examples, variables, the duration syntax and the exit codes', async (...args) => {
     const r = await cli(args);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const command = args[0] as string;
@@ -105,7 +154,15 @@ describe('help and version (exit 0, on stdout)', () => {
     expect(examples.length).toBeLessThanOrEqual(3);
     expect(r.stdout).toContain('HEXSTREAM_WINDOW HEXSTREAM_SLIDE');
     expect(r.stdout).toContain('Durations: a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0).');
-    expect(r.stdout).toContain(['Exit codes:', '  0  done', '  1  failed at run time (one line on stderr says what and why)', '  2  bad command line, variable or configuration (nothing was run)', '  3  records were read but none was accepted (one line: how many were rejected and why)'].join('\n'));
+    expect(r.stdout).toContain(
+      [
+        'Exit codes:',
+        '  0  done',
+        '  1  failed at run time (one line on stderr says what and why)',
+        '  2  bad command line, variable or configuration (nothing was run)',
+        '  3  records were read but none was accepted (one line: how many were rejected and why)',
+      ].join('\n'),
+    );
   });
 
   it('prod --help names every sink and the real defaults', async () => {
@@ -119,12 +176,15 @@ describe('help and version (exit 0, on stdout)', () => {
   });
 
   it('test --help gives warn as the default log level', async () => {
-    expect((await cli(['test', '--help'])).stdout.replace(/\s+/g, ' ')).toContain('--log-level debug | info | warn | error | silent (default warn)');
+    expect((await cli(['test', '--help'])).stdout.replace(/\s+/g, ' ')).toContain(
+      '--log-level debug | info | warn | error | silent (default warn)',
+    );
   });
 
   it('--help lists every command', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['test <email>', 'prod <email>', 'batch <email>', 'produce']) expect(r.stdout).toContain(`hexstream ${command} `);
+    for (const command of ['test <email>', 'prod <email>', 'batch <email>', 'produce'])
+      expect(r.stdout).toContain(`hexstream ${command} `);
   });
 });

@@ -29,7 +29,8 @@ function writePartitions(dir: string, layout: HostileLayout): void {
     const fd = openSync(join(dir, `p${partition}.jsonl`), 'w');
     try {
       for (const v of values) {
-        if (v === null || !(typeof v === 'string' || Buffer.isBuffer(v))) throw new Error('a file holds no tombstone or key');
+        if (v === null || !(typeof v === 'string' || Buffer.isBuffer(v)))
+          throw new Error('a file holds no tombstone or key');
         writeSync(fd, typeof v === 'string' ? Buffer.from(v) : v);
         writeSync(fd, '\n');
       }
@@ -54,11 +55,29 @@ describe('hexstream test on a corpus of hostile records (files)', () => {
     writePartitions(input, layout);
 
     const out = join(dir, 'out');
-    const r = spawnSync(process.execPath, [MAIN, 'test', 'ops@example.com', '--input', input, '--output', join(out, 'table.jsonl'), '--dead-letter', join(out, 'dead.jsonl'), '--outbox', join(out, 'outbox'), '--trigger-records', '500'], {
-      env: cliEnv(['test']),
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        'test',
+        'ops@example.com',
+        '--input',
+        input,
+        '--output',
+        join(out, 'table.jsonl'),
+        '--dead-letter',
+        join(out, 'dead.jsonl'),
+        '--outbox',
+        join(out, 'outbox'),
+        '--trigger-records',
+        '500',
+      ],
+      {
+        env: cliEnv(['test']),
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
 
@@ -74,8 +93,11 @@ describe('hexstream test on a corpus of hostile records (files)', () => {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as DeadLetterLine);
-    const byPlace = (a: { partition: number; position: number }, b: { partition: number; position: number }): number => a.partition - b.partition || a.position - b.position;
-    expect(dead.map((d) => ({ reason: d.reason, partition: d.partition, position: d.position })).sort(byPlace)).toEqual([...expected.deadLetters].sort(byPlace));
+    const byPlace = (a: { partition: number; position: number }, b: { partition: number; position: number }): number =>
+      a.partition - b.partition || a.position - b.position;
+    expect(dead.map((d) => ({ reason: d.reason, partition: d.partition, position: d.position })).sort(byPlace)).toEqual(
+      [...expected.deadLetters].sort(byPlace),
+    );
     const at = new Map(dead.map((d) => [`${d.partition}:${d.position}`, d]));
     const wrong = layout.placed.map((p) => {
       const d = at.get(`${p.partition}:${p.position}`);
@@ -97,7 +119,23 @@ describe('hexstream test on a corpus of hostile records (files)', () => {
     for (let i = 0; i < 20; i++) writeSync(fd, Buffer.alloc(1_000_000, 0x61));
     closeSync(fd);
     const out = join(dir, 'tail-out');
-    const r = spawnSync(process.execPath, [MAIN, 'test', 'ops@example.com', '--input', input, '--output', join(out, 'table.jsonl'), '--dead-letter', join(out, 'dead.jsonl'), '--outbox', join(out, 'outbox')], { env: cliEnv(['test']), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        'test',
+        'ops@example.com',
+        '--input',
+        input,
+        '--output',
+        join(out, 'table.jsonl'),
+        '--dead-letter',
+        join(out, 'dead.jsonl'),
+        '--outbox',
+        join(out, 'outbox'),
+      ],
+      { env: cliEnv(['test']), encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readFileSync(join(out, 'dead.jsonl'), 'utf8')).toBe(

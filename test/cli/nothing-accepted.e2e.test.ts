@@ -16,7 +16,9 @@ jest.setTimeout(180_000);
  * Expected counts come from the inputs themselves: every line of the CSV sample is one record.
  */
 const SAMPLES = resolve(__dirname, '..', '..', 'samples');
-const CSV_LINES = readFileSync(join(SAMPLES, 'stock-averages.csv'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+const CSV_LINES = readFileSync(join(SAMPLES, 'stock-averages.csv'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '');
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 describe('a run that accepts nothing exits 3 and says why', () => {
@@ -26,7 +28,14 @@ describe('a run that accepts nothing exits 3 and says why', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const outputs = (): string[] => ['--output', join(dir, 'o.jsonl'), '--dead-letter', join(dir, 'd.jsonl'), '--outbox', join(dir, 'ob')];
+  const outputs = (): string[] => [
+    '--output',
+    join(dir, 'o.jsonl'),
+    '--dead-letter',
+    join(dir, 'd.jsonl'),
+    '--outbox',
+    join(dir, 'ob'),
+  ];
 
   it('test: a directory of CSV files given to the JSON orders job', () => {
     mkdirSync(join(dir, 'csv'));
@@ -52,8 +61,15 @@ describe('a run that accepts nothing exits 3 and says why', () => {
     const r = runCli(['test', 'you@example.com', '--input', join(dir, 'orders.jsonl.gz'), ...outputs()]);
     expect(r.code).toBe(3);
     // Binary: lines end wherever a 0x0A byte falls; each line is a record, refused as not UTF-8.
-    const records = gz.toString('latin1').split('\n').filter((l) => l.trim() !== '').length;
-    expect(r.stderr).toMatch(new RegExp(`^hexstream: NOTHING_ACCEPTED: job orders accepted none of the records it read: ${fmt(records)} rejected; most often \\([\\d,]+ of them\\) invalid: invalid UTF-8 at byte \\d+ of the record — not text: a compressed \\(\\.gz\\) or binary file\\? Give the uncompressed file\\n$`));
+    const records = gz
+      .toString('latin1')
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^hexstream: NOTHING_ACCEPTED: job orders accepted none of the records it read: ${fmt(records)} rejected; most often \\([\\d,]+ of them\\) invalid: invalid UTF-8 at byte \\d+ of the record — not text: a compressed \\(\\.gz\\) or binary file\\? Give the uncompressed file\\n$`,
+      ),
+    );
   });
 
   it('test: an empty file is no failure (nothing read, nothing rejected)', () => {
@@ -67,11 +83,37 @@ describe('a run that accepts nothing exits 3 and says why', () => {
     try {
       mkdirSync(join(dir, 'csv'));
       copyFileSync(join(SAMPLES, 'stock-averages.csv'), join(dir, 'csv', 'a.csv'));
-      const r = runCli(['batch', 'you@example.com', '--input', join(dir, 'csv'), '--mysql', db.url, '--dead-letter', join(dir, 'd.jsonl'), '--outbox', join(dir, 'ob')]);
+      const r = runCli([
+        'batch',
+        'you@example.com',
+        '--input',
+        join(dir, 'csv'),
+        '--mysql',
+        db.url,
+        '--dead-letter',
+        join(dir, 'd.jsonl'),
+        '--outbox',
+        join(dir, 'ob'),
+      ]);
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(new RegExp(`^hexstream: NOTHING_ACCEPTED: job orders accepted none of the records it read: ${fmt(CSV_LINES.length)} rejected; most often \\(${fmt(CSV_LINES.length)} of them\\) invalid: not valid JSON: .* — not JSON: is this the right --job\\?\\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^hexstream: NOTHING_ACCEPTED: job orders accepted none of the records it read: ${fmt(CSV_LINES.length)} rejected; most often \\(${fmt(CSV_LINES.length)} of them\\) invalid: not valid JSON: .* — not JSON: is this the right --job\\?\\n$`,
+        ),
+      );
       // Run again over the same files: nothing new is read, so nothing is rejected: exit 0.
-      const again = runCli(['batch', 'you@example.com', '--input', join(dir, 'csv'), '--mysql', db.url, '--dead-letter', join(dir, 'd.jsonl'), '--outbox', join(dir, 'ob')]);
+      const again = runCli([
+        'batch',
+        'you@example.com',
+        '--input',
+        join(dir, 'csv'),
+        '--mysql',
+        db.url,
+        '--dead-letter',
+        join(dir, 'd.jsonl'),
+        '--outbox',
+        join(dir, 'ob'),
+      ]);
       expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
     } finally {
       await db.drop();
@@ -83,9 +125,29 @@ describe('a run that accepts nothing exits 3 and says why', () => {
     const db = await createTestDatabase();
     const dlq = `${topic.topic}.dead-letter`;
     try {
-      const r = await spawnCli(['prod', 'ops@example.com', '--bounded', '--topic', topic.topic, '--group', uniqueName('none'), '--dead-letter-topic', dlq, '--mysql', db.url, '--log-level', 'error', '--outbox', join(dir, 'ob')]);
+      const r = await spawnCli([
+        'prod',
+        'ops@example.com',
+        '--bounded',
+        '--topic',
+        topic.topic,
+        '--group',
+        uniqueName('none'),
+        '--dead-letter-topic',
+        dlq,
+        '--mysql',
+        db.url,
+        '--log-level',
+        'error',
+        '--outbox',
+        join(dir, 'ob'),
+      ]);
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(new RegExp(`^hexstream: NOTHING_ACCEPTED: job orders accepted none of the records it read: 200 rejected; most often \\(200 of them\\) invalid: not valid JSON: .* — not JSON: is this the right --job\\?\\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^hexstream: NOTHING_ACCEPTED: job orders accepted none of the records it read: 200 rejected; most often \\(200 of them\\) invalid: not valid JSON: .* — not JSON: is this the right --job\\?\\n$`,
+        ),
+      );
     } finally {
       await db.drop();
       await topic.remove();

@@ -20,13 +20,31 @@ describe('the end of prod --bounded (real Kafka and MariaDB), append mode', () =
   const { expected } = orders;
   // Windows close once every partition's watermark (its max event time − 10 s) passed their end.
   const closedUpTo = Math.min(...[...expected.maxEventMs.values()].map((t) => t - WATERMARK_MS));
-  const closed = new Map<string, ReferenceRow>([...expected.rows].filter(([, r]) => Date.parse(r.window_end) <= closedUpTo));
+  const closed = new Map<string, ReferenceRow>(
+    [...expected.rows].filter(([, r]) => Date.parse(r.window_end) <= closedUpTo),
+  );
   const open = [...expected.rows.values()].filter((r) => Date.parse(r.window_end) > closedUpTo);
   const openWindows = new Set(open.map((r) => r.window_start)).size;
 
   const args = (db: TestDatabase, extra: readonly string[]): string[] => [
-    'prod', 'ops@example.com', '--topic', orders.topic, '--group', uniqueName('end'), '--mysql', db.url, '--dead-letter-topic', `${orders.topic}.${uniqueName('dl')}`,
-    '--output-mode', 'append', '--bounded', '--log-level', 'error', '--outbox', `/tmp/${uniqueName('outbox')}`, ...extra,
+    'prod',
+    'ops@example.com',
+    '--topic',
+    orders.topic,
+    '--group',
+    uniqueName('end'),
+    '--mysql',
+    db.url,
+    '--dead-letter-topic',
+    `${orders.topic}.${uniqueName('dl')}`,
+    '--output-mode',
+    'append',
+    '--bounded',
+    '--log-level',
+    'error',
+    '--outbox',
+    `/tmp/${uniqueName('outbox')}`,
+    ...extra,
   ];
 
   it('keeps the windows still open for the next run by default, and says how many rows stay open', async () => {
@@ -37,7 +55,13 @@ describe('the end of prod --bounded (real Kafka and MariaDB), append mode', () =
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(await tableOf(db)).toEqual(closed);
-      expect(r.stdout).toContain(summaryLine('  still open', open.length, `  rows in ${openWindows} window${openWindows === 1 ? '' : 's'}, kept for the next run (--at-end keep)`));
+      expect(r.stdout).toContain(
+        summaryLine(
+          '  still open',
+          open.length,
+          `  rows in ${openWindows} window${openWindows === 1 ? '' : 's'}, kept for the next run (--at-end keep)`,
+        ),
+      );
     } finally {
       await db.drop();
     }
@@ -51,7 +75,13 @@ describe('the end of prod --bounded (real Kafka and MariaDB), append mode', () =
       expect(r.code).toBe(0);
       expect(await tableOf(db)).toEqual(expected.rows);
       expect(r.stdout).toContain(summaryLine('rows written', expected.rows.size, '  → '));
-      expect(r.stdout).toContain(summaryLine('  still open', 0, '  (every open window was written (--at-end flush); a later run takes records for them as late)'));
+      expect(r.stdout).toContain(
+        summaryLine(
+          '  still open',
+          0,
+          '  (every open window was written (--at-end flush); a later run takes records for them as late)',
+        ),
+      );
     } finally {
       await db.drop();
     }

@@ -1,7 +1,18 @@
 import { uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { createTestPgDatabase } from '../support/postgres';
-import { committedPositions, deadLetterKeys, exitStatusOf, groupOffsets, ordersInTopic, orderTable, postgresOrderTable, prefixes, startProd, total } from '../support/prod-orders';
+import {
+  committedPositions,
+  deadLetterKeys,
+  exitStatusOf,
+  groupOffsets,
+  ordersInTopic,
+  orderTable,
+  postgresOrderTable,
+  prefixes,
+  startProd,
+  total,
+} from '../support/prod-orders';
 import { referenceOrders, type ReferenceRow } from '../support/reference-orders';
 import { runCli } from '../support/run-cli';
 
@@ -26,12 +37,22 @@ interface Store {
 
 async function mariadb(): Promise<Store> {
   const db = await createTestDatabase();
-  return { args: ['--mysql', db.url], table: () => orderTable((sql) => db.query(sql)), positions: (group) => committedPositions(db, group), drop: () => db.drop() };
+  return {
+    args: ['--mysql', db.url],
+    table: () => orderTable((sql) => db.query(sql)),
+    positions: (group) => committedPositions(db, group),
+    drop: () => db.drop(),
+  };
 }
 
 async function postgres(): Promise<Store> {
   const db = await createTestPgDatabase();
-  return { args: ['--postgres', db.url], table: () => postgresOrderTable(db), positions: (group) => committedPositions(db, group), drop: () => db.drop() };
+  return {
+    args: ['--postgres', db.url],
+    table: () => postgresOrderTable(db),
+    positions: (group) => committedPositions(db, group),
+    drop: () => db.drop(),
+  };
 }
 
 interface Crash {
@@ -42,11 +63,33 @@ interface Crash {
 
 function prodArgs(topic: string, crash: Crash, extra: readonly string[]): string[] {
   const { store, group, deadLetterTopic } = crash;
-  return ['prod', 'ops@example.com', '--topic', topic, '--group', group, ...store.args, '--dead-letter-topic', deadLetterTopic, '--trigger-records', String(TRIGGER_RECORDS), '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`, ...extra];
+  return [
+    'prod',
+    'ops@example.com',
+    '--topic',
+    topic,
+    '--group',
+    group,
+    ...store.args,
+    '--dead-letter-topic',
+    deadLetterTopic,
+    '--trigger-records',
+    String(TRIGGER_RECORDS),
+    '--log-level',
+    'error',
+    '--outbox',
+    `/tmp/${group}-outbox`,
+    ...extra,
+  ];
 }
 
 /** Runs prod with HEXSTREAM_FAILPOINTS=`spec` until failpoint `name` kills it; returns the log lines saying it fired. */
-async function runUntilKilled(topic: string, crash: Crash, name: string, spec: string): Promise<Array<Record<string, unknown>>> {
+async function runUntilKilled(
+  topic: string,
+  crash: Crash,
+  name: string,
+  spec: string,
+): Promise<Array<Record<string, unknown>>> {
   const prod = startProd(prodArgs(topic, crash, ['--trigger-interval', '1h']), { HEXSTREAM_FAILPOINTS: spec });
   const status = await exitStatusOf(prod.child, `${spec} kills prod`);
   expect({ ...status, stderr: prod.stderr() }).toEqual({ code: null, signal: 'SIGKILL', stderr: expect.any(String) });
@@ -70,8 +113,16 @@ describe('prod killed by a failpoint in the middle of a commit (real Kafka, Mari
    * Kills prod at `failpoint` on the third commit, checks what the database and Kafka hold then
    * (`atKill`), restarts it bounded and checks the table equals the reference, dead letters too.
    */
-  async function crashAndRecover(open: () => Promise<Store>, failpoint: string, atKill: (db: Map<number, number>, kafka: Map<number, number>) => void): Promise<void> {
-    const crash: Crash = { store: await open(), group: uniqueName('fp'), deadLetterTopic: `${orders.topic}.${uniqueName('dl')}` };
+  async function crashAndRecover(
+    open: () => Promise<Store>,
+    failpoint: string,
+    atKill: (db: Map<number, number>, kafka: Map<number, number>) => void,
+  ): Promise<void> {
+    const crash: Crash = {
+      store: await open(),
+      group: uniqueName('fp'),
+      deadLetterTopic: `${orders.topic}.${uniqueName('dl')}`,
+    };
     try {
       const fired = await runUntilKilled(orders.topic, crash, failpoint, `${failpoint}=kill@${KILLED_COMMIT}`);
       expect(fired.map((l) => [l.failpoint, l.action, l.hit])).toEqual([[failpoint, 'kill', KILLED_COMMIT]]);
@@ -114,11 +165,20 @@ describe('prod killed by a failpoint in the middle of a commit (real Kafka, Mari
   });
 
   it('mysql.before-checkpoint=error: the commit fails, the run exits 1 naming it, and a restart completes the table', async () => {
-    const crash: Crash = { store: await mariadb(), group: uniqueName('fp-error'), deadLetterTopic: `${orders.topic}.${uniqueName('dl')}` };
+    const crash: Crash = {
+      store: await mariadb(),
+      group: uniqueName('fp-error'),
+      deadLetterTopic: `${orders.topic}.${uniqueName('dl')}`,
+    };
     try {
-      const failed = runCli(prodArgs(orders.topic, crash, ['--bounded', '--trigger-interval', '1h', '--log-level', 'silent']), { env: { HEXSTREAM_FAILPOINTS: 'mysql.before-checkpoint=error@2' } });
+      const failed = runCli(
+        prodArgs(orders.topic, crash, ['--bounded', '--trigger-interval', '1h', '--log-level', 'silent']),
+        { env: { HEXSTREAM_FAILPOINTS: 'mysql.before-checkpoint=error@2' } },
+      );
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toMatch(/^hexstream: SINK_WRITE_FAILED: cannot commit trigger 1 to agg_order_window on MySQL at mysql:\/\/root@127\.0\.0\.1:3306\/\w+: failpoint mysql\.before-checkpoint \(hit 2\)\n$/);
+      expect(failed.stderr).toMatch(
+        /^hexstream: SINK_WRITE_FAILED: cannot commit trigger 1 to agg_order_window on MySQL at mysql:\/\/root@127\.0\.0\.1:3306\/\w+: failpoint mysql\.before-checkpoint \(hit 2\)\n$/,
+      );
       expect(total(await crash.store.positions(crash.group))).toBe(TRIGGER_RECORDS);
 
       await restartCompletes(crash);

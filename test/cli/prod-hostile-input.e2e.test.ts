@@ -22,7 +22,25 @@ describe('hexstream prod on a corpus of hostile records (real Kafka and MariaDB)
     const db = await createTestDatabase();
     try {
       const group = uniqueName('hostile');
-      const args = ['prod', 'ops@example.com', '--bounded', '--topic', topic.topic, '--group', group, '--dead-letter-topic', dlq, '--mysql', db.url, '--trigger-records', '500', '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`];
+      const args = [
+        'prod',
+        'ops@example.com',
+        '--bounded',
+        '--topic',
+        topic.topic,
+        '--group',
+        group,
+        '--dead-letter-topic',
+        dlq,
+        '--mysql',
+        db.url,
+        '--trigger-records',
+        '500',
+        '--log-level',
+        'error',
+        '--outbox',
+        `/tmp/${group}-outbox`,
+      ];
       const r = spawnSync(process.execPath, [MAIN, ...args], { env: cliEnv(args), encoding: 'utf8', timeout: 600_000 });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -31,7 +49,10 @@ describe('hexstream prod on a corpus of hostile records (real Kafka and MariaDB)
       expect(await mysqlOrderTable(db)).toEqual(expected.rows);
 
       // Dead letters are at-least-once: a repeat of (source partition, offset) is the same letter.
-      const letters = new Map<string, { reason: string; detail: string; raw: string; rawBytes: number | undefined; valueBytes: number }>();
+      const letters = new Map<
+        string,
+        { reason: string; detail: string; raw: string; rawBytes: number | undefined; valueBytes: number }
+      >();
       for (const m of await readTopic(dlq)) {
         const h = m.headers;
         letters.set(`${h['source-partition']}:${h['source-offset']}`, {
@@ -49,7 +70,9 @@ describe('hexstream prod on a corpus of hostile records (real Kafka and MariaDB)
       expect(wrong.filter((w) => w !== undefined)).toEqual([]);
       expect(Math.max(...[...letters.values()].map((l) => l.valueBytes))).toBeLessThanOrEqual(4096);
 
-      expect(summaryNumber(r.stdout, 'invalid')).toBe(expected.deadLetters.filter((d) => d.reason === 'invalid').length);
+      expect(summaryNumber(r.stdout, 'invalid')).toBe(
+        expected.deadLetters.filter((d) => d.reason === 'invalid').length,
+      );
       expect(summaryNumber(r.stdout, 'accepted')).toBe(expected.accepted);
       expect(summaryNumber(r.stdout, 'peak memory')).toBeLessThan(MEMORY_BOUND_MB);
     } finally {

@@ -1,6 +1,14 @@
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
-import { deadLetterKeys, exitStatusOf, orderPartitions, orderTable, startProd, until, referenceDeadLetterKeys } from '../support/prod-orders';
+import {
+  deadLetterKeys,
+  exitStatusOf,
+  orderPartitions,
+  orderTable,
+  startProd,
+  until,
+  referenceDeadLetterKeys,
+} from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 
 jest.setTimeout(300_000);
@@ -42,8 +50,34 @@ describe('hexstream prod with idle input (real Kafka and MariaDB)', () => {
     const table = (): ReturnType<typeof orderTable> => orderTable((sql) => db.query(sql));
     const group = uniqueName('idle');
     const dlq = `${topic.topic}.dead-letter`;
-    const args = ['prod', 'ops@example.com', '--topic', topic.topic, '--group', group, '--mysql', db.url, '--dead-letter-topic', dlq, '--outbox', `/tmp/${group}-outbox`];
-    const flags = ['--output-mode', 'append', '--window', '10s', '--watermark', '5s', '--idle-timeout', '2s', '--progress-interval', '500ms', '--log-level', 'info'];
+    const args = [
+      'prod',
+      'ops@example.com',
+      '--topic',
+      topic.topic,
+      '--group',
+      group,
+      '--mysql',
+      db.url,
+      '--dead-letter-topic',
+      dlq,
+      '--outbox',
+      `/tmp/${group}-outbox`,
+    ];
+    const flags = [
+      '--output-mode',
+      'append',
+      '--window',
+      '10s',
+      '--watermark',
+      '5s',
+      '--idle-timeout',
+      '2s',
+      '--progress-interval',
+      '500ms',
+      '--log-level',
+      'info',
+    ];
     const prod = startProd([...args, ...flags]);
     const child = prod.child;
     const exited = exitStatusOf(child, 'prod stops after SIGTERM', 240_000);
@@ -51,12 +85,17 @@ describe('hexstream prod with idle input (real Kafka and MariaDB)', () => {
     try {
       // Within a bounded wait, and while prod keeps running: every row, the last windows included,
       // with its final value, and a progress line whose watermarks are all past the last window.
-      await until(async () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`prod ended early:\n${prod.stderr()}`);
-        const shown = shownWatermarks(prod.logs('progress'));
-        const caughtUp = [...byRecords.keys()].every((p) => (shown.get(p) ?? []).some((w) => w >= lastEnd));
-        return caughtUp && (await table().catch(() => new Map())).size === expected.rows.size;
-      }, 'the last windows are written and the watermarks pass their end', 120_000);
+      await until(
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new Error(`prod ended early:\n${prod.stderr()}`);
+          const shown = shownWatermarks(prod.logs('progress'));
+          const caughtUp = [...byRecords.keys()].every((p) => (shown.get(p) ?? []).some((w) => w >= lastEnd));
+          return caughtUp && (await table().catch(() => new Map())).size === expected.rows.size;
+        },
+        'the last windows are written and the watermarks pass their end',
+        120_000,
+      );
       expect(await table()).toEqual(expected.rows);
       expect(child.exitCode).toBeNull();
 
@@ -66,7 +105,11 @@ describe('hexstream prod with idle input (real Kafka and MariaDB)', () => {
         const values = shown.get(p) ?? [];
         expect(values.filter((v, i) => v < (values[i - 1] ?? -Infinity))).toEqual([]); // never goes back
         const beyond = new Set(values.filter((v) => v > w));
-        expect({ partition: p, advancedSteps: beyond.size >= 2, reachesLastEnd: Math.max(...values) >= lastEnd }).toEqual({ partition: p, advancedSteps: true, reachesLastEnd: true });
+        expect({
+          partition: p,
+          advancedSteps: beyond.size >= 2,
+          reachesLastEnd: Math.max(...values) >= lastEnd,
+        }).toEqual({ partition: p, advancedSteps: true, reachesLastEnd: true });
       }
 
       child.kill('SIGTERM');

@@ -27,7 +27,9 @@ async function recordsIn(topic: string): Promise<number> {
 
 /** The partitions a process was last given, from its log ('kafka partitions assigned' / 'reassigned'). */
 function lastAssignment(p: Running): string | undefined {
-  const entries = [...p.logs('kafka partitions assigned'), ...p.logs('kafka partitions reassigned')].sort((a, b) => Number(a['time']) - Number(b['time']));
+  const entries = [...p.logs('kafka partitions assigned'), ...p.logs('kafka partitions reassigned')].sort(
+    (a, b) => Number(a['time']) - Number(b['time']),
+  );
   const last = entries[entries.length - 1];
   return last === undefined ? undefined : String(last['partitions']);
 }
@@ -37,13 +39,44 @@ function lastAssignment(p: Running): string | undefined {
  * instance runs, a second joins meanwhile (the first hands over part of the partitions), both run
  * a moment. Returns both, once the group has split the partitions between them.
  */
-async function joinWhileProducing(job: string, input: string, args: (instance: string) => string[]): Promise<{ first: Running; second: Running; producing: ReturnType<typeof spawnCli> }> {
-  const producing = spawnCli(['produce', '--job', job, '--to', 'kafka', '--topic', input, '--partitions', '3', '--count', '20000', '--rate', '1000', '--seed', '5', '--fault-share', '0.03'], { timeoutMs: 180_000 });
+async function joinWhileProducing(
+  job: string,
+  input: string,
+  args: (instance: string) => string[],
+): Promise<{ first: Running; second: Running; producing: ReturnType<typeof spawnCli> }> {
+  const producing = spawnCli(
+    [
+      'produce',
+      '--job',
+      job,
+      '--to',
+      'kafka',
+      '--topic',
+      input,
+      '--partitions',
+      '3',
+      '--count',
+      '20000',
+      '--rate',
+      '1000',
+      '--seed',
+      '5',
+      '--fault-share',
+      '0.03',
+    ],
+    { timeoutMs: 180_000 },
+  );
   await until(async () => (await recordsIn(input)) > 0, 'the producer sent its first records');
   const first = startProd([...args('first'), '--log-level', 'info']);
-  await until(async () => lastAssignment(first) === '0,1,2' && first.logs('pipeline started').length > 0, 'the first instance holds every partition');
+  await until(
+    async () => lastAssignment(first) === '0,1,2' && first.logs('pipeline started').length > 0,
+    'the first instance holds every partition',
+  );
   const second = startProd([...args('second'), '--log-level', 'info']);
-  await until(async () => lastAssignment(second) !== undefined && lastAssignment(first) !== '0,1,2', 'the group split the partitions');
+  await until(
+    async () => lastAssignment(second) !== undefined && lastAssignment(first) !== '0,1,2',
+    'the group split the partitions',
+  );
   await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 2_000));
   return { first, second, producing };
 }
@@ -68,8 +101,27 @@ describe('hexstream prod: an instance joins a running group', () => {
     const group = uniqueName('stocks-join');
     const victim = Math.random() < 0.5 ? 'first' : 'second';
     const args = (instance: string): string[] => [
-      'prod', 'ops@example.com', '--job', 'stock-averages', '--topic', input, '--group', group, '--to-kafka', '--output-topic', output,
-      '--checkpoint-topic', checkpoints, '--instance-id', instance, '--trigger-records', '200', '--idle-timeout', '10m', '--outbox', `/tmp/${group}-outbox`,
+      'prod',
+      'ops@example.com',
+      '--job',
+      'stock-averages',
+      '--topic',
+      input,
+      '--group',
+      group,
+      '--to-kafka',
+      '--output-topic',
+      output,
+      '--checkpoint-topic',
+      checkpoints,
+      '--instance-id',
+      instance,
+      '--trigger-records',
+      '200',
+      '--idle-timeout',
+      '10m',
+      '--outbox',
+      `/tmp/${group}-outbox`,
     ];
     try {
       const { first, second, producing } = await joinWhileProducing('stock-averages', input, args);
@@ -90,7 +142,11 @@ describe('hexstream prod: an instance joins a running group', () => {
 
       const data = topicPartitions(await readTopic(input));
       const d = stockAveragesJob.defaults;
-      const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
+      const expected = referenceStockAverages(data, {
+        windowMs: d.windowMs,
+        slideMs: d.slideMs,
+        watermarkMs: d.watermarkMs,
+      });
       // A bounded run ends with each partition's watermark where its input left it: the windows
       // every partition's watermark has passed are closed and written, the later ones stay open.
       const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
@@ -107,7 +163,9 @@ describe('hexstream prod: an instance joins a running group', () => {
         }),
       );
       expect(actual).toEqual(closed);
-      const dead = (await readTopic(deadLetters)).map((m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`);
+      const dead = (await readTopic(deadLetters)).map(
+        (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
+      );
       expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
     } finally {
       await deleteTopics([input, output, deadLetters, checkpoints]);
@@ -118,7 +176,22 @@ describe('hexstream prod: an instance joins a running group', () => {
     const input = uniqueName('orders');
     const group = uniqueName('orders-join');
     const db = await createTestDatabase();
-    const args = (instance: string): string[] => ['prod', 'ops@example.com', '--topic', input, '--group', group, '--mysql', db.url, '--trigger-records', '200', '--idle-timeout', '10m', '--outbox', `/tmp/${group}-${instance}-outbox`];
+    const args = (instance: string): string[] => [
+      'prod',
+      'ops@example.com',
+      '--topic',
+      input,
+      '--group',
+      group,
+      '--mysql',
+      db.url,
+      '--trigger-records',
+      '200',
+      '--idle-timeout',
+      '10m',
+      '--outbox',
+      `/tmp/${group}-${instance}-outbox`,
+    ];
     try {
       const { first, second, producing } = await joinWhileProducing('orders', input, args);
       expect((await producing).code).toBe(0);
@@ -131,7 +204,11 @@ describe('hexstream prod: an instance joins a running group', () => {
       const last = runCli([...args('last'), '--bounded', '--log-level', 'error']);
       expect(last.stderr).toBe('');
       expect(last.code).toBe(0);
-      const expected = referenceOrders(topicPartitions(await readTopic(input)), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+      const expected = referenceOrders(topicPartitions(await readTopic(input)), {
+        windowMs: 60_000,
+        slideMs: 60_000,
+        watermarkMs: 10_000,
+      });
       expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
     } finally {
       await db.drop();

@@ -8,8 +8,17 @@ jest.setTimeout(300_000);
 
 describe('hexstream prod --job ohlc --postgres (real Kafka and PostgreSQL)', () => {
   it('writes the reference bars into ohlc_bars, and a second run over the same topic changes nothing', async () => {
-    const data = new Map<number, string[]>([[0, []], [1, []]]);
-    for (const { line } of generateOhlcTrades({ count: 3_000, seed: 5, startMs: Date.UTC(2025, 0, 1), tradesPerSecond: 10, faultShare: 0.05 })) {
+    const data = new Map<number, string[]>([
+      [0, []],
+      [1, []],
+    ]);
+    for (const { line } of generateOhlcTrades({
+      count: 3_000,
+      seed: 5,
+      startMs: Date.UTC(2025, 0, 1),
+      tradesPerSecond: 10,
+      faultShare: 0.05,
+    })) {
       const symbol = /"symbol":"([A-Z]+)"/.exec(line)?.[1] ?? '';
       (data.get(symbol.length % 2) as string[]).push(line);
     }
@@ -23,12 +32,32 @@ describe('hexstream prod --job ohlc --postgres (real Kafka and PostgreSQL)', () 
       return new Map(
         rows.map((r) => [
           `${String(r.symbol)}|${Date.parse(String(r.ws))}`,
-          { symbol: String(r.symbol), window_start: String(r.ws), open: Number(r.open), high: Number(r.high), low: Number(r.low), close: Number(r.close), volume: Number(r.volume) },
+          {
+            symbol: String(r.symbol),
+            window_start: String(r.ws),
+            open: Number(r.open),
+            high: Number(r.high),
+            low: Number(r.low),
+            close: Number(r.close),
+            volume: Number(r.volume),
+          },
         ]),
       );
     };
     try {
-      const args = ['prod', 'ops@example.com', '--job', 'ohlc', '--topic', topic.topic, '--postgres', db.url, '--bounded', '--log-level', 'error'];
+      const args = [
+        'prod',
+        'ops@example.com',
+        '--job',
+        'ohlc',
+        '--topic',
+        topic.topic,
+        '--postgres',
+        db.url,
+        '--bounded',
+        '--log-level',
+        'error',
+      ];
       const first = runCli([...args, '--group', uniqueName('ohlc'), '--outbox', `/tmp/${uniqueName('ohlc')}-outbox`]);
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);

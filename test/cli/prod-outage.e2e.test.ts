@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendTo, BROKERS, topicWith } from '../support/kafka-topics';
 import { startOwnMariaDb, type OwnMariaDb } from '../support/own-mariadb';
-import { deadLetterKeys, orderPartitions, orderTable, slices, startProd, until, referenceDeadLetterKeys } from '../support/prod-orders';
+import {
+  deadLetterKeys,
+  orderPartitions,
+  orderTable,
+  slices,
+  startProd,
+  until,
+  referenceDeadLetterKeys,
+} from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 import { runCli } from '../support/run-cli';
 
@@ -58,7 +66,12 @@ describe('hexstream prod through a database outage (a MariaDB server of its own,
   };
 
   it(`waits out a ${OUTAGE_MS / 1000} s outage with bounded backoff, shown in the progress line, and ends with the reference table`, async () => {
-    const [first, second, third, fourth] = parts as [Map<number, string[]>, Map<number, string[]>, Map<number, string[]>, Map<number, string[]>];
+    const [first, second, third, fourth] = parts as [
+      Map<number, string[]>,
+      Map<number, string[]>,
+      Map<number, string[]>,
+      Map<number, string[]>,
+    ];
     const topic = await topicWith(first);
     const database = `outage_${process.pid}_${Date.now() % 100_000}`;
     const prod = startProd(args(topic.topic, database, ['--max-outage', '2m']));
@@ -74,7 +87,11 @@ describe('hexstream prod through a database outage (a MariaDB server of its own,
       await db.start();
       await appendTo(topic.topic, fourth);
 
-      await until(async () => (await orderTable((sql) => db.query(database, sql))).size === expected.rows.size, 'the table is complete', 120_000);
+      await until(
+        async () => (await orderTable((sql) => db.query(database, sql))).size === expected.rows.size,
+        'the table is complete',
+        120_000,
+      );
       await sleep(1_000);
       expect(await orderTable((sql) => db.query(database, sql))).toEqual(expected.rows);
       prod.child.kill('SIGTERM');
@@ -89,7 +106,11 @@ describe('hexstream prod through a database outage (a MariaDB server of its own,
       const outageLines = prod.logs('progress').filter((p) => typeof p['outage'] === 'string');
       // A line at each attempt, and others between them: one comes every --progress-interval (5 s).
       expect(outageLines.length).toBeGreaterThanOrEqual(waits.length);
-      expect(outageLines.every((p) => /^sink unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s$/.test(String(p['outage'])))).toBe(true);
+      expect(
+        outageLines.every((p) =>
+          /^sink unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s$/.test(String(p['outage'])),
+        ),
+      ).toBe(true);
       const back = prod.logs('sink available again; rebuilt from the last commit');
       expect(back).toHaveLength(1);
       expect(Number(back[0]?.['downMs'])).toBeGreaterThanOrEqual(OUTAGE_MS - 2_000);
@@ -112,7 +133,9 @@ describe('hexstream prod through a database outage (a MariaDB server of its own,
       expect(await prod.exited).toBe(1);
       const lines = prod.stderr().trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^hexstream: SINK_UNAVAILABLE: unavailable for 5(\.\d)? s, longer than --max-outage 5 s; a restart resumes from the last commit: .*MySQL at mysql:\/\/root@127\.0\.0\.1:\d+\/maxout_/);
+      expect(lines[0]).toMatch(
+        /^hexstream: SINK_UNAVAILABLE: unavailable for 5(\.\d)? s, longer than --max-outage 5 s; a restart resumes from the last commit: .*MySQL at mysql:\/\/root@127\.0\.0\.1:\d+\/maxout_/,
+      );
       const mails = readdirSync(join(outbox, database)).map((f) => readFileSync(join(outbox, database, f), 'utf8'));
       expect(mails.filter((m) => /^Subject: hexstream prod orders FAILED: unavailable for 5/m.test(m))).toHaveLength(1);
 

@@ -37,29 +37,85 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
     const checkpoints = uniqueName('checkpoints');
     const group = uniqueName('stocks-kafka');
     try {
-      const produced = runCli(['produce', '--job', 'stock-averages', '--to', 'kafka', '--topic', input, '--partitions', '3', '--count', '20000', '--seed', '11', '--event-rate', '50', '--fault-share', '0.03']);
+      const produced = runCli([
+        'produce',
+        '--job',
+        'stock-averages',
+        '--to',
+        'kafka',
+        '--topic',
+        input,
+        '--partitions',
+        '3',
+        '--count',
+        '20000',
+        '--seed',
+        '11',
+        '--event-rate',
+        '50',
+        '--fault-share',
+        '0.03',
+      ]);
       // Nothing but the producer's progress lines, which a slow machine may print.
-      expect(produced.stderr.split('\n').filter((l) => l !== '' && !/^sent [\d,]+ records, [\d,]+\/s, [\d.]+ s elapsed$/.test(l))).toEqual([]);
+      expect(
+        produced.stderr
+          .split('\n')
+          .filter((l) => l !== '' && !/^sent [\d,]+ records, [\d,]+\/s, [\d.]+ s elapsed$/.test(l)),
+      ).toEqual([]);
       expect(produced.code).toBe(0);
       const data = topicPartitions(await readTopic(input));
       const d = stockAveragesJob.defaults;
-      const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
+      const expected = referenceStockAverages(data, {
+        windowMs: d.windowMs,
+        slideMs: d.slideMs,
+        watermarkMs: d.watermarkMs,
+      });
       expect(expected.rows.size).toBeGreaterThan(1_000);
       expect(expected.dead.filter((x) => x.reason === 'late').length).toBeGreaterThan(0);
 
-      const args = ['prod', 'ops@example.com', '--job', 'stock-averages', '--topic', input, '--group', group, '--to-kafka', '--output-topic', output, '--checkpoint-topic', checkpoints];
-      const more = ['--instance-id', 'e2e', '--trigger-records', '100', '--bounded', '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`];
+      const args = [
+        'prod',
+        'ops@example.com',
+        '--job',
+        'stock-averages',
+        '--topic',
+        input,
+        '--group',
+        group,
+        '--to-kafka',
+        '--output-topic',
+        output,
+        '--checkpoint-topic',
+        checkpoints,
+      ];
+      const more = [
+        '--instance-id',
+        'e2e',
+        '--trigger-records',
+        '100',
+        '--bounded',
+        '--log-level',
+        'error',
+        '--outbox',
+        `/tmp/${group}-outbox`,
+      ];
       let killedMidRun = 0;
       for (let round = 0; round < 3; round++) {
         // Kill once the run has committed a random number of triggers, a random instant later.
         const before = await endOffset(checkpoints);
         const child = spawn(process.execPath, [MAIN, ...args, ...more], { stdio: 'ignore', env: cliEnv(args) });
         let exited = false;
-        const exit = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal))).finally(() => {
+        const exit = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.once('exit', (_code, signal) => resolve(signal)),
+        ).finally(() => {
           exited = true;
         });
         const commits = 1 + Math.floor(Math.random() * 30);
-        await until(async () => exited || (await endOffset(checkpoints)) >= before + commits * 4, `run ${round} committed ${commits} triggers`, 90_000);
+        await until(
+          async () => exited || (await endOffset(checkpoints)) >= before + commits * 4,
+          `run ${round} committed ${commits} triggers`,
+          90_000,
+        );
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
         child.kill('SIGKILL');
         if ((await exit) === 'SIGKILL') killedMidRun++;
@@ -85,7 +141,9 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
         }),
       );
       expect(actual).toEqual(closed);
-      const dead = (await readTopic(deadLetters)).map((m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`);
+      const dead = (await readTopic(deadLetters)).map(
+        (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
+      );
       expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
     } finally {
       await deleteTopics([input, output, deadLetters, checkpoints]);

@@ -18,22 +18,56 @@ function twelveDigits(v: number): number {
 describe('hexstream prod --job stock-averages (real Kafka and MariaDB)', () => {
   it('writes the reference table into stocks_averages, reading the topic to its end', async () => {
     // Three partitions keyed by symbol, as `produce --job stock-averages --to kafka` keys them.
-    const data = new Map<number, string[]>([[0, []], [1, []], [2, []]]);
-    for (const { line } of generateTrades({ count: 4_000, seed: 9, startMs: Date.UTC(2025, 0, 1), tradesPerSecond: 40, faultShare: 0.05 })) {
+    const data = new Map<number, string[]>([
+      [0, []],
+      [1, []],
+      [2, []],
+    ]);
+    for (const { line } of generateTrades({
+      count: 4_000,
+      seed: 9,
+      startMs: Date.UTC(2025, 0, 1),
+      tradesPerSecond: 40,
+      faultShare: 0.05,
+    })) {
       const symbol = line.split(',')[0] ?? '';
       (data.get([...symbol].reduce((h, c) => h + c.charCodeAt(0), 0) % 3) as string[]).push(line);
     }
     const d = stockAveragesJob.defaults;
-    const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
+    const expected = referenceStockAverages(data, {
+      windowMs: d.windowMs,
+      slideMs: d.slideMs,
+      watermarkMs: d.watermarkMs,
+    });
     const topic = await topicWith(data);
     const db = await createTestDatabase();
     try {
       const group = uniqueName('stocks');
-      const r = runCli(['prod', 'ops@example.com', '--job', 'stock-averages', '--topic', topic.topic, '--group', group, '--mysql', db.url, '--output-mode', 'update', '--bounded', '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`]);
+      const r = runCli([
+        'prod',
+        'ops@example.com',
+        '--job',
+        'stock-averages',
+        '--topic',
+        topic.topic,
+        '--group',
+        group,
+        '--mysql',
+        db.url,
+        '--output-mode',
+        'update',
+        '--bounded',
+        '--log-level',
+        'error',
+        '--outbox',
+        `/tmp/${group}-outbox`,
+      ]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const iso = (v: unknown): string => `${String(v).replace(' ', 'T')}Z`;
-      const rows = await db.query('SELECT symbol, window_start, window_end, avg_price, min_price, max_price, trade_count, total_quantity FROM stocks_averages');
+      const rows = await db.query(
+        'SELECT symbol, window_start, window_end, avg_price, min_price, max_price, trade_count, total_quantity FROM stocks_averages',
+      );
       const actual = new Map<string, StockReferenceRow>(
         rows.map((x) => {
           const row: StockReferenceRow = {
@@ -49,7 +83,9 @@ describe('hexstream prod --job stock-averages (real Kafka and MariaDB)', () => {
           return [`${row.symbol}|${Date.parse(row.window_start)}|${Date.parse(row.window_end)}`, row];
         }),
       );
-      expect(actual).toEqual(new Map([...expected.rows].map(([k, v]) => [k, { ...v, avg_price: twelveDigits(v.avg_price) }])));
+      expect(actual).toEqual(
+        new Map([...expected.rows].map(([k, v]) => [k, { ...v, avg_price: twelveDigits(v.avg_price) }])),
+      );
     } finally {
       await db.drop();
       await topic.remove();

@@ -1,7 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { appendTo, topicWith, uniqueName } from '../support/kafka-topics';
-import { deadLetterKeys, exitOf, orderPartitions, ordersInTopic, orderTable, readBy, until } from '../support/prod-orders';
+import {
+  deadLetterKeys,
+  exitOf,
+  orderPartitions,
+  ordersInTopic,
+  orderTable,
+  readBy,
+  until,
+} from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
@@ -12,7 +20,23 @@ const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 const tableOf = (db: TestDatabase): ReturnType<typeof orderTable> => orderTable((sql) => db.query(sql));
 
 function prodArgs(db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] {
-  return ['prod', 'ops@example.com', '--topic', topic, '--group', group, '--mysql', db.url, '--trigger-records', '500', '--log-level', 'error', '--outbox', `/tmp/${group}-outbox`, ...extra];
+  return [
+    'prod',
+    'ops@example.com',
+    '--topic',
+    topic,
+    '--group',
+    group,
+    '--mysql',
+    db.url,
+    '--trigger-records',
+    '500',
+    '--log-level',
+    'error',
+    '--outbox',
+    `/tmp/${group}-outbox`,
+    ...extra,
+  ];
 }
 
 describe('hexstream prod (real Kafka and MariaDB)', () => {
@@ -22,13 +46,17 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
   it('writes the reference table and every dead letter, reading the topic to its end', async () => {
     const db = await createTestDatabase();
     try {
-      const r = runCli(prodArgs(db, orders.topic, uniqueName('g'), ['--bounded', '--dead-letter-topic', `${orders.topic}.dl1`]));
+      const r = runCli(
+        prodArgs(db, orders.topic, uniqueName('g'), ['--bounded', '--dead-letter-topic', `${orders.topic}.dl1`]),
+      );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(await tableOf(db)).toEqual(expected.rows);
       expect(await deadLetterKeys(`${orders.topic}.dl1`)).toEqual(expectedDead);
       // A second bounded run finds nothing new and changes nothing.
-      const again = runCli(prodArgs(db, orders.topic, uniqueName('g2'), ['--bounded', '--dead-letter-topic', `${orders.topic}.dl1b`]));
+      const again = runCli(
+        prodArgs(db, orders.topic, uniqueName('g2'), ['--bounded', '--dead-letter-topic', `${orders.topic}.dl1b`]),
+      );
       expect(again.code).toBe(0);
       expect(await tableOf(db)).toEqual(expected.rows);
     } finally {
@@ -42,7 +70,11 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const dlq = `${orders.topic}.dl2`;
     try {
       for (const delayMs of [700 + Math.random() * 800, 900 + Math.random() * 900, 1100 + Math.random() * 900]) {
-        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, orders.topic, group, ['--dead-letter-topic', dlq])], { env: cliEnv(['prod']), stdio: 'ignore' });
+        const child = spawn(
+          process.execPath,
+          [MAIN, ...prodArgs(db, orders.topic, group, ['--dead-letter-topic', dlq])],
+          { env: cliEnv(['prod']), stdio: 'ignore' },
+        );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
@@ -61,7 +93,10 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const db = await createTestDatabase();
     const group = uniqueName('term');
     try {
-      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, orders.topic, group)], { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, orders.topic, group)], {
+        env: cliEnv(['prod']),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
@@ -81,7 +116,12 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
 
   it('reprocesses nothing after a graceful stop: the restart reads only the records that came after it', async () => {
     const half = (from: 'head' | 'tail'): Map<number, string[]> =>
-      new Map([...data].map(([p, lines]) => [p, from === 'head' ? lines.slice(0, lines.length >> 1) : lines.slice(lines.length >> 1)]));
+      new Map(
+        [...data].map(([p, lines]) => [
+          p,
+          from === 'head' ? lines.slice(0, lines.length >> 1) : lines.slice(lines.length >> 1),
+        ]),
+      );
     const size = (m: Map<number, string[]>): number => [...m.values()].reduce((n, l) => n + l.length, 0);
     const head = half('head');
     const tail = half('tail');
@@ -89,14 +129,21 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const db = await createTestDatabase();
     const group = uniqueName('graceful');
     try {
-      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, growing.topic, group)], { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [MAIN, ...prodArgs(db, growing.topic, group)], {
+        env: cliEnv(['prod']),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const exited = exitOf(child);
       let stdout = '';
       child.stdout?.on('data', (d: Buffer) => {
         stdout += d.toString();
       });
       const committed = async (): Promise<number> => {
-        const rows = await db.query('SELECT COALESCE(SUM(next_position), 0) AS n FROM hexstream_checkpoint WHERE consumer_group = ?', [group]).catch(() => [{ n: 0 }]);
+        const rows = await db
+          .query('SELECT COALESCE(SUM(next_position), 0) AS n FROM hexstream_checkpoint WHERE consumer_group = ?', [
+            group,
+          ])
+          .catch(() => [{ n: 0 }]);
         return Number(rows[0]?.n);
       };
       await until(async () => (await committed()) === size(head), 'the first half is committed');
@@ -128,7 +175,11 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     const group = uniqueName('scale');
     try {
       const start = (): { child: ReturnType<typeof spawn>; out: () => string; exited: Promise<number | null> } => {
-        const child = spawn(process.execPath, [MAIN, ...prodArgs(db, topic6.topic, group, ['--trigger-records', '300'])], { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(
+          process.execPath,
+          [MAIN, ...prodArgs(db, topic6.topic, group, ['--trigger-records', '300'])],
+          { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         const exited = exitOf(child);
         let stdout = '';
         child.stdout?.on('data', (d: Buffer) => {
@@ -147,7 +198,8 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
       // Both did part of the work: the first reads; the second, joining later, may find every
       // record read already and only re-read the open windows of the partitions it took over
       // (counted apart: each record is counted once, by the instance that read it first).
-      const rereadBy = (out: string): number => Number((/and ([\d,]+) re-read to rebuild/.exec(out)?.[1] ?? '0').replace(/,/g, ''));
+      const rereadBy = (out: string): number =>
+        Number((/and ([\d,]+) re-read to rebuild/.exec(out)?.[1] ?? '0').replace(/,/g, ''));
       expect(readBy(a.out())).toBeGreaterThan(0);
       expect(readBy(b.out()) + rereadBy(b.out())).toBeGreaterThan(0);
       const last = runCli(prodArgs(db, topic6.topic, group, ['--bounded']));

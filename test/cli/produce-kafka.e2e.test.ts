@@ -20,10 +20,18 @@ async function consumeAll(topic: string, expected: number): Promise<Consumed[]> 
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumed ${messages.length} of ${expected} messages of ${topic} in 30 s`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`consumed ${messages.length} of ${expected} messages of ${topic} in 30 s`)),
+        30_000,
+      );
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
-          messages.push({ partition, key: message.key?.toString('utf8'), value: message.value?.toString('utf8') ?? '', timestampMs: Number(message.timestamp) });
+          messages.push({
+            partition,
+            key: message.key?.toString('utf8'),
+            value: message.value?.toString('utf8') ?? '',
+            timestampMs: Number(message.timestamp),
+          });
           if (messages.length >= expected) {
             clearTimeout(timer);
             resolve();
@@ -81,11 +89,24 @@ describe('hexstream produce --to kafka (end to end, built CLI, real broker)', ()
   it('sends exactly the lines --to FILE writes, keyed and partitioned by shopid, to a new 3-partition topic', async () => {
     const topic = freshTopic();
     const options = ['--count', '2000', '--seed', '42', '--fault-share', '0.06', '--event-rate', '50'];
-    const r = runCli(['produce', '--to', 'kafka', '--topic', topic, '--partitions', '3', '--brokers', BROKERS.join(','), ...options]);
+    const r = runCli([
+      'produce',
+      '--to',
+      'kafka',
+      '--topic',
+      topic,
+      '--partitions',
+      '3',
+      '--brokers',
+      BROKERS.join(','),
+      ...options,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      new RegExp(`^sent 2,000 orders records \\(valid [\\d,]+, late [1-9][\\d,]*, duplicate [1-9][\\d,]*, malformed [1-9][\\d,]*\\) to topic ${topic} on ${BROKERS.join(',').replace(/\./g, '\\.')}\\n$`),
+      new RegExp(
+        `^sent 2,000 orders records \\(valid [\\d,]+, late [1-9][\\d,]*, duplicate [1-9][\\d,]*, malformed [1-9][\\d,]*\\) to topic ${topic} on ${BROKERS.join(',').replace(/\./g, '\\.')}\\n$`,
+      ),
     );
 
     const file = join(dir, 'orders.jsonl');
@@ -125,7 +146,19 @@ describe('hexstream produce --to kafka (end to end, built CLI, real broker)', ()
   it('paces --rate 500 --count 300 over the wall clock, with event times from now', async () => {
     const topic = freshTopic();
     const before = Date.now();
-    const r = runCli(['produce', '--to', 'kafka', '--topic', topic, '--rate', '500', '--count', '300', '--fault-share', '0']);
+    const r = runCli([
+      'produce',
+      '--to',
+      'kafka',
+      '--topic',
+      topic,
+      '--rate',
+      '500',
+      '--count',
+      '300',
+      '--fault-share',
+      '0',
+    ]);
     const after = Date.now();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sent 300 orders records \(valid 300, late 0, duplicate 0, malformed 0\) to topic /);
@@ -144,10 +177,22 @@ describe('hexstream produce --to kafka (end to end, built CLI, real broker)', ()
 
   it('fails with one line naming the brokers when they cannot be reached', () => {
     const started = Date.now();
-    const r = runCli(['produce', '--to', 'kafka', '--brokers', '127.0.0.1:9', '--topic', 'hexstream-never-created', '--count', '10']);
+    const r = runCli([
+      'produce',
+      '--to',
+      'kafka',
+      '--brokers',
+      '127.0.0.1:9',
+      '--topic',
+      'hexstream-never-created',
+      '--count',
+      '10',
+    ]);
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(45_000);
-    expect(r.stderr).toMatch(/^hexstream: SINK_UNAVAILABLE: cannot produce to topic hexstream-never-created on Kafka at 127\.0\.0\.1:9: .+\n$/);
+    expect(r.stderr).toMatch(
+      /^hexstream: SINK_UNAVAILABLE: cannot produce to topic hexstream-never-created on Kafka at 127\.0\.0\.1:9: .+\n$/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toBe('');
   });

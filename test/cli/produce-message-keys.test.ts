@@ -4,7 +4,11 @@ describe('message keys of produced records', () => {
   const ordersKey = MESSAGE_KEYS.get('orders');
 
   it('keys an order by its shopid', () => {
-    expect(ordersKey?.('{"orderid":1,"itemid":2,"shopid":100123,"region":"TW","count":1,"price":1.5,"timestamp":1735689600}')).toBe('100123');
+    expect(
+      ordersKey?.(
+        '{"orderid":1,"itemid":2,"shopid":100123,"region":"TW","count":1,"price":1.5,"timestamp":1735689600}',
+      ),
+    ).toBe('100123');
     // Invalid for the job, but its shop is known: it still goes with that shop's records.
     expect(ordersKey?.('{"orderid":1,"shopid":100123,"count":-1}')).toBe('100123');
   });

@@ -21,13 +21,34 @@ describe('the run summary (built CLI)', () => {
 
   /** The report e-mail's text (its lines hold no character that needs escaping). */
   const reportMail = (): string => readFileSync(join(dir, 'outbox', readdirSync(join(dir, 'outbox'))[0] ?? ''), 'utf8');
-  const outFlags = (): string[] => ['--output', join(dir, 'table.jsonl'), '--dead-letter', join(dir, 'dead.jsonl'), '--outbox', join(dir, 'outbox')];
+  const outFlags = (): string[] => [
+    '--output',
+    join(dir, 'table.jsonl'),
+    '--dead-letter',
+    join(dir, 'dead.jsonl'),
+    '--outbox',
+    join(dir, 'outbox'),
+  ];
 
   it('complete mode: gives the final rows (what the file holds) and the emissions of every trigger apart', () => {
-    const lines = [...generateOrders({ count: 3000, seed: 5, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.03 })].map((r) => r.line);
+    const lines = [
+      ...generateOrders({ count: 3000, seed: 5, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.03 }),
+    ].map((r) => r.line);
     const input = join(dir, 'orders.jsonl');
     writeFileSync(input, `${lines.join('\n')}\n`);
-    const r = runCli(['test', 'ops@example.com', '--input', input, ...outFlags(), '--output-mode', 'complete', '--trigger-records', '1000', '--trigger-interval', '1h']);
+    const r = runCli([
+      'test',
+      'ops@example.com',
+      '--input',
+      input,
+      ...outFlags(),
+      '--output-mode',
+      'complete',
+      '--trigger-records',
+      '1000',
+      '--trigger-interval',
+      '1h',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
 
@@ -36,26 +57,46 @@ describe('the run summary (built CLI)', () => {
     const tableAfter = (n: number): number => referenceOrders(new Map([[0, lines.slice(0, n)]]), semantics).rows.size;
     const emissions = tableAfter(1000) + tableAfter(2000) + tableAfter(3000);
     const finalRows = tableAfter(3000);
-    expect(readFileSync(join(dir, 'table.jsonl'), 'utf8').split('\n').filter((l) => l !== '')).toHaveLength(finalRows);
+    expect(
+      readFileSync(join(dir, 'table.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    ).toHaveLength(finalRows);
     expect(r.stdout).toContain(
       [
         summaryLine('rows written', finalRows, `  → ${join(dir, 'table.jsonl')}`),
-        summaryLine('  emissions', emissions, '  (complete mode writes the whole table at each trigger that changed it; the file holds the final rows)'),
+        summaryLine(
+          '  emissions',
+          emissions,
+          '  (complete mode writes the whole table at each trigger that changed it; the file holds the final rows)',
+        ),
       ].join('\n'),
     );
     const mail = reportMail();
-    for (const line of [`row emissions    ${emissions}`, `final rows       ${finalRows}`, 'open at end      flushed: every open window was written']) expect(mail).toContain(line);
+    for (const line of [
+      `row emissions    ${emissions}`,
+      `final rows       ${finalRows}`,
+      'open at end      flushed: every open window was written',
+    ])
+      expect(mail).toContain(line);
   });
 
   it('price-stats: names its global window instead of a length, a slide and a watermark', () => {
-    const sample = readFileSync(join(SAMPLES, 'price-stats.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const sample = readFileSync(join(SAMPLES, 'price-stats.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const symbols = new Set(sample.map((l) => String((JSON.parse(l) as { symbol: unknown }).symbol))).size;
     const r = runCli(['test', 'ops@example.com', '--job', 'price-stats', ...outFlags()]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
 
     expect(r.stdout.split('\n')[0]).toBe('hexstream test · job price-stats · global window · complete mode');
-    expect(r.stdout).toMatch(new RegExp(`^peak memory\\s+[\\d,]+ MB RSS  \\(state at peak: global window open, ${symbols} rows, 0 ids; at end: global window open, ${symbols} rows, 0 ids\\)$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^peak memory\\s+[\\d,]+ MB RSS  \\(state at peak: global window open, ${symbols} rows, 0 ids; at end: global window open, ${symbols} rows, 0 ids\\)$`,
+        'm',
+      ),
+    );
     expect(reportMail()).toContain(`state at end     global window open, ${symbols} rows, 0 remembered ids`);
   });
 });

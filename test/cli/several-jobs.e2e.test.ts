@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { runCli, summaryNumber } from '../support/run-cli';
 
 function lines(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 describe('hexstream test --job a,b (several queries in one process)', () => {
@@ -20,7 +22,10 @@ describe('hexstream test --job a,b (several queries in one process)', () => {
     expect(both.code).toBe(0);
     expect(both.stdout).toMatch(/job orders ·/);
     expect(both.stdout).toMatch(/job stock-averages ·/);
-    const together = { orders: lines(join(dir, 'out/orders.jsonl')).length, stocks: lines(join(dir, 'out/stock-averages.jsonl')) };
+    const together = {
+      orders: lines(join(dir, 'out/orders.jsonl')).length,
+      stocks: lines(join(dir, 'out/stock-averages.jsonl')),
+    };
 
     const alone = mkdtempSync(join(tmpdir(), 'hexstream-job-'));
     try {
@@ -35,12 +40,24 @@ describe('hexstream test --job a,b (several queries in one process)', () => {
   });
 
   it('runs the jobs one after the other: each summary has its own elapsed time, and price-stats the rows it has alone', () => {
-    const both = runCli(['test', 'you@example.com', '--job', 'top-averages,price-stats', '--log-level', 'info'], { cwd: dir });
+    const both = runCli(['test', 'you@example.com', '--job', 'top-averages,price-stats', '--log-level', 'info'], {
+      cwd: dir,
+    });
     expect(both.code).toBe(0);
-    const logs = both.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { job?: string; msg?: string; elapsedMs?: number });
-    const steps = logs.filter((l) => l.msg === 'pipeline started' || l.msg === 'pipeline finished').map((l) => `${String(l.job)} ${String(l.msg)}`);
+    const logs = both.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { job?: string; msg?: string; elapsedMs?: number });
+    const steps = logs
+      .filter((l) => l.msg === 'pipeline started' || l.msg === 'pipeline finished')
+      .map((l) => `${String(l.job)} ${String(l.msg)}`);
     // The second job starts once the first has finished: no share of its time goes to the other.
-    expect(steps).toEqual(['top-averages pipeline started', 'top-averages pipeline finished', 'price-stats pipeline started', 'price-stats pipeline finished']);
+    expect(steps).toEqual([
+      'top-averages pipeline started',
+      'top-averages pipeline finished',
+      'price-stats pipeline started',
+      'price-stats pipeline finished',
+    ]);
     // Each summary's elapsed time is its own job's, as its pipeline measured it.
     const summaries = both.stdout.split(/(?=^hexstream test · job )/m);
     for (const job of ['top-averages', 'price-stats']) {
@@ -65,7 +82,12 @@ describe('hexstream test --job a,b (several queries in one process)', () => {
     expect(lines(join(dir, 'out/ohlc.jsonl')).length).toBeGreaterThan(20);
   });
 
-  it.each([['--input', 'x'], ['--dead-letter', 'x.jsonl'], ['--window', '1m'], ['--output-mode', 'append']])('refuses %s with several jobs (exit 2)', (flag, value) => {
+  it.each([
+    ['--input', 'x'],
+    ['--dead-letter', 'x.jsonl'],
+    ['--window', '1m'],
+    ['--output-mode', 'append'],
+  ])('refuses %s with several jobs (exit 2)', (flag, value) => {
     const r = runCli(['test', 'you@example.com', '--job', 'orders,ohlc', flag, value], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${flag}: names one job's input, output or windows`);

@@ -35,7 +35,10 @@ async function closedPort(): Promise<number> {
 
 /** Exit code 1, one line on stderr matching `line` (anchored), no stack frame, no password. */
 function expectOneLine(r: CliResult, line: RegExp): void {
-  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(new RegExp(`^${line.source}\\n$`)) });
+  expect({ code: r.code, stderr: r.stderr }).toEqual({
+    code: 1,
+    stderr: expect.stringMatching(new RegExp(`^${line.source}\\n$`)),
+  });
   expect(r.stderr.split('\n')).toHaveLength(2);
   expect(r.stderr).not.toContain('    at ');
   expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
@@ -54,7 +57,10 @@ describe('startup against services that are not there', () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'hexstream-startup-'));
     input = join(work, 'orders.jsonl');
-    writeFileSync(input, '{"orderid":1,"itemid":1,"shopid":1,"region":"eu","count":1,"price":1.5,"timestamp":1700000000}\n');
+    writeFileSync(
+      input,
+      '{"orderid":1,"itemid":1,"shopid":1,"region":"eu","count":1,"price":1.5,"timestamp":1700000000}\n',
+    );
   });
 
   afterAll(async () => {
@@ -80,7 +86,17 @@ describe('startup against services that are not there', () => {
   /** `prod` on the test broker with an input topic and dead-letter topic of its own. */
   async function prod(...extra: string[]): Promise<CliResult> {
     const topic = await inputTopic();
-    return spawnCli(['prod', 'ops@example.com', '--topic', topic, '--dead-letter-topic', `${topic}.dl`, '--outbox', join(work, 'outbox'), ...extra]);
+    return spawnCli([
+      'prod',
+      'ops@example.com',
+      '--topic',
+      topic,
+      '--dead-letter-topic',
+      `${topic}.dl`,
+      '--outbox',
+      join(work, 'outbox'),
+      ...extra,
+    ]);
   }
 
   async function existingTopics(): Promise<Set<string>> {
@@ -92,14 +108,36 @@ describe('startup against services that are not there', () => {
   }
 
   function batch(...extra: string[]): Promise<CliResult> {
-    return spawnCli(['batch', 'ops@example.com', '--input', input, '--dead-letter', join(work, 'dead.jsonl'), '--outbox', join(work, 'outbox'), ...extra]);
+    return spawnCli([
+      'batch',
+      'ops@example.com',
+      '--input',
+      input,
+      '--dead-letter',
+      join(work, 'dead.jsonl'),
+      '--outbox',
+      join(work, 'outbox'),
+      ...extra,
+    ]);
   }
 
   describe('Kafka', () => {
     it('names the brokers of --brokers and the input topic, not a topic the user never named, when nothing listens on the port', async () => {
       const port = await closedPort();
-      const r = await spawnCli(['prod', 'ops@example.com', '--brokers', `127.0.0.1:${port}`, '--outbox', join(work, 'outbox')]);
-      expectOneLine(r, new RegExp(`hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} \\(--brokers\\) to read the input topic orders: Connection error: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+      const r = await spawnCli([
+        'prod',
+        'ops@example.com',
+        '--brokers',
+        `127.0.0.1:${port}`,
+        '--outbox',
+        join(work, 'outbox'),
+      ]);
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} \\(--brokers\\) to read the input topic orders: Connection error: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`,
+        ),
+      );
     });
 
     it.each([
@@ -109,22 +147,55 @@ describe('startup against services that are not there', () => {
       const topic = uniqueName('nosuch');
       const others = [`${topic}.dead-letter`, `${topic}.out`, `${topic}.checkpoints`];
       topics.push(topic, ...others);
-      const kafkaFlags = flags.length > 0 ? ['--output-topic', `${topic}.out`, '--checkpoint-topic', `${topic}.checkpoints`] : [];
-      const r = await spawnCli(['prod', 'ops@example.com', '--topic', topic, '--outbox', join(work, 'outbox'), ...flags, ...kafkaFlags]);
-      expectOneLine(r, new RegExp(`hexstream: SOURCE_UNAVAILABLE: topic ${escape(topic)} does not exist on ${escape(BROKERS.join(','))}: check --topic \\(and --brokers\\), or create the topic first`));
+      const kafkaFlags =
+        flags.length > 0 ? ['--output-topic', `${topic}.out`, '--checkpoint-topic', `${topic}.checkpoints`] : [];
+      const r = await spawnCli([
+        'prod',
+        'ops@example.com',
+        '--topic',
+        topic,
+        '--outbox',
+        join(work, 'outbox'),
+        ...flags,
+        ...kafkaFlags,
+      ]);
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SOURCE_UNAVAILABLE: topic ${escape(topic)} does not exist on ${escape(BROKERS.join(','))}: check --topic \\(and --brokers\\), or create the topic first`,
+        ),
+      );
       const existing = await existingTopics();
       expect([topic, ...others].filter((t) => existing.has(t))).toEqual([]);
     });
 
     it('names the broker host that does not resolve, without waiting for the driver to retry', async () => {
-      const r = await spawnCli(['prod', 'ops@example.com', '--brokers', 'nosuch.invalid:9092', '--outbox', join(work, 'outbox')]);
-      expectOneLine(r, new RegExp(`hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at nosuch\\.invalid:9092: cannot resolve host nosuch\\.invalid: ${UNRESOLVED}`));
+      const r = await spawnCli([
+        'prod',
+        'ops@example.com',
+        '--brokers',
+        'nosuch.invalid:9092',
+        '--outbox',
+        join(work, 'outbox'),
+      ]);
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at nosuch\\.invalid:9092: cannot resolve host nosuch\\.invalid: ${UNRESOLVED}`,
+        ),
+      );
     });
 
     it('gives up on a resolver that never answers, and exits although its lookup is still pending', async () => {
       // In the environment, so that the resolver's child process has it too.
-      const r = await spawnCli(['prod', 'ops@example.com', '--brokers', 'nosuch.invalid:9092', '--outbox', join(work, 'outbox')], { env: { NODE_OPTIONS: `--require ${STALLED_DNS}` } });
-      expectOneLine(r, /hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at nosuch\.invalid:9092: cannot resolve host nosuch\.invalid: no answer from the DNS resolver within 10000 ms/);
+      const r = await spawnCli(
+        ['prod', 'ops@example.com', '--brokers', 'nosuch.invalid:9092', '--outbox', join(work, 'outbox')],
+        { env: { NODE_OPTIONS: `--require ${STALLED_DNS}` } },
+      );
+      expectOneLine(
+        r,
+        /hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at nosuch\.invalid:9092: cannot resolve host nosuch\.invalid: no answer from the DNS resolver within 10000 ms/,
+      );
     });
 
     it.each([
@@ -135,8 +206,21 @@ describe('startup against services that are not there', () => {
       const silent = createServer((socket) => accepted.push(socket));
       const port = await listening(silent);
       try {
-        const r = await spawnCli(['prod', 'ops@example.com', '--brokers', `127.0.0.1:${port}`, '--outbox', join(work, 'outbox'), ...flags]);
-        expectOneLine(r, new RegExp(`hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} \\(--brokers\\) to read the input topic ${topic}: no answer within 15000 ms`));
+        const r = await spawnCli([
+          'prod',
+          'ops@example.com',
+          '--brokers',
+          `127.0.0.1:${port}`,
+          '--outbox',
+          join(work, 'outbox'),
+          ...flags,
+        ]);
+        expectOneLine(
+          r,
+          new RegExp(
+            `hexstream: SOURCE_UNAVAILABLE: cannot reach Kafka at 127\\.0\\.0\\.1:${port} \\(--brokers\\) to read the input topic ${topic}: no answer within 15000 ms`,
+          ),
+        );
       } finally {
         for (const socket of accepted) socket.destroy();
         silent.close();
@@ -152,19 +236,40 @@ describe('startup against services that are not there', () => {
 
     it('names the database host that does not resolve', async () => {
       const r = await prod('--mysql', `mysql://root:${MARKER}@nosuchhost.invalid:3306/hexstream_never_created`);
-      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach MySQL at ${escape('mysql://root:***@nosuchhost.invalid:3306/hexstream_never_created')}: cannot resolve host nosuchhost\\.invalid: ${UNRESOLVED}`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SINK_UNAVAILABLE: cannot reach MySQL at ${escape('mysql://root:***@nosuchhost.invalid:3306/hexstream_never_created')}: cannot resolve host nosuchhost\\.invalid: ${UNRESOLVED}`,
+        ),
+      );
     });
 
     it('names the port where nothing listens', async () => {
       const port = await closedPort();
       const r = await prod('--mysql', `mysql://root@127.0.0.1:${port}/hexstream_never_created`);
-      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach MySQL at ${escape(`mysql://root@127.0.0.1:${port}/hexstream_never_created`)} to open agg_order_window: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED, errno -111\\)`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SINK_UNAVAILABLE: cannot reach MySQL at ${escape(`mysql://root@127.0.0.1:${port}/hexstream_never_created`)} to open agg_order_window: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED, errno -111\\)`,
+        ),
+      );
     });
 
     it('sends the alert to the outbox, with the same masked message', async () => {
       const outbox = join(work, 'alert-outbox');
       const topic = await inputTopic();
-      const r = await spawnCli(['prod', 'ops@example.com', '--topic', topic, '--dead-letter-topic', `${topic}.dl`, '--outbox', outbox, '--mysql', `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`]);
+      const r = await spawnCli([
+        'prod',
+        'ops@example.com',
+        '--topic',
+        topic,
+        '--dead-letter-topic',
+        `${topic}.dl`,
+        '--outbox',
+        outbox,
+        '--mysql',
+        `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`,
+      ]);
       expect(r.code).toBe(1);
       const files = readdirSync(outbox);
       expect(files).toEqual([expect.stringMatching(/-alert-[0-9a-f]{8}\.eml$/)]);
@@ -177,18 +282,36 @@ describe('startup against services that are not there', () => {
   describe('PostgreSQL', () => {
     it('says the server refused the login (it was reached) for a user it does not know', async () => {
       const r = await prod('--postgres', `postgres://nosuchuser:${MARKER}@127.0.0.1:5432/hexstream_never_created`);
-      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: PostgreSQL at ${escape('postgres://nosuchuser:***@127.0.0.1:5432/hexstream_never_created')} refused the login to open agg_order_window: role "nosuchuser" does not exist \\(28000\\) — check the user and password in --postgres`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SINK_UNAVAILABLE: PostgreSQL at ${escape('postgres://nosuchuser:***@127.0.0.1:5432/hexstream_never_created')} refused the login to open agg_order_window: role "nosuchuser" does not exist \\(28000\\) — check the user and password in --postgres`,
+        ),
+      );
     });
 
     it('names the database host that does not resolve', async () => {
-      const r = await prod('--postgres', `postgres://postgres:${MARKER}@nosuchhost.invalid:5432/hexstream_never_created`);
-      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach PostgreSQL at ${escape('postgres://postgres:***@nosuchhost.invalid:5432/hexstream_never_created')}: cannot resolve host nosuchhost\\.invalid: ${UNRESOLVED}`));
+      const r = await prod(
+        '--postgres',
+        `postgres://postgres:${MARKER}@nosuchhost.invalid:5432/hexstream_never_created`,
+      );
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SINK_UNAVAILABLE: cannot reach PostgreSQL at ${escape('postgres://postgres:***@nosuchhost.invalid:5432/hexstream_never_created')}: cannot resolve host nosuchhost\\.invalid: ${UNRESOLVED}`,
+        ),
+      );
     });
 
     it('names the port where nothing listens', async () => {
       const port = await closedPort();
       const r = await prod('--postgres', `postgres://postgres@127.0.0.1:${port}/hexstream_never_created`);
-      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach PostgreSQL at ${escape(`postgres://postgres@127.0.0.1:${port}/hexstream_never_created`)} to open agg_order_window: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SINK_UNAVAILABLE: cannot reach PostgreSQL at ${escape(`postgres://postgres@127.0.0.1:${port}/hexstream_never_created`)} to open agg_order_window: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`,
+        ),
+      );
     });
   });
 
@@ -200,7 +323,12 @@ describe('startup against services that are not there', () => {
 
     it('names the database host that does not resolve', async () => {
       const r = await batch('--mysql', `mysql://root:${MARKER}@nosuchhost.invalid:3306/hexstream_never_created`);
-      expectOneLine(r, new RegExp(`hexstream: SINK_UNAVAILABLE: cannot reach MySQL at ${escape('mysql://root:***@nosuchhost.invalid:3306/hexstream_never_created')}: cannot resolve host nosuchhost\\.invalid: ${UNRESOLVED}`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `hexstream: SINK_UNAVAILABLE: cannot reach MySQL at ${escape('mysql://root:***@nosuchhost.invalid:3306/hexstream_never_created')}: cannot resolve host nosuchhost\\.invalid: ${UNRESOLVED}`,
+        ),
+      );
     });
   });
 
@@ -211,7 +339,12 @@ describe('startup against services that are not there', () => {
     it('never replaces the error line when the SMTP server is unreachable: the line says the alert was not sent either', async () => {
       const port = await closedPort();
       const r = await prod('--mysql', wrongPassword, '--smtp', `smtp://ops:${MARKER}@127.0.0.1:${port}`);
-      expectOneLine(r, new RegExp(`${mysqlLine} \\(the alert e-mail was not sent either: cannot send the alert to ops@example\\.com through smtp://ops@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)`));
+      expectOneLine(
+        r,
+        new RegExp(
+          `${mysqlLine} \\(the alert e-mail was not sent either: cannot send the alert to ops@example\\.com through smtp://ops@127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)`,
+        ),
+      );
     });
 
     it('gives up on an SMTP server that never answers and still prints the error line', async () => {
@@ -220,7 +353,12 @@ describe('startup against services that are not there', () => {
       const port = await listening(silent);
       try {
         const r = await prod('--mysql', wrongPassword, '--smtp', `smtp://127.0.0.1:${port}`);
-        expectOneLine(r, new RegExp(`${mysqlLine} \\(the alert e-mail was not sent either: cannot send the alert to ops@example\\.com through smtp://127\\.0\\.0\\.1:${port}: .+\\)`));
+        expectOneLine(
+          r,
+          new RegExp(
+            `${mysqlLine} \\(the alert e-mail was not sent either: cannot send the alert to ops@example\\.com through smtp://127\\.0\\.0\\.1:${port}: .+\\)`,
+          ),
+        );
       } finally {
         for (const socket of accepted) socket.destroy();
         silent.close();
@@ -233,10 +371,14 @@ describe('startup against services that are not there', () => {
       const r = await prod('--mysql', `mysql://root:${MARKER}@127.0.0.1:3306/hexstream_never_created`, '--verbose');
       expect(r.code).toBe(1);
       const lines = r.stderr.split('\n');
-      expect(lines[0]).toMatch(/^hexstream: SINK_UNAVAILABLE: MySQL at mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/hexstream_never_created refused the login to open agg_order_window: Access denied/);
+      expect(lines[0]).toMatch(
+        /^hexstream: SINK_UNAVAILABLE: MySQL at mysql:\/\/root:\*\*\*@127\.0\.0\.1:3306\/hexstream_never_created refused the login to open agg_order_window: Access denied/,
+      );
       expect(lines[1]).toMatch(/^hexstream: HexstreamError: MySQL at .* refused the login/);
       expect(lines.filter((l) => l.startsWith('    at ')).length).toBeGreaterThan(2);
-      expect(lines).toContainEqual(expect.stringMatching(/^hexstream: caused by: Error: Access denied for user 'root'/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^hexstream: caused by: Error: Access denied for user 'root'/),
+      );
       expect(`${r.stdout}${r.stderr}`).not.toContain(MARKER);
     });
   });

@@ -23,13 +23,19 @@ const HOSTILE_NAMES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 describe('SQL identifier patterns', () => {
-  it.each([['hexstream'], ['_x'], ['Orders_2025'], ['a'], ['d'.repeat(64)]])('takes %s as a MySQL database name', (name) => {
-    expect(CONFIG_PATTERNS.mysqlDatabase.test(name)).toBe(true);
-  });
+  it.each([['hexstream'], ['_x'], ['Orders_2025'], ['a'], ['d'.repeat(64)]])(
+    'takes %s as a MySQL database name',
+    (name) => {
+      expect(CONFIG_PATTERNS.mysqlDatabase.test(name)).toBe(true);
+    },
+  );
 
-  it.each<readonly [string, string]>([...HOSTILE_NAMES, ['65 characters', 'd'.repeat(65)]])('refuses %s in a MySQL database name', (_what, name) => {
-    expect(CONFIG_PATTERNS.mysqlDatabase.test(name)).toBe(false);
-  });
+  it.each<readonly [string, string]>([...HOSTILE_NAMES, ['65 characters', 'd'.repeat(65)]])(
+    'refuses %s in a MySQL database name',
+    (_what, name) => {
+      expect(CONFIG_PATTERNS.mysqlDatabase.test(name)).toBe(false);
+    },
+  );
 
   it('takes 63 characters and refuses 64 in a PostgreSQL database name (its names are cut at 63)', () => {
     expect(CONFIG_PATTERNS.postgresDatabase.test('p'.repeat(63))).toBe(true);
@@ -42,13 +48,19 @@ describe('SQL identifier patterns', () => {
 });
 
 describe('Kafka name patterns', () => {
-  it.each([['orders'], ['orders.dead-letter'], ['stocks_averages'], ['a'], ['t'.repeat(249)], ['...']])('takes %s as a topic', (name) => {
-    expect(CONFIG_PATTERNS.kafkaTopic.test(name)).toBe(true);
-  });
+  it.each([['orders'], ['orders.dead-letter'], ['stocks_averages'], ['a'], ['t'.repeat(249)], ['...']])(
+    'takes %s as a topic',
+    (name) => {
+      expect(CONFIG_PATTERNS.kafkaTopic.test(name)).toBe(true);
+    },
+  );
 
-  it.each([['.'], ['..'], [''], ['t'.repeat(250)], ['a b'], ['a/b'], ['a:b'], ['tópico'], ['a\nb'], ["a'b"]])('refuses %j as a topic', (name) => {
-    expect(CONFIG_PATTERNS.kafkaTopic.test(name)).toBe(false);
-  });
+  it.each([['.'], ['..'], [''], ['t'.repeat(250)], ['a b'], ['a/b'], ['a:b'], ['tópico'], ['a\nb'], ["a'b"]])(
+    'refuses %j as a topic',
+    (name) => {
+      expect(CONFIG_PATTERNS.kafkaTopic.test(name)).toBe(false);
+    },
+  );
 
   it.each([['pod-2'], ['host.example.com'], ['i'.repeat(100)]])('takes %s as an instance id', (name) => {
     expect(CONFIG_PATTERNS.instanceId.test(name)).toBe(true);
@@ -88,29 +100,67 @@ describe('names from configuration', () => {
   const prod = { email: 'ops@example.com' };
 
   it.each([
-    [{ mysql: 'mysql://root@127.0.0.1:3306/a`b' }, '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "a%60b"'],
-    [{ mysql: 'mysql://root@127.0.0.1:3306/db.x' }, '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "db.x"'],
-    [{ mysql: 'mysql://root@127.0.0.1:3306/my%20db' }, '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "my%20db"'],
-    [{ mysql: `mysql://root@127.0.0.1:3306/${'d'.repeat(65)}` }, `--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "${'d'.repeat(65)}"`],
-    [{ postgres: `postgres://u@127.0.0.1:5432/${'p'.repeat(64)}` }, `--postgres: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,62}$, got "${'p'.repeat(64)}"`],
-    [{ postgres: "postgres://u@127.0.0.1:5432/x'y" }, '--postgres: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,62}$, got "x\'y"'],
+    [
+      { mysql: 'mysql://root@127.0.0.1:3306/a`b' },
+      '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "a%60b"',
+    ],
+    [
+      { mysql: 'mysql://root@127.0.0.1:3306/db.x' },
+      '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "db.x"',
+    ],
+    [
+      { mysql: 'mysql://root@127.0.0.1:3306/my%20db' },
+      '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "my%20db"',
+    ],
+    [
+      { mysql: `mysql://root@127.0.0.1:3306/${'d'.repeat(65)}` },
+      `--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "${'d'.repeat(65)}"`,
+    ],
+    [
+      { postgres: `postgres://u@127.0.0.1:5432/${'p'.repeat(64)}` },
+      `--postgres: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,62}$, got "${'p'.repeat(64)}"`,
+    ],
+    [
+      { postgres: "postgres://u@127.0.0.1:5432/x'y" },
+      '--postgres: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,62}$, got "x\'y"',
+    ],
     [{ topic: '..' }, '--topic: not a valid Kafka topic name: ".."'],
     [{ group: 'g roup' }, '--group: not a valid consumer group id: "g roup"'],
-    [{ brokers: 'host:70000' }, '--brokers: expected host:port[,host:port…] (a host name or IPv4 address, a port from 1 to 65535), got "host:70000"'],
+    [
+      { brokers: 'host:70000' },
+      '--brokers: expected host:port[,host:port…] (a host name or IPv4 address, a port from 1 to 65535), got "host:70000"',
+    ],
     [{ smtp: 'smtp://u:p@mail.example.com:25/inbox' }, '--smtp: takes no path, query or fragment'],
   ])('refuses %j naming the flag', (flags, message) => {
-    expect(() => resolveProdConfig({ ...prod, ...flags })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message }));
+    expect(() => resolveProdConfig({ ...prod, ...flags })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message }),
+    );
   });
 
   it('refuses a batch database name naming the flag', () => {
-    expect(() => resolveBatchConfig({ ...prod, input: 'in.jsonl', mysql: 'mysql://root@h/x;y' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "x;y"' }));
+    expect(() => resolveBatchConfig({ ...prod, input: 'in.jsonl', mysql: 'mysql://root@h/x;y' })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "x;y"',
+      }),
+    );
   });
 
   it('exits with 2 and one line naming the flag, from a flag or from the environment, without the password', () => {
     const flag = runCli(['prod', 'ops@example.com', '--mysql', 'mysql://root:Pw7marker@127.0.0.1:3306/a`b']);
-    expect(flag).toEqual({ code: 2, stdout: '', stderr: 'hexstream: --mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "a%60b"\n' });
-    const env = runCli(['batch', 'ops@example.com', '--input', 'in.jsonl'], { env: { HEXSTREAM_MYSQL: 'mysql://root:Pw7marker@127.0.0.1:3306/db.x' } });
-    expect(env).toEqual({ code: 2, stdout: '', stderr: 'hexstream: HEXSTREAM_MYSQL: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "db.x"\n' });
+    expect(flag).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'hexstream: --mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "a%60b"\n',
+    });
+    const env = runCli(['batch', 'ops@example.com', '--input', 'in.jsonl'], {
+      env: { HEXSTREAM_MYSQL: 'mysql://root:Pw7marker@127.0.0.1:3306/db.x' },
+    });
+    expect(env).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'hexstream: HEXSTREAM_MYSQL: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "db.x"\n',
+    });
   });
 });
 
@@ -122,6 +172,8 @@ describe('--mysql schemes', () => {
   });
 
   it('refuses another scheme naming both it takes', () => {
-    expect(() => resolveProdConfig({ ...prod, mysql: 'postgres://root@127.0.0.1:3306/hexstream' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: '--mysql: must start with mysql:// or mariadb://' }));
+    expect(() => resolveProdConfig({ ...prod, mysql: 'postgres://root@127.0.0.1:3306/hexstream' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: '--mysql: must start with mysql:// or mariadb://' }),
+    );
   });
 });

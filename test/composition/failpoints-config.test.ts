@@ -7,7 +7,8 @@ import { resolveBatchConfig, resolveProdConfig, type RawFlags } from '../../src/
 import { SourcePort } from '../../src/ports/source.port';
 import { runCli } from '../support/run-cli';
 
-const prod = (flags: RawFlags = {}): ReturnType<typeof resolveProdConfig> => resolveProdConfig({ email: 'ops@example.com', ...flags });
+const prod = (flags: RawFlags = {}): ReturnType<typeof resolveProdConfig> =>
+  resolveProdConfig({ email: 'ops@example.com', ...flags });
 
 describe('--failpoints', () => {
   it('turns no failpoint on by default', () => {
@@ -16,18 +17,27 @@ describe('--failpoints', () => {
   });
 
   it('reads the plan of prod and batch runs', () => {
-    expect(prod({ failpoints: 'mysql.before-checkpoint=kill@3' }).failpoints).toEqual(new Map([['mysql.before-checkpoint', { action: 'kill', onHit: 3 }]]));
-    expect(resolveBatchConfig({ email: 'ops@example.com', input: 'samples', failpoints: 'postgres.before-commit=error' }).failpoints).toEqual(new Map([['postgres.before-commit', { action: 'error', onHit: 1 }]]));
+    expect(prod({ failpoints: 'mysql.before-checkpoint=kill@3' }).failpoints).toEqual(
+      new Map([['mysql.before-checkpoint', { action: 'kill', onHit: 3 }]]),
+    );
+    expect(
+      resolveBatchConfig({ email: 'ops@example.com', input: 'samples', failpoints: 'postgres.before-commit=error' })
+        .failpoints,
+    ).toEqual(new Map([['postgres.before-commit', { action: 'error', onHit: 1 }]]));
   });
 
   it('refuses a bad plan naming the flag', () => {
-    expect(() => prod({ failpoints: 'mysql.before-commit=kill@x' })).toThrow('--failpoints: expected name=kill|error|off[@N], got "mysql.before-commit=kill@x"');
+    expect(() => prod({ failpoints: 'mysql.before-commit=kill@x' })).toThrow(
+      '--failpoints: expected name=kill|error|off[@N], got "mysql.before-commit=kill@x"',
+    );
   });
 
   it('exits 2 with one line for a bad HEXSTREAM_FAILPOINTS, and stays out of --help', () => {
     const bad = runCli(['prod', 'ops@example.com'], { env: { HEXSTREAM_FAILPOINTS: 'mysql.commit=kill' } });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^hexstream: HEXSTREAM_FAILPOINTS: unknown failpoint "mysql.commit" \(known: [a-z., -]+\)\n$/);
+    expect(bad.stderr).toMatch(
+      /^hexstream: HEXSTREAM_FAILPOINTS: unknown failpoint "mysql.commit" \(known: [a-z., -]+\)\n$/,
+    );
     const help = runCli(['prod', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).not.toMatch(/failpoint/i);
@@ -52,7 +62,10 @@ describe('failpoint wiring', () => {
   });
 
   it('gives the PostgreSQL sink its hooks', async () => {
-    const config = prod({ postgres: 'postgres://postgres@127.0.0.1:5432/x', failpoints: 'postgres.before-commit=kill' });
+    const config = prod({
+      postgres: 'postgres://postgres@127.0.0.1:5432/x',
+      failpoints: 'postgres.before-commit=kill',
+    });
     const faults = (await createContainer('prod', config)).get(PostgresSinkOptions).faultInjection;
 
     expect(faults?.beforeCommit).toEqual(expect.any(Function));
@@ -66,9 +79,25 @@ describe('failpoint wiring', () => {
   });
 
   it.each([
-    ['prod', prod({ postgres: 'postgres://postgres@127.0.0.1:5432/x', failpoints: 'mysql.before-commit=kill' }), '--failpoints: mysql.before-commit is not on the path of this run (prod, PostgreSQL)'],
-    ['prod', prod({ job: 'stock-averages', toKafka: true, failpoints: 'mysql.before-commit=kill;postgres.before-commit=kill' }), '--failpoints: mysql.before-commit, postgres.before-commit are not on the path of this run (prod, rows to Kafka)'],
-    ['batch', resolveBatchConfig({ email: 'ops@example.com', input: 'samples', failpoints: 'kafka.before-offset-commit=kill' }), '--failpoints: kafka.before-offset-commit is not on the path of this run (batch, MySQL)'],
+    [
+      'prod',
+      prod({ postgres: 'postgres://postgres@127.0.0.1:5432/x', failpoints: 'mysql.before-commit=kill' }),
+      '--failpoints: mysql.before-commit is not on the path of this run (prod, PostgreSQL)',
+    ],
+    [
+      'prod',
+      prod({
+        job: 'stock-averages',
+        toKafka: true,
+        failpoints: 'mysql.before-commit=kill;postgres.before-commit=kill',
+      }),
+      '--failpoints: mysql.before-commit, postgres.before-commit are not on the path of this run (prod, rows to Kafka)',
+    ],
+    [
+      'batch',
+      resolveBatchConfig({ email: 'ops@example.com', input: 'samples', failpoints: 'kafka.before-offset-commit=kill' }),
+      '--failpoints: kafka.before-offset-commit is not on the path of this run (batch, MySQL)',
+    ],
   ] as const)('refuses a point the %s run never reaches', async (mode, config, message) => {
     await expect(createContainer(mode, config)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message });
   });

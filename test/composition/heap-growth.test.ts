@@ -8,7 +8,10 @@ describe('heapGrowthGiven', () => {
     [['--max-old-space-size=256'], '--enable-source-maps', false],
     [[], undefined, false],
     [['--heap-growing-percentage=5'], '', false],
-  ] as Array<[string[], string | undefined, boolean]>)('execArgv %j, NODE_OPTIONS %j: %s', (execArgv, nodeOptions, given) => {
-    expect(heapGrowthGiven(execArgv, nodeOptions)).toBe(given);
-  });
+  ] as Array<[string[], string | undefined, boolean]>)(
+    'execArgv %j, NODE_OPTIONS %j: %s',
+    (execArgv, nodeOptions, given) => {
+      expect(heapGrowthGiven(execArgv, nodeOptions)).toBe(given);
+    },
+  );
 });

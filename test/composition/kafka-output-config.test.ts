@@ -9,12 +9,18 @@ describe('prod --to-kafka configuration', () => {
     expect(resolveProdConfig({ ...base, toKafka: true }).kafkaOutput).toEqual({
       outputTopic: 'stocks_averages',
       checkpointTopic: 'hexstream-checkpoints',
-      instanceId: hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100) || 'default',
+      instanceId:
+        hostname()
+          .replace(/[^A-Za-z0-9._-]/g, '-')
+          .slice(0, 100) || 'default',
     });
   });
 
   it('takes the topics and the instance id from their flags', () => {
-    expect(resolveProdConfig({ ...base, toKafka: true, outputTopic: 'avgs', checkpointTopic: 'cp', instanceId: 'pod-2' }).kafkaOutput).toEqual({ outputTopic: 'avgs', checkpointTopic: 'cp', instanceId: 'pod-2' });
+    expect(
+      resolveProdConfig({ ...base, toKafka: true, outputTopic: 'avgs', checkpointTopic: 'cp', instanceId: 'pod-2' })
+        .kafkaOutput,
+    ).toEqual({ outputTopic: 'avgs', checkpointTopic: 'cp', instanceId: 'pod-2' });
   });
 
   it('writes to a database when --to-kafka is not given', () => {
@@ -37,7 +43,9 @@ describe('prod --to-kafka configuration', () => {
     const flag = runCli(['prod', 'ops@example.com', '--job', 'stock-averages', '--to-kafka', '--instance-id', 'a:b']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toBe('hexstream: --instance-id: must match ^[A-Za-z0-9._-]{1,100}$, got "a:b"\n');
-    const env = runCli(['prod', 'ops@example.com', '--job', 'stock-averages', '--to-kafka'], { env: { HEXSTREAM_OUTPUT_TOPIC: 'bad topic' } });
+    const env = runCli(['prod', 'ops@example.com', '--job', 'stock-averages', '--to-kafka'], {
+      env: { HEXSTREAM_OUTPUT_TOPIC: 'bad topic' },
+    });
     expect(env.code).toBe(2);
     expect(env.stderr).toBe('hexstream: HEXSTREAM_OUTPUT_TOPIC: not a valid Kafka topic name: "bad topic"\n');
   });

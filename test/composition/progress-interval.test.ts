@@ -1,7 +1,8 @@
 import { resolveProdConfig, type RawFlags } from '../../src/composition/resolve-config';
 import { runCli } from '../support/run-cli';
 
-const prod = (flags: RawFlags = {}): ReturnType<typeof resolveProdConfig> => resolveProdConfig({ email: 'ops@example.com', ...flags });
+const prod = (flags: RawFlags = {}): ReturnType<typeof resolveProdConfig> =>
+  resolveProdConfig({ email: 'ops@example.com', ...flags });
 
 describe('--progress-interval', () => {
   it('logs progress every 5 s by default, or as often as the flag says', () => {
@@ -12,12 +13,17 @@ describe('--progress-interval', () => {
   it('reads HEXSTREAM_PROGRESS_INTERVAL like every flag', () => {
     const run = runCli(['test', 'ops@example.com'], { env: { HEXSTREAM_PROGRESS_INTERVAL: 'soon' } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('hexstream: HEXSTREAM_PROGRESS_INTERVAL: invalid duration "soon": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)\n');
+    expect(run.stderr).toBe(
+      'hexstream: HEXSTREAM_PROGRESS_INTERVAL: invalid duration "soon": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)\n',
+    );
   });
 
   it.each([
     ['0', '--progress-interval: must be longer than 0'],
-    ['often', '--progress-interval: invalid duration "often": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)'],
+    [
+      'often',
+      '--progress-interval: invalid duration "often": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)',
+    ],
   ])('refuses %j', (value, message) => {
     expect(() => prod({ progressInterval: value })).toThrow(message);
   });

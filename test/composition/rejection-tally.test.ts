@@ -2,15 +2,27 @@ import { RejectionTally, shapeOf, TallyingSink } from '../../src/composition/rej
 import type { DeadLetter } from '../../src/domain/records';
 import type { SinkPort, TriggerCommit } from '../../src/ports/sink.port';
 
-const letter = (reason: DeadLetter['reason'], detail: string): DeadLetter => ({ reason, detail, raw: '', partition: 0, position: 0 });
+const letter = (reason: DeadLetter['reason'], detail: string): DeadLetter => ({
+  reason,
+  detail,
+  raw: '',
+  partition: 0,
+  position: 0,
+});
 
 describe('RejectionTally', () => {
   it('takes the values out of a detail', () => {
-    expect(shapeOf(`not valid JSON: Unexpected token 'A', "ANZ,BUY ,4"... is not valid JSON`)).toBe(`not valid JSON: Unexpected token '…', "…" is not valid JSON`);
-    expect(shapeOf(`not valid JSON: Unexpected token 'G', "GOOG,SELL,532.99,542" is not valid JSON`)).toBe(`not valid JSON: Unexpected token '…', "…" is not valid JSON`);
+    expect(shapeOf(`not valid JSON: Unexpected token 'A', "ANZ,BUY ,4"... is not valid JSON`)).toBe(
+      `not valid JSON: Unexpected token '…', "…" is not valid JSON`,
+    );
+    expect(shapeOf(`not valid JSON: Unexpected token 'G', "GOOG,SELL,532.99,542" is not valid JSON`)).toBe(
+      `not valid JSON: Unexpected token '…', "…" is not valid JSON`,
+    );
     expect(shapeOf('invalid UTF-8 at byte 17 of the record')).toBe('invalid UTF-8 at byte N of the record');
     expect(shapeOf('field "count" must be in 1..100, got -2.5e3')).toBe('field "…" must be in N..N, got N');
-    expect(shapeOf('event time 2025-01-01T00:00:01.000Z is behind watermark 2025-01-01T00:10:00.000Z of partition 2')).toBe('event time T is behind watermark T of partition N');
+    expect(
+      shapeOf('event time 2025-01-01T00:00:01.000Z is behind watermark 2025-01-01T00:10:00.000Z of partition 2'),
+    ).toBe('event time T is behind watermark T of partition N');
   });
 
   it('counts details that differ only in their values together, and gives the first one as the example', () => {
@@ -20,7 +32,11 @@ describe('RejectionTally', () => {
     tally.add(letter('invalid', `not valid JSON: Unexpected token 'G', "GOOG,SELL,1" is not valid JSON`));
     tally.add(letter('late', `not valid JSON: Unexpected token 'G', "GOOG,SELL,1" is not valid JSON`));
     expect(tally.total).toBe(4);
-    expect(tally.mostCommon()).toEqual({ reason: 'invalid', example: `not valid JSON: Unexpected token 'A', "ANZ,BUY ,4"... is not valid JSON`, count: 2 });
+    expect(tally.mostCommon()).toEqual({
+      reason: 'invalid',
+      example: `not valid JSON: Unexpected token 'A', "ANZ,BUY ,4"... is not valid JSON`,
+      count: 2,
+    });
   });
 
   it('counts the dead letters of a commit once it succeeded, not of one that failed', async () => {
@@ -33,7 +49,12 @@ describe('RejectionTally', () => {
       close: () => Promise.resolve(),
     };
     const sink = new TallyingSink(inner, tally);
-    const trigger = { deadLetters: [letter('duplicate', 'orderid 7 was already accepted'), letter('duplicate', 'orderid 9 was already accepted')] } as unknown as TriggerCommit;
+    const trigger = {
+      deadLetters: [
+        letter('duplicate', 'orderid 7 was already accepted'),
+        letter('duplicate', 'orderid 9 was already accepted'),
+      ],
+    } as unknown as TriggerCommit;
     await expect(sink.commit(trigger)).rejects.toThrow('down');
     expect(tally.total).toBe(0);
     fail = false;

@@ -29,14 +29,17 @@ export interface SinkCapabilities {
 /** Parses one JSON object (a table row or a dead letter), failing on anything else. */
 export function parseJsonObject(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`not a JSON object: ${text}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`not a JSON object: ${text}`);
   return { ...value };
 }
 
 const MINUTE = 60_000;
 const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
 const W1 = W0 + MINUTE;
-const SET_BY_SINK = aggOrderWindowTable.columns.filter((c) => c.type.kind === 'timestamp' && c.type.setBySink === true).map((c) => c.name);
+const SET_BY_SINK = aggOrderWindowTable.columns
+  .filter((c) => c.type.kind === 'timestamp' && c.type.setBySink === true)
+  .map((c) => c.name);
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 interface OrderFixture {
@@ -94,22 +97,94 @@ function order(spec: OrderSpec): OrderFixture {
   };
 }
 
-const A1 = order({ windowStart: W0, region: 'de', shopId: 1, itemId: 10, cents: 1999, expenditure: '19.99', items: 1, orders: 1, firstMs: W0 + 5_000, lastMs: W0 + 5_000 });
-const A2 = order({ windowStart: W0, region: 'de', shopId: 1, itemId: 10, cents: 5997, expenditure: '59.97', items: 3, orders: 2, firstMs: W0 + 5_000, lastMs: W0 + 40_123 });
+const A1 = order({
+  windowStart: W0,
+  region: 'de',
+  shopId: 1,
+  itemId: 10,
+  cents: 1999,
+  expenditure: '19.99',
+  items: 1,
+  orders: 1,
+  firstMs: W0 + 5_000,
+  lastMs: W0 + 5_000,
+});
+const A2 = order({
+  windowStart: W0,
+  region: 'de',
+  shopId: 1,
+  itemId: 10,
+  cents: 5997,
+  expenditure: '59.97',
+  items: 3,
+  orders: 2,
+  firstMs: W0 + 5_000,
+  lastMs: W0 + 40_123,
+});
 // utf8mb4 region (4-byte emoji), cents beyond 32 bits, an item count beyond 2^53.
-const B1 = order({ windowStart: W0, region: '東京😀', shopId: 2, itemId: 20, cents: 123456789012, expenditure: '1234567890.12', items: 9007199254740993n, orders: 1, firstMs: W0 + 1, lastMs: W0 + 59_999 });
-const C1 = order({ windowStart: W1, region: 'Ünïcødé', shopId: 3, itemId: 30, cents: 5, expenditure: '0.05', items: 1, orders: 1, firstMs: W1, lastMs: W1 });
+const B1 = order({
+  windowStart: W0,
+  region: '東京😀',
+  shopId: 2,
+  itemId: 20,
+  cents: 123456789012,
+  expenditure: '1234567890.12',
+  items: 9007199254740993n,
+  orders: 1,
+  firstMs: W0 + 1,
+  lastMs: W0 + 59_999,
+});
+const C1 = order({
+  windowStart: W1,
+  region: 'Ünïcødé',
+  shopId: 3,
+  itemId: 30,
+  cents: 5,
+  expenditure: '0.05',
+  items: 1,
+  orders: 1,
+  firstMs: W1,
+  lastMs: W1,
+});
 // A DECIMAL(20,2) at its full 20 digits, given as a bigint.
-const C2 = order({ windowStart: W1, region: 'Ünïcødé', shopId: 3, itemId: 30, cents: 12345678901234567891n, expenditure: '123456789012345678.91', items: 2, orders: 2, firstMs: W1, lastMs: W1 + 100 });
+const C2 = order({
+  windowStart: W1,
+  region: 'Ünïcødé',
+  shopId: 3,
+  itemId: 30,
+  cents: 12345678901234567891n,
+  expenditure: '123456789012345678.91',
+  items: 2,
+  orders: 2,
+  firstMs: W1,
+  lastMs: W1 + 100,
+});
 
-const D0: DeadLetter = { reason: 'invalid', detail: 'price is negative: -1', raw: '{"orderid":1,"region":"東京 😀","note":"say \\"hi\\" \\\\"}', partition: 0, position: 4 };
-const D1: DeadLetter = { reason: 'late', detail: 'window 2026-01-02T03:03:00.000Z closed', raw: 'not json at all', partition: 1, position: 123_456_789 };
+const D0: DeadLetter = {
+  reason: 'invalid',
+  detail: 'price is negative: -1',
+  raw: '{"orderid":1,"region":"東京 😀","note":"say \\"hi\\" \\\\"}',
+  partition: 0,
+  position: 4,
+};
+const D1: DeadLetter = {
+  reason: 'late',
+  detail: 'window 2026-01-02T03:03:00.000Z closed',
+  raw: 'not json at all',
+  partition: 1,
+  position: 123_456_789,
+};
 const D2: DeadLetter = { reason: 'duplicate', detail: 'orderid 7 seen before', raw: '', partition: 0, position: 5 };
 
 function trigger(
   sequence: number,
   rows: readonly OrderFixture[],
-  more: { deadLetters?: readonly DeadLetter[]; positions?: ReadonlyMap<number, number>; watermarks?: ReadonlyMap<number, number>; closedUpToMs?: number } = {},
+  more: {
+    deadLetters?: readonly DeadLetter[];
+    positions?: ReadonlyMap<number, number>;
+    watermarks?: ReadonlyMap<number, number>;
+    closedUpToMs?: number;
+  } = {},
 ): TriggerCommit {
   return {
     sequence,
@@ -118,16 +193,30 @@ function trigger(
     positions: more.positions ?? new Map([[0, sequence + 1]]),
     watermarks: more.watermarks ?? new Map([[0, W0 + sequence]]),
     closedUpToMs: more.closedUpToMs ?? -Infinity,
-    checkpoint: engineCheckpoint(more.positions ?? new Map([[0, sequence + 1]]), more.watermarks ?? new Map([[0, W0 + sequence]]), more.closedUpToMs ?? -Infinity),
+    checkpoint: engineCheckpoint(
+      more.positions ?? new Map([[0, sequence + 1]]),
+      more.watermarks ?? new Map([[0, W0 + sequence]]),
+      more.closedUpToMs ?? -Infinity,
+    ),
   };
 }
 
 /** The engine's part of a checkpoint: each partition replays from one record back. */
-export function engineCheckpoint(positions: ReadonlyMap<number, number>, watermarks: ReadonlyMap<number, number>, closedUpToMs: number): EngineCheckpoint {
+export function engineCheckpoint(
+  positions: ReadonlyMap<number, number>,
+  watermarks: ReadonlyMap<number, number>,
+  closedUpToMs: number,
+): EngineCheckpoint {
   const partitions = new Map<number, PartitionCheckpoint>();
   for (const [p, next] of positions) {
     const w = watermarks.get(p) ?? -Infinity;
-    partitions.set(p, { nextPosition: next, watermarkMs: w, replayFrom: Math.max(0, next - 1), replayMaxEventMs: w - 1000, closedUpToMs });
+    partitions.set(p, {
+      nextPosition: next,
+      watermarkMs: w,
+      replayFrom: Math.max(0, next - 1),
+      replayMaxEventMs: w - 1000,
+      closedUpToMs,
+    });
   }
   return { partitions };
 }
@@ -137,7 +226,13 @@ function table(...fixtures: readonly OrderFixture[]): Map<string, Record<string,
 }
 
 function asDeadLetterObjects(letters: readonly DeadLetter[]): Array<Record<string, unknown>> {
-  return letters.map((d) => ({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position }));
+  return letters.map((d) => ({
+    reason: d.reason,
+    detail: d.detail,
+    raw: d.raw,
+    partition: d.partition,
+    position: d.position,
+  }));
 }
 
 /**
@@ -240,7 +335,11 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
         await t.sink.commit(trigger(0, [B1, C2], { closedUpToMs: Infinity }));
         await t.sink.close();
         const rows = await readRows(t);
-        expect(rows.get(B1.row.key)).toMatchObject({ region: '東京😀', total_expenditure: '1234567890.12', total_items_sold: '9007199254740993' });
+        expect(rows.get(B1.row.key)).toMatchObject({
+          region: '東京😀',
+          total_expenditure: '1234567890.12',
+          total_items_sold: '9007199254740993',
+        });
         expect(rows.get(C2.row.key)).toMatchObject({ region: 'Ünïcødé', total_expenditure: '123456789012345678.91' });
       });
     });
@@ -249,14 +348,50 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
       it('returns the last committed positions and watermarks when reopened', async () => {
         await withSink(async (t) => {
           await t.sink.open(aggOrderWindowTable);
-          await t.sink.commit(trigger(0, [A1], { positions: new Map([[0, 3], [1, 1]]), watermarks: new Map([[0, W0 - 10_000], [1, W0 - 20_000]]) }));
-          await t.sink.commit(trigger(1, [B1], { positions: new Map([[0, 5], [1, 7]]), watermarks: new Map([[0, W0 + 1_500], [1, W0 - 7]]) }));
+          await t.sink.commit(
+            trigger(0, [A1], {
+              positions: new Map([
+                [0, 3],
+                [1, 1],
+              ]),
+              watermarks: new Map([
+                [0, W0 - 10_000],
+                [1, W0 - 20_000],
+              ]),
+            }),
+          );
+          await t.sink.commit(
+            trigger(1, [B1], {
+              positions: new Map([
+                [0, 5],
+                [1, 7],
+              ]),
+              watermarks: new Map([
+                [0, W0 + 1_500],
+                [1, W0 - 7],
+              ]),
+            }),
+          );
           await t.sink.close();
-          const positions = new Map([[0, 5], [1, 7]]);
-          const watermarks = new Map([[0, W0 + 1_500], [1, W0 - 7]]);
-          expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
+          const positions = new Map([
+            [0, 5],
+            [1, 7],
+          ]);
+          const watermarks = new Map([
+            [0, W0 + 1_500],
+            [1, W0 - 7],
+          ]);
+          expect(await t.sink.open(aggOrderWindowTable)).toEqual({
+            positions,
+            watermarks,
+            engine: engineCheckpoint(positions, watermarks, -Infinity),
+          });
           // Read again while open: the same checkpoint.
-          expect(await t.sink.checkpoint()).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
+          expect(await t.sink.checkpoint()).toEqual({
+            positions,
+            watermarks,
+            engine: engineCheckpoint(positions, watermarks, -Infinity),
+          });
           await t.sink.close();
         });
       });
@@ -265,14 +400,56 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
         await withSink(async (t) => {
           await t.sink.open(aggOrderWindowTable);
           // Two instances of a group close windows at different instants: each partition keeps its own.
-          await t.sink.commit(trigger(0, [A1], { positions: new Map([[0, 3], [1, 4]]), watermarks: new Map([[0, W0], [1, W0 + 1]]), closedUpToMs: W0 + MINUTE }));
-          await t.sink.commit(trigger(1, [B1], { positions: new Map([[1, 6], [2, 2]]), watermarks: new Map([[1, W0 + 2], [2, -Infinity]]), closedUpToMs: W0 }));
+          await t.sink.commit(
+            trigger(0, [A1], {
+              positions: new Map([
+                [0, 3],
+                [1, 4],
+              ]),
+              watermarks: new Map([
+                [0, W0],
+                [1, W0 + 1],
+              ]),
+              closedUpToMs: W0 + MINUTE,
+            }),
+          );
+          await t.sink.commit(
+            trigger(1, [B1], {
+              positions: new Map([
+                [1, 6],
+                [2, 2],
+              ]),
+              watermarks: new Map([
+                [1, W0 + 2],
+                [2, -Infinity],
+              ]),
+              closedUpToMs: W0,
+            }),
+          );
           await t.sink.close();
           const first = engineCheckpoint(new Map([[0, 3]]), new Map([[0, W0]]), W0 + MINUTE).partitions;
-          const second = engineCheckpoint(new Map([[1, 6], [2, 2]]), new Map([[1, W0 + 2], [2, -Infinity]]), W0).partitions;
+          const second = engineCheckpoint(
+            new Map([
+              [1, 6],
+              [2, 2],
+            ]),
+            new Map([
+              [1, W0 + 2],
+              [2, -Infinity],
+            ]),
+            W0,
+          ).partitions;
           expect(await t.sink.open(aggOrderWindowTable)).toEqual({
-            positions: new Map([[0, 3], [1, 6], [2, 2]]),
-            watermarks: new Map([[0, W0], [1, W0 + 2], [2, -Infinity]]),
+            positions: new Map([
+              [0, 3],
+              [1, 6],
+              [2, 2],
+            ]),
+            watermarks: new Map([
+              [0, W0],
+              [1, W0 + 2],
+              [2, -Infinity],
+            ]),
             engine: { partitions: new Map([...first, ...second]) },
           });
           await t.sink.close();
@@ -283,19 +460,41 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
         await withSink(async (t) => {
           const big = `{"state":"${'Zürich 東京😀 \\" '.repeat(20_000)}"}`;
           await t.sink.open(aggOrderWindowTable);
-          await t.sink.commit({ ...trigger(0, [A1], { positions: new Map([[0, 3], [1, 4]]) }), snapshot: { partitions: [1, 0], data: big } });
+          await t.sink.commit({
+            ...trigger(0, [A1], {
+              positions: new Map([
+                [0, 3],
+                [1, 4],
+              ]),
+            }),
+            snapshot: { partitions: [1, 0], data: big },
+          });
           // A commit without a snapshot leaves the stored one (the engine decides it is stale).
-          await t.sink.commit(trigger(1, [B1], { positions: new Map([[0, 5], [1, 6]]) }));
+          await t.sink.commit(
+            trigger(1, [B1], {
+              positions: new Map([
+                [0, 5],
+                [1, 6],
+              ]),
+            }),
+          );
           await t.sink.close();
           // Compared by length and equality: a diff of 600 kB would drown the report.
           const reopened = (await t.sink.open(aggOrderWindowTable))?.snapshots ?? [];
-          expect(reopened.map((s) => ({ partitions: s.partitions, length: s.data.length, same: s.data === big }))).toEqual([{ partitions: [0, 1], length: big.length, same: true }]);
-          const at = (...ps: number[]): { positions: Map<number, number>; watermarks: Map<number, number> } => ({ positions: new Map(ps.map((p) => [p, 9])), watermarks: new Map(ps.map((p) => [p, W0])) });
+          expect(
+            reopened.map((s) => ({ partitions: s.partitions, length: s.data.length, same: s.data === big })),
+          ).toEqual([{ partitions: [0, 1], length: big.length, same: true }]);
+          const at = (...ps: number[]): { positions: Map<number, number>; watermarks: Map<number, number> } => ({
+            positions: new Map(ps.map((p) => [p, 9])),
+            watermarks: new Map(ps.map((p) => [p, W0])),
+          });
           await t.sink.commit({ ...trigger(2, [], at(2, 3)), snapshot: { partitions: [3, 2], data: 'three-two' } });
           await t.sink.commit({ ...trigger(3, [], at(1, 2)), snapshot: { partitions: [1, 2], data: 'one-two' } });
           await t.sink.close();
           const snapshots = (await t.sink.open(aggOrderWindowTable))?.snapshots ?? [];
-          expect([...snapshots].sort((a, b) => (a.partitions[0] ?? 0) - (b.partitions[0] ?? 0))).toEqual([{ partitions: [1, 2], data: 'one-two' }]);
+          expect([...snapshots].sort((a, b) => (a.partitions[0] ?? 0) - (b.partitions[0] ?? 0))).toEqual([
+            { partitions: [1, 2], data: 'one-two' },
+          ]);
           await t.sink.close();
         });
       });
@@ -341,9 +540,16 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
         await withSink(async (t) => {
           if (t.failNextCommit === undefined) throw new Error('an atomic sink under test must provide failNextCommit');
           await t.sink.open(aggOrderWindowTable);
-          await t.sink.commit(trigger(0, [A1], { deadLetters: [D0], positions: new Map([[0, 2]]), watermarks: new Map([[0, W0]]) }));
+          await t.sink.commit(
+            trigger(0, [A1], { deadLetters: [D0], positions: new Map([[0, 2]]), watermarks: new Map([[0, W0]]) }),
+          );
           const failing: TriggerCommit = {
-            ...trigger(1, [A2, B1], { deadLetters: [D1], positions: new Map([[0, 9]]), watermarks: new Map([[0, W0 + 9]]), closedUpToMs: Infinity }),
+            ...trigger(1, [A2, B1], {
+              deadLetters: [D1],
+              positions: new Map([[0, 9]]),
+              watermarks: new Map([[0, W0 + 9]]),
+              closedUpToMs: Infinity,
+            }),
             snapshot: { partitions: [0], data: 'state of a graceful stop' },
           };
           const boom = new Error('disk full');
@@ -360,10 +566,16 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
           if (capabilities.resumes) {
             const positions = new Map([[0, 2]]);
             const watermarks = new Map([[0, W0]]);
-            expect(await t.sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: engineCheckpoint(positions, watermarks, -Infinity) });
+            expect(await t.sink.open(aggOrderWindowTable)).toEqual({
+              positions,
+              watermarks,
+              engine: engineCheckpoint(positions, watermarks, -Infinity),
+            });
             await t.sink.commit(failing);
             await t.sink.close();
-            expect((await t.sink.open(aggOrderWindowTable))?.snapshots).toEqual([{ partitions: [0], data: 'state of a graceful stop' }]);
+            expect((await t.sink.open(aggOrderWindowTable))?.snapshots).toEqual([
+              { partitions: [0], data: 'state of a graceful stop' },
+            ]);
             await t.sink.close();
             expect(await readRows(t)).toEqual(table(A2, B1));
             expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0, D1]));

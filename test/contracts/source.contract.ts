@@ -61,7 +61,10 @@ function byPartition(records: readonly SourceRecord[]): Map<number, [number, str
 }
 
 /** What a source over `partitions` must deliver when started at `from` (default: all at 0). */
-function expectedPairs(partitions: ReadonlyMap<number, readonly string[]>, from: ReadonlyMap<number, number> = new Map()): Map<number, [number, string][]> {
+function expectedPairs(
+  partitions: ReadonlyMap<number, readonly string[]>,
+  from: ReadonlyMap<number, number> = new Map(),
+): Map<number, [number, string][]> {
   const out = new Map<number, [number, string][]>();
   for (const [p, values] of partitions) {
     const start = from.get(p) ?? 0;
@@ -88,7 +91,10 @@ const THREE_PARTITIONS = partitionsOf([lettered('a', 7), lettered('b', 3), lette
 export function describeSourceContract(name: string, factory: SourceFactory, capabilities: SourceCapabilities): void {
   const { bounded } = capabilities;
 
-  async function withSource<T>(partitions: ReadonlyMap<number, readonly string[]>, body: (source: SourcePort) => Promise<T>): Promise<T> {
+  async function withSource<T>(
+    partitions: ReadonlyMap<number, readonly string[]>,
+    body: (source: SourcePort) => Promise<T>,
+  ): Promise<T> {
     const { source, cleanup } = await factory(partitions);
     try {
       return await body(source);
@@ -98,7 +104,11 @@ export function describeSourceContract(name: string, factory: SourceFactory, cap
     }
   }
 
-  async function readAll(partitions: ReadonlyMap<number, readonly string[]>, maxRecords: number, from: ReadonlyMap<number, number> = new Map()): Promise<Drained> {
+  async function readAll(
+    partitions: ReadonlyMap<number, readonly string[]>,
+    maxRecords: number,
+    from: ReadonlyMap<number, number> = new Map(),
+  ): Promise<Drained> {
     return withSource(partitions, async (source) => {
       await source.open(from);
       let expected = 0;
@@ -127,17 +137,20 @@ export function describeSourceContract(name: string, factory: SourceFactory, cap
       expect(byPartition(records)).toEqual(expectedPairs(THREE_PARTITIONS));
     });
 
-    it.each([1, 2, 5])('returns at most %i records per poll, strictly increasing per partition within a batch', async (maxRecords) => {
-      const { batches } = await readAll(THREE_PARTITIONS, maxRecords);
-      for (const batch of batches) {
-        expect(batch.records.length).toBeLessThanOrEqual(maxRecords);
-        const last = new Map<number, number>();
-        for (const r of batch.records) {
-          expect(r.position).toBeGreaterThan(last.get(r.partition) ?? -1);
-          last.set(r.partition, r.position);
+    it.each([1, 2, 5])(
+      'returns at most %i records per poll, strictly increasing per partition within a batch',
+      async (maxRecords) => {
+        const { batches } = await readAll(THREE_PARTITIONS, maxRecords);
+        for (const batch of batches) {
+          expect(batch.records.length).toBeLessThanOrEqual(maxRecords);
+          const last = new Map<number, number>();
+          for (const r of batch.records) {
+            expect(r.position).toBeGreaterThan(last.get(r.partition) ?? -1);
+            last.set(r.partition, r.position);
+          }
         }
-      }
-    });
+      },
+    );
 
     it('delivers nothing and fails nothing for empty partitions', async () => {
       const partitions = partitionsOf([[], ['only'], []]);
@@ -146,7 +159,16 @@ export function describeSourceContract(name: string, factory: SourceFactory, cap
     });
 
     it('keeps unicode values intact (emoji, CJK, combining marks, RTL, U+2028, a BOM inside the data)', async () => {
-      const values = ['{"region":"東京"}', '😀👩‍👩‍👧‍👦 🇫🇷', 'e\u0301 café naïve', '\uFEFFnot at the start', 'שלום مرحبا', 'line\u2028sep\u2029par', 'tab\there', '"quoted" \\ back'];
+      const values = [
+        '{"region":"東京"}',
+        '😀👩‍👩‍👧‍👦 🇫🇷',
+        'e\u0301 café naïve',
+        '\uFEFFnot at the start',
+        'שלום مرحبا',
+        'line\u2028sep\u2029par',
+        'tab\there',
+        '"quoted" \\ back',
+      ];
       const partitions = partitionsOf([values, ['Ünïcødé 𝄞']]);
       const { records } = await readAll(partitions, 3);
       expect(byPartition(records)).toEqual(expectedPairs(partitions));
@@ -154,7 +176,10 @@ export function describeSourceContract(name: string, factory: SourceFactory, cap
     });
 
     it('starts a partition at the resume position given to open()', async () => {
-      const from = new Map([[0, 4], [2, 11]]);
+      const from = new Map([
+        [0, 4],
+        [2, 11],
+      ]);
       const { records } = await readAll(THREE_PARTITIONS, 4, from);
       expect(byPartition(records)).toEqual(expectedPairs(THREE_PARTITIONS, from));
     });
@@ -163,22 +188,35 @@ export function describeSourceContract(name: string, factory: SourceFactory, cap
       const partitions = partitionsOf([lettered('a', 3), lettered('b', 2)]);
       const from = new Map([[0, 3]]);
       const { records } = await readAll(partitions, 10, from);
-      expect(byPartition(records)).toEqual(new Map([[1, [[0, '{"b":0}'], [1, '{"b":1}']]]]));
+      expect(byPartition(records)).toEqual(
+        new Map([
+          [
+            1,
+            [
+              [0, '{"b":0}'],
+              [1, '{"b":1}'],
+            ],
+          ],
+        ]),
+      );
     });
 
-    it.each([1, 3, 7])('continues without gap or repeat when reopened at the positions after %i polls', async (polls) => {
-      const first = await withSource(THREE_PARTITIONS, async (source) => {
-        await source.open(new Map());
-        const got: SourceRecord[] = [];
-        for (let i = 0; i < polls; i++) got.push(...(await source.poll(2, WAIT_MS)).records);
-        return got;
-      });
-      // The resume point is the next position to read: last delivered + 1.
-      const next = new Map<number, number>();
-      for (const r of first) next.set(r.partition, r.position + 1);
-      const { records: second } = await readAll(THREE_PARTITIONS, 3, next);
-      expect(byPartition([...first, ...second])).toEqual(expectedPairs(THREE_PARTITIONS));
-    });
+    it.each([1, 3, 7])(
+      'continues without gap or repeat when reopened at the positions after %i polls',
+      async (polls) => {
+        const first = await withSource(THREE_PARTITIONS, async (source) => {
+          await source.open(new Map());
+          const got: SourceRecord[] = [];
+          for (let i = 0; i < polls; i++) got.push(...(await source.poll(2, WAIT_MS)).records);
+          return got;
+        });
+        // The resume point is the next position to read: last delivered + 1.
+        const next = new Map<number, number>();
+        for (const r of first) next.set(r.partition, r.position + 1);
+        const { records: second } = await readAll(THREE_PARTITIONS, 3, next);
+        expect(byPartition([...first, ...second])).toEqual(expectedPairs(THREE_PARTITIONS));
+      },
+    );
 
     it('keeps delivering in order after acknowledge(), which is not a resume point', async () => {
       const partitions = partitionsOf([lettered('a', 6)]);
@@ -227,7 +265,9 @@ export function describeSourceContract(name: string, factory: SourceFactory, cap
         });
         // `lag`, where a source reports it, must be zero everywhere once everything is delivered.
         for (const b of after) for (const n of (b.lag ?? new Map<number, number>()).values()) expect(n).toBe(0);
-        expect(after.map(({ lag: _lag, ...rest }) => rest)).toEqual([0, 1, 2].map(() => ({ records: [], endedPartitions: [], exhausted: true })));
+        expect(after.map(({ lag: _lag, ...rest }) => rest)).toEqual(
+          [0, 1, 2].map(() => ({ records: [], endedPartitions: [], exhausted: true })),
+        );
       });
     } else {
       it('never ends a partition nor reports exhausted, and returns empty batches once caught up', async () => {

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -9,7 +18,10 @@ const CI_RUN = resolve(__dirname, '..', '..', '.ci', 'run');
  * `.ci/run` in a copy of its own: <tmp>/repo/.ci/run, with a stand-in `npm` on the PATH that only
  * records its arguments, so what the script would run is seen without installing or testing.
  */
-function ciRun(setUp: (root: string) => void, env: Record<string, string> = {}): { code: number | null; stderr: string; npm: string[] } {
+function ciRun(
+  setUp: (root: string) => void,
+  env: Record<string, string> = {},
+): { code: number | null; stderr: string; npm: string[] } {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'hexstream-ci-')));
   try {
     mkdirSync(join(root, 'repo', '.ci'), { recursive: true });
@@ -20,9 +32,19 @@ function ciRun(setUp: (root: string) => void, env: Record<string, string> = {}):
     writeFileSync(join(root, 'npm.log'), '');
     setUp(root);
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'HEXSTREAM_CONFORMANCE'));
-    const r = spawnSync('bash', [join(root, 'repo', '.ci', 'run')], { cwd: root, encoding: 'utf8', env: { ...base, PATH: `${join(root, 'bin')}:${process.env['PATH'] ?? ''}`, ...env } });
-    const npm = readFileSync(join(root, 'npm.log'), 'utf8').split('\n').filter((l) => l !== '');
-    return { code: r.status, stderr: r.stderr.split(root).join('<tmp>'), npm: npm.map((l) => l.split(root).join('<tmp>')) };
+    const r = spawnSync('bash', [join(root, 'repo', '.ci', 'run')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...base, PATH: `${join(root, 'bin')}:${process.env['PATH'] ?? ''}`, ...env },
+    });
+    const npm = readFileSync(join(root, 'npm.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    return {
+      code: r.status,
+      stderr: r.stderr.split(root).join('<tmp>'),
+      npm: npm.map((l) => l.split(root).join('<tmp>')),
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -49,16 +71,20 @@ describe('.ci/run: where the conformance data comes from', () => {
     const r = ciRun(() => undefined);
     expect(r).toEqual({
       code: 1,
-      stderr: 'conformance data not found at <tmp>/repo/../shared/conformance: set HEXSTREAM_CONFORMANCE to the folder holding stock-averages/ and top-averages/\n',
+      stderr:
+        'conformance data not found at <tmp>/repo/../shared/conformance: set HEXSTREAM_CONFORMANCE to the folder holding stock-averages/ and top-averages/\n',
       npm: [],
     });
   });
 
   it('fails the same way when HEXSTREAM_CONFORMANCE names a missing folder', () => {
-    const r = ciRun((root) => mkdirSync(join(root, 'shared', 'conformance'), { recursive: true }), { HEXSTREAM_CONFORMANCE: '/nonexistent/conformance' });
+    const r = ciRun((root) => mkdirSync(join(root, 'shared', 'conformance'), { recursive: true }), {
+      HEXSTREAM_CONFORMANCE: '/nonexistent/conformance',
+    });
     expect(r).toEqual({
       code: 1,
-      stderr: 'conformance data not found at /nonexistent/conformance: set HEXSTREAM_CONFORMANCE to the folder holding stock-averages/ and top-averages/\n',
+      stderr:
+        'conformance data not found at /nonexistent/conformance: set HEXSTREAM_CONFORMANCE to the folder holding stock-averages/ and top-averages/\n',
       npm: [],
     });
   });

@@ -4,7 +4,18 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { ensureKafka, freePortPair, kafkaStatus, killKafka9, portIsFree, reapOrphanKafkas, startOwnKafka, stopKafka, type KafkaBrokerOptions, type OwnKafka } from '../support/kafka-broker';
+import {
+  ensureKafka,
+  freePortPair,
+  kafkaStatus,
+  killKafka9,
+  portIsFree,
+  reapOrphanKafkas,
+  startOwnKafka,
+  stopKafka,
+  type KafkaBrokerOptions,
+  type OwnKafka,
+} from '../support/kafka-broker';
 import { isIpv4Loopback, listeningSocketsOf } from '../support/listening-sockets';
 
 // A throwaway broker of its own on a free port, so a broker on 9092 is neither needed nor touched.
@@ -65,7 +76,10 @@ async function produceAndConsume(brokers: string): Promise<Map<string, string>> 
   try {
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
     await new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`consumed ${received.size} of ${MESSAGES} messages in 60 s`)), 60_000);
+      const timer = setTimeout(
+        () => fail(new Error(`consumed ${received.size} of ${MESSAGES} messages in 60 s`)),
+        60_000,
+      );
       consumer
         .run({
           eachMessage: async ({ partition, message }) => {
@@ -95,7 +109,10 @@ function listenOn(port: number): Promise<{ port: number; close(): Promise<void> 
     const server: Server = createServer((socket) => socket.destroy());
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () =>
-      done({ port: (server.address() as AddressInfo).port, close: () => new Promise((closed) => server.close(() => closed())) }),
+      done({
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise((closed) => server.close(() => closed())),
+      }),
     );
   });
 }
@@ -112,7 +129,8 @@ describe('free ports for a broker of its own', () => {
     try {
       const free = await freePortPair([busy.port, busy.port - 1, busy.port + 2, busy.port + 4]);
       // busy.port + 2 might be taken by chance on a shared machine; then + 4 must be free.
-      const expected = (await portIsFree(busy.port + 2)) && (await portIsFree(busy.port + 3)) ? busy.port + 2 : busy.port + 4;
+      const expected =
+        (await portIsFree(busy.port + 2)) && (await portIsFree(busy.port + 3)) ? busy.port + 2 : busy.port + 4;
       expect(free).toBe(expected);
     } finally {
       await busy.close();
@@ -122,7 +140,9 @@ describe('free ports for a broker of its own', () => {
   it('fails with a message when no candidate is free', async () => {
     const busy = await listenOn(0);
     try {
-      await expect(freePortPair([busy.port, busy.port - 1])).rejects.toThrow(`no free pair of ports (P, P+1) on 127.0.0.1 among 2 tried (${busy.port}, ${busy.port - 1}…)`);
+      await expect(freePortPair([busy.port, busy.port - 1])).rejects.toThrow(
+        `no free pair of ports (P, P+1) on 127.0.0.1 among 2 tried (${busy.port}, ${busy.port - 1}…)`,
+      );
     } finally {
       await busy.close();
     }
@@ -136,13 +156,19 @@ describe('brokers left behind by an interrupted run', () => {
     const orphan = realpathSync(mkdtempSync(join(tmpdir(), 'hexstream-own-kafka-')));
     const alive = realpathSync(mkdtempSync(join(tmpdir(), 'hexstream-own-kafka-')));
     try {
-      for (const [dir, owner] of [[orphan, gone], [alive, process.pid]] as const) {
+      for (const [dir, owner] of [
+        [orphan, gone],
+        [alive, process.pid],
+      ] as const) {
         mkdirSync(join(dir, 'data'));
         writeFileSync(join(dir, 'owner'), String(owner));
         writeFileSync(join(dir, 'port'), String(port));
       }
       const reaped = await reapOrphanKafkas();
-      expect({ orphan: reaped.includes(orphan), alive: reaped.includes(alive) }).toEqual({ orphan: true, alive: false });
+      expect({ orphan: reaped.includes(orphan), alive: reaped.includes(alive) }).toEqual({
+        orphan: true,
+        alive: false,
+      });
       expect({ orphan: existsSync(orphan), alive: existsSync(alive) }).toEqual({ orphan: false, alive: true });
     } finally {
       rmSync(orphan, { recursive: true, force: true });
@@ -163,7 +189,11 @@ describe('scripts/kafka.sh status', () => {
         line: `busy (127.0.0.1:${busy.port} is served by another process, not by the broker of data ${dir}; see: ss -ltnp 'sport = :${busy.port}')`,
       });
       await busy.close();
-      expect(await kafkaStatus(options)).toEqual({ running: false, state: 'stopped', line: `stopped (127.0.0.1:${busy.port}, data ${dir})` });
+      expect(await kafkaStatus(options)).toEqual({
+        running: false,
+        state: 'stopped',
+        line: `stopped (127.0.0.1:${busy.port}, data ${dir})`,
+      });
     } finally {
       await busy.close().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
@@ -172,27 +202,36 @@ describe('scripts/kafka.sh status', () => {
 });
 
 describe('scripts/kafka.sh', () => {
-  it('starts a broker of its own elsewhere when the first port picked is busy, and it takes a 3-partition topic and gives back exactly the 100 messages written', async () => {
-    const busy = await listenOn(0);
-    try {
-      own = await startOwnKafka({ candidates: [busy.port, ...Array.from({ length: 50 }, (_, i) => 20_000 + Math.floor(Math.random() * 12_000) + i)] });
-    } finally {
-      await busy.close();
-    }
-    opts = own.options;
-    dataDir = own.dataDir;
-    expect(own.port).not.toBe(busy.port);
-    expect(opts).toEqual({ port: own.port, dataDir: own.dataDir });
-    const brokers = own.brokers;
-    expect(brokers).toBe(`127.0.0.1:${own.port}`);
+  it(
+    'starts a broker of its own elsewhere when the first port picked is busy, and it takes a 3-partition topic and gives back exactly the 100 messages written',
+    async () => {
+      const busy = await listenOn(0);
+      try {
+        own = await startOwnKafka({
+          candidates: [
+            busy.port,
+            ...Array.from({ length: 50 }, (_, i) => 20_000 + Math.floor(Math.random() * 12_000) + i),
+          ],
+        });
+      } finally {
+        await busy.close();
+      }
+      opts = own.options;
+      dataDir = own.dataDir;
+      expect(own.port).not.toBe(busy.port);
+      expect(opts).toEqual({ port: own.port, dataDir: own.dataDir });
+      const brokers = own.brokers;
+      expect(brokers).toBe(`127.0.0.1:${own.port}`);
 
-    const received = await produceAndConsume(brokers);
-    expect(received).toEqual(new Map(Array.from({ length: MESSAGES }, (_, i) => [`k${i}`, `v${i}`])));
+      const received = await produceAndConsume(brokers);
+      expect(received).toEqual(new Map(Array.from({ length: MESSAGES }, (_, i) => [`k${i}`, `v${i}`])));
 
-    const status = await kafkaStatus(opts);
-    expect(status.running).toBe(true);
-    expect(status.line).toMatch(/^running /);
-  }, TIMEOUT_MS);
+      const status = await kafkaStatus(opts);
+      expect(status.running).toBe(true);
+      expect(status.line).toMatch(/^running /);
+    },
+    TIMEOUT_MS,
+  );
 
   it('the broker listens on 127.0.0.1 only: its broker port and its controller port, nothing else', async () => {
     const [pid] = brokerPids();
@@ -204,37 +243,49 @@ describe('scripts/kafka.sh', () => {
     ]);
   });
 
-  it('start is idempotent: a second start leaves the one running broker alone', async () => {
-    await ensureKafka(opts);
-    const before = brokerPids();
-    expect(before).toHaveLength(1);
-    await ensureKafka(opts);
-    expect(brokerPids()).toEqual(before);
-  }, TIMEOUT_MS);
+  it(
+    'start is idempotent: a second start leaves the one running broker alone',
+    async () => {
+      await ensureKafka(opts);
+      const before = brokerPids();
+      expect(before).toHaveLength(1);
+      await ensureKafka(opts);
+      expect(brokerPids()).toEqual(before);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('kill9 ends the broker at once and a new start finds the data written before', async () => {
-    await killKafka9(opts);
-    expect(brokerPids()).toEqual([]);
-    expect((await kafkaStatus(opts)).running).toBe(false);
+  it(
+    'kill9 ends the broker at once and a new start finds the data written before',
+    async () => {
+      await killKafka9(opts);
+      expect(brokerPids()).toEqual([]);
+      expect((await kafkaStatus(opts)).running).toBe(false);
 
-    const { brokers } = await ensureKafka(opts);
-    const admin = client(brokers).admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(TOPIC);
-      expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(MESSAGES);
-    } finally {
-      await admin.disconnect();
-    }
-  }, TIMEOUT_MS);
+      const { brokers } = await ensureKafka(opts);
+      const admin = client(brokers).admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(TOPIC);
+        expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(MESSAGES);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    TIMEOUT_MS,
+  );
 
-  it('stop ends the broker and leaves no java process on its data dir', async () => {
-    await stopKafka(opts);
-    const status = await kafkaStatus(opts);
-    expect(status.running).toBe(false);
-    expect(status.line).toMatch(/^stopped /);
-    expect(brokerPids()).toEqual([]);
+  it(
+    'stop ends the broker and leaves no java process on its data dir',
+    async () => {
+      await stopKafka(opts);
+      const status = await kafkaStatus(opts);
+      expect(status.running).toBe(false);
+      expect(status.line).toMatch(/^stopped /);
+      expect(brokerPids()).toEqual([]);
 
-    await stopKafka(opts); // stopping a stopped broker is a no-op
-  }, TIMEOUT_MS);
+      await stopKafka(opts); // stopping a stopped broker is a no-op
+    },
+    TIMEOUT_MS,
+  );
 });

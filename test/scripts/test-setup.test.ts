@@ -18,13 +18,18 @@ describe('test/global-setup.ts with HEXSTREAM_TEST_BROKERS', () => {
     process.env['HEXSTREAM_BROKERS'] = 'elsewhere:1';
     delete process.env['HEXSTREAM_KAFKA_PORT'];
     await globalSetup();
-    expect({ brokers: process.env['HEXSTREAM_BROKERS'], port: process.env['HEXSTREAM_KAFKA_PORT'] }).toEqual({ brokers: running, port: undefined });
+    expect({ brokers: process.env['HEXSTREAM_BROKERS'], port: process.env['HEXSTREAM_KAFKA_PORT'] }).toEqual({
+      brokers: running,
+      port: undefined,
+    });
   });
 
   it('fails with a message naming the variable when nothing answers there', async () => {
     // A port that was free a moment ago: nothing listens on it now.
     const server = createServer();
-    const port = await new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
+    const port = await new Promise<number>((done) =>
+      server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
+    );
     await new Promise((closed) => server.close(closed));
     process.env['HEXSTREAM_TEST_BROKERS'] = `127.0.0.1:${port}`;
     await expect(globalSetup()).rejects.toThrow(

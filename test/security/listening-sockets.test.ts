@@ -40,7 +40,9 @@ describe('listening sockets', () => {
   it('the test SMTP server listens on 127.0.0.1 only', async () => {
     const smtp = await startTestSmtpServer('u@example.com', 'secret-pass');
     try {
-      expect(listeningSocketsOf(process.pid).filter((s) => s.port === smtp.port)).toEqual([{ address: '127.0.0.1', port: smtp.port }]);
+      expect(listeningSocketsOf(process.pid).filter((s) => s.port === smtp.port)).toEqual([
+        { address: '127.0.0.1', port: smtp.port },
+      ]);
     } finally {
       await smtp.close();
     }
@@ -48,7 +50,9 @@ describe('listening sockets', () => {
 
   it('src starts no server: it only connects', () => {
     const root = resolve(__dirname, '..', '..', 'src');
-    const listening = tsFiles(root).filter((f) => /\.listen\(|createServer\(|createSocket\(|new SMTPServer\(/.test(readFileSync(f, 'utf8')));
+    const listening = tsFiles(root).filter((f) =>
+      /\.listen\(|createServer\(|createSocket\(|new SMTPServer\(/.test(readFileSync(f, 'utf8')),
+    );
     expect(listening).toEqual([]);
   });
 });

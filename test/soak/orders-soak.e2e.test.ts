@@ -42,13 +42,19 @@ const DIGESTS = [resolve(__dirname, '..', 'support', 'ts-register.cjs'), resolve
 /** Runs `soak-digests.ts` with `args` in a node process of its own; its JSON answer. */
 function digests<T>(...args: string[]): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['-r', DIGESTS[0] as string, DIGESTS[1] as string, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', DIGESTS[0] as string, DIGESTS[1] as string, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise(JSON.parse(stdout) as T) : reject(new Error(`soak-digests ${args.join(' ')} exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolvePromise(JSON.parse(stdout) as T)
+        : reject(new Error(`soak-digests ${args.join(' ')} exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -64,7 +70,10 @@ function expectedResult(): Promise<ReferenceDigest> {
 /** Two sorted lists of about 50,000 entries: equal, or the first difference (jest would diff them element by element for minutes). */
 function expectSameList(actual: readonly string[], expected: readonly string[]): void {
   const first = actual.findIndex((a, i) => a !== expected[i]);
-  expect({ length: actual.length, firstDifference: first < 0 ? undefined : actual[first] }).toEqual({ length: expected.length, firstDifference: first < 0 ? undefined : expected[first] });
+  expect({ length: actual.length, firstDifference: first < 0 ? undefined : actual[first] }).toEqual({
+    length: expected.length,
+    firstDifference: first < 0 ? undefined : expected[first],
+  });
 }
 
 /**
@@ -72,7 +81,8 @@ function expectSameList(actual: readonly string[], expected: readonly string[]):
  * the first, and the state the progress lines report within its bound throughout.
  */
 function expectBoundedMemory(mode: string, lines: readonly ProgressLine[], watch: RssWatch): void {
-  const most = (f: (l: ProgressLine) => number, from = 0, to = Infinity): number => Math.max(...lines.filter((l) => l.read > from && l.read <= to).map(f));
+  const most = (f: (l: ProgressLine) => number, from = 0, to = Infinity): number =>
+    Math.max(...lines.filter((l) => l.read > from && l.read <= to).map(f));
   // The numbers the README quotes.
   console.log(
     `${mode}: peak RSS ${watch.peakMb().toFixed(0)} MB (VmHWM); progress RSS peak ${most((l) => l.rssMb, ORDERS * 0.1, ORDERS / 2)} MB in the first half, ` +
@@ -91,7 +101,9 @@ function expectBoundedMemory(mode: string, lines: readonly ProgressLine[], watch
   // statement being sent is in memory, so a half's peak is one GC-timed sample (first-half peaks of
   // 300–335 MB against second-half ones of 309–349 MB in runs of one build). A leak that grows with
   // the run lifts the whole second half, and its median with it.
-  expect(halfMedian(lines, ORDERS / 2, Infinity)).toBeLessThanOrEqual(halfMedian(lines, ORDERS * 0.1, ORDERS / 2) + RSS_SLACK_MB);
+  expect(halfMedian(lines, ORDERS / 2, Infinity)).toBeLessThanOrEqual(
+    halfMedian(lines, ORDERS * 0.1, ORDERS / 2) + RSS_SLACK_MB,
+  );
   // State is one trigger's records plus the open span, so how much of it a line sees depends on how
   // many records the last trigger took (processing speed), not on the run's length: it is held to a
   // bound set by the settings, which 1,440 closed windows' rows (about 5,000,000) would exceed many times.
@@ -113,7 +125,10 @@ function halfMedian(lines: readonly ProgressLine[], from: number, to: number): n
 
 /** The summary's and the report's account of the state at its peak and the peak RSS. */
 function expectStateReported(stdout: string, mail: string): void {
-  const peakLine = /^peak memory\s+([\d,]+) MB RSS\s+\(state at peak: ([\d,]+) open windows, ([\d,]+) rows, ([\d,]+) ids; at end: .*\)$/m.exec(stdout);
+  const peakLine =
+    /^peak memory\s+([\d,]+) MB RSS\s+\(state at peak: ([\d,]+) open windows, ([\d,]+) rows, ([\d,]+) ids; at end: .*\)$/m.exec(
+      stdout,
+    );
   expect(peakLine).not.toBeNull();
   const [, rss, , rows, ids] = (peakLine as RegExpExecArray).map((n) => Number(n.replace(/,/g, '')));
   expect(rss).toBeLessThan(PEAK_RSS_MB);
@@ -154,7 +169,22 @@ describe('soak: 5,000,000 orders over 24 h of event time in bounded memory', () 
     let watch: RssWatch | undefined;
     const [r, expected] = await Promise.all([
       spawnCli(
-        ['test', 'soak@example.com', '--input', dir, '--output', join(out, 'table.jsonl'), '--dead-letter', join(out, 'dead.jsonl'), '--outbox', join(out, 'outbox'), '--progress-interval', '1s', '--log-level', 'info'],
+        [
+          'test',
+          'soak@example.com',
+          '--input',
+          dir,
+          '--output',
+          join(out, 'table.jsonl'),
+          '--dead-letter',
+          join(out, 'dead.jsonl'),
+          '--outbox',
+          join(out, 'outbox'),
+          '--progress-interval',
+          '1s',
+          '--log-level',
+          'info',
+        ],
         { timeoutMs: 1_500_000, onSpawn: (pid) => (watch = watchRss(pid)) },
       ),
       expectedResult(),
@@ -186,7 +216,9 @@ describe('soak: 5,000,000 orders over 24 h of event time in bounded memory', () 
     // A server of the test's own, sized for a table of 5,000,000 rows (the shared one has a 128 MB
     // buffer pool, and random primary-key inserts past it make the run wait on the disk); the log is
     // flushed once a second rather than at each commit, which changes the server's durability only.
-    const server = await startOwnMariaDb({ serverArgs: ['--innodb-buffer-pool-size=2G', '--innodb-log-file-size=512M', '--innodb-flush-log-at-trx-commit=2'] });
+    const server = await startOwnMariaDb({
+      serverArgs: ['--innodb-buffer-pool-size=2G', '--innodb-log-file-size=512M', '--innodb-flush-log-at-trx-commit=2'],
+    });
     const database = 'hexstream_soak';
     const kafka = kafkaClient();
     const admin = kafka.admin();
@@ -195,7 +227,10 @@ describe('soak: 5,000,000 orders over 24 h of event time in bounded memory', () 
     const deadLetterTopic = `${topic}.dead-letter`;
     const outbox = join(dir, 'prod-outbox');
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
       // The reference (if the test-mode case has not computed it) runs while the topic fills and prod reads it.
       const expectedNow = expectedResult();
       expectedNow.catch(() => undefined);
@@ -204,7 +239,25 @@ describe('soak: 5,000,000 orders over 24 h of event time in bounded memory', () 
       let watch: RssWatch | undefined;
       const [r, expected] = await Promise.all([
         spawnCli(
-          ['prod', 'soak@example.com', '--bounded', '--topic', topic, '--group', uniqueName('soak'), '--mysql', server.url(database), '--dead-letter-topic', deadLetterTopic, '--outbox', outbox, '--progress-interval', '1s', '--log-level', 'info'],
+          [
+            'prod',
+            'soak@example.com',
+            '--bounded',
+            '--topic',
+            topic,
+            '--group',
+            uniqueName('soak'),
+            '--mysql',
+            server.url(database),
+            '--dead-letter-topic',
+            deadLetterTopic,
+            '--outbox',
+            outbox,
+            '--progress-interval',
+            '1s',
+            '--log-level',
+            'info',
+          ],
           { timeoutMs: 2_400_000, onSpawn: (pid) => (watch = watchRss(pid)) },
         ),
         expectedNow,

@@ -54,7 +54,13 @@ function writeInput(dir: string, count: number, partitions: number): { lines: nu
     writeSync(files[p] as number, `${(pending[p] as string[]).join('\n')}\n`);
     pending[p] = [];
   };
-  for (const { line } of generateOrders({ count, seed: 2024, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: count / 86_400, faultShare: 0.01 })) {
+  for (const { line } of generateOrders({
+    count,
+    seed: 2024,
+    startMs: Date.UTC(2025, 0, 1),
+    ordersPerSecond: count / 86_400,
+    faultShare: 0.01,
+  })) {
     const p = shopPartition(line, partitions);
     (pending[p] as string[]).push(line);
     lines[p]++;
@@ -69,12 +75,17 @@ function writeInput(dir: string, count: number, partitions: number): { lines: nu
 
 async function main(args: readonly string[]): Promise<unknown> {
   const [what, a, b, c] = args;
-  if (what === 'input' && a !== undefined && b !== undefined && c !== undefined) return writeInput(a, Number(b), Number(c));
+  if (what === 'input' && a !== undefined && b !== undefined && c !== undefined)
+    return writeInput(a, Number(b), Number(c));
   if (what === 'reference' && a !== undefined && b !== undefined) return reference(a, Number(b));
   const digest = new TableDigest();
   if (what === 'file-table' && a !== undefined) await eachLine(a, (line) => digest.add(fileOrderRow(line)));
-  else if (what === 'mysql-table' && a !== undefined && b !== undefined) await streamMysqlOrderTable(Number(a), b, (row) => digest.add(row));
-  else throw new Error(`usage: input <dir> <count> <partitions> | reference <dir> <partitions> | file-table <file> | mysql-table <port> <database> (got ${args.join(' ')})`);
+  else if (what === 'mysql-table' && a !== undefined && b !== undefined)
+    await streamMysqlOrderTable(Number(a), b, (row) => digest.add(row));
+  else
+    throw new Error(
+      `usage: input <dir> <count> <partitions> | reference <dir> <partitions> | file-table <file> | mysql-table <port> <database> (got ${args.join(' ')})`,
+    );
   return digest.summary();
 }
 

@@ -21,7 +21,8 @@ export async function readTopic(topic: string, options: { readUncommitted?: bool
   await admin.connect();
   // The end offsets a read_committed reader may reach move once the coordinator has written the
   // markers of the last commit, a moment after it returned: read them until they hold still.
-  const endsNow = async (): Promise<Map<number, number>> => new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+  const endsNow = async (): Promise<Map<number, number>> =>
+    new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
   let ends: Map<number, number>;
   try {
     ends = await endsNow();
@@ -35,14 +36,24 @@ export async function readTopic(topic: string, options: { readUncommitted?: bool
     await admin.disconnect();
   }
   const out: TopicMessage[] = [];
-  await readTopicUpTo(kafka, topic, ends, ({ partition, message }) => out.push(asTopicMessage(partition, message)), { timeoutMs: 30_000, readUncommitted: options.readUncommitted });
+  await readTopicUpTo(kafka, topic, ends, ({ partition, message }) => out.push(asTopicMessage(partition, message)), {
+    timeoutMs: 30_000,
+    readUncommitted: options.readUncommitted,
+  });
   return out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }
 
 function asTopicMessage(partition: number, m: KafkaMessage): TopicMessage {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
-  return { partition, offset: Number(m.offset), key: m.key?.toString('utf8'), value: m.value?.toString('utf8'), headers };
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  return {
+    partition,
+    offset: Number(m.offset),
+    key: m.key?.toString('utf8'),
+    value: m.value?.toString('utf8'),
+    headers,
+  };
 }
 
 /** Creates topics (if absent) with the given partitions. */
@@ -50,7 +61,10 @@ export async function createTopics(topics: ReadonlyArray<{ topic: string; partit
   const admin = kafkaClient().admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -76,7 +90,8 @@ export function topicPartitions(messages: readonly TopicMessage[]): Map<number, 
   const out = new Map<number, string[]>();
   for (const m of messages) {
     const lines = out.get(m.partition) ?? [];
-    if (m.offset !== lines.length) throw new Error(`input partition ${m.partition} has a gap before offset ${m.offset}`);
+    if (m.offset !== lines.length)
+      throw new Error(`input partition ${m.partition} has a gap before offset ${m.offset}`);
     lines.push(m.value ?? '');
     out.set(m.partition, lines);
   }

@@ -6,7 +6,10 @@ export const BROKERS = testBrokers();
 
 function testBrokers(): string[] {
   const brokers = process.env['HEXSTREAM_BROKERS'] ?? '';
-  if (brokers === '') throw new Error('HEXSTREAM_BROKERS is not set: run the tests through jest, whose global setup (test/global-setup.ts) starts the broker');
+  if (brokers === '')
+    throw new Error(
+      'HEXSTREAM_BROKERS is not set: run the tests through jest, whose global setup (test/global-setup.ts) starts the broker',
+    );
   return brokers.split(',');
 }
 
@@ -19,7 +22,8 @@ export function uniqueName(prefix: string): string {
 }
 
 /** A message's value (`null`: a tombstone), or a value with a key. */
-export type TopicValue = string | Buffer | null | { readonly key: string | Buffer; readonly value: string | Buffer | null };
+export type TopicValue =
+  string | Buffer | null | { readonly key: string | Buffer; readonly value: string | Buffer | null };
 
 /** Up to this many bytes, or 500 messages, per send: a partition's messages of one send form one record batch, which the broker's message.max.bytes bounds. */
 const SEND_BYTES = 1_000_000;
@@ -28,7 +32,13 @@ const SEND_BYTES = 1_000_000;
  * Sends one partition's values in order. The partition is given, so the producer never hashes a key
  * (kafkajs's murmur2 takes seconds for a key of megabytes).
  */
-async function sendAll(producer: Producer, topic: string, partition: number, values: readonly TopicValue[], stamp: { timestamp?: string }): Promise<void> {
+async function sendAll(
+  producer: Producer,
+  topic: string,
+  partition: number,
+  values: readonly TopicValue[],
+  stamp: { timestamp?: string },
+): Promise<void> {
   let batch: Message[] = [];
   let bytes = 0;
   const flush = async (): Promise<void> => {
@@ -37,7 +47,10 @@ async function sendAll(producer: Producer, topic: string, partition: number, val
     bytes = 0;
   };
   for (const v of values) {
-    const m: Message = v === null || typeof v === 'string' || Buffer.isBuffer(v) ? { partition, value: v, ...stamp } : { partition, key: v.key, value: v.value, ...stamp };
+    const m: Message =
+      v === null || typeof v === 'string' || Buffer.isBuffer(v)
+        ? { partition, value: v, ...stamp }
+        : { partition, key: v.key, value: v.value, ...stamp };
     const size = (m.value?.length ?? 0) + (m.key?.length ?? 0);
     if (batch.length >= 500 || (batch.length > 0 && bytes + size > SEND_BYTES)) await flush();
     batch.push(m);
@@ -75,7 +88,11 @@ export async function topicWith(
 }
 
 /** Appends each partition's values to an existing topic, in order. */
-export async function appendTo(topic: string, partitions: ReadonlyMap<number, readonly TopicValue[]>, brokers: readonly string[] = BROKERS): Promise<void> {
+export async function appendTo(
+  topic: string,
+  partitions: ReadonlyMap<number, readonly TopicValue[]>,
+  brokers: readonly string[] = BROKERS,
+): Promise<void> {
   const producer = kafkaClient(brokers).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {

@@ -45,7 +45,6 @@ export function decodeEncodedWords(value: string): string {
   return Buffer.concat(bytes).toString('utf8');
 }
 
-
 export interface ParsedMessage {
   readonly lines: readonly string[];
   /** Unfolded header values by lower-case name, in order of appearance. */
@@ -61,7 +60,13 @@ export function parseMessage(raw: string): ParsedMessage {
   for (const field of raw.slice(0, split).split(/\r\n(?![ \t])/)) {
     const colon = field.indexOf(':');
     const name = field.slice(0, colon).toLowerCase();
-    headers.set(name, [...(headers.get(name) ?? []), field.slice(colon + 1).replace(/\r\n/g, '').trim()]);
+    headers.set(name, [
+      ...(headers.get(name) ?? []),
+      field
+        .slice(colon + 1)
+        .replace(/\r\n/g, '')
+        .trim(),
+    ]);
   }
   return { lines: raw.split('\r\n'), headers, body: raw.slice(split + 4) };
 }
@@ -87,7 +92,8 @@ export function decodeBody(message: ParsedMessage): string {
   const lines = message.body.slice(0, -2).split('\r\n');
   for (const line of lines) {
     if (line.length > 998) throw new Error(`7bit line longer than 998: ${line.slice(0, 40)}…`);
-    if (/[^\t\x20-\x7e]/.test(line)) throw new Error(`7bit line with a byte outside printable ASCII: ${JSON.stringify(line)}`);
+    if (/[^\t\x20-\x7e]/.test(line))
+      throw new Error(`7bit line with a byte outside printable ASCII: ${JSON.stringify(line)}`);
   }
   return `${lines.join('\n')}\n`;
 }

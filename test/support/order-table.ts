@@ -79,7 +79,8 @@ function text(values: Readonly<Record<string, ColumnValue>>, name: string): stri
 function integer(values: Readonly<Record<string, ColumnValue>>, name: string): number {
   const v = value(values, name);
   const n = typeof v === 'bigint' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new Error(`column ${name} is not a safe integer: ${String(v)}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n))
+    throw new Error(`column ${name} is not a safe integer: ${String(v)}`);
   return n;
 }
 
@@ -118,7 +119,10 @@ export function sqlOrderRow(r: Record<string, unknown>): ReferenceRow {
 }
 
 /** `agg_order_window` read with `query` (MariaDB or PostgreSQL values as text), keyed by row key, in the reference's shape. */
-export async function orderTable(query: (sql: string) => Promise<Array<Record<string, unknown>>>, select = 'SELECT * FROM agg_order_window'): Promise<Map<string, ReferenceRow>> {
+export async function orderTable(
+  query: (sql: string) => Promise<Array<Record<string, unknown>>>,
+  select = 'SELECT * FROM agg_order_window',
+): Promise<Map<string, ReferenceRow>> {
   const rows = await query(select);
   return new Map(rows.map((r) => [String(r['rowkey']), sqlOrderRow(r)]));
 }

@@ -4,7 +4,12 @@ import { MemorySink } from '../../src/adapters/memory/memory-sink.adapter';
 import { MemorySource } from '../../src/adapters/memory/memory-source.adapter';
 import type { AnyJob } from '../../src/domain/jobs/job';
 import { ordersJob } from '../../src/domain/jobs/orders.job';
-import { StreamPipeline, type PipelineSettings, type RunReport, type StopToken } from '../../src/domain/pipeline/stream-pipeline';
+import {
+  StreamPipeline,
+  type PipelineSettings,
+  type RunReport,
+  type StopToken,
+} from '../../src/domain/pipeline/stream-pipeline';
 import { tumblingWindows } from '../../src/domain/windowing/window-spec';
 import type { SourcePort } from '../../src/ports/source.port';
 import { RecordingSource } from './recording-source';
@@ -52,14 +57,28 @@ export function ordersSettings(overrides: Partial<PipelineSettings> = {}): Pipel
 /** Runs the `orders` pipeline on a fresh MemorySource over `partitions` (bounded). */
 export async function runOrders(options: OrdersRunOptions): Promise<OrdersRun> {
   const sink = options.sink ?? new MemorySink();
-  const memory = new MemorySource({ partitions: options.partitions, ...(options.batchSizes !== undefined ? { batchSizes: options.batchSizes } : {}) });
+  const memory = new MemorySource({
+    partitions: options.partitions,
+    ...(options.batchSizes !== undefined ? { batchSizes: options.batchSizes } : {}),
+  });
   const inner: SourcePort =
     options.seekable === false
-      ? { open: (from) => memory.open(from), poll: (n) => memory.poll(n), acknowledge: (at) => memory.acknowledge(at), close: () => memory.close() }
+      ? {
+          open: (from) => memory.open(from),
+          poll: (n) => memory.poll(n),
+          acknowledge: (at) => memory.acknowledge(at),
+          close: () => memory.close(),
+        }
       : memory;
   const source = new RecordingSource(inner, options.onAcknowledge);
   const logger = new MemoryLogger();
-  const pipeline = new StreamPipeline(source, sink, options.clock ?? new ManualClock(0, 0), logger, ordersSettings(options.settings));
+  const pipeline = new StreamPipeline(
+    source,
+    sink,
+    options.clock ?? new ManualClock(0, 0),
+    logger,
+    ordersSettings(options.settings),
+  );
   const report = await pipeline.run(options.stop?.(source));
   return { sink, source, logger, report };
 }

@@ -28,7 +28,11 @@ export class OrdersTestStream {
   }
 
   /** Adds one record with its own fields (e.g. a `decodeError`). */
-  addRecord(record: { readonly partition: number; readonly value: string | undefined; readonly decodeError?: string }): this {
+  addRecord(record: {
+    readonly partition: number;
+    readonly value: string | undefined;
+    readonly decodeError?: string;
+  }): this {
     const position = this.next.get(record.partition) ?? 0;
     this.next.set(record.partition, position + 1);
     this.engine.process({ ...record, position });

@@ -32,7 +32,10 @@ const READY_TIMEOUT_MS = 60_000;
 
 function firstExisting(paths: readonly string[], what: string): string {
   const found = paths.find((p) => existsSync(p));
-  if (found === undefined) throw new Error(`${what} not found (looked at ${paths.join(', ')}): install the MariaDB server (e.g. apt-get install mariadb-server)`);
+  if (found === undefined)
+    throw new Error(
+      `${what} not found (looked at ${paths.join(', ')}): install the MariaDB server (e.g. apt-get install mariadb-server)`,
+    );
   return found;
 }
 
@@ -65,11 +68,24 @@ export async function startOwnMariaDb(options: { serverArgs?: readonly string[] 
   const data = join(dir, 'data');
   const user = userInfo().username;
   const port = await freePort();
-  await run(installDb, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', `--user=${user}`]);
+  await run(installDb, [
+    '--no-defaults',
+    `--datadir=${data}`,
+    '--auth-root-authentication-method=normal',
+    '--skip-test-db',
+    `--user=${user}`,
+  ]);
   let child: ChildProcess | undefined;
 
   const connect = (database?: string): ReturnType<typeof createConnection> =>
-    createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 2_000, ...(database === undefined ? {} : { database }), ...MYSQL_VALUE_OPTIONS });
+    createConnection({
+      host: '127.0.0.1',
+      port,
+      user: 'root',
+      connectTimeout: 2_000,
+      ...(database === undefined ? {} : { database }),
+      ...MYSQL_VALUE_OPTIONS,
+    });
 
   const start = async (): Promise<void> => {
     if (child !== undefined && child.exitCode === null && child.signalCode === null) return;
@@ -93,13 +109,17 @@ export async function startOwnMariaDb(options: { serverArgs?: readonly string[] 
     child = server;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      if (server.exitCode !== null || server.signalCode !== null) throw new Error(`mariadbd on port ${port} exited at start:\n${tail(join(dir, 'error.log'))}`);
+      if (server.exitCode !== null || server.signalCode !== null)
+        throw new Error(`mariadbd on port ${port} exited at start:\n${tail(join(dir, 'error.log'))}`);
       try {
         const c = await connect();
         await c.end();
         return;
       } catch {
-        if (Date.now() > deadline) throw new Error(`mariadbd on port ${port} did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${tail(join(dir, 'error.log'))}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `mariadbd on port ${port} did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${tail(join(dir, 'error.log'))}`,
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     }

@@ -16,7 +16,10 @@ async function admin<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
   try {
     await client.connect();
   } catch (e) {
-    throw new Error(`PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (trust auth): start it (e.g. \`service postgresql start\`). ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      `PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (trust auth): start it (e.g. \`service postgresql start\`). ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   try {
     return await body(client);

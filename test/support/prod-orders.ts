@@ -21,14 +21,24 @@ export function shopPartition(line: string, partitions: number): number {
 /** Generated orders (late, duplicate and malformed among them), keyed to partitions by shop. */
 export function orderPartitions(count: number, seed: number, partitions = 3): Map<number, string[]> {
   const out = new Map<number, string[]>(Array.from({ length: partitions }, (_v, p) => [p, []]));
-  for (const { line } of generateOrders({ count, seed, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 20, faultShare: 0.05 })) {
+  for (const { line } of generateOrders({
+    count,
+    seed,
+    startMs: Date.UTC(2025, 0, 1),
+    ordersPerSecond: 20,
+    faultShare: 0.05,
+  })) {
     (out.get(shopPartition(line, partitions)) as string[]).push(line);
   }
   return out;
 }
 
 /** A dead letter as `reason@partition:position`, the form `deadLetterKeys` reads from a topic. */
-export function deadLetterKey(d: { readonly reason: string; readonly partition: number; readonly position: number }): string {
+export function deadLetterKey(d: {
+  readonly reason: string;
+  readonly partition: number;
+  readonly position: number;
+}): string {
   return `${d.reason}@${d.partition}:${d.position}`;
 }
 
@@ -70,7 +80,16 @@ export function ordersInTopic(count: number, seed: number): OrdersInTopic {
 
 /** Each partition's records cut into `parts` consecutive slices: slice i of every partition together. */
 export function slices(data: ReadonlyMap<number, readonly string[]>, parts: number): Map<number, string[]>[] {
-  return Array.from({ length: parts }, (_v, i) => new Map([...data].map(([p, lines]) => [p, lines.slice(Math.floor((lines.length * i) / parts), Math.floor((lines.length * (i + 1)) / parts))])));
+  return Array.from(
+    { length: parts },
+    (_v, i) =>
+      new Map(
+        [...data].map(([p, lines]) => [
+          p,
+          lines.slice(Math.floor((lines.length * i) / parts), Math.floor((lines.length * (i + 1)) / parts)),
+        ]),
+      ),
+  );
 }
 
 export function exitOf(child: ChildProcess): Promise<number | null> {
@@ -130,7 +149,10 @@ export interface Running {
 
 /** Starts `prod` with `args`; `env` adds variables the CLI's environment strips (e.g. HEXSTREAM_FAILPOINTS). */
 export function startProd(args: readonly string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: cliEnv(['prod'], env), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: cliEnv(['prod'], env),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -145,7 +167,10 @@ export function startProd(args: readonly string[], env: Record<string, string> =
 }
 
 /** Each partition's first `positions.get(p)` records: what a run has read once it committed those positions. */
-export function prefixes(data: ReadonlyMap<number, readonly string[]>, positions: ReadonlyMap<number, number>): Map<number, string[]> {
+export function prefixes(
+  data: ReadonlyMap<number, readonly string[]>,
+  positions: ReadonlyMap<number, number>,
+): Map<number, string[]> {
   return new Map([...data].map(([p, lines]) => [p, lines.slice(0, positions.get(p) ?? 0)]));
 }
 
@@ -174,16 +199,36 @@ export function exitStatusOf(child: ChildProcess, what: string, timeoutMs = 120_
 
 /** `agg_order_window` in PostgreSQL, in the reference's shape. */
 export function postgresOrderTable(db: TestPgDatabase): Promise<Map<string, ReferenceRow>> {
-  const columns = ['rowkey', 'window_start', 'window_end', 'region', 'shop_id', 'item_id', 'total_expenditure', 'total_items_sold', 'total_orders', 'first_event_at', 'last_event_at'];
+  const columns = [
+    'rowkey',
+    'window_start',
+    'window_end',
+    'region',
+    'shop_id',
+    'item_id',
+    'total_expenditure',
+    'total_items_sold',
+    'total_orders',
+    'first_event_at',
+    'last_event_at',
+  ];
   const timestamps = new Set(['window_start', 'window_end', 'first_event_at', 'last_event_at']);
-  const select = columns.map((c) => (timestamps.has(c) ? `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.MS') AS ${c}` : c)).join(', ');
+  const select = columns
+    .map((c) => (timestamps.has(c) ? `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS.MS') AS ${c}` : c))
+    .join(', ');
   return orderTable((sql) => db.query(sql), `SELECT ${select} FROM agg_order_window`);
 }
 
 /** The positions a group committed with its rows (`hexstream_checkpoint`, same in both databases); empty before the first commit. */
-export async function committedPositions(db: TestDatabase | TestPgDatabase, group: string): Promise<Map<number, number>> {
+export async function committedPositions(
+  db: TestDatabase | TestPgDatabase,
+  group: string,
+): Promise<Map<number, number>> {
   const placeholder = db.url.startsWith('mysql:') ? '?' : '$1';
-  const rows = await db.query(`SELECT partition_id, next_position FROM hexstream_checkpoint WHERE consumer_group = ${placeholder}`, [group]);
+  const rows = await db.query(
+    `SELECT partition_id, next_position FROM hexstream_checkpoint WHERE consumer_group = ${placeholder}`,
+    [group],
+  );
   return new Map(rows.map((r) => [Number(r.partition_id), Number(r.next_position)]));
 }
 
@@ -193,7 +238,9 @@ export async function groupOffsets(group: string, topic: string): Promise<Map<nu
   await admin.connect();
   try {
     const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return new Map((offsets?.partitions ?? []).filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]));
+    return new Map(
+      (offsets?.partitions ?? []).filter((o) => Number(o.offset) >= 0).map((o) => [o.partition, Number(o.offset)]),
+    );
   } finally {
     await admin.disconnect();
   }

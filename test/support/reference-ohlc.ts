@@ -13,8 +13,14 @@ export interface OhlcReferenceRow {
   volume: number;
 }
 
-export function referenceOhlc(partitions: ReadonlyMap<number, readonly string[]>, opts: { windowMs: number; watermarkMs: number }): { rows: Map<string, OhlcReferenceRow>; dead: string[] } {
-  const bars = new Map<string, { symbol: string; start: number; trades: Array<{ t: number; arrival: number; price: number; volume: number }> }>();
+export function referenceOhlc(
+  partitions: ReadonlyMap<number, readonly string[]>,
+  opts: { windowMs: number; watermarkMs: number },
+): { rows: Map<string, OhlcReferenceRow>; dead: string[] } {
+  const bars = new Map<
+    string,
+    { symbol: string; start: number; trades: Array<{ t: number; arrival: number; price: number; volume: number }> }
+  >();
   const dead: string[] = [];
   let arrival = 0;
   for (const p of [...partitions.keys()].sort((a, b) => a - b)) {
@@ -29,7 +35,16 @@ export function referenceOhlc(partitions: ReadonlyMap<number, readonly string[]>
         return;
       }
       const { symbol, price, volume, ts } = o;
-      const ok = typeof symbol === 'string' && symbol !== '' && typeof price === 'number' && price >= 0 && typeof volume === 'number' && Number.isInteger(volume) && volume >= 0 && typeof ts === 'number' && Number.isInteger(ts);
+      const ok =
+        typeof symbol === 'string' &&
+        symbol !== '' &&
+        typeof price === 'number' &&
+        price >= 0 &&
+        typeof volume === 'number' &&
+        Number.isInteger(volume) &&
+        volume >= 0 &&
+        typeof ts === 'number' &&
+        Number.isInteger(ts);
       if (!ok) {
         dead.push(`invalid@${p}:${position}`);
         return;

@@ -68,7 +68,10 @@ export interface ValidOrder {
   t: number;
 }
 
-export function referenceOrders(partitions: ReadonlyMap<number, readonly (string | undefined)[]>, opts: ReferenceOptions): ReferenceResult {
+export function referenceOrders(
+  partitions: ReadonlyMap<number, readonly (string | undefined)[]>,
+  opts: ReferenceOptions,
+): ReferenceResult {
   const reference = new OrderReference(opts);
   for (const p of [...partitions.keys()].sort((a, b) => a - b)) {
     (partitions.get(p) ?? []).forEach((text, position) => reference.add(p, position, text));
@@ -78,7 +81,13 @@ export function referenceOrders(partitions: ReadonlyMap<number, readonly (string
     const row = referenceRow(a);
     rows.set(row.rowkey, row);
   }
-  return { rows, deadLetters: reference.deadLetters, accepted: reference.accepted, blank: reference.blank, maxEventMs: reference.maxSeen };
+  return {
+    rows,
+    deadLetters: reference.deadLetters,
+    accepted: reference.accepted,
+    blank: reference.blank,
+    maxEventMs: reference.maxSeen,
+  };
 }
 
 /**
@@ -124,14 +133,16 @@ export class OrderReference {
       this.blank++;
       return;
     }
-    const order = text === undefined || Buffer.byteLength(text) > (opts.maxRecordBytes ?? 1024 * 1024) ? undefined : validate(text);
+    const order =
+      text === undefined || Buffer.byteLength(text) > (opts.maxRecordBytes ?? 1024 * 1024) ? undefined : validate(text);
     if (order === undefined) {
       this.deadLetters.push({ reason: 'invalid', partition: p, position });
       return;
     }
     const w = this.watermark(p);
     const windows: number[] = [];
-    for (let s = Math.floor(order.t / opts.slideMs) * opts.slideMs; s + opts.windowMs > order.t; s -= opts.slideMs) windows.push(s);
+    for (let s = Math.floor(order.t / opts.slideMs) * opts.slideMs; s + opts.windowMs > order.t; s -= opts.slideMs)
+      windows.push(s);
     const open = windows.filter((s) => !(w >= s + opts.windowMs));
     if (open.length === 0) {
       this.deadLetters.push({ reason: 'late', partition: p, position });
@@ -149,7 +160,18 @@ export class OrderReference {
       const key = `${s}|${order.region}|${order.shopid}|${order.itemid}`;
       let acc = this.accs.get(key);
       if (acc === undefined) {
-        acc = { start: s, end: s + opts.windowMs, region: order.region, shop: order.shopid, item: order.itemid, cents: 0n, items: 0n, orders: new Set(), first: Infinity, last: -Infinity };
+        acc = {
+          start: s,
+          end: s + opts.windowMs,
+          region: order.region,
+          shop: order.shopid,
+          item: order.itemid,
+          cents: 0n,
+          items: 0n,
+          orders: new Set(),
+          first: Infinity,
+          last: -Infinity,
+        };
         this.accs.set(key, acc);
         this.closingAt(p, acc.end)?.keys.push(key);
       }
@@ -184,7 +206,8 @@ export class OrderReference {
     this.maxSeen.set(p, Math.max(this.maxSeen.get(p) ?? -Infinity, t));
     const w = this.watermark(p);
     const ends = this.closing.get(p);
-    if (this.onFinal === undefined || ends === undefined || w === before || w < (this.nextEnd.get(p) ?? Infinity)) return;
+    if (this.onFinal === undefined || ends === undefined || w === before || w < (this.nextEnd.get(p) ?? Infinity))
+      return;
     let next = Infinity;
     for (const [end, at] of ends) {
       if (w < end) {
@@ -236,7 +259,8 @@ export function referenceRow(a: Acc): ReferenceRow {
 function badShape(v: unknown, depth: number): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (depth > 16) return true;
-  if (!Array.isArray(v) && Object.keys(v).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')) return true;
+  if (!Array.isArray(v) && Object.keys(v).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype'))
+    return true;
   return Object.values(v).some((child) => badShape(child, depth + 1));
 }
 
@@ -250,12 +274,14 @@ export function validate(text: string): ValidOrder | undefined {
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o) || badShape(o, 1)) return undefined;
   const r = o as Record<string, unknown>;
-  const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
+  const isId = (v: unknown): v is number =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
   if (!isId(r.orderid) || !isId(r.itemid) || !isId(r.shopid)) return undefined;
   if (typeof r.region !== 'string' || r.region.length === 0 || Array.from(r.region).length > 16) return undefined;
   // Letters, marks, digits, space, - _ . / only; no space at either end.
   if (!/^[\p{L}\p{M}\p{Nd} ._/-]+$/u.test(r.region) || r.region.trim() !== r.region) return undefined;
-  if (typeof r.count !== 'number' || !Number.isInteger(r.count) || r.count < 1 || r.count > Number.MAX_SAFE_INTEGER) return undefined;
+  if (typeof r.count !== 'number' || !Number.isInteger(r.count) || r.count < 1 || r.count > Number.MAX_SAFE_INTEGER)
+    return undefined;
   if (typeof r.price !== 'number' || !Number.isFinite(r.price) || r.price < 0) return undefined;
   const decimals = /^\d+(?:\.(\d+))?$/.exec(String(r.price));
   if (decimals === null || (decimals[1] ?? '').length > 2) return undefined;
@@ -263,5 +289,13 @@ export function validate(text: string): ValidOrder | undefined {
   if (typeof r.timestamp !== 'number' || !Number.isFinite(r.timestamp)) return undefined;
   const t = Math.round(r.timestamp * 1000);
   if (t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2100, 0, 1)) return undefined;
-  return { orderid: r.orderid, itemid: r.itemid, shopid: r.shopid, region: r.region, count: r.count, price: r.price, t };
+  return {
+    orderid: r.orderid,
+    itemid: r.itemid,
+    shopid: r.shopid,
+    region: r.region,
+    count: r.count,
+    price: r.price,
+    t,
+  };
 }

@@ -35,7 +35,10 @@ export function referencePriceStats(partitions: ReadonlyMap<number, readonly str
         return;
       }
       const { ts, symbol, price } = o ?? {};
-      const okTs = typeof ts === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(ts) && new Date(`${ts.replace(' ', 'T')}Z`).toISOString() === `${ts.replace(' ', 'T')}Z`;
+      const okTs =
+        typeof ts === 'string' &&
+        /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(ts) &&
+        new Date(`${ts.replace(' ', 'T')}Z`).toISOString() === `${ts.replace(' ', 'T')}Z`;
       if (!okTs || typeof symbol !== 'string' || symbol === '' || typeof price !== 'number' || price < 0) {
         invalid.push(`${p}:${position}`);
         return;
@@ -52,7 +55,12 @@ export function referencePriceStats(partitions: ReadonlyMap<number, readonly str
     const n = prices.length;
     const mean = prices.reduce((a, b) => a + b, 0) / n;
     const stddev = n < 2 ? 0 : Math.sqrt(prices.reduce((a, x) => a + (x - mean) * (x - mean), 0) / (n - 1));
-    const outliers = n < 2 ? [] : list.filter((x) => Math.abs(x.price - mean) > 3 * stddev).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.price - b.price));
+    const outliers =
+      n < 2
+        ? []
+        : list
+            .filter((x) => Math.abs(x.price - mean) > 3 * stddev)
+            .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.price - b.price));
     rows.set(symbol, { symbol, count: n, min: Math.min(...prices), max: Math.max(...prices), mean, stddev, outliers });
   }
   return { messages, rows, invalid };

@@ -41,7 +41,8 @@ function parse(line: string): Trade | undefined {
   } else {
     const parts = text.split(',');
     if (parts.length < 5 || parts.length > 6) return undefined;
-    const num = (s: string): number | undefined => (s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : undefined);
+    const num = (s: string): number | undefined =>
+      s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : undefined;
     f = [parts[0]?.trim(), parts[1], num(parts[2] ?? ''), num(parts[3] ?? ''), num(parts[4] ?? '')];
   }
   const [symbol, type, price, quantity, t] = f;
@@ -49,7 +50,8 @@ function parse(line: string): Trade | undefined {
   if (typeof type !== 'string' || !['BUY', 'SELL'].includes(type.trim().toUpperCase())) return undefined;
   if (typeof price !== 'number' || !(price >= 0) || Math.round(price * 1e6) / 1e6 !== price) return undefined;
   if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity <= 0) return undefined;
-  if (typeof t !== 'number' || !Number.isInteger(t) || t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2100, 0, 1)) return undefined;
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < Date.UTC(2000, 0, 1) || t >= Date.UTC(2100, 0, 1))
+    return undefined;
   return { symbol, price, quantity, t };
 }
 
@@ -57,7 +59,10 @@ export function referenceStockAverages(
   partitions: ReadonlyMap<number, readonly string[]>,
   opts: { windowMs: number; slideMs: number; watermarkMs: number },
 ): StockReferenceResult {
-  const accs = new Map<string, { symbol: string; start: number; micros: bigint; n: number; min: number; max: number; qty: bigint }>();
+  const accs = new Map<
+    string,
+    { symbol: string; start: number; micros: bigint; n: number; min: number; max: number; qty: bigint }
+  >();
   const dead: StockReferenceResult['dead'] = [];
   const maxEventMs = new Map<number, number>();
   for (const p of [...partitions.keys()].sort((a, b) => a - b)) {
@@ -81,7 +86,15 @@ export function referenceStockAverages(
       }
       for (const s of starts) {
         const key = `${trade.symbol}|${s}`;
-        const a = accs.get(key) ?? { symbol: trade.symbol, start: s, micros: 0n, n: 0, min: Infinity, max: -Infinity, qty: 0n };
+        const a = accs.get(key) ?? {
+          symbol: trade.symbol,
+          start: s,
+          micros: 0n,
+          n: 0,
+          min: Infinity,
+          max: -Infinity,
+          qty: 0n,
+        };
         a.micros += BigInt(Math.round(trade.price * 1e6));
         a.n += 1;
         a.min = Math.min(a.min, trade.price);

@@ -51,7 +51,8 @@ function validSymbol(s: unknown): s is string {
 }
 
 function parseTime(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v)) return v >= Date.UTC(2000, 0, 1) && v < Date.UTC(2100, 0, 1) ? v : undefined;
+  if (typeof v === 'number' && Number.isInteger(v))
+    return v >= Date.UTC(2000, 0, 1) && v < Date.UTC(2100, 0, 1) ? v : undefined;
   return undefined;
 }
 
@@ -67,7 +68,9 @@ function parse(line: string, arrivalMs: number | undefined): Q[] | undefined {
   if ('symbol' in rec || 'price' in rec || 'ts' in rec) {
     const micros = parsePrice(rec.price, false);
     const t = parseTime(rec.ts);
-    return validSymbol(rec.symbol) && micros !== undefined && t !== undefined ? [{ symbol: rec.symbol, micros, t }] : undefined;
+    return validSymbol(rec.symbol) && micros !== undefined && t !== undefined
+      ? [{ symbol: rec.symbol, micros, t }]
+      : undefined;
   }
   const out: Q[] = [];
   for (const [key, v] of Object.entries(rec)) {
@@ -83,7 +86,11 @@ function parse(line: string, arrivalMs: number | undefined): Q[] | undefined {
   return out.length === 0 ? undefined : out;
 }
 
-export function referenceTopAverages(partitions: ReadonlyMap<number, readonly string[]>, watermarkMs: number, arrivalMs?: number): TopAveragesReference {
+export function referenceTopAverages(
+  partitions: ReadonlyMap<number, readonly string[]>,
+  watermarkMs: number,
+  arrivalMs?: number,
+): TopAveragesReference {
   // window end → quotes on time for it
   const windows = new Map<number, Q[]>();
   const deadLetters: TopAveragesReference['deadLetters'] = [];
@@ -129,7 +136,13 @@ export function referenceTopAverages(partitions: ReadonlyMap<number, readonly st
         return sa < sb ? -1 : sa > sb ? 1 : 0;
       });
       ranked.slice(0, 3).forEach(([symbol, [x, n]], i) => {
-        rows.set(`${type}|${e}|${i + 1}`, { window_end: e, aggregation_type: type, rank: i + 1, symbol, average: Number(x) / Number(n) / 1_000_000 });
+        rows.set(`${type}|${e}|${i + 1}`, {
+          window_end: e,
+          aggregation_type: type,
+          rank: i + 1,
+          symbol,
+          average: Number(x) / Number(n) / 1_000_000,
+        });
       });
     }
   }

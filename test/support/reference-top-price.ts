@@ -24,7 +24,10 @@ function instant(ts: unknown): number | undefined {
   return ms !== undefined && ms >= Y2000 && ms < Y2100 ? ms : undefined;
 }
 
-export function referenceTopPrice(partitions: ReadonlyMap<number, readonly string[]>, opts: { windowMs: number; watermarkMs: number }): { rows: Map<string, TopPriceReferenceRow>; dead: string[] } {
+export function referenceTopPrice(
+  partitions: ReadonlyMap<number, readonly string[]>,
+  opts: { windowMs: number; watermarkMs: number },
+): { rows: Map<string, TopPriceReferenceRow>; dead: string[] } {
   const windows = new Map<number, Array<{ symbol: string; price: number }>>();
   const dead: string[] = [];
   for (const [p, lines] of partitions) {
@@ -38,7 +41,10 @@ export function referenceTopPrice(partitions: ReadonlyMap<number, readonly strin
         dead.push(`invalid@${p}:${position}`);
         return;
       }
-      const { symbol, price, ts } = (typeof o === 'object' && o !== null && !Array.isArray(o) ? o : {}) as Record<string, unknown>;
+      const { symbol, price, ts } = (typeof o === 'object' && o !== null && !Array.isArray(o) ? o : {}) as Record<
+        string,
+        unknown
+      >;
       const t = instant(ts);
       if (typeof symbol !== 'string' || symbol === '' || typeof price !== 'number' || price < 0 || t === undefined) {
         dead.push(`invalid@${p}:${position}`);
@@ -58,7 +64,9 @@ export function referenceTopPrice(partitions: ReadonlyMap<number, readonly strin
   }
   const rows = new Map<string, TopPriceReferenceRow>();
   for (const [start, quotes] of windows) {
-    const sorted = [...quotes].sort((a, b) => b.price - a.price || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    const sorted = [...quotes].sort(
+      (a, b) => b.price - a.price || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0),
+    );
     const top = sorted[0] as { symbol: string; price: number };
     const end = new Date(start + opts.windowMs).toISOString();
     rows.set(end, { window_end: end, symbol: top.symbol, price: top.price });

@@ -12,7 +12,8 @@ export function orderCountRegressions(sink: MemorySink): string[] {
     for (const row of commit.rows) {
       const orders = Number(row.values.total_orders);
       const before = last.get(row.key);
-      if (before !== undefined && orders < before) out.push(`${row.key}: ${before} → ${orders} orders in trigger ${commit.sequence}`);
+      if (before !== undefined && orders < before)
+        out.push(`${row.key}: ${before} → ${orders} orders in trigger ${commit.sequence}`);
       last.set(row.key, orders);
     }
   }

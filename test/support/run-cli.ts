@@ -18,17 +18,26 @@ export interface CliResult {
 export function cliEnv(args: readonly string[], extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   const takesBrokers = args[0] === 'prod' || args[0] === 'produce';
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && (!k.startsWith('HEXSTREAM_') || (k === 'HEXSTREAM_BROKERS' && takesBrokers))) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && (!k.startsWith('HEXSTREAM_') || (k === 'HEXSTREAM_BROKERS' && takesBrokers))) env[k] = v;
   return { ...env, ...extra };
 }
 
 /** Runs the built CLI (`npm test` builds it first) as a user would. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; stdin?: Buffer } = {}): CliResult {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: Buffer } = {},
+): CliResult {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: cliEnv(args, options.env), encoding: 'utf8', timeout: 120_000, ...(options.stdin !== undefined ? { input: options.stdin } : {}) });
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: options.cwd,
+    env: cliEnv(args, options.env),
+    encoding: 'utf8',
+    timeout: 120_000,
+    ...(options.stdin !== undefined ? { input: options.stdin } : {}),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
 
 /** A count of the CLI's summary (`accepted       2,862` → 2862; `peak memory    141 MB RSS` → 141); NaN when the line is missing. */
 export function summaryNumber(stdout: string, label: string): number {

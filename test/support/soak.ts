@@ -31,7 +31,12 @@ export class TableDigest {
 
   /** Plain values, for `toEqual`. */
   summary(): { rows: number; orders: number; itemsSold: number; hashSums: string } {
-    return { rows: this.rows, orders: this.orders, itemsSold: this.itemsSold, hashSums: [...this.sums].map((n) => n.toString(16)).join(':') };
+    return {
+      rows: this.rows,
+      orders: this.orders,
+      itemsSold: this.itemsSold,
+      hashSums: [...this.sums].map((n) => n.toString(16)).join(':'),
+    };
   }
 }
 
@@ -45,7 +50,11 @@ export function fileOrderRow(line: string): ReferenceRow {
 }
 
 /** Streams `agg_order_window` of a MariaDB database (as root on 127.0.0.1) into `onRow`, in the reference's shape, without holding the table. */
-export async function streamMysqlOrderTable(port: number, database: string, onRow: (row: ReferenceRow) => void): Promise<void> {
+export async function streamMysqlOrderTable(
+  port: number,
+  database: string,
+  onRow: (row: ReferenceRow) => void,
+): Promise<void> {
   const connection = createConnection({ host: '127.0.0.1', port, user: 'root', database, ...MYSQL_VALUE_OPTIONS });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -81,7 +90,8 @@ export function progressLines(stderr: string): ProgressLine[] {
     .filter((l) => l.startsWith('{') && l.includes('"msg":"progress"'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .map((l) => {
-      for (const n of numbers) if (typeof l[n] !== 'number') throw new Error(`progress line without a number ${n}: ${JSON.stringify(l)}`);
+      for (const n of numbers)
+        if (typeof l[n] !== 'number') throw new Error(`progress line without a number ${n}: ${JSON.stringify(l)}`);
       return Object.fromEntries(numbers.map((n) => [n, l[n] as number])) as unknown as ProgressLine;
     });
 }

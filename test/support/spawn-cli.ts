@@ -19,7 +19,11 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): P
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
   const timeoutMs = options.timeoutMs ?? 90_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: cliEnv(args, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: options.cwd,
+      env: cliEnv(args, options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
@@ -27,7 +31,9 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): P
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`hexstream ${args.join(' ')} did not exit within ${timeoutMs / 1000} s; stderr so far:\n${stderr}`));
+      reject(
+        new Error(`hexstream ${args.join(' ')} did not exit within ${timeoutMs / 1000} s; stderr so far:\n${stderr}`),
+      );
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);

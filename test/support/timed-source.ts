@@ -42,7 +42,8 @@ export class TimedSource implements SourcePort {
 
   async poll(_maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
     const step: TimedStep = this.steps[this.step++] ?? {};
-    if (step.assigned !== undefined) return { records: [], endedPartitions: [], exhausted: false, assigned: step.assigned };
+    if (step.assigned !== undefined)
+      return { records: [], endedPartitions: [], exhausted: false, assigned: step.assigned };
     const records: SourceRecord[] = (step.records ?? []).map(([partition, value]) => {
       const position = this.next.get(partition) ?? 0;
       this.next.set(partition, position + 1);

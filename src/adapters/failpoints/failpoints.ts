@@ -13,12 +13,28 @@ import type { LogContext } from '../../ports/logger.port';
  *         ─▶ ③kafka.before-offset-commit ─▶ consumer group offsets to Kafka (lag monitoring only)
  */
 export const FAILPOINTS = {
-  'mysql.before-checkpoint': { where: "MySQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint", actions: ['kill', 'error'] },
-  'mysql.before-commit': { where: 'MySQL sink: after the positions and checkpoint (and a graceful stop’s snapshot), just before COMMIT', actions: ['kill', 'error'] },
-  'postgres.before-checkpoint': { where: "PostgreSQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint", actions: ['kill', 'error'] },
-  'postgres.before-commit': { where: 'PostgreSQL sink: after the positions and checkpoint, just before COMMIT', actions: ['kill', 'error'] },
+  'mysql.before-checkpoint': {
+    where: "MySQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint",
+    actions: ['kill', 'error'],
+  },
+  'mysql.before-commit': {
+    where: 'MySQL sink: after the positions and checkpoint (and a graceful stop’s snapshot), just before COMMIT',
+    actions: ['kill', 'error'],
+  },
+  'postgres.before-checkpoint': {
+    where: "PostgreSQL sink, inside a trigger's transaction: after the rows, before the positions and checkpoint",
+    actions: ['kill', 'error'],
+  },
+  'postgres.before-commit': {
+    where: 'PostgreSQL sink: after the positions and checkpoint, just before COMMIT',
+    actions: ['kill', 'error'],
+  },
   // A failed offset commit is only logged (the offsets serve lag monitoring): an error here would be no real failure.
-  'kafka.before-offset-commit': { where: "prod: after the trigger's database COMMIT, before its positions are committed as the consumer group's offsets", actions: ['kill'] },
+  'kafka.before-offset-commit': {
+    where:
+      "prod: after the trigger's database COMMIT, before its positions are committed as the consumer group's offsets",
+    actions: ['kill'],
+  },
 } as const satisfies Record<string, { readonly where: string; readonly actions: readonly FailpointAction[] }>;
 
 export type FailpointName = keyof typeof FAILPOINTS;
@@ -39,7 +55,8 @@ export interface FailpointSpec {
 /** The failpoints a run turns on; an empty plan is the default. */
 export type FailpointPlan = ReadonlyMap<FailpointName, FailpointSpec>;
 
-export type ParsedFailpoints = { readonly ok: true; readonly plan: FailpointPlan } | { readonly ok: false; readonly message: string };
+export type ParsedFailpoints =
+  { readonly ok: true; readonly plan: FailpointPlan } | { readonly ok: false; readonly message: string };
 
 const ENTRY = /^([a-z.-]+)=(kill|error|off)(?:@(\d+))?$/;
 
@@ -55,13 +72,19 @@ export function parseFailpoints(text: string): ParsedFailpoints {
     const m = ENTRY.exec(entry);
     if (m === null) return { ok: false, message: `expected name=kill|error|off[@N], got ${JSON.stringify(entry)}` };
     const name = m[1] ?? '';
-    if (!isFailpointName(name)) return { ok: false, message: `unknown failpoint ${JSON.stringify(name)} (known: ${Object.keys(FAILPOINTS).join(', ')})` };
+    if (!isFailpointName(name))
+      return {
+        ok: false,
+        message: `unknown failpoint ${JSON.stringify(name)} (known: ${Object.keys(FAILPOINTS).join(', ')})`,
+      };
     if (plan.has(name)) return { ok: false, message: `failpoint ${name} is named twice` };
     const action = m[2];
     const allowed: readonly string[] = FAILPOINTS[name].actions;
-    if (action !== 'off' && !allowed.includes(action ?? '')) return { ok: false, message: `failpoint ${name} takes ${allowed.join(' or ')}, not ${String(action)}` };
+    if (action !== 'off' && !allowed.includes(action ?? ''))
+      return { ok: false, message: `failpoint ${name} takes ${allowed.join(' or ')}, not ${String(action)}` };
     const onHit = m[3] === undefined ? 1 : Number(m[3]);
-    if (!Number.isSafeInteger(onHit) || onHit < 1) return { ok: false, message: `${name}: @N counts hits from 1, got ${JSON.stringify(m[3])}` };
+    if (!Number.isSafeInteger(onHit) || onHit < 1)
+      return { ok: false, message: `${name}: @N counts hits from 1, got ${JSON.stringify(m[3])}` };
     if (action !== 'off') plan.set(name, { action: action === 'kill' ? 'kill' : 'error', onHit });
   }
   return { ok: true, plan };

@@ -17,9 +17,14 @@ export class JsonLineEncoder {
   private pos = 0;
   private readonly columns: ColumnEncoder[];
 
-  constructor(table: TableSchema, private readonly initialBytes = 1 << 20) {
+  constructor(
+    table: TableSchema,
+    private readonly initialBytes = 1 << 20,
+  ) {
     this.buf = Buffer.allocUnsafe(initialBytes);
-    this.columns = table.columns.map((c, i) => columnEncoder(c, Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`, 'latin1')));
+    this.columns = table.columns.map((c, i) =>
+      columnEncoder(c, Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`, 'latin1')),
+    );
   }
 
   /** Bytes encoded and not yet taken. */

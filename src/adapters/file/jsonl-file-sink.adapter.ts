@@ -14,7 +14,9 @@ export interface JsonLinesFileSinkOptions {
   readonly deadLetterPath: string;
 }
 
-export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOptions> = Symbol.for('hexstream.JsonLinesFileSinkOptions');
+export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOptions> = Symbol.for(
+  'hexstream.JsonLinesFileSinkOptions',
+);
 
 /**
  * Writes the final result table and the dead letters as JSON Lines. A file cannot be updated in
@@ -83,7 +85,8 @@ export class JsonLinesFileSink implements SinkPort {
       // Encoded only once final: in update mode most rows are upserted more than once.
       bucket.set(row.key, { row, upsertedAtMs: now });
     }
-    if (trigger.deadLetters.length > 0) await this.write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
+    if (trigger.deadLetters.length > 0)
+      await this.write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
     await this.writeFinal(trigger.closedUpToMs);
   }
 

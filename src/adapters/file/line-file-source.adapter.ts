@@ -25,7 +25,9 @@ export interface LineFileSourceOptions {
   readonly partitionIds?: 'index' | 'name';
 }
 
-export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = Symbol.for('hexstream.LineFileSourceOptions');
+export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = Symbol.for(
+  'hexstream.LineFileSourceOptions',
+);
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -64,7 +66,12 @@ export class LineFileSource implements SourcePort {
     this.readers = await Promise.all(
       files.map(async (file, i) => {
         const partition = ids[i] as number;
-        const reader = new LineReader(partition, sourceName(this.options.input, file), await fileBytes(file), this.options);
+        const reader = new LineReader(
+          partition,
+          sourceName(this.options.input, file),
+          await fileBytes(file),
+          this.options,
+        );
         await reader.skipTo(resumeFrom.get(partition) ?? 0);
         return reader;
       }),
@@ -74,7 +81,9 @@ export class LineFileSource implements SourcePort {
 
   async poll(maxRecords: number): Promise<SourceBatch> {
     // Partitions that were already at their end (empty files, resumed at the end) are reported too.
-    const endedPartitions = this.readers.filter((r) => r.isDone() && !this.reported.has(r.partition)).map((r) => r.partition);
+    const endedPartitions = this.readers
+      .filter((r) => r.isDone() && !this.reported.has(r.partition))
+      .map((r) => r.partition);
     const reader = endedPartitions.length === 0 ? this.nextReader() : undefined;
     if (reader === undefined) return this.batch([], endedPartitions);
     const records = await reader.read(maxRecords);
@@ -131,7 +140,11 @@ function partitionsByName(files: readonly string[]): number[] {
     for (const byte of Buffer.from(name, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
     const id = h & 0x7fffffff;
     const other = seen.get(id);
-    if (other !== undefined) throw new HexstreamError('SOURCE_UNAVAILABLE', `input files ${other} and ${name} map to one partition id (${id}): rename one`);
+    if (other !== undefined)
+      throw new HexstreamError(
+        'SOURCE_UNAVAILABLE',
+        `input files ${other} and ${name} map to one partition id (${id}): rename one`,
+      );
     seen.set(id, name);
     return id;
   });
@@ -194,7 +207,8 @@ class LineReader {
   async skipTo(position: number): Promise<void> {
     while (!this.isDone()) {
       while (this.taken >= this.lines.length && !this.eof) await this.fill();
-      while (this.taken < this.lines.length && (this.lines[this.taken] as SourceRecord).position < position) this.taken++;
+      while (this.taken < this.lines.length && (this.lines[this.taken] as SourceRecord).position < position)
+        this.taken++;
       if (this.taken < this.lines.length) return;
     }
   }
@@ -218,7 +232,9 @@ class LineReader {
     try {
       bytesRead = await this.bytes.read(this.chunk);
     } catch (e) {
-      throw new HexstreamError('SOURCE_READ_FAILED', `cannot read ${this.bytes.name}: ${(e as Error).message}`, { cause: e });
+      throw new HexstreamError('SOURCE_READ_FAILED', `cannot read ${this.bytes.name}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     if (bytesRead === 0) {
       this.eof = true;
@@ -244,7 +260,8 @@ class LineReader {
     if (longLine !== undefined) {
       const nl = data.indexOf(10);
       const skipped = nl < 0 ? data : data.subarray(0, nl);
-      if (longLine.head.length < HEAD_BYTES) longLine.head = Buffer.concat([longLine.head, skipped.subarray(0, HEAD_BYTES - longLine.head.length)]);
+      if (longLine.head.length < HEAD_BYTES)
+        longLine.head = Buffer.concat([longLine.head, skipped.subarray(0, HEAD_BYTES - longLine.head.length)]);
       longLine.bytes += skipped.length;
       if (skipped.length > 0) longLine.lastByte = skipped[skipped.length - 1] as number;
       if (nl < 0) return;
@@ -257,7 +274,8 @@ class LineReader {
       if (this.carryTooLong()) this.emitTooLong();
       return;
     }
-    const complete = this.carry.length > 0 ? Buffer.concat([this.carry, data.subarray(0, lastNl + 1)]) : data.subarray(0, lastNl + 1);
+    const complete =
+      this.carry.length > 0 ? Buffer.concat([this.carry, data.subarray(0, lastNl + 1)]) : data.subarray(0, lastNl + 1);
     this.carry = Buffer.from(data.subarray(lastNl + 1));
     if (isUtf8(complete)) this.emitText(complete.toString('utf8'));
     else this.emitLinesOneByOne(complete);
@@ -278,7 +296,12 @@ class LineReader {
       const line = text.slice(from, nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
       // UTF-8 takes at least one byte per UTF-16 unit and at most three.
       const bytes = line.length * 3 > max ? Buffer.byteLength(line) : 0;
-      if (bytes > max) this.pushInvalid(utf8Prefix(line, DEAD_LETTER_RAW_BYTES), `record is ${bytes} bytes, more than the limit of ${max}`, bytes);
+      if (bytes > max)
+        this.pushInvalid(
+          utf8Prefix(line, DEAD_LETTER_RAW_BYTES),
+          `record is ${bytes} bytes, more than the limit of ${max}`,
+          bytes,
+        );
       else this.pushLine(line);
       from = nl + 1;
     }
@@ -307,7 +330,11 @@ class LineReader {
    */
   private emitTooLong(): void {
     const c = this.carry;
-    this.longLine = { head: Buffer.from(c.subarray(0, HEAD_BYTES)), bytes: c.length, lastByte: c[c.length - 1] as number };
+    this.longLine = {
+      head: Buffer.from(c.subarray(0, HEAD_BYTES)),
+      bytes: c.length,
+      lastByte: c[c.length - 1] as number,
+    };
     this.carry = Buffer.alloc(0);
   }
 
@@ -323,13 +350,29 @@ class LineReader {
 
   private pushLine(text: string): void {
     const arrivalMs = this.options.arrivalMs;
-    if (arrivalMs === undefined) this.lines.push({ partition: this.partition, position: this.position++, source: this.source, value: text });
-    else this.lines.push({ partition: this.partition, position: this.position++, source: this.source, value: text, arrivalMs });
+    if (arrivalMs === undefined)
+      this.lines.push({ partition: this.partition, position: this.position++, source: this.source, value: text });
+    else
+      this.lines.push({
+        partition: this.partition,
+        position: this.position++,
+        source: this.source,
+        value: text,
+        arrivalMs,
+      });
   }
 
   private pushInvalid(preview: string, decodeError: string, byteLength: number | undefined): void {
     const arrival = this.options.arrivalMs === undefined ? {} : { arrivalMs: this.options.arrivalMs };
     const size = byteLength === undefined ? {} : { byteLength };
-    this.lines.push({ partition: this.partition, position: this.position++, source: this.source, value: preview, decodeError, ...size, ...arrival });
+    this.lines.push({
+      partition: this.partition,
+      position: this.position++,
+      source: this.source,
+      value: preview,
+      decodeError,
+      ...size,
+      ...arrival,
+    });
   }
 }

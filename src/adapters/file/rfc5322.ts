@@ -106,7 +106,9 @@ export function encodeQuotedPrintable(text: string): string {
  */
 export function encodeHeaderWord(text: string): string {
   const plain =
-    /^[\x21-\x7e]+( [\x21-\x7e]+)*$/.test(text) && !text.includes('=?') && text.split(' ').every((run) => run.length <= MAX_PLAIN_RUN);
+    /^[\x21-\x7e]+( [\x21-\x7e]+)*$/.test(text) &&
+    !text.includes('=?') &&
+    text.split(' ').every((run) => run.length <= MAX_PLAIN_RUN);
   if (text === '' || plain) return text;
   const words: string[] = [];
   let chunk = '';
@@ -149,7 +151,8 @@ function foldHeader(name: string, value: string): string {
     }
   }
   lines.push(current);
-  if (lines.some((line) => line.length > MAX_LINE)) throw invalid(`header ${name} has a line longer than ${MAX_LINE} characters`);
+  if (lines.some((line) => line.length > MAX_LINE))
+    throw invalid(`header ${name} has a line longer than ${MAX_LINE} characters`);
   return lines.map((line) => line + CRLF).join('');
 }
 
@@ -160,7 +163,9 @@ function encodeQpLine(line: string, endsWithSoftBreak: boolean): string {
   let current = '';
   bytes.forEach((byte, index) => {
     const isLast = index === bytes.length - 1;
-    const token = isLiteral(byte, isLast) ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    const token = isLiteral(byte, isLast)
+      ? String.fromCharCode(byte)
+      : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     const room = isLast && !endsWithSoftBreak ? QP_LINE : QP_LINE - 1;
     if (current.length + token.length > room) {
       encoded.push(`${current}=`);
@@ -194,7 +199,8 @@ function checkNoLineBreak(header: string, value: string): string {
 }
 
 function checkMessageId(id: string): string {
-  if (!/^[\w!#$%&'*+\-/=?^`{|}~.]+@[\w!#$%&'*+\-/=?^`{|}~.]+$/.test(id)) throw invalid(`Message-ID ${JSON.stringify(id)} is not id-left@id-right`);
+  if (!/^[\w!#$%&'*+\-/=?^`{|}~.]+@[\w!#$%&'*+\-/=?^`{|}~.]+$/.test(id))
+    throw invalid(`Message-ID ${JSON.stringify(id)} is not id-left@id-right`);
   return id;
 }
 

@@ -84,6 +84,7 @@ export function formatScaled(value: ColumnValue, scale: number): string {
   const n = typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? value : Number(value));
   const negative = n < 0n;
   const digits = (negative ? -n : n).toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  const text =
+    scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
   return negative ? `-${text}` : text;
 }

@@ -58,9 +58,17 @@ export interface DecodedBytes {
  */
 export function decodeRecordBytes(bytes: Buffer, maxRecordBytes: number): DecodedBytes {
   if (bytes.length > maxRecordBytes) {
-    return { value: utf8BytePrefix(bytes, DEAD_LETTER_RAW_BYTES).toString('utf8'), decodeError: `record is ${bytes.length} bytes, more than the limit of ${maxRecordBytes}`, byteLength: bytes.length };
+    return {
+      value: utf8BytePrefix(bytes, DEAD_LETTER_RAW_BYTES).toString('utf8'),
+      decodeError: `record is ${bytes.length} bytes, more than the limit of ${maxRecordBytes}`,
+      byteLength: bytes.length,
+    };
   }
   if (isUtf8(bytes)) return { value: bytes.toString('utf8') };
   const decodeError = `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)} of the record`;
-  return { value: utf8BytePrefix(bytes, DEAD_LETTER_RAW_BYTES).toString('utf8'), decodeError, byteLength: bytes.length };
+  return {
+    value: utf8BytePrefix(bytes, DEAD_LETTER_RAW_BYTES).toString('utf8'),
+    decodeError,
+    byteLength: bytes.length,
+  };
 }

@@ -42,7 +42,13 @@ export class CheckpointTopicCodec {
   partitionMessages(trigger: TriggerCommit): Message[] {
     return partitionRows(trigger).map((row) => {
       const [watermark, replayFrom, replayMaxEvent, closedUpTo] = row.values;
-      const value = { next_position: row.next, watermark_ms: watermark, replay_from: replayFrom, replay_max_event_ms: replayMaxEvent, closed_up_to_ms: closedUpTo };
+      const value = {
+        next_position: row.next,
+        watermark_ms: watermark,
+        replay_from: replayFrom,
+        replay_max_event_ms: replayMaxEvent,
+        closed_up_to_ms: closedUpTo,
+      };
       return { key: `${this.prefix}partition|${row.partition}`, value: JSON.stringify(value) };
     });
   }
@@ -51,7 +57,11 @@ export class CheckpointTopicCodec {
    * A snapshot's head and chunks, plus tombstones for every stored snapshot sharing a partition
    * with it (and for chunks of an earlier snapshot of the same partitions beyond the new count).
    */
-  snapshotMessages(snapshot: StoredSnapshot, stored: readonly SnapshotHead[], maxChunkBytes: number): { messages: Message[]; head: SnapshotHead } {
+  snapshotMessages(
+    snapshot: StoredSnapshot,
+    stored: readonly SnapshotHead[],
+    maxChunkBytes: number,
+  ): { messages: Message[]; head: SnapshotHead } {
     const partitions = [...snapshot.partitions].sort((a, b) => a - b);
     const mine = new Set(partitions);
     const bytes = Buffer.from(snapshot.data, 'utf8');
@@ -67,7 +77,11 @@ export class CheckpointTopicCodec {
       for (let i = same ? chunks : 0; i < old.chunks; i++) messages.push({ key: `${oldKey}|${i}`, value: null });
     }
     for (let i = 0; i < chunks; i++) {
-      messages.push({ key: `${headKey}|${i}`, value: bytes.subarray(i * maxChunkBytes, (i + 1) * maxChunkBytes), headers: { [SNAPSHOT_ID_HEADER]: head.id } });
+      messages.push({
+        key: `${headKey}|${i}`,
+        value: bytes.subarray(i * maxChunkBytes, (i + 1) * maxChunkBytes),
+        headers: { [SNAPSHOT_ID_HEADER]: head.id },
+      });
     }
     // The head last: a reader finding it finds its chunks before it.
     messages.push({ key: headKey, value: JSON.stringify(head) });
@@ -114,8 +128,10 @@ export class CheckpointTopicReader {
     const heads: Array<{ head: SnapshotHead; key: string; offset: number }> = [];
     for (const [key, entry] of this.entries) {
       const [kind, name, chunk] = key.slice(this.prefix.length).split('|');
-      if (kind === 'partition' && name !== undefined) rows.push({ ...parseObject(entry.value), partition_id: Number(name) });
-      if (kind === 'snapshot' && name !== undefined && chunk === undefined) heads.push({ head: parseHead(entry.value), key, offset: entry.offset });
+      if (kind === 'partition' && name !== undefined)
+        rows.push({ ...parseObject(entry.value), partition_id: Number(name) });
+      if (kind === 'snapshot' && name !== undefined && chunk === undefined)
+        heads.push({ head: parseHead(entry.value), key, offset: entry.offset });
     }
     rows.sort((a, b) => Number(a.partition_id) - Number(b.partition_id));
     const checkpoint = checkpointFromRows(rows);
@@ -148,14 +164,20 @@ export class CheckpointTopicReader {
 
 function parseObject(value: Buffer): Record<string, unknown> {
   const parsed: unknown = JSON.parse(value.toString('utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`checkpoint entry is not a JSON object: ${value.toString('utf8').slice(0, 200)}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`checkpoint entry is not a JSON object: ${value.toString('utf8').slice(0, 200)}`);
   return { ...parsed };
 }
 
 function parseHead(value: Buffer): SnapshotHead {
   const o = parseObject(value);
   const partitions = o.partitions;
-  if (!Array.isArray(partitions) || !partitions.every((p): p is number => Number.isInteger(p)) || !Number.isInteger(o.chunks) || typeof o.id !== 'string') {
+  if (
+    !Array.isArray(partitions) ||
+    !partitions.every((p): p is number => Number.isInteger(p)) ||
+    !Number.isInteger(o.chunks) ||
+    typeof o.id !== 'string'
+  ) {
     throw new Error(`snapshot head is malformed: ${value.toString('utf8').slice(0, 200)}`);
   }
   return { partitions, chunks: Number(o.chunks), id: o.id };

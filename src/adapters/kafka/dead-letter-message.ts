@@ -8,7 +8,12 @@ import type { DeadLetter } from '../../domain/records';
  * size, when the value holds only the start of it, and `source`, the file, for a record read from one.
  */
 export function deadLetterMessage(d: DeadLetter): Message {
-  const headers: Record<string, string> = { reason: d.reason, detail: d.detail, 'source-partition': String(d.partition), 'source-offset': String(d.position) };
+  const headers: Record<string, string> = {
+    reason: d.reason,
+    detail: d.detail,
+    'source-partition': String(d.partition),
+    'source-offset': String(d.position),
+  };
   if (d.rawBytes !== undefined) headers['raw-bytes'] = String(d.rawBytes);
   if (d.source !== undefined) headers['source'] = d.source;
   return { value: d.raw, headers };

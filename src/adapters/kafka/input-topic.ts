@@ -13,9 +13,18 @@ const CHECK_TIMEOUT_MS = 15_000;
  * first topic some adapter happened to open. The topic list is read as it is (a metadata request
  * for all topics), which never creates a topic even where the broker auto-creates on request.
  */
-export async function checkInputTopic(brokers: readonly string[], topic: string, timeoutMs = CHECK_TIMEOUT_MS): Promise<void> {
+export async function checkInputTopic(
+  brokers: readonly string[],
+  topic: string,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<void> {
   const where = brokers.join(',');
-  const admin = new Kafka({ clientId: 'hexstream-topic-check', brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const admin = new Kafka({
+    clientId: 'hexstream-topic-check',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
   const listing = (async (): Promise<string[]> => {
     await admin.connect();
     return admin.listTopics();
@@ -27,9 +36,20 @@ export async function checkInputTopic(brokers: readonly string[], topic: string,
     });
   } catch (e) {
     // Not awaited: a disconnect waits for requests in flight; the abandoned connect is closed when it ends.
-    void listing.catch(() => undefined).then(() => admin.disconnect()).catch(() => undefined);
-    throw new HexstreamError('SOURCE_UNAVAILABLE', `cannot reach Kafka at ${where} (--brokers) to read the input topic ${topic}: ${describeKafkaError(e)}`, { cause: e });
+    void listing
+      .catch(() => undefined)
+      .then(() => admin.disconnect())
+      .catch(() => undefined);
+    throw new HexstreamError(
+      'SOURCE_UNAVAILABLE',
+      `cannot reach Kafka at ${where} (--brokers) to read the input topic ${topic}: ${describeKafkaError(e)}`,
+      { cause: e },
+    );
   }
   await admin.disconnect().catch(() => undefined);
-  if (!topics.includes(topic)) throw new HexstreamError('SOURCE_UNAVAILABLE', `topic ${topic} does not exist on ${where}: check --topic (and --brokers), or create the topic first`);
+  if (!topics.includes(topic))
+    throw new HexstreamError(
+      'SOURCE_UNAVAILABLE',
+      `topic ${topic} does not exist on ${where}: check --topic (and --brokers), or create the topic first`,
+    );
 }

@@ -43,7 +43,12 @@ export class KafkaDeadLetterSink implements SinkPort {
     private readonly inner: SinkPort,
     private readonly options: KafkaDeadLetterOptions,
   ) {
-    this.kafka = new Kafka({ clientId: options.clientId ?? 'hexstream-dead-letters', brokers: [...options.brokers], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'hexstream-dead-letters',
+      brokers: [...options.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5 },
+    });
   }
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
@@ -66,7 +71,11 @@ export class KafkaDeadLetterSink implements SinkPort {
         .catch(() => undefined)
         .then(() => Promise.all([producer.disconnect(), admin.disconnect()]))
         .catch(() => undefined);
-      throw new HexstreamError('SINK_UNAVAILABLE', `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}: ${describeKafkaError(e)}`, { cause: e });
+      throw new HexstreamError(
+        'SINK_UNAVAILABLE',
+        `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}: ${describeKafkaError(e)}`,
+        { cause: e },
+      );
     }
     await admin.disconnect().catch(() => undefined);
     this.producer = producer;
@@ -94,7 +103,11 @@ export class KafkaDeadLetterSink implements SinkPort {
       } catch (e) {
         // A broker outage is worth waiting for (the pipeline does); anything else is not.
         const code = isKafkaUnavailable(e) ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED';
-        throw new HexstreamError(code, `cannot send dead letters to ${this.options.topic} on ${this.options.brokers.join(',')}: ${describeKafkaError(e)}`, { cause: e });
+        throw new HexstreamError(
+          code,
+          `cannot send dead letters to ${this.options.topic} on ${this.options.brokers.join(',')}: ${describeKafkaError(e)}`,
+          { cause: e },
+        );
       }
     }
     await this.inner.commit(trigger.deadLetters.length > 0 ? { ...trigger, deadLetters: [] } : trigger);
@@ -105,7 +118,10 @@ export class KafkaDeadLetterSink implements SinkPort {
     await admin.connect();
     const topics = await admin.listTopics();
     if (!topics.includes(this.options.topic)) {
-      await admin.createTopics({ topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      await admin.createTopics({
+        topics: [{ topic: this.options.topic, numPartitions: 1, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
     }
     await producer.connect();
   }

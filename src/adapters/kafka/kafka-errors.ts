@@ -3,8 +3,22 @@ import { HexstreamError } from '../../domain/hexstream-error';
 /** Broker answers meaning "a newer producer with this transactional id exists" (or the coordinator timed the transaction out). */
 const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
 const FENCED_CODES = new Set([47, 90]);
-const UNAVAILABLE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout']);
-const UNAVAILABLE_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'REQUEST_TIMED_OUT', 'NOT_ENOUGH_REPLICAS', 'NETWORK_EXCEPTION']);
+const UNAVAILABLE_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSLockTimeout',
+]);
+const UNAVAILABLE_TYPES = new Set([
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'REQUEST_TIMED_OUT',
+  'NOT_ENOUGH_REPLICAS',
+  'NETWORK_EXCEPTION',
+]);
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 /** kafkajs throws a plain Error with this message for a request on a connection it has lost. */
 const UNAVAILABLE_MESSAGES = new Set(['Broker not connected']);
@@ -65,6 +79,13 @@ export function describeKafkaError(e: unknown): string {
 export function translateKafkaError(e: unknown, action: string, brokers: readonly string[]): HexstreamError {
   if (e instanceof HexstreamError) return e;
   const where = brokers.join(',');
-  if (isKafkaUnavailable(e)) return new HexstreamError('SINK_UNAVAILABLE', `cannot reach Kafka at ${where} to ${action}: ${describeKafkaError(e)}`, { cause: e });
-  return new HexstreamError('SINK_WRITE_FAILED', `cannot ${action} on Kafka at ${where}: ${describeKafkaError(e)}`, { cause: e });
+  if (isKafkaUnavailable(e))
+    return new HexstreamError(
+      'SINK_UNAVAILABLE',
+      `cannot reach Kafka at ${where} to ${action}: ${describeKafkaError(e)}`,
+      { cause: e },
+    );
+  return new HexstreamError('SINK_WRITE_FAILED', `cannot ${action} on Kafka at ${where}: ${describeKafkaError(e)}`, {
+    cause: e,
+  });
 }

@@ -85,7 +85,11 @@ export class KafkaRecordProducer {
       return await Promise.race([this.connect(), timeout]);
     } catch (e) {
       await this.close().catch(() => undefined);
-      throw new HexstreamError('SINK_UNAVAILABLE', `cannot produce to topic ${this.options.topic} on Kafka at ${this.brokerList()}: ${oneLine(e)}`, { cause: e });
+      throw new HexstreamError(
+        'SINK_UNAVAILABLE',
+        `cannot produce to topic ${this.options.topic} on Kafka at ${this.brokerList()}: ${oneLine(e)}`,
+        { cause: e },
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -112,7 +116,11 @@ export class KafkaRecordProducer {
     try {
       await producer.send({ topic: this.options.topic, acks: -1, messages });
     } catch (e) {
-      throw new HexstreamError('SINK_WRITE_FAILED', `cannot send to topic ${this.options.topic} on Kafka at ${this.brokerList()}: ${oneLine(e)}`, { cause: e });
+      throw new HexstreamError(
+        'SINK_WRITE_FAILED',
+        `cannot send to topic ${this.options.topic} on Kafka at ${this.brokerList()}: ${oneLine(e)}`,
+        { cause: e },
+      );
     }
     this.sentCount += messages.length;
   }
@@ -132,7 +140,10 @@ export class KafkaRecordProducer {
     this.admin = admin;
     await admin.connect();
     await this.unlessClosed(admin);
-    const created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    const created = await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     this.admin = undefined;
     await admin.disconnect();

@@ -68,11 +68,20 @@ function isRebalancing(e: unknown): boolean {
  * which is expected: info. Any other failure keeps the lag shown stale until it passes: a warning.
  */
 export function logRefusedOffsets(logger: LoggerPort, topic: string, e: unknown): void {
-  const context = { topic, error: e instanceof Error ? e.message : String(e), consequence: 'only lag monitoring reads these offsets and the next commit moves them on; resuming uses the positions stored with the data' };
+  const context = {
+    topic,
+    error: e instanceof Error ? e.message : String(e),
+    consequence:
+      'only lag monitoring reads these offsets and the next commit moves them on; resuming uses the positions stored with the data',
+  };
   // kafkajs wraps an error it retried in KafkaJSNumberOfRetriesExceeded: the broker's is its cause.
   const causes: unknown[] = [];
-  for (let c: unknown = e; c !== undefined && c !== null && causes.length < 5; c = (c as { cause?: unknown }).cause) causes.push(c);
-  const refused = causes.some((c) => isRebalancing(c) || ['UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(String((c as { type?: unknown }).type)));
+  for (let c: unknown = e; c !== undefined && c !== null && causes.length < 5; c = (c as { cause?: unknown }).cause)
+    causes.push(c);
+  const refused = causes.some(
+    (c) =>
+      isRebalancing(c) || ['UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(String((c as { type?: unknown }).type)),
+  );
   if (refused) logger.info('offsets for lag monitoring not committed to Kafka during a rebalance', context);
   else logger.warn('could not commit offsets for lag monitoring to Kafka', context);
 }
@@ -167,7 +176,11 @@ export class KafkaSource implements SourcePort {
     } catch (e) {
       await this.close().catch(() => undefined);
       if (e instanceof HexstreamError) throw e;
-      throw new HexstreamError('SOURCE_UNAVAILABLE', `cannot read topic ${topic} from Kafka at ${this.options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
+      throw new HexstreamError(
+        'SOURCE_UNAVAILABLE',
+        `cannot read topic ${topic} from Kafka at ${this.options.brokers.join(',')}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     return this.partitions;
   }
@@ -205,7 +218,8 @@ export class KafkaSource implements SourcePort {
     if (this.available() === 0 && !this.isExhausted() && this.pendingAssignment === undefined) {
       await this.waitForReader(maxWaitMs);
       if (this.failure !== undefined) throw this.failure;
-      if (this.revoke !== undefined || this.pendingAssignment !== undefined) return { records: [], endedPartitions: [], exhausted: false };
+      if (this.revoke !== undefined || this.pendingAssignment !== undefined)
+        return { records: [], endedPartitions: [], exhausted: false };
     }
     const n = Math.min(maxRecords, this.available());
     const records = this.queue.slice(this.head, this.head + n);
@@ -223,8 +237,10 @@ export class KafkaSource implements SourcePort {
     const endedPartitions = [...this.ended].filter((p) => !this.reportedEnded.has(p) && !this.pendingFor(p));
     for (const p of endedPartitions) this.reportedEnded.add(p);
     const lag = new Map<number, number>();
-    for (const [p, high] of this.highWatermarks) lag.set(p, Math.max(0, high - (this.polledUpTo.get(p) ?? this.resumeFrom.get(p) ?? 0)));
-    const exhausted = this.isExhausted() && this.available() === 0 && this.partitions.every((p) => this.reportedEnded.has(p));
+    for (const [p, high] of this.highWatermarks)
+      lag.set(p, Math.max(0, high - (this.polledUpTo.get(p) ?? this.resumeFrom.get(p) ?? 0)));
+    const exhausted =
+      this.isExhausted() && this.available() === 0 && this.partitions.every((p) => this.reportedEnded.has(p));
     return { records, endedPartitions, exhausted, lag };
   }
 
@@ -255,7 +271,13 @@ export class KafkaSource implements SourcePort {
     const consumer = this.consumer;
     if (consumer !== undefined && positions.size > 0) {
       try {
-        await consumer.commitOffsets([...positions].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) })));
+        await consumer.commitOffsets(
+          [...positions].map(([partition, offset]) => ({
+            topic: this.options.topic,
+            partition,
+            offset: String(offset),
+          })),
+        );
       } catch (e) {
         logRefusedOffsets(this.logger, this.options.topic, e);
       }
@@ -264,12 +286,17 @@ export class KafkaSource implements SourcePort {
     // flight while reading on, the acknowledgement of an earlier trigger may come first: it does
     // not cover every record delivered before the rebalance began, and the partitions stay.
     const revoke = this.revoke;
-    if (revoke?.announced === true && [...revoke.delivered].every(([p, next]) => (positions.get(p) ?? -1) >= next)) revoke.release();
+    if (revoke?.announced === true && [...revoke.delivered].every(([p, next]) => (positions.get(p) ?? -1) >= next))
+      revoke.release();
   }
 
   holdBack(partitions: ReadonlySet<number>): void {
     const consumer = this.consumer;
-    if (consumer === undefined || (partitions.size === this.held.size && [...partitions].every((p) => this.held.has(p)))) return;
+    if (
+      consumer === undefined ||
+      (partitions.size === this.held.size && [...partitions].every((p) => this.held.has(p)))
+    )
+      return;
     const topic = this.options.topic;
     const pause = [...partitions].filter((p) => !this.held.has(p));
     const resume = [...this.held].filter((p) => !partitions.has(p));
@@ -345,7 +372,8 @@ export class KafkaSource implements SourcePort {
         // in Kafka, which may lie behind (commits refused mid-rebalance) or ahead (while replaying
         // after a restart) of what is queued. Go on exactly after the last queued record.
         for (const partition of assigned) {
-          const next = this.queuedUpTo.get(partition) ?? this.resumeFrom.get(partition) ?? this.lowOffsets.get(partition) ?? 0;
+          const next =
+            this.queuedUpTo.get(partition) ?? this.resumeFrom.get(partition) ?? this.lowOffsets.get(partition) ?? 0;
           consumer.seek({ topic, partition, offset: String(next) });
         }
         return;
@@ -367,18 +395,29 @@ export class KafkaSource implements SourcePort {
         return;
       }
       if (!event.payload.restart) {
-        this.fail(new HexstreamError('SOURCE_READ_FAILED', `Kafka consumer stopped: ${event.payload.error.message}`, { cause: event.payload.error }));
+        this.fail(
+          new HexstreamError('SOURCE_READ_FAILED', `Kafka consumer stopped: ${event.payload.error.message}`, {
+            cause: event.payload.error,
+          }),
+        );
         return;
       }
       // kafkajs restarts the consumer with backoff (its retry settings) until the broker is back;
       // the pipeline shows the outage and gives up after --max-outage.
       this.unavailable = `Kafka at ${this.options.brokers.join(',')}: ${describeKafkaError(event.payload.error)}`;
-      this.logger.warn('kafka consumer lost the broker; reconnecting', { topic: this.options.topic, error: this.unavailable });
+      this.logger.warn('kafka consumer lost the broker; reconnecting', {
+        topic: this.options.topic,
+        error: this.unavailable,
+      });
       this.wakeReader?.();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
     if (this.options.bounded && this.partitions.every((p) => this.ended.has(p))) return;
     await hasJoined;
   }
@@ -402,7 +441,8 @@ export class KafkaSource implements SourcePort {
     } catch (e) {
       // Once per rebalance: kafkajs may call the handler for the other batches of its last fetch
       // before it rejoins, and a member that stays away past the session timeout is dropped.
-      if (isRebalancing(e) && !this.rejoining && !this.awaitingSeek && this.joinedOnce && this.consumer !== undefined) await this.handOver();
+      if (isRebalancing(e) && !this.rejoining && !this.awaitingSeek && this.joinedOnce && this.consumer !== undefined)
+        await this.handOver();
       this.rejoining = true;
       throw e;
     }
@@ -430,7 +470,11 @@ export class KafkaSource implements SourcePort {
       };
       this.wakeReader?.();
     });
-    this.logger.info('kafka partitions handed over to the rebalance', { topic: this.options.topic, committedFirst, waitedMs: Date.now() - started });
+    this.logger.info('kafka partitions handed over to the rebalance', {
+      topic: this.options.topic,
+      committedFirst,
+      waitedMs: Date.now() - started,
+    });
   }
 
   private async waitForReader(maxWaitMs: number): Promise<void> {
@@ -463,7 +507,11 @@ export class KafkaSource implements SourcePort {
       this.queuedUpTo.set(partition, offset + 1);
       resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) this.ended.add(partition);
-      while ((this.available() >= (this.options.maxBufferedRecords ?? MAX_BUFFERED_RECORDS) || this.overCharBudget()) && isRunning() && !isStale()) {
+      while (
+        (this.available() >= (this.options.maxBufferedRecords ?? MAX_BUFFERED_RECORDS) || this.overCharBudget()) &&
+        isRunning() &&
+        !isStale()
+      ) {
         this.wakeReader?.();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 1_000);
@@ -498,7 +546,10 @@ export class KafkaSource implements SourcePort {
       const at = new Map((committed?.partitions ?? []).map((c) => [c.partition, Number(c.offset)]));
       this.othersDone = others.every(([p, end]) => (at.get(p) ?? -1) >= end);
     } catch (e) {
-      this.logger.warn('could not read the group offsets of the other partitions', { topic: this.options.topic, error: (e as Error).message });
+      this.logger.warn('could not read the group offsets of the other partitions', {
+        topic: this.options.topic,
+        error: (e as Error).message,
+      });
     }
   }
 
@@ -521,7 +572,8 @@ export class KafkaSource implements SourcePort {
   }
 
   private pendingFor(partition: number): boolean {
-    for (let i = this.head; i < this.queue.length; i++) if ((this.queue[i] as SourceRecord).partition === partition) return true;
+    for (let i = this.head; i < this.queue.length; i++)
+      if ((this.queue[i] as SourceRecord).partition === partition) return true;
     return false;
   }
 

@@ -108,7 +108,10 @@ export class KafkaTransactionalSink implements SinkPort {
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
     const keyColumn = this.options.keyColumn;
     if (keyColumn !== undefined && !table.columns.some((c) => c.name === keyColumn)) {
-      throw new HexstreamError('CONFIG_INVALID', `message key column ${keyColumn} is not a column of table ${table.name}`);
+      throw new HexstreamError(
+        'CONFIG_INVALID',
+        `message key column ${keyColumn} is not a column of table ${table.name}`,
+      );
     }
     await this.close();
     this.render = rowRenderer(table);
@@ -163,7 +166,10 @@ export class KafkaTransactionalSink implements SinkPort {
       for (const [topic, batch] of messages) await this.sendAll(transaction, topic, batch);
       if (trigger.positions.size > 0) {
         const partitions = [...trigger.positions].map(([partition, offset]) => ({ partition, offset: String(offset) }));
-        await transaction.sendOffsets({ consumerGroupId: this.options.consumerGroup, topics: [{ topic: this.options.sourceTopic, partitions }] });
+        await transaction.sendOffsets({
+          consumerGroupId: this.options.consumerGroup,
+          topics: [{ topic: this.options.sourceTopic, partitions }],
+        });
       }
       await this.options.faultInjection?.beforeCommit?.();
       committing = true;
@@ -171,7 +177,8 @@ export class KafkaTransactionalSink implements SinkPort {
     } catch (e) {
       throw await this.failed(e, trigger.sequence, transaction, committing);
     }
-    if (head !== undefined) this.heads = [...this.heads.filter((h) => !h.partitions.some((p) => head.partitions.includes(p))), head];
+    if (head !== undefined)
+      this.heads = [...this.heads.filter((h) => !h.partitions.some((p) => head.partitions.includes(p))), head];
   }
 
   async close(): Promise<void> {
@@ -186,9 +193,16 @@ export class KafkaTransactionalSink implements SinkPort {
   }
 
   /** The trigger's messages per topic, in the order they are sent. */
-  private messagesOf(trigger: TriggerCommit, render: (row: ResultRow, writtenAtMs: number) => string): { messages: Map<string, Message[]>; head: SnapshotHead | undefined } {
+  private messagesOf(
+    trigger: TriggerCommit,
+    render: (row: ResultRow, writtenAtMs: number) => string,
+  ): { messages: Map<string, Message[]>; head: SnapshotHead | undefined } {
     const writtenAtMs = Date.now();
-    const rows: Message[] = trigger.rows.map((row) => ({ key: this.keyOf(row), value: render(row, writtenAtMs), headers: { 'row-key': row.key } }));
+    const rows: Message[] = trigger.rows.map((row) => ({
+      key: this.keyOf(row),
+      value: render(row, writtenAtMs),
+      headers: { 'row-key': row.key },
+    }));
     const checkpoint = this.codec.partitionMessages(trigger);
     let head: SnapshotHead | undefined;
     if (trigger.snapshot !== undefined) {
@@ -213,7 +227,12 @@ export class KafkaTransactionalSink implements SinkPort {
   }
 
   /** Ends a failed commit as cleanly as possible and says what became of it. */
-  private async failed(e: unknown, sequence: number, transaction: Transaction | undefined, committing: boolean): Promise<HexstreamError> {
+  private async failed(
+    e: unknown,
+    sequence: number,
+    transaction: Transaction | undefined,
+    committing: boolean,
+  ): Promise<HexstreamError> {
     if (isProducerFenced(e)) return this.fence(e);
     if (committing) {
       this.inDoubt = new HexstreamError(
@@ -278,9 +297,10 @@ export class KafkaTransactionalSink implements SinkPort {
         },
       ].filter((t, i, all) => !existing.has(t.topic) && all.findIndex((u) => u.topic === t.topic) === i);
       // Another instance may create them at the same moment: createTopics then reports false, which is fine.
-      if (wanted.length > 0) await admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((e: unknown) => {
-        if (!String((e as Error).message).includes('already exists')) throw e;
-      });
+      if (wanted.length > 0)
+        await admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((e: unknown) => {
+          if (!String((e as Error).message).includes('already exists')) throw e;
+        });
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -312,21 +332,34 @@ export class KafkaTransactionalSink implements SinkPort {
     const transaction = await producer.transaction();
     let barrier: number;
     try {
-      const [metadata] = await transaction.send({ topic: this.options.checkpointTopic, acks: -1, messages: [{ ...this.codec.barrierMessage(this.options.instanceId), partition: CHECKPOINT_PARTITION }] });
+      const [metadata] = await transaction.send({
+        topic: this.options.checkpointTopic,
+        acks: -1,
+        messages: [{ ...this.codec.barrierMessage(this.options.instanceId), partition: CHECKPOINT_PARTITION }],
+      });
       barrier = Number(metadata?.baseOffset ?? metadata?.offset);
       await transaction.commit();
     } catch (e) {
       if (transaction.isActive()) await transaction.abort().catch(() => undefined);
       throw e;
     }
-    if (!Number.isSafeInteger(barrier)) throw new HexstreamError('SINK_WRITE_FAILED', `the broker returned no offset for the barrier on ${this.options.checkpointTopic}`);
+    if (!Number.isSafeInteger(barrier))
+      throw new HexstreamError(
+        'SINK_WRITE_FAILED',
+        `the broker returned no offset for the barrier on ${this.options.checkpointTopic}`,
+      );
     const reader = this.codec.reader();
-    await readTopicUpTo(this.kafka, this.options.checkpointTopic, new Map([[CHECKPOINT_PARTITION, barrier + 1]]), ({ message }) => reader.add(message), {
-      timeoutMs: this.options.readTimeoutMs ?? 60_000,
-    });
+    await readTopicUpTo(
+      this.kafka,
+      this.options.checkpointTopic,
+      new Map([[CHECKPOINT_PARTITION, barrier + 1]]),
+      ({ message }) => reader.add(message),
+      {
+        timeoutMs: this.options.readTimeoutMs ?? 60_000,
+      },
+    );
     const { checkpoint, heads } = reader.result();
     this.heads = heads;
     return checkpoint;
   }
 }
-

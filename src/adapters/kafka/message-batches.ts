@@ -12,9 +12,11 @@ const RECORD_OVERHEAD_BYTES = 80;
 
 /** A message's size on the wire, a little over rather than under. */
 export function messageBytes(m: Message): number {
-  const size = (v: Buffer | string | null | undefined): number => (v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
+  const size = (v: Buffer | string | null | undefined): number =>
+    v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
   let headers = 0;
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers += Buffer.byteLength(k) + (typeof v === 'string' || Buffer.isBuffer(v) ? size(v) : 0);
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    headers += Buffer.byteLength(k) + (typeof v === 'string' || Buffer.isBuffer(v) ? size(v) : 0);
   return size(m.key) + size(m.value) + headers + RECORD_OVERHEAD_BYTES;
 }
 

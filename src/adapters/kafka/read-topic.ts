@@ -28,12 +28,23 @@ export interface ReadTopicOptions {
  * A consumer group of its own (random name, deleted afterwards) is the only way kafkajs reads a
  * topic; offsets are never committed.
  */
-export async function readTopicUpTo(kafka: Kafka, topic: string, ends: ReadonlyMap<number, number>, onMessage: (m: ReadMessage) => void, options: ReadTopicOptions): Promise<void> {
+export async function readTopicUpTo(
+  kafka: Kafka,
+  topic: string,
+  ends: ReadonlyMap<number, number>,
+  onMessage: (m: ReadMessage) => void,
+  options: ReadTopicOptions,
+): Promise<void> {
   const { timeoutMs } = options;
   const remaining = new Map([...ends].filter(([, end]) => end > 0));
   if (remaining.size === 0) return;
   const groupId = `hexstream-reader-${randomBytes(6).toString('hex')}`;
-  const consumer = kafka.consumer({ groupId, readUncommitted: options.readUncommitted === true, maxWaitTimeInMs: 200, retry: { retries: 5 } });
+  const consumer = kafka.consumer({
+    groupId,
+    readUncommitted: options.readUncommitted === true,
+    maxWaitTimeInMs: 200,
+    retry: { retries: 5 },
+  });
   let finish: (() => void) | undefined;
   let fail: ((e: unknown) => void) | undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -49,10 +60,14 @@ export async function readTopicUpTo(kafka: Kafka, topic: string, ends: ReadonlyM
   // fetch with no record at all (read_committed right after a commit, before the broker wrote its
   // markers) reports the high watermark as its last offset: it says nothing of progress.
   const offEvent = consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-    if (event.payload.topic === topic && event.payload.firstOffset !== null && event.payload.firstOffset !== undefined) advance(event.payload.partition, event.payload.lastOffset);
+    if (event.payload.topic === topic && event.payload.firstOffset !== null && event.payload.firstOffset !== undefined)
+      advance(event.payload.partition, event.payload.lastOffset);
   });
   const offCrash = consumer.on(consumer.events.CRASH, (event) => fail?.(event.payload.error));
-  const timer = setTimeout(() => fail?.(new Error(`timed out after ${timeoutMs} ms reading topic ${topic} up to ${describeEnds(remaining)}`)), timeoutMs);
+  const timer = setTimeout(
+    () => fail?.(new Error(`timed out after ${timeoutMs} ms reading topic ${topic} up to ${describeEnds(remaining)}`)),
+    timeoutMs,
+  );
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

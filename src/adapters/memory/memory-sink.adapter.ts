@@ -37,8 +37,13 @@ export class MemorySink implements SinkPort {
     for (const row of trigger.rows) table.set(row.key, row);
     const deadLetters = [...this.deadLetters, ...trigger.deadLetters];
     const snapshot = trigger.snapshot;
-    const kept = (this.checkpoint_?.snapshots ?? []).filter((s) => snapshot === undefined || !s.partitions.some((p) => snapshot.partitions.includes(p)));
-    const snapshots = snapshot === undefined ? kept : [...kept, { partitions: [...snapshot.partitions].sort((a, b) => a - b), data: snapshot.data }];
+    const kept = (this.checkpoint_?.snapshots ?? []).filter(
+      (s) => snapshot === undefined || !s.partitions.some((p) => snapshot.partitions.includes(p)),
+    );
+    const snapshots =
+      snapshot === undefined
+        ? kept
+        : [...kept, { partitions: [...snapshot.partitions].sort((a, b) => a - b), data: snapshot.data }];
     // One entry per partition, as the SQL sinks keep one row: an instance holding some partitions
     // changes only theirs.
     const before = this.checkpoint_;

@@ -50,7 +50,10 @@ export class MemorySource implements SourcePort {
 
   async poll(maxRecords: number): Promise<SourceBatch> {
     const sizes = this.options.batchSizes;
-    const size = Math.min(maxRecords, sizes !== undefined && sizes.length > 0 ? (sizes[this.pollCount++ % sizes.length] as number) : maxRecords);
+    const size = Math.min(
+      maxRecords,
+      sizes !== undefined && sizes.length > 0 ? (sizes[this.pollCount++ % sizes.length] as number) : maxRecords,
+    );
     const ids = [...this.data.keys()].sort((a, b) => a - b);
     const bounded = this.options.bounded ?? true;
     // Round robin; partitions held back only in a second round, when no other one has records.

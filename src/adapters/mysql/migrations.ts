@@ -64,33 +64,47 @@ const LOCK_TIMEOUT_S = 30;
  * a named lock (GET_LOCK is per server, so the name carries the database) so that instances starting
  * together do not race. Returns the versions applied now.
  */
-export async function migrate(connection: Connection, database: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  return withNamedLock(connection, `hexstream_migrate_${createHash('md5').update(database).digest('hex')}`, async () => {
-    await connection.query(
-      `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INT NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)) ${TABLE_OPTIONS}`,
-    );
-    const [rows] = await connection.query<RowDataPacket[]>(`SELECT version FROM ${MIGRATIONS_TABLE}`);
-    const applied = new Set(rows.map((r) => Number(r.version)));
-    const known = Math.max(0, ...migrations.map((m) => m.version));
-    const newest = Math.max(0, ...applied);
-    if (newest > known) {
-      throw new HexstreamError('CONFIG_INVALID', `database ${database} has schema version ${newest}, newer than the ${known} this build knows: upgrade hexstream or use another database`);
-    }
-    const done: number[] = [];
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (applied.has(m.version)) continue;
-      for (const statement of m.statements) await connection.query(statement);
-      await connection.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES (?, ?)`, [m.version, m.name]);
-      done.push(m.version);
-    }
-    return done;
-  });
+export async function migrate(
+  connection: Connection,
+  database: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  return withNamedLock(
+    connection,
+    `hexstream_migrate_${createHash('md5').update(database).digest('hex')}`,
+    async () => {
+      await connection.query(
+        `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INT NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)) ${TABLE_OPTIONS}`,
+      );
+      const [rows] = await connection.query<RowDataPacket[]>(`SELECT version FROM ${MIGRATIONS_TABLE}`);
+      const applied = new Set(rows.map((r) => Number(r.version)));
+      const known = Math.max(0, ...migrations.map((m) => m.version));
+      const newest = Math.max(0, ...applied);
+      if (newest > known) {
+        throw new HexstreamError(
+          'CONFIG_INVALID',
+          `database ${database} has schema version ${newest}, newer than the ${known} this build knows: upgrade hexstream or use another database`,
+        );
+      }
+      const done: number[] = [];
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (applied.has(m.version)) continue;
+        for (const statement of m.statements) await connection.query(statement);
+        await connection.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES (?, ?)`, [m.version, m.name]);
+        done.push(m.version);
+      }
+      return done;
+    },
+  );
 }
 
 async function withNamedLock<T>(connection: Connection, name: string, body: () => Promise<T>): Promise<T> {
   const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [name, LOCK_TIMEOUT_S]);
   if (Number(rows[0]?.got) !== 1) {
-    throw new HexstreamError('SINK_UNAVAILABLE', `another instance held the schema migration lock for more than ${LOCK_TIMEOUT_S} s`);
+    throw new HexstreamError(
+      'SINK_UNAVAILABLE',
+      `another instance held the schema migration lock for more than ${LOCK_TIMEOUT_S} s`,
+    );
   }
   try {
     return await body();
@@ -108,11 +122,15 @@ export function resultTableDdl(table: TableSchema): string {
   if (table.name === MIGRATIONS_TABLE || table.name === CHECKPOINT_TABLE || table.name === SNAPSHOT_TABLE) {
     throw new HexstreamError('CONFIG_INVALID', `table ${table.name} is reserved for hexstream's own bookkeeping`);
   }
-  if (table.primaryKey.length === 0) throw new HexstreamError('CONFIG_INVALID', `table ${table.name} has no primary key`);
-  const columns = table.columns.map((c) => `${quoteIdentifier(c.name, `column of ${table.name}:`)} ${columnDefinition(c)}`);
+  if (table.primaryKey.length === 0)
+    throw new HexstreamError('CONFIG_INVALID', `table ${table.name} has no primary key`);
+  const columns = table.columns.map(
+    (c) => `${quoteIdentifier(c.name, `column of ${table.name}:`)} ${columnDefinition(c)}`,
+  );
   const names = new Set(table.columns.map((c) => c.name));
   for (const k of table.primaryKey) {
-    if (!names.has(k)) throw new HexstreamError('CONFIG_INVALID', `primary key column ${k} is not a column of ${table.name}`);
+    if (!names.has(k))
+      throw new HexstreamError('CONFIG_INVALID', `primary key column ${k} is not a column of ${table.name}`);
   }
   const key = table.primaryKey.map((k) => quoteIdentifier(k, 'primary key column')).join(', ');
   return `CREATE TABLE IF NOT EXISTS ${name} (\n  ${[...columns, `PRIMARY KEY (${key})`].join(',\n  ')}\n) ${TABLE_OPTIONS}`;
@@ -123,7 +141,11 @@ const SQL_TYPE = /^[A-Za-z]+(\(\d+(,\s*\d+)?\))?( UNSIGNED)?$/;
 
 function columnDefinition(c: ColumnSpec): string {
   const sql = c.type.sql.trim();
-  if (!SQL_TYPE.test(sql)) throw new HexstreamError('CONFIG_INVALID', `column ${c.name} has an unsupported SQL type ${JSON.stringify(c.type.sql)}`);
+  if (!SQL_TYPE.test(sql))
+    throw new HexstreamError(
+      'CONFIG_INVALID',
+      `column ${c.name} has an unsupported SQL type ${JSON.stringify(c.type.sql)}`,
+    );
   if (c.type.kind === 'timestamp' && c.type.setBySink === true) {
     // DEFAULT CURRENT_TIMESTAMP must carry the column's fractional precision.
     const precision = /\((\d)\)$/.exec(sql)?.[1];
@@ -143,6 +165,9 @@ export async function ensureResultTable(connection: Connection, table: TableSche
   const present = new Set(rows.map((r) => String(r.name)));
   const missing = table.columns.map((c) => c.name).filter((n) => !present.has(n));
   if (missing.length > 0) {
-    throw new HexstreamError('CONFIG_INVALID', `table ${table.name} exists without column(s) ${missing.join(', ')}: migrate it or use another database`);
+    throw new HexstreamError(
+      'CONFIG_INVALID',
+      `table ${table.name} exists without column(s) ${missing.join(', ')}: migrate it or use another database`,
+    );
   }
 }

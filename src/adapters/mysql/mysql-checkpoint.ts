@@ -11,7 +11,10 @@ export interface CheckpointOwner {
   readonly consumerGroup: string;
 }
 
-export async function readCheckpoint(connection: Connection, owner: CheckpointOwner): Promise<SinkCheckpoint | undefined> {
+export async function readCheckpoint(
+  connection: Connection,
+  owner: CheckpointOwner,
+): Promise<SinkCheckpoint | undefined> {
   const [rows] = await connection.query<RowDataPacket[]>(
     `SELECT partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms FROM ${CHECKPOINT_TABLE}
       WHERE job = ? AND consumer_group = ? ORDER BY partition_id`,
@@ -20,14 +23,23 @@ export async function readCheckpoint(connection: Connection, owner: CheckpointOw
   return checkpointFromRows(rows);
 }
 
-export async function writeCheckpoint(connection: Connection, owner: CheckpointOwner, expected: ReadonlyMap<number, number>, trigger: TriggerCommit): Promise<void> {
+export async function writeCheckpoint(
+  connection: Connection,
+  owner: CheckpointOwner,
+  expected: ReadonlyMap<number, number>,
+  trigger: TriggerCommit,
+): Promise<void> {
   for (const row of partitionRows(trigger)) {
     const before = expected.get(row.partition);
     if (before === undefined) {
       await insertPartition(connection, owner, row, trigger.sequence);
       continue;
     }
-    if (row.next < before) throw new HexstreamError('SINK_WRITE_FAILED', `position of partition ${row.partition} would move back from ${before} to ${row.next}`);
+    if (row.next < before)
+      throw new HexstreamError(
+        'SINK_WRITE_FAILED',
+        `position of partition ${row.partition} would move back from ${before} to ${row.next}`,
+      );
     const [result] = await connection.query<ResultSetHeader>(
       `UPDATE ${CHECKPOINT_TABLE} SET next_position = ?, watermark_ms = ?, replay_from = ?, replay_max_event_ms = ?, closed_up_to_ms = ?, commit_seq = ?,
         updated_at = CURRENT_TIMESTAMP(3) WHERE job = ? AND consumer_group = ? AND partition_id = ? AND next_position = ?`,
@@ -37,7 +49,12 @@ export async function writeCheckpoint(connection: Connection, owner: CheckpointO
   }
 }
 
-async function insertPartition(connection: Connection, owner: CheckpointOwner, row: PartitionRow, sequence: number): Promise<void> {
+async function insertPartition(
+  connection: Connection,
+  owner: CheckpointOwner,
+  row: PartitionRow,
+  sequence: number,
+): Promise<void> {
   try {
     await connection.query(
       `INSERT INTO ${CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms, commit_seq)
@@ -50,7 +67,13 @@ async function insertPartition(connection: Connection, owner: CheckpointOwner, r
   }
 }
 
-async function fenced(connection: Connection, owner: CheckpointOwner, p: number, before: number | undefined, cause?: unknown): Promise<HexstreamError> {
+async function fenced(
+  connection: Connection,
+  owner: CheckpointOwner,
+  p: number,
+  before: number | undefined,
+  cause?: unknown,
+): Promise<HexstreamError> {
   const [rows] = await connection.query<RowDataPacket[]>(
     `SELECT next_position FROM ${CHECKPOINT_TABLE} WHERE job = ? AND consumer_group = ? AND partition_id = ?`,
     [owner.job, owner.consumerGroup, p],

@@ -49,7 +49,11 @@ export function errnoOf(e: unknown): number | undefined {
 export function isConnectionLost(e: unknown): boolean {
   const { code, fatal } = fields(e);
   const errno = errnoOf(e);
-  return fatal === true || (typeof code === 'string' && CONNECTION_LOST_CODES.has(code)) || (errno !== undefined && CONNECTION_LOST_ERRNOS.has(errno));
+  return (
+    fatal === true ||
+    (typeof code === 'string' && CONNECTION_LOST_CODES.has(code)) ||
+    (errno !== undefined && CONNECTION_LOST_ERRNOS.has(errno))
+  );
 }
 
 /** Worth running the whole transaction again: the server rolled it back, nothing of it stayed. */
@@ -68,7 +72,10 @@ export function describeDriverError(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   const { code } = fields(e);
   const errno = errnoOf(e);
-  const tags = [typeof code === 'string' && code !== '' ? code : undefined, errno !== undefined ? `errno ${errno}` : undefined].filter((t) => t !== undefined);
+  const tags = [
+    typeof code === 'string' && code !== '' ? code : undefined,
+    errno !== undefined ? `errno ${errno}` : undefined,
+  ].filter((t) => t !== undefined);
   return redactUrl(tags.length > 0 ? `${message} (${tags.join(', ')})` : message);
 }
 
@@ -89,7 +96,19 @@ export function isLoginRefused(e: unknown): boolean {
 export function translateMySqlError(e: unknown, action: string, url: string): HexstreamError {
   if (e instanceof HexstreamError) return e;
   const where = redactMySqlUrl(url);
-  if (isLoginRefused(e)) return new HexstreamError('SINK_UNAVAILABLE', `MySQL at ${where} refused the login to ${action}: ${describeDriverError(e)} — check the user, password and database in --mysql`, { cause: e });
-  if (isUnavailable(e)) return new HexstreamError('SINK_UNAVAILABLE', `cannot reach MySQL at ${where} to ${action}: ${describeDriverError(e)}`, { cause: e });
-  return new HexstreamError('SINK_WRITE_FAILED', `cannot ${action} on MySQL at ${where}: ${describeDriverError(e)}`, { cause: e });
+  if (isLoginRefused(e))
+    return new HexstreamError(
+      'SINK_UNAVAILABLE',
+      `MySQL at ${where} refused the login to ${action}: ${describeDriverError(e)} — check the user, password and database in --mysql`,
+      { cause: e },
+    );
+  if (isUnavailable(e))
+    return new HexstreamError(
+      'SINK_UNAVAILABLE',
+      `cannot reach MySQL at ${where} to ${action}: ${describeDriverError(e)}`,
+      { cause: e },
+    );
+  return new HexstreamError('SINK_WRITE_FAILED', `cannot ${action} on MySQL at ${where}: ${describeDriverError(e)}`, {
+    cause: e,
+  });
 }

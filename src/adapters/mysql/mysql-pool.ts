@@ -1,4 +1,11 @@
-import { createConnection, createPool, type Connection, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
+import {
+  createConnection,
+  createPool,
+  type Connection,
+  type Pool,
+  type PoolConnection,
+  type RowDataPacket,
+} from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import { redactUrl } from '../pino/redact';
 import { MYSQL_IDENTIFIER } from '../sql/sql-identifiers';
@@ -9,7 +16,10 @@ export { MYSQL_IDENTIFIER };
 /** Checks `name` against {@link MYSQL_IDENTIFIER} and returns it back-quoted; CONFIG_INVALID otherwise. */
 export function quoteIdentifier(name: string, what: string): string {
   if (!MYSQL_IDENTIFIER.test(name)) {
-    throw new HexstreamError('CONFIG_INVALID', `${what} ${JSON.stringify(name)} is not a valid MySQL name: use letters, digits and _, not starting with a digit, at most 64 characters`);
+    throw new HexstreamError(
+      'CONFIG_INVALID',
+      `${what} ${JSON.stringify(name)} is not a valid MySQL name: use letters, digits and _, not starting with a digit, at most 64 characters`,
+    );
   }
   return `\`${name}\``;
 }
@@ -44,12 +54,17 @@ export function parseMySqlUrl(url: string): MySqlTarget {
   try {
     parsed = new URL(url);
   } catch (e) {
-    throw new HexstreamError('CONFIG_INVALID', `MySQL URL ${redactMySqlUrl(url)} is not a URL: expected mysql://user:password@host:port/database`, { cause: e });
+    throw new HexstreamError(
+      'CONFIG_INVALID',
+      `MySQL URL ${redactMySqlUrl(url)} is not a URL: expected mysql://user:password@host:port/database`,
+      { cause: e },
+    );
   }
   if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
     throw new HexstreamError('CONFIG_INVALID', `MySQL URL ${redactMySqlUrl(url)} must start with mysql://`);
   }
-  if (parsed.hostname === '') throw new HexstreamError('CONFIG_INVALID', `MySQL URL ${redactMySqlUrl(url)} has no host`);
+  if (parsed.hostname === '')
+    throw new HexstreamError('CONFIG_INVALID', `MySQL URL ${redactMySqlUrl(url)} has no host`);
   const port = parsed.port === '' ? 3306 : Number(parsed.port);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   quoteIdentifier(database, `database of ${redactMySqlUrl(url)}:`);
@@ -119,9 +134,14 @@ export async function createMySqlPool(url: string, settings: MySqlPoolSettings =
 async function ensureDatabase(connection: Connection, database: string): Promise<void> {
   try {
     // Checked first so an existing database needs no CREATE privilege.
-    const [rows] = await connection.query<RowDataPacket[]>('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database]);
+    const [rows] = await connection.query<RowDataPacket[]>(
+      'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [database],
+    );
     if (rows.length === 0) {
-      await connection.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database, 'database')} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+      await connection.query(
+        `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database, 'database')} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+      );
     }
   } finally {
     connection.destroy();

@@ -27,7 +27,12 @@ const PACKET_SLACK_BYTES = 64;
  * Columns the sink sets (`updated_at`) are left out, so the server's default fills them. Rows are
  * converted and checked before anything is sent: a bad value fails the commit with no retry.
  */
-export function replaceStatements(table: TableSchema, rows: readonly ResultRow[], maxPacketBytes: number, targetBytes = maxPacketBytes): SqlStatement[] {
+export function replaceStatements(
+  table: TableSchema,
+  rows: readonly ResultRow[],
+  maxPacketBytes: number,
+  targetBytes = maxPacketBytes,
+): SqlStatement[] {
   if (rows.length === 0) return [];
   const columns = table.columns.filter((c) => !(c.type.kind === 'timestamp' && c.type.setBySink === true));
   const prefix = `REPLACE INTO ${quoteIdentifier(table.name, 'table')} (${columns.map((c) => quoteIdentifier(c.name, 'column')).join(',')}) VALUES `;
@@ -59,14 +64,20 @@ export function replaceStatements(table: TableSchema, rows: readonly ResultRow[]
   let first = 0;
   let bytes = 0;
   const flush = (end: number): void => {
-    out.push({ sql: prefix + new Array<string>(end - first).fill(tuple).join(','), params: first === 0 && end === sorted.length ? values : values.slice(first * width, end * width) });
+    out.push({
+      sql: prefix + new Array<string>(end - first).fill(tuple).join(','),
+      params: first === 0 && end === sorted.length ? values : values.slice(first * width, end * width),
+    });
     first = end;
     bytes = 0;
   };
   for (let r = 0; r < sorted.length; r++) {
     const size = rowBytes[r] as number;
     if (size > budget) {
-      throw new HexstreamError('SINK_WRITE_FAILED', `row ${(sorted[r] as ResultRow).key} of ${table.name} needs up to ${size} bytes, more than a statement may hold (max_allowed_packet ${maxPacketBytes})`);
+      throw new HexstreamError(
+        'SINK_WRITE_FAILED',
+        `row ${(sorted[r] as ResultRow).key} of ${table.name} needs up to ${size} bytes, more than a statement may hold (max_allowed_packet ${maxPacketBytes})`,
+      );
     }
     if (bytes > 0 && bytes + size > target) flush(r);
     bytes += size;
@@ -133,7 +144,9 @@ export function columnEncoder(column: ColumnSpec): ColumnEncoder {
           if (v === undefined) return fail(row, 'has no value');
           const scaled = exactInteger(v);
           if (scaled === undefined) return fail(row, `is not a scaled integer (×10^${scale}): ${String(v)}`);
-          return typeof scaled === 'number' ? decimalTextOfSafeInteger(scaled, scale) : decimalText(BigInt(scaled), scale);
+          return typeof scaled === 'number'
+            ? decimalTextOfSafeInteger(scaled, scale)
+            : decimalText(BigInt(scaled), scale);
         },
         size: asciiEscapedBytes,
       };
@@ -163,7 +176,8 @@ function exactInteger(v: ColumnValue): number | bigint | string | undefined {
 export function decimalText(scaled: bigint, scale: number): string {
   const negative = scaled < 0n;
   const digits = (negative ? -scaled : scaled).toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  const text =
+    scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
   return negative ? `-${text}` : text;
 }
 
@@ -172,7 +186,8 @@ function decimalTextOfSafeInteger(scaled: number, scale: number): string {
   const negative = scaled < 0;
   // Safe integers print as plain digits (no exponent), as their bigint would.
   const digits = String(negative ? -scaled : scaled).padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  const text =
+    scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
   return negative ? `-${text}` : text;
 }
 
@@ -183,7 +198,8 @@ const END_DATETIME_MS = 253_402_300_800_000;
 
 /** Epoch ms → 'YYYY-MM-DD HH:MM:SS.mmm' (UTC), the DATETIME(3) literal. */
 export function datetimeText(v: ColumnValue): string | undefined {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < FIRST_DATETIME_MS || v >= END_DATETIME_MS) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < FIRST_DATETIME_MS || v >= END_DATETIME_MS)
+    return undefined;
   const iso = new Date(v).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
@@ -203,7 +219,8 @@ export function datetimeFormatter(): (v: ColumnValue) => string | undefined {
   let dayPrefix = '';
   return (v) => {
     if (v === lastMs) return lastText;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < FIRST_DATETIME_MS || v >= END_DATETIME_MS) return undefined;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < FIRST_DATETIME_MS || v >= END_DATETIME_MS)
+      return undefined;
     const d = Math.floor(v / DAY_MS);
     if (d !== day) {
       day = d;
@@ -230,7 +247,8 @@ const SURROGATE = /[\ud800-\udfff]/;
 export function sortByPrimaryKey(table: TableSchema, rows: readonly ResultRow[]): readonly ResultRow[] {
   const keyColumns = table.primaryKey.map((name) => {
     const spec = table.columns.find((c) => c.name === name);
-    if (spec === undefined) throw new HexstreamError('CONFIG_INVALID', `primary key column ${name} is not a column of ${table.name}`);
+    if (spec === undefined)
+      throw new HexstreamError('CONFIG_INVALID', `primary key column ${name} is not a column of ${table.name}`);
     return spec;
   });
   const single = keyColumns.length === 1 ? keyColumns[0] : undefined;
@@ -283,6 +301,7 @@ function sortKey(v: ColumnValue | undefined, column: ColumnSpec): SortKey {
 
 function compareKeys(a: SortKey | undefined, b: SortKey | undefined): number {
   if (a === undefined || b === undefined) return 0;
-  if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) ? Buffer.compare(a, b) : Buffer.isBuffer(a) ? 1 : -1;
+  if (Buffer.isBuffer(a) || Buffer.isBuffer(b))
+    return Buffer.isBuffer(a) && Buffer.isBuffer(b) ? Buffer.compare(a, b) : Buffer.isBuffer(a) ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }

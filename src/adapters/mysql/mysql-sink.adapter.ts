@@ -110,7 +110,8 @@ export class MySqlSink implements SinkPort {
   async checkpoint(): Promise<SinkCheckpoint | undefined> {
     const pool = this.pool;
     const owner = this.checkpointOwner;
-    if (pool === undefined || owner === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
+    if (pool === undefined || owner === undefined)
+      throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
     try {
       const connection = await acquireSession(pool);
       try {
@@ -129,7 +130,8 @@ export class MySqlSink implements SinkPort {
     const pool = this.pool;
     const table = this.table;
     const owner = this.checkpointOwner;
-    if (pool === undefined || table === undefined || owner === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
+    if (pool === undefined || table === undefined || owner === undefined)
+      throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
     if (this.inDoubt !== undefined) throw this.inDoubt;
     const statements = replaceStatements(table, trigger.rows, this.maxPacketBytes, STATEMENT_BYTES);
     const maxRetries = this.options.maxRetries ?? 5;
@@ -161,7 +163,12 @@ export class MySqlSink implements SinkPort {
     }
   }
 
-  private async transaction(pool: Pool, owner: CheckpointOwner, statements: readonly SqlStatement[], trigger: TriggerCommit): Promise<void> {
+  private async transaction(
+    pool: Pool,
+    owner: CheckpointOwner,
+    statements: readonly SqlStatement[],
+    trigger: TriggerCommit,
+  ): Promise<void> {
     const connection = await acquireSession(pool);
     let committing = false;
     try {
@@ -195,14 +202,25 @@ export class MySqlSink implements SinkPort {
   private validatedOwner(): CheckpointOwner {
     const { job, consumerGroup, maxRetries, retryBaseMs, connectTimeoutMs, maxStatementBytes } = this.options;
     const check = (name: string, v: number | undefined, ok: (n: number) => boolean, want: string): void => {
-      if (v !== undefined && !ok(v)) throw new HexstreamError('CONFIG_INVALID', `MySQL sink option ${name} must be ${want}: ${v}`);
+      if (v !== undefined && !ok(v))
+        throw new HexstreamError('CONFIG_INVALID', `MySQL sink option ${name} must be ${want}: ${v}`);
     };
     check('maxRetries', maxRetries, (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer from 0 to 100');
     check('retryBaseMs', retryBaseMs, (n) => Number.isFinite(n) && n >= 0, 'a duration ≥ 0 ms');
     check('connectTimeoutMs', connectTimeoutMs, (n) => Number.isFinite(n) && n > 0, 'a duration > 0 ms');
-    check('maxStatementBytes', maxStatementBytes, (n) => Number.isInteger(n) && n >= 1024, 'at least 1024 (MySQL’s smallest max_allowed_packet)');
-    if (job.length === 0 || job.length > 64) throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(job)}`);
-    if (consumerGroup.length === 0 || consumerGroup.length > 255) throw new HexstreamError('CONFIG_INVALID', `consumer group must have 1 to 255 characters: ${JSON.stringify(consumerGroup)}`);
+    check(
+      'maxStatementBytes',
+      maxStatementBytes,
+      (n) => Number.isInteger(n) && n >= 1024,
+      'at least 1024 (MySQL’s smallest max_allowed_packet)',
+    );
+    if (job.length === 0 || job.length > 64)
+      throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(job)}`);
+    if (consumerGroup.length === 0 || consumerGroup.length > 255)
+      throw new HexstreamError(
+        'CONFIG_INVALID',
+        `consumer group must have 1 to 255 characters: ${JSON.stringify(consumerGroup)}`,
+      );
     return { job, consumerGroup };
   }
 

@@ -17,7 +17,12 @@ const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
  *   hexstream_snapshot  (job, group, md5 of "0,1,2", chunk 0)  partitions "0,1,2", chunks 3, data[0]
  *                       (job, group, md5 of "0,1,2", chunk 1)  data[1] …
  */
-export async function writeSnapshot(connection: Connection, owner: CheckpointOwner, snapshot: StoredSnapshot, maxPacketBytes: number): Promise<void> {
+export async function writeSnapshot(
+  connection: Connection,
+  owner: CheckpointOwner,
+  snapshot: StoredSnapshot,
+  maxPacketBytes: number,
+): Promise<void> {
   const partitions = [...snapshot.partitions].sort((a, b) => a - b);
   const mine = new Set(partitions);
   const [stored] = await connection.query<RowDataPacket[]>(
@@ -28,22 +33,29 @@ export async function writeSnapshot(connection: Connection, owner: CheckpointOwn
   for (const r of stored) {
     const overlaps = parsePartitions(String(r.partitions)).some((p) => mine.has(p));
     if (overlaps || String(r.snapshot_id) === id) {
-      await connection.query(`DELETE FROM ${SNAPSHOT_TABLE} WHERE job = ? AND consumer_group = ? AND snapshot_id = ?`, [owner.job, owner.consumerGroup, String(r.snapshot_id)]);
+      await connection.query(`DELETE FROM ${SNAPSHOT_TABLE} WHERE job = ? AND consumer_group = ? AND snapshot_id = ?`, [
+        owner.job,
+        owner.consumerGroup,
+        String(r.snapshot_id),
+      ]);
     }
   }
   const bytes = Buffer.from(snapshot.data, 'utf8');
   const chunkBytes = Math.max(1, Math.min(MAX_CHUNK_BYTES, Math.floor((maxPacketBytes - STATEMENT_OVERHEAD) / 2)));
   const chunks = Math.max(1, Math.ceil(bytes.length / chunkBytes));
   for (let i = 0; i < chunks; i++) {
-    await connection.query(`INSERT INTO ${SNAPSHOT_TABLE} (job, consumer_group, snapshot_id, chunk, chunks, partitions, data) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
-      owner.job,
-      owner.consumerGroup,
-      id,
-      i,
-      chunks,
-      i === 0 ? partitions.join(',') : null,
-      bytes.subarray(i * chunkBytes, (i + 1) * chunkBytes),
-    ]);
+    await connection.query(
+      `INSERT INTO ${SNAPSHOT_TABLE} (job, consumer_group, snapshot_id, chunk, chunks, partitions, data) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        owner.job,
+        owner.consumerGroup,
+        id,
+        i,
+        chunks,
+        i === 0 ? partitions.join(',') : null,
+        bytes.subarray(i * chunkBytes, (i + 1) * chunkBytes),
+      ],
+    );
   }
 }
 

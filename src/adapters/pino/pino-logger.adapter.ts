@@ -20,7 +20,10 @@ export class PinoLogger implements LoggerPort {
   private readonly redact: (text: string) => string;
 
   constructor(@inject(PinoLoggerOptions) options: PinoLoggerOptions) {
-    this.logger = pino({ level: options.level, base: { app: 'hexstream' } }, pino.destination({ fd: options.fd, sync: true }));
+    this.logger = pino(
+      { level: options.level, base: { app: 'hexstream' } },
+      pino.destination({ fd: options.fd, sync: true }),
+    );
     this.redact = redactor(options.secrets ?? []);
   }
 

@@ -14,7 +14,10 @@ const TYPED_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^/\s]*)@/i;
 export const MIN_BARE_SECRET_CHARS = 4;
 
 /** Masks passwords in URLs (`mysql://u:***@h`) and values of keys that name a secret. */
-export function redactSecrets(context: LogContext | undefined, redact: (text: string) => string = redactUrl): Record<string, string | number | boolean | undefined> {
+export function redactSecrets(
+  context: LogContext | undefined,
+  redact: (text: string) => string = redactUrl,
+): Record<string, string | number | boolean | undefined> {
   const out: Record<string, string | number | boolean | undefined> = {};
   if (context === undefined) return out;
   for (const [k, v] of Object.entries(context)) {
@@ -62,7 +65,9 @@ export function passwordsOf(urls: ReadonlyArray<string | undefined>): string[] {
  * contains another is masked whole.
  */
 export function redactor(secrets: readonly string[]): (text: string) => string {
-  const bare = [...new Set(secrets)].filter((s) => s.length >= MIN_BARE_SECRET_CHARS).sort((a, b) => b.length - a.length);
+  const bare = [...new Set(secrets)]
+    .filter((s) => s.length >= MIN_BARE_SECRET_CHARS)
+    .sort((a, b) => b.length - a.length);
   if (bare.length === 0) return redactUrl;
   return (text) => {
     let out = redactUrl(text);

@@ -9,7 +9,11 @@ export interface PgCheckpointOwner {
   readonly consumerGroup: string;
 }
 
-export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOwner, withSnapshots: boolean): Promise<SinkCheckpoint | undefined> {
+export async function readPgCheckpoint(
+  client: PoolClient,
+  owner: PgCheckpointOwner,
+  withSnapshots: boolean,
+): Promise<SinkCheckpoint | undefined> {
   const { rows } = await client.query<Record<string, unknown>>(
     `SELECT partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms FROM ${PG_CHECKPOINT_TABLE}
       WHERE job = $1 AND consumer_group = $2 ORDER BY partition_id`,
@@ -18,8 +22,14 @@ export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOw
   const checkpoint = checkpointFromRows(rows);
   if (checkpoint === undefined) return undefined;
   if (!withSnapshots) return checkpoint;
-  const snaps = await client.query<{ partitions: string; data: Buffer }>(`SELECT partitions, data FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2`, [owner.job, owner.consumerGroup]);
-  const snapshots: StoredSnapshot[] = snaps.rows.map((s) => ({ partitions: s.partitions === '' ? [] : s.partitions.split(',').map(Number), data: s.data.toString('utf8') }));
+  const snaps = await client.query<{ partitions: string; data: Buffer }>(
+    `SELECT partitions, data FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2`,
+    [owner.job, owner.consumerGroup],
+  );
+  const snapshots: StoredSnapshot[] = snaps.rows.map((s) => ({
+    partitions: s.partitions === '' ? [] : s.partitions.split(',').map(Number),
+    data: s.data.toString('utf8'),
+  }));
   return snapshots.length > 0 ? { ...checkpoint, snapshots } : checkpoint;
 }
 
@@ -28,7 +38,12 @@ export async function readPgCheckpoint(client: PoolClient, owner: PgCheckpointOw
  * the MySQL sink): an UPDATE that finds another position, or an INSERT that finds the row, means
  * another instance moved the partition — SINK_FENCED.
  */
-export async function writePgCheckpoint(client: PoolClient, owner: PgCheckpointOwner, expected: ReadonlyMap<number, number>, trigger: TriggerCommit): Promise<void> {
+export async function writePgCheckpoint(
+  client: PoolClient,
+  owner: PgCheckpointOwner,
+  expected: ReadonlyMap<number, number>,
+  trigger: TriggerCommit,
+): Promise<void> {
   for (const { partition: p, next, values: row } of partitionRows(trigger)) {
     const values = [...row, trigger.sequence];
     const before = expected.get(p);
@@ -41,7 +56,11 @@ export async function writePgCheckpoint(client: PoolClient, owner: PgCheckpointO
       if (r.rowCount === 0) throw fenced(owner, p, undefined);
       continue;
     }
-    if (next < before) throw new HexstreamError('SINK_WRITE_FAILED', `position of partition ${p} would move back from ${before} to ${next}`);
+    if (next < before)
+      throw new HexstreamError(
+        'SINK_WRITE_FAILED',
+        `position of partition ${p} would move back from ${before} to ${next}`,
+      );
     const r = await client.query(
       `UPDATE ${PG_CHECKPOINT_TABLE} SET next_position = $4, watermark_ms = $5, replay_from = $6, replay_max_event_ms = $7, closed_up_to_ms = $8, commit_seq = $9,
         updated_at = now() WHERE job = $1 AND consumer_group = $2 AND partition_id = $3 AND next_position = $10`,
@@ -53,13 +72,28 @@ export async function writePgCheckpoint(client: PoolClient, owner: PgCheckpointO
   if (snapshot !== undefined) {
     const mine = [...snapshot.partitions].sort((a, b) => a - b);
     // Drop every stored snapshot sharing a partition with this one (at most a handful of rows).
-    const stored = await client.query<{ partitions: string }>(`SELECT partitions FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2 FOR UPDATE`, [owner.job, owner.consumerGroup]);
+    const stored = await client.query<{ partitions: string }>(
+      `SELECT partitions FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2 FOR UPDATE`,
+      [owner.job, owner.consumerGroup],
+    );
     for (const s of stored.rows) {
-      if (s.partitions === mine.join(',') || s.partitions.split(',').map(Number).some((p) => mine.includes(p))) {
-        await client.query(`DELETE FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2 AND partitions = $3`, [owner.job, owner.consumerGroup, s.partitions]);
+      if (
+        s.partitions === mine.join(',') ||
+        s.partitions
+          .split(',')
+          .map(Number)
+          .some((p) => mine.includes(p))
+      ) {
+        await client.query(
+          `DELETE FROM ${PG_SNAPSHOT_TABLE} WHERE job = $1 AND consumer_group = $2 AND partitions = $3`,
+          [owner.job, owner.consumerGroup, s.partitions],
+        );
       }
     }
-    await client.query(`INSERT INTO ${PG_SNAPSHOT_TABLE} (job, consumer_group, partitions, data) VALUES ($1, $2, $3, $4)`, [owner.job, owner.consumerGroup, mine.join(','), Buffer.from(snapshot.data, 'utf8')]);
+    await client.query(
+      `INSERT INTO ${PG_SNAPSHOT_TABLE} (job, consumer_group, partitions, data) VALUES ($1, $2, $3, $4)`,
+      [owner.job, owner.consumerGroup, mine.join(','), Buffer.from(snapshot.data, 'utf8')],
+    );
   }
 }
 

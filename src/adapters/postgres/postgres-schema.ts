@@ -10,7 +10,10 @@ export const PG_SNAPSHOT_TABLE = 'hexstream_snapshot';
 /** A validated identifier, double-quoted (names come from configuration and job files, never from data). */
 export function pgIdentifier(name: string, what: string): string {
   if (!POSTGRES_IDENTIFIER.test(name)) {
-    throw new HexstreamError('CONFIG_INVALID', `${what} ${JSON.stringify(name)} is not a valid PostgreSQL name: use letters, digits and _, not starting with a digit, at most 63 characters`);
+    throw new HexstreamError(
+      'CONFIG_INVALID',
+      `${what} ${JSON.stringify(name)} is not a valid PostgreSQL name: use letters, digits and _, not starting with a digit, at most 63 characters`,
+    );
   }
   return `"${name}"`;
 }
@@ -28,7 +31,11 @@ interface TimestampColumn {
  * `now() AT TIME ZONE 'utc'`), so `AT TIME ZONE 'UTC'` keeps every instant whatever the session's
  * zone. Columns already converted are left alone, so a second call does nothing.
  */
-export async function timestampsWithTimeZone(client: PoolClient, table: string, columns: readonly TimestampColumn[]): Promise<string[]> {
+export async function timestampsWithTimeZone(
+  client: PoolClient,
+  table: string,
+  columns: readonly TimestampColumn[],
+): Promise<string[]> {
   const { rows } = await client.query<{ column_name: string }>(
     `SELECT column_name FROM information_schema.columns
       WHERE table_schema = current_schema() AND table_name = $1 AND data_type = 'timestamp without time zone' AND column_name = ANY($2)`,
@@ -41,14 +48,20 @@ export async function timestampsWithTimeZone(client: PoolClient, table: string, 
       const col = pgIdentifier(c.name, 'column');
       // The old default (now() AT TIME ZONE 'utc') must not be carried over by the type change.
       const type = `ALTER COLUMN ${col} TYPE TIMESTAMPTZ(3) USING ${col} AT TIME ZONE 'UTC'`;
-      return c.stampedByDatabase ? [`ALTER COLUMN ${col} DROP DEFAULT`, type, `ALTER COLUMN ${col} SET DEFAULT now()`] : [type];
+      return c.stampedByDatabase
+        ? [`ALTER COLUMN ${col} DROP DEFAULT`, type, `ALTER COLUMN ${col} SET DEFAULT now()`]
+        : [type];
     });
   if (changes.length > 0) await client.query(`ALTER TABLE ${pgIdentifier(table, 'table')} ${changes.join(', ')}`);
   return columns.filter((c) => old.has(c.name)).map((c) => c.name);
 }
 
 /** Versioned schema changes of hexstream's own tables, applied once each under an advisory lock. */
-const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name: string; readonly apply: (client: PoolClient) => Promise<unknown> }> = [
+const MIGRATIONS: ReadonlyArray<{
+  readonly version: number;
+  readonly name: string;
+  readonly apply: (client: PoolClient) => Promise<unknown>;
+}> = [
   {
     version: 1,
     name: 'create hexstream_checkpoint',
@@ -94,11 +107,21 @@ async function withMigrationLock<T>(client: PoolClient, body: () => Promise<T>):
 
 export function migratePostgres(client: PoolClient): Promise<number[]> {
   return withMigrationLock(client, async () => {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${PG_MIGRATIONS_TABLE} (version INT PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMPTZ(3) NOT NULL DEFAULT now())`);
-    const applied = new Set((await client.query<{ version: number }>(`SELECT version FROM ${PG_MIGRATIONS_TABLE}`)).rows.map((r) => Number(r.version)));
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${PG_MIGRATIONS_TABLE} (version INT PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMPTZ(3) NOT NULL DEFAULT now())`,
+    );
+    const applied = new Set(
+      (await client.query<{ version: number }>(`SELECT version FROM ${PG_MIGRATIONS_TABLE}`)).rows.map((r) =>
+        Number(r.version),
+      ),
+    );
     const known = Math.max(...MIGRATIONS.map((m) => m.version));
     const newest = Math.max(0, ...applied);
-    if (newest > known) throw new HexstreamError('CONFIG_INVALID', `database has schema version ${newest}, newer than the ${known} this build knows: upgrade hexstream or use another database`);
+    if (newest > known)
+      throw new HexstreamError(
+        'CONFIG_INVALID',
+        `database has schema version ${newest}, newer than the ${known} this build knows: upgrade hexstream or use another database`,
+      );
     const done: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
@@ -118,7 +141,9 @@ export function ensureResultTable(client: PoolClient, table: TableSchema): Promi
   const ddl = pgResultTableDdl(table);
   return withMigrationLock(client, async () => {
     await client.query(ddl);
-    const timestamps = table.columns.flatMap((c) => (c.type.kind === 'timestamp' ? [{ name: c.name, stampedByDatabase: c.type.setBySink === true }] : []));
+    const timestamps = table.columns.flatMap((c) =>
+      c.type.kind === 'timestamp' ? [{ name: c.name, stampedByDatabase: c.type.setBySink === true }] : [],
+    );
     return timestamps.length === 0 ? [] : timestampsWithTimeZone(client, table.name, timestamps);
   });
 }
@@ -133,7 +158,8 @@ export function pgColumnType(c: ColumnSpec): string {
   const size = /\((\d+(,\s*\d+)?)\)$/.exec(sql)?.[1];
   switch (c.type.kind) {
     case 'text':
-      if (!/^(VAR)?CHAR\(\d+\)$|^(MEDIUM|LONG)?TEXT$/.test(sql)) throw new HexstreamError('CONFIG_INVALID', `column ${c.name}: unsupported text type ${c.type.sql}`);
+      if (!/^(VAR)?CHAR\(\d+\)$|^(MEDIUM|LONG)?TEXT$/.test(sql))
+        throw new HexstreamError('CONFIG_INVALID', `column ${c.name}: unsupported text type ${c.type.sql}`);
       return sql.endsWith('TEXT') ? 'TEXT' : sql;
     case 'integer':
       return /^(TINYINT|SMALLINT)/.test(sql) ? 'SMALLINT' : /^(MEDIUMINT|INT)/.test(sql) ? 'INTEGER' : 'BIGINT';
@@ -151,7 +177,8 @@ export function pgResultTableDdl(table: TableSchema): string {
   if ([PG_MIGRATIONS_TABLE, PG_CHECKPOINT_TABLE, PG_SNAPSHOT_TABLE].includes(table.name)) {
     throw new HexstreamError('CONFIG_INVALID', `table ${table.name} is reserved for hexstream's own bookkeeping`);
   }
-  if (table.primaryKey.length === 0) throw new HexstreamError('CONFIG_INVALID', `table ${table.name} has no primary key`);
+  if (table.primaryKey.length === 0)
+    throw new HexstreamError('CONFIG_INVALID', `table ${table.name} has no primary key`);
   const columns = table.columns.map((c) => `${pgIdentifier(c.name, 'column')} ${pgColumnType(c)} NOT NULL`);
   const key = table.primaryKey.map((k) => pgIdentifier(k, 'primary key column')).join(', ');
   return `CREATE TABLE IF NOT EXISTS ${name} (${[...columns, `PRIMARY KEY (${key})`].join(', ')})`;

@@ -30,7 +30,17 @@ const MAX_PARAMETERS = 65_535;
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '57P01', '08000', '08003', '08006']);
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 /** Cannot reach or log in to the server: socket errors, and SQLSTATE classes 08 (connection), 28 (authorization), 3D000 (no such database), 53300 (too many connections), 57P03 (starting up). */
-const UNAVAILABLE_CODES = new Set([...TRANSIENT_CODES, 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '3D000', '53300', '57P01', '57P03']);
+const UNAVAILABLE_CODES = new Set([
+  ...TRANSIENT_CODES,
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '3D000',
+  '53300',
+  '57P01',
+  '57P03',
+]);
 
 /**
  * Upserts a job's table in PostgreSQL, with the positions, watermarks and replay points (and a
@@ -52,14 +62,19 @@ export class PostgresSink implements SinkPort {
 
   async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
     const owner = { job: this.options.job, consumerGroup: this.options.consumerGroup };
-    if (owner.job.length === 0 || owner.job.length > 64) throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(owner.job)}`);
+    if (owner.job.length === 0 || owner.job.length > 64)
+      throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(owner.job)}`);
     pgResultTableDdl(table);
     await this.close();
     const url = this.parsedUrl();
     let connected = false;
     try {
       await this.ensureDatabase(url);
-      const pool = new pg.Pool({ connectionString: url.toString(), max: 4, connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000 });
+      const pool = new pg.Pool({
+        connectionString: url.toString(),
+        max: 4,
+        connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000,
+      });
       // An idle client that loses its connection must not crash the process; the next query fails instead.
       pool.on('error', () => undefined);
       this.pool = pool;
@@ -108,7 +123,11 @@ export class PostgresSink implements SinkPort {
         break;
       } catch (e) {
         if (e instanceof HexstreamError) throw e;
-        if (!isTransient(e) || attempt >= maxRetries) throw this.translate(e, `commit trigger ${trigger.sequence} to ${table.name}${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}`);
+        if (!isTransient(e) || attempt >= maxRetries)
+          throw this.translate(
+            e,
+            `commit trigger ${trigger.sequence} to ${table.name}${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}`,
+          );
         const ceiling = Math.min(5_000, (this.options.retryBaseMs ?? 50) * 2 ** attempt);
         await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
       }
@@ -122,7 +141,12 @@ export class PostgresSink implements SinkPort {
     await pool?.end();
   }
 
-  private async transaction(pool: pg.Pool, owner: PgCheckpointOwner, statements: readonly Statement[], trigger: TriggerCommit): Promise<void> {
+  private async transaction(
+    pool: pg.Pool,
+    owner: PgCheckpointOwner,
+    statements: readonly Statement[],
+    trigger: TriggerCommit,
+  ): Promise<void> {
     const client = await checkOut(pool);
     let broken = false;
     try {
@@ -146,7 +170,8 @@ export class PostgresSink implements SinkPort {
 
   private opened(): { pool: pg.Pool; owner: PgCheckpointOwner; table: TableSchema } {
     const { pool, owner, table } = this;
-    if (pool === undefined || owner === undefined || table === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'PostgreSQL sink used before open()');
+    if (pool === undefined || owner === undefined || table === undefined)
+      throw new HexstreamError('SINK_WRITE_FAILED', 'PostgreSQL sink used before open()');
     return { pool, owner, table };
   }
 
@@ -155,9 +180,13 @@ export class PostgresSink implements SinkPort {
     try {
       url = new URL(this.options.url);
     } catch {
-      throw new HexstreamError('CONFIG_INVALID', `not a PostgreSQL URL: ${redactUrl(this.options.url)} (expected postgres://user@host:port/database)`);
+      throw new HexstreamError(
+        'CONFIG_INVALID',
+        `not a PostgreSQL URL: ${redactUrl(this.options.url)} (expected postgres://user@host:port/database)`,
+      );
     }
-    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new HexstreamError('CONFIG_INVALID', `not a PostgreSQL URL: ${redactUrl(this.options.url)}`);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+      throw new HexstreamError('CONFIG_INVALID', `not a PostgreSQL URL: ${redactUrl(this.options.url)}`);
     pgIdentifier(decodeURIComponent(url.pathname.slice(1)), 'database');
     return url;
   }
@@ -167,7 +196,10 @@ export class PostgresSink implements SinkPort {
     const name = decodeURIComponent(url.pathname.slice(1));
     const admin = new URL(url.toString());
     admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000 });
+    const client = new pg.Client({
+      connectionString: admin.toString(),
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000,
+    });
     await client.connect();
     try {
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -194,10 +226,27 @@ export class PostgresSink implements SinkPort {
     const why = `${message}${code !== undefined && !message.includes(code) ? ` (${code})` : ''}`;
     const where = redactUrl(this.options.url);
     // Class 28 (invalid authorization): the server answered and refused the login.
-    if (code?.startsWith('28') === true) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`PostgreSQL at ${where} refused the login to ${action}: ${why} — check the user and password in --postgres`), { cause: e });
-    const unavailable = connecting || isConnectionLost(e) || (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28')));
-    if (unavailable) return new HexstreamError('SINK_UNAVAILABLE', redactUrl(`cannot reach PostgreSQL at ${where} to ${action}: ${why}`), { cause: e });
-    return new HexstreamError('SINK_WRITE_FAILED', redactUrl(`cannot ${action} on PostgreSQL at ${where}: ${why}`), { cause: e });
+    if (code?.startsWith('28') === true)
+      return new HexstreamError(
+        'SINK_UNAVAILABLE',
+        redactUrl(
+          `PostgreSQL at ${where} refused the login to ${action}: ${why} — check the user and password in --postgres`,
+        ),
+        { cause: e },
+      );
+    const unavailable =
+      connecting ||
+      isConnectionLost(e) ||
+      (code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28')));
+    if (unavailable)
+      return new HexstreamError(
+        'SINK_UNAVAILABLE',
+        redactUrl(`cannot reach PostgreSQL at ${where} to ${action}: ${why}`),
+        { cause: e },
+      );
+    return new HexstreamError('SINK_WRITE_FAILED', redactUrl(`cannot ${action} on PostgreSQL at ${where}: ${why}`), {
+      cause: e,
+    });
   }
 }
 
@@ -226,7 +275,9 @@ function isSqlError(e: unknown): boolean {
 
 function isTransient(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return isConnectionLost(e) || (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CODES.has(code)));
+  return (
+    isConnectionLost(e) || (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CODES.has(code)))
+  );
 }
 
 /** pg's errors, without a code, for a connection closed under it: the server died or restarted, or the network dropped it. */
@@ -249,7 +300,9 @@ export function upsertStatements(table: TableSchema, rows: readonly ResultRow[])
   const names = columns.map((c) => pgIdentifier(c.name, 'column'));
   const keys = new Set(table.primaryKey);
   const updates = [
-    ...columns.filter((c) => !keys.has(c.name)).map((c) => `${pgIdentifier(c.name, 'column')} = EXCLUDED.${pgIdentifier(c.name, 'column')}`),
+    ...columns
+      .filter((c) => !keys.has(c.name))
+      .map((c) => `${pgIdentifier(c.name, 'column')} = EXCLUDED.${pgIdentifier(c.name, 'column')}`),
     ...stamped.map((c) => `${pgIdentifier(c.name, 'column')} = now()`),
   ];
   const head = `INSERT INTO ${pgIdentifier(table.name, 'table')} (${names.join(', ')}) VALUES `;
@@ -291,7 +344,10 @@ function pgEncoder(column: ColumnSpec): (row: ResultRow) => SqlValue {
   return (row) => {
     const v = encode(row);
     if (typeof v === 'string' && v.includes('\u0000')) {
-      throw new HexstreamError('SINK_WRITE_FAILED', `row ${JSON.stringify(row.key)}: column ${column.name} holds a NUL character (U+0000), which PostgreSQL text cannot store`);
+      throw new HexstreamError(
+        'SINK_WRITE_FAILED',
+        `row ${JSON.stringify(row.key)}: column ${column.name} holds a NUL character (U+0000), which PostgreSQL text cannot store`,
+      );
     }
     return v;
   };

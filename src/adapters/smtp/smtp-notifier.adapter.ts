@@ -95,7 +95,8 @@ export class SmtpNotifier implements NotifierPort {
 
     const admission = this.throttle.admit(notification.subject, now);
     if (admission === undefined) return;
-    if (admission.suppressed > 0) message = build(withSuppressedNote(notification.text, admission.suppressed, admission.since));
+    if (admission.suppressed > 0)
+      message = build(withSuppressedNote(notification.text, admission.suppressed, admission.since));
     try {
       await this.deliver(notification, message);
     } catch (e) {
@@ -107,10 +108,20 @@ export class SmtpNotifier implements NotifierPort {
   private async deliver(notification: Notification, message: string): Promise<void> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     const failed = (reason: string, cause?: unknown): HexstreamError =>
-      new HexstreamError('NOTIFY_FAILED', this.scrub(`cannot send the ${notification.kind} to ${notification.to} through ${this.server.display}: ${reason}`), { cause });
+      new HexstreamError(
+        'NOTIFY_FAILED',
+        this.scrub(
+          `cannot send the ${notification.kind} to ${notification.to} through ${this.server.display}: ${reason}`,
+        ),
+        { cause },
+      );
     let rejected: readonly string[];
     try {
-      const info = await this.transport.sendMail({ envelope: { from: this.options.from, to: notification.to }, raw: message, signal });
+      const info = await this.transport.sendMail({
+        envelope: { from: this.options.from, to: notification.to },
+        raw: message,
+        signal,
+      });
       rejected = info.rejected;
     } catch (e) {
       throw failed(signal.aborted ? `no answer within ${this.timeoutMs} ms` : errorText(e), e);
@@ -147,7 +158,8 @@ function parseSmtpUrl(text: string): SmtpServer {
     throw invalidConfig('the SMTP URL is not a valid URL (expected smtp://user:pass@host:port or smtps://…)');
   }
   const secure = url.protocol === 'smtps:';
-  if (!secure && url.protocol !== 'smtp:') throw invalidConfig(`the SMTP URL's scheme ${JSON.stringify(url.protocol)} is not smtp: or smtps:`);
+  if (!secure && url.protocol !== 'smtp:')
+    throw invalidConfig(`the SMTP URL's scheme ${JSON.stringify(url.protocol)} is not smtp: or smtps:`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw invalidConfig('the SMTP URL has no host');
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
@@ -177,16 +189,20 @@ function withSuppressedNote(text: string, suppressed: number, since: number | un
 
 /** Structural, not `instanceof Error`: errors from Node's own modules may come from another realm. */
 function errorText(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'message' in e && typeof e.message === 'string' ? e.message.trim() : String(e);
+  return typeof e === 'object' && e !== null && 'message' in e && typeof e.message === 'string'
+    ? e.message.trim()
+    : String(e);
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw invalidConfig(`SMTP notifier option ${name} must be a positive number of ms, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw invalidConfig(`SMTP notifier option ${name} must be a positive number of ms, got ${value}`);
   return value;
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw invalidConfig(`SMTP notifier option ${name} must be 0 or more ms, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw invalidConfig(`SMTP notifier option ${name} must be 0 or more ms, got ${value}`);
   return value;
 }
 

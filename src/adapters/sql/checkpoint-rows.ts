@@ -36,7 +36,11 @@ export function checkpointFromRows(rows: readonly CheckpointRow[]): SinkCheckpoi
   for (const r of rows) {
     const p = Number(r.partition_id);
     const next = Number(r.next_position);
-    if (!Number.isSafeInteger(next)) throw new HexstreamError('SINK_WRITE_FAILED', `stored position ${String(r.next_position)} of partition ${p} is beyond 2^53`);
+    if (!Number.isSafeInteger(next))
+      throw new HexstreamError(
+        'SINK_WRITE_FAILED',
+        `stored position ${String(r.next_position)} of partition ${p} is beyond 2^53`,
+      );
     const watermarkMs = instantFromSql(r.watermark_ms);
     positions.set(p, next);
     watermarks.set(p, watermarkMs);
@@ -84,17 +88,22 @@ export function partitionRows(trigger: TriggerCommit): PartitionRow[] {
   const fail = (why: string): never => {
     throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: ${why}`);
   };
-  for (const p of trigger.watermarks.keys()) if (!trigger.positions.has(p)) fail(`watermark for partition ${p} without a position`);
-  for (const p of engine.partitions.keys()) if (!trigger.positions.has(p)) fail(`engine checkpoint for partition ${p} without a position`);
+  for (const p of trigger.watermarks.keys())
+    if (!trigger.positions.has(p)) fail(`watermark for partition ${p} without a position`);
+  for (const p of engine.partitions.keys())
+    if (!trigger.positions.has(p)) fail(`engine checkpoint for partition ${p} without a position`);
   return [...trigger.positions]
     .sort(([a], [b]) => a - b)
     .map(([p, next]) => {
       if (!Number.isInteger(p) || p < 0 || p > 2_147_483_647) fail(`partition ${p} is not an INT`);
-      if (!Number.isSafeInteger(next) || next < 0) fail(`position ${next} of partition ${p} is not a non-negative integer`);
+      if (!Number.isSafeInteger(next) || next < 0)
+        fail(`position ${next} of partition ${p} is not a non-negative integer`);
       const watermark = trigger.watermarks.get(p) ?? -Infinity;
       const cp = engine.partitions.get(p);
       if (cp !== undefined && (cp.nextPosition !== next || cp.watermarkMs !== watermark)) {
-        fail(`engine checkpoint of partition ${p} (position ${cp.nextPosition}, watermark ${cp.watermarkMs}) disagrees with the trigger (${next}, ${watermark})`);
+        fail(
+          `engine checkpoint of partition ${p} (position ${cp.nextPosition}, watermark ${cp.watermarkMs}) disagrees with the trigger (${next}, ${watermark})`,
+        );
       }
       if (cp !== undefined && (!Number.isSafeInteger(cp.replayFrom) || cp.replayFrom < 0 || cp.replayFrom > next)) {
         fail(`replayFrom ${cp.replayFrom} of partition ${p} is not a position at or before ${next}`);
@@ -102,8 +111,11 @@ export function partitionRows(trigger: TriggerCommit): PartitionRow[] {
       const replay =
         cp === undefined
           ? [null, null, null]
-          : [cp.replayFrom, instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`), instantToSql(cp.closedUpToMs, `closedUpToMs of partition ${p}`)];
+          : [
+              cp.replayFrom,
+              instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`),
+              instantToSql(cp.closedUpToMs, `closedUpToMs of partition ${p}`),
+            ];
       return { partition: p, next, values: [instantToSql(watermark, `watermark of partition ${p}`), ...replay] };
     });
 }
-

@@ -32,14 +32,21 @@ hosts.forEach((host, i) => dns.lookup(host).then(
  * A name that does not exist fails here at once, with the resolver's own code, instead of after
  * the drivers' retries. `env` is the resolver process's environment (`NODE_OPTIONS` reaches it).
  */
-export async function unresolvedReasons(hosts: readonly string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Array<string | undefined>> {
+export async function unresolvedReasons(
+  hosts: readonly string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Array<string | undefined>> {
   const reasons: Array<string | undefined> = hosts.map(() => undefined);
   const pending = new Set(hosts.flatMap((h, i) => (isIP(h) === 0 ? [i] : [])));
   if (pending.size === 0) return reasons;
   const names = hosts.map((h, i) => (pending.has(i) ? h : ''));
   let unanswered = `no answer from the DNS resolver within ${timeoutMs} ms`;
   await new Promise<void>((resolve) => {
-    const child = spawn(process.execPath, ['-e', RESOLVER, JSON.stringify(names)], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['-e', RESOLVER, JSON.stringify(names)], {
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const finish = (): void => {
       clearTimeout(timer);
       child.kill('SIGKILL');

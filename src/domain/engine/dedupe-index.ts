@@ -35,7 +35,12 @@ export class DedupeIndex {
    * given, are the asking record's partition and its W before that record (which `watermarkOf`
    * would no longer return); other partitions are asked through `watermarkOf`.
    */
-  isRemembered(id: number | string, watermarkOf: (partition: number) => number, partition = -1, watermarkMs = -Infinity): boolean {
+  isRemembered(
+    id: number | string,
+    watermarkOf: (partition: number) => number,
+    partition = -1,
+    watermarkMs = -Infinity,
+  ): boolean {
     const found = this.index.get(id);
     if (found === undefined) return false;
     const open = (b: Bucket): boolean => (b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs;
@@ -88,18 +93,29 @@ export class DedupeIndex {
   firstLivePosition(partition: number, watermarkMs: number): number | undefined {
     let min: number | undefined;
     for (const b of this.buckets) {
-      if (b.partition === partition && b.endMs > watermarkMs && (min === undefined || b.firstPosition < min)) min = b.firstPosition;
+      if (b.partition === partition && b.endMs > watermarkMs && (min === undefined || b.firstPosition < min))
+        min = b.firstPosition;
     }
     return min;
   }
 
   /** The live buckets, for a snapshot (closed ones were dropped by the last `forgetClosed`). */
   snapshot(): IdBucketSnapshot[] {
-    return this.buckets.map((b) => ({ partition: b.partition, endMs: b.endMs, firstPosition: b.firstPosition, ids: [...b.ids] }));
+    return this.buckets.map((b) => ({
+      partition: b.partition,
+      endMs: b.endMs,
+      firstPosition: b.firstPosition,
+      ids: [...b.ids],
+    }));
   }
 
   restore(buckets: readonly IdBucketSnapshot[]): void {
-    this.buckets = buckets.map((b) => ({ partition: b.partition, endMs: b.endMs, firstPosition: b.firstPosition, ids: new Set(b.ids) }));
+    this.buckets = buckets.map((b) => ({
+      partition: b.partition,
+      endMs: b.endMs,
+      firstPosition: b.firstPosition,
+      ids: new Set(b.ids),
+    }));
     this.lastBucket = undefined;
     this.index.clear();
     for (const b of this.buckets) for (const id of b.ids) this.indexId(id, b);

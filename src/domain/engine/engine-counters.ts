@@ -34,11 +34,29 @@ export interface StateSize {
 
 /** Each figure's larger value: the peak of several readings (not one reading, the figures may peak apart). */
 export function maxStateSize(a: StateSize, b: StateSize): StateSize {
-  return { openWindows: Math.max(a.openWindows, b.openWindows), rows: Math.max(a.rows, b.rows), rememberedIds: Math.max(a.rememberedIds, b.rememberedIds) };
+  return {
+    openWindows: Math.max(a.openWindows, b.openWindows),
+    rows: Math.max(a.rows, b.rows),
+    rememberedIds: Math.max(a.rememberedIds, b.rememberedIds),
+  };
 }
 
 export const NO_STATE: StateSize = { openWindows: 0, rows: 0, rememberedIds: 0 };
 
 export function emptyCounters(): EngineCounters {
-  return { read: 0, blank: 0, accepted: 0, invalid: 0, late: 0, duplicate: 0, lateWindowDrops: 0, rowsEmitted: 0, finalRows: 0, replayed: 0, redelivered: 0, triggers: 0, stateRows: 0 };
+  return {
+    read: 0,
+    blank: 0,
+    accepted: 0,
+    invalid: 0,
+    late: 0,
+    duplicate: 0,
+    lateWindowDrops: 0,
+    rowsEmitted: 0,
+    finalRows: 0,
+    replayed: 0,
+    redelivered: 0,
+    triggers: 0,
+    stateRows: 0,
+  };
 }

@@ -86,12 +86,19 @@ export function parseSnapshot(text: string): EngineSnapshot {
   }
   if (typeof parsed !== 'object' || parsed === null) throw malformed('not an object');
   const s = parsed as Record<string, unknown>;
-  if (s.format !== 2 || typeof s.settings !== 'string' || !Array.isArray(s.partitions) || !Array.isArray(s.windows) || !Array.isArray(s.ids)) {
+  if (
+    s.format !== 2 ||
+    typeof s.settings !== 'string' ||
+    !Array.isArray(s.partitions) ||
+    !Array.isArray(s.windows) ||
+    !Array.isArray(s.ids)
+  ) {
     throw malformed('unknown format');
   }
   // Only the snapshot's own instants are revived, at the paths where they sit.
   const partitions = s.partitions.map((entry: unknown): [number, PartitionSnapshot] => {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'number' || typeof entry[1] !== 'object' || entry[1] === null) throw malformed('bad partition');
+    if (!Array.isArray(entry) || typeof entry[0] !== 'number' || typeof entry[1] !== 'object' || entry[1] === null)
+      throw malformed('bad partition');
     const ps = entry[1] as Record<string, unknown>;
     const boundaries = Array.isArray(ps.boundaries) ? ps.boundaries : [];
     return [
@@ -112,7 +119,15 @@ export function parseSnapshot(text: string): EngineSnapshot {
     ];
   });
   const sessions = Array.isArray(s.sessions) ? { sessions: s.sessions as SessionSnapshot[] } : {};
-  return { format: 2, settings: s.settings, closedUpToMs: instant(s.closedUpToMs), partitions, windows: s.windows as WindowSnapshot[], ids: s.ids as IdBucketSnapshot[], ...sessions };
+  return {
+    format: 2,
+    settings: s.settings,
+    closedUpToMs: instant(s.closedUpToMs),
+    partitions,
+    windows: s.windows as WindowSnapshot[],
+    ids: s.ids as IdBucketSnapshot[],
+    ...sessions,
+  };
 }
 
 function malformed(why: string): HexstreamError {
@@ -140,7 +155,12 @@ function sameInstant(a: number, b: number): boolean {
  * Whether `snapshot` can continue exactly where `checkpoint` stands for an instance reading
  * `assigned`: same settings, the same partitions, and nothing committed for them since.
  */
-export function snapshotContinues(snapshot: EngineSnapshot, checkpoint: EngineCheckpoint, assigned: readonly number[], settings: string): boolean {
+export function snapshotContinues(
+  snapshot: EngineSnapshot,
+  checkpoint: EngineCheckpoint,
+  assigned: readonly number[],
+  settings: string,
+): boolean {
   if (snapshot.settings !== settings) return false;
   if (snapshot.partitions.length !== assigned.length) return false;
   const mine = new Set(assigned);

@@ -14,7 +14,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export function encodeState(value: unknown): JsonValue {
   switch (typeof value) {
     case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0) ? value : { $n: String(Object.is(value, -0) ? '-0' : value) };
+      return Number.isFinite(value) && !Object.is(value, -0)
+        ? value
+        : { $n: String(Object.is(value, -0) ? '-0' : value) };
     case 'string':
     case 'boolean':
       return value;
@@ -29,7 +31,10 @@ export function encodeState(value: unknown): JsonValue {
       if (value instanceof Map) return { $map: [...value].map(([k, v]) => [encodeState(k), encodeState(v)]) };
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
-        throw new HexstreamError('INTERNAL', `cannot snapshot a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'class instance'} (only plain objects, arrays, Set and Map)`);
+        throw new HexstreamError(
+          'INTERNAL',
+          `cannot snapshot a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'class instance'} (only plain objects, arrays, Set and Map)`,
+        );
       }
       const out: { [key: string]: JsonValue } = {};
       for (const [k, v] of Object.entries(value)) define(out, k, encodeState(v));
@@ -69,7 +74,8 @@ export function decodeState(json: JsonValue): unknown {
 }
 
 function decodePlain(json: JsonValue): Record<string, unknown> {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new HexstreamError('INTERNAL', 'snapshot holds a malformed object');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new HexstreamError('INTERNAL', 'snapshot holds a malformed object');
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(json)) define(out, k, decodeState(v));
   return out;

@@ -123,7 +123,9 @@ export class StreamEngine<E, G, A> {
     const gap = settings.window.sessionGapMs;
     if (gap !== undefined && settings.outputMode !== 'append') {
       // Rows are upserted, never deleted: a merge of two sessions would leave the rows of the merged ones.
-      throw new RangeError(`session windows need append output mode (a session's row is written once, when it closes), got ${settings.outputMode}`);
+      throw new RangeError(
+        `session windows need append output mode (a session's row is written once, when it closes), got ${settings.outputMode}`,
+      );
     }
     this.sessions = gap === undefined ? undefined : new SessionWindows(gap, job.combiner);
   }
@@ -132,7 +134,11 @@ export class StreamEngine<E, G, A> {
    * Declares partitions up front (so an empty one holds the watermark back), resuming at the
    * committed `positions` with the committed `watermarks`, so late decisions stay as they were.
    */
-  addPartitions(ids: Iterable<number>, positions?: ReadonlyMap<number, number>, watermarks?: ReadonlyMap<number, number>): void {
+  addPartitions(
+    ids: Iterable<number>,
+    positions?: ReadonlyMap<number, number>,
+    watermarks?: ReadonlyMap<number, number>,
+  ): void {
     for (const id of ids) {
       const ps = this.partition(id);
       const resumeAt = positions?.get(id);
@@ -170,7 +176,8 @@ export class StreamEngine<E, G, A> {
       return;
     }
     const decodeMany = this.job.decodeMany;
-    const decoded = decodeMany === undefined ? this.job.decode(text, record.arrivalMs) : decodeMany(text, record.arrivalMs);
+    const decoded =
+      decodeMany === undefined ? this.job.decode(text, record.arrivalMs) : decodeMany(text, record.arrivalMs);
     if (!decoded.ok) return this.reject('invalid', decoded.detail, text, record);
 
     // Check against W before this record advances it. A partition that joined after windows were
@@ -204,7 +211,10 @@ export class StreamEngine<E, G, A> {
     for (const event of events) ps.watermark.observe(this.job.eventTimeMs(event));
     const first = rejected[0];
     if (first === undefined) return;
-    const detail = rejected.length === 1 && events.length === 1 ? first.detail : `${rejected.length} of ${events.length} events rejected: ${rejected.map((r) => `${r.reason}: ${r.detail}`).join('; ')}`;
+    const detail =
+      rejected.length === 1 && events.length === 1
+        ? first.detail
+        : `${rejected.length} of ${events.length} events rejected: ${rejected.map((r) => `${r.reason}: ${r.detail}`).join('; ')}`;
     this.reject(first.reason, detail, text, record);
   }
 
@@ -228,7 +238,10 @@ export class StreamEngine<E, G, A> {
       // The earlier record's partition is asked for its W; for this partition that is still the W
       // before this record.
       if (this.dedupe.isRemembered(id, this.watermarkOf, record.partition, w)) {
-        return { reason: 'duplicate', detail: `${dedupe.field} ${String(id)} was already accepted and a window of it is still open` };
+        return {
+          reason: 'duplicate',
+          detail: `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`,
+        };
       }
       this.dedupe.remember(id, record.partition, last + lengthMs, record.position);
     }
@@ -238,7 +251,9 @@ export class StreamEngine<E, G, A> {
     // A replayed record's effect is in the table already (its trigger committed it): a row changed
     // only by replayed records is not written again, which would put back a value rebuilt so far
     // over the complete one. A row written again because of a new record carries everything.
-    const trackChanges = this.settings.outputMode === 'update' && record.position >= (this.partitions.get(record.partition)?.replayUntil ?? 0);
+    const trackChanges =
+      this.settings.outputMode === 'update' &&
+      record.position >= (this.partitions.get(record.partition)?.replayUntil ?? 0);
     for (let s = first; s <= last; s += slideMs) {
       let win = this.windows.get(s);
       if (win === undefined) {
@@ -248,7 +263,14 @@ export class StreamEngine<E, G, A> {
       if (!win.firstPositions.has(record.partition)) win.firstPositions.set(record.partition, record.position);
       let entry = win.entries.get(key);
       if (entry === undefined) {
-        entry = { window: win, group: this.job.groupFields(event), acc: this.job.combiner.create(), rowKey: undefined, changedInTrigger: -1, emittedRows: 0 };
+        entry = {
+          window: win,
+          group: this.job.groupFields(event),
+          acc: this.job.combiner.create(),
+          rowKey: undefined,
+          changedInTrigger: -1,
+          emittedRows: 0,
+        };
         win.entries.set(key, entry);
         this.counters.stateRows++;
       }
@@ -269,7 +291,13 @@ export class StreamEngine<E, G, A> {
    * start a second session where a batch computation has one, depending on when triggers fired.
    * Events at or after W never touch a closed session, so the result is the batch one.
    */
-  private checkSession(sessions: SessionWindows<E, G, A>, record: SourceRecord, event: E, t: number, w: number): Rejection | undefined {
+  private checkSession(
+    sessions: SessionWindows<E, G, A>,
+    record: SourceRecord,
+    event: E,
+    t: number,
+    w: number,
+  ): Rejection | undefined {
     const gap = this.settings.window.lengthMs;
     if (t < w) {
       return {
@@ -281,11 +309,21 @@ export class StreamEngine<E, G, A> {
     if (dedupe !== undefined) {
       const id = dedupe.id(event);
       if (this.dedupe.isRemembered(id, this.watermarkOf, record.partition, w)) {
-        return { reason: 'duplicate', detail: `${dedupe.field} ${String(id)} was already accepted and a window of it is still open` };
+        return {
+          reason: 'duplicate',
+          detail: `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`,
+        };
       }
       this.dedupe.remember(id, record.partition, t + gap, record.position);
     }
-    const { created, merged } = sessions.add(this.job.groupKey(event), () => this.job.groupFields(event), event, t, record.partition, record.position);
+    const { created, merged } = sessions.add(
+      this.job.groupKey(event),
+      () => this.job.groupFields(event),
+      event,
+      t,
+      record.partition,
+      record.position,
+    );
     this.counters.stateRows += created - merged;
     this.outcomes.accepted++;
     return undefined;
@@ -360,7 +398,9 @@ export class StreamEngine<E, G, A> {
       for (const entry of this.changed) this.emit(entry, rows);
       this.changed = [];
     }
-    const closing = [...this.windows.values()].filter((w) => w.endMs <= closeUpTo).sort((a, b) => a.startMs - b.startMs);
+    const closing = [...this.windows.values()]
+      .filter((w) => w.endMs <= closeUpTo)
+      .sort((a, b) => a.startMs - b.startMs);
     let closedWindows = 0;
     let lastEndMs = this.closedUpTo;
     if (this.sessions !== undefined) {
@@ -401,7 +441,15 @@ export class StreamEngine<E, G, A> {
     this.triggerSeq++;
     const deadLetters = this.deadLetters;
     this.deadLetters = [];
-    return { rows, deadLetters, positions: this.positions(), watermarks: this.watermarks(), closedUpToMs: this.closedUpTo, closedWindows, checkpoint: this.checkpoint() };
+    return {
+      rows,
+      deadLetters,
+      positions: this.positions(),
+      watermarks: this.watermarks(),
+      closedUpToMs: this.closedUpTo,
+      closedWindows,
+      checkpoint: this.checkpoint(),
+    };
   }
 
   /**
@@ -422,7 +470,10 @@ export class StreamEngine<E, G, A> {
       const firstId = this.dedupe.firstLivePosition(p, w);
       if (firstId !== undefined && firstId < oldest) oldest = firstId;
       ps.boundaries.add(ps.nextPosition, ps.watermark.maxEventTime());
-      const from = ps.boundaries.atOrBefore(oldest) ?? { position: ps.nextPosition, maxEventMs: ps.watermark.maxEventTime() };
+      const from = ps.boundaries.atOrBefore(oldest) ?? {
+        position: ps.nextPosition,
+        maxEventMs: ps.watermark.maxEventTime(),
+      };
       // While replaying, what was committed before still counts as committed.
       partitions.set(p, {
         nextPosition: Math.max(ps.nextPosition, ps.replayUntil),
@@ -470,7 +521,10 @@ export class StreamEngine<E, G, A> {
   /** The job and the settings that shape the state: a snapshot continues only a run with the same. */
   settingsKey(): string {
     const { window, watermarkMs, outputMode } = this.settings;
-    const windows = window.sessionGapMs === undefined ? `window=${window.lengthMs}/${window.slideMs}` : `session-gap=${window.sessionGapMs}`;
+    const windows =
+      window.sessionGapMs === undefined
+        ? `window=${window.lengthMs}/${window.slideMs}`
+        : `session-gap=${window.sessionGapMs}`;
     return `${this.job.name} ${windows} watermark=${watermarkMs} output=${outputMode}`;
   }
 
@@ -510,7 +564,15 @@ export class StreamEngine<E, G, A> {
       group: encodeState(s.group),
       acc: encodeState(s.acc),
     }));
-    return { format: 2, settings: this.settingsKey(), closedUpToMs: this.closedUpTo, partitions, windows, ids: this.dedupe.snapshot(), ...(sessions.length > 0 ? { sessions } : {}) };
+    return {
+      format: 2,
+      settings: this.settingsKey(),
+      closedUpToMs: this.closedUpTo,
+      partitions,
+      windows,
+      ids: this.dedupe.snapshot(),
+      ...(sessions.length > 0 ? { sessions } : {}),
+    };
   }
 
   /** Continues from a snapshot; returns where each partition reads on. */
@@ -529,16 +591,36 @@ export class StreamEngine<E, G, A> {
       starts.set(p, s.nextPosition);
     }
     for (const w of snapshot.windows) {
-      const win: OpenWindow<G, A> = { startMs: w.startMs, endMs: w.endMs, entries: new Map(), firstPositions: new Map(w.firstPositions) };
+      const win: OpenWindow<G, A> = {
+        startMs: w.startMs,
+        endMs: w.endMs,
+        entries: new Map(),
+        firstPositions: new Map(w.firstPositions),
+      };
       for (const [key, group, acc] of w.entries) {
-        win.entries.set(key, { window: win, group: decodeState(group) as G, acc: decodeState(acc) as A, rowKey: undefined, changedInTrigger: -1, emittedRows: 0 });
+        win.entries.set(key, {
+          window: win,
+          group: decodeState(group) as G,
+          acc: decodeState(acc) as A,
+          rowKey: undefined,
+          changedInTrigger: -1,
+          emittedRows: 0,
+        });
       }
       this.counters.stateRows += win.entries.size;
       this.windows.set(w.startMs, win);
     }
     for (const s of snapshot.sessions ?? []) {
       if (this.sessions === undefined) break;
-      this.sessions.restore({ key: s.key, startMs: s.startMs, endMs: s.endMs, group: decodeState(s.group) as G, acc: decodeState(s.acc) as A, firstPositions: new Map(s.firstPositions), changedInTrigger: -1 });
+      this.sessions.restore({
+        key: s.key,
+        startMs: s.startMs,
+        endMs: s.endMs,
+        group: decodeState(s.group) as G,
+        acc: decodeState(s.acc) as A,
+        firstPositions: new Map(s.firstPositions),
+        changedInTrigger: -1,
+      });
       this.counters.stateRows++;
     }
     this.dedupe.restore(snapshot.ids);
@@ -553,7 +635,11 @@ export class StreamEngine<E, G, A> {
   }
 
   stateSize(): StateSize {
-    return { openWindows: this.sessions?.size() ?? this.windows.size, rows: this.counters.stateRows, rememberedIds: this.dedupe.size() };
+    return {
+      openWindows: this.sessions?.size() ?? this.windows.size,
+      rows: this.counters.stateRows,
+      rememberedIds: this.dedupe.size(),
+    };
   }
 
   /** The largest state so far, figure by figure: what bounds this engine's memory. */
@@ -651,7 +737,15 @@ export class StreamEngine<E, G, A> {
     } else {
       // A dead letter stays small whatever the record's size; the detail says what was cut.
       const note = `; raw holds its first ${utf8ByteLength(kept.raw)} of ${kept.rawBytes} bytes`;
-      this.deadLetters.push({ reason, detail: `${detail}${note}`, raw: kept.raw, rawBytes: kept.rawBytes, ...source, partition, position });
+      this.deadLetters.push({
+        reason,
+        detail: `${detail}${note}`,
+        raw: kept.raw,
+        rawBytes: kept.rawBytes,
+        ...source,
+        partition,
+        position,
+      });
     }
   }
 

@@ -4,7 +4,10 @@
  * Written out here so the domain needs no Node module: row keys are part of a job's meaning and must
  * be computable wherever the core runs. Tested against node:crypto and the RFC's test vectors.
  */
-const S = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21];
+const S = [
+  7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4,
+  11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+];
 const K = new Int32Array(64);
 for (let i = 0; i < 64; i++) K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000) | 0;
 const HEX: string[] = [];
@@ -73,7 +76,11 @@ export function md5Hex(text: string): string {
   for (let off = 0; off < total; off += 64) {
     for (let w = 0; w < 16; w++) {
       const p = off + w * 4;
-      words[w] = (bytes[p] as number) | ((bytes[p + 1] as number) << 8) | ((bytes[p + 2] as number) << 16) | ((bytes[p + 3] as number) << 24);
+      words[w] =
+        (bytes[p] as number) |
+        ((bytes[p + 1] as number) << 8) |
+        ((bytes[p + 2] as number) << 16) |
+        ((bytes[p + 3] as number) << 24);
     }
     let a = a0;
     let b = b0;
@@ -111,5 +118,10 @@ export function md5Hex(text: string): string {
 }
 
 function wordHex(w: number): string {
-  return (HEX[w & 0xff] as string) + (HEX[(w >>> 8) & 0xff] as string) + (HEX[(w >>> 16) & 0xff] as string) + (HEX[(w >>> 24) & 0xff] as string);
+  return (
+    (HEX[w & 0xff] as string) +
+    (HEX[(w >>> 8) & 0xff] as string) +
+    (HEX[(w >>> 16) & 0xff] as string) +
+    (HEX[(w >>> 24) & 0xff] as string)
+  );
 }

@@ -17,10 +17,70 @@ export type RecordGenerator = (options: GeneratorOptions) => Iterable<GeneratedR
 
 /** Sample-record generators by job name (`produce --job J`). */
 export const GENERATORS: ReadonlyMap<string, RecordGenerator> = new Map<string, RecordGenerator>([
-  ['orders', (o) => generateOrders({ count: o.count, seed: o.seed, startMs: o.startMs, ordersPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
-  ['ohlc', (o) => generateOhlcTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
-  ['stock-averages', (o) => generateTrades({ count: o.count, seed: o.seed, startMs: o.startMs, tradesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
-  ['top-averages', (o) => generateQuotes({ count: o.count, seed: o.seed, startMs: o.startMs, quotesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
-  ['top-price', (o) => generateTopPriceQuotes({ count: o.count, seed: o.seed, startMs: o.startMs, quotesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
-  ['price-stats', (o) => generatePrices({ count: o.count, seed: o.seed, startMs: o.startMs, pricesPerSecond: o.eventsPerSecond, faultShare: o.faultShare })],
+  [
+    'orders',
+    (o) =>
+      generateOrders({
+        count: o.count,
+        seed: o.seed,
+        startMs: o.startMs,
+        ordersPerSecond: o.eventsPerSecond,
+        faultShare: o.faultShare,
+      }),
+  ],
+  [
+    'ohlc',
+    (o) =>
+      generateOhlcTrades({
+        count: o.count,
+        seed: o.seed,
+        startMs: o.startMs,
+        tradesPerSecond: o.eventsPerSecond,
+        faultShare: o.faultShare,
+      }),
+  ],
+  [
+    'stock-averages',
+    (o) =>
+      generateTrades({
+        count: o.count,
+        seed: o.seed,
+        startMs: o.startMs,
+        tradesPerSecond: o.eventsPerSecond,
+        faultShare: o.faultShare,
+      }),
+  ],
+  [
+    'top-averages',
+    (o) =>
+      generateQuotes({
+        count: o.count,
+        seed: o.seed,
+        startMs: o.startMs,
+        quotesPerSecond: o.eventsPerSecond,
+        faultShare: o.faultShare,
+      }),
+  ],
+  [
+    'top-price',
+    (o) =>
+      generateTopPriceQuotes({
+        count: o.count,
+        seed: o.seed,
+        startMs: o.startMs,
+        quotesPerSecond: o.eventsPerSecond,
+        faultShare: o.faultShare,
+      }),
+  ],
+  [
+    'price-stats',
+    (o) =>
+      generatePrices({
+        count: o.count,
+        seed: o.seed,
+        startMs: o.startMs,
+        pricesPerSecond: o.eventsPerSecond,
+        faultShare: o.faultShare,
+      }),
+  ],
 ]);

@@ -7,7 +7,8 @@ import type { TableSchema } from '../table-schema';
 export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly ok: false; readonly detail: string };
 
 /** The same for a record that may batch several events (such as an IEX batch quote). */
-export type DecodedMany<E> = { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly detail: string };
+export type DecodedMany<E> =
+  { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly detail: string };
 
 export interface JobDefaults {
   readonly windowMs: number;

@@ -43,7 +43,8 @@ export function jsonStructureError(root: unknown): string | undefined {
     const fields = at.value as Record<string, unknown>;
     const keys = Object.keys(fields);
     for (const key of keys) {
-      if (PROTOTYPE_KEYS.has(key)) return `forbidden key "${key}" at ${pathOf(at)} (__proto__, constructor and prototype are refused at any depth)`;
+      if (PROTOTYPE_KEYS.has(key))
+        return `forbidden key "${key}" at ${pathOf(at)} (__proto__, constructor and prototype are refused at any depth)`;
     }
     for (let k = keys.length - 1; k >= 0; k--) {
       const key = keys[k] as string;
@@ -59,7 +60,13 @@ function pathOf(at: Visit): string {
   const steps: string[] = [];
   for (let v: Visit | undefined = at; v?.parent !== undefined; v = v.parent) {
     const s = v.step;
-    steps.push(typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][A-Za-z0-9_$]{0,39}$/.test(s) ? `.${s}` : `[${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}]`);
+    steps.push(
+      typeof s === 'number'
+        ? `[${s}]`
+        : /^[A-Za-z_$][A-Za-z0-9_$]{0,39}$/.test(s)
+          ? `.${s}`
+          : `[${JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)}]`,
+    );
   }
   return `$${steps.reverse().join('')}`;
 }

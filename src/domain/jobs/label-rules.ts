@@ -50,7 +50,8 @@ export function labelError(field: string, text: string, rule: LabelRule): string
     let position = 0;
     for (const ch of text) {
       position++;
-      if (!rule.char.test(ch)) return `${field} contains ${showChar(ch)} at character ${position}; allowed: ${rule.allowed}`;
+      if (!rule.char.test(ch))
+        return `${field} contains ${showChar(ch)} at character ${position}; allowed: ${rule.allowed}`;
     }
   }
   if (rule.trimmed && (text.startsWith(' ') || text.endsWith(' '))) return `${field} starts or ends with a space`;

@@ -25,18 +25,31 @@ export function generateOhlcTrades(options: OhlcGeneratorOptions): Generator<Gen
   return lines(count, createRng(seed), startMs, tradesPerSecond, faultShare);
 }
 
-function* lines(count: number, rng: () => number, startMs: number, rate: number, faultShare: number): Generator<GeneratedRecord, void, undefined> {
+function* lines(
+  count: number,
+  rng: () => number,
+  startMs: number,
+  rate: number,
+  faultShare: number,
+): Generator<GeneratedRecord, void, undefined> {
   const cents = OHLC_SYMBOLS.map(() => 5_000 + Math.floor(rng() * 50_000));
   for (let i = 0; i < count; i++) {
     const nominalMs = Math.round(startMs + (i * 1000) / rate);
     const s = Math.floor(rng() * OHLC_SYMBOLS.length);
     cents[s] = Math.max(1, (cents[s] as number) + Math.round((rng() - 0.5) * 100));
-    const trade = { symbol: OHLC_SYMBOLS[s] as string, price: (cents[s] as number) / 100, volume: 1 + Math.floor(rng() * 500) };
+    const trade = {
+      symbol: OHLC_SYMBOLS[s] as string,
+      price: (cents[s] as number) / 100,
+      volume: 1 + Math.floor(rng() * 500),
+    };
     const u = rng();
     if (i > 0 && u < faultShare / 2) {
       yield { line: JSON.stringify({ ...trade, ts: nominalMs - 90_000 - Math.floor(rng() * 210_000) }), kind: 'late' };
     } else if (i > 0 && u < faultShare) {
-      const bad = rng() < 0.5 ? { symbol: trade.symbol, price: trade.price, ts: nominalMs } : { ...trade, price: String(trade.price), ts: nominalMs };
+      const bad =
+        rng() < 0.5
+          ? { symbol: trade.symbol, price: trade.price, ts: nominalMs }
+          : { ...trade, price: String(trade.price), ts: nominalMs };
       yield { line: JSON.stringify(bad), kind: 'malformed' };
     } else {
       const delayed = i > 0 && u < 2 * faultShare ? 1_000 + Math.floor(rng() * 7_000) : 0;

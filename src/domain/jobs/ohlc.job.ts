@@ -26,7 +26,10 @@ export const OHLC_CSV_HEADER = 'symbol,price,volume,ts';
 
 /** The price at the earliest (`first`) or latest event time: [eventMs, price], ties to the earlier arrival. */
 function priceAt(which: 'first' | 'last'): CombineFn<OhlcTrade, [number, number] | undefined, number | undefined> {
-  const better = which === 'first' ? (t: number, best: number): boolean => t < best : (t: number, best: number): boolean => t >= best;
+  const better =
+    which === 'first'
+      ? (t: number, best: number): boolean => t < best
+      : (t: number, best: number): boolean => t >= best;
   return {
     create: () => undefined,
     add: (acc, trade) => (acc === undefined || better(trade.eventMs, acc[0]) ? [trade.eventMs, trade.price] : acc),
@@ -70,17 +73,21 @@ export function decodeOhlcTrade(text: string): Decoded<OhlcTrade> {
   }
   if (trimmed === OHLC_CSV_HEADER) return { ok: false, detail: 'CSV header line, not a trade' };
   const fields = trimmed.split(',');
-  if (fields.length !== 4) return { ok: false, detail: `CSV line has ${fields.length} fields, expected 4: ${OHLC_CSV_HEADER}` };
+  if (fields.length !== 4)
+    return { ok: false, detail: `CSV line has ${fields.length} fields, expected 4: ${OHLC_CSV_HEADER}` };
   const [symbol, price, volume, ts] = fields.map((f) => f.trim()) as [string, string, string, string];
   return validate(symbol, csvNumber(price), csvNumber(volume), /^\d+$/.test(ts) ? Number(ts) : ts);
 }
 
 function validate(symbol: unknown, price: unknown, volume: unknown, ts: unknown): Decoded<OhlcTrade> {
   const badSymbol = symbolError('symbol', symbol, MAX_SYMBOL_CHARS);
-  if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('symbol', symbol, 'a string');
+  if (badSymbol !== undefined || typeof symbol !== 'string')
+    return badSymbol ?? fieldError('symbol', symbol, 'a string');
   if (typeof price !== 'number') return fieldError('price', price, 'a number');
-  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
-  if (typeof volume !== 'number' || !Number.isSafeInteger(volume) || volume < 0) return fieldError('volume', volume, 'a non-negative integer');
+  if (!Number.isFinite(price) || price < 0)
+    return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
+  if (typeof volume !== 'number' || !Number.isSafeInteger(volume) || volume < 0)
+    return fieldError('volume', volume, 'a non-negative integer');
   const eventMs = timeField('ts', ts);
   if (typeof eventMs === 'string') return { ok: false, detail: eventMs };
   return { ok: true, event: { symbol, price, volume, eventMs } };
@@ -88,7 +95,8 @@ function validate(symbol: unknown, price: unknown, volume: unknown, ts: unknown)
 
 export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
   name: 'ohlc',
-  description: 'One-minute open/high/low/close/volume bars per symbol, open and close by event time (lambda architecture)',
+  description:
+    'One-minute open/high/low/close/volume bars per symbol, open and close by event time (lambda architecture)',
   table: ohlcBarsTable,
   defaults: { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000, outputMode: 'update', sampleFile: 'ohlc.jsonl' },
   decode: decodeOhlcTrade,

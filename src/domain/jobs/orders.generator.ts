@@ -30,7 +30,13 @@ const ITEM_COUNT = 30_000;
 const MAX_CENTS = 10_000;
 const MAX_COUNT = 100;
 const REGION_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
-  ['TW', 6], ['ID', 5], ['TH', 2], ['SG', 1], ['VN', 1], ['MY', 1], ['PH', 1],
+  ['TW', 6],
+  ['ID', 5],
+  ['TH', 2],
+  ['SG', 1],
+  ['VN', 1],
+  ['MY', 1],
+  ['PH', 1],
 ];
 /*
  * Event time, against the orders job's defaults (1-minute windows, 10 s watermark):
@@ -50,7 +56,9 @@ const DUPLICATE_MAX_AGE_MS = 5_000;
 // JSON.stringify prints for cents / 100 and ms / 1000.
 const REGION_TABLE: readonly string[] = REGION_WEIGHTS.flatMap(([r, w]) => Array.from({ length: w }, () => r));
 const PRICE_TEXT: readonly string[] = Array.from({ length: MAX_CENTS + 1 }, (_, c) => String(c / 100));
-const MILLIS_TEXT: readonly string[] = Array.from({ length: 1000 }, (_, r) => (r === 0 ? '' : String(r / 1000).slice(1)));
+const MILLIS_TEXT: readonly string[] = Array.from({ length: 1000 }, (_, r) =>
+  r === 0 ? '' : String(r / 1000).slice(1),
+);
 
 /** mulberry32: a small, fast 32-bit PRNG giving numbers in [0, 1). The seed is taken modulo 2^32. */
 export function createRng(seed: number): () => number {
@@ -94,7 +102,9 @@ function* run(options: OrderGeneratorOptions): Generator<GeneratedRecord, void, 
       yield { line: stream.late(nominalMs), kind: 'late' };
     } else if (fault === 1) {
       const line = stream.duplicate();
-      yield line === undefined ? { line: stream.valid(nominalMs, JITTER_MS), kind: 'valid' } : { line, kind: 'duplicate' };
+      yield line === undefined
+        ? { line: stream.valid(nominalMs, JITTER_MS), kind: 'valid' }
+        : { line, kind: 'duplicate' };
     } else {
       yield { line: stream.malformed(nominalMs), kind: 'malformed' };
     }
@@ -224,11 +234,17 @@ const MALFORMED: ReadonlyArray<(d: Draft, rng: () => number) => string> = [
     fs.splice(Math.floor(rng() * fs.length), 1);
     return objectText(fs);
   },
-  (d, rng) => withField(d, 'price', `${Math.floor(d.cents / 100)}.${String(d.cents % 100).padStart(2, '0')}${1 + Math.floor(rng() * 9)}`),
+  (d, rng) =>
+    withField(
+      d,
+      'price',
+      `${Math.floor(d.cents / 100)}.${String(d.cents % 100).padStart(2, '0')}${1 + Math.floor(rng() * 9)}`,
+    ),
   (d) => withField(d, 'count', String(-d.count)),
   (d) => withField(d, 'count', `"${d.count}"`),
   (d) => withField(d, 'region', '""'),
-  (d, rng) => withField(d, 'region', `"${d.region}_${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.slice(0, 14 + Math.floor(rng() * 8))}"`),
+  (d, rng) =>
+    withField(d, 'region', `"${d.region}_${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.slice(0, 14 + Math.floor(rng() * 8))}"`),
   (d) => withField(d, 'timestamp', String(d.ms)),
   (d, rng) =>
     pick(rng, [
@@ -244,7 +260,9 @@ function checkOptions(o: OrderGeneratorOptions): void {
   };
   if (!Number.isSafeInteger(o.count) || o.count < 0) fail('count', 'a non-negative integer', o.count);
   if (!Number.isSafeInteger(o.seed)) fail('seed', 'an integer', o.seed);
-  if (!Number.isSafeInteger(o.startMs) || o.startMs < 0) fail('startMs', 'a non-negative integer (epoch ms)', o.startMs);
-  if (!Number.isFinite(o.ordersPerSecond) || o.ordersPerSecond <= 0) fail('ordersPerSecond', 'a positive number', o.ordersPerSecond);
+  if (!Number.isSafeInteger(o.startMs) || o.startMs < 0)
+    fail('startMs', 'a non-negative integer (epoch ms)', o.startMs);
+  if (!Number.isFinite(o.ordersPerSecond) || o.ordersPerSecond <= 0)
+    fail('ordersPerSecond', 'a positive number', o.ordersPerSecond);
   if (!(o.faultShare >= 0 && o.faultShare <= 1)) fail('faultShare', 'between 0 and 1', o.faultShare);
 }

@@ -66,7 +66,15 @@ export function decodeOrder(text: string): Decoded<Order> {
   return validateOrder(o.orderid, o.itemid, o.shopid, o.region, o.count, o.price, o.timestamp);
 }
 
-function validateOrder(orderid: unknown, itemid: unknown, shopid: unknown, region: unknown, qty: unknown, price: unknown, timestamp: unknown): Decoded<Order> {
+function validateOrder(
+  orderid: unknown,
+  itemid: unknown,
+  shopid: unknown,
+  region: unknown,
+  qty: unknown,
+  price: unknown,
+  timestamp: unknown,
+): Decoded<Order> {
   if (!isId(orderid)) return fieldError('orderid', orderid, ID);
   if (!isId(itemid)) return fieldError('itemid', itemid, ID);
   if (!isId(shopid)) return fieldError('shopid', shopid, ID);
@@ -108,7 +116,13 @@ export const ordersJob: JobDefinition<Order, OrderGroup, OrderAccumulator> = {
   name: 'orders',
   description: 'Orders per item, shop and region in 1-minute windows: spend, items, orders (Spark+Kafka+MySQL)',
   table: aggOrderWindowTable,
-  defaults: { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000, outputMode: 'update', sampleFile: 'orders.jsonl' },
+  defaults: {
+    windowMs: 60_000,
+    slideMs: 60_000,
+    watermarkMs: 10_000,
+    outputMode: 'update',
+    sampleFile: 'orders.jsonl',
+  },
   decode: decodeOrder,
   eventTimeMs: (o) => o.eventMs,
   groupKey: (o) => `${o.region}|${o.shopid}|${o.itemid}`,

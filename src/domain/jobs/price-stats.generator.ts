@@ -36,15 +36,30 @@ export function generatePrices(options: PriceStatsGeneratorOptions): Generator<G
   return lines(count, createRng(seed), startMs, pricesPerSecond, faultShare);
 }
 
-function* lines(count: number, rng: () => number, startMs: number, rate: number, faultShare: number): Generator<GeneratedRecord, void, undefined> {
+function* lines(
+  count: number,
+  rng: () => number,
+  startMs: number,
+  rate: number,
+  faultShare: number,
+): Generator<GeneratedRecord, void, undefined> {
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
   for (let i = 0; i < count; i++) {
     const ts = formatQuoteTime(Math.round(startMs + (i * 1000) / rate));
-    const [symbol, mean, sd] = PRICE_SYMBOLS[Math.floor(rng() * PRICE_SYMBOLS.length)] as readonly [string, number, number];
+    const [symbol, mean, sd] = PRICE_SYMBOLS[Math.floor(rng() * PRICE_SYMBOLS.length)] as readonly [
+      string,
+      number,
+      number,
+    ];
     const z = i % OUTLIER_EVERY === OUTLIER_AT ? (rng() < 0.5 ? -1 : 1) * (6 + rng() * 4) : normal();
     const price = Math.max(1, Math.round((mean + sd * z) * 100)) / 100;
     if (rng() < faultShare) {
-      const bad = [{ ts, symbol }, { ts, symbol, price: String(price) }, { ts: ts.replace(' ', '/'), symbol, price }, { ts, symbol: '', price }][Math.floor(rng() * 4)];
+      const bad = [
+        { ts, symbol },
+        { ts, symbol, price: String(price) },
+        { ts: ts.replace(' ', '/'), symbol, price },
+        { ts, symbol: '', price },
+      ][Math.floor(rng() * 4)];
       yield { line: JSON.stringify(bad), kind: 'malformed' };
     } else {
       yield { line: JSON.stringify({ ts, symbol, price }), kind: 'valid' };

@@ -98,11 +98,14 @@ export function decodePriceTick(text: string): Decoded<PriceTick> {
   if (!isPlainObject(o)) return { ok: false, detail: 'record is not a JSON object' };
   const { symbol, price } = o;
   const badSymbol = symbolError('symbol', symbol, MAX_SYMBOL_CHARS);
-  if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('symbol', symbol, 'a string');
+  if (badSymbol !== undefined || typeof symbol !== 'string')
+    return badSymbol ?? fieldError('symbol', symbol, 'a string');
   if (typeof price !== 'number') return fieldError('price', price, 'a number');
-  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
+  if (!Number.isFinite(price) || price < 0)
+    return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
   const micros = Math.round(price * MICROS);
-  if (!Number.isSafeInteger(micros) || micros / MICROS !== price) return { ok: false, detail: `price has more than 6 decimals or is too large to sum exactly: ${price}` };
+  if (!Number.isSafeInteger(micros) || micros / MICROS !== price)
+    return { ok: false, detail: `price has more than 6 decimals or is too large to sum exactly: ${price}` };
   const eventMs = quoteTimeMs(o.ts);
   if (typeof eventMs === 'string') return { ok: false, detail: eventMs };
   return { ok: true, event: { symbol, micros, eventMs } };
@@ -125,7 +128,12 @@ export function symbolStats(acc: StatsAccumulator): SymbolStats {
   const sum = BigInt(r.sum);
   // n·Σx² − (Σx)² = n·(n−1)·s² in millionths², exactly.
   const spread = n * r.squares - sum * sum;
-  const outliers = r.n < 2 ? [] : r.points.filter(([, x]) => (n - 1n) * (n * BigInt(x) - sum) ** 2n > 9n * n * spread).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const outliers =
+    r.n < 2
+      ? []
+      : r.points
+          .filter(([, x]) => (n - 1n) * (n * BigInt(x) - sum) ** 2n > 9n * n * spread)
+          .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return {
     count: r.n,
     min: r.low / MICROS,
@@ -138,9 +146,16 @@ export function symbolStats(acc: StatsAccumulator): SymbolStats {
 
 export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulator> = {
   name: 'price-stats',
-  description: 'Per-symbol count, min, max, mean, sample standard deviation and 3-sigma outliers over a whole topic (Kafka prices exercise)',
+  description:
+    'Per-symbol count, min, max, mean, sample standard deviation and 3-sigma outliers over a whole topic (Kafka prices exercise)',
   table: priceStatsTable,
-  defaults: { windowMs: GLOBAL_WINDOW_MS, slideMs: GLOBAL_WINDOW_MS, watermarkMs: 0, outputMode: 'complete', sampleFile: 'price-stats.jsonl' },
+  defaults: {
+    windowMs: GLOBAL_WINDOW_MS,
+    slideMs: GLOBAL_WINDOW_MS,
+    watermarkMs: 0,
+    outputMode: 'complete',
+    sampleFile: 'price-stats.jsonl',
+  },
   decode: decodePriceTick,
   eventTimeMs: (t) => t.eventMs,
   groupKey: (t) => t.symbol,

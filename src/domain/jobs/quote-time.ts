@@ -21,12 +21,14 @@ export function quoteTimeMs(ts: unknown, field = 'ts'): number | string {
     return `${field} ${ts} is outside 2000-01-01..2100-01-01 as epoch seconds and as epoch milliseconds`;
   }
   if (typeof ts === 'string') {
-    if (!ISO.test(ts)) return `field "${field}" must be epoch seconds, epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts.length > 40 ? `${ts.slice(0, 40)}…` : ts)}`;
+    if (!ISO.test(ts))
+      return `field "${field}" must be epoch seconds, epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts.length > 40 ? `${ts.slice(0, 40)}…` : ts)}`;
     const iso = ts.replace(' ', 'T');
     const ms = Date.parse(ZONE.test(iso) ? iso : `${iso}Z`);
     // Date.parse rolls 2025-02-30 over to March: the fields themselves must be a real date and time.
     if (Number.isNaN(ms) || !isRealDateTime(iso)) return `field "${field}" is not a valid time: ${JSON.stringify(ts)}`;
-    if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `${field} ${JSON.stringify(ts)} is outside 2000-01-01..2100-01-01`;
+    if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS)
+      return `${field} ${JSON.stringify(ts)} is outside 2000-01-01..2100-01-01`;
     return ms;
   }
   if (ts === undefined) return `missing field "${field}"`;

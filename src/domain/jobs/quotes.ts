@@ -34,30 +34,51 @@ export function decodeQuotes(text: string, arrivalMs?: number): DecodedMany<Quot
     return 'detail' in q ? { ok: false, detail: q.detail } : { ok: true, events: [q] };
   }
   const entries = Object.entries(o);
-  if (entries.length === 0) return { ok: false, detail: 'record holds no quote: expected {symbol, price, ts} or an IEX batch {"SYM": {"quote": {…}}}' };
+  if (entries.length === 0)
+    return {
+      ok: false,
+      detail: 'record holds no quote: expected {symbol, price, ts} or an IEX batch {"SYM": {"quote": {…}}}',
+    };
   const quotes: Quote[] = [];
   for (const [key, value] of entries) {
     const inner = isPlainObject(value) ? value.quote : undefined;
     if (!isPlainObject(inner)) return { ok: false, detail: `IEX entry ${JSON.stringify(key)} has no "quote" object` };
     const symbol = inner.symbol ?? key;
-    if (symbol !== key) return { ok: false, detail: `IEX entry ${JSON.stringify(key)} holds a quote for ${JSON.stringify(symbol)}` };
+    if (symbol !== key)
+      return { ok: false, detail: `IEX entry ${JSON.stringify(key)} holds a quote for ${JSON.stringify(symbol)}` };
     const time =
       inner.latestUpdate !== undefined && inner.latestUpdate !== null
         ? quoteTimeMs(inner.latestUpdate, 'latestUpdate')
-        : arrivalMs ?? `IEX quote of ${key} has no "latestUpdate" and the record no arrival time (give --arrival-time for files)`;
-    const q = quote(symbol, typeof inner.latestPrice === 'string' ? priceText(inner.latestPrice) : inner.latestPrice, time, 'latestPrice');
-    if ('detail' in q) return { ok: false, detail: entries.length > 1 ? `IEX entry ${JSON.stringify(key)}: ${q.detail}` : q.detail };
+        : (arrivalMs ??
+          `IEX quote of ${key} has no "latestUpdate" and the record no arrival time (give --arrival-time for files)`);
+    const q = quote(
+      symbol,
+      typeof inner.latestPrice === 'string' ? priceText(inner.latestPrice) : inner.latestPrice,
+      time,
+      'latestPrice',
+    );
+    if ('detail' in q)
+      return { ok: false, detail: entries.length > 1 ? `IEX entry ${JSON.stringify(key)}: ${q.detail}` : q.detail };
     quotes.push(q);
   }
   return { ok: true, events: quotes };
 }
 
-function quote(symbol: unknown, price: unknown, time: number | string, priceField = 'price'): Quote | { detail: string } {
+function quote(
+  symbol: unknown,
+  price: unknown,
+  time: number | string,
+  priceField = 'price',
+): Quote | { detail: string } {
   const badSymbol = symbolError('symbol', symbol, MAX_SYMBOL_CHARS);
   if (badSymbol !== undefined) return badSymbol;
   if (typeof symbol !== 'string') return fieldError('symbol', symbol, 'a string');
-  if (typeof price !== 'number') return price === undefined ? { detail: `missing field "${priceField}"` } : fieldError(priceField, price, priceField === 'price' ? 'a number' : 'a number or a numeric string');
-  if (!Number.isFinite(price) || price < 0 || price > MAX_PRICE) return { detail: `${priceField} must be a number from 0 to ${MAX_PRICE}, got ${price}` };
+  if (typeof price !== 'number')
+    return price === undefined
+      ? { detail: `missing field "${priceField}"` }
+      : fieldError(priceField, price, priceField === 'price' ? 'a number' : 'a number or a numeric string');
+  if (!Number.isFinite(price) || price < 0 || price > MAX_PRICE)
+    return { detail: `${priceField} must be a number from 0 to ${MAX_PRICE}, got ${price}` };
   if (priceMicros(price) / PRICE_SCALE !== price) return { detail: `${priceField} has more than 6 decimals: ${price}` };
   if (typeof time === 'string') return { detail: time };
   return { symbol, price, eventMs: time };
@@ -68,7 +89,9 @@ export function decodeQuote(text: string, arrivalMs?: number): Decoded<Quote> {
   const d = decodeQuotes(text, arrivalMs);
   if (!d.ok) return d;
   const [first] = d.events;
-  return d.events.length === 1 && first !== undefined ? { ok: true, event: first } : { ok: false, detail: `record holds ${d.events.length} quotes` };
+  return d.events.length === 1 && first !== undefined
+    ? { ok: true, event: first }
+    : { ok: false, detail: `record holds ${d.events.length} quotes` };
 }
 
 /** A numeric string as IEX sends it ("82.47"); anything else stays a string (and is rejected). */

@@ -31,7 +31,13 @@ export function generateTrades(options: TradeGeneratorOptions): Generator<Genera
   return lines(count, createRng(seed), startMs, tradesPerSecond, faultShare);
 }
 
-function* lines(count: number, rng: () => number, startMs: number, rate: number, faultShare: number): Generator<GeneratedRecord, void, undefined> {
+function* lines(
+  count: number,
+  rng: () => number,
+  startMs: number,
+  rate: number,
+  faultShare: number,
+): Generator<GeneratedRecord, void, undefined> {
   const cents = STOCK_SYMBOLS.map(() => 1_000 + Math.floor(rng() * 99_000));
   for (let i = 0; i < count; i++) {
     const nominalMs = Math.round(startMs + (i * 1000) / rate);
@@ -47,7 +53,10 @@ function* lines(count: number, rng: () => number, startMs: number, rate: number,
       const t = nominalMs - 8_000 - Math.floor(rng() * 12_000);
       yield { line: csv(symbol, type, price, quantity, t), kind: 'late' };
     } else if (i > 0 && u < faultShare) {
-      const broken = rng() < 0.5 ? `${symbol},${type},${price},${quantity}` : `${symbol},${type},n/a,${quantity},${nominalMs},${readable(nominalMs)}`;
+      const broken =
+        rng() < 0.5
+          ? `${symbol},${type},${price},${quantity}`
+          : `${symbol},${type},n/a,${quantity},${nominalMs},${readable(nominalMs)}`;
       yield { line: broken, kind: 'malformed' };
     } else {
       const delayed = i > 0 && u < 2 * faultShare ? 500 + Math.floor(rng() * 3_500) : 0;

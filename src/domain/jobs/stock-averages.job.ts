@@ -1,7 +1,16 @@
 import { combineAll, count, max, min, sumInteger } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
-import { csvNumber, fieldError, isPlainObject, parseJson, SECONDS_HINT, symbolError, YEAR_2000_MS, YEAR_2100_MS } from './validation';
+import {
+  csvNumber,
+  fieldError,
+  isPlainObject,
+  parseJson,
+  SECONDS_HINT,
+  symbolError,
+  YEAR_2000_MS,
+  YEAR_2100_MS,
+} from './validation';
 
 /**
  * Moving averages of stock trades (after a Spark Structured Streaming project): per symbol, in
@@ -68,9 +77,23 @@ export function decodeTrade(text: string): Decoded<Trade> {
   if (fields.length !== 5 && fields.length !== 6) {
     return { ok: false, detail: `CSV line has ${fields.length} fields, expected 6: ${STOCK_CSV_HEADER}` };
   }
-  const [symbol, type, price, quantity, millis, readable] = fields as [string, string, string, string, string, string | undefined];
+  const [symbol, type, price, quantity, millis, readable] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   const shownTime = readable?.trim();
-  return validateTrade(symbol.trim(), type, csvNumber(price), csvNumber(quantity), csvNumber(millis), shownTime === '' ? undefined : shownTime);
+  return validateTrade(
+    symbol.trim(),
+    type,
+    csvNumber(price),
+    csvNumber(quantity),
+    csvNumber(millis),
+    shownTime === '' ? undefined : shownTime,
+  );
 }
 
 /**
@@ -79,30 +102,51 @@ export function decodeTrade(text: string): Decoded<Trade> {
  */
 const READABLE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z?$/;
 
-function validateTrade(symbol: unknown, type: unknown, price: unknown, quantity: unknown, millis: unknown, readable: unknown): Decoded<Trade> {
+function validateTrade(
+  symbol: unknown,
+  type: unknown,
+  price: unknown,
+  quantity: unknown,
+  millis: unknown,
+  readable: unknown,
+): Decoded<Trade> {
   const badSymbol = symbolError('stockName', symbol, MAX_SYMBOL_CHARS);
-  if (badSymbol !== undefined || typeof symbol !== 'string') return badSymbol ?? fieldError('stockName', symbol, 'a string');
+  if (badSymbol !== undefined || typeof symbol !== 'string')
+    return badSymbol ?? fieldError('stockName', symbol, 'a string');
   // The original data pads "BUY " to the width of "SELL".
-  if (typeof type !== 'string' || !TRADE_TYPES.has(type.trim().toUpperCase())) return fieldError('tradeType', type, 'BUY or SELL');
+  if (typeof type !== 'string' || !TRADE_TYPES.has(type.trim().toUpperCase()))
+    return fieldError('tradeType', type, 'BUY or SELL');
   if (typeof price !== 'number') return fieldError('price', price, 'a number');
-  if (!Number.isFinite(price) || price < 0) return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
+  if (!Number.isFinite(price) || price < 0)
+    return { ok: false, detail: `price must be a finite number ≥ 0, got ${price}` };
   const micros = Math.round(price * MICROS);
-  if (!Number.isSafeInteger(micros) || micros / MICROS !== price) return { ok: false, detail: `price has more than 6 decimals or is too large to sum exactly: ${price}` };
-  if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0) return fieldError('quantity', quantity, 'a positive integer');
-  if (typeof millis !== 'number' || !Number.isSafeInteger(millis)) return fieldError('eventTimeMillis', millis, 'an integer (epoch milliseconds)');
+  if (!Number.isSafeInteger(micros) || micros / MICROS !== price)
+    return { ok: false, detail: `price has more than 6 decimals or is too large to sum exactly: ${price}` };
+  if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0)
+    return fieldError('quantity', quantity, 'a positive integer');
+  if (typeof millis !== 'number' || !Number.isSafeInteger(millis))
+    return fieldError('eventTimeMillis', millis, 'an integer (epoch milliseconds)');
   if (millis < YEAR_2000_MS || millis >= YEAR_2100_MS) {
     const hint = millis >= YEAR_2000_MS / 1000 && millis < YEAR_2100_MS / 1000 ? SECONDS_HINT : '';
     return { ok: false, detail: `eventTimeMillis ${millis} is outside 2000-01-01..2100-01-01${hint}` };
   }
-  if (readable !== undefined && (typeof readable !== 'string' || !READABLE_TIME.test(readable))) return fieldError('eventTimeReadable', readable, 'a time YYYY-MM-DD hh:mm:ss[.fff]');
+  if (readable !== undefined && (typeof readable !== 'string' || !READABLE_TIME.test(readable)))
+    return fieldError('eventTimeReadable', readable, 'a time YYYY-MM-DD hh:mm:ss[.fff]');
   return { ok: true, event: { symbol, micros, price, quantity, eventMs: millis } };
 }
 
 export const stockAveragesJob: JobDefinition<Trade, TradeGroup, TradeAccumulator> = {
   name: 'stock-averages',
-  description: 'Moving averages of stock trades per symbol, sliding 3 s every 1 s: mean, min, max, trades, quantity (Spark moving averages)',
+  description:
+    'Moving averages of stock trades per symbol, sliding 3 s every 1 s: mean, min, max, trades, quantity (Spark moving averages)',
   table: stocksAveragesTable,
-  defaults: { windowMs: 3_000, slideMs: 1_000, watermarkMs: 5_000, outputMode: 'append', sampleFile: 'stock-averages.csv' },
+  defaults: {
+    windowMs: 3_000,
+    slideMs: 1_000,
+    watermarkMs: 5_000,
+    outputMode: 'append',
+    sampleFile: 'stock-averages.csv',
+  },
   decode: decodeTrade,
   eventTimeMs: (t) => t.eventMs,
   groupKey: (t) => t.symbol,

@@ -27,7 +27,13 @@ export function generateQuotes(options: QuoteGeneratorOptions): Generator<Genera
   return lines(count, createRng(seed), startMs, quotesPerSecond, faultShare);
 }
 
-function* lines(count: number, rng: () => number, startMs: number, rate: number, faultShare: number): Generator<GeneratedRecord, void, undefined> {
+function* lines(
+  count: number,
+  rng: () => number,
+  startMs: number,
+  rate: number,
+  faultShare: number,
+): Generator<GeneratedRecord, void, undefined> {
   const cents = QUOTE_SYMBOLS.map(() => 2_000 + Math.floor(rng() * 30_000));
   const pick = (): { symbol: string; price: number } => {
     const s = Math.floor(rng() * QUOTE_SYMBOLS.length);
@@ -38,7 +44,10 @@ function* lines(count: number, rng: () => number, startMs: number, rate: number,
     const nominalMs = Math.round(startMs + (i * 1000) / rate);
     const u = rng();
     if (i > 0 && u < faultShare / 2) {
-      yield { line: JSON.stringify({ ...pick(), ts: nominalMs - 960_000 - Math.floor(rng() * 540_000) }), kind: 'late' };
+      yield {
+        line: JSON.stringify({ ...pick(), ts: nominalMs - 960_000 - Math.floor(rng() * 540_000) }),
+        kind: 'late',
+      };
     } else if (i > 0 && u < faultShare) {
       const q = pick();
       const bad = rng() < 0.5 ? { symbol: q.symbol, ts: nominalMs } : { ...q, price: -q.price, ts: nominalMs };
@@ -50,10 +59,14 @@ function* lines(count: number, rng: () => number, startMs: number, rate: number,
         continue;
       }
       // An IEX batch quote: distinct symbols, one shared update time.
-      const batch: Record<string, { quote: { symbol: string; latestPrice: number | string; latestUpdate: number } }> = {};
+      const batch: Record<string, { quote: { symbol: string; latestPrice: number | string; latestUpdate: number } }> =
+        {};
       for (let k = 0, n = 2 + Math.floor(rng() * 2); k < n; k++) {
         const q = pick();
-        if (batch[q.symbol] === undefined) batch[q.symbol] = { quote: { symbol: q.symbol, latestPrice: rng() < 0.5 ? q.price : q.price.toFixed(2), latestUpdate: ts } };
+        if (batch[q.symbol] === undefined)
+          batch[q.symbol] = {
+            quote: { symbol: q.symbol, latestPrice: rng() < 0.5 ? q.price : q.price.toFixed(2), latestUpdate: ts },
+          };
       }
       yield { line: JSON.stringify(batch), kind: 'valid' };
     }

@@ -104,7 +104,13 @@ export function topAverageRows(w: WindowBounds, acc: PaneSums): ResultRow[] {
       rows.push({
         key: `${spec.aggregationType}|${w.endMs}|${i + 1}`,
         finalAtMs: w.endMs,
-        values: { window_end: w.endMs, aggregation_type: spec.aggregationType, rank: i + 1, symbol: m.symbol, average: m.mean },
+        values: {
+          window_end: w.endMs,
+          aggregation_type: spec.aggregationType,
+          rank: i + 1,
+          symbol: m.symbol,
+          average: m.mean,
+        },
       });
     });
   }
@@ -117,7 +123,14 @@ export const topAveragesJob: JobDefinition<Quote, Record<string, never>, PaneSum
   name: 'top-averages',
   description: 'Top 3 symbols by mean price over 1, 5 and 15 minutes, every 10 s (Beam/Dataflow)',
   table: topAveragesTable,
-  defaults: { windowMs: maxLengthMs, slideMs: PANE_MS, watermarkMs: 10_000, outputMode: 'append', sampleFile: 'top-averages.jsonl', fixedWindows: 'computes 60 s, 300 s and 900 s windows every 10 s' },
+  defaults: {
+    windowMs: maxLengthMs,
+    slideMs: PANE_MS,
+    watermarkMs: 10_000,
+    outputMode: 'append',
+    sampleFile: 'top-averages.jsonl',
+    fixedWindows: 'computes 60 s, 300 s and 900 s windows every 10 s',
+  },
   decode: decodeQuote,
   decodeMany: decodeQuotes,
   eventTimeMs: (q) => q.eventMs,

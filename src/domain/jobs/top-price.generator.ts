@@ -33,7 +33,13 @@ function tsValue(ms: number, i: number): number | string {
   return form === 0 ? ms : form === 1 ? ms / 1000 : new Date(ms).toISOString();
 }
 
-function* lines(count: number, rng: () => number, startMs: number, rate: number, faultShare: number): Generator<GeneratedRecord, void, undefined> {
+function* lines(
+  count: number,
+  rng: () => number,
+  startMs: number,
+  rate: number,
+  faultShare: number,
+): Generator<GeneratedRecord, void, undefined> {
   // Prices close to each other, so the top changes hands between windows (and ties happen).
   const cents = QUOTE_SYMBOLS.map(() => 20_000 + Math.floor(rng() * 2_000));
   let maxSeenMs = -Infinity;

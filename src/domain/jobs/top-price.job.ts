@@ -53,10 +53,17 @@ export const topPriceTable: TableSchema = {
 
 export const topPriceJob: JobDefinition<Quote, WholeWindow, TopQuote | undefined> = {
   name: 'top-price',
-  description: 'The symbol with the highest price in each tumbling 5-minute window, ties to the first symbol (Beam/Dataflow)',
+  description:
+    'The symbol with the highest price in each tumbling 5-minute window, ties to the first symbol (Beam/Dataflow)',
   table: topPriceTable,
   // 30 s: quotes of several feeds arrive some seconds out of order; a window is final 5.5 min after it began.
-  defaults: { windowMs: 300_000, slideMs: 300_000, watermarkMs: 30_000, outputMode: 'append', sampleFile: 'top-price.jsonl' },
+  defaults: {
+    windowMs: 300_000,
+    slideMs: 300_000,
+    watermarkMs: 30_000,
+    outputMode: 'append',
+    sampleFile: 'top-price.jsonl',
+  },
   decode: decodeQuote,
   decodeMany: decodeQuotes,
   eventTimeMs: (q) => q.eventMs,

@@ -18,7 +18,11 @@ export function csvNumber(field: string): number | string {
 }
 
 /** A ticker symbol: a non-empty string of at most `maxChars` characters (code points) of `SYMBOL_RULE`. */
-export function symbolError(field: string, symbol: unknown, maxChars: number): { ok: false; detail: string } | undefined {
+export function symbolError(
+  field: string,
+  symbol: unknown,
+  maxChars: number,
+): { ok: false; detail: string } | undefined {
   if (typeof symbol !== 'string') return fieldError(field, symbol, 'a string');
   if (symbol.length === 0) return { ok: false, detail: `${field} is empty` };
   const chars = symbol.length > maxChars ? [...symbol].length : symbol.length;
@@ -29,9 +33,12 @@ export function symbolError(field: string, symbol: unknown, maxChars: number): {
 
 /** Checks the options every sample generator shares; CONFIG_INVALID names the bad one. */
 export function checkGeneratorOptions(count: number, eventsPerSecond: number, faultShare: number, what: string): void {
-  if (!Number.isSafeInteger(count) || count < 0) throw new HexstreamError('CONFIG_INVALID', `count must be a non-negative integer: ${count}`);
-  if (!(eventsPerSecond > 0)) throw new HexstreamError('CONFIG_INVALID', `${what} per second must be > 0: ${eventsPerSecond}`);
-  if (!(faultShare >= 0 && faultShare <= 1)) throw new HexstreamError('CONFIG_INVALID', `fault share must be in 0..1: ${faultShare}`);
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new HexstreamError('CONFIG_INVALID', `count must be a non-negative integer: ${count}`);
+  if (!(eventsPerSecond > 0))
+    throw new HexstreamError('CONFIG_INVALID', `${what} per second must be > 0: ${eventsPerSecond}`);
+  if (!(faultShare >= 0 && faultShare <= 1))
+    throw new HexstreamError('CONFIG_INVALID', `fault share must be in 0..1: ${faultShare}`);
 }
 
 /**
@@ -52,7 +59,10 @@ export function parseJson(text: string): Decoded<unknown> {
 
 /** Control and format characters (NUL, BOM, bidi overrides) as `U+0000`: a detail is one line of visible text. */
 export function printable(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return text.replace(
+    /[\p{Cc}\p{Cf}\u2028\u2029]/gu,
+    (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -67,7 +77,8 @@ export function fieldError(field: string, value: unknown, expected: string): { o
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
@@ -79,20 +90,33 @@ export function timeField(field: string, ts: unknown): number | string {
   if (typeof ts === 'number') {
     if (!Number.isSafeInteger(ts)) return `field "${field}" must be whole epoch milliseconds, got ${ts}`;
     ms = ts;
-  } else if (typeof ts === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(ts)) {
+  } else if (
+    typeof ts === 'string' &&
+    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(ts)
+  ) {
     const iso = ts.replace(' ', 'T');
     ms = Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(iso) ? iso : `${iso}Z`);
     // Date.parse rolls 2025-02-30 over to March: the fields themselves must be a real date and time.
     if (Number.isNaN(ms) || !isRealDateTime(iso)) return `field "${field}" is not a valid time: ${JSON.stringify(ts)}`;
   } else {
-    return ts === undefined ? `missing field "${field}"` : `field "${field}" must be epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts)}`;
+    return ts === undefined
+      ? `missing field "${field}"`
+      : `field "${field}" must be epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(ts)}`;
   }
-  if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS) return `${field} ${String(ts)} is outside 2000-01-01..2100-01-01${ms >= YEAR_2000_MS / 1000 && ms < YEAR_2100_MS / 1000 ? SECONDS_HINT : ''}`;
+  if (ms < YEAR_2000_MS || ms >= YEAR_2100_MS)
+    return `${field} ${String(ts)} is outside 2000-01-01..2100-01-01${ms >= YEAR_2000_MS / 1000 && ms < YEAR_2100_MS / 1000 ? SECONDS_HINT : ''}`;
   return ms;
 }
 
 function isRealDateTime(iso: string): boolean {
-  const [y, m, d, hh, mm, ss] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10), iso.slice(11, 13), iso.slice(14, 16), iso.slice(17, 19) || '0'].map(Number) as [number, number, number, number, number, number];
+  const [y, m, d, hh, mm, ss] = [
+    iso.slice(0, 4),
+    iso.slice(5, 7),
+    iso.slice(8, 10),
+    iso.slice(11, 13),
+    iso.slice(14, 16),
+    iso.slice(17, 19) || '0',
+  ].map(Number) as [number, number, number, number, number, number];
   const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && hh < 24 && mm < 60 && ss < 60;
 }

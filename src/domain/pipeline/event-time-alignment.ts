@@ -42,7 +42,8 @@ export class EventTimeAlignment {
   /** The partitions to hold back, given each partition's watermark. */
   holdBack(watermarks: ReadonlyMap<number, number>): ReadonlySet<number> {
     let slowest = Infinity;
-    for (const [p, w] of watermarks) if (Number.isFinite(w) && w < slowest && !this.caughtUp.has(p) && !this.ended.has(p)) slowest = w;
+    for (const [p, w] of watermarks)
+      if (Number.isFinite(w) && w < slowest && !this.caughtUp.has(p) && !this.ended.has(p)) slowest = w;
     if (slowest === Infinity) return NONE;
     let held: Set<number> | undefined;
     for (const [p, w] of watermarks) {

@@ -79,15 +79,30 @@ export class ProgressLine {
       rssMb: view.memory?.rssMb,
       heapUsedMb: view.memory?.heapUsedMb,
       watermarks: [...view.watermarks].map(([p, w]) => `${p}:${formatInstant(w)}`).join(' '),
-      idleAdvanced: view.idleAdvanced.size === 0 ? undefined : [...view.idleAdvanced].map(([p, ms]) => `${p}:+${seconds(ms)}`).join(' '),
-      rebuilding: view.rebuilding === undefined ? undefined : `from the last commit after ${view.rebuilding.reason}: ${view.rebuilding.left} records left to re-read`,
-      waiting: view.waiting === undefined ? undefined : `${view.waiting.what} for ${seconds(view.nowMs - view.waiting.sinceMs)}`,
+      idleAdvanced:
+        view.idleAdvanced.size === 0
+          ? undefined
+          : [...view.idleAdvanced].map(([p, ms]) => `${p}:+${seconds(ms)}`).join(' '),
+      rebuilding:
+        view.rebuilding === undefined
+          ? undefined
+          : `from the last commit after ${view.rebuilding.reason}: ${view.rebuilding.left} records left to re-read`,
+      waiting:
+        view.waiting === undefined
+          ? undefined
+          : `${view.waiting.what} for ${seconds(view.nowMs - view.waiting.sinceMs)}`,
       ...(view.outage === undefined ? {} : outageFields(view.outage, view.nowMs)),
     };
   }
 }
 
 function outageFields(outage: OutageState, nowMs: number): LogContext {
-  const retry = outage.retryAtMs === undefined ? '' : `, attempt ${outage.attempt ?? 0}, next in ${seconds(Math.max(0, outage.retryAtMs - nowMs))}`;
-  return { outage: `${outage.service} unavailable for ${seconds(nowMs - outage.sinceMs)}${retry}`, outageError: outage.error };
+  const retry =
+    outage.retryAtMs === undefined
+      ? ''
+      : `, attempt ${outage.attempt ?? 0}, next in ${seconds(Math.max(0, outage.retryAtMs - nowMs))}`;
+  return {
+    outage: `${outage.service} unavailable for ${seconds(nowMs - outage.sinceMs)}${retry}`,
+    outageError: outage.error,
+  };
 }

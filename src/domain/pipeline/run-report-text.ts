@@ -24,7 +24,11 @@ export function runReportText(report: RunReport, ctx: ReportContext): string {
     `started          ${formatInstant(report.startedAtMs)}`,
     `elapsed          ${seconds.toFixed(3)} s`,
     `records read     ${c.read}`,
-    ...(c.replayed > 0 ? [`  and re-read    ${c.replayed} (to rebuild open windows after a restart, an outage or a rebalance; counted once)`] : []),
+    ...(c.replayed > 0
+      ? [
+          `  and re-read    ${c.replayed} (to rebuild open windows after a restart, an outage or a rebalance; counted once)`,
+        ]
+      : []),
     `  blank lines    ${c.blank}`,
     `  accepted       ${c.accepted}`,
     `  invalid        ${c.invalid}`,
@@ -57,7 +61,11 @@ export function isGlobalWindow(window: WindowSpec): boolean {
 
 /** `2 open windows, 5 rows, 3 remembered ids`; a global window is named so, not counted. */
 export function stateText(s: StateSize, global: boolean, count: (n: number) => string): string {
-  const windows = global ? (s.openWindows === 0 ? 'global window closed' : 'global window open') : `${count(s.openWindows)} open window${s.openWindows === 1 ? '' : 's'}`;
+  const windows = global
+    ? s.openWindows === 0
+      ? 'global window closed'
+      : 'global window open'
+    : `${count(s.openWindows)} open window${s.openWindows === 1 ? '' : 's'}`;
   return `${windows}, ${count(s.rows)} rows, ${count(s.rememberedIds)} remembered ids`;
 }
 

@@ -152,7 +152,8 @@ export class StreamPipeline {
 
   async run(stop: StopToken = NEVER_STOP): Promise<RunReport> {
     const s = this.settings;
-    const newEngine = (): StreamEngine<unknown, unknown, unknown> => new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
+    const newEngine = (): StreamEngine<unknown, unknown, unknown> =>
+      new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
     let engine = newEngine();
     const startedAtMs = this.clock.now();
     const partitions = await this.resume(engine, await this.sink.open(s.job.table));
@@ -188,7 +189,10 @@ export class StreamPipeline {
       const left = engine.replayLeft();
       if (left === 0) rebuilding = undefined;
       const memory = this.memory?.now();
-      const waitingFor = committing !== undefined && now - committing.sinceMs >= s.triggerIntervalMs ? { what: 'commit in progress', sinceMs: committing.sinceMs } : undefined;
+      const waitingFor =
+        committing !== undefined && now - committing.sinceMs >= s.triggerIntervalMs
+          ? { what: 'commit in progress', sinceMs: committing.sinceMs }
+          : undefined;
       const line = progress.next({
         nowMs: now,
         // Re-read records count only once (in `reread`); so do those of a trigger the rebuild dropped.
@@ -199,7 +203,11 @@ export class StreamPipeline {
         idleAdvanced: engine.idleAdvanced(),
         ...(rebuilding !== undefined ? { rebuilding: { reason: rebuilding, left } } : {}),
         ...(waitingFor !== undefined ? { waiting: waitingFor } : {}),
-        ...(sinkOutage !== undefined ? { outage: sinkOutage } : sourceOutage !== undefined ? { outage: sourceOutage } : {}),
+        ...(sinkOutage !== undefined
+          ? { outage: sinkOutage }
+          : sourceOutage !== undefined
+            ? { outage: sourceOutage }
+            : {}),
         ...(memory !== undefined ? { memory } : {}),
       });
       this.logger.info('progress', line);
@@ -211,12 +219,16 @@ export class StreamPipeline {
       if (now - progress.lastLoggedMs() >= s.progressIntervalMs) logProgress(now);
     };
     // Ticks let a line come while a service does not answer (a commit hanging on a dead broker).
-    const stopTicking = this.clock.every?.(Math.max(1, Math.floor(s.progressIntervalMs / 4)), () => progressIfDue(this.clock.now())) ?? ((): void => undefined);
+    const stopTicking =
+      this.clock.every?.(Math.max(1, Math.floor(s.progressIntervalMs / 4)), () => progressIfDue(this.clock.now())) ??
+      ((): void => undefined);
     /** Sleeps `ms`, logging progress lines when due meanwhile (the caller logs at the end, or the loop does). */
     const sleepLogging = async (ms: number): Promise<void> => {
       const until = this.clock.now() + ms;
       for (let now = this.clock.now(); now < until; now = this.clock.now()) {
-        await this.clock.sleep(Math.min(until - now, Math.max(1, progress.lastLoggedMs() + s.progressIntervalMs - now)));
+        await this.clock.sleep(
+          Math.min(until - now, Math.max(1, progress.lastLoggedMs() + s.progressIntervalMs - now)),
+        );
         const after = this.clock.now();
         if (after < until) progressIfDue(after);
       }
@@ -235,22 +247,28 @@ export class StreamPipeline {
       pending = 0;
       lastTriggerMs = now;
       if (!wait && nothingToWrite(out, committedPositions)) return;
-      const snapshot = last && s.onStop !== 'flush' ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) } : undefined;
+      const snapshot =
+        last && s.onStop !== 'flush'
+          ? { partitions: [...out.positions.keys()], data: serializeSnapshot(engine.snapshot(out.checkpoint)) }
+          : undefined;
       const trigger = { sequence: sequence++, ...out, ...(snapshot !== undefined ? { snapshot } : {}) };
       const stats = engine.stats();
       const owner = engine;
       committedPositions = out.positions;
-      await commits.submit(async () => {
-        // The trigger's instant: reading the clock again would move a stepping test clock.
-        const began = { sinceMs: now };
-        committing = began;
-        lastCommitStartMs = began.sinceMs;
-        await this.sink.commit(trigger);
-        if (committing === began) committing = undefined;
-        // A rebuild waits for the commit in flight first, so the engine is still the owner here.
-        if (engine === owner) committedStats = stats;
-        await this.source.acknowledge(out.positions);
-      }, s.overlapCommits === true && !wait);
+      await commits.submit(
+        async () => {
+          // The trigger's instant: reading the clock again would move a stepping test clock.
+          const began = { sinceMs: now };
+          committing = began;
+          lastCommitStartMs = began.sinceMs;
+          await this.sink.commit(trigger);
+          if (committing === began) committing = undefined;
+          // A rebuild waits for the commit in flight first, so the engine is still the owner here.
+          if (engine === owner) committedStats = stats;
+          await this.source.acknowledge(out.positions);
+        },
+        s.overlapCommits === true && !wait,
+      );
     };
     /**
      * The partitions changed (a rebalance), or another instance committed ahead of this one: drop
@@ -275,7 +293,8 @@ export class StreamPipeline {
       engine = newEngine();
       const committed = await this.sink.checkpoint();
       const only = new Set(assigned);
-      const starts = committed?.engine !== undefined ? engine.restore(committed.engine, only) : new Map<number, number>();
+      const starts =
+        committed?.engine !== undefined ? engine.restore(committed.engine, only) : new Map<number, number>();
       for (const p of assigned) if (!starts.has(p)) starts.set(p, committed?.positions.get(p) ?? 0);
       await seek(starts);
       engine.addPartitions(assigned);
@@ -311,18 +330,37 @@ export class StreamPipeline {
           const now = this.clock.now();
           const downMs = now - sinceMs;
           if (downMs >= maxOutageMs || stop.isStopped()) {
-            const why = stop.isStopped() ? 'stopped while waiting for it' : `longer than --max-outage ${seconds(maxOutageMs)}`;
-            throw new HexstreamError(last.code, `unavailable for ${seconds(downMs)}, ${why}; a restart resumes from the last commit: ${last.message}`, { cause: last });
+            const why = stop.isStopped()
+              ? 'stopped while waiting for it'
+              : `longer than --max-outage ${seconds(maxOutageMs)}`;
+            throw new HexstreamError(
+              last.code,
+              `unavailable for ${seconds(downMs)}, ${why}; a restart resumes from the last commit: ${last.message}`,
+              { cause: last },
+            );
           }
-          const retryInMs = Math.min(OUTAGE_FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 20), OUTAGE_MAX_BACKOFF_MS, maxOutageMs - downMs);
+          const retryInMs = Math.min(
+            OUTAGE_FIRST_BACKOFF_MS * 2 ** Math.min(attempt - 1, 20),
+            OUTAGE_MAX_BACKOFF_MS,
+            maxOutageMs - downMs,
+          );
           sinkOutage = { service: 'sink', sinceMs, error: last.message, attempt, retryAtMs: now + retryInMs };
-          this.logger.warn('sink unavailable; waiting for it', { error: last.message, downMs, attempt, retryInMs, maxOutageMs: Number.isFinite(maxOutageMs) ? maxOutageMs : undefined });
+          this.logger.warn('sink unavailable; waiting for it', {
+            error: last.message,
+            downMs,
+            attempt,
+            retryInMs,
+            maxOutageMs: Number.isFinite(maxOutageMs) ? maxOutageMs : undefined,
+          });
           logProgress(now);
           await sleepLogging(retryInMs);
           try {
             await this.sink.open(s.job.table);
             await reassign(assignedNow, 'a sink outage');
-            this.logger.warn('sink available again; rebuilt from the last commit', { downMs: this.clock.now() - sinceMs, attempts: attempt });
+            this.logger.warn('sink available again; rebuilt from the last commit', {
+              downMs: this.clock.now() - sinceMs,
+              attempts: attempt,
+            });
             return;
           } catch (e) {
             if (!isUnavailable(e)) throw e;
@@ -367,7 +405,9 @@ export class StreamPipeline {
           // A rebalance is taking partitions away: commit what was processed, so that their next
           // owner (maybe this instance again) starts from here; the source lets go after this.
           await fireOrRebuild(this.clock.now(), false, true);
-          this.logger.info('committed before a rebalance', { positions: [...engine.positions()].map(([p, n]) => `${p}:${n}`).join(' ') });
+          this.logger.info('committed before a rebalance', {
+            positions: [...engine.positions()].map(([p, n]) => `${p}:${n}`).join(' '),
+          });
           continue;
         }
         const owned = new Set(assignedNow);
@@ -442,7 +482,10 @@ export class StreamPipeline {
    * Rebuilding from the earlier read would emit again what the owner wrote meanwhile (a sink
    * without a compare-and-set, such as a Kafka topic, keeps both copies).
    */
-  private async resume(engine: StreamEngine<unknown, unknown, unknown>, opened: SinkCheckpoint | undefined): Promise<readonly number[]> {
+  private async resume(
+    engine: StreamEngine<unknown, unknown, unknown>,
+    opened: SinkCheckpoint | undefined,
+  ): Promise<readonly number[]> {
     const seek = this.source.seek?.bind(this.source);
     if (seek === undefined) return this.resumeInPlace(engine, opened);
     const settings = engine.settingsKey();
@@ -452,7 +495,10 @@ export class StreamPipeline {
     const checkpoint = await this.sink.checkpoint();
     // The SQL sinks read positions again, not the snapshots: those read at open stand, and are
     // used only if they still continue the checkpoint read now.
-    const snapshots = checkpoint?.snapshots === undefined ? openedSnapshots : this.candidateSnapshots(checkpoint.snapshots, settings, false);
+    const snapshots =
+      checkpoint?.snapshots === undefined
+        ? openedSnapshots
+        : this.candidateSnapshots(checkpoint.snapshots, settings, false);
     const starts = this.restoreAssigned(engine, checkpoint, partitions, snapshots);
     // Nobody committed meanwhile (the usual restart): the source already reads from there.
     if ([...starts].some(([p, n]) => hint.get(p) !== n)) await seek(starts);
@@ -467,7 +513,10 @@ export class StreamPipeline {
    * read at open says: an engine checkpoint replays each partition from its replayFrom; positions
    * only (or nothing: a fresh start) read on from them.
    */
-  private async resumeInPlace(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined): Promise<readonly number[]> {
+  private async resumeInPlace(
+    engine: StreamEngine<unknown, unknown, unknown>,
+    checkpoint: SinkCheckpoint | undefined,
+  ): Promise<readonly number[]> {
     const committed = checkpoint?.engine;
     if (committed === undefined) {
       const partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
@@ -489,10 +538,16 @@ export class StreamPipeline {
    *   an engine checkpoint                                 ─▶ replay each partition from its replayFrom
    *   positions only (or nothing: a fresh start)           ─▶ read on from them
    */
-  private restoreAssigned(engine: StreamEngine<unknown, unknown, unknown>, checkpoint: SinkCheckpoint | undefined, partitions: readonly number[], snapshots: readonly EngineSnapshot[]): Map<number, number> {
+  private restoreAssigned(
+    engine: StreamEngine<unknown, unknown, unknown>,
+    checkpoint: SinkCheckpoint | undefined,
+    partitions: readonly number[],
+    snapshots: readonly EngineSnapshot[],
+  ): Map<number, number> {
     const committed = checkpoint?.engine;
     const positions = checkpoint?.positions ?? new Map<number, number>();
-    const from = (starts: Map<number, number>): Map<number, number> => new Map(partitions.map((p) => [p, starts.get(p) ?? positions.get(p) ?? 0]));
+    const from = (starts: Map<number, number>): Map<number, number> =>
+      new Map(partitions.map((p) => [p, starts.get(p) ?? positions.get(p) ?? 0]));
     if (committed === undefined) return from(new Map());
     const snapshot = snapshots.find((snap) => snapshotContinues(snap, committed, partitions, engine.settingsKey()));
     if (snapshot !== undefined) {
@@ -510,9 +565,16 @@ export class StreamPipeline {
       try {
         const snapshot = parseSnapshot(s.data);
         if (snapshot.settings === settings) out.push(snapshot);
-        else if (log) this.logger.info('ignoring a snapshot taken with other settings', { snapshot: snapshot.settings, now: settings });
+        else if (log)
+          this.logger.info('ignoring a snapshot taken with other settings', {
+            snapshot: snapshot.settings,
+            now: settings,
+          });
       } catch (e) {
-        if (log) this.logger.warn('ignoring an unreadable snapshot; replaying instead', { error: e instanceof Error ? e.message : String(e) });
+        if (log)
+          this.logger.warn('ignoring an unreadable snapshot; replaying instead', {
+            error: e instanceof Error ? e.message : String(e),
+          });
       }
     }
     return out;
@@ -520,7 +582,10 @@ export class StreamPipeline {
 
   /** After a failure: close both ends (the sink without completing its output) without letting a second error hide the first. */
   private async release(): Promise<void> {
-    for (const close of [() => this.source.close(), () => (this.sink.abort !== undefined ? this.sink.abort() : this.sink.close())]) {
+    for (const close of [
+      () => this.source.close(),
+      () => (this.sink.abort !== undefined ? this.sink.abort() : this.sink.close()),
+    ]) {
       try {
         await close();
       } catch (e) {
@@ -534,9 +599,14 @@ export class StreamPipeline {
    * outage): logs when that begins and ends, and fails the run once it has lasted `maxOutageMs`.
    * An outage the sink saw first (`beganMs`: the same broker, or a network gone) began then.
    */
-  private watchSource(unavailable: string | undefined, outage: OutageState | undefined, beganMs?: number): OutageState | undefined {
+  private watchSource(
+    unavailable: string | undefined,
+    outage: OutageState | undefined,
+    beganMs?: number,
+  ): OutageState | undefined {
     if (unavailable === undefined) {
-      if (outage !== undefined) this.logger.warn('source available again', { downMs: this.clock.now() - outage.sinceMs });
+      if (outage !== undefined)
+        this.logger.warn('source available again', { downMs: this.clock.now() - outage.sinceMs });
       return undefined;
     }
     const now = this.clock.now();
@@ -547,7 +617,10 @@ export class StreamPipeline {
     const downMs = now - outage.sinceMs;
     const maxOutageMs = this.settings.maxOutageMs ?? Number.POSITIVE_INFINITY;
     if (downMs >= maxOutageMs) {
-      throw new HexstreamError('SOURCE_UNAVAILABLE', `unavailable for ${seconds(downMs)}, longer than --max-outage ${seconds(maxOutageMs)}; a restart resumes from the last commit: ${unavailable}`);
+      throw new HexstreamError(
+        'SOURCE_UNAVAILABLE',
+        `unavailable for ${seconds(downMs)}, longer than --max-outage ${seconds(maxOutageMs)}; a restart resumes from the last commit: ${unavailable}`,
+      );
     }
     return { ...outage, error: unavailable };
   }

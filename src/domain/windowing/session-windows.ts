@@ -37,7 +37,14 @@ export class SessionWindows<E, G, A> {
   ) {}
 
   /** Adds an event at `t` to its key's sessions, merging those it bridges; returns the session that holds it. */
-  add(key: string, groupOf: () => G, event: E, t: number, partition: number, position: number): { session: Session<G, A>; created: number; merged: number } {
+  add(
+    key: string,
+    groupOf: () => G,
+    event: E,
+    t: number,
+    partition: number,
+    position: number,
+  ): { session: Session<G, A>; created: number; merged: number } {
     const end = t + this.gapMs;
     let list = this.byKey.get(key);
     if (list === undefined) {
@@ -49,7 +56,15 @@ export class SessionWindows<E, G, A> {
     let target: Session<G, A>;
     let created = 0;
     if (overlapping.length === 0) {
-      target = { startMs: t, endMs: end, key, group: groupOf(), acc: this.combiner.create(), firstPositions: new Map(), changedInTrigger: -1 };
+      target = {
+        startMs: t,
+        endMs: end,
+        key,
+        group: groupOf(),
+        acc: this.combiner.create(),
+        firstPositions: new Map(),
+        changedInTrigger: -1,
+      };
       list.push(target);
       list.sort((a, b) => a.startMs - b.startMs);
       this.count++;
@@ -60,7 +75,8 @@ export class SessionWindows<E, G, A> {
         target.acc = this.combiner.merge(target.acc, other.acc);
         target.startMs = Math.min(target.startMs, other.startMs);
         target.endMs = Math.max(target.endMs, other.endMs);
-        for (const [p, pos] of other.firstPositions) target.firstPositions.set(p, Math.min(pos, target.firstPositions.get(p) ?? pos));
+        for (const [p, pos] of other.firstPositions)
+          target.firstPositions.set(p, Math.min(pos, target.firstPositions.get(p) ?? pos));
         list.splice(list.indexOf(other), 1);
         this.count--;
       }
@@ -88,7 +104,9 @@ export class SessionWindows<E, G, A> {
 
   /** Every open session, in (start, key) order. */
   all(): Session<G, A>[] {
-    return [...this.byKey.values()].flat().sort((a, b) => a.startMs - b.startMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return [...this.byKey.values()]
+      .flat()
+      .sort((a, b) => a.startMs - b.startMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** The smallest position of `partition`'s records in open sessions. */

@@ -18,7 +18,8 @@ export interface WindowSpec {
 }
 
 export function sessionWindows(gapMs: number): WindowSpec {
-  if (!Number.isSafeInteger(gapMs) || gapMs <= 0) throw new RangeError(`session gap must be a positive whole number of milliseconds, got ${gapMs}`);
+  if (!Number.isSafeInteger(gapMs) || gapMs <= 0)
+    throw new RangeError(`session gap must be a positive whole number of milliseconds, got ${gapMs}`);
   return { lengthMs: gapMs, slideMs: gapMs, sessionGapMs: gapMs };
 }
 

@@ -1,4 +1,9 @@
-import { FAILPOINTS, Failpoints, parseFailpoints, type FailpointPlan } from '../../../src/adapters/failpoints/failpoints';
+import {
+  FAILPOINTS,
+  Failpoints,
+  parseFailpoints,
+  type FailpointPlan,
+} from '../../../src/adapters/failpoints/failpoints';
 import { FailpointSource } from '../../../src/adapters/failpoints/failpoint-source.adapter';
 import { MemorySource } from '../../../src/adapters/memory/memory-source.adapter';
 import type { LogContext } from '../../../src/ports/logger.port';
@@ -13,7 +18,9 @@ class Killed extends Error {}
 
 describe('parseFailpoints', () => {
   it('reads name=action[@N] entries separated by semicolons, the hit defaulting to the first', () => {
-    expect(plan('mysql.before-checkpoint=kill@3; postgres.before-commit=error;kafka.before-offset-commit=kill@2')).toEqual(
+    expect(
+      plan('mysql.before-checkpoint=kill@3; postgres.before-commit=error;kafka.before-offset-commit=kill@2'),
+    ).toEqual(
       new Map([
         ['mysql.before-checkpoint', { action: 'kill', onHit: 3 }],
         ['postgres.before-commit', { action: 'error', onHit: 1 }],
@@ -33,7 +40,10 @@ describe('parseFailpoints', () => {
     ['mysql.before-commit=crash', 'expected name=kill|error|off[@N], got "mysql.before-commit=crash"'],
     ['mysql.before-commit=kill@', 'expected name=kill|error|off[@N], got "mysql.before-commit=kill@"'],
     ['mysql.before-commit=kill@0', 'mysql.before-commit: @N counts hits from 1, got "0"'],
-    ['mysql.after-commit=kill', `unknown failpoint "mysql.after-commit" (known: ${Object.keys(FAILPOINTS).join(', ')})`],
+    [
+      'mysql.after-commit=kill',
+      `unknown failpoint "mysql.after-commit" (known: ${Object.keys(FAILPOINTS).join(', ')})`,
+    ],
     ['mysql.before-commit=kill;mysql.before-commit=error', 'failpoint mysql.before-commit is named twice'],
     ['kafka.before-offset-commit=error', 'failpoint kafka.before-offset-commit takes kill, not error'],
   ])('refuses %j: %s', (text, message) => {
@@ -68,7 +78,12 @@ describe('Failpoints', () => {
     for (hit = 4; hit <= 5; hit++) await hook();
 
     expect(kills).toEqual([3]);
-    expect(told).toEqual([['failpoint mysql.before-checkpoint fired: kill', { failpoint: 'mysql.before-checkpoint', action: 'kill', hit: 3 }]]);
+    expect(told).toEqual([
+      [
+        'failpoint mysql.before-checkpoint fired: kill',
+        { failpoint: 'mysql.before-checkpoint', action: 'kill', hit: 3 },
+      ],
+    ]);
   });
 
   it('throws on the planned hit of an error point, as a failing driver call would', async () => {
@@ -87,7 +102,9 @@ describe('Failpoints', () => {
 
   it('counts each point on its own', async () => {
     const fired: string[] = [];
-    const failpoints = new Failpoints(plan('mysql.before-checkpoint=error@2;mysql.before-commit=error@2'), { fired: (_m, c) => fired.push(String(c.failpoint)) });
+    const failpoints = new Failpoints(plan('mysql.before-checkpoint=error@2;mysql.before-commit=error@2'), {
+      fired: (_m, c) => fired.push(String(c.failpoint)),
+    });
     const checkpoint = failpoints.hook('mysql.before-checkpoint');
     const commit = failpoints.hook('mysql.before-commit');
     if (checkpoint === undefined || commit === undefined) throw new Error('no hook');

@@ -13,12 +13,23 @@ import { ordersSettings } from '../../support/orders-pipeline';
 import { rejection } from '../../support/rejection';
 
 function order(orderid: number, seconds: number): string {
-  return JSON.stringify({ orderid, itemid: 1, shopid: 1, region: 'TW', count: 1, price: 1, timestamp: Date.UTC(2025, 0, 1) / 1000 + seconds });
+  return JSON.stringify({
+    orderid,
+    itemid: 1,
+    shopid: 1,
+    region: 'TW',
+    count: 1,
+    price: 1,
+    timestamp: Date.UTC(2025, 0, 1) / 1000 + seconds,
+  });
 }
 
 /** Reads its records in batches of two, then fails on the third poll (a file that cannot be read on). */
 function failingOnThirdPoll(): SourcePort {
-  const memory = new MemorySource({ partitions: new Map([[0, [order(1, 0), order(2, 70), order(3, 140), order(4, 210), order(5, 280)]]]), batchSizes: [2] });
+  const memory = new MemorySource({
+    partitions: new Map([[0, [order(1, 0), order(2, 70), order(3, 140), order(4, 210), order(5, 280)]]]),
+    batchSizes: [2],
+  });
   let polls = 0;
   return {
     open: (from) => memory.open(from),
@@ -45,7 +56,13 @@ describe('a test-mode run that fails midway', () => {
     await writeFile(dead, 'previous dead letters\n');
     const sink = new JsonLinesFileSink({ tablePath: table, deadLetterPath: dead }, new ManualClock(0));
     // A trigger every two records: the first windows close and are written before the failure.
-    const pipeline = new StreamPipeline(failingOnThirdPoll(), sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 2 }));
+    const pipeline = new StreamPipeline(
+      failingOnThirdPoll(),
+      sink,
+      new ManualClock(0, 0),
+      new MemoryLogger(),
+      ordersSettings({ triggerRecords: 2 }),
+    );
     const error = await rejection(pipeline.run());
     expect([error.code, error.message]).toEqual(['SOURCE_READ_FAILED', 'cannot read in.jsonl: EIO: i/o error, read']);
     expect((await readdir(dir)).sort()).toEqual(['dead.jsonl', 'table.jsonl']);

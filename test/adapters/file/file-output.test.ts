@@ -17,13 +17,29 @@ import { rejection } from '../../support/rejection';
 
 const ENOSPC_LINE = 'cannot write /dev/full: ENOSPC: no space left on device, write';
 
-const dead: DeadLetter = { reason: 'invalid', detail: 'not JSON', raw: '{', source: 'in/a.jsonl', partition: 7, position: 3 };
-const DEAD_LINE = '{"reason":"invalid","detail":"not JSON","raw":"{","source":"in/a.jsonl","partition":7,"position":3}\n';
+const dead: DeadLetter = {
+  reason: 'invalid',
+  detail: 'not JSON',
+  raw: '{',
+  source: 'in/a.jsonl',
+  partition: 7,
+  position: 3,
+};
+const DEAD_LINE =
+  '{"reason":"invalid","detail":"not JSON","raw":"{","source":"in/a.jsonl","partition":7,"position":3}\n';
 
 function trigger(deadLetters: readonly DeadLetter[], closedUpToMs = Infinity): TriggerCommit {
   const positions = new Map([[7, 4]]);
   const watermarks = new Map([[7, 0]]);
-  return { sequence: 0, rows: [], deadLetters, positions, watermarks, closedUpToMs, checkpoint: engineCheckpoint(positions, watermarks, closedUpToMs) };
+  return {
+    sequence: 0,
+    rows: [],
+    deadLetters,
+    positions,
+    watermarks,
+    closedUpToMs,
+    checkpoint: engineCheckpoint(positions, watermarks, closedUpToMs),
+  };
 }
 
 /** A table sink that records what reached it. */
@@ -136,7 +152,10 @@ describe('keepPrevious', () => {
     await writeFile(path, 'mine\n');
     await utimes(path, when, when);
     expect(await keepPrevious(path)).toBe(join(dir, 'orders.dead-letter.20261203T122226705Z-2.jsonl'));
-    expect((await readdir(dir)).sort()).toEqual(['orders.dead-letter.20261203T122226705Z-2.jsonl', 'orders.dead-letter.20261203T122226705Z.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'orders.dead-letter.20261203T122226705Z-2.jsonl',
+      'orders.dead-letter.20261203T122226705Z.jsonl',
+    ]);
     expect(await readFile(join(dir, 'orders.dead-letter.20261203T122226705Z.jsonl'), 'utf8')).toBe('taken\n');
     expect(await readFile(join(dir, 'orders.dead-letter.20261203T122226705Z-2.jsonl'), 'utf8')).toBe('mine\n');
   });
@@ -157,7 +176,10 @@ describe('JsonLinesFileSink on a failing disk', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('fails the commit whose dead letters cannot be written, and leaves no file after abort()', async () => {
-    const sink = new JsonLinesFileSink({ tablePath: join(dir, 'table.jsonl'), deadLetterPath: '/dev/full' }, new ManualClock(0));
+    const sink = new JsonLinesFileSink(
+      { tablePath: join(dir, 'table.jsonl'), deadLetterPath: '/dev/full' },
+      new ManualClock(0),
+    );
     await sink.open(aggOrderWindowTable);
     const error = await rejection(sink.commit(trigger([dead], 0)));
     expect([error.code, error.message]).toEqual(['SINK_WRITE_FAILED', ENOSPC_LINE]);
@@ -181,7 +203,10 @@ describe('JsonLinesFileSink on a failing disk', () => {
     await writeFile(deadPath, 'earlier run\n');
     const when = new Date(Date.UTC(2026, 0, 1));
     await utimes(deadPath, when, when);
-    const sink = new JsonLinesFileSink({ tablePath: join(dir, 'table.jsonl'), deadLetterPath: deadPath }, new ManualClock(0));
+    const sink = new JsonLinesFileSink(
+      { tablePath: join(dir, 'table.jsonl'), deadLetterPath: deadPath },
+      new ManualClock(0),
+    );
     await sink.open(aggOrderWindowTable);
     await sink.commit(trigger([dead]));
     // Until the run completes, the earlier file is where it was.

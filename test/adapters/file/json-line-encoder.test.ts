@@ -20,7 +20,11 @@ const table: TableSchema = {
   ],
 };
 
-const instant = fc.oneof(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.double({ min: 0, max: 2e12, noNaN: true }));
+const instant = fc.oneof(
+  fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }),
+  fc.integer({ min: -8.64e15, max: 8.64e15 }),
+  fc.double({ min: 0, max: 2e12, noNaN: true }),
+);
 const anyNumber = fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double(), fc.constant(Infinity), fc.constant(-0));
 const scaled = fc.oneof(fc.maxSafeInteger(), fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }));
 

@@ -25,7 +25,10 @@ async function readText(path: string): Promise<string> {
 async function readObjects(path: string): Promise<Array<Record<string, unknown>>> {
   const text = await readText(path);
   if (text !== '' && !text.endsWith('\n')) throw new Error(`${path} does not end with a newline`);
-  return text.split('\n').filter((line) => line !== '').map(parseJsonObject);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(parseJsonObject);
 }
 
 interface Paths {
@@ -37,14 +40,21 @@ interface Paths {
 async function tempPaths(): Promise<Paths> {
   const dir = await mkdtemp(join(tmpdir(), 'hexstream-jsonl-sink-'));
   // A nested directory: the sink creates it.
-  return { dir, tablePath: join(dir, 'out', 'agg_order_window.jsonl'), deadLetterPath: join(dir, 'out', 'agg_order_window.dead-letter.jsonl') };
+  return {
+    dir,
+    tablePath: join(dir, 'out', 'agg_order_window.jsonl'),
+    deadLetterPath: join(dir, 'out', 'agg_order_window.dead-letter.jsonl'),
+  };
 }
 
 describeSinkContract(
   'JsonLinesFileSink',
   async () => {
     const paths = await tempPaths();
-    const sink = new JsonLinesFileSink({ tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath }, new ManualClock(T0));
+    const sink = new JsonLinesFileSink(
+      { tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath },
+      new ManualClock(T0),
+    );
     return {
       sink,
       readTable: async () => {
@@ -87,10 +97,23 @@ function row(key: string, windowStart: number, items: number): ResultRow {
   };
 }
 
-function commit(sequence: number, rows: readonly ResultRow[], closedUpToMs: number, deadLetters: readonly DeadLetter[] = []): TriggerCommit {
+function commit(
+  sequence: number,
+  rows: readonly ResultRow[],
+  closedUpToMs: number,
+  deadLetters: readonly DeadLetter[] = [],
+): TriggerCommit {
   const positions = new Map([[0, sequence]]);
   const watermarks = new Map([[0, closedUpToMs]]);
-  return { sequence, rows, deadLetters, positions, watermarks, closedUpToMs, checkpoint: engineCheckpoint(positions, watermarks, closedUpToMs) };
+  return {
+    sequence,
+    rows,
+    deadLetters,
+    positions,
+    watermarks,
+    closedUpToMs,
+    checkpoint: engineCheckpoint(positions, watermarks, closedUpToMs),
+  };
 }
 
 describe('JsonLinesFileSink', () => {
@@ -175,7 +198,11 @@ describe('JsonLinesFileSink', () => {
 
   it('replaces the previous run output when a new run opens the same files', async () => {
     await sink.open(aggOrderWindowTable);
-    await sink.commit(commit(0, [row('first', W0, 1)], Infinity, [{ reason: 'late', detail: 'x', raw: 'r', partition: 0, position: 1 }]));
+    await sink.commit(
+      commit(0, [row('first', W0, 1)], Infinity, [
+        { reason: 'late', detail: 'x', raw: 'r', partition: 0, position: 1 },
+      ]),
+    );
     await sink.close();
     const second = new JsonLinesFileSink({ tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath }, clock);
     await second.open(aggOrderWindowTable);
@@ -199,8 +226,20 @@ describe('JsonLinesFileSink', () => {
   it('writes dead letters as one line each with exactly reason, detail, raw, partition, position in that order', async () => {
     await sink.open(aggOrderWindowTable);
     // Keys deliberately out of order: the line order is the sink's.
-    const first: DeadLetter = { position: 3, partition: 1, raw: '{"price":-1,"region":"東京 😀","q":"a \\"b\\""}', detail: 'price is negative: -1', reason: 'invalid' };
-    const second: DeadLetter = { raw: 'line\twith\u0001control', reason: 'duplicate', position: 4, detail: 'orderid 7 seen before', partition: 0 };
+    const first: DeadLetter = {
+      position: 3,
+      partition: 1,
+      raw: '{"price":-1,"region":"東京 😀","q":"a \\"b\\""}',
+      detail: 'price is negative: -1',
+      reason: 'invalid',
+    };
+    const second: DeadLetter = {
+      raw: 'line\twith\u0001control',
+      reason: 'duplicate',
+      position: 4,
+      detail: 'orderid 7 seen before',
+      partition: 0,
+    };
     await sink.commit(commit(0, [], W0, [first]));
     await sink.commit(commit(1, [], W0, [second]));
     await sink.close();

@@ -30,17 +30,28 @@ function lineFiles(options: { chunkBytes?: number; singleFileWhenOnePartition?: 
     if (ids.some((p, i) => p !== i)) throw new Error(`file partitions are numbered 0..n-1, got ${ids.join(',')}`);
     for (const [p, values] of partitions) await writeFile(join(dir, fileName(p)), values.map((v) => `${v}\n`).join(''));
     const input = options.singleFileWhenOnePartition === true && ids.length === 1 ? join(dir, fileName(0)) : dir;
-    const sourceOptions: LineFileSourceOptions = { input, maxRecordBytes: MAX_RECORD_BYTES, ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }) };
+    const sourceOptions: LineFileSourceOptions = {
+      input,
+      maxRecordBytes: MAX_RECORD_BYTES,
+      ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }),
+    };
     return { source: new LineFileSource(sourceOptions), cleanup: () => rm(dir, { recursive: true, force: true }) };
   };
 }
 
 describeSourceContract('LineFileSource (directory, default chunks)', lineFiles({}), { bounded: true });
 describeSourceContract('LineFileSource (directory, 5-byte chunks)', lineFiles({ chunkBytes: 5 }), { bounded: true });
-describeSourceContract('LineFileSource (a single file path)', lineFiles({ singleFileWhenOnePartition: true, chunkBytes: 16 }), { bounded: true });
+describeSourceContract(
+  'LineFileSource (a single file path)',
+  lineFiles({ singleFileWhenOnePartition: true, chunkBytes: 16 }),
+  { bounded: true },
+);
 
 /** Reads every record of `input` (a file or directory), polling 1000 at a time. */
-async function readAll(options: LineFileSourceOptions, resumeFrom: ReadonlyMap<number, number> = new Map()): Promise<SourceRecord[]> {
+async function readAll(
+  options: LineFileSourceOptions,
+  resumeFrom: ReadonlyMap<number, number> = new Map(),
+): Promise<SourceRecord[]> {
   const source: SourcePort = new LineFileSource(options);
   try {
     await source.open(resumeFrom);
@@ -57,7 +68,11 @@ async function readAll(options: LineFileSourceOptions, resumeFrom: ReadonlyMap<n
 }
 
 /** Writes `content` as one file in a fresh directory and reads it back. */
-async function readBytes(content: Buffer | string, options: Partial<LineFileSourceOptions> = {}, resumeFrom?: ReadonlyMap<number, number>): Promise<SourceRecord[]> {
+async function readBytes(
+  content: Buffer | string,
+  options: Partial<LineFileSourceOptions> = {},
+  resumeFrom?: ReadonlyMap<number, number>,
+): Promise<SourceRecord[]> {
   const dir = await tempDir();
   try {
     const file = join(dir, 'input.jsonl');
@@ -116,21 +131,41 @@ describe('LineFileSource', () => {
         Buffer.from([0xed, 0xa0, 0x80]), // UTF-16 surrogate D800 encoded in UTF-8
         Buffer.concat([Buffer.from('é'), Buffer.from([0xf4, 0x90, 0x80, 0x80])]), // beyond U+10FFFF
       ];
-      const content = Buffer.concat([Buffer.from('ok0\n'), ...badLines.flatMap((b) => [b, Buffer.from('\n')]), Buffer.from('ok6\r\n'), Buffer.from([0x7a, 0xff])]);
+      const content = Buffer.concat([
+        Buffer.from('ok0\n'),
+        ...badLines.flatMap((b) => [b, Buffer.from('\n')]),
+        Buffer.from('ok6\r\n'),
+        Buffer.from([0x7a, 0xff]),
+      ]);
       const records = await readBytes(content, { chunkBytes });
       const offsets = [0, 1, 2, 0, 2];
       expect(records).toEqual([
         { partition: 0, position: 0, value: 'ok0' },
-        ...badLines.map((bytes, i) => ({ partition: 0, position: i + 1, value: bytes.toString('utf8'), decodeError: `invalid UTF-8 at byte ${offsets[i]} of the record`, byteLength: bytes.length })),
+        ...badLines.map((bytes, i) => ({
+          partition: 0,
+          position: i + 1,
+          value: bytes.toString('utf8'),
+          decodeError: `invalid UTF-8 at byte ${offsets[i]} of the record`,
+          byteLength: bytes.length,
+        })),
         { partition: 0, position: 6, value: 'ok6' },
-        { partition: 0, position: 7, value: 'z\uFFFD', decodeError: 'invalid UTF-8 at byte 1 of the record', byteLength: 2 },
+        {
+          partition: 0,
+          position: 7,
+          value: 'z\uFFFD',
+          decodeError: 'invalid UTF-8 at byte 1 of the record',
+          byteLength: 2,
+        },
       ]);
     });
 
     it('turns a line longer than maxRecordBytes into one invalid record, later positions intact', async () => {
       const long = 'x'.repeat(50);
       const emoji = '😀😀😀'; // 3 characters, 12 bytes in UTF-8
-      const records = await readBytes(`short\n${long}\nnext\n${emoji}\n${'y'.repeat(10)}\n${'z'.repeat(11)}\nlast\n${long}`, { chunkBytes, maxRecordBytes: 10 });
+      const records = await readBytes(
+        `short\n${long}\nnext\n${emoji}\n${'y'.repeat(10)}\n${'z'.repeat(11)}\nlast\n${long}`,
+        { chunkBytes, maxRecordBytes: 10 },
+      );
       expect(records.map((r) => [r.position, r.decodeError === undefined ? r.value : 'INVALID'])).toEqual([
         [0, 'short'],
         [1, 'INVALID'],
@@ -144,9 +179,20 @@ describe('LineFileSource', () => {
       // Whatever the chunking, the record holds the line's size and its start (here all of it).
       const tooLong = (position: number, value: string): SourceRecord => {
         const byteLength = Buffer.byteLength(value);
-        return { partition: 0, position, value, decodeError: `record is ${byteLength} bytes, more than the limit of 10`, byteLength };
+        return {
+          partition: 0,
+          position,
+          value,
+          decodeError: `record is ${byteLength} bytes, more than the limit of 10`,
+          byteLength,
+        };
       };
-      expect(records.filter((r) => r.decodeError !== undefined)).toEqual([tooLong(1, long), tooLong(3, emoji), tooLong(5, 'z'.repeat(11)), tooLong(7, long)]);
+      expect(records.filter((r) => r.decodeError !== undefined)).toEqual([
+        tooLong(1, long),
+        tooLong(3, emoji),
+        tooLong(5, 'z'.repeat(11)),
+        tooLong(7, long),
+      ]);
     });
 
     it('keeps the first 4096 bytes of an over-long line, cut before a character, and counts all its bytes', async () => {
@@ -154,19 +200,37 @@ describe('LineFileSource', () => {
       const emojiAtCut = `${'a'.repeat(4095)}😀tail`; // the emoji would straddle byte 4096
       const records = await readBytes(`${accents}\r\n${emojiAtCut}\nend\n`, { chunkBytes, maxRecordBytes: 10 });
       expect(records).toEqual([
-        { partition: 0, position: 0, value: 'é'.repeat(2048), decodeError: 'record is 6000 bytes, more than the limit of 10', byteLength: 6000 },
-        { partition: 0, position: 1, value: 'a'.repeat(4095), decodeError: 'record is 4103 bytes, more than the limit of 10', byteLength: 4103 },
+        {
+          partition: 0,
+          position: 0,
+          value: 'é'.repeat(2048),
+          decodeError: 'record is 6000 bytes, more than the limit of 10',
+          byteLength: 6000,
+        },
+        {
+          partition: 0,
+          position: 1,
+          value: 'a'.repeat(4095),
+          decodeError: 'record is 4103 bytes, more than the limit of 10',
+          byteLength: 4103,
+        },
         { partition: 0, position: 2, value: 'end' },
       ]);
     });
 
     it('does not count the CR of a CRLF toward maxRecordBytes', async () => {
       const atLimit = 'y'.repeat(10);
-      expect(await readBytes(`${atLimit}\r\n${atLimit}\r\nend\r\n`, { chunkBytes, maxRecordBytes: 10 })).toEqual(valid([atLimit, atLimit, 'end']));
+      expect(await readBytes(`${atLimit}\r\n${atLimit}\r\nend\r\n`, { chunkBytes, maxRecordBytes: 10 })).toEqual(
+        valid([atLimit, atLimit, 'end']),
+      );
     });
 
     it('resumes after an over-long line at the next line', async () => {
-      const records = await readBytes(`short\n${'x'.repeat(50)}\nnext\nlast\n`, { chunkBytes, maxRecordBytes: 10 }, new Map([[0, 2]]));
+      const records = await readBytes(
+        `short\n${'x'.repeat(50)}\nnext\nlast\n`,
+        { chunkBytes, maxRecordBytes: 10 },
+        new Map([[0, 2]]),
+      );
       expect(records).toEqual(valid(['next', 'last'], 2));
     });
   });
@@ -174,13 +238,21 @@ describe('LineFileSource', () => {
   it('strips the BOM before checking the first line for invalid UTF-8', async () => {
     const records = await readBytes(Buffer.from([0xef, 0xbb, 0xbf, 0xff, 0x0a, 0x61, 0x0a]));
     expect(records).toEqual([
-      { partition: 0, position: 0, value: '\uFFFD', decodeError: 'invalid UTF-8 at byte 0 of the record', byteLength: 1 },
+      {
+        partition: 0,
+        position: 0,
+        value: '\uFFFD',
+        decodeError: 'invalid UTF-8 at byte 0 of the record',
+        byteLength: 1,
+      },
       { partition: 0, position: 1, value: 'a' },
     ]);
   });
 
   it.each([4, 1 << 20])('does not count a leading BOM toward maxRecordBytes (%i-byte chunks)', async (chunkBytes) => {
-    expect(await readBytes(`\uFEFF${'y'.repeat(10)}\nend\n`, { chunkBytes, maxRecordBytes: 10 })).toEqual(valid(['y'.repeat(10), 'end']));
+    expect(await readBytes(`\uFEFF${'y'.repeat(10)}\nend\n`, { chunkBytes, maxRecordBytes: 10 })).toEqual(
+      valid(['y'.repeat(10), 'end']),
+    );
   });
 
   it('reads a 5 MB file in 64-byte chunks with heap growth far below the file size', async () => {
@@ -236,7 +308,9 @@ describe('LineFileSource', () => {
   it('rejects a missing input path with SOURCE_UNAVAILABLE', async () => {
     const dir = await tempDir();
     try {
-      const error = await rejection(new LineFileSource({ input: join(dir, 'missing.jsonl'), maxRecordBytes: 100 }).open(new Map()));
+      const error = await rejection(
+        new LineFileSource({ input: join(dir, 'missing.jsonl'), maxRecordBytes: 100 }).open(new Map()),
+      );
       expect(error).toBeInstanceOf(HexstreamError);
       expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
     } finally {
@@ -282,36 +356,42 @@ describe('LineFileSource', () => {
     }
   });
 
-  it.each<['index' | 'name']>([['index'], ['name']])('names the file of each record relative to the input directory (partition ids by %s)', async (partitionIds) => {
-    const dir = await tempDir();
-    try {
-      await writeFile(join(dir, 'b.jsonl'), 'b0\nb1\n');
-      await writeFile(join(dir, 'a.jsonl'), 'a0\n');
-      const records = await readAll({ input: dir, maxRecordBytes: 2, partitionIds });
-      const named = records.map((r) => [r.source, r.position, r.decodeError === undefined ? r.value : 'too long']).sort();
-      expect(named).toEqual([
-        ['a.jsonl', 0, 'a0'],
-        ['b.jsonl', 0, 'b0'],
-        ['b.jsonl', 1, 'b1'],
-      ]);
-      // Over-long lines too: they become dead letters, which need the name most.
-      const long = await readAll({ input: dir, maxRecordBytes: 1, partitionIds });
-      expect(long.map((r) => [r.source, r.decodeError]).sort()).toEqual([
-        ['a.jsonl', 'record is 2 bytes, more than the limit of 1'],
-        ['b.jsonl', 'record is 2 bytes, more than the limit of 1'],
-        ['b.jsonl', 'record is 2 bytes, more than the limit of 1'],
-      ]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it.each<['index' | 'name']>([['index'], ['name']])(
+    'names the file of each record relative to the input directory (partition ids by %s)',
+    async (partitionIds) => {
+      const dir = await tempDir();
+      try {
+        await writeFile(join(dir, 'b.jsonl'), 'b0\nb1\n');
+        await writeFile(join(dir, 'a.jsonl'), 'a0\n');
+        const records = await readAll({ input: dir, maxRecordBytes: 2, partitionIds });
+        const named = records
+          .map((r) => [r.source, r.position, r.decodeError === undefined ? r.value : 'too long'])
+          .sort();
+        expect(named).toEqual([
+          ['a.jsonl', 0, 'a0'],
+          ['b.jsonl', 0, 'b0'],
+          ['b.jsonl', 1, 'b1'],
+        ]);
+        // Over-long lines too: they become dead letters, which need the name most.
+        const long = await readAll({ input: dir, maxRecordBytes: 1, partitionIds });
+        expect(long.map((r) => [r.source, r.decodeError]).sort()).toEqual([
+          ['a.jsonl', 'record is 2 bytes, more than the limit of 1'],
+          ['b.jsonl', 'record is 2 bytes, more than the limit of 1'],
+          ['b.jsonl', 'record is 2 bytes, more than the limit of 1'],
+        ]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('LineFileSource: holding partitions back', () => {
   /** Three files of four lines each, read one line per poll. */
   async function threeFiles(): Promise<{ source: LineFileSource; dir: string }> {
     const dir = await tempDir();
-    for (const name of ['a', 'b', 'c']) await writeFile(join(dir, `${name}.jsonl`), [0, 1, 2, 3].map((i) => `${name}${i}`).join('\n'));
+    for (const name of ['a', 'b', 'c'])
+      await writeFile(join(dir, `${name}.jsonl`), [0, 1, 2, 3].map((i) => `${name}${i}`).join('\n'));
     const source = new LineFileSource({ input: dir, maxRecordBytes: 100, chunkBytes: 3 });
     await source.open(new Map());
     return { source, dir };

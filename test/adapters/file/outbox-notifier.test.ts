@@ -7,15 +7,29 @@ import { join } from 'node:path';
 import { Container } from 'inversify';
 import { FileOutboxNotifier, FileOutboxOptions } from '../../../src/adapters/file/outbox-notifier.adapter';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
-import { decodeBody, decodeEncodedWords, decodeQuotedPrintable, header, parseMessage } from '../../support/mime-decoders';
+import {
+  decodeBody,
+  decodeEncodedWords,
+  decodeQuotedPrintable,
+  header,
+  parseMessage,
+} from '../../support/mime-decoders';
 
 const NOW = new Date(Date.UTC(2026, 10, 23, 7, 35, 31, 123));
 const LONG_LINE = `${'The quick brown fox jumps over the lazy dog; prix = 5 € '.repeat(5)}中文 😀 end`;
-const TEXT = ['hexstream run report', '', 'job: orders', 'café naïve 中文 😀', LONG_LINE, 'trailing spaces   ', 'tab\t', '=equals= at the edges=', ''].join('\n');
+const TEXT = [
+  'hexstream run report',
+  '',
+  'job: orders',
+  'café naïve 中文 😀',
+  LONG_LINE,
+  'trailing spaces   ',
+  'tab\t',
+  '=equals= at the edges=',
+  '',
+].join('\n');
 
 const report: Notification = { kind: 'report', to: 'ops@example.com', subject: 'Rapport: café 中 😀', text: TEXT };
-
-
 
 const hasPython = spawnSync('python3', ['-c', 'import email.policy'], { encoding: 'utf8' }).status === 0;
 
@@ -125,7 +139,9 @@ describe('FileOutboxNotifier', () => {
     await notifier.send(report);
     const names = await readdir(outbox);
     expect(names).toHaveLength(2);
-    const ids = await Promise.all(names.map(async (n) => header(parseMessage(await readFile(join(outbox, n), 'utf8')), 'Message-ID')));
+    const ids = await Promise.all(
+      names.map(async (n) => header(parseMessage(await readFile(join(outbox, n), 'utf8')), 'Message-ID')),
+    );
     expect(new Set(ids).size).toBe(2);
   });
 
@@ -145,7 +161,11 @@ describe('FileOutboxNotifier', () => {
   it('translates a file system error into NOTIFY_FAILED with the cause', async () => {
     const file = join(root, 'a-file');
     await writeFile(file, 'not a directory');
-    const blocked = new FileOutboxNotifier({ directory: join(file, 'outbox'), from: 'hexstream@localhost', now: () => NOW });
+    const blocked = new FileOutboxNotifier({
+      directory: join(file, 'outbox'),
+      from: 'hexstream@localhost',
+      now: () => NOW,
+    });
     const error = await rejection(blocked.send(report));
     expect(error.code).toBe('NOTIFY_FAILED');
     // Node's fs errors come from another realm than jest's globals, so no toBeInstanceOf(Error).
@@ -155,7 +175,9 @@ describe('FileOutboxNotifier', () => {
 
   it('resolves from a container as the NotifierPort', async () => {
     const container = new Container();
-    container.bind(FileOutboxOptions).toConstantValue({ directory: outbox, from: 'hexstream <hexstream@localhost>', now: () => NOW });
+    container
+      .bind(FileOutboxOptions)
+      .toConstantValue({ directory: outbox, from: 'hexstream <hexstream@localhost>', now: () => NOW });
     container.bind(NotifierPort).to(FileOutboxNotifier).inSingletonScope();
     await container.get(NotifierPort).send(report);
     const names = await readdir(outbox);

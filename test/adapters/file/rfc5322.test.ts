@@ -1,7 +1,20 @@
 import fc from 'fast-check';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
-import { decodeBody, decodeEncodedWords, decodeQuotedPrintable, header, parseMessage } from '../../support/mime-decoders';
-import { buildMessage, encodeHeaderWord, encodeQuotedPrintable, formatRfc5322Date, isPlain7bit, type MessageFields } from '../../../src/adapters/file/rfc5322';
+import {
+  decodeBody,
+  decodeEncodedWords,
+  decodeQuotedPrintable,
+  header,
+  parseMessage,
+} from '../../support/mime-decoders';
+import {
+  buildMessage,
+  encodeHeaderWord,
+  encodeQuotedPrintable,
+  formatRfc5322Date,
+  isPlain7bit,
+  type MessageFields,
+} from '../../../src/adapters/file/rfc5322';
 
 function lineBreaksToLf(text: string): string {
   return text.replace(/\r\n/g, '\n');
@@ -38,14 +51,20 @@ describe('encodeQuotedPrintable', () => {
   });
 
   it('round-trips any text, with lines of at most 76 characters', () => {
-    const piece = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('\n', '\r\n', '\r', ' ', '\t', '=', 'é', '中', '😀', x(80)));
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('\n', '\r\n', '\r', ' ', '\t', '=', 'é', '中', '😀', x(80)),
+    );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 40 }).map((parts) => parts.join('')), (text) => {
-        const encoded = encodeQuotedPrintable(text);
-        for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
-        // Lone surrogates cannot be UTF-8; Buffer writes U+FFFD for them, as the decoder will see.
-        expect(decodeQuotedPrintable(encoded)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 40 }).map((parts) => parts.join('')),
+        (text) => {
+          const encoded = encodeQuotedPrintable(text);
+          for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+          // Lone surrogates cannot be UTF-8; Buffer writes U+FFFD for them, as the decoder will see.
+          expect(decodeQuotedPrintable(encoded)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -53,7 +72,9 @@ describe('encodeQuotedPrintable', () => {
 
 describe('encodeHeaderWord', () => {
   it('leaves plain printable ASCII unchanged', () => {
-    expect(encodeHeaderWord('hexstream report: orders, 12 dead letters')).toBe('hexstream report: orders, 12 dead letters');
+    expect(encodeHeaderWord('hexstream report: orders, 12 dead letters')).toBe(
+      'hexstream report: orders, 12 dead letters',
+    );
     expect(encodeHeaderWord('')).toBe('');
   });
 
@@ -126,7 +147,11 @@ describe('buildMessage', () => {
   it('sends a plain ASCII text as it is (7bit): the report reads the same raw and in a mail client', () => {
     const text = 'hexstream test run of job orders: completed\n\nwatermarks       0=+inf\nrows written     3846\n';
     const message = buildMessage({ ...fields, text });
-    expect(message.endsWith('\r\n\r\nhexstream test run of job orders: completed\r\n\r\nwatermarks       0=+inf\r\nrows written     3846\r\n')).toBe(true);
+    expect(
+      message.endsWith(
+        '\r\n\r\nhexstream test run of job orders: completed\r\n\r\nwatermarks       0=+inf\r\nrows written     3846\r\n',
+      ),
+    ).toBe(true);
     const parsed = parseMessage(message);
     expect(header(parsed, 'Content-Transfer-Encoding')).toBe('7bit');
     expect(header(parsed, 'Content-Type')).toBe('text/plain; charset=utf-8');
@@ -151,13 +176,20 @@ describe('buildMessage', () => {
   });
 
   it('declares the encoding it used: any text decodes back from the message as a mail client decodes it', () => {
-    const piece = fc.oneof(fc.string({ unit: 'binary' }), fc.string(), fc.constantFrom('\n', '\r\n', '\r', ' ', '\t', '=', '=3D', 'é', x(80), x(1000)));
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string(),
+      fc.constantFrom('\n', '\r\n', '\r', ' ', '\t', '=', '=3D', 'é', x(80), x(1000)),
+    );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 20 }).map((parts) => parts.join('')), (text) => {
-        const parsed = parseMessage(buildMessage({ ...fields, text }));
-        expect(header(parsed, 'Content-Transfer-Encoding')).toBe(isPlain7bit(text) ? '7bit' : 'quoted-printable');
-        expect(decodeBody(parsed)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 20 }).map((parts) => parts.join('')),
+        (text) => {
+          const parsed = parseMessage(buildMessage({ ...fields, text }));
+          expect(header(parsed, 'Content-Transfer-Encoding')).toBe(isPlain7bit(text) ? '7bit' : 'quoted-printable');
+          expect(decodeBody(parsed)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -64,8 +64,12 @@ describe('isoFormatter', () => {
     fc.integer({ min: -MAX_DATE_MS, max: MAX_DATE_MS }),
     fc.integer({ min: -2e12, max: 5e12 }),
     // Minute boundaries and their neighbours, before and after the epoch.
-    fc.tuple(fc.integer({ min: -5e7, max: 5e7 }), fc.integer({ min: -2, max: 2 })).map(([minute, d]) => minute * 60_000 + d),
-    fc.tuple(fc.integer({ min: -5e7, max: 5e7 }), fc.integer({ min: 0, max: 59_999 })).map(([minute, d]) => minute * 60_000 + d),
+    fc
+      .tuple(fc.integer({ min: -5e7, max: 5e7 }), fc.integer({ min: -2, max: 2 }))
+      .map(([minute, d]) => minute * 60_000 + d),
+    fc
+      .tuple(fc.integer({ min: -5e7, max: 5e7 }), fc.integer({ min: 0, max: 59_999 }))
+      .map(([minute, d]) => minute * 60_000 + d),
     // Around the years 0000 and 9999, where toISOString switches to its 6-digit form.
     fc.integer({ min: -62_167_219_200_000 - 120_000, max: -62_167_219_200_000 + 120_000 }),
     fc.integer({ min: 253_402_300_800_000 - 120_000, max: 253_402_300_800_000 + 120_000 }),
@@ -84,13 +88,32 @@ describe('isoFormatter', () => {
   it('formats consecutive instants in one minute and across minute, day and year boundaries', () => {
     const iso = isoFormatter();
     const instants = [
-      Date.UTC(2024, 11, 31, 23, 59, 0, 0), Date.UTC(2024, 11, 31, 23, 59, 9, 5), Date.UTC(2024, 11, 31, 23, 59, 59, 999), Date.UTC(2025, 0, 1, 0, 0, 0, 0),
-      -1, 0, -60_000, -60_001, 253_402_300_799_999, 253_402_300_800_000, 253_402_300_799_000, -62_167_219_200_001,
+      Date.UTC(2024, 11, 31, 23, 59, 0, 0),
+      Date.UTC(2024, 11, 31, 23, 59, 9, 5),
+      Date.UTC(2024, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2025, 0, 1, 0, 0, 0, 0),
+      -1,
+      0,
+      -60_000,
+      -60_001,
+      253_402_300_799_999,
+      253_402_300_800_000,
+      253_402_300_799_000,
+      -62_167_219_200_001,
     ];
     expect(instants.map(iso)).toEqual([
-      '2024-12-31T23:59:00.000Z', '2024-12-31T23:59:09.005Z', '2024-12-31T23:59:59.999Z', '2025-01-01T00:00:00.000Z',
-      '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '1969-12-31T23:59:00.000Z', '1969-12-31T23:58:59.999Z',
-      '9999-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.000Z', '-000001-12-31T23:59:59.999Z',
+      '2024-12-31T23:59:00.000Z',
+      '2024-12-31T23:59:09.005Z',
+      '2024-12-31T23:59:59.999Z',
+      '2025-01-01T00:00:00.000Z',
+      '1969-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00.000Z',
+      '1969-12-31T23:59:00.000Z',
+      '1969-12-31T23:58:59.999Z',
+      '9999-12-31T23:59:59.999Z',
+      '+010000-01-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.000Z',
+      '-000001-12-31T23:59:59.999Z',
     ]);
   });
 });
@@ -121,8 +144,22 @@ describe('rowRenderer', () => {
   });
 
   it('keeps a bigint beyond 2^53 exact as a string and a safe bigint as a number', () => {
-    const parsed: unknown = JSON.parse(render(row({ ...base, total_items_sold: 9007199254740993n, total_orders: 12n, total_expenditure: 12345678901234567891n }), 0));
-    expect(parsed).toMatchObject({ total_items_sold: '9007199254740993', total_orders: 12, total_expenditure: '123456789012345678.91' });
+    const parsed: unknown = JSON.parse(
+      render(
+        row({
+          ...base,
+          total_items_sold: 9007199254740993n,
+          total_orders: 12n,
+          total_expenditure: 12345678901234567891n,
+        }),
+        0,
+      ),
+    );
+    expect(parsed).toMatchObject({
+      total_items_sold: '9007199254740993',
+      total_orders: 12,
+      total_expenditure: '123456789012345678.91',
+    });
   });
 
   it.each([
@@ -154,6 +191,8 @@ describe('rowRenderer', () => {
         { name: 'ratio', type: { kind: 'float', sql: 'DOUBLE' } },
       ],
     };
-    expect(rowRenderer(table)({ key: 'a', finalAtMs: 0, values: { id: 'a', ratio: 0.5 } }, 0)).toBe('{"id":"a","at":null,"amount":"0.00","ratio":0.5}');
+    expect(rowRenderer(table)({ key: 'a', finalAtMs: 0, values: { id: 'a', ratio: 0.5 } }, 0)).toBe(
+      '{"id":"a","at":null,"amount":"0.00","ratio":0.5}',
+    );
   });
 });

@@ -2,16 +2,35 @@ import { deadLetterMessage } from '../../../src/adapters/kafka/dead-letter-messa
 
 describe('deadLetterMessage', () => {
   it('carries the raw text as value and reason, detail, partition and offset as headers', () => {
-    expect(deadLetterMessage({ reason: 'late', detail: 'window closed', raw: '{"a":1}', partition: 2, position: 41 })).toEqual({
+    expect(
+      deadLetterMessage({ reason: 'late', detail: 'window closed', raw: '{"a":1}', partition: 2, position: 41 }),
+    ).toEqual({
       value: '{"a":1}',
       headers: { reason: 'late', detail: 'window closed', 'source-partition': '2', 'source-offset': '41' },
     });
   });
 
   it('names the file of a record read from one in a source header, keeping the other headers', () => {
-    expect(deadLetterMessage({ reason: 'invalid', detail: 'not JSON', raw: '{', rawBytes: 9000, source: 'day-1/orders.jsonl', partition: 1234567, position: 3 })).toEqual({
+    expect(
+      deadLetterMessage({
+        reason: 'invalid',
+        detail: 'not JSON',
+        raw: '{',
+        rawBytes: 9000,
+        source: 'day-1/orders.jsonl',
+        partition: 1234567,
+        position: 3,
+      }),
+    ).toEqual({
       value: '{',
-      headers: { reason: 'invalid', detail: 'not JSON', 'source-partition': '1234567', 'source-offset': '3', 'raw-bytes': '9000', source: 'day-1/orders.jsonl' },
+      headers: {
+        reason: 'invalid',
+        detail: 'not JSON',
+        'source-partition': '1234567',
+        'source-offset': '3',
+        'raw-bytes': '9000',
+        source: 'day-1/orders.jsonl',
+      },
     });
   });
 });

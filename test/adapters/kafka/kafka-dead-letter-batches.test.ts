@@ -21,14 +21,37 @@ describe('dead letters in requests a broker accepts', () => {
     const topic = uniqueName('hexstream-dlq');
     const sink = new KafkaDeadLetterSink(new MemorySink(), { brokers: BROKERS, topic });
     const raw = 'r'.repeat(4096);
-    const deadLetters: DeadLetter[] = Array.from({ length: 3000 }, (_v, i) => ({ reason: 'invalid', detail: `record ${i}; raw holds its first 4096 of 10000000 bytes`, raw, rawBytes: 10_000_000, partition: 2, position: i }));
+    const deadLetters: DeadLetter[] = Array.from({ length: 3000 }, (_v, i) => ({
+      reason: 'invalid',
+      detail: `record ${i}; raw holds its first 4096 of 10000000 bytes`,
+      raw,
+      rawBytes: 10_000_000,
+      partition: 2,
+      position: i,
+    }));
     expect(deadLetters.length * 4096).toBeGreaterThan(10_485_760);
     try {
       await sink.open(aggOrderWindowTable);
-      await sink.commit({ sequence: 0, rows: [], deadLetters, positions: new Map([[2, 3000]]), watermarks: new Map(), closedUpToMs: -Infinity, checkpoint: { partitions: new Map() } });
+      await sink.commit({
+        sequence: 0,
+        rows: [],
+        deadLetters,
+        positions: new Map([[2, 3000]]),
+        watermarks: new Map(),
+        closedUpToMs: -Infinity,
+        checkpoint: { partitions: new Map() },
+      });
       const messages = await readTopic(topic);
       expect(messages.map((x) => x.headers['source-offset'])).toEqual(deadLetters.map((d) => String(d.position)));
-      expect(messages[2999]).toMatchObject({ value: raw, headers: { reason: 'invalid', detail: 'record 2999; raw holds its first 4096 of 10000000 bytes', 'raw-bytes': '10000000', 'source-partition': '2' } });
+      expect(messages[2999]).toMatchObject({
+        value: raw,
+        headers: {
+          reason: 'invalid',
+          detail: 'record 2999; raw holds its first 4096 of 10000000 bytes',
+          'raw-bytes': '10000000',
+          'source-partition': '2',
+        },
+      });
     } finally {
       await sink.close();
       await deleteTopics([topic]);
@@ -40,7 +63,10 @@ describe('KafkaSource queue', () => {
   it('holds at most maxBufferedChars of values (plus the record that crossed it) while nobody polls', async () => {
     const value = 'v'.repeat(100_000);
     const { topic, remove } = await topicWith(new Map([[0, Array.from({ length: 40 }, () => value)]]));
-    const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true, maxBufferedChars: 300_000 }, new MemoryLogger());
+    const source = new KafkaSource(
+      { brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true, maxBufferedChars: 300_000 },
+      new MemoryLogger(),
+    );
     try {
       await source.open(new Map());
       // Time for the fetcher to fill the queue up to its budget (it then waits for a poll).

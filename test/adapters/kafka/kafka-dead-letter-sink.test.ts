@@ -13,7 +13,13 @@ jest.setTimeout(120_000);
 function failingTable(): SinkPort & { closes: number } {
   const sink = {
     closes: 0,
-    open: () => Promise.reject(new HexstreamError('SINK_UNAVAILABLE', 'cannot reach MySQL at mysql://root:***@127.0.0.1:3306/x: Access denied')),
+    open: () =>
+      Promise.reject(
+        new HexstreamError(
+          'SINK_UNAVAILABLE',
+          'cannot reach MySQL at mysql://root:***@127.0.0.1:3306/x: Access denied',
+        ),
+      ),
     checkpoint: () => Promise.resolve(undefined),
     commit: () => Promise.resolve(),
     close: () => {
@@ -46,20 +52,32 @@ describe('Kafka dead-letter sink', () => {
     const sink = new KafkaDeadLetterSink(table, { brokers: BROKERS, topic });
     try {
       const error = await rejection(sink.open(aggOrderWindowTable));
-      expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE', message: 'cannot reach MySQL at mysql://root:***@127.0.0.1:3306/x: Access denied' });
+      expect(error).toMatchObject({
+        code: 'SINK_UNAVAILABLE',
+        message: 'cannot reach MySQL at mysql://root:***@127.0.0.1:3306/x: Access denied',
+      });
       expect(table.closes).toBe(1);
       // A connected producer would stay until the broker drops it as idle (10 minutes). At most as
       // many as before: a socket an earlier suite of this worker left may close meanwhile.
-      await eventually(() => tcpSockets() <= before, `the producer's connection is closed (${tcpSockets()} TCP sockets, ${before} before)`);
+      await eventually(
+        () => tcpSockets() <= before,
+        `the producer's connection is closed (${tcpSockets()} TCP sockets, ${before} before)`,
+      );
     } finally {
       await deleteTopics([topic]);
     }
   });
 
   it('names Kafka and the brokers when none answers', async () => {
-    const error = await rejection(new KafkaDeadLetterSink(failingTable(), { brokers: ['127.0.0.1:1'], topic: 'never-created' }).open(aggOrderWindowTable));
+    const error = await rejection(
+      new KafkaDeadLetterSink(failingTable(), { brokers: ['127.0.0.1:1'], topic: 'never-created' }).open(
+        aggOrderWindowTable,
+      ),
+    );
     expect(error.code).toBe('SINK_UNAVAILABLE');
-    expect(error.message).toMatch(/^cannot reach Kafka at 127\.0\.0\.1:1 to open the dead-letter topic never-created: Connection error: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+    expect(error.message).toMatch(
+      /^cannot reach Kafka at 127\.0\.0\.1:1 to open the dead-letter topic never-created: Connection error: connect ECONNREFUSED 127\.0\.0\.1:1$/,
+    );
   });
 
   it('gives up at its deadline on a broker that accepts connections and never answers', async () => {
@@ -68,9 +86,17 @@ describe('Kafka dead-letter sink', () => {
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
     const port = (silent.address() as AddressInfo).port;
     try {
-      const error = await rejection(new KafkaDeadLetterSink(failingTable(), { brokers: [`127.0.0.1:${port}`], topic: 'never-created', openTimeoutMs: 2_000 }).open(aggOrderWindowTable));
+      const error = await rejection(
+        new KafkaDeadLetterSink(failingTable(), {
+          brokers: [`127.0.0.1:${port}`],
+          topic: 'never-created',
+          openTimeoutMs: 2_000,
+        }).open(aggOrderWindowTable),
+      );
       expect(error.code).toBe('SINK_UNAVAILABLE');
-      expect(error.message).toBe(`cannot reach Kafka at 127.0.0.1:${port} to open the dead-letter topic never-created: no answer within 2000 ms`);
+      expect(error.message).toBe(
+        `cannot reach Kafka at 127.0.0.1:${port} to open the dead-letter topic never-created: no answer within 2000 ms`,
+      );
     } finally {
       for (const socket of accepted) socket.destroy();
       silent.close();

@@ -21,8 +21,18 @@ const NEW_PARTITION_BOUND_MS = 90_000;
  * `startMs`: rows never span two partitions.
  */
 function ordersOf(partition: number, startMs: number): string[] {
-  return [...generateOrders({ count: ORDERS_PER_PARTITION, seed: 40 + partition, startMs, ordersPerSecond: 4, faultShare: 0.05 })].map((r) =>
-    r.line.replace(/"orderid":1(\d{12})/, (_m, rest: string) => `"orderid":${partition + 2}${rest}`).replace(/"shopid":(\d+)/, (_m, id: string) => `"shopid":${partition + 1}${id}`),
+  return [
+    ...generateOrders({
+      count: ORDERS_PER_PARTITION,
+      seed: 40 + partition,
+      startMs,
+      ordersPerSecond: 4,
+      faultShare: 0.05,
+    }),
+  ].map((r) =>
+    r.line
+      .replace(/"orderid":1(\d{12})/, (_m, rest: string) => `"orderid":${partition + 2}${rest}`)
+      .replace(/"shopid":(\d+)/, (_m, id: string) => `"shopid":${partition + 1}${id}`),
   );
 }
 
@@ -42,12 +52,22 @@ describe('KafkaSource on a topic that grows', () => {
     const startedAt = Date.now();
     let grewAt: number | undefined;
     // Stops once all four partitions are committed to their ends, or at the bound (then the check below fails).
-    const stop = { isStopped: (): boolean => (grewAt !== undefined && committed(3) >= added.length) || Date.now() - startedAt > NEW_PARTITION_BOUND_MS + 60_000 };
-    const settings = ordersSettings({ triggerRecords: 100, triggerIntervalMs: 200, progressIntervalMs: 3_600_000, onStop: 'flush' });
+    const stop = {
+      isStopped: (): boolean =>
+        (grewAt !== undefined && committed(3) >= added.length) ||
+        Date.now() - startedAt > NEW_PARTITION_BOUND_MS + 60_000,
+    };
+    const settings = ordersSettings({
+      triggerRecords: 100,
+      triggerIntervalMs: 200,
+      progressIntervalMs: 3_600_000,
+      onStop: 'flush',
+    });
     try {
       const running = new StreamPipeline(source, sink, new SystemClock(), logger, settings).run(stop);
       // Once the first three partitions are read and committed, the topic grows and the new partition fills.
-      for (let i = 0; i < 600 && [0, 1, 2].some((p) => committed(p) < ORDERS_PER_PARTITION); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 600 && [0, 1, 2].some((p) => committed(p) < ORDERS_PER_PARTITION); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect([0, 1, 2].map(committed)).toEqual([ORDERS_PER_PARTITION, ORDERS_PER_PARTITION, ORDERS_PER_PARTITION]);
       await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
       await appendTo(topic, new Map([[3, added]]));
@@ -58,8 +78,16 @@ describe('KafkaSource on a topic that grows', () => {
       const readAfterMs = Date.now() - grewAt;
       expect(readAfterMs).toBeLessThan(NEW_PARTITION_BOUND_MS);
       expect(report.completed).toBe(false);
-      expect(logger.entries.some((e) => e.message === 'kafka partitions reassigned' && e.context?.['partitions'] === '0,1,2,3')).toBe(true);
-      const expected = referenceOrders(new Map([...first, [3, added]]), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+      expect(
+        logger.entries.some(
+          (e) => e.message === 'kafka partitions reassigned' && e.context?.['partitions'] === '0,1,2,3',
+        ),
+      ).toBe(true);
+      const expected = referenceOrders(new Map([...first, [3, added]]), {
+        windowMs: 60_000,
+        slideMs: 60_000,
+        watermarkMs: 10_000,
+      });
       expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(expected.rows);
       const dead = sink.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
       expect(dead).toEqual(expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort());

@@ -12,17 +12,31 @@ jest.setTimeout(120_000);
 
 const kafkaSource: SourceFactory = async (partitions) => {
   const { topic, remove } = await topicWith(partitions);
-  const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('hexstream-test-group'), bounded: true }, new MemoryLogger());
-  return { source, cleanup: async () => { await source.close(); await remove(); } };
+  const source = new KafkaSource(
+    { brokers: BROKERS, topic, groupId: uniqueName('hexstream-test-group'), bounded: true },
+    new MemoryLogger(),
+  );
+  return {
+    source,
+    cleanup: async () => {
+      await source.close();
+      await remove();
+    },
+  };
 };
 
 describeSourceContract('KafkaSource (bounded)', kafkaSource, { bounded: true });
 
 describe('KafkaSource', () => {
-  it('delivers tombstones without a value, non-UTF-8 bytes with a decode error, and each record\'s timestamp as its arrival time', async () => {
+  it("delivers tombstones without a value, non-UTF-8 bytes with a decode error, and each record's timestamp as its arrival time", async () => {
     const arrivalMs = Date.UTC(2025, 0, 1, 12);
-    const { topic, remove } = await topicWith(new Map([[0, ['{"a":1}', null, Buffer.from([0x7b, 0xff, 0x7d])]]]), { timestampMs: arrivalMs });
-    const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true }, new MemoryLogger());
+    const { topic, remove } = await topicWith(new Map([[0, ['{"a":1}', null, Buffer.from([0x7b, 0xff, 0x7d])]]]), {
+      timestampMs: arrivalMs,
+    });
+    const source = new KafkaSource(
+      { brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true },
+      new MemoryLogger(),
+    );
     try {
       await source.open(new Map());
       const records = [];
@@ -34,7 +48,14 @@ describe('KafkaSource', () => {
       expect(records).toEqual([
         { partition: 0, position: 0, value: '{"a":1}', arrivalMs },
         { partition: 0, position: 1, value: undefined, arrivalMs },
-        { partition: 0, position: 2, value: '{\uFFFD}', decodeError: 'invalid UTF-8 at byte 1 of the record', byteLength: 3, arrivalMs },
+        {
+          partition: 0,
+          position: 2,
+          value: '{\uFFFD}',
+          decodeError: 'invalid UTF-8 at byte 1 of the record',
+          byteLength: 3,
+          arrivalMs,
+        },
       ]);
     } finally {
       await source.close();
@@ -74,7 +95,10 @@ describe('KafkaSource', () => {
 
   it('reports the lag behind the high watermark per partition', async () => {
     const { topic, remove } = await topicWith(new Map([[0, Array.from({ length: 10 }, (_v, i) => `r${i}`)]]));
-    const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: false }, new MemoryLogger());
+    const source = new KafkaSource(
+      { brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: false },
+      new MemoryLogger(),
+    );
     try {
       await source.open(new Map());
       let polled = 0;
@@ -94,7 +118,12 @@ describe('KafkaSource', () => {
 
   it('on a rebalance, asks for a commit and holds its partitions until a commit of everything it delivered is acknowledged', async () => {
     const values = Array.from({ length: 5_000 }, (_v, i) => `r${i}`);
-    const { topic, remove } = await topicWith(new Map([[0, values], [1, values]]));
+    const { topic, remove } = await topicWith(
+      new Map([
+        [0, values],
+        [1, values],
+      ]),
+    );
     const groupId = uniqueName('g');
     const aLog = new MemoryLogger();
     const a = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: false, maxBufferedRecords: 100 }, aLog);
@@ -102,7 +131,10 @@ describe('KafkaSource', () => {
     try {
       expect(await a.open(new Map())).toEqual([0, 1]);
       // Per partition, the position after the last record `a` delivered: what its hand-over commit holds.
-      const delivered = new Map<number, number>([[0, 0], [1, 0]]);
+      const delivered = new Map<number, number>([
+        [0, 0],
+        [1, 0],
+      ]);
       const note = (records: readonly SourceRecord[]): number => {
         for (const r of records) delivered.set(r.partition, r.position + 1);
         return records.length;
@@ -163,14 +195,24 @@ describe('KafkaSource', () => {
 
   it('bounded: does not stop after its share while a crashed member still holds the other partitions', async () => {
     const values = Array.from({ length: 50 }, (_v, i) => `r${i}`);
-    const { topic, remove } = await topicWith(new Map([[0, values], [1, values], [2, values], [3, values]]));
+    const { topic, remove } = await topicWith(
+      new Map([
+        [0, values],
+        [1, values],
+        [2, values],
+        [3, values],
+      ]),
+    );
     const groupId = uniqueName('g');
     // A member that joins the group and is killed (-9) once both share it: it holds its partitions until its session times out.
     const script = `const { Kafka, logLevel } = require('kafkajs');
       const c = new Kafka({ brokers: ${JSON.stringify(BROKERS)}, logLevel: logLevel.NOTHING }).consumer({ groupId: ${JSON.stringify(groupId)}, sessionTimeout: 10000, heartbeatInterval: 1000 });
       c.on(c.events.GROUP_JOIN, () => console.log('joined'));
       c.connect().then(() => c.subscribe({ topics: [${JSON.stringify(topic)}] })).then(() => c.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined }));`;
-    const zombie = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const zombie = spawn(process.execPath, ['-e', script], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve) => zombie.stdout.on('data', () => resolve()));
     const source = new KafkaSource({ brokers: BROKERS, topic, groupId, bounded: true }, new MemoryLogger());
     try {
@@ -184,7 +226,9 @@ describe('KafkaSource', () => {
         for (const r of b.records) read.add(`${r.partition}:${r.position}`);
         if (b.assigned !== undefined) await source.seek(new Map(b.assigned.map((p) => [p, 0])));
         // Positions are acknowledged as a pipeline would after committing them.
-        await source.acknowledge(new Map([...read].map((k) => k.split(':').map(Number) as [number, number]).map(([p, n]) => [p, n + 1])));
+        await source.acknowledge(
+          new Map([...read].map((k) => k.split(':').map(Number) as [number, number]).map(([p, n]) => [p, n + 1])),
+        );
         exhausted = b.exhausted;
       }
       expect(exhausted).toBe(true);
@@ -198,9 +242,20 @@ describe('KafkaSource', () => {
   it('stops fetching a held-back partition, delivering only what it had buffered, and reads it on once released', async () => {
     // 200-byte records: one fetch of a partition (256 KiB) holds about 1,200 of them.
     const values = (p: number): string[] => Array.from({ length: 20_000 }, (_v, i) => `${p}:${i}:`.padEnd(200, 'x'));
-    const { topic, remove } = await topicWith(new Map([[0, values(0)], [1, values(1)]]));
-    const source = new KafkaSource({ brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true, maxBufferedRecords: 100 }, new MemoryLogger());
-    const read = new Map<number, string[]>([[0, []], [1, []]]);
+    const { topic, remove } = await topicWith(
+      new Map([
+        [0, values(0)],
+        [1, values(1)],
+      ]),
+    );
+    const source = new KafkaSource(
+      { brokers: BROKERS, topic, groupId: uniqueName('g'), bounded: true, maxBufferedRecords: 100 },
+      new MemoryLogger(),
+    );
+    const read = new Map<number, string[]>([
+      [0, []],
+      [1, []],
+    ]);
     const pollOnce = async (): Promise<boolean> => {
       const b = await source.poll(100, 100);
       for (const r of b.records) read.get(r.partition)?.push(String(r.value));
@@ -231,7 +286,10 @@ describe('KafkaSource', () => {
   });
 
   it('fails within a bounded time with SOURCE_UNAVAILABLE when no broker answers', async () => {
-    const source = new KafkaSource({ brokers: ['127.0.0.1:9'], topic: 't', groupId: 'g', bounded: true, connectTimeoutMs: 5_000 }, new MemoryLogger());
+    const source = new KafkaSource(
+      { brokers: ['127.0.0.1:9'], topic: 't', groupId: 'g', bounded: true, connectTimeoutMs: 5_000 },
+      new MemoryLogger(),
+    );
     const started = Date.now();
     const error = await source.open(new Map()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HexstreamError);
@@ -242,19 +300,42 @@ describe('KafkaSource', () => {
 
   it('logs offsets the group refused during a rebalance at info, saying only lag monitoring reads them; other failures stay warnings', () => {
     // The errors exactly as kafkajs raises them for these broker error codes.
-    const { createErrorFromCode } = jest.requireActual<{ createErrorFromCode(code: number): Error }>('kafkajs/src/protocol/error');
+    const { createErrorFromCode } = jest.requireActual<{ createErrorFromCode(code: number): Error }>(
+      'kafkajs/src/protocol/error',
+    );
     const logger = new MemoryLogger();
     for (const code of [22, 27, 25]) logRefusedOffsets(logger, 't', createErrorFromCode(code)); // ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID
     // A retriable one (the group's coordinator moved) after kafkajs gave up retrying it.
-    logRefusedOffsets(logger, 't', new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(16), { retryCount: 5, retryTime: 1_000 }));
+    logRefusedOffsets(
+      logger,
+      't',
+      new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(16), { retryCount: 5, retryTime: 1_000 }),
+    );
     logRefusedOffsets(logger, 't', createErrorFromCode(7)); // REQUEST_TIMED_OUT
     expect(logger.entries.map((e) => [e.level, e.message, e.context?.['error']])).toEqual([
-      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'Specified group generation id is not valid'],
-      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The group is rebalancing, so a rejoin is needed'],
-      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'The coordinator is not aware of this member'],
-      ['info', 'offsets for lag monitoring not committed to Kafka during a rebalance', 'This is not the correct coordinator for this group'],
+      [
+        'info',
+        'offsets for lag monitoring not committed to Kafka during a rebalance',
+        'Specified group generation id is not valid',
+      ],
+      [
+        'info',
+        'offsets for lag monitoring not committed to Kafka during a rebalance',
+        'The group is rebalancing, so a rejoin is needed',
+      ],
+      [
+        'info',
+        'offsets for lag monitoring not committed to Kafka during a rebalance',
+        'The coordinator is not aware of this member',
+      ],
+      [
+        'info',
+        'offsets for lag monitoring not committed to Kafka during a rebalance',
+        'This is not the correct coordinator for this group',
+      ],
       ['warn', 'could not commit offsets for lag monitoring to Kafka', 'The request timed out'],
     ]);
-    for (const e of logger.entries) expect(e.context?.['consequence']).toContain('only lag monitoring reads these offsets');
+    for (const e of logger.entries)
+      expect(e.context?.['consequence']).toContain('only lag monitoring reads these offsets');
   });
 });

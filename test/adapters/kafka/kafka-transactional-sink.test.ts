@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { KafkaTransactionalSink, type KafkaSinkOptions } from '../../../src/adapters/kafka/kafka-transactional-sink.adapter';
+import {
+  KafkaTransactionalSink,
+  type KafkaSinkOptions,
+} from '../../../src/adapters/kafka/kafka-transactional-sink.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { stocksAveragesTable } from '../../../src/domain/jobs/stock-averages.job';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
@@ -14,7 +17,14 @@ jest.setTimeout(120_000);
 /** Topic and group names of one test, unique, deleted afterwards. */
 function names(): Omit<KafkaSinkOptions, 'job' | 'instanceId'> & { readonly all: string[] } {
   const base = uniqueName('ksink');
-  const n = { brokers: BROKERS, consumerGroup: `${base}-group`, sourceTopic: `${base}-in`, outputTopic: `${base}-out`, deadLetterTopic: `${base}-dl`, checkpointTopic: `${base}-cp` };
+  const n = {
+    brokers: BROKERS,
+    consumerGroup: `${base}-group`,
+    sourceTopic: `${base}-in`,
+    outputTopic: `${base}-out`,
+    deadLetterTopic: `${base}-dl`,
+    checkpointTopic: `${base}-cp`,
+  };
   return { ...n, all: [n.sourceTopic, n.outputTopic, n.deadLetterTopic, n.checkpointTopic] };
 }
 
@@ -23,7 +33,8 @@ async function tableOf(topic: string): Promise<Map<string, Record<string, unknow
   const out = new Map<string, Record<string, unknown>>();
   for (const m of await readTopic(topic)) {
     const key = m.headers['row-key'];
-    if (key === undefined || m.value === undefined) throw new Error(`message at ${m.partition}:${m.offset} has no row-key header or no value`);
+    if (key === undefined || m.value === undefined)
+      throw new Error(`message at ${m.partition}:${m.offset} has no row-key header or no value`);
     out.set(key, parseJsonObject(m.value));
   }
   return out;
@@ -80,23 +91,56 @@ function stockRow(symbol: string, startMs: number, trades: number): ResultRow {
   return {
     key: `${symbol}|${startMs}|${startMs + 3_000}`,
     finalAtMs: startMs + 3_000,
-    values: { symbol, window_start: startMs, window_end: startMs + 3_000, avg_price: 10.5, min_price: 10, max_price: 11, trade_count: trades, total_quantity: trades * 100 },
+    values: {
+      symbol,
+      window_start: startMs,
+      window_end: startMs + 3_000,
+      avg_price: 10.5,
+      min_price: 10,
+      max_price: 11,
+      trade_count: trades,
+      total_quantity: trades * 100,
+    },
   };
 }
 
-function trigger(sequence: number, rows: readonly ResultRow[], positions: ReadonlyMap<number, number>, deadLetters: readonly DeadLetter[] = []): TriggerCommit {
+function trigger(
+  sequence: number,
+  rows: readonly ResultRow[],
+  positions: ReadonlyMap<number, number>,
+  deadLetters: readonly DeadLetter[] = [],
+): TriggerCommit {
   const watermarks = new Map([...positions.keys()].map((p) => [p, W0 + sequence]));
-  return { sequence, rows, deadLetters, positions, watermarks, closedUpToMs: -Infinity, checkpoint: engineCheckpoint(positions, watermarks, -Infinity) };
+  return {
+    sequence,
+    rows,
+    deadLetters,
+    positions,
+    watermarks,
+    closedUpToMs: -Infinity,
+    checkpoint: engineCheckpoint(positions, watermarks, -Infinity),
+  };
 }
 
 /** Runs `body` with a factory of sinks on fresh topics (stock-averages rows keyed by symbol); closes and deletes all after. */
-async function withTopics(body: (sinkAs: (instanceId: string, more?: Partial<KafkaSinkOptions>) => KafkaTransactionalSink, n: ReturnType<typeof names>) => Promise<void>): Promise<void> {
+async function withTopics(
+  body: (
+    sinkAs: (instanceId: string, more?: Partial<KafkaSinkOptions>) => KafkaTransactionalSink,
+    n: ReturnType<typeof names>,
+  ) => Promise<void>,
+): Promise<void> {
   const n = names();
   await createTopics([{ topic: n.sourceTopic, partitions: 3 }]);
   const sinks: KafkaTransactionalSink[] = [];
   try {
     await body((instanceId, more = {}) => {
-      const sink = new KafkaTransactionalSink({ ...n, job: 'stock-averages', instanceId, keyColumn: 'symbol', ...more });
+      const sink = new KafkaTransactionalSink({
+        ...n,
+        job: 'stock-averages',
+        instanceId,
+        keyColumn: 'symbol',
+        ...more,
+      });
       sinks.push(sink);
       return sink;
     }, n);
@@ -106,7 +150,11 @@ async function withTopics(body: (sinkAs: (instanceId: string, more?: Partial<Kaf
   }
 }
 
-const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+const failure = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('KafkaTransactionalSink', () => {
   it('writes each row keyed by symbol with its row key in a header, and the positions as the group offsets', async () => {
@@ -114,7 +162,16 @@ describe('KafkaTransactionalSink', () => {
       const sink = sinkAs('a');
       await sink.open(stocksAveragesTable);
       const rows = [stockRow('AAPL', W0, 3), stockRow('MSFT', W0, 1), stockRow('AAPL', W0 + 1_000, 2)];
-      await sink.commit(trigger(0, rows, new Map([[0, 40], [2, 7]])));
+      await sink.commit(
+        trigger(
+          0,
+          rows,
+          new Map([
+            [0, 40],
+            [2, 7],
+          ]),
+        ),
+      );
       const messages = await readTopic(n.outputTopic);
       expect(messages.map((m) => [m.key, m.headers['row-key']]).sort()).toEqual([
         ['AAPL', `AAPL|${W0}|${W0 + 3_000}`],
@@ -135,8 +192,14 @@ describe('KafkaTransactionalSink', () => {
       });
       const admin = kafkaClient().admin();
       await admin.connect();
-      const [offsets] = await admin.fetchOffsets({ groupId: n.consumerGroup, topics: [n.sourceTopic] }).finally(() => admin.disconnect());
-      expect(offsets?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([[0, '40'], [1, '-1'], [2, '7']]);
+      const [offsets] = await admin
+        .fetchOffsets({ groupId: n.consumerGroup, topics: [n.sourceTopic] })
+        .finally(() => admin.disconnect());
+      expect(offsets?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
+        [0, '40'],
+        [1, '-1'],
+        [2, '7'],
+      ]);
     });
   });
 
@@ -153,8 +216,16 @@ describe('KafkaTransactionalSink', () => {
       await sink.open(stocksAveragesTable);
       await sink.commit(trigger(0, [stockRow('AAPL', W0, 1)], new Map([[0, 5]])));
       fail = true;
-      const dead: DeadLetter = { reason: 'invalid', detail: 'price is negative', raw: 'IBM,BUY,-1,1,1', partition: 0, position: 6 };
-      const error = await failure(sink.commit(trigger(1, [stockRow('AAPL', W0, 9), stockRow('IBM', W0, 4)], new Map([[0, 9]]), [dead])));
+      const dead: DeadLetter = {
+        reason: 'invalid',
+        detail: 'price is negative',
+        raw: 'IBM,BUY,-1,1,1',
+        partition: 0,
+        position: 6,
+      };
+      const error = await failure(
+        sink.commit(trigger(1, [stockRow('AAPL', W0, 9), stockRow('IBM', W0, 4)], new Map([[0, 9]]), [dead])),
+      );
       expect(error).toBeInstanceOf(HexstreamError);
       expect((error as HexstreamError).message).toMatch(/aborted, nothing of it is visible/);
       await sink.close();
@@ -164,7 +235,9 @@ describe('KafkaTransactionalSink', () => {
       let physical: string[] = [];
       for (let attempt = 0; attempt < 10 && physical.length < 3; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
-        physical = (await readTopic(n.outputTopic, { readUncommitted: true })).map((m) => m.headers['row-key'] ?? '').sort();
+        physical = (await readTopic(n.outputTopic, { readUncommitted: true }))
+          .map((m) => m.headers['row-key'] ?? '')
+          .sort();
       }
       expect(physical).toEqual([`AAPL|${W0}|${W0 + 3_000}`, `AAPL|${W0}|${W0 + 3_000}`, `IBM|${W0}|${W0 + 3_000}`]);
       expect(await readTopic(n.deadLetterTopic, { readUncommitted: true })).toHaveLength(1);
@@ -174,7 +247,9 @@ describe('KafkaTransactionalSink', () => {
       expect((await sinkAs('a').open(stocksAveragesTable))?.positions).toEqual(new Map([[0, 5]]));
       const admin = kafkaClient().admin();
       await admin.connect();
-      const [offsets] = await admin.fetchOffsets({ groupId: n.consumerGroup, topics: [n.sourceTopic] }).finally(() => admin.disconnect());
+      const [offsets] = await admin
+        .fetchOffsets({ groupId: n.consumerGroup, topics: [n.sourceTopic] })
+        .finally(() => admin.disconnect());
       expect(offsets?.partitions.find((p) => p.partition === 0)?.offset).toBe('5');
     });
   });
@@ -189,21 +264,31 @@ describe('KafkaTransactionalSink', () => {
       const error = await failure(first.commit(trigger(1, [stockRow('ZOMBIE', W0, 1)], new Map([[0, 2]]))));
       expect(error).toBeInstanceOf(HexstreamError);
       expect(error).toMatchObject({ code: 'SINK_FENCED' });
-      expect((error as HexstreamError).message).toContain(`transactional id hexstream.stock-averages.${n.consumerGroup}.same`);
+      expect((error as HexstreamError).message).toContain(
+        `transactional id hexstream.stock-averages.${n.consumerGroup}.same`,
+      );
       await expect(first.commit(trigger(2, [], new Map([[0, 3]])))).rejects.toMatchObject({ code: 'SINK_FENCED' });
       await expect(first.checkpoint()).rejects.toMatchObject({ code: 'SINK_FENCED' });
       await second.commit(trigger(1, [stockRow('MSFT', W0, 2)], new Map([[0, 2]])));
-      expect([...(await tableOf(n.outputTopic)).keys()].sort()).toEqual([`AAPL|${W0}|${W0 + 3_000}`, `MSFT|${W0}|${W0 + 3_000}`]);
+      expect([...(await tableOf(n.outputTopic)).keys()].sort()).toEqual([
+        `AAPL|${W0}|${W0 + 3_000}`,
+        `MSFT|${W0}|${W0 + 3_000}`,
+      ]);
       // A different instance id is another producer: both commit.
       const other = sinkAs('other');
       await other.open(stocksAveragesTable);
       await other.commit(trigger(0, [stockRow('IBM', W0, 1)], new Map([[1, 4]])));
       await second.commit(trigger(2, [], new Map([[0, 3]])));
-      expect((await sinkAs('third').open(stocksAveragesTable))?.positions).toEqual(new Map([[0, 3], [1, 4]]));
+      expect((await sinkAs('third').open(stocksAveragesTable))?.positions).toEqual(
+        new Map([
+          [0, 3],
+          [1, 4],
+        ]),
+      );
     });
   });
 
-  it('checkpoint() of a joining instance sees the owner\'s commits made after it opened, also one whose transaction was open when the read began', async () => {
+  it("checkpoint() of a joining instance sees the owner's commits made after it opened, also one whose transaction was open when the read began", async () => {
     await withTopics(async (sinkAs) => {
       let releaseCommit: () => void = () => undefined;
       let commitWaiting: () => void = () => undefined;
@@ -225,18 +310,60 @@ describe('KafkaTransactionalSink', () => {
       });
       const joining = sinkAs('joining');
       await owner.open(stocksAveragesTable);
-      await owner.commit(trigger(0, [], new Map([[0, 10], [1, 10], [2, 10]])));
-      expect((await joining.open(stocksAveragesTable))?.positions).toEqual(new Map([[0, 10], [1, 10], [2, 10]]));
+      await owner.commit(
+        trigger(
+          0,
+          [],
+          new Map([
+            [0, 10],
+            [1, 10],
+            [2, 10],
+          ]),
+        ),
+      );
+      expect((await joining.open(stocksAveragesTable))?.positions).toEqual(
+        new Map([
+          [0, 10],
+          [1, 10],
+          [2, 10],
+        ]),
+      );
       // While the joining instance waits for its partitions, the owner commits on, then hands over.
-      await owner.commit(trigger(1, [], new Map([[0, 20], [1, 20], [2, 20]])));
+      await owner.commit(
+        trigger(
+          1,
+          [],
+          new Map([
+            [0, 20],
+            [1, 20],
+            [2, 20],
+          ]),
+        ),
+      );
       hold = true;
-      const handOver = owner.commit(trigger(2, [], new Map([[0, 25], [1, 25], [2, 25]])));
+      const handOver = owner.commit(
+        trigger(
+          2,
+          [],
+          new Map([
+            [0, 25],
+            [1, 25],
+            [2, 25],
+          ]),
+        ),
+      );
       await waiting;
       const read = joining.checkpoint();
       await new Promise((resolve) => setTimeout(resolve, 500));
       releaseCommit();
       await handOver;
-      expect((await read)?.positions).toEqual(new Map([[0, 25], [1, 25], [2, 25]]));
+      expect((await read)?.positions).toEqual(
+        new Map([
+          [0, 25],
+          [1, 25],
+          [2, 25],
+        ]),
+      );
     });
   });
 
@@ -258,22 +385,56 @@ describe('KafkaTransactionalSink', () => {
         },
       });
       await crashed.open(stocksAveragesTable);
-      await crashed.commit(trigger(0, [stockRow('AAPL', W0, 1)], new Map([[0, 10], [1, 20]])));
+      await crashed.commit(
+        trigger(
+          0,
+          [stockRow('AAPL', W0, 1)],
+          new Map([
+            [0, 10],
+            [1, 20],
+          ]),
+        ),
+      );
       await crashed.commit(trigger(1, [stockRow('AAPL', W0 + 1_000, 2)], new Map([[0, 15]])));
       crash = true;
-      void crashed.commit(trigger(2, [stockRow('LOST', W0, 1)], new Map([[0, 99], [1, 99]])));
+      void crashed.commit(
+        trigger(
+          2,
+          [stockRow('LOST', W0, 1)],
+          new Map([
+            [0, 99],
+            [1, 99],
+          ]),
+        ),
+      );
       await inFlight;
       const restarted = sinkAs('a');
-      const positions = new Map([[0, 15], [1, 20]]);
-      const watermarks = new Map([[0, W0 + 1], [1, W0]]);
+      const positions = new Map([
+        [0, 15],
+        [1, 20],
+      ]);
+      const watermarks = new Map([
+        [0, W0 + 1],
+        [1, W0],
+      ]);
       expect(await restarted.open(stocksAveragesTable)).toEqual({
         positions,
         watermarks,
-        engine: { partitions: new Map([...engineCheckpoint(new Map([[1, 20]]), new Map([[1, W0]]), -Infinity).partitions, ...engineCheckpoint(new Map([[0, 15]]), new Map([[0, W0 + 1]]), -Infinity).partitions]) },
+        engine: {
+          partitions: new Map([
+            ...engineCheckpoint(new Map([[1, 20]]), new Map([[1, W0]]), -Infinity).partitions,
+            ...engineCheckpoint(new Map([[0, 15]]), new Map([[0, W0 + 1]]), -Infinity).partitions,
+          ]),
+        },
       });
-      expect([...(await tableOf(n.outputTopic)).keys()].sort()).toEqual([`AAPL|${W0}|${W0 + 3_000}`, `AAPL|${W0 + 1_000}|${W0 + 4_000}`]);
+      expect([...(await tableOf(n.outputTopic)).keys()].sort()).toEqual([
+        `AAPL|${W0}|${W0 + 3_000}`,
+        `AAPL|${W0 + 1_000}|${W0 + 4_000}`,
+      ]);
       // The restart aborted the open transaction: its row is in the log, and only there.
-      expect((await readTopic(n.outputTopic, { readUncommitted: true })).filter((m) => m.key === 'LOST')).toHaveLength(1);
+      expect((await readTopic(n.outputTopic, { readUncommitted: true })).filter((m) => m.key === 'LOST')).toHaveLength(
+        1,
+      );
     });
   });
 
@@ -283,24 +444,51 @@ describe('KafkaTransactionalSink', () => {
       await sink.open(stocksAveragesTable);
       // Multi-byte characters straddle chunk boundaries: chunks are cut and joined in bytes.
       const data = Array.from({ length: 3_000 }, (_, i) => `${i}:東京😀`).join('|');
-      await sink.commit({ ...trigger(0, [], new Map([[0, 5], [1, 6]])), snapshot: { partitions: [1, 0], data } });
+      await sink.commit({
+        ...trigger(
+          0,
+          [],
+          new Map([
+            [0, 5],
+            [1, 6],
+          ]),
+        ),
+        snapshot: { partitions: [1, 0], data },
+      });
       await sink.close();
       expect((await sinkAs('a').open(stocksAveragesTable))?.snapshots).toEqual([{ partitions: [0, 1], data }]);
       const again = sinkAs('a', { maxRequestBytes: 4_096 });
       await again.open(stocksAveragesTable);
-      await again.commit({ ...trigger(1, [], new Map([[0, 7], [1, 8]])), snapshot: { partitions: [0, 1], data: 'short' } });
+      await again.commit({
+        ...trigger(
+          1,
+          [],
+          new Map([
+            [0, 7],
+            [1, 8],
+          ]),
+        ),
+        snapshot: { partitions: [0, 1], data: 'short' },
+      });
       expect((await sinkAs('b').open(stocksAveragesTable))?.snapshots).toEqual([{ partitions: [0, 1], data: 'short' }]);
     });
   });
 
   it('refuses a message key column the table does not have', async () => {
     await withTopics(async (sinkAs) => {
-      await expect(sinkAs('a', { keyColumn: 'symbol' }).open(aggOrderWindowTable)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      await expect(sinkAs('a', { keyColumn: 'symbol' }).open(aggOrderWindowTable)).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+      });
     });
   });
 
   it('fails to open with SINK_UNAVAILABLE naming the brokers when none answers', async () => {
-    const sink = new KafkaTransactionalSink({ ...names(), brokers: ['127.0.0.1:1'], job: 'stock-averages', instanceId: 'a' });
+    const sink = new KafkaTransactionalSink({
+      ...names(),
+      brokers: ['127.0.0.1:1'],
+      job: 'stock-averages',
+      instanceId: 'a',
+    });
     const error = await failure(sink.open(stocksAveragesTable));
     expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE' });
     expect((error as Error).message).toContain('127.0.0.1:1');

@@ -17,7 +17,14 @@ describeSinkContract(
         const render = rowRenderer(schema);
         return new Map([...sink.table].map(([key, row]) => [key, parseJsonObject(render(row, WRITTEN_AT_MS))]));
       },
-      readDeadLetters: async () => sink.deadLetters.map((d) => ({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position })),
+      readDeadLetters: async () =>
+        sink.deadLetters.map((d) => ({
+          reason: d.reason,
+          detail: d.detail,
+          raw: d.raw,
+          partition: d.partition,
+          position: d.position,
+        })),
       failNextCommit: (error) => sink.failNextCommit(error),
       cleanup: async () => undefined,
     };

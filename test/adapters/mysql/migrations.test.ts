@@ -1,5 +1,11 @@
 import type { Pool } from 'mysql2/promise';
-import { ensureResultTable, migrate, MIGRATIONS, resultTableDdl, type Migration } from '../../../src/adapters/mysql/migrations';
+import {
+  ensureResultTable,
+  migrate,
+  MIGRATIONS,
+  resultTableDdl,
+  type Migration,
+} from '../../../src/adapters/mysql/migrations';
 import { acquireSession, createMySqlPool } from '../../../src/adapters/mysql/mysql-pool';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
@@ -47,10 +53,21 @@ describe('MySQL migrations', () => {
         [db.name],
       );
       expect(columns.map((c) => `${String(c.c)} ${String(c.t)}${c.n === 'YES' ? ' NULL' : ''}`)).toEqual([
-        'job varchar(64)', 'consumer_group varchar(255)', 'partition_id int(11)', 'next_position bigint(20)', 'watermark_ms bigint(20) NULL',
-        'replay_from bigint(20) NULL', 'replay_max_event_ms bigint(20) NULL', 'closed_up_to_ms bigint(20) NULL', 'commit_seq bigint(20)', 'updated_at timestamp(3)',
+        'job varchar(64)',
+        'consumer_group varchar(255)',
+        'partition_id int(11)',
+        'next_position bigint(20)',
+        'watermark_ms bigint(20) NULL',
+        'replay_from bigint(20) NULL',
+        'replay_max_event_ms bigint(20) NULL',
+        'closed_up_to_ms bigint(20) NULL',
+        'commit_seq bigint(20)',
+        'updated_at timestamp(3)',
       ]);
-      const key = await db.query("SELECT COLUMN_NAME AS c FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'hexstream_checkpoint' AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION", [db.name]);
+      const key = await db.query(
+        "SELECT COLUMN_NAME AS c FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'hexstream_checkpoint' AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+        [db.name],
+      );
       expect(key.map((k) => k.c)).toEqual(['job', 'consumer_group', 'partition_id']);
     });
   });
@@ -71,7 +88,10 @@ describe('MySQL migrations', () => {
     await withPool(async (db, pool) => {
       await migrateOnce(pool, db.name);
       await db.query("INSERT INTO hexstream_schema_migrations (version, name) VALUES (99, 'from the future')");
-      expect(await rejection(migrateOnce(pool, db.name))).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('schema version 99') });
+      expect(await rejection(migrateOnce(pool, db.name))).toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('schema version 99'),
+      });
     });
   });
 
@@ -80,7 +100,10 @@ describe('MySQL migrations', () => {
       await db.query('CREATE TABLE agg_order_window (rowkey CHAR(32) PRIMARY KEY, region VARCHAR(16))');
       const connection = await acquireSession(pool);
       try {
-        expect(await rejection(ensureResultTable(connection, aggOrderWindowTable))).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('window_start, window_end') });
+        expect(await rejection(ensureResultTable(connection, aggOrderWindowTable))).toMatchObject({
+          code: 'CONFIG_INVALID',
+          message: expect.stringContaining('window_start, window_end'),
+        });
       } finally {
         connection.release();
       }
@@ -115,7 +138,10 @@ describe('resultTableDdl', () => {
     ['a reserved table name', { ...aggOrderWindowTable, name: 'hexstream_checkpoint' }],
     ['no primary key', { ...aggOrderWindowTable, primaryKey: [] }],
     ['a primary key that is not a column', { ...aggOrderWindowTable, primaryKey: ['nope'] }],
-    ['a quoted column name', { ...aggOrderWindowTable, columns: [{ name: 'a`b', type: { kind: 'text', sql: 'TEXT' } }] }],
+    [
+      'a quoted column name',
+      { ...aggOrderWindowTable, columns: [{ name: 'a`b', type: { kind: 'text', sql: 'TEXT' } }] },
+    ],
   ] as Array<[string, TableSchema]>)('rejects %s with CONFIG_INVALID', (_what, table) => {
     expect(() => resultTableDdl(table)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });

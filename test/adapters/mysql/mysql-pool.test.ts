@@ -54,12 +54,23 @@ describe('createMySqlPool', () => {
     const name = `hexstream_pool_${process.pid}_${randomBytes(4).toString('hex')}`;
     const pool = await createMySqlPool(admin.url.replace(admin.name, name));
     try {
-      const [schema] = await admin.query('SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+      const [schema] = await admin.query(
+        'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [name],
+      );
       expect(schema).toEqual({ cs: 'utf8mb4', co: 'utf8mb4_bin' });
       const connection = await acquireSession(pool);
       try {
-        const [rows] = await connection.query<RowDataPacket[]>('SELECT @@session.time_zone AS tz, @@session.sql_mode AS mode, @@session.tx_isolation AS iso, DATABASE() AS db, CAST(1 AS DECIMAL(20,2)) AS d, CAST(9007199254740993 AS SIGNED) AS b');
-        expect(rows[0]).toMatchObject({ tz: '+00:00', iso: 'READ-COMMITTED', db: name, d: '1.00', b: '9007199254740993' });
+        const [rows] = await connection.query<RowDataPacket[]>(
+          'SELECT @@session.time_zone AS tz, @@session.sql_mode AS mode, @@session.tx_isolation AS iso, DATABASE() AS db, CAST(1 AS DECIMAL(20,2)) AS d, CAST(9007199254740993 AS SIGNED) AS b',
+        );
+        expect(rows[0]).toMatchObject({
+          tz: '+00:00',
+          iso: 'READ-COMMITTED',
+          db: name,
+          d: '1.00',
+          b: '9007199254740993',
+        });
         expect(String(rows[0]?.mode)).toContain('STRICT_ALL_TABLES');
         expect(String(rows[0]?.mode)).not.toContain('NO_BACKSLASH_ESCAPES');
       } finally {

@@ -1,5 +1,10 @@
 import { format } from 'mysql2';
-import { datetimeFormatter, datetimeText, decimalText, replaceStatements } from '../../../src/adapters/mysql/mysql-rows';
+import {
+  datetimeFormatter,
+  datetimeText,
+  decimalText,
+  replaceStatements,
+} from '../../../src/adapters/mysql/mysql-rows';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
@@ -14,7 +19,11 @@ const notes: TableSchema = {
   ],
 };
 
-const note = (id: number | bigint, body: string): ResultRow => ({ key: String(id), finalAtMs: 0, values: { id, body } });
+const note = (id: number | bigint, body: string): ResultRow => ({
+  key: String(id),
+  finalAtMs: 0,
+  values: { id, body },
+});
 
 describe('replaceStatements', () => {
   it('cuts statements so each fits the packet once the driver has escaped and inlined its values', () => {
@@ -31,14 +40,21 @@ describe('replaceStatements', () => {
     const small = Array.from({ length: 40 }, (_, i) => note(i, 'x'.repeat(10)));
     const large = note(40, 'y'.repeat(1_500));
     const statements = replaceStatements(notes, [...small, large], 4_096, 512);
-    for (const s of statements.slice(0, -1)) expect(Buffer.byteLength(format(s.sql, s.params))).toBeLessThanOrEqual(512);
+    for (const s of statements.slice(0, -1))
+      expect(Buffer.byteLength(format(s.sql, s.params))).toBeLessThanOrEqual(512);
     expect(statements.length).toBeGreaterThan(3);
     expect(statements[statements.length - 1]?.params).toEqual([40, 'y'.repeat(1_500)]);
-    expect(statements.flatMap((s) => s.params.filter((_, i) => i % 2 === 0))).toEqual([...small, large].map((_, i) => i));
+    expect(statements.flatMap((s) => s.params.filter((_, i) => i % 2 === 0))).toEqual(
+      [...small, large].map((_, i) => i),
+    );
   });
 
   it('writes rows in primary key order, numbers by value and text byte by byte', () => {
-    const [byId] = replaceStatements(notes, [note(10, 'a'), note(9_007_199_254_740_993n, 'b'), note(-1, 'c'), note(2, 'd')], 1 << 20);
+    const [byId] = replaceStatements(
+      notes,
+      [note(10, 'a'), note(9_007_199_254_740_993n, 'b'), note(-1, 'c'), note(2, 'd')],
+      1 << 20,
+    );
     expect(byId?.params.filter((_, i) => i % 2 === 0)).toEqual([-1, 2, 10, 9_007_199_254_740_993n]);
     const text: TableSchema = { ...notes, primaryKey: ['body'] };
     // UTF-16 order puts U+FF5E before U+1F600; utf8mb4_bin (bytes) puts it after.
@@ -65,7 +81,9 @@ describe('replaceStatements', () => {
     ['an integer beyond 2^53 given as a number', note(2 ** 60, 'x'), 'column id is not an integer'],
     ['a fractional integer', note(1.5, 'x'), 'column id is not an integer'],
   ] as Array<[string, ResultRow, string]>)('rejects %s with SINK_WRITE_FAILED', (_what, row, message) => {
-    expect(() => replaceStatements(notes, [row], 1024)).toThrow(expect.objectContaining({ code: 'SINK_WRITE_FAILED', message: expect.stringContaining(message) }));
+    expect(() => replaceStatements(notes, [row], 1024)).toThrow(
+      expect.objectContaining({ code: 'SINK_WRITE_FAILED', message: expect.stringContaining(message) }),
+    );
   });
 });
 
@@ -98,7 +116,22 @@ describe('datetimeFormatter', () => {
   it('gives the text of datetimeText for any sequence of instants, across minute, day and year boundaries', () => {
     const first = Date.parse('0000-01-01T00:00:00.000Z');
     const end = Date.parse('9999-12-31T23:59:59.999Z') + 1;
-    const edges = [first, first - 1, end, end - 1, 0, -1, 1, Date.UTC(2026, 0, 1) - 1, Date.UTC(2026, 0, 1), Date.UTC(2024, 1, 29, 23, 59, 59, 999), -86_400_000, -86_400_001, 8.7e15, -8.7e15];
+    const edges = [
+      first,
+      first - 1,
+      end,
+      end - 1,
+      0,
+      -1,
+      1,
+      Date.UTC(2026, 0, 1) - 1,
+      Date.UTC(2026, 0, 1),
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      -86_400_000,
+      -86_400_001,
+      8.7e15,
+      -8.7e15,
+    ];
     let seed = 42;
     const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const instants: number[] = [...edges];
@@ -106,7 +139,14 @@ describe('datetimeFormatter', () => {
     for (let i = 0; i < 20_000; i++) {
       const r = random();
       // Mostly small steps (same minute or day, both ways, repeats), sometimes a jump anywhere.
-      t = r < 0.1 ? t : r < 0.8 ? t + Math.floor((random() - 0.3) * 200_000) : r < 0.95 ? t + Math.floor((random() - 0.5) * 4 * 86_400_000) : Math.floor(first + random() * (end - first) * 1.1);
+      t =
+        r < 0.1
+          ? t
+          : r < 0.8
+            ? t + Math.floor((random() - 0.3) * 200_000)
+            : r < 0.95
+              ? t + Math.floor((random() - 0.5) * 4 * 86_400_000)
+              : Math.floor(first + random() * (end - first) * 1.1);
       instants.push(t);
     }
     const format = datetimeFormatter();
@@ -116,7 +156,15 @@ describe('datetimeFormatter', () => {
     expect(format(-1)).toBe('1969-12-31 23:59:59.999');
   });
 
-  it.each([[1.5], [Infinity], [NaN], [Date.UTC(10_000, 0, 1)], [Date.parse('0000-01-01T00:00:00.000Z') - 1], [8.7e15], ['2026-01-02']])('refuses %p', (v) => {
+  it.each([
+    [1.5],
+    [Infinity],
+    [NaN],
+    [Date.UTC(10_000, 0, 1)],
+    [Date.parse('0000-01-01T00:00:00.000Z') - 1],
+    [8.7e15],
+    ['2026-01-02'],
+  ])('refuses %p', (v) => {
     const format = datetimeFormatter();
     format(0);
     expect(format(v)).toBeUndefined();
@@ -129,7 +177,14 @@ describe('replaceStatements key order', () => {
     let seed = 7;
     const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const alphabet = ['a', 'b', 'Z', '0', ' ', '~', 'é', '東', '\uffff', '\u00ff'];
-    const rows = Array.from({ length: 500 }, (_, i) => note(i, Array.from({ length: Math.floor(random() * 4) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')));
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      note(
+        i,
+        Array.from({ length: Math.floor(random() * 4) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(
+          '',
+        ),
+      ),
+    );
     const expected = rows
       .map((row, i) => ({ i, bytes: Buffer.from(String(row.values.body), 'utf8') }))
       .sort((a, b) => Buffer.compare(a.bytes, b.bytes) || a.i - b.i)

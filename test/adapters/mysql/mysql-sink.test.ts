@@ -5,7 +5,15 @@ import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { describeSinkContract } from '../../contracts/sink.contract';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
-import { DeadLettersAfterCommit, driverError, orderRow, readRenderedTable, rejection, trigger, W0 } from './mysql-test-kit';
+import {
+  DeadLettersAfterCommit,
+  driverError,
+  orderRow,
+  readRenderedTable,
+  rejection,
+  trigger,
+  W0,
+} from './mysql-test-kit';
 
 describeSinkContract(
   'MySqlSink',
@@ -28,7 +36,14 @@ describeSinkContract(
     return {
       sink: recorded,
       readTable: () => readRenderedTable(db, aggOrderWindowTable),
-      readDeadLetters: async () => recorded.deadLetters.map((d) => ({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position })),
+      readDeadLetters: async () =>
+        recorded.deadLetters.map((d) => ({
+          reason: d.reason,
+          detail: d.detail,
+          raw: d.raw,
+          partition: d.partition,
+          position: d.position,
+        })),
       failNextCommit: (error) => {
         failure = error;
       },
@@ -42,7 +57,9 @@ describeSinkContract(
 );
 
 /** Runs `body` on a fresh database with sinks made by `sinkOn`, closing them and dropping it after. */
-async function withDatabase(body: (db: TestDatabase, sinkOn: (more?: Partial<MySqlSinkOptions>) => MySqlSink) => Promise<void>): Promise<void> {
+async function withDatabase(
+  body: (db: TestDatabase, sinkOn: (more?: Partial<MySqlSinkOptions>) => MySqlSink) => Promise<void>,
+): Promise<void> {
   const db = await createTestDatabase();
   const sinks: MySqlSink[] = [];
   const sinkOn = (more: Partial<MySqlSinkOptions> = {}): MySqlSink => {
@@ -64,7 +81,9 @@ async function count(db: TestDatabase, table = aggOrderWindowTable.name): Promis
 }
 
 async function storedPositions(db: TestDatabase): Promise<Array<[number, number]>> {
-  const rows = await db.query("SELECT partition_id, next_position FROM hexstream_checkpoint WHERE job = 'orders' AND consumer_group = 'g1' ORDER BY partition_id");
+  const rows = await db.query(
+    "SELECT partition_id, next_position FROM hexstream_checkpoint WHERE job = 'orders' AND consumer_group = 'g1' ORDER BY partition_id",
+  );
   return rows.map((r) => [Number(r.partition_id), Number(r.next_position)]);
 }
 
@@ -72,7 +91,10 @@ const p0 = (position: number): Map<number, number> => new Map([[0, position]]);
 
 /** Kills every connection to the test database but the helper's own: what a server restart does. */
 async function killSinkConnections(db: TestDatabase): Promise<void> {
-  const ids = await db.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [db.name]);
+  const ids = await db.query(
+    'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
+    [db.name],
+  );
   for (const { id } of ids) await db.query(`KILL CONNECTION ${Number(id)}`);
 }
 
@@ -80,12 +102,30 @@ describe('MySqlSink', () => {
   it('creates the result table from the TableSchema in utf8mb4 with the declared types', async () => {
     await withDatabase(async (db, sinkOn) => {
       await sinkOn().open(aggOrderWindowTable);
-      const [t] = await db.query('SELECT ENGINE, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [db.name, 'agg_order_window']);
+      const [t] = await db.query(
+        'SELECT ENGINE, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+        [db.name, 'agg_order_window'],
+      );
       expect(t).toEqual({ ENGINE: 'InnoDB', TABLE_COLLATION: 'utf8mb4_bin' });
-      const columns = await db.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, COLUMN_KEY AS k, IS_NULLABLE AS n, COLUMN_DEFAULT AS d, EXTRA AS e FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [db.name, 'agg_order_window']);
-      expect(columns.map((c) => `${String(c.c)} ${String(c.t)}${c.k === 'PRI' ? ' PK' : ''}${c.n === 'NO' ? '' : ' NULL'}`)).toEqual([
-        'rowkey char(32) PK', 'window_start datetime(3)', 'window_end datetime(3)', 'region varchar(16)', 'shop_id bigint(20)', 'item_id bigint(20)',
-        'total_expenditure decimal(20,2)', 'total_items_sold bigint(20)', 'total_orders bigint(20)', 'first_event_at datetime(3)', 'last_event_at datetime(3)', 'updated_at timestamp(3)',
+      const columns = await db.query(
+        'SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, COLUMN_KEY AS k, IS_NULLABLE AS n, COLUMN_DEFAULT AS d, EXTRA AS e FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+        [db.name, 'agg_order_window'],
+      );
+      expect(
+        columns.map((c) => `${String(c.c)} ${String(c.t)}${c.k === 'PRI' ? ' PK' : ''}${c.n === 'NO' ? '' : ' NULL'}`),
+      ).toEqual([
+        'rowkey char(32) PK',
+        'window_start datetime(3)',
+        'window_end datetime(3)',
+        'region varchar(16)',
+        'shop_id bigint(20)',
+        'item_id bigint(20)',
+        'total_expenditure decimal(20,2)',
+        'total_items_sold bigint(20)',
+        'total_orders bigint(20)',
+        'first_event_at datetime(3)',
+        'last_event_at datetime(3)',
+        'updated_at timestamp(3)',
       ]);
       expect(columns.at(-1)).toMatchObject({ d: 'current_timestamp(3)', e: 'on update current_timestamp(3)' });
     });
@@ -100,7 +140,12 @@ describe('MySqlSink', () => {
       expect(sink.lastCommitStatements).toBeGreaterThan(10);
       const table = await readRenderedTable(db, aggOrderWindowTable);
       expect(table.size).toBe(300);
-      for (const [i, row] of rows.entries()) expect(table.get(row.key)).toMatchObject({ shop_id: i, total_items_sold: i + 1, window_start: new Date(W0 + i * 60_000).toISOString() });
+      for (const [i, row] of rows.entries())
+        expect(table.get(row.key)).toMatchObject({
+          shop_id: i,
+          total_items_sold: i + 1,
+          window_start: new Date(W0 + i * 60_000).toISOString(),
+        });
     });
   });
 
@@ -111,7 +156,9 @@ describe('MySqlSink', () => {
       // Multi-byte characters straddle chunk boundaries: chunks are cut in bytes and joined in bytes.
       const data = Array.from({ length: 3_000 }, (_, i) => `${i}:東京😀`).join('|');
       await sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data } });
-      const [row] = await db.query("SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM hexstream_snapshot WHERE job = 'orders' AND consumer_group = 'g1'");
+      const [row] = await db.query(
+        "SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM hexstream_snapshot WHERE job = 'orders' AND consumer_group = 'g1'",
+      );
       expect(Number(row?.n)).toBe(Math.ceil(Buffer.byteLength(data) / Math.floor((4096 - 512) / 2)));
       expect(Number(row?.bytes)).toBe(Buffer.byteLength(data));
       await sink.close();
@@ -130,7 +177,9 @@ describe('MySqlSink', () => {
         },
       });
       await sink.open(aggOrderWindowTable);
-      expect(await rejection(sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data: 'state' } }))).toMatchObject({ message: expect.stringContaining('killed before COMMIT') });
+      expect(
+        await rejection(sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data: 'state' } })),
+      ).toMatchObject({ message: expect.stringContaining('killed before COMMIT') });
       expect(await count(db, 'hexstream_snapshot')).toBe(0);
       fail = false;
       await sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data: 'state' } });
@@ -145,7 +194,9 @@ describe('MySqlSink', () => {
       const region = '😀東京👍🏽𝄞';
       const row = orderRow(0, { region });
       await sink.commit(trigger(0, [row], p0(1)));
-      const [stored] = await db.query('SELECT region, HEX(region) AS hex FROM agg_order_window WHERE rowkey = ?', [row.key]);
+      const [stored] = await db.query('SELECT region, HEX(region) AS hex FROM agg_order_window WHERE rowkey = ?', [
+        row.key,
+      ]);
       expect(stored).toEqual({ region, hex: Buffer.from(region, 'utf8').toString('hex').toUpperCase() });
     });
   });
@@ -158,7 +209,14 @@ describe('MySqlSink', () => {
       const rows = cents.map((c, i) => orderRow(i, { cents: c }));
       await sink.commit(trigger(0, rows, p0(1)));
       const table = await readRenderedTable(db, aggOrderWindowTable);
-      expect(rows.map((r) => table.get(r.key)?.total_expenditure)).toEqual(['999999999999999999.99', '99999999999999999.99', '90071992547409.93', '0.01', '0.00', '-123.45']);
+      expect(rows.map((r) => table.get(r.key)?.total_expenditure)).toEqual([
+        '999999999999999999.99',
+        '99999999999999999.99',
+        '90071992547409.93',
+        '0.01',
+        '0.00',
+        '-123.45',
+      ]);
     });
   });
 
@@ -166,7 +224,9 @@ describe('MySqlSink', () => {
     await withDatabase(async (db, sinkOn) => {
       const sink = sinkOn();
       await sink.open(aggOrderWindowTable);
-      const error = await rejection(sink.commit(trigger(0, [orderRow(0), orderRow(1, { cents: 100_000_000_000_000_000_000n })], p0(2))));
+      const error = await rejection(
+        sink.commit(trigger(0, [orderRow(0), orderRow(1, { cents: 100_000_000_000_000_000_000n })], p0(2))),
+      );
       expect(error).toMatchObject({ code: 'SINK_WRITE_FAILED', cause: expect.objectContaining({ errno: 1264 }) });
       expect(await count(db)).toBe(0);
       expect(await storedPositions(db)).toEqual([]);
@@ -197,7 +257,10 @@ describe('MySqlSink', () => {
       await b.commit(trigger(0, [orderRow(1)], p0(10)));
       const error = await rejection(a.commit(trigger(0, [orderRow(2)], p0(5))));
       expect(error).toBeInstanceOf(HexstreamError);
-      expect(error).toMatchObject({ code: 'SINK_FENCED', message: expect.stringContaining('last saw position 0, but another instance has since committed position 10') });
+      expect(error).toMatchObject({
+        code: 'SINK_FENCED',
+        message: expect.stringContaining('last saw position 0, but another instance has since committed position 10'),
+      });
       const table = await readRenderedTable(db, aggOrderWindowTable);
       expect([...table.keys()]).toEqual([orderRow(1).key]);
       expect(await storedPositions(db)).toEqual([[0, 10]]);
@@ -224,12 +287,21 @@ describe('MySqlSink', () => {
   it('leaves neither rows nor positions of a commit that fails between the rows and the checkpoint', async () => {
     await withDatabase(async (db, sinkOn) => {
       let fail = false;
-      const sink = sinkOn({ faultInjection: { beforeCheckpoint: () => { if (fail) throw new Error('crash before the checkpoint'); } } });
+      const sink = sinkOn({
+        faultInjection: {
+          beforeCheckpoint: () => {
+            if (fail) throw new Error('crash before the checkpoint');
+          },
+        },
+      });
       await sink.open(aggOrderWindowTable);
       await sink.commit(trigger(0, [orderRow(0)], p0(1)));
       fail = true;
       const error = await rejection(sink.commit(trigger(1, [orderRow(1), orderRow(2)], p0(3))));
-      expect(error).toMatchObject({ code: 'SINK_WRITE_FAILED', cause: expect.objectContaining({ message: 'crash before the checkpoint' }) });
+      expect(error).toMatchObject({
+        code: 'SINK_WRITE_FAILED',
+        cause: expect.objectContaining({ message: 'crash before the checkpoint' }),
+      });
       expect([...(await readRenderedTable(db, aggOrderWindowTable)).keys()]).toEqual([orderRow(0).key]);
       expect(await storedPositions(db)).toEqual([[0, 1]]);
     });
@@ -238,8 +310,17 @@ describe('MySqlSink', () => {
   it('reruns the whole transaction after a deadlock and applies it once', async () => {
     await withDatabase(async (db, sinkOn) => {
       let calls = 0;
-      const deadlock = driverError('Deadlock found when trying to get lock; try restarting transaction', { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
-      const sink = sinkOn({ faultInjection: { beforeCheckpoint: () => { if (calls++ === 0) throw deadlock; } } });
+      const deadlock = driverError('Deadlock found when trying to get lock; try restarting transaction', {
+        errno: 1213,
+        code: 'ER_LOCK_DEADLOCK',
+      });
+      const sink = sinkOn({
+        faultInjection: {
+          beforeCheckpoint: () => {
+            if (calls++ === 0) throw deadlock;
+          },
+        },
+      });
       await sink.open(aggOrderWindowTable);
       await sink.commit(trigger(0, [orderRow(0), orderRow(1)], p0(2)));
       expect(calls).toBe(2);
@@ -252,10 +333,22 @@ describe('MySqlSink', () => {
     await withDatabase(async (db, sinkOn) => {
       let calls = 0;
       const deadlock = driverError('Deadlock found', { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
-      const sink = sinkOn({ maxRetries: 2, faultInjection: { beforeCheckpoint: () => { calls++; throw deadlock; } } });
+      const sink = sinkOn({
+        maxRetries: 2,
+        faultInjection: {
+          beforeCheckpoint: () => {
+            calls++;
+            throw deadlock;
+          },
+        },
+      });
       await sink.open(aggOrderWindowTable);
       const error = await rejection(sink.commit(trigger(0, [orderRow(0)], p0(1))));
-      expect(error).toMatchObject({ code: 'SINK_WRITE_FAILED', cause: deadlock, message: expect.stringContaining('3 attempts') });
+      expect(error).toMatchObject({
+        code: 'SINK_WRITE_FAILED',
+        cause: deadlock,
+        message: expect.stringContaining('3 attempts'),
+      });
       expect(calls).toBe(3);
       expect(await count(db)).toBe(0);
     });
@@ -282,7 +375,13 @@ describe('MySqlSink', () => {
   it('does not rerun a commit whose connection is lost at COMMIT, and refuses commits until reopened', async () => {
     await withDatabase(async (db, sinkOn) => {
       let kills = 0;
-      const sink = sinkOn({ faultInjection: { beforeCommit: async () => { if (kills++ === 0) await killSinkConnections(db); } } });
+      const sink = sinkOn({
+        faultInjection: {
+          beforeCommit: async () => {
+            if (kills++ === 0) await killSinkConnections(db);
+          },
+        },
+      });
       await sink.open(aggOrderWindowTable);
       const lost = trigger(0, [orderRow(0)], p0(3));
       const error = await rejection(sink.commit(lost));
@@ -305,10 +404,14 @@ describe('MySqlSink', () => {
       const rows = Array.from({ length: 50 }, (_, i) => orderRow(i));
       await Promise.all(
         owners.map(async (s, p) => {
-          for (let n = 1; n <= 20; n++) await s.commit(trigger(n, p === 0 ? rows : [...rows].reverse(), new Map([[p, n]])));
+          for (let n = 1; n <= 20; n++)
+            await s.commit(trigger(n, p === 0 ? rows : [...rows].reverse(), new Map([[p, n]])));
         }),
       );
-      expect(await storedPositions(db)).toEqual([[0, 20], [1, 20]]);
+      expect(await storedPositions(db)).toEqual([
+        [0, 20],
+        [1, 20],
+      ]);
       expect(await count(db)).toBe(50);
     });
   });
@@ -317,8 +420,16 @@ describe('MySqlSink', () => {
     await withDatabase(async (_db, sinkOn) => {
       const sink = sinkOn();
       await sink.open(aggOrderWindowTable);
-      const positions = new Map([[0, 0], [1, 9], [2, 4]]);
-      const watermarks = new Map([[0, -Infinity], [1, Infinity], [2, W0]]);
+      const positions = new Map([
+        [0, 0],
+        [1, 9],
+        [2, 4],
+      ]);
+      const watermarks = new Map([
+        [0, -Infinity],
+        [1, Infinity],
+        [2, W0],
+      ]);
       const committed = trigger(0, [], positions, watermarks);
       await sink.commit(committed);
       expect(await sink.open(aggOrderWindowTable)).toEqual({ positions, watermarks, engine: committed.checkpoint });
@@ -330,7 +441,10 @@ describe('MySqlSink', () => {
       const sink = sinkOn();
       await sink.open(aggOrderWindowTable);
       const bad = { ...trigger(0, [orderRow(0)], p0(5)), checkpoint: trigger(0, [], p0(4)).checkpoint };
-      expect(await rejection(sink.commit(bad))).toMatchObject({ code: 'SINK_WRITE_FAILED', message: expect.stringContaining('disagrees') });
+      expect(await rejection(sink.commit(bad))).toMatchObject({
+        code: 'SINK_WRITE_FAILED',
+        message: expect.stringContaining('disagrees'),
+      });
       expect(await count(db)).toBe(0);
     });
   });
@@ -341,7 +455,10 @@ describe('MySqlSink', () => {
       expect(await rejection(sink.commit(trigger(0, [], p0(1))))).toMatchObject({ code: 'SINK_WRITE_FAILED' });
       await sink.open(aggOrderWindowTable);
       await sink.commit(trigger(0, [], p0(5)));
-      expect(await rejection(sink.commit(trigger(1, [], p0(4))))).toMatchObject({ code: 'SINK_WRITE_FAILED', message: expect.stringContaining('move back from 5 to 4') });
+      expect(await rejection(sink.commit(trigger(1, [], p0(4))))).toMatchObject({
+        code: 'SINK_WRITE_FAILED',
+        message: expect.stringContaining('move back from 5 to 4'),
+      });
     });
   });
 });
@@ -349,7 +466,11 @@ describe('MySqlSink', () => {
 describe('MySqlSink configuration and connection errors', () => {
   const SECRET = 'S3cr3t-Pa55word';
 
-  async function openError(url: string, table: TableSchema = aggOrderWindowTable, more: Partial<MySqlSinkOptions> = {}): Promise<{ error: unknown; elapsedMs: number }> {
+  async function openError(
+    url: string,
+    table: TableSchema = aggOrderWindowTable,
+    more: Partial<MySqlSinkOptions> = {},
+  ): Promise<{ error: unknown; elapsedMs: number }> {
     const sink = new MySqlSink({ url, job: 'orders', consumerGroup: 'g1', connectTimeoutMs: 3_000, ...more });
     const started = Date.now();
     try {
@@ -376,21 +497,44 @@ describe('MySqlSink configuration and connection errors', () => {
 
   it.each([
     ['a database name', 'mysql://root@127.0.0.1:3306/hexstream-dash', aggOrderWindowTable],
-    ['a table name', 'mysql://root@127.0.0.1:3306/hexstream_unused', { ...aggOrderWindowTable, name: 'agg;DROP TABLE x' }],
-    ['a column name', 'mysql://root@127.0.0.1:3306/hexstream_unused', { ...aggOrderWindowTable, columns: [...aggOrderWindowTable.columns, { name: 'bad name', type: { kind: 'text', sql: 'TEXT' } }] }],
-    ['an SQL type', 'mysql://root@127.0.0.1:3306/hexstream_unused', { ...aggOrderWindowTable, columns: [{ name: 'rowkey', type: { kind: 'text', sql: 'CHAR(32)) ; DROP TABLE x; --' } }] }],
+    [
+      'a table name',
+      'mysql://root@127.0.0.1:3306/hexstream_unused',
+      { ...aggOrderWindowTable, name: 'agg;DROP TABLE x' },
+    ],
+    [
+      'a column name',
+      'mysql://root@127.0.0.1:3306/hexstream_unused',
+      {
+        ...aggOrderWindowTable,
+        columns: [...aggOrderWindowTable.columns, { name: 'bad name', type: { kind: 'text', sql: 'TEXT' } }],
+      },
+    ],
+    [
+      'an SQL type',
+      'mysql://root@127.0.0.1:3306/hexstream_unused',
+      {
+        ...aggOrderWindowTable,
+        columns: [{ name: 'rowkey', type: { kind: 'text', sql: 'CHAR(32)) ; DROP TABLE x; --' } }],
+      },
+    ],
     ['a name over 64 characters', `mysql://root@127.0.0.1:3306/${'d'.repeat(65)}`, aggOrderWindowTable],
-  ] as Array<[string, string, TableSchema]>)('gives CONFIG_INVALID for %s that is not a plain identifier, before connecting', async (_what, url, table) => {
-    const { error } = await openError(url, table);
-    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
-    const db = await createTestDatabase();
-    try {
-      const [row] = await db.query("SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('hexstream_unused', 'hexstream-dash')");
-      expect(Number(row?.n)).toBe(0);
-    } finally {
-      await db.drop();
-    }
-  });
+  ] as Array<[string, string, TableSchema]>)(
+    'gives CONFIG_INVALID for %s that is not a plain identifier, before connecting',
+    async (_what, url, table) => {
+      const { error } = await openError(url, table);
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+      const db = await createTestDatabase();
+      try {
+        const [row] = await db.query(
+          "SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('hexstream_unused', 'hexstream-dash')",
+        );
+        expect(Number(row?.n)).toBe(0);
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 
   it.each([
     ['a job name over 64 characters', { job: 'j'.repeat(65) }],

@@ -10,10 +10,14 @@ import type { TestDatabase } from '../../support/mariadb';
  * with milliseconds and 'Z', decimals as exact strings, integers as numbers while exact (strings
  * beyond 2^53).
  */
-export async function readRenderedTable(db: TestDatabase, table: TableSchema): Promise<Map<string, Record<string, unknown>>> {
+export async function readRenderedTable(
+  db: TestDatabase,
+  table: TableSchema,
+): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
   const key = table.primaryKey[0];
-  if (key === undefined || table.primaryKey.length !== 1) throw new Error(`${table.name}: readRenderedTable expects a one-column primary key`);
+  if (key === undefined || table.primaryKey.length !== 1)
+    throw new Error(`${table.name}: readRenderedTable expects a one-column primary key`);
   for (const row of await db.query(`SELECT * FROM \`${table.name}\``)) {
     const rendered: Record<string, unknown> = {};
     for (const c of table.columns) rendered[c.name] = renderValue(row[c.name], c.type.kind);
@@ -73,7 +77,10 @@ export const MINUTE = 60_000;
 export const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
 
 /** An `agg_order_window` row for window `W0 + i minutes`. */
-export function orderRow(i: number, more: { region?: string; cents?: number | bigint; items?: number } = {}): ResultRow {
+export function orderRow(
+  i: number,
+  more: { region?: string; cents?: number | bigint; items?: number } = {},
+): ResultRow {
   const start = W0 + i * MINUTE;
   const group = { region: more.region ?? 'de', shopid: i, itemid: 7 };
   const key = orderRowKey(start, start + MINUTE, group);
@@ -96,8 +103,21 @@ export function orderRow(i: number, more: { region?: string; cents?: number | bi
   };
 }
 
-export function trigger(sequence: number, rows: readonly ResultRow[], positions: ReadonlyMap<number, number>, watermarks: ReadonlyMap<number, number> = new Map()): TriggerCommit {
-  return { sequence, rows, deadLetters: [], positions, watermarks, closedUpToMs: -Infinity, checkpoint: engineCheckpoint(positions, watermarks, -Infinity) };
+export function trigger(
+  sequence: number,
+  rows: readonly ResultRow[],
+  positions: ReadonlyMap<number, number>,
+  watermarks: ReadonlyMap<number, number> = new Map(),
+): TriggerCommit {
+  return {
+    sequence,
+    rows,
+    deadLetters: [],
+    positions,
+    watermarks,
+    closedUpToMs: -Infinity,
+    checkpoint: engineCheckpoint(positions, watermarks, -Infinity),
+  };
 }
 
 /** The rejection of `promise`, failing the test if it resolves. */

@@ -25,7 +25,11 @@ describe('redactUrl', () => {
 
 describe('passwordsOf', () => {
   it('gives each password as typed and as decoded', () => {
-    expect(passwordsOf(['mysql://u:p%40ss%2Fw%C3%B6rd@h/db', undefined, 'smtp://u:plain@h'])).toEqual(['p%40ss%2Fw%C3%B6rd', 'p@ss/wörd', 'plain']);
+    expect(passwordsOf(['mysql://u:p%40ss%2Fw%C3%B6rd@h/db', undefined, 'smtp://u:plain@h'])).toEqual([
+      'p%40ss%2Fw%C3%B6rd',
+      'p@ss/wörd',
+      'plain',
+    ]);
   });
 
   it('gives what stands between user: and the last @ of a URL that does not parse', () => {
@@ -41,7 +45,9 @@ describe('redactor', () => {
   const redact = redactor(['Secret99', 'Secret99-longer', 'abc']);
 
   it('masks every occurrence of a secret, the longest first, and URL passwords', () => {
-    expect(redact('denied: Secret99-longer / Secret99 / mysql://u:xyz@h/db')).toBe('denied: *** / *** / mysql://u:***@h/db');
+    expect(redact('denied: Secret99-longer / Secret99 / mysql://u:xyz@h/db')).toBe(
+      'denied: *** / *** / mysql://u:***@h/db',
+    );
   });
 
   it('leaves secrets under 4 characters alone outside URLs', () => {
@@ -49,7 +55,12 @@ describe('redactor', () => {
   });
 
   it('masks the values of keys naming a secret, and secrets in other values', () => {
-    expect(redactSecrets({ password: 'x', token: 'y', error: 'login Secret99 refused', n: 3 }, redact)).toEqual({ password: '***', token: '***', error: 'login *** refused', n: 3 });
+    expect(redactSecrets({ password: 'x', token: 'y', error: 'login Secret99 refused', n: 3 }, redact)).toEqual({
+      password: '***',
+      token: '***',
+      error: 'login *** refused',
+      n: 3,
+    });
   });
 });
 
@@ -62,7 +73,10 @@ describe('where secrets could leave', () => {
       const logger = new PinoLogger({ level: 'debug', fd, secrets: ['Secret99'] });
       logger.debug('connecting with Secret99', { url: 'mysql://u:Secret99@h/db', detail: 'Secret99 refused' });
       logger.error('failed', { error: 'postgres://u:other@h/db' });
-      const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.map(({ msg, url, detail, error }) => ({ msg, url, detail, error }))).toEqual([
         { msg: 'connecting with ***', url: 'mysql://u:***@h/db', detail: '*** refused', error: undefined },
         { msg: 'failed', url: undefined, detail: undefined, error: 'postgres://u:***@h/db' },
@@ -76,8 +90,15 @@ describe('where secrets could leave', () => {
   it('notifications are masked in subject and text before any notifier sees them', async () => {
     const sent: Notification[] = [];
     const inner: NotifierPort = { send: async (n) => void sent.push(n) };
-    await new RedactingNotifier(inner, redactor(['Secret99'])).send({ kind: 'alert', to: 'ops@example.com', subject: 'failed: Secret99', text: 'at mysql://u:Secret99@h/db\n' });
-    expect(sent).toEqual([{ kind: 'alert', to: 'ops@example.com', subject: 'failed: ***', text: 'at mysql://u:***@h/db\n' }]);
+    await new RedactingNotifier(inner, redactor(['Secret99'])).send({
+      kind: 'alert',
+      to: 'ops@example.com',
+      subject: 'failed: Secret99',
+      text: 'at mysql://u:Secret99@h/db\n',
+    });
+    expect(sent).toEqual([
+      { kind: 'alert', to: 'ops@example.com', subject: 'failed: ***', text: 'at mysql://u:***@h/db\n' },
+    ]);
   });
 
   it('the command line never echoes a URL password, not even in a value given to the wrong flag', async () => {

@@ -11,14 +11,27 @@ import { DeadLettersAfterCommit } from '../mysql/mysql-test-kit';
 /** The table as the contract wants it: timestamps as ISO instants, integers as numbers, decimals as exact text. */
 async function readRendered(db: TestPgDatabase, table: TableSchema): Promise<Map<string, Record<string, unknown>>> {
   const select = table.columns
-    .map((c) => (c.type.kind === 'timestamp' ? `to_char("${c.name}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${c.name}"` : c.type.kind === 'decimal' || c.type.kind === 'integer' ? `"${c.name}"::text AS "${c.name}"` : `"${c.name}"`))
+    .map((c) =>
+      c.type.kind === 'timestamp'
+        ? `to_char("${c.name}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${c.name}"`
+        : c.type.kind === 'decimal' || c.type.kind === 'integer'
+          ? `"${c.name}"::text AS "${c.name}"`
+          : `"${c.name}"`,
+    )
     .join(', ');
   const out = new Map<string, Record<string, unknown>>();
   for (const row of await db.query(`SELECT ${select} FROM "${table.name}"`)) {
     const rendered: Record<string, unknown> = {};
     for (const c of table.columns) {
       const v = row[c.name];
-      rendered[c.name] = c.type.kind === 'integer' ? (Number.isSafeInteger(Number(v)) ? Number(v) : String(v)) : c.type.kind === 'float' ? Number(v) : String(v);
+      rendered[c.name] =
+        c.type.kind === 'integer'
+          ? Number.isSafeInteger(Number(v))
+            ? Number(v)
+            : String(v)
+          : c.type.kind === 'float'
+            ? Number(v)
+            : String(v);
     }
     out.set(String(row[table.primaryKey[0] ?? '']), rendered);
   }
@@ -46,7 +59,14 @@ describeSinkContract(
     return {
       sink: recorded,
       readTable: () => readRendered(db, aggOrderWindowTable),
-      readDeadLetters: async () => recorded.deadLetters.map((d) => ({ reason: d.reason, detail: d.detail, raw: d.raw, partition: d.partition, position: d.position })),
+      readDeadLetters: async () =>
+        recorded.deadLetters.map((d) => ({
+          reason: d.reason,
+          detail: d.detail,
+          raw: d.raw,
+          partition: d.partition,
+          position: d.position,
+        })),
       failNextCommit: (error) => {
         failure = error;
       },
@@ -68,7 +88,20 @@ function trigger(sequence: number, next: number): TriggerCommit {
     positions: new Map([[0, next]]),
     watermarks: new Map([[0, 1_000]]),
     closedUpToMs: -Infinity,
-    checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) },
+    checkpoint: {
+      partitions: new Map([
+        [
+          0,
+          {
+            nextPosition: next,
+            watermarkMs: 1_000,
+            replayFrom: 0,
+            replayMaxEventMs: -Infinity,
+            closedUpToMs: -Infinity,
+          },
+        ],
+      ]),
+    },
   };
 }
 
@@ -83,7 +116,9 @@ describe('PostgresSink', () => {
       await a.commit(trigger(0, 5));
       await expect(b.commit(trigger(0, 7))).rejects.toMatchObject({ code: 'SINK_FENCED' });
       await a.commit(trigger(1, 9));
-      expect(await db.query('SELECT partition_id, next_position::int AS n FROM hexstream_checkpoint')).toEqual([{ partition_id: 0, n: 9 }]);
+      expect(await db.query('SELECT partition_id, next_position::int AS n FROM hexstream_checkpoint')).toEqual([
+        { partition_id: 0, n: 9 },
+      ]);
     } finally {
       await a.close();
       await b.close();
@@ -92,7 +127,12 @@ describe('PostgresSink', () => {
   });
 
   it('fails with SINK_UNAVAILABLE, naming the server without its password, when nothing listens', async () => {
-    const sink = new PostgresSink({ url: 'postgres://u:secret@127.0.0.1:9/db', job: 'orders', consumerGroup: 'g', connectTimeoutMs: 2_000 });
+    const sink = new PostgresSink({
+      url: 'postgres://u:secret@127.0.0.1:9/db',
+      job: 'orders',
+      consumerGroup: 'g',
+      connectTimeoutMs: 2_000,
+    });
     const error = await sink.open(aggOrderWindowTable).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE' });
     expect(String((error as Error).message)).not.toContain('secret');
@@ -104,7 +144,13 @@ describe('PostgresSink', () => {
     const proxy = await cuttableProxy(server.hostname, Number(server.port));
     const url = new URL(db.url);
     url.port = String(proxy.port);
-    const sink = new PostgresSink({ url: url.toString(), job: 'orders', consumerGroup: 'g', maxRetries: 1, retryBaseMs: 10 });
+    const sink = new PostgresSink({
+      url: url.toString(),
+      job: 'orders',
+      consumerGroup: 'g',
+      maxRetries: 1,
+      retryBaseMs: 10,
+    });
     try {
       await sink.open(aggOrderWindowTable);
       await sink.commit(trigger(0, 5));
@@ -112,7 +158,9 @@ describe('PostgresSink', () => {
       proxy.cut(true);
       const error = await sink.commit(trigger(1, 7)).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE' });
-      expect(String((error as Error).message)).toMatch(/^cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+ to commit trigger 1 to agg_order_window \(2 attempts\): Connection terminated unexpectedly$/);
+      expect(String((error as Error).message)).toMatch(
+        /^cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+ to commit trigger 1 to agg_order_window \(2 attempts\): Connection terminated unexpectedly$/,
+      );
       proxy.cut(false);
       await sink.commit(trigger(1, 7));
       expect(await db.query('SELECT next_position::int AS n FROM hexstream_checkpoint')).toEqual([{ n: 7 }]);
@@ -125,7 +173,10 @@ describe('PostgresSink', () => {
 });
 
 /** A TCP proxy to host:port that can cut every connection (and each new one at its first byte), as a server crash or a dropped network does. */
-async function cuttableProxy(host: string, port: number): Promise<{ port: number; cut(on: boolean): void; close(): Promise<void> }> {
+async function cuttableProxy(
+  host: string,
+  port: number,
+): Promise<{ port: number; cut(on: boolean): void; close(): Promise<void> }> {
   let cutting = false;
   const pairs = new Set<[Socket, Socket]>();
   const server = createServer((client) => {

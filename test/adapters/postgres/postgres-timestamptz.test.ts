@@ -59,7 +59,20 @@ function trigger(): TriggerCommit {
     positions: new Map([[0, next]]),
     watermarks: new Map([[0, 1_000]]),
     closedUpToMs: -Infinity,
-    checkpoint: { partitions: new Map([[0, { nextPosition: next, watermarkMs: 1_000, replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) },
+    checkpoint: {
+      partitions: new Map([
+        [
+          0,
+          {
+            nextPosition: next,
+            watermarkMs: 1_000,
+            replayFrom: 0,
+            replayMaxEventMs: -Infinity,
+            closedUpToMs: -Infinity,
+          },
+        ],
+      ]),
+    },
   };
 }
 
@@ -100,13 +113,23 @@ describe('PostgreSQL timestamps are timestamptz', () => {
       { t: 'ticks', c: 'updated_at', ...tz, d: 'now()' },
     ]);
     // The old values were UTC wall-clock times: the same instants now, in a session that is not in UTC.
-    expect(await db.query(`SELECT id, ${epochMs('at')} AS at, ${epochMs('updated_at')} AS u FROM ticks ORDER BY id`)).toEqual([
+    expect(
+      await db.query(`SELECT id, ${epochMs('at')} AS at, ${epochMs('updated_at')} AS u FROM ticks ORDER BY id`),
+    ).toEqual([
       { id: 'a', at: String(Date.UTC(2025, 0, 15, 23, 30, 0, 125)), u: String(Date.UTC(2025, 6, 1, 10, 0, 0, 750)) },
       { id: 'b', at: String(Date.UTC(2025, 2, 30, 1, 30, 0, 0)), u: String(Date.UTC(2025, 6, 1, 10, 0, 0, 875)) },
     ]);
-    expect(await db.query(`SELECT ${epochMs('updated_at')} AS u FROM hexstream_checkpoint`)).toEqual([{ u: String(Date.UTC(2025, 6, 1, 10, 0, 0, 250)) }]);
-    expect(await db.query(`SELECT ${epochMs('created_at')} AS c FROM hexstream_snapshot`)).toEqual([{ c: String(Date.UTC(2025, 6, 1, 10, 0, 0, 500)) }]);
-    expect(await db.query(`SELECT version, ${epochMs('applied_at')} AS a FROM hexstream_schema_migrations WHERE version < 3 ORDER BY version`)).toEqual([
+    expect(await db.query(`SELECT ${epochMs('updated_at')} AS u FROM hexstream_checkpoint`)).toEqual([
+      { u: String(Date.UTC(2025, 6, 1, 10, 0, 0, 250)) },
+    ]);
+    expect(await db.query(`SELECT ${epochMs('created_at')} AS c FROM hexstream_snapshot`)).toEqual([
+      { c: String(Date.UTC(2025, 6, 1, 10, 0, 0, 500)) },
+    ]);
+    expect(
+      await db.query(
+        `SELECT version, ${epochMs('applied_at')} AS a FROM hexstream_schema_migrations WHERE version < 3 ORDER BY version`,
+      ),
+    ).toEqual([
       { version: 1, a: String(Date.UTC(2025, 5, 30, 23, 59, 59, 1)) },
       { version: 2, a: String(Date.UTC(2025, 5, 30, 23, 59, 59, 2)) },
     ]);
@@ -135,15 +158,19 @@ describe('PostgreSQL timestamps are timestamptz', () => {
     // The server's clock is this machine's: the stamp lies within the test's own reading of it.
     const stamped = Number(row?.['u']);
     expect(stamped >= before - 1_000 && stamped <= after + 1_000).toBe(true);
-    const [cp] = await db.query(`SELECT next_position::int AS n, ${epochMs('updated_at')} AS u FROM hexstream_checkpoint`);
+    const [cp] = await db.query(
+      `SELECT next_position::int AS n, ${epochMs('updated_at')} AS u FROM hexstream_checkpoint`,
+    );
     expect(cp?.['n']).toBe(43);
     expect(Number(cp?.['u']) >= before - 1_000 && Number(cp?.['u']) <= after + 1_000).toBe(true);
-    expect((await timestampColumns(db)).map((c) => `${String(c['t'])}.${String(c['c'])} ${String(c['type'])}`)).toEqual([
-      'hexstream_checkpoint.updated_at timestamp with time zone',
-      'hexstream_schema_migrations.applied_at timestamp with time zone',
-      'hexstream_snapshot.created_at timestamp with time zone',
-      'ticks.at timestamp with time zone',
-      'ticks.updated_at timestamp with time zone',
-    ]);
+    expect((await timestampColumns(db)).map((c) => `${String(c['t'])}.${String(c['c'])} ${String(c['type'])}`)).toEqual(
+      [
+        'hexstream_checkpoint.updated_at timestamp with time zone',
+        'hexstream_schema_migrations.applied_at timestamp with time zone',
+        'hexstream_snapshot.created_at timestamp with time zone',
+        'ticks.at timestamp with time zone',
+        'ticks.updated_at timestamp with time zone',
+      ],
+    );
   });
 });

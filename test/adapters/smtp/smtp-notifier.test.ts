@@ -18,9 +18,16 @@ const T0 = Date.UTC(2026, 10, 23, 7, 35, 31, 123);
 const MINUTE = 60_000;
 const INTERVAL = 5 * MINUTE;
 
-const TEXT = ['hexstream run report', '', 'job: orders', 'café naïve 中文 😀', 'late: 3, dead letters: 1', ''].join('\n');
+const TEXT = ['hexstream run report', '', 'job: orders', 'café naïve 中文 😀', 'late: 3, dead letters: 1', ''].join(
+  '\n',
+);
 const report: Notification = { kind: 'report', to: 'ops@example.com', subject: 'Rapport: café 中 😀', text: TEXT };
-const alert: Notification = { kind: 'alert', to: 'ops@example.com', subject: 'hexstream: orders run failed', text: 'SINK_UNAVAILABLE: mysql down\n' };
+const alert: Notification = {
+  kind: 'alert',
+  to: 'ops@example.com',
+  subject: 'hexstream: orders run failed',
+  text: 'SINK_UNAVAILABLE: mysql down\n',
+};
 
 /** Accepts connections and never says a word: a server that hangs before its greeting. */
 async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
@@ -54,17 +61,18 @@ function smtpUrl(port: number, password = PASSWORD): string {
   return `smtp://${encodeURIComponent(USER)}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
 }
 
-
 function subjectOf(message: ParsedMessage): string {
   const value = header(message, 'Subject');
   return value.startsWith('=?') ? decodeEncodedWords(value) : value;
 }
 
-
 /** Everything an error could show a log: message, stack, cause and the cause's own fields. */
 function everythingIn(error: HexstreamError): string {
   const cause: unknown = error.cause;
-  const causeFields = typeof cause === 'object' && cause !== null ? JSON.stringify(cause, Object.getOwnPropertyNames(cause)) : String(cause);
+  const causeFields =
+    typeof cause === 'object' && cause !== null
+      ? JSON.stringify(cause, Object.getOwnPropertyNames(cause))
+      : String(cause);
   return [error.message, String(error.stack), causeFields].join('\n');
 }
 
@@ -93,7 +101,13 @@ describe('SmtpNotifier', () => {
   });
 
   function notifier(overrides: Partial<SmtpNotifierOptions> = {}): SmtpNotifier {
-    return new SmtpNotifier({ url: smtpUrl(server.port), from: 'hexstream <hexstream@example.com>', now: () => clock, timeoutMs: 5000, ...overrides });
+    return new SmtpNotifier({
+      url: smtpUrl(server.port),
+      from: 'hexstream <hexstream@example.com>',
+      now: () => clock,
+      timeoutMs: 5000,
+      ...overrides,
+    });
   }
 
   function bodyOf(received: ReceivedMail | undefined): string {
@@ -123,7 +137,13 @@ describe('SmtpNotifier', () => {
     const run = spawnSync('python3', ['-c', PYTHON_PARSE], { input: server.received[0]?.raw ?? '', encoding: 'utf8' });
     expect(run.stderr).toBe('');
     const parsed = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ subject: report.subject, to: 'ops@example.com', kind: 'report', charset: 'utf-8', defects: [] });
+    expect(parsed).toMatchObject({
+      subject: report.subject,
+      to: 'ops@example.com',
+      kind: 'report',
+      charset: 'utf-8',
+      defects: [],
+    });
     expect(String(parsed['body']).replace(/\r\n/g, '\n')).toBe(TEXT);
   });
 
@@ -230,14 +250,22 @@ describe('SmtpNotifier', () => {
     await smtp.send(alert);
     await smtp.send({ ...alert, subject: 'hexstream: payments run failed' });
     await smtp.send(alert);
-    expect(server.received.map((m) => subjectOf(parseMessage(m.raw)))).toEqual(['hexstream: orders run failed', 'hexstream: payments run failed']);
+    expect(server.received.map((m) => subjectOf(parseMessage(m.raw)))).toEqual([
+      'hexstream: orders run failed',
+      'hexstream: payments run failed',
+    ]);
   });
 
   it('never rate limits reports', async () => {
     const smtp = notifier({ minIntervalMs: INTERVAL });
     await smtp.send(alert);
     for (let i = 0; i < 3; i++) await smtp.send(report);
-    expect(server.received.map((m) => header(parseMessage(m.raw), 'X-Hexstream-Kind'))).toEqual(['alert', 'report', 'report', 'report']);
+    expect(server.received.map((m) => header(parseMessage(m.raw), 'X-Hexstream-Kind'))).toEqual([
+      'alert',
+      'report',
+      'report',
+      'report',
+    ]);
     expect(bodyOf(server.received[3])).toBe(TEXT);
   });
 
@@ -254,7 +282,9 @@ describe('SmtpNotifier', () => {
     // At the same instant: the failed one did not take the slot, and the count is still to be told.
     await smtp.send(alert);
     expect(server.received).toHaveLength(2);
-    expect(bodyOf(server.received[1])).toContain(`1 similar alert suppressed since ${new Date(T0 + MINUTE).toISOString()}`);
+    expect(bodyOf(server.received[1])).toContain(
+      `1 similar alert suppressed since ${new Date(T0 + MINUTE).toISOString()}`,
+    );
   });
 
   it('sends every alert when minIntervalMs is 0', async () => {

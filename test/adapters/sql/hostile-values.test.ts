@@ -62,18 +62,35 @@ const TABLE: TableSchema = {
 
 /** One row per value: the key is the value itself (made unique), the note the value twice. */
 function rowsOf(values: readonly string[]): ResultRow[] {
-  return values.map((v, i) => ({ key: `${i}:${v}`, finalAtMs: Infinity, values: { k: `${i}:${v}`, note: `${v}|${v}`, n: i } }));
+  return values.map((v, i) => ({
+    key: `${i}:${v}`,
+    finalAtMs: Infinity,
+    values: { k: `${i}:${v}`, note: `${v}|${v}`, n: i },
+  }));
 }
 
 function trigger(sequence: number, rows: readonly ResultRow[]): TriggerCommit {
   const positions = new Map([[0, sequence + 1]]);
   const watermarks = new Map([[0, 0]]);
-  return { sequence, rows, deadLetters: [], positions, watermarks, closedUpToMs: -Infinity, checkpoint: engineCheckpoint(positions, watermarks, -Infinity) };
+  return {
+    sequence,
+    rows,
+    deadLetters: [],
+    positions,
+    watermarks,
+    closedUpToMs: -Infinity,
+    checkpoint: engineCheckpoint(positions, watermarks, -Infinity),
+  };
 }
 
 /** What the table must hold: key → hex of the note's UTF-8 bytes, computed here, not by the database. */
 function expectedHex(rows: readonly ResultRow[]): Map<string, string> {
-  return new Map(rows.map((r) => [Buffer.from(r.key, 'utf8').toString('hex'), Buffer.from(String(r.values['note']), 'utf8').toString('hex')]));
+  return new Map(
+    rows.map((r) => [
+      Buffer.from(r.key, 'utf8').toString('hex'),
+      Buffer.from(String(r.values['note']), 'utf8').toString('hex'),
+    ]),
+  );
 }
 
 async function writeTwice(sink: SinkPort, rows: readonly ResultRow[]): Promise<void> {
@@ -97,9 +114,20 @@ describe('hostile string values', () => {
       await writeTwice(new MySqlSink({ url: db.url, job: 'orders', consumerGroup: 'hostile' }), rows);
 
       const stored = await db.query('SELECT HEX(k) AS k, HEX(note) AS note FROM hostile_values');
-      expect(new Map(stored.map((r) => [String(r.k).toLowerCase(), String(r.note).toLowerCase()]))).toEqual(expectedHex(rows));
-      const tables = await db.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [db.name]);
-      expect(tables.map((r) => r.t)).toEqual(['hexstream_checkpoint', 'hexstream_schema_migrations', 'hexstream_snapshot', 'hostile_values', 'sentinel']);
+      expect(new Map(stored.map((r) => [String(r.k).toLowerCase(), String(r.note).toLowerCase()]))).toEqual(
+        expectedHex(rows),
+      );
+      const tables = await db.query(
+        'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+        [db.name],
+      );
+      expect(tables.map((r) => r.t)).toEqual([
+        'hexstream_checkpoint',
+        'hexstream_schema_migrations',
+        'hexstream_snapshot',
+        'hostile_values',
+        'sentinel',
+      ]);
       expect(await db.query('SELECT id FROM sentinel')).toEqual([{ id: 1 }]);
     } finally {
       await db.drop();
@@ -117,10 +145,20 @@ describe('hostile string values', () => {
       await sink.commit(trigger(0, rows));
       await sink.commit(trigger(1, rows));
 
-      const stored = await db.query("SELECT encode(convert_to(k, 'UTF8'), 'hex') AS k, encode(convert_to(note, 'UTF8'), 'hex') AS note FROM hostile_values");
+      const stored = await db.query(
+        "SELECT encode(convert_to(k, 'UTF8'), 'hex') AS k, encode(convert_to(note, 'UTF8'), 'hex') AS note FROM hostile_values",
+      );
       expect(new Map(stored.map((r) => [String(r.k), String(r.note)]))).toEqual(expectedHex(rows));
-      const tables = await db.query("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-      expect(tables.map((r) => r.t)).toEqual(['hexstream_checkpoint', 'hexstream_schema_migrations', 'hexstream_snapshot', 'hostile_values', 'sentinel']);
+      const tables = await db.query(
+        "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+      );
+      expect(tables.map((r) => r.t)).toEqual([
+        'hexstream_checkpoint',
+        'hexstream_schema_migrations',
+        'hexstream_snapshot',
+        'hostile_values',
+        'sentinel',
+      ]);
       expect(await db.query('SELECT id FROM sentinel')).toEqual([{ id: 1 }]);
     } finally {
       await sink.close();
@@ -135,9 +173,18 @@ describe('hostile string values', () => {
       await sink.open(TABLE);
       const good = rowsOf(['fine']);
       await sink.commit(trigger(0, good));
-      const error = await rejection(sink.commit(trigger(1, [...rowsOf(['also fine']), { key: 'nul', finalAtMs: Infinity, values: { k: 'nul', note: 'a\0b', n: 9 } }])));
+      const error = await rejection(
+        sink.commit(
+          trigger(1, [
+            ...rowsOf(['also fine']),
+            { key: 'nul', finalAtMs: Infinity, values: { k: 'nul', note: 'a\0b', n: 9 } },
+          ]),
+        ),
+      );
       expect(error.code).toBe('SINK_WRITE_FAILED');
-      expect(error.message).toBe('row "nul": column note holds a NUL character (U+0000), which PostgreSQL text cannot store');
+      expect(error.message).toBe(
+        'row "nul": column note holds a NUL character (U+0000), which PostgreSQL text cannot store',
+      );
       expect(await db.query('SELECT k, note FROM hostile_values')).toEqual([{ k: '0:fine', note: 'fine|fine' }]);
       expect(await db.query('SELECT next_position::int AS n FROM hexstream_checkpoint')).toEqual([{ n: 1 }]);
     } finally {

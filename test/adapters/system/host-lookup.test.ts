@@ -3,7 +3,8 @@ import { unresolvedReasons } from '../../../src/adapters/system/host-lookup';
 
 const STALLED_DNS = resolve(__dirname, '..', '..', 'support', 'stalled-dns.cjs');
 /** What a resolver may answer for a name that does not exist, depending on the machine's resolver. */
-const NOT_FOUND = /^(no such host \(ENOTFOUND\)|getaddrinfo EAI_AGAIN nosuch\.invalid|no answer from the DNS resolver within 10000 ms)$/;
+const NOT_FOUND =
+  /^(no such host \(ENOTFOUND\)|getaddrinfo EAI_AGAIN nosuch\.invalid|no answer from the DNS resolver within 10000 ms)$/;
 
 describe('unresolvedReasons', () => {
   it('takes IP literals without asking the resolver', async () => {

@@ -103,9 +103,13 @@ describe('sumInteger', () => {
 
   it('merges partial sums of non-negative integers into exactly the one-pass result', () => {
     fc.assert(
-      fc.property(fc.array(nonNegativeSafeInt, { maxLength: 10 }), fc.array(nonNegativeSafeInt, { maxLength: 10 }), (xs, ys) => {
-        expect(viaMerge(sumInteger(identity), xs, ys)).toEqual(inOneGo(sumInteger(identity), xs, ys));
-      }),
+      fc.property(
+        fc.array(nonNegativeSafeInt, { maxLength: 10 }),
+        fc.array(nonNegativeSafeInt, { maxLength: 10 }),
+        (xs, ys) => {
+          expect(viaMerge(sumInteger(identity), xs, ys)).toEqual(inOneGo(sumInteger(identity), xs, ys));
+        },
+      ),
     );
   });
 
@@ -252,7 +256,11 @@ describe('combineAll', () => {
     readonly qty: number;
     readonly price: number;
   }
-  const trades = (): CombineFn<Trade, unknown[], { qty: number | bigint; n: number; lo: number; hi: number; avg: number }> =>
+  const trades = (): CombineFn<
+    Trade,
+    unknown[],
+    { qty: number | bigint; n: number; lo: number; hi: number; avg: number }
+  > =>
     combineAll({
       qty: sumInteger<Trade>((t) => t.qty),
       n: count<Trade>(),

@@ -141,7 +141,8 @@ describe('DedupeIndex', () => {
         const id = next(50);
         const end = (next(5) + 1) * 60_000;
         index.remember(id, p, end);
-        if (!naive.some((e) => e.id === id && e.partition === p && e.end === end)) naive.push({ id, partition: p, end });
+        if (!naive.some((e) => e.id === id && e.partition === p && e.end === end))
+          naive.push({ id, partition: p, end });
       } else if (op < 8) {
         wm[p] = next(6) * 60_000 - 1 + next(2);
       } else {
@@ -150,7 +151,9 @@ describe('DedupeIndex', () => {
         expect(index.size()).toBe(naive.length);
       }
       const probe = next(50);
-      expect(index.isRemembered(probe, watermarkOf)).toBe(naive.some((e) => e.id === probe && watermarkOf(e.partition) < e.end));
+      expect(index.isRemembered(probe, watermarkOf)).toBe(
+        naive.some((e) => e.id === probe && watermarkOf(e.partition) < e.end),
+      );
     }
   });
 });

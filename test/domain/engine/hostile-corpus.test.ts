@@ -4,7 +4,14 @@ import { StreamEngine } from '../../../src/domain/engine/stream-engine';
 import { ordersJob } from '../../../src/domain/jobs/orders.job';
 import type { DeadLetter, SourceRecord } from '../../../src/domain/records';
 import { slidingWindows } from '../../../src/domain/windowing/window-spec';
-import { detailMatches, expectedRaw, hostileOrders, LIMIT, order, type HostileRecord } from '../../support/hostile-orders';
+import {
+  detailMatches,
+  expectedRaw,
+  hostileOrders,
+  LIMIT,
+  order,
+  type HostileRecord,
+} from '../../support/hostile-orders';
 
 /** A record as the Kafka source makes it from a message (the file source decodes a line's bytes the same way). */
 function asKafkaRecord(h: HostileRecord, position: number): SourceRecord {
@@ -19,11 +26,19 @@ function asFileRecord(h: HostileRecord, position: number): SourceRecord {
 }
 
 /** Each record of the corpus between two valid orders; returns the dead letters and the engine's counts. */
-function run(records: readonly HostileRecord[], make: (h: HostileRecord, position: number) => SourceRecord): { dead: DeadLetter[]; accepted: number } {
-  const engine = new StreamEngine(ordersJob, { window: slidingWindows(60_000, 60_000), watermarkMs: 10_000, outputMode: 'update' });
+function run(
+  records: readonly HostileRecord[],
+  make: (h: HostileRecord, position: number) => SourceRecord,
+): { dead: DeadLetter[]; accepted: number } {
+  const engine = new StreamEngine(ordersJob, {
+    window: slidingWindows(60_000, 60_000),
+    watermarkMs: 10_000,
+    outputMode: 'update',
+  });
   let position = 0;
   let id = 1;
-  const valid = (): void => engine.process({ partition: 0, position: position++, value: order({ orderid: String(id++) }) });
+  const valid = (): void =>
+    engine.process({ partition: 0, position: position++, value: order({ orderid: String(id++) }) });
   for (const h of records) {
     valid();
     engine.process(make(h, position++));
@@ -53,14 +68,17 @@ describe('the hostile orders corpus', () => {
       expect(accepted).toBe(records.length + 1);
     });
 
-    it.each(records.map((h, i) => [h.kind, h, i] as const))('%s: its specific detail, a bounded raw and its size', (_kind, h, i) => {
-      const d = dead[i];
-      if (d === undefined) throw new Error(`no dead letter for ${h.kind}`);
-      if (!detailMatches(h, d.detail)) expect(d.detail).toEqual(h.detail);
-      expect({ raw: d.raw, rawBytes: d.rawBytes }).toEqual({ raw: expectedRaw(h), rawBytes: h.rawBytes });
-      expect(Buffer.byteLength(d.raw)).toBeLessThanOrEqual(4096);
-      expect(d.detail.length).toBeLessThan(400);
-    });
+    it.each(records.map((h, i) => [h.kind, h, i] as const))(
+      '%s: its specific detail, a bounded raw and its size',
+      (_kind, h, i) => {
+        const d = dead[i];
+        if (d === undefined) throw new Error(`no dead letter for ${h.kind}`);
+        if (!detailMatches(h, d.detail)) expect(d.detail).toEqual(h.detail);
+        expect({ raw: d.raw, rawBytes: d.rawBytes }).toEqual({ raw: expectedRaw(h), rawBytes: h.rawBytes });
+        expect(Buffer.byteLength(d.raw)).toBeLessThanOrEqual(4096);
+        expect(d.detail.length).toBeLessThan(400);
+      },
+    );
   });
 
   it('leaves Object.prototype untouched', () => {
@@ -74,7 +92,10 @@ describe('JSON shape limits', () => {
     const nest = (levels: number): string => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
     // The order is depth 1, "meta" opens depth 2: 15 levels reach 16.
     expect(ordersJob.decode(order({}, `,"meta":${nest(15)}`)).ok).toBe(true);
-    expect(ordersJob.decode(order({}, `,"meta":${nest(16)}`))).toEqual({ ok: false, detail: `JSON is nested deeper than 16 levels (at $.meta${'.a'.repeat(15)})` });
+    expect(ordersJob.decode(order({}, `,"meta":${nest(16)}`))).toEqual({
+      ok: false,
+      detail: `JSON is nested deeper than 16 levels (at $.meta${'.a'.repeat(15)})`,
+    });
   });
 
   it('names an odd key in the path by its JSON text, shortened', () => {
@@ -86,8 +107,20 @@ describe('JSON shape limits', () => {
   });
 
   it('accepts regions of any script with marks, digits and - _ . / inside', () => {
-    for (const region of ['São Paulo', 'Zürich', '東京', 'नई दिल्ली', 'US-CA', 'APAC/SEA', 'eu_west.1', 'e\u0301te\u0301']) {
-      expect(ordersJob.decode(order({ region: JSON.stringify(region) }))).toMatchObject({ ok: true, event: { region } });
+    for (const region of [
+      'São Paulo',
+      'Zürich',
+      '東京',
+      'नई दिल्ली',
+      'US-CA',
+      'APAC/SEA',
+      'eu_west.1',
+      'e\u0301te\u0301',
+    ]) {
+      expect(ordersJob.decode(order({ region: JSON.stringify(region) }))).toMatchObject({
+        ok: true,
+        event: { region },
+      });
     }
   });
 });

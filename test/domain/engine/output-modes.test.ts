@@ -19,7 +19,10 @@ const STAGES: readonly (readonly string[])[] = [
     order({ orderid: 2, itemid: 1, count: 2, price: 2.5, t: '00:00:20' }),
     order({ orderid: 3, itemid: 2, count: 1, price: 10, t: '00:00:30' }),
   ],
-  [order({ orderid: 4, itemid: 1, count: 1, price: 2.5, t: '00:00:40' }), order({ orderid: 5, itemid: 3, count: 3, price: 1, t: '00:01:05' })],
+  [
+    order({ orderid: 4, itemid: 1, count: 1, price: 2.5, t: '00:00:40' }),
+    order({ orderid: 5, itemid: 3, count: 3, price: 1, t: '00:01:05' }),
+  ],
   [order({ orderid: 6, itemid: 3, count: 1, price: 1, t: '00:01:15' })],
 ];
 
@@ -35,11 +38,51 @@ function run(mode: OutputMode): { outputs: TriggerOutput[]; stream: OrdersTestSt
 }
 
 // Rows by hand. "A1" is item 1 after T1, "A2" after o4; C1, C2 likewise for item 3.
-const A1 = row({ window: ['00:00', '00:01'], itemid: 1, expenditure: '7.50', items: 3, orders: 2, first: '00:00:05', last: '00:00:20' });
-const A2 = row({ window: ['00:00', '00:01'], itemid: 1, expenditure: '10.00', items: 4, orders: 3, first: '00:00:05', last: '00:00:40' });
-const B = row({ window: ['00:00', '00:01'], itemid: 2, expenditure: '10.00', items: 1, orders: 1, first: '00:00:30', last: '00:00:30' });
-const C1 = row({ window: ['00:01', '00:02'], itemid: 3, expenditure: '3.00', items: 3, orders: 1, first: '00:01:05', last: '00:01:05' });
-const C2 = row({ window: ['00:01', '00:02'], itemid: 3, expenditure: '4.00', items: 4, orders: 2, first: '00:01:05', last: '00:01:15' });
+const A1 = row({
+  window: ['00:00', '00:01'],
+  itemid: 1,
+  expenditure: '7.50',
+  items: 3,
+  orders: 2,
+  first: '00:00:05',
+  last: '00:00:20',
+});
+const A2 = row({
+  window: ['00:00', '00:01'],
+  itemid: 1,
+  expenditure: '10.00',
+  items: 4,
+  orders: 3,
+  first: '00:00:05',
+  last: '00:00:40',
+});
+const B = row({
+  window: ['00:00', '00:01'],
+  itemid: 2,
+  expenditure: '10.00',
+  items: 1,
+  orders: 1,
+  first: '00:00:30',
+  last: '00:00:30',
+});
+const C1 = row({
+  window: ['00:01', '00:02'],
+  itemid: 3,
+  expenditure: '3.00',
+  items: 3,
+  orders: 1,
+  first: '00:01:05',
+  last: '00:01:05',
+});
+const C2 = row({
+  window: ['00:01', '00:02'],
+  itemid: 3,
+  expenditure: '4.00',
+  items: 4,
+  orders: 2,
+  first: '00:01:05',
+  last: '00:01:15',
+});
 
 describe('output modes', () => {
   it('update: emits each row changed since the previous trigger once, with its current value, and nothing unchanged', () => {
@@ -81,11 +124,18 @@ describe('output modes', () => {
     }
   });
 
-  it.each(['update', 'append', 'complete'] as const)('%s: the final table (last value per key) equals the reference', (mode) => {
-    const { outputs } = run(mode);
-    const reference = referenceOrders(new Map([[0, STAGES.flat()]]), { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 });
+  it.each(['update', 'append', 'complete'] as const)(
+    '%s: the final table (last value per key) equals the reference',
+    (mode) => {
+      const { outputs } = run(mode);
+      const reference = referenceOrders(new Map([[0, STAGES.flat()]]), {
+        windowMs: 60_000,
+        slideMs: 60_000,
+        watermarkMs: 10_000,
+      });
 
-    expect(upsertAll(outputs)).toEqual([A2, B, C2]);
-    expect(upsertAll(outputs)).toEqual(sortRows(reference.rows.values()));
-  });
+      expect(upsertAll(outputs)).toEqual([A2, B, C2]);
+      expect(upsertAll(outputs)).toEqual(sortRows(reference.rows.values()));
+    },
+  );
 });

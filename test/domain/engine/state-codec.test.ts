@@ -15,7 +15,9 @@ const stateValue = fc.letrec((tie) => ({
     fc.constant(null),
     fc.constant(undefined),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('$n', '$set', '$o', '__proto__')), tie('value'), { maxKeys: 3 }),
+    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('$n', '$set', '$o', '__proto__')), tie('value'), {
+      maxKeys: 3,
+    }),
     fc.uniqueArray(fc.oneof(fc.integer(), fc.string()), { maxLength: 4 }).map((xs) => new Set(xs)),
     fc.array(fc.tuple(fc.oneof(fc.integer(), fc.string()), tie('value')), { maxLength: 3 }).map((kv) => new Map(kv)),
   ),
@@ -23,14 +25,35 @@ const stateValue = fc.letrec((tie) => ({
 
 describe('state codec', () => {
   it('round-trips non-finite numbers, -0, bigint and undefined exactly', () => {
-    expect(roundTrip([Infinity, -Infinity, -0, 0, 12n, -(2n ** 70n), undefined, null])).toEqual([Infinity, -Infinity, -0, 0, 12n, -(2n ** 70n), undefined, null]);
+    expect(roundTrip([Infinity, -Infinity, -0, 0, 12n, -(2n ** 70n), undefined, null])).toEqual([
+      Infinity,
+      -Infinity,
+      -0,
+      0,
+      12n,
+      -(2n ** 70n),
+      undefined,
+      null,
+    ]);
     expect(Number.isNaN(roundTrip(NaN))).toBe(true);
     expect(Object.is(roundTrip(-0), -0)).toBe(true);
   });
 
   it('round-trips Set and Map, and plain objects whose only key looks like a tag', () => {
     expect(roundTrip(new Set([1, 'a']))).toEqual(new Set([1, 'a']));
-    expect(roundTrip(new Map<unknown, unknown>([['k', new Set([2])], [3, { $set: 1 }]]))).toEqual(new Map<unknown, unknown>([['k', new Set([2])], [3, { $set: 1 }]]));
+    expect(
+      roundTrip(
+        new Map<unknown, unknown>([
+          ['k', new Set([2])],
+          [3, { $set: 1 }],
+        ]),
+      ),
+    ).toEqual(
+      new Map<unknown, unknown>([
+        ['k', new Set([2])],
+        [3, { $set: 1 }],
+      ]),
+    );
     expect(encodeState({ $n: 'Infinity' })).toEqual({ $o: { $n: 'Infinity' } });
     expect(roundTrip({ $n: 'Infinity' })).toEqual({ $n: 'Infinity' });
   });

@@ -16,21 +16,54 @@ describe('StreamEngine: the watermark check happens before the record advances i
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([
-      { reason: 'late', detail: LATE_DETAIL('00:00:59.999', '00:01:00.000', 0, ['00:00:00.000', '00:01:00.000']), raw: late, partition: 0, position: 1 },
+      {
+        reason: 'late',
+        detail: LATE_DETAIL('00:00:59.999', '00:01:00.000', 0, ['00:00:00.000', '00:01:00.000']),
+        raw: late,
+        partition: 0,
+        position: 1,
+      },
     ]);
-    expect(emitted(out)).toEqual([row({ window: ['00:01', '00:02'], expenditure: '1.00', items: 1, orders: 1, first: '00:01:10', last: '00:01:10' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:01', '00:02'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:01:10',
+        last: '00:01:10',
+      }),
+    ]);
     expect(s.engine.stats()).toMatchObject({ read: 2, accepted: 1, late: 1 });
   });
 
   it('accepts the same record when the watermark is one millisecond earlier', () => {
-    const s = new OrdersTestStream().add(0, order({ orderid: 1, t: '00:01:09.999' }), order({ orderid: 2, t: '00:00:59.999' }));
+    const s = new OrdersTestStream().add(
+      0,
+      order({ orderid: 1, t: '00:01:09.999' }),
+      order({ orderid: 2, t: '00:00:59.999' }),
+    );
 
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([]);
     expect(emitted(out)).toEqual([
-      row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:59.999', last: '00:00:59.999' }),
-      row({ window: ['00:01', '00:02'], expenditure: '1.00', items: 1, orders: 1, first: '00:01:09.999', last: '00:01:09.999' }),
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:59.999',
+        last: '00:00:59.999',
+      }),
+      row({
+        window: ['00:01', '00:02'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:01:09.999',
+        last: '00:01:09.999',
+      }),
     ]);
   });
 
@@ -43,20 +76,57 @@ describe('StreamEngine: the watermark check happens before the record advances i
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([
-      { reason: 'duplicate', detail: 'orderid 1 was already accepted and a window of it is still open', raw: repeat, partition: 0, position: 1 },
+      {
+        reason: 'duplicate',
+        detail: 'orderid 1 was already accepted and a window of it is still open',
+        raw: repeat,
+        partition: 0,
+        position: 1,
+      },
     ]);
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:05', last: '00:00:05' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:05',
+        last: '00:00:05',
+      }),
+    ]);
   });
 
   it('does not let an invalid record advance the watermark', () => {
     const invalid = order({ orderid: 9, count: 0, t: '00:01:10' });
-    const s = new OrdersTestStream().add(0, order({ orderid: 1, t: '00:00:05' }), invalid, order({ orderid: 2, t: '00:00:30' }));
+    const s = new OrdersTestStream().add(
+      0,
+      order({ orderid: 1, t: '00:00:05' }),
+      invalid,
+      order({ orderid: 2, t: '00:00:30' }),
+    );
 
     const out = s.fire();
 
-    expect(out.deadLetters).toEqual([{ reason: 'invalid', detail: 'field "count" must be a positive integer, got 0', raw: invalid, partition: 0, position: 1 }]);
+    expect(out.deadLetters).toEqual([
+      {
+        reason: 'invalid',
+        detail: 'field "count" must be a positive integer, got 0',
+        raw: invalid,
+        partition: 0,
+        position: 1,
+      },
+    ]);
     expect(s.engine.watermarks().get(0)).toBe(ms('00:00:20'));
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:05', last: '00:00:30' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:05',
+        last: '00:00:30',
+      }),
+    ]);
   });
 
   it('lets a duplicate advance the watermark, so a later old record is late', () => {
@@ -82,7 +152,11 @@ describe('StreamEngine: the watermark check happens before the record advances i
 
 describe('StreamEngine: late data', () => {
   it('dead-letters a late record with its partition and position, counts it, and does not aggregate it', () => {
-    const s = new OrdersTestStream({ outputMode: 'complete' }).add(2, order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:01:15' }));
+    const s = new OrdersTestStream({ outputMode: 'complete' }).add(
+      2,
+      order({ orderid: 1, t: '00:00:30' }),
+      order({ orderid: 2, t: '00:01:15' }),
+    );
     s.fire(); // W = 00:01:05: [00:00, 00:01) closes
     const late = order({ orderid: 3, count: 5, t: '00:00:40' });
     s.add(2, late);
@@ -90,15 +164,35 @@ describe('StreamEngine: late data', () => {
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([
-      { reason: 'late', detail: LATE_DETAIL('00:00:40.000', '00:01:05.000', 2, ['00:00:00.000', '00:01:00.000']), raw: late, partition: 2, position: 2 },
+      {
+        reason: 'late',
+        detail: LATE_DETAIL('00:00:40.000', '00:01:05.000', 2, ['00:00:00.000', '00:01:00.000']),
+        raw: late,
+        partition: 2,
+        position: 2,
+      },
     ]);
     // Complete mode writes the whole table when it changed: the late record changed nothing.
     expect(emitted(out)).toEqual([]);
     expect(s.engine.stats()).toMatchObject({ read: 3, accepted: 2, late: 1, lateWindowDrops: 0 });
     s.add(2, order({ orderid: 4, t: '00:01:20' }));
     expect(emitted(s.fire())).toEqual([
-      row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:30', last: '00:00:30' }),
-      row({ window: ['00:01', '00:02'], expenditure: '2.00', items: 2, orders: 2, first: '00:01:15', last: '00:01:20' }),
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:30',
+        last: '00:00:30',
+      }),
+      row({
+        window: ['00:01', '00:02'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:01:15',
+        last: '00:01:20',
+      }),
     ]);
   });
 
@@ -115,8 +209,22 @@ describe('StreamEngine: late data', () => {
 
     expect(out.deadLetters).toEqual([]);
     expect(emitted(out)).toEqual([
-      row({ window: ['00:01', '00:03'], expenditure: '5.00', items: 2, orders: 2, first: '00:01:30', last: '00:02:10' }),
-      row({ window: ['00:02', '00:04'], expenditure: '2.00', items: 1, orders: 1, first: '00:02:10', last: '00:02:10' }),
+      row({
+        window: ['00:01', '00:03'],
+        expenditure: '5.00',
+        items: 2,
+        orders: 2,
+        first: '00:01:30',
+        last: '00:02:10',
+      }),
+      row({
+        window: ['00:02', '00:04'],
+        expenditure: '2.00',
+        items: 1,
+        orders: 1,
+        first: '00:02:10',
+        last: '00:02:10',
+      }),
     ]);
     expect(s.engine.stats()).toMatchObject({ accepted: 2, late: 0, lateWindowDrops: 1 });
     expect(s.engine.stateSize()).toEqual({ openWindows: 2, rows: 2, rememberedIds: 2 });
@@ -131,9 +239,24 @@ describe('StreamEngine: duplicates', () => {
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([
-      { reason: 'duplicate', detail: 'orderid 7 was already accepted and a window of it is still open', raw: repeat, partition: 0, position: 1 },
+      {
+        reason: 'duplicate',
+        detail: 'orderid 7 was already accepted and a window of it is still open',
+        raw: repeat,
+        partition: 0,
+        position: 1,
+      },
     ]);
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:10', last: '00:00:10' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:10',
+        last: '00:00:10',
+      }),
+    ]);
     expect(s.engine.stats()).toMatchObject({ accepted: 1, duplicate: 1 });
   });
 
@@ -146,7 +269,17 @@ describe('StreamEngine: duplicates', () => {
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([]);
-    expect(emitted(out)).toEqual([row({ window: ['00:01', '00:02'], itemid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:01:20', last: '00:01:20' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:01', '00:02'],
+        itemid: 2,
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:01:20',
+        last: '00:01:20',
+      }),
+    ]);
     expect(s.engine.stats()).toMatchObject({ accepted: 3, duplicate: 0 });
     expect(s.engine.stateSize().rememberedIds).toBe(2);
   });
@@ -183,7 +316,16 @@ describe('StreamEngine: per-partition watermarks', () => {
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([]);
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:30', last: '00:00:30' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:30',
+        last: '00:00:30',
+      }),
+    ]);
     expect(s.engine.stats()).toMatchObject({ accepted: 2, late: 0 });
   });
 
@@ -203,7 +345,16 @@ describe('StreamEngine: per-partition watermarks', () => {
     s.add(1, order({ orderid: 4, t: '00:01:12' })); // W_1 = 00:01:02
     const out = s.fire();
 
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:40' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:30',
+        last: '00:00:40',
+      }),
+    ]);
     expect(out.closedUpToMs).toBe(ms('00:01:02'));
     expect(s.engine.stateSize()).toEqual({ openWindows: 1, rows: 1, rememberedIds: 2 });
   });
@@ -219,8 +370,22 @@ describe('StreamEngine: per-partition watermarks', () => {
     s.engine.endPartition(1);
     const out = s.fire();
 
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:30', last: '00:00:30' })]);
-    expect(out.watermarks).toEqual(new Map([[0, ms('00:01:20')], [1, Infinity]]));
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:30',
+        last: '00:00:30',
+      }),
+    ]);
+    expect(out.watermarks).toEqual(
+      new Map([
+        [0, ms('00:01:20')],
+        [1, Infinity],
+      ]),
+    );
     expect(out.closedUpToMs).toBe(ms('00:01:20'));
   });
 });
@@ -249,7 +414,11 @@ describe('StreamEngine: eviction', () => {
 
 describe('StreamEngine: idle partitions', () => {
   it('advances an idle partition by the processing time beyond the idle timeout, so its last window closes', () => {
-    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:00:50' })); // W = 00:00:40
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(
+      0,
+      order({ orderid: 1, t: '00:00:30' }),
+      order({ orderid: 2, t: '00:00:50' }),
+    ); // W = 00:00:40
     const tick = (nowMs: number): ReturnType<OrdersTestStream['fire']> => {
       s.engine.advanceIdle(nowMs, 5_000);
       return s.fire();
@@ -265,7 +434,16 @@ describe('StreamEngine: idle partitions', () => {
 
     expect(s.engine.watermarks().get(0)).toBe(ms('00:01:01'));
     expect(out.closedUpToMs).toBe(ms('00:01:01'));
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:50' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:30',
+        last: '00:00:50',
+      }),
+    ]);
   });
 
   it('accepts the first records of a stream whose only partition was idle from the start', () => {
@@ -282,14 +460,27 @@ describe('StreamEngine: idle partitions', () => {
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([]);
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:30', last: '00:00:30' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:30',
+        last: '00:00:30',
+      }),
+    ]);
     expect(s.engine.stats()).toMatchObject({ accepted: 1, late: 0 });
   });
 });
 
 describe('StreamEngine: idle partitions and partitions never read', () => {
   it('lets a partition that never received a record stop holding the others back, so the idle ones close their last windows', () => {
-    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:00:50' })); // W_0 = 00:00:40
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(
+      0,
+      order({ orderid: 1, t: '00:00:30' }),
+      order({ orderid: 2, t: '00:00:50' }),
+    ); // W_0 = 00:00:40
     s.engine.addPartitions([1]);
     const tick = (nowMs: number): ReturnType<OrdersTestStream['fire']> => {
       s.engine.advanceIdle(nowMs, 5_000);
@@ -300,23 +491,49 @@ describe('StreamEngine: idle partitions and partitions never read', () => {
     expect(tick(6_000).closedUpToMs).toBe(-Infinity); // idle from 6 000, not beyond it yet
     const once = tick(7_000);
     // Partition 1 is idle without a watermark: it no longer counts; partition 0 moved by 1 s.
-    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:00:41')], [1, -Infinity]]));
+    expect(s.engine.watermarks()).toEqual(
+      new Map([
+        [0, ms('00:00:41')],
+        [1, -Infinity],
+      ]),
+    );
     expect(once.closedUpToMs).toBe(ms('00:00:41'));
     expect(once.rows).toEqual([]);
 
     const out = tick(26_000); // + (26 000 − 7 000)
 
-    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:01:00')], [1, -Infinity]]));
+    expect(s.engine.watermarks()).toEqual(
+      new Map([
+        [0, ms('00:01:00')],
+        [1, -Infinity],
+      ]),
+    );
     expect(out.closedUpToMs).toBe(ms('00:01:00'));
-    expect(emitted(out)).toEqual([row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:50' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:30',
+        last: '00:00:50',
+      }),
+    ]);
     expect(s.engine.stateSize()).toEqual({ openWindows: 0, rows: 0, rememberedIds: 0 });
   });
 
   it('does not advance a partition with records waiting, however long since its last record: the reader is behind, not the producer', () => {
     // Partitions 0 and 1 are read; 1 has a record waiting that its reader has not reached.
     // Partition 2 has nothing waiting: it is idle and advances, for contrast.
-    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' })).add(1, order({ orderid: 2, itemid: 2, t: '00:00:30' })).add(2, order({ orderid: 3, itemid: 3, t: '00:00:30' }));
-    const waiting = new Map([[0, 0], [1, 1], [2, 0]]);
+    const s = new OrdersTestStream({ outputMode: 'append' })
+      .add(0, order({ orderid: 1, t: '00:00:30' }))
+      .add(1, order({ orderid: 2, itemid: 2, t: '00:00:30' }))
+      .add(2, order({ orderid: 3, itemid: 3, t: '00:00:30' }));
+    const waiting = new Map([
+      [0, 0],
+      [1, 1],
+      [2, 0],
+    ]);
     s.engine.advanceIdle(0, 5_000, waiting);
     s.fire();
     for (let now = 10_000, id = 10; now <= 60_000; now += 10_000, id++) {
@@ -324,22 +541,55 @@ describe('StreamEngine: idle partitions and partitions never read', () => {
       s.engine.advanceIdle(now, 5_000, waiting);
       s.fire();
     }
-    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:00:30')], [1, ms('00:00:20')], [2, ms('00:01:15')]]));
+    expect(s.engine.watermarks()).toEqual(
+      new Map([
+        [0, ms('00:00:30')],
+        [1, ms('00:00:20')],
+        [2, ms('00:01:15')],
+      ]),
+    );
 
     s.add(1, order({ orderid: 4, itemid: 2, t: '00:00:31' }));
     const out = s.finish();
 
     expect(out.deadLetters).toEqual([]);
     expect(emitted(out)).toEqual([
-      row({ window: ['00:00', '00:01'], expenditure: '7.00', items: 7, orders: 7, first: '00:00:30', last: '00:00:40' }),
-      row({ window: ['00:00', '00:01'], itemid: 2, expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:31' }),
-      row({ window: ['00:00', '00:01'], itemid: 3, expenditure: '1.00', items: 1, orders: 1, first: '00:00:30', last: '00:00:30' }),
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '7.00',
+        items: 7,
+        orders: 7,
+        first: '00:00:30',
+        last: '00:00:40',
+      }),
+      row({
+        window: ['00:00', '00:01'],
+        itemid: 2,
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:30',
+        last: '00:00:31',
+      }),
+      row({
+        window: ['00:00', '00:01'],
+        itemid: 3,
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:30',
+        last: '00:00:30',
+      }),
     ]);
     expect(s.engine.stats()).toMatchObject({ accepted: 10, late: 0 });
   });
 
   it('counts no partition as idle while the source cannot tell what waits (its broker is unreachable)', () => {
-    const s = new OrdersTestStream({ outputMode: 'append' }).add(0, order({ orderid: 1, t: '00:00:30' }), order({ orderid: 2, t: '00:00:50' })); // W_0 = 00:00:40
+    const s = new OrdersTestStream({ outputMode: 'append' }).add(
+      0,
+      order({ orderid: 1, t: '00:00:30' }),
+      order({ orderid: 2, t: '00:00:50' }),
+    ); // W_0 = 00:00:40
     s.engine.addPartitions([1]);
     s.engine.advanceIdle(0, 5_000);
     s.fire();
@@ -348,9 +598,21 @@ describe('StreamEngine: idle partitions and partitions never read', () => {
       expect(s.fire().closedUpToMs).toBe(-Infinity); // partition 1, without a record, still holds everything back
     }
 
-    expect(s.engine.watermarks()).toEqual(new Map([[0, ms('00:00:40')], [1, -Infinity]]));
+    expect(s.engine.watermarks()).toEqual(
+      new Map([
+        [0, ms('00:00:40')],
+        [1, -Infinity],
+      ]),
+    );
     // Known again, nothing waiting: idle from 65 000 (the idle timeout after the outage's last tick).
-    s.engine.advanceIdle(66_000, 5_000, new Map([[0, 0], [1, 0]]));
+    s.engine.advanceIdle(
+      66_000,
+      5_000,
+      new Map([
+        [0, 0],
+        [1, 0],
+      ]),
+    );
     expect(s.fire().closedUpToMs).toBe(ms('00:00:41'));
   });
 
@@ -374,9 +636,32 @@ describe('StreamEngine: idle partitions and partitions never read', () => {
     expect(waitingTrigger.rows).toEqual([]);
     expect(out.deadLetters).toEqual([]);
     expect(emitted(out)).toEqual([
-      row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:30', last: '00:00:40' }),
-      row({ window: ['00:00', '00:01'], shopid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:00:45', last: '00:00:45' }),
-      row({ window: ['00:01', '00:02'], itemid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:01:15', last: '00:01:15' }),
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:30',
+        last: '00:00:40',
+      }),
+      row({
+        window: ['00:00', '00:01'],
+        shopid: 2,
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:45',
+        last: '00:00:45',
+      }),
+      row({
+        window: ['00:01', '00:02'],
+        itemid: 2,
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:01:15',
+        last: '00:01:15',
+      }),
     ]);
   });
 });
@@ -437,7 +722,18 @@ describe('StreamEngine: restoring for partitions another instance has not commit
   it('decides late for a partition without a checkpoint by its own watermark, not by windows others closed', () => {
     const checkpoint = {
       // Instance A, reading only partition 0, had closed every window up to 00:09:50.
-      partitions: new Map([[0, { nextPosition: 5, watermarkMs: ms('00:09:50'), replayFrom: 5, replayMaxEventMs: ms('00:10:00'), closedUpToMs: ms('00:09:50') }]]),
+      partitions: new Map([
+        [
+          0,
+          {
+            nextPosition: 5,
+            watermarkMs: ms('00:09:50'),
+            replayFrom: 5,
+            replayMaxEventMs: ms('00:10:00'),
+            closedUpToMs: ms('00:09:50'),
+          },
+        ],
+      ]),
     };
     const s = new OrdersTestStream();
     s.engine.restore(checkpoint, new Set([0, 1]));
@@ -448,15 +744,35 @@ describe('StreamEngine: restoring for partitions another instance has not commit
     const out = s.fire();
 
     expect(out.deadLetters).toEqual([]);
-    expect(emitted(out)).toEqual([row({ window: ['00:02', '00:03'], expenditure: '1.00', items: 1, orders: 1, first: '00:02:10', last: '00:02:10' })]);
+    expect(emitted(out)).toEqual([
+      row({
+        window: ['00:02', '00:03'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:02:10',
+        last: '00:02:10',
+      }),
+    ]);
   });
 });
 
 describe('StreamEngine: restoring partitions whose committers closed windows at different instants', () => {
   it('keeps a window closed for the replay of the partition whose committer closed it, though another partition is behind', () => {
-    const cp = (nextPosition: number, w: string, maxBefore: string, closed: string) => ({ nextPosition, watermarkMs: ms(w), replayFrom: 0, replayMaxEventMs: ms(maxBefore), closedUpToMs: ms(closed) });
+    const cp = (nextPosition: number, w: string, maxBefore: string, closed: string) => ({
+      nextPosition,
+      watermarkMs: ms(w),
+      replayFrom: 0,
+      replayMaxEventMs: ms(maxBefore),
+      closedUpToMs: ms(closed),
+    });
     // Instance A (partition 0) closed [00:08, 00:09) and wrote its row; instance B (partition 1) had closed only up to 00:05.
-    const checkpoint = { partitions: new Map([[0, cp(2, '00:08:52', '00:09:05', '00:09:00')], [1, cp(0, '00:05:00', '00:05:10', '00:05:00')]]) };
+    const checkpoint = {
+      partitions: new Map([
+        [0, cp(2, '00:08:52', '00:09:05', '00:09:00')],
+        [1, cp(0, '00:05:00', '00:05:10', '00:05:00')],
+      ]),
+    };
     const s = new OrdersTestStream();
     s.engine.restore(checkpoint, new Set([0, 1]));
     s.engine.addPartitions([0, 1]);
@@ -479,7 +795,20 @@ describe('StreamEngine: restoring partitions whose committers closed windows at 
 
 describe('StreamEngine: update mode while replaying after a restart', () => {
   it('writes no row changed only by replayed records, and a row a new record changes with everything', () => {
-    const checkpoint = { partitions: new Map([[0, { nextPosition: 2, watermarkMs: ms('00:00:00'), replayFrom: 0, replayMaxEventMs: -Infinity, closedUpToMs: -Infinity }]]) };
+    const checkpoint = {
+      partitions: new Map([
+        [
+          0,
+          {
+            nextPosition: 2,
+            watermarkMs: ms('00:00:00'),
+            replayFrom: 0,
+            replayMaxEventMs: -Infinity,
+            closedUpToMs: -Infinity,
+          },
+        ],
+      ]),
+    };
     const s = new OrdersTestStream();
     s.engine.restore(checkpoint, new Set([0]));
     s.engine.addPartitions([0]);
@@ -487,6 +816,15 @@ describe('StreamEngine: update mode while replaying after a restart', () => {
     s.add(0, order({ orderid: 1, t: '00:00:01' }), order({ orderid: 2, shopid: 2, t: '00:00:02' }));
     expect(emitted(s.fire())).toEqual([]);
     s.add(0, order({ orderid: 3, t: '00:00:03' }));
-    expect(emitted(s.fire())).toEqual([row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:01', last: '00:00:03' })]);
+    expect(emitted(s.fire())).toEqual([
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:01',
+        last: '00:00:03',
+      }),
+    ]);
   });
 });

@@ -9,7 +9,20 @@ function nodeMd5(text: string): string {
 /** Any UTF-16 code unit, so strings may hold lone high or low surrogates. */
 const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u));
 /** Characters of every UTF-8 width, plus both halves of a surrogate pair on their own. */
-const mixedWidth = fc.constantFrom('a', '~', 'é', 'ß', '€', '中', '\uffff', '😀', '\u{10ffff}', '\ud800', '\udfff', '\u0000');
+const mixedWidth = fc.constantFrom(
+  'a',
+  '~',
+  'é',
+  'ß',
+  '€',
+  '中',
+  '\uffff',
+  '😀',
+  '\u{10ffff}',
+  '\ud800',
+  '\udfff',
+  '\u0000',
+);
 
 describe('md5Hex', () => {
   it.each([
@@ -19,7 +32,10 @@ describe('md5Hex', () => {
     ['message digest', 'f96b697d7cb7938d525a2f31aaf161d0'],
     ['abcdefghijklmnopqrstuvwxyz', 'c3fcd3d76192e4007dfb496cca67e13b'],
     ['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 'd174ab98d277d9f5a5611c2c9f419d9f'],
-    ['12345678901234567890123456789012345678901234567890123456789012345678901234567890', '57edf4a22be3c955ac49da2e2107b67a'],
+    [
+      '12345678901234567890123456789012345678901234567890123456789012345678901234567890',
+      '57edf4a22be3c955ac49da2e2107b67a',
+    ],
   ])('hashes the RFC 1321 test vector %p', (text, digest) => {
     expect(md5Hex(text)).toBe(digest);
   });

@@ -22,7 +22,14 @@ interface ParsedOrder {
 
 function generate(overrides: Partial<OrderGeneratorOptions> = {}): GeneratedRecord[] {
   return [
-    ...generateOrders({ count: 2_000, seed: 7, startMs: START_MS, ordersPerSecond: 1_000, faultShare: 0.01, ...overrides }),
+    ...generateOrders({
+      count: 2_000,
+      seed: 7,
+      startMs: START_MS,
+      ordersPerSecond: 1_000,
+      faultShare: 0.01,
+      ...overrides,
+    }),
   ];
 }
 
@@ -79,9 +86,15 @@ describe('generateOrders', () => {
   });
 
   it('rejects bad options when called', () => {
-    expect(() => generateOrders({ count: -1, seed: 1, startMs: START_MS, ordersPerSecond: 1, faultShare: 0 })).toThrow(/count/);
-    expect(() => generateOrders({ count: 1, seed: 1, startMs: START_MS, ordersPerSecond: 0, faultShare: 0 })).toThrow(/ordersPerSecond/);
-    expect(() => generateOrders({ count: 1, seed: 1, startMs: START_MS, ordersPerSecond: 1, faultShare: 1.5 })).toThrow(/faultShare/);
+    expect(() => generateOrders({ count: -1, seed: 1, startMs: START_MS, ordersPerSecond: 1, faultShare: 0 })).toThrow(
+      /count/,
+    );
+    expect(() => generateOrders({ count: 1, seed: 1, startMs: START_MS, ordersPerSecond: 0, faultShare: 0 })).toThrow(
+      /ordersPerSecond/,
+    );
+    expect(() => generateOrders({ count: 1, seed: 1, startMs: START_MS, ordersPerSecond: 1, faultShare: 1.5 })).toThrow(
+      /faultShare/,
+    );
   });
 
   it('writes valid orders with the exact keys, types and ranges, and a fixed shop and price per item', () => {
@@ -105,7 +118,11 @@ describe('generateOrders', () => {
       check(Number.isInteger(o.count) && o.count >= 1 && o.count <= 100, 'count', r.line);
       check(typeof o.price === 'number' && o.price >= 0.01 && o.price <= 100, 'price range', r.line);
       check(Math.round(o.price * 100) / 100 === o.price, 'price decimals', r.line);
-      check(typeof o.timestamp === 'number' && Math.round(o.timestamp * 1000) / 1000 === o.timestamp, 'timestamp', r.line);
+      check(
+        typeof o.timestamp === 'number' && Math.round(o.timestamp * 1000) / 1000 === o.timestamp,
+        'timestamp',
+        r.line,
+      );
       // Shortest number forms, as JSON.stringify prints them.
       check(r.line === JSON.stringify(o), 'shortest form', r.line);
       check(decodeOrder(r.line).ok, 'accepted by the orders job', r.line);
@@ -235,8 +252,16 @@ describe('generateOrders', () => {
       expect(problems).toEqual([]);
       expect([...kinds].sort()).toEqual(
         [
-          'truncated', 'garbage', 'not an object', 'missing field', 'price decimals', 'negative count',
-          'count as string', 'empty region', 'long region', 'timestamp in ms',
+          'truncated',
+          'garbage',
+          'not an object',
+          'missing field',
+          'price decimals',
+          'negative count',
+          'count as string',
+          'empty region',
+          'long region',
+          'timestamp in ms',
         ].sort(),
       );
     });

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { aggOrderWindowTable, decodeOrder, orderRowKey, ordersJob, type Order } from '../../../src/domain/jobs/orders.job';
+import {
+  aggOrderWindowTable,
+  decodeOrder,
+  orderRowKey,
+  ordersJob,
+  type Order,
+} from '../../../src/domain/jobs/orders.job';
 
 /** A valid record; tests change or drop one field at a time. */
 const BASE: Readonly<Record<string, unknown>> = {
@@ -12,7 +18,15 @@ const BASE: Readonly<Record<string, unknown>> = {
   price: 0.29,
   timestamp: 1_700_000_000.5,
 };
-const BASE_ORDER: Order = { orderid: 1001, itemid: 42, shopid: 7, region: 'TW', count: 3, cents: 29, eventMs: 1_700_000_000_500 };
+const BASE_ORDER: Order = {
+  orderid: 1001,
+  itemid: 42,
+  shopid: 7,
+  region: 'TW',
+  count: 3,
+  cents: 29,
+  eventMs: 1_700_000_000_500,
+};
 const FIELDS = ['orderid', 'itemid', 'shopid', 'region', 'count', 'price', 'timestamp'] as const;
 const MAX = Number.MAX_SAFE_INTEGER;
 const YEAR_2000_MS = Date.UTC(2000, 0, 1);
@@ -86,9 +100,12 @@ describe('decodeOrder: shape', () => {
     expect(decodeOrder(record())).toEqual(accepted({}));
   });
 
-  it.each(['', '{', 'not json', "{'orderid': 1}", '{"orderid": 1,}', record().slice(0, -1)])('rejects %p as not valid JSON', (text) => {
-    expect(decodeOrder(text)).toEqual(rejected(`not valid JSON: ${jsonErrorMessage(text)}`));
-  });
+  it.each(['', '{', 'not json', "{'orderid': 1}", '{"orderid": 1,}', record().slice(0, -1)])(
+    'rejects %p as not valid JSON',
+    (text) => {
+      expect(decodeOrder(text)).toEqual(rejected(`not valid JSON: ${jsonErrorMessage(text)}`));
+    },
+  );
 
   it('names the parser error when the text is not JSON', () => {
     const d = decodeOrder('{');
@@ -120,18 +137,28 @@ describe('decodeOrder: shape', () => {
 
   it('refuses __proto__ and constructor keys without polluting any prototype', () => {
     const text = `{"__proto__":{"orderid":5,"polluted":true},"constructor":"x",${record().slice(1)}`;
-    expect(decodeOrder(text)).toEqual(rejected('forbidden key "__proto__" at $ (__proto__, constructor and prototype are refused at any depth)'));
+    expect(decodeOrder(text)).toEqual(
+      rejected('forbidden key "__proto__" at $ (__proto__, constructor and prototype are refused at any depth)'),
+    );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
   it('refuses a record that is only a __proto__ key holding an order', () => {
     const text = `{"__proto__":${record()}}`;
-    expect(decodeOrder(text)).toEqual(rejected('forbidden key "__proto__" at $ (__proto__, constructor and prototype are refused at any depth)'));
+    expect(decodeOrder(text)).toEqual(
+      rejected('forbidden key "__proto__" at $ (__proto__, constructor and prototype are refused at any depth)'),
+    );
   });
 
   it('refuses a constructor key that is an object, and a prototype key nested in an extra field', () => {
-    expect(decodeOrder(record({ constructor: { name: 'Object' } }))).toEqual(rejected('forbidden key "constructor" at $ (__proto__, constructor and prototype are refused at any depth)'));
-    expect(decodeOrder(record({ meta: { list: [{ prototype: 1 }] } }))).toEqual(rejected('forbidden key "prototype" at $.meta.list[0] (__proto__, constructor and prototype are refused at any depth)'));
+    expect(decodeOrder(record({ constructor: { name: 'Object' } }))).toEqual(
+      rejected('forbidden key "constructor" at $ (__proto__, constructor and prototype are refused at any depth)'),
+    );
+    expect(decodeOrder(record({ meta: { list: [{ prototype: 1 }] } }))).toEqual(
+      rejected(
+        'forbidden key "prototype" at $.meta.list[0] (__proto__, constructor and prototype are refused at any depth)',
+      ),
+    );
   });
 });
 
@@ -141,17 +168,20 @@ describe('decodeOrder: ids', () => {
     expect(decodeOrder(record({ [field]: MAX }))).toEqual(accepted({ [field]: MAX }));
   });
 
-  it.each(['orderid', 'itemid', 'shopid'])('rejects %s negative, fractional, unsafe, as a string or of another type', (field) => {
-    const must = `field "${field}" must be a non-negative safe integer, got`;
-    expect(decodeOrder(record({ [field]: -1 }))).toEqual(rejected(`${must} -1`));
-    expect(decodeOrder(record({ [field]: 1.5 }))).toEqual(rejected(`${must} 1.5`));
-    expect(decodeOrder(withRaw(field, '9007199254740992'))).toEqual(rejected(`${must} 9007199254740992`));
-    expect(decodeOrder(record({ [field]: '1001' }))).toEqual(rejected(`${must} string "1001"`));
-    expect(decodeOrder(record({ [field]: null }))).toEqual(rejected(`${must} null`));
-    expect(decodeOrder(record({ [field]: true }))).toEqual(rejected(`${must} boolean`));
-    expect(decodeOrder(record({ [field]: [1] }))).toEqual(rejected(`${must} an array`));
-    expect(decodeOrder(record({ [field]: { id: 1 } }))).toEqual(rejected(`${must} an object`));
-  });
+  it.each(['orderid', 'itemid', 'shopid'])(
+    'rejects %s negative, fractional, unsafe, as a string or of another type',
+    (field) => {
+      const must = `field "${field}" must be a non-negative safe integer, got`;
+      expect(decodeOrder(record({ [field]: -1 }))).toEqual(rejected(`${must} -1`));
+      expect(decodeOrder(record({ [field]: 1.5 }))).toEqual(rejected(`${must} 1.5`));
+      expect(decodeOrder(withRaw(field, '9007199254740992'))).toEqual(rejected(`${must} 9007199254740992`));
+      expect(decodeOrder(record({ [field]: '1001' }))).toEqual(rejected(`${must} string "1001"`));
+      expect(decodeOrder(record({ [field]: null }))).toEqual(rejected(`${must} null`));
+      expect(decodeOrder(record({ [field]: true }))).toEqual(rejected(`${must} boolean`));
+      expect(decodeOrder(record({ [field]: [1] }))).toEqual(rejected(`${must} an array`));
+      expect(decodeOrder(record({ [field]: { id: 1 } }))).toEqual(rejected(`${must} an object`));
+    },
+  );
 
   it('shortens a long string value to 40 characters in the detail', () => {
     const long = '1234567890'.repeat(5);
@@ -177,7 +207,9 @@ describe('decodeOrder: region', () => {
   });
 
   it('rejects a region of 17 characters', () => {
-    expect(decodeOrder(record({ region: 'ABCDEFGHIJKLMNOPQ' }))).toEqual(rejected('region has 17 characters, at most 16 allowed'));
+    expect(decodeOrder(record({ region: 'ABCDEFGHIJKLMNOPQ' }))).toEqual(
+      rejected('region has 17 characters, at most 16 allowed'),
+    );
   });
 
   it('counts characters as code points: 16 astral letters (32 UTF-16 units) are accepted, 17 are not', () => {
@@ -185,11 +217,17 @@ describe('decodeOrder: region', () => {
     const sixteen = '\u{20000}'.repeat(16);
     expect(sixteen.length).toBe(32);
     expect(decodeOrder(record({ region: sixteen }))).toEqual(accepted({ region: sixteen }));
-    expect(decodeOrder(record({ region: '\u{20000}'.repeat(17) }))).toEqual(rejected('region has 17 characters, at most 16 allowed'));
+    expect(decodeOrder(record({ region: '\u{20000}'.repeat(17) }))).toEqual(
+      rejected('region has 17 characters, at most 16 allowed'),
+    );
     const mixed = 'ABCDEFGHIJKLMNO\u{20000}';
     expect(decodeOrder(record({ region: mixed }))).toEqual(accepted({ region: mixed }));
-    expect(decodeOrder(record({ region: `${mixed}\u{20000}` }))).toEqual(rejected('region has 17 characters, at most 16 allowed'));
-    expect(decodeOrder(record({ region: '😀'.repeat(17) }))).toEqual(rejected('region has 17 characters, at most 16 allowed'));
+    expect(decodeOrder(record({ region: `${mixed}\u{20000}` }))).toEqual(
+      rejected('region has 17 characters, at most 16 allowed'),
+    );
+    expect(decodeOrder(record({ region: '😀'.repeat(17) }))).toEqual(
+      rejected('region has 17 characters, at most 16 allowed'),
+    );
   });
 });
 
@@ -207,7 +245,9 @@ describe('decodeOrder: count', () => {
     ['"3"', 'string "3"'],
     ['null', 'null'],
   ])('rejects count %s', (raw, shown) => {
-    expect(decodeOrder(withRaw('count', raw))).toEqual(rejected(`field "count" must be a positive integer, got ${shown}`));
+    expect(decodeOrder(withRaw('count', raw))).toEqual(
+      rejected(`field "count" must be a positive integer, got ${shown}`),
+    );
   });
 });
 
@@ -240,7 +280,9 @@ describe('decodeOrder: price', () => {
   });
 
   it('rejects a price given as a string', () => {
-    expect(decodeOrder(record({ price: '0.29' }))).toEqual(rejected('field "price" must be a number, got string "0.29"'));
+    expect(decodeOrder(record({ price: '0.29' }))).toEqual(
+      rejected('field "price" must be a number, got string "0.29"'),
+    );
   });
 
   it('rejects price × count that would leave the exact integer range', () => {
@@ -265,7 +307,9 @@ describe('decodeOrder: price', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), fc.integer({ min: 1, max: 9 }), (cents, third) => {
         const text = `${centsText(cents)}${third}`;
-        expect(decodeOrder(withRaw('price', text))).toEqual(rejected(`price has more than 2 decimals: ${Number(text)}`));
+        expect(decodeOrder(withRaw('price', text))).toEqual(
+          rejected(`price has more than 2 decimals: ${Number(text)}`),
+        );
       }),
       { numRuns: 2_000 },
     );
@@ -355,7 +399,12 @@ describe('decodeOrder: timestamp', () => {
 describe('ordersJob', () => {
   it('declares the defaults of ARCHITECTURE §4: tumbling 1 min, watermark 10 s, update mode', () => {
     expect(ordersJob.name).toBe('orders');
-    expect(ordersJob.defaults).toMatchObject({ windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000, outputMode: 'update' });
+    expect(ordersJob.defaults).toMatchObject({
+      windowMs: 60_000,
+      slideMs: 60_000,
+      watermarkMs: 10_000,
+      outputMode: 'update',
+    });
   });
 
   it('writes table agg_order_window with the documented columns, keyed by rowkey', () => {
@@ -420,8 +469,13 @@ describe('ordersJob', () => {
 
   it('switches the expenditure to an exact bigint once it passes 2^53 - 1 cents', () => {
     // 100 000 000 000.00 × 800 = 8 000 000 000 000 000 cents each; two of them pass 2^53 ≈ 9.007e15.
-    const big = (orderid: number): Order => decodeOk(withRawFields({ orderid: String(orderid), price: '100000000000', count: '800' }));
-    const row = rowOf([big(1), big(2), decodeOk(record({ orderid: 3, price: 0.01, count: 1 }))], 1_699_999_980_000, 1_700_000_040_000);
+    const big = (orderid: number): Order =>
+      decodeOk(withRawFields({ orderid: String(orderid), price: '100000000000', count: '800' }));
+    const row = rowOf(
+      [big(1), big(2), decodeOk(record({ orderid: 3, price: 0.01, count: 1 }))],
+      1_699_999_980_000,
+      1_700_000_040_000,
+    );
     expect(row.values['total_expenditure']).toBe(16_000_000_000_000_001n);
     expect(row.values['total_items_sold']).toBe(1_601);
     expect(row.values['total_orders']).toBe(3);
@@ -489,18 +543,27 @@ describe('orderRowKey', () => {
   });
 
   it('is the job row key of a window and group', () => {
-    expect(ordersJob.rowKey({ startMs: 0, endMs: 60_000 }, { region: 'SG', shopid: 1, itemid: 2 })).toBe(nodeMd5('0|60000|SG|1|2'));
+    expect(ordersJob.rowKey({ startMs: 0, endMs: 60_000 }, { region: 'SG', shopid: 1, itemid: 2 })).toBe(
+      nodeMd5('0|60000|SG|1|2'),
+    );
   });
 
   it('is 32 lowercase hex characters equal to node:crypto md5 of its UTF-8 input', () => {
     const region = fc.string({ unit: 'binary', minLength: 1, maxLength: 16 });
     const id = fc.integer({ min: 0, max: MAX });
     fc.assert(
-      fc.property(fc.integer({ min: -1e13, max: 1e13 }), fc.integer({ min: 1, max: 3_600_000 }), region, id, id, (start, len, r, shop, item) => {
-        const key = orderRowKey(start, start + len, { region: r, shopid: shop, itemid: item });
-        expect(key).toMatch(/^[0-9a-f]{32}$/);
-        expect(key).toBe(nodeMd5(`${start}|${start + len}|${r}|${shop}|${item}`));
-      }),
+      fc.property(
+        fc.integer({ min: -1e13, max: 1e13 }),
+        fc.integer({ min: 1, max: 3_600_000 }),
+        region,
+        id,
+        id,
+        (start, len, r, shop, item) => {
+          const key = orderRowKey(start, start + len, { region: r, shopid: shop, itemid: item });
+          expect(key).toMatch(/^[0-9a-f]{32}$/);
+          expect(key).toBe(nodeMd5(`${start}|${start + len}|${r}|${shop}|${item}`));
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -22,8 +22,18 @@ describe('stock-averages: decoding', () => {
   });
 
   it('reads the same fields as JSON', () => {
-    const line = JSON.stringify({ stockName: 'AGL', tradeType: 'SELL', price: 26.57, quantity: 181, eventTimeMillis: 1534849273070, eventTimeReadable: '2018-08-21 21:01:13.07' });
-    expect(decodeTrade(line)).toEqual({ ok: true, event: { symbol: 'AGL', micros: 26_570_000, price: 26.57, quantity: 181, eventMs: 1534849273070 } });
+    const line = JSON.stringify({
+      stockName: 'AGL',
+      tradeType: 'SELL',
+      price: 26.57,
+      quantity: 181,
+      eventTimeMillis: 1534849273070,
+      eventTimeReadable: '2018-08-21 21:01:13.07',
+    });
+    expect(decodeTrade(line)).toEqual({
+      ok: true,
+      event: { symbol: 'AGL', micros: 26_570_000, price: 26.57, quantity: 181, eventMs: 1534849273070 },
+    });
   });
 
   it('takes eventTimeReadable as shown (not used), absent or empty, but refuses one that is not a time', () => {
@@ -31,18 +41,30 @@ describe('stock-averages: decoding', () => {
     expect(decodeTrade('AGL,SELL,26.57,181,1534849273070')).toEqual({ ok: true, event });
     expect(decodeTrade('AGL,SELL,26.57,181,1534849273070,')).toEqual({ ok: true, event });
     expect(decodeTrade('AGL,SELL,26.57,181,1534849273070,2018-08-21T11:01:13Z')).toEqual({ ok: true, event });
-    expect(decodeTrade("AGL,SELL,26.57,181,1534849273070,' OR 1=1 --")).toEqual({ ok: false, detail: 'field "eventTimeReadable" must be a time YYYY-MM-DD hh:mm:ss[.fff], got string "\' OR 1=1 --"' });
+    expect(decodeTrade("AGL,SELL,26.57,181,1534849273070,' OR 1=1 --")).toEqual({
+      ok: false,
+      detail: 'field "eventTimeReadable" must be a time YYYY-MM-DD hh:mm:ss[.fff], got string "\' OR 1=1 --"',
+    });
   });
 
   it.each([
     ['stockName,tradeType,price,quantity,eventTimeMillis,eventTimeReadable', 'CSV header line, not a trade'],
-    ['AMC,BUY ,755.46,231', 'CSV line has 4 fields, expected 6: stockName,tradeType,price,quantity,eventTimeMillis,eventTimeReadable'],
+    [
+      'AMC,BUY ,755.46,231',
+      'CSV line has 4 fields, expected 6: stockName,tradeType,price,quantity,eventTimeMillis,eventTimeReadable',
+    ],
     ['AMC,HOLD,755.46,231,1534849274072,x', 'field "tradeType" must be BUY or SELL, got string "HOLD"'],
     ['AMC,BUY,n/a,231,1534849274072,x', 'field "price" must be a number, got string "n/a"'],
     ['AMC,BUY,-1,231,1534849274072,x', 'price must be a finite number ≥ 0, got -1'],
-    ['AMC,BUY,1.0000001,231,1534849274072,x', 'price has more than 6 decimals or is too large to sum exactly: 1.0000001'],
+    [
+      'AMC,BUY,1.0000001,231,1534849274072,x',
+      'price has more than 6 decimals or is too large to sum exactly: 1.0000001',
+    ],
     ['AMC,BUY,1,0,1534849274072,x', 'field "quantity" must be a positive integer, got 0'],
-    ['AMC,BUY,1,2,1534849274,x', 'eventTimeMillis 1534849274 is outside 2000-01-01..2100-01-01 (looks like epoch seconds; epoch milliseconds are expected)'],
+    [
+      'AMC,BUY,1,2,1534849274,x',
+      'eventTimeMillis 1534849274 is outside 2000-01-01..2100-01-01 (looks like epoch seconds; epoch milliseconds are expected)',
+    ],
     [',BUY,1,2,1534849274072,x', 'stockName is empty'],
     ['{"stockName":"A"', expect.stringContaining('not valid JSON')],
   ])('rejects %j with a reason', (line, detail) => {
@@ -78,16 +100,39 @@ describe('stock-averages: the pipeline against an independent reference', () => 
   it('ends with the reference table and dead letters in every output mode, whatever the batches (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ seed: fc.integer({ min: 1, max: 10_000 }), mode: fc.constantFrom<OutputMode>('append', 'update', 'complete'), batch: fc.integer({ min: 1, max: 300 }), trigger: fc.integer({ min: 1, max: 500 }) }),
+        fc.record({
+          seed: fc.integer({ min: 1, max: 10_000 }),
+          mode: fc.constantFrom<OutputMode>('append', 'update', 'complete'),
+          batch: fc.integer({ min: 1, max: 300 }),
+          trigger: fc.integer({ min: 1, max: 500 }),
+        }),
         async ({ seed, mode, batch, trigger }) => {
           const data = generated(seed, 3);
           const sink = new MemorySink();
           const d = stockAveragesJob.defaults;
-          const settings = ordersSettings({ job: stockAveragesJob as AnyJob, window: { lengthMs: d.windowMs, slideMs: d.slideMs }, watermarkMs: d.watermarkMs, outputMode: mode, triggerRecords: trigger });
-          await new StreamPipeline(new MemorySource({ partitions: data, batchSizes: [batch] }), sink, new ManualClock(0, 0), new MemoryLogger(), settings).run();
-          const expected = referenceStockAverages(data, { windowMs: d.windowMs, slideMs: d.slideMs, watermarkMs: d.watermarkMs });
+          const settings = ordersSettings({
+            job: stockAveragesJob as AnyJob,
+            window: { lengthMs: d.windowMs, slideMs: d.slideMs },
+            watermarkMs: d.watermarkMs,
+            outputMode: mode,
+            triggerRecords: trigger,
+          });
+          await new StreamPipeline(
+            new MemorySource({ partitions: data, batchSizes: [batch] }),
+            sink,
+            new ManualClock(0, 0),
+            new MemoryLogger(),
+            settings,
+          ).run();
+          const expected = referenceStockAverages(data, {
+            windowMs: d.windowMs,
+            slideMs: d.slideMs,
+            watermarkMs: d.watermarkMs,
+          });
           expect(new Map([...sink.table.values()].map((r) => [r.key, asReference(r.values)]))).toEqual(expected.rows);
-          expect(sink.deadLetters.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+          expect(sink.deadLetters.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort()).toEqual(
+            expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort(),
+          );
           expect(expected.rows.size).toBeGreaterThan(100);
         },
       ),

@@ -9,7 +9,10 @@ import { runOrders, type Partitions } from '../../support/orders-pipeline';
  * [00:02, 00:03) is still open when the input ends.
  */
 const FIRST: Partitions = new Map([
-  [0, [order({ orderid: 1, t: '00:00:10' }), order({ orderid: 2, t: '00:01:10' }), order({ orderid: 3, t: '00:02:30' })]],
+  [
+    0,
+    [order({ orderid: 1, t: '00:00:10' }), order({ orderid: 2, t: '00:01:10' }), order({ orderid: 3, t: '00:02:30' })],
+  ],
   [1, [order({ orderid: 11, shopid: 2, t: '00:00:20' }), order({ orderid: 12, shopid: 2, t: '00:02:20' })]],
 ]);
 
@@ -21,11 +24,34 @@ const LATER: Partitions = new Map([
 
 const CLOSED_BY_WATERMARK = [
   row({ window: ['00:00', '00:01'], expenditure: '1.00', items: 1, orders: 1, first: '00:00:10', last: '00:00:10' }),
-  row({ window: ['00:00', '00:01'], shopid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:00:20', last: '00:00:20' }),
+  row({
+    window: ['00:00', '00:01'],
+    shopid: 2,
+    expenditure: '1.00',
+    items: 1,
+    orders: 1,
+    first: '00:00:20',
+    last: '00:00:20',
+  }),
   row({ window: ['00:01', '00:02'], expenditure: '1.00', items: 1, orders: 1, first: '00:01:10', last: '00:01:10' }),
 ];
-const OPEN_SHOP_1 = row({ window: ['00:02', '00:03'], expenditure: '1.00', items: 1, orders: 1, first: '00:02:30', last: '00:02:30' });
-const OPEN_SHOP_2 = row({ window: ['00:02', '00:03'], shopid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:02:20', last: '00:02:20' });
+const OPEN_SHOP_1 = row({
+  window: ['00:02', '00:03'],
+  expenditure: '1.00',
+  items: 1,
+  orders: 1,
+  first: '00:02:30',
+  last: '00:02:30',
+});
+const OPEN_SHOP_2 = row({
+  window: ['00:02', '00:03'],
+  shopid: 2,
+  expenditure: '1.00',
+  items: 1,
+  orders: 1,
+  first: '00:02:20',
+  last: '00:02:20',
+});
 
 describe('the end of a bounded prod run', () => {
   const prod = { onStop: 'checkpoint' as const, outputMode: 'append' as const };
@@ -35,7 +61,12 @@ describe('the end of a bounded prod run', () => {
     const { report } = await runOrders({ partitions: FIRST, sink, settings: prod });
 
     expect(tableOf(sink.table)).toEqual(sortRows(CLOSED_BY_WATERMARK));
-    expect(report).toMatchObject({ completed: true, openWindowsAtEnd: 'kept', finalRows: 3, state: { openWindows: 1, rows: 2 } });
+    expect(report).toMatchObject({
+      completed: true,
+      openWindowsAtEnd: 'kept',
+      finalRows: 3,
+      state: { openWindows: 1, rows: 2 },
+    });
 
     // The next run continues them: the record for the open window joins it.
     const next = await runOrders({ partitions: LATER, sink, settings: { ...prod, atEnd: 'flush' } });
@@ -43,9 +74,23 @@ describe('the end of a bounded prod run', () => {
     expect(tableOf(sink.table)).toEqual(
       sortRows([
         ...CLOSED_BY_WATERMARK,
-        row({ window: ['00:02', '00:03'], expenditure: '2.00', items: 2, orders: 2, first: '00:02:30', last: '00:02:40' }),
+        row({
+          window: ['00:02', '00:03'],
+          expenditure: '2.00',
+          items: 2,
+          orders: 2,
+          first: '00:02:30',
+          last: '00:02:40',
+        }),
         OPEN_SHOP_2,
-        row({ window: ['00:03', '00:04'], expenditure: '1.00', items: 1, orders: 1, first: '00:03:10', last: '00:03:10' }),
+        row({
+          window: ['00:03', '00:04'],
+          expenditure: '1.00',
+          items: 1,
+          orders: 1,
+          first: '00:03:10',
+          last: '00:03:10',
+        }),
       ]),
     );
   });
@@ -55,9 +100,19 @@ describe('the end of a bounded prod run', () => {
     const { report } = await runOrders({ partitions: FIRST, sink, settings: { ...prod, atEnd: 'flush' } });
 
     expect(tableOf(sink.table)).toEqual(sortRows([...CLOSED_BY_WATERMARK, OPEN_SHOP_1, OPEN_SHOP_2]));
-    expect(report).toMatchObject({ completed: true, openWindowsAtEnd: 'flushed', finalRows: 5, state: { openWindows: 0, rows: 0 } });
+    expect(report).toMatchObject({
+      completed: true,
+      openWindowsAtEnd: 'flushed',
+      finalRows: 5,
+      state: { openWindows: 0, rows: 0 },
+    });
     // The partitions keep their watermarks: only the flushed windows count as closed.
-    expect(sink.lastCheckpoint()?.watermarks).toEqual(new Map([[0, ms('00:02:20')], [1, ms('00:02:10')]]));
+    expect(sink.lastCheckpoint()?.watermarks).toEqual(
+      new Map([
+        [0, ms('00:02:20')],
+        [1, ms('00:02:10')],
+      ]),
+    );
 
     const next = await runOrders({ partitions: LATER, sink, settings: prod });
 

@@ -21,15 +21,29 @@ function clock(seconds: number): string {
  */
 function skewedPartitions(minutes: number): Map<number, string[]> {
   const sparse = Array.from({ length: minutes * 60 }, (_, i) => order({ orderid: i + 1, itemid: i + 1, t: clock(i) }));
-  const dense = Array.from({ length: minutes * 300 }, (_, i) => order({ orderid: 1_000_000 + i, itemid: 1_000_000 + i, shopid: 2, t: `${clock(Math.floor(i / 5))}.${(i % 5) * 200}` }));
+  const dense = Array.from({ length: minutes * 300 }, (_, i) =>
+    order({
+      orderid: 1_000_000 + i,
+      itemid: 1_000_000 + i,
+      shopid: 2,
+      t: `${clock(Math.floor(i / 5))}.${(i % 5) * 200}`,
+    }),
+  );
   return new Map([
     [0, sparse],
     [1, dense],
   ]);
 }
 
-async function run(minutes: number, maxDriftMs: number | undefined): Promise<{ peakWindows: number; peakRows: number; table: ReturnType<typeof upsertAll> }> {
-  const { sink, report } = await runOrders({ partitions: skewedPartitions(minutes), batchSizes: [BATCH], settings: { triggerRecords: 200, ...(maxDriftMs !== undefined ? { maxDriftMs } : {}) } });
+async function run(
+  minutes: number,
+  maxDriftMs: number | undefined,
+): Promise<{ peakWindows: number; peakRows: number; table: ReturnType<typeof upsertAll> }> {
+  const { sink, report } = await runOrders({
+    partitions: skewedPartitions(minutes),
+    batchSizes: [BATCH],
+    settings: { triggerRecords: 200, ...(maxDriftMs !== undefined ? { maxDriftMs } : {}) },
+  });
   return { peakWindows: report.peakState.openWindows, peakRows: report.peakState.rows, table: upsertAll(sink.commits) };
 }
 

@@ -28,7 +28,8 @@ function data(): Partitions {
     const lines: string[] = [];
     for (let i = 0; i < PER_PARTITION; i++) {
       const s = i * 3 + p;
-      const t = (sec: number): string => `00:${String(Math.floor(sec / 60)).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}`;
+      const t = (sec: number): string =>
+        `00:${String(Math.floor(sec / 60)).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}`;
       if (i % 7 === 6) lines.push('oops');
       else if (i % 11 === 10 && i > 20) lines.push(order({ orderid: p * 1000 + i, t: t(s - 60) }));
       else if (i % 13 === 12) lines.push(order({ orderid: p * 1000 + i - 1, itemid: 2, shopid: p, t: t(s) }));
@@ -39,7 +40,9 @@ function data(): Partitions {
   return out;
 }
 
-function byReason(letters: readonly Pick<ReferenceDeadLetter, 'reason'>[]): Record<'invalid' | 'late' | 'duplicate', number> {
+function byReason(
+  letters: readonly Pick<ReferenceDeadLetter, 'reason'>[],
+): Record<'invalid' | 'late' | 'duplicate', number> {
   const n = { invalid: 0, late: 0, duplicate: 0 };
   for (const d of letters) n[d.reason]++;
   return n;
@@ -47,7 +50,12 @@ function byReason(letters: readonly Pick<ReferenceDeadLetter, 'reason'>[]): Reco
 
 /** What the counters must say for `records` read once each, `letters` of them dead-lettered. */
 function expectedCounts(reference: ReferenceResult): Partial<EngineCounters> {
-  return { read: PARTITIONS * PER_PARTITION, accepted: reference.accepted, blank: 0, ...byReason(reference.deadLetters) };
+  return {
+    read: PARTITIONS * PER_PARTITION,
+    accepted: reference.accepted,
+    blank: 0,
+    ...byReason(reference.deadLetters),
+  };
 }
 
 /** Records a restart re-reads from `checkpoint`: from each partition's replayFrom up to its committed position. */
@@ -102,7 +110,8 @@ class ReassigningSource extends MemorySource {
   }
 
   override async poll(maxRecords: number): Promise<SourceBatch> {
-    if (this.polls++ === this.afterPolls) return { records: [], endedPartitions: [], exhausted: false, assigned: [0, 1, 2] };
+    if (this.polls++ === this.afterPolls)
+      return { records: [], endedPartitions: [], exhausted: false, assigned: [0, 1, 2] };
     return super.poll(maxRecords);
   }
 }
@@ -120,23 +129,32 @@ describe('run counters count each record once', () => {
     expect(reference.accepted).toBe(93);
   });
 
-  it.each([false, true])('after an outage rebuild (overlapping commits: %s): read, accepted and dead letters as the input holds them, re-reads apart', async (overlapCommits) => {
-    const clock = new ManualClock(0, 0);
-    const sink = new OutageSink(clock, 4, 3_000);
-    const pipeline = new StreamPipeline(new MemorySource({ partitions, batchSizes: [7] }), sink, clock, new MemoryLogger(), settings({ overlapCommits, atEnd: 'flush' }));
+  it.each([false, true])(
+    'after an outage rebuild (overlapping commits: %s): read, accepted and dead letters as the input holds them, re-reads apart',
+    async (overlapCommits) => {
+      const clock = new ManualClock(0, 0);
+      const sink = new OutageSink(clock, 4, 3_000);
+      const pipeline = new StreamPipeline(
+        new MemorySource({ partitions, batchSizes: [7] }),
+        sink,
+        clock,
+        new MemoryLogger(),
+        settings({ overlapCommits, atEnd: 'flush' }),
+      );
 
-    const report = await pipeline.run();
+      const report = await pipeline.run();
 
-    expect(report.completed).toBe(true);
-    expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(reference.rows);
-    expect(byReason(sink.deadLetters)).toEqual(byReason(reference.deadLetters));
-    expect(report.counters).toMatchObject(expectedCounts(reference));
-    // Every window closed by the end: each row of the table is final once, rebuilt ones included.
-    expect(report.finalRows).toBe(reference.rows.size);
-    // The rebuild re-read each partition from its replayFrom up to what was committed then.
-    expect(rereadFrom(sink.committedAtOutage)).toBeGreaterThan(0);
-    expect(report.counters.replayed).toBe(rereadFrom(sink.committedAtOutage));
-  });
+      expect(report.completed).toBe(true);
+      expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(reference.rows);
+      expect(byReason(sink.deadLetters)).toEqual(byReason(reference.deadLetters));
+      expect(report.counters).toMatchObject(expectedCounts(reference));
+      // Every window closed by the end: each row of the table is final once, rebuilt ones included.
+      expect(report.finalRows).toBe(reference.rows.size);
+      // The rebuild re-read each partition from its replayFrom up to what was committed then.
+      expect(rereadFrom(sink.committedAtOutage)).toBeGreaterThan(0);
+      expect(report.counters.replayed).toBe(rereadFrom(sink.committedAtOutage));
+    },
+  );
 
   it('after a rebalance: the same, the rebuilt partitions re-read apart', async () => {
     const sink = new MemorySink();
@@ -164,18 +182,34 @@ describe('run counters count each record once', () => {
       if (++commits === 5) throw new Error('killed');
       return commit(trigger);
     };
-    await expect(new StreamPipeline(new MemorySource({ partitions, batchSizes: [7] }), sink, new ManualClock(0, 0), new MemoryLogger(), settings()).run()).rejects.toThrow('killed');
+    await expect(
+      new StreamPipeline(
+        new MemorySource({ partitions, batchSizes: [7] }),
+        sink,
+        new ManualClock(0, 0),
+        new MemoryLogger(),
+        settings(),
+      ).run(),
+    ).rejects.toThrow('killed');
     const committed = sink.lastCheckpoint();
     const readBefore = [...(committed?.positions.values() ?? [])].reduce((a, b) => a + b, 0);
     const lettersBefore = sink.deadLetters.length;
     expect(readBefore).toBeGreaterThan(0);
 
-    const rerun = await new StreamPipeline(new MemorySource({ partitions, batchSizes: [7] }), sink, new ManualClock(0, 0), new MemoryLogger(), settings()).run();
+    const rerun = await new StreamPipeline(
+      new MemorySource({ partitions, batchSizes: [7] }),
+      sink,
+      new ManualClock(0, 0),
+      new MemoryLogger(),
+      settings(),
+    ).run();
 
     const written = sink.deadLetters.slice(lettersBefore);
     expect(rerun.counters.read).toBe(PARTITIONS * PER_PARTITION - readBefore);
     expect(rerun.counters.replayed).toBe(rereadFrom(committed));
-    expect({ invalid: rerun.counters.invalid, late: rerun.counters.late, duplicate: rerun.counters.duplicate }).toEqual(byReason(written));
+    expect({ invalid: rerun.counters.invalid, late: rerun.counters.late, duplicate: rerun.counters.duplicate }).toEqual(
+      byReason(written),
+    );
     expect(byReason(sink.deadLetters)).toEqual(byReason(reference.deadLetters));
   });
 });

@@ -59,7 +59,15 @@ class DeferredSink extends MemorySink {
 function partitions(seed: number): Map<number, string[]> {
   const out = new Map<number, string[]>();
   for (let p = 0; p < 3; p++) {
-    const lines = [...generateOrders({ count: 700, seed: seed + p, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 4, faultShare: 0.08 })].map((r) =>
+    const lines = [
+      ...generateOrders({
+        count: 700,
+        seed: seed + p,
+        startMs: Date.UTC(2025, 0, 1),
+        ordersPerSecond: 4,
+        faultShare: 0.08,
+      }),
+    ].map((r) =>
       // Keep order ids of different partitions apart, as a topic keyed by shop would.
       r.line.replace(/"orderid":1(\d{12})/, (_m, rest: string) => `"orderid":${p + 2}${rest}`),
     );
@@ -94,7 +102,10 @@ async function runWithCrashes(data: Map<number, string[]>, s: Scenario): Promise
     const run = crash === 0 ? { ...settings, onStop: 'flush' as const } : settings;
     // A negative crash point fails the run's first commit instead, inside the sink's transaction.
     if (crash < 0) sink.failNextCommit(new Crash('killed during commit'));
-    const source = new CrashingSource(new MemorySource({ partitions: data, batchSizes: [s.batch] }), Math.max(crash, 0));
+    const source = new CrashingSource(
+      new MemorySource({ partitions: data, batchSizes: [s.batch] }),
+      Math.max(crash, 0),
+    );
     const pipeline = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), run);
     try {
       await pipeline.run();
@@ -150,7 +161,13 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
       let polls = 0;
       return { isStopped: () => ++polls > n };
     };
-    await new StreamPipeline(new MemorySource({ partitions: data, batchSizes: [25] }), sink, new ManualClock(), new MemoryLogger(), settings).run(stopAfter(40));
+    await new StreamPipeline(
+      new MemorySource({ partitions: data, batchSizes: [25] }),
+      sink,
+      new ManualClock(),
+      new MemoryLogger(),
+      settings,
+    ).run(stopAfter(40));
     const cp = sink.lastCheckpoint()?.engine;
     expect(cp).toBeDefined();
     for (const [, p] of cp?.partitions ?? new Map()) {
@@ -163,7 +180,8 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
 });
 
 /** A run ends by `kill -9` at a poll, or by a graceful stop (SIGTERM) after a number of polls. */
-type Ending = { readonly kind: 'crash'; readonly atPoll: number } | { readonly kind: 'stop'; readonly afterPolls: number };
+type Ending =
+  { readonly kind: 'crash'; readonly atPoll: number } | { readonly kind: 'stop'; readonly afterPolls: number };
 
 describe('graceful stops (the last trigger stores a snapshot of the engine)', () => {
   it('ends with the reference table; with only graceful stops, no record is read twice', async () => {
@@ -182,16 +200,29 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
         async ({ seed, overlapCommits, outputMode, semantics, endings, batch, triggerRecords }) => {
           const data = partitions(seed);
           const sink = new DeferredSink();
-          const settings = ordersSettings({ overlapCommits, outputMode, window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs }, watermarkMs: semantics.watermarkMs, triggerRecords, onStop: 'checkpoint' });
+          const settings = ordersSettings({
+            overlapCommits,
+            outputMode,
+            window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
+            watermarkMs: semantics.watermarkMs,
+            triggerRecords,
+            onStop: 'checkpoint',
+          });
           let delivered = 0;
           let replayed = 0;
           for (const ending of [...endings, undefined] as (Ending | undefined)[]) {
             const run = ending === undefined ? { ...settings, onStop: 'flush' as const } : settings;
-            const source = new CrashingSource(new MemorySource({ partitions: data, batchSizes: [batch] }), ending?.kind === 'crash' ? ending.atPoll : 0, true);
+            const source = new CrashingSource(
+              new MemorySource({ partitions: data, batchSizes: [batch] }),
+              ending?.kind === 'crash' ? ending.atPoll : 0,
+              true,
+            );
             let polls = 0;
             const stop: StopToken = { isStopped: () => ending?.kind === 'stop' && ++polls > ending.afterPolls };
             try {
-              replayed += (await new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), run).run(stop)).counters.replayed;
+              replayed += (
+                await new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), run).run(stop)
+              ).counters.replayed;
             } catch (e) {
               if (!(e instanceof Crash)) throw e;
             }

@@ -64,7 +64,9 @@ class GroupMemberSource implements SourcePort {
       this.cursor.set(p, to);
       return { records, endedPartitions: [], exhausted: false };
     }
-    const all = this.assigned.length === this.topic.size && this.assigned.every((p) => (this.cursor.get(p) ?? 0) >= (this.topic.get(p)?.length ?? 0));
+    const all =
+      this.assigned.length === this.topic.size &&
+      this.assigned.every((p) => (this.cursor.get(p) ?? 0) >= (this.topic.get(p)?.length ?? 0));
     return { records: [], endedPartitions: all ? [...this.assigned] : [], exhausted: all };
   }
 
@@ -80,8 +82,12 @@ class GroupMemberSource implements SourcePort {
 function keyedTopic(seed: number, count: number): Map<number, string[]> {
   const out = new Map<number, string[]>();
   for (let p = 0; p < 3; p++) {
-    const lines = [...generateOrders({ count, seed: seed + p, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 4, faultShare: 0.08 })].map((r) =>
-      r.line.replace(/"orderid":1(\d{12})/, (_m, rest: string) => `"orderid":${p + 2}${rest}`).replace(/"shopid":(\d+)/, (_m, id: string) => `"shopid":${p + 1}${id}`),
+    const lines = [
+      ...generateOrders({ count, seed: seed + p, startMs: Date.UTC(2025, 0, 1), ordersPerSecond: 4, faultShare: 0.08 }),
+    ].map((r) =>
+      r.line
+        .replace(/"orderid":1(\d{12})/, (_m, rest: string) => `"orderid":${p + 2}${rest}`)
+        .replace(/"shopid":(\d+)/, (_m, id: string) => `"shopid":${p + 1}${id}`),
     );
     out.set(p, lines);
   }
@@ -100,7 +106,9 @@ describe('group members holding different partitions, killed at random polls', (
   it('end with exactly the reference table and each dead letter once', async () => {
     const member: fc.Arbitrary<Member> = fc.record({
       initial: subsetOf3,
-      rebalance: fc.option(fc.record({ atPoll: fc.integer({ min: 1, max: 30 }), assigned: subsetOf3 }), { nil: undefined }),
+      rebalance: fc.option(fc.record({ atPoll: fc.integer({ min: 1, max: 30 }), assigned: subsetOf3 }), {
+        nil: undefined,
+      }),
       crashAtPoll: fc.integer({ min: 1, max: 50 }),
     });
     await fc.assert(
@@ -135,12 +143,23 @@ describe('group members holding different partitions, killed at random polls', (
           for (const m of killed) {
             const source = new GroupMemberSource(topic, m.initial, m.rebalance, m.crashAtPoll, batch);
             // A member that holds every partition may read to the end before its kill: that is a graceful end.
-            await new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), settings).run().catch((e: unknown) => {
-              if (!(e instanceof Crash)) throw e;
-            });
+            await new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), settings)
+              .run()
+              .catch((e: unknown) => {
+                if (!(e instanceof Crash)) throw e;
+              });
           }
-          const final = new GroupMemberSource(topic, last.initial, { atPoll: last.atPoll, assigned: [0, 1, 2] }, 0, batch);
-          await new StreamPipeline(final, sink, new ManualClock(0, 0), new MemoryLogger(), { ...settings, onStop: 'flush' }).run();
+          const final = new GroupMemberSource(
+            topic,
+            last.initial,
+            { atPoll: last.atPoll, assigned: [0, 1, 2] },
+            0,
+            batch,
+          );
+          await new StreamPipeline(final, sink, new ManualClock(0, 0), new MemoryLogger(), {
+            ...settings,
+            onStop: 'flush',
+          }).run();
 
           const expected = referenceOrders(topic, semantics);
           expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(expected.rows);
@@ -185,8 +204,20 @@ class JoiningGroup {
     private readonly startNewcomer: () => void,
   ) {
     const ownerShare = [0, 1, 2].filter((p) => !plan.newcomerShare.includes(p));
-    this.owner = new SharedMember(this, [0, 1, 2], ownerShare, batch, plan.victim === 'owner' ? plan.killAfterSplit : 0);
-    this.newcomer = new SharedMember(this, [], plan.newcomerShare, batch, plan.victim === 'newcomer' ? plan.killAfterSplit : 0);
+    this.owner = new SharedMember(
+      this,
+      [0, 1, 2],
+      ownerShare,
+      batch,
+      plan.victim === 'owner' ? plan.killAfterSplit : 0,
+    );
+    this.newcomer = new SharedMember(
+      this,
+      [],
+      plan.newcomerShare,
+      batch,
+      plan.victim === 'newcomer' ? plan.killAfterSplit : 0,
+    );
   }
 
   /** Called at each of the owner's polls before the split: what the group does then. */
@@ -260,7 +291,11 @@ class SharedMember implements SourcePort {
   async poll(maxRecords: number): Promise<SourceBatch> {
     this.polls++;
     if (this.polls > MAX_POLLS) throw new Error(`a member polled ${MAX_POLLS} times without ending`);
-    if (this.pollsAtSplit !== undefined && this.killAfterSplit > 0 && this.polls - this.pollsAtSplit === this.killAfterSplit) {
+    if (
+      this.pollsAtSplit !== undefined &&
+      this.killAfterSplit > 0 &&
+      this.polls - this.pollsAtSplit === this.killAfterSplit
+    ) {
       this.group.died(this);
       throw new Crash('killed');
     }
@@ -306,7 +341,10 @@ class SharedMember implements SourcePort {
       return { records, endedPartitions: [], exhausted: false };
     }
     // The run ends after the join (a source that ended before would leave the newcomer nothing to do).
-    const all = this.pollsAtSplit !== undefined && this.assigned.length === topic.size && this.assigned.every((p) => (this.cursor.get(p) ?? 0) >= (topic.get(p)?.length ?? 0));
+    const all =
+      this.pollsAtSplit !== undefined &&
+      this.assigned.length === topic.size &&
+      this.assigned.every((p) => (this.cursor.get(p) ?? 0) >= (topic.get(p)?.length ?? 0));
     return { records: [], endedPartitions: all ? [...this.assigned] : [], exhausted: all };
   }
 }
@@ -325,7 +363,7 @@ function emittedTwice(sink: MemorySink): string[] {
 }
 
 describe('a member joining a running group', () => {
-  it('rebuilds from the owner\'s hand-over commit, not from the checkpoint read when its sink opened: nothing is written twice', async () => {
+  it("rebuilds from the owner's hand-over commit, not from the checkpoint read when its sink opened: nothing is written twice", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -346,11 +384,20 @@ describe('a member joining a running group', () => {
           const semantics: ReferenceOptions = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
           const topic = keyedTopic(seed, 300);
           const sink = new MemorySink();
-          const settings = ordersSettings({ outputMode, window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs }, watermarkMs: semantics.watermarkMs, triggerRecords, onStop: 'flush', overlapCommits });
+          const settings = ordersSettings({
+            outputMode,
+            window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
+            watermarkMs: semantics.watermarkMs,
+            triggerRecords,
+            onStop: 'flush',
+            overlapCommits,
+          });
           const run = (source: SourcePort): Promise<unknown> =>
-            new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), settings).run().catch((e: unknown) => {
-              if (!(e instanceof Crash)) throw e;
-            });
+            new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), settings)
+              .run()
+              .catch((e: unknown) => {
+                if (!(e instanceof Crash)) throw e;
+              });
           let newcomerRun: Promise<unknown> = Promise.reject(new Error('the newcomer never started'));
           newcomerRun.catch(() => undefined);
           const group: JoiningGroup = new JoiningGroup(topic, plan, batch, () => {

@@ -21,7 +21,14 @@ function data(): Partitions {
     const lines: string[] = [];
     for (let i = 0; i < 40; i++) {
       const s = i * 3 + p;
-      lines.push(order({ orderid: p * 1000 + i, itemid: i % 4, shopid: p, t: `00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` }));
+      lines.push(
+        order({
+          orderid: p * 1000 + i,
+          itemid: i % 4,
+          shopid: p,
+          t: `00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`,
+        }),
+      );
     }
     out.set(p, lines);
   }
@@ -79,14 +86,22 @@ describe('StreamPipeline: a database outage mid-stream', () => {
     const sink = new OutageSink(clock, 2, 20_000);
     const logger = new MemoryLogger();
     const source = new MemorySource({ partitions, batchSizes: [7] });
-    const pipeline = new StreamPipeline(source, sink, clock, logger, ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 60_000 }));
+    const pipeline = new StreamPipeline(
+      source,
+      sink,
+      clock,
+      logger,
+      ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 60_000 }),
+    );
 
     const report = await pipeline.run();
 
     expect(report.completed).toBe(true);
     expect(tableAsReference(sink)).toEqual(expected.rows);
     // The clock stands still but for the waits: 0.5 + 1 + 2 + 4 + 8 = 15.5 s < 20 s, + 10 s = 25.5 s ≥ 20 s.
-    expect(warnings(logger, 'sink unavailable; waiting for it').map((w) => [w['attempt'], w['retryInMs'], w['downMs']])).toEqual([
+    expect(
+      warnings(logger, 'sink unavailable; waiting for it').map((w) => [w['attempt'], w['retryInMs'], w['downMs']]),
+    ).toEqual([
       [1, 500, 0],
       [2, 1_000, 500],
       [3, 2_000, 1_500],
@@ -94,9 +109,13 @@ describe('StreamPipeline: a database outage mid-stream', () => {
       [5, 8_000, 7_500],
       [6, 10_000, 15_500],
     ]);
-    expect(warnings(logger, 'sink available again; rebuilt from the last commit')).toEqual([{ downMs: 25_500, attempts: 6 }]);
+    expect(warnings(logger, 'sink available again; rebuilt from the last commit')).toEqual([
+      { downMs: 25_500, attempts: 6 },
+    ]);
     // Each wait is visible in the progress line.
-    const progress = logger.entries.filter((e) => e.message === 'progress' && e.context?.['outage'] !== undefined).map((e) => e.context?.['outage']);
+    const progress = logger.entries
+      .filter((e) => e.message === 'progress' && e.context?.['outage'] !== undefined)
+      .map((e) => e.context?.['outage']);
     expect(progress).toEqual([
       'sink unavailable for 0 s, attempt 1, next in 0.5 s',
       'sink unavailable for 0.5 s, attempt 2, next in 1 s',
@@ -113,19 +132,34 @@ describe('StreamPipeline: a database outage mid-stream', () => {
     const clock = new ManualClock(0, 0);
     const sink = new OutageSink(clock, 2, 30_000);
     const logger = new MemoryLogger();
-    const pipeline = new StreamPipeline(new MemorySource({ partitions, batchSizes: [7] }), sink, clock, logger, ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 10_000 }));
+    const pipeline = new StreamPipeline(
+      new MemorySource({ partitions, batchSizes: [7] }),
+      sink,
+      clock,
+      logger,
+      ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 10_000 }),
+    );
 
     await expect(pipeline.run()).rejects.toMatchObject({
       code: 'SINK_UNAVAILABLE',
-      message: 'unavailable for 10 s, longer than --max-outage 10 s; a restart resumes from the last commit: cannot reach the database: connect ECONNREFUSED',
+      message:
+        'unavailable for 10 s, longer than --max-outage 10 s; a restart resumes from the last commit: cannot reach the database: connect ECONNREFUSED',
     });
     // 0.5 + 1 + 2 + 4 = 7.5 s, then only the 2.5 s left.
-    expect(warnings(logger, 'sink unavailable; waiting for it').map((w) => w['retryInMs'])).toEqual([500, 1_000, 2_000, 4_000, 2_500]);
+    expect(warnings(logger, 'sink unavailable; waiting for it').map((w) => w['retryInMs'])).toEqual([
+      500, 1_000, 2_000, 4_000, 2_500,
+    ]);
     const committed = sink.commits.length;
     expect(committed).toBe(2);
 
     clock.advance(30_000);
-    const rerun = new StreamPipeline(new MemorySource({ partitions, batchSizes: [7] }), sink, clock, new MemoryLogger(), ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 10_000 }));
+    const rerun = new StreamPipeline(
+      new MemorySource({ partitions, batchSizes: [7] }),
+      sink,
+      clock,
+      new MemoryLogger(),
+      ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 10_000 }),
+    );
     await rerun.run();
     expect(tableAsReference(sink)).toEqual(expected.rows);
   });
@@ -149,7 +183,12 @@ describe('StreamPipeline: a broker outage mid-stream', () => {
       const n = this.polls++;
       if (n >= this.from && n < this.to) {
         this.clock.advance(1_000);
-        return { records: [], endedPartitions: [], exhausted: false, unavailable: 'Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED' };
+        return {
+          records: [],
+          endedPartitions: [],
+          exhausted: false,
+          unavailable: 'Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED',
+        };
       }
       return super.poll(maxRecords);
     }
@@ -159,24 +198,39 @@ describe('StreamPipeline: a broker outage mid-stream', () => {
     const clock = new ManualClock(0, 0);
     const sink = new MemorySink();
     const logger = new MemoryLogger();
-    const pipeline = new StreamPipeline(new ReconnectingSource(partitions(), clock, 3, 23), sink, clock, logger, ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 60_000 }));
+    const pipeline = new StreamPipeline(
+      new ReconnectingSource(partitions(), clock, 3, 23),
+      sink,
+      clock,
+      logger,
+      ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 60_000 }),
+    );
 
     await pipeline.run();
 
     const expected = referenceOrders(partitions(), SEMANTICS);
     expect(tableAsReference(sink)).toEqual(expected.rows);
-    expect(warnings(logger, 'source unavailable; it reconnects on its own')).toEqual([{ error: 'Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED' }]);
+    expect(warnings(logger, 'source unavailable; it reconnects on its own')).toEqual([
+      { error: 'Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED' },
+    ]);
     // Down from the first poll that said so (t = 0, before its second) to the first that did not (t = 20 s).
     expect(warnings(logger, 'source available again')).toEqual([{ downMs: 19_000 }]);
   });
 
   it('fails with SOURCE_UNAVAILABLE once the source has been away for maxOutageMs', async () => {
     const clock = new ManualClock(0, 0);
-    const pipeline = new StreamPipeline(new ReconnectingSource(partitions(), clock, 3, 1_000), new MemorySink(), clock, new MemoryLogger(), ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 5_000 }));
+    const pipeline = new StreamPipeline(
+      new ReconnectingSource(partitions(), clock, 3, 1_000),
+      new MemorySink(),
+      clock,
+      new MemoryLogger(),
+      ordersSettings({ triggerRecords: 10, onStop: 'checkpoint', maxOutageMs: 5_000 }),
+    );
 
     await expect(pipeline.run()).rejects.toMatchObject({
       code: 'SOURCE_UNAVAILABLE',
-      message: 'unavailable for 5 s, longer than --max-outage 5 s; a restart resumes from the last commit: Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED',
+      message:
+        'unavailable for 5 s, longer than --max-outage 5 s; a restart resumes from the last commit: Kafka at 127.0.0.1:9092: Connection error: connect ECONNREFUSED',
     });
   });
 

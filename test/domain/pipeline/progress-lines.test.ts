@@ -23,7 +23,14 @@ function progressLines(logger: MemoryLogger): LogContext[] {
 function orders(p: number, fromSecond: number, n: number): Array<readonly [number, string]> {
   return Array.from({ length: n }, (_v, i) => {
     const s = fromSecond + i;
-    return [p, order({ orderid: p * 100_000 + s, shopid: p, t: `00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}` })] as const;
+    return [
+      p,
+      order({
+        orderid: p * 100_000 + s,
+        shopid: p,
+        t: `00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`,
+      }),
+    ] as const;
   });
 }
 
@@ -71,9 +78,16 @@ describe('progress lines: rates', () => {
     const steps: TimedStep[] = [0, 1, 2].map((k) => ({ records: orders(0, k * 100, 100), takesMs: SECOND }));
     const source = new TimedSource([0], steps, clock);
     const logger = new MemoryLogger();
-    const settings = ordersSettings({ triggerIntervalMs: SECOND, progressIntervalMs: SECOND, triggerRecords: 10_000, onStop: 'checkpoint' });
+    const settings = ordersSettings({
+      triggerIntervalMs: SECOND,
+      progressIntervalMs: SECOND,
+      triggerRecords: 10_000,
+      onStop: 'checkpoint',
+    });
 
-    await new StreamPipeline(source, new MemorySink(), clock, logger, settings).run({ isStopped: () => clock.now() >= 6 * SECOND });
+    await new StreamPipeline(source, new MemorySink(), clock, logger, settings).run({
+      isStopped: () => clock.now() >= 6 * SECOND,
+    });
 
     expect(progressLines(logger).map((l) => [l['recordsPerSecond'], l['averageRecordsPerSecond'], l['read']])).toEqual([
       [100, 100, 100],
@@ -89,16 +103,33 @@ describe('progress lines: rates', () => {
 describe('progress lines: partitions', () => {
   it('lists only the partitions the instance owns after a rebalance', async () => {
     const clock = new ManualClock();
-    const lag = new Map([[0, 5], [1, 7], [2, 9]]);
+    const lag = new Map([
+      [0, 5],
+      [1, 7],
+      [2, 9],
+    ]);
     const source = new TimedSource(
       [0, 1, 2],
-      [{ records: orders(0, 0, 1), lag, takesMs: SECOND }, { assigned: [0, 2] }, { records: orders(2, 0, 1), lag: new Map([[0, 4], [2, 8]]), takesMs: SECOND }],
+      [
+        { records: orders(0, 0, 1), lag, takesMs: SECOND },
+        { assigned: [0, 2] },
+        {
+          records: orders(2, 0, 1),
+          lag: new Map([
+            [0, 4],
+            [2, 8],
+          ]),
+          takesMs: SECOND,
+        },
+      ],
       clock,
     );
     const logger = new MemoryLogger();
     const settings = ordersSettings({ triggerIntervalMs: SECOND, progressIntervalMs: SECOND, onStop: 'checkpoint' });
 
-    await new StreamPipeline(source, new MemorySink(), clock, logger, settings).run({ isStopped: () => source.played >= 3 });
+    await new StreamPipeline(source, new MemorySink(), clock, logger, settings).run({
+      isStopped: () => source.played >= 3,
+    });
 
     expect(progressLines(logger).map((l) => [l['lagByPartition'], l['lag']])).toEqual([
       ['0:5 1:7 2:9', 21],
@@ -111,12 +142,23 @@ describe('progress lines during a database outage', () => {
   it('come every interval while a commit hangs and while the outage is waited out, with the time since it began', async () => {
     // The 3rd commit (at 3 s) hangs for 10 s and fails; the database is back at 20 s.
     const clock = new TickingClock();
-    const source = new TimedSource([0], [0, 1, 2, 3].map((k) => ({ records: orders(0, k * 10, 10), takesMs: SECOND })), clock);
+    const source = new TimedSource(
+      [0],
+      [0, 1, 2, 3].map((k) => ({ records: orders(0, k * 10, 10), takesMs: SECOND })),
+      clock,
+    );
     const sink = new HangingOutageSink(clock, 2, 10 * SECOND, 20 * SECOND);
     const logger = new MemoryLogger();
-    const settings = ordersSettings({ triggerIntervalMs: SECOND, progressIntervalMs: 2 * SECOND, onStop: 'checkpoint', maxOutageMs: 60_000 });
+    const settings = ordersSettings({
+      triggerIntervalMs: SECOND,
+      progressIntervalMs: 2 * SECOND,
+      onStop: 'checkpoint',
+      maxOutageMs: 60_000,
+    });
 
-    await new StreamPipeline(source, sink, clock, logger, settings).run({ isStopped: () => clock.now() >= 30 * SECOND });
+    await new StreamPipeline(source, sink, clock, logger, settings).run({
+      isStopped: () => clock.now() >= 30 * SECOND,
+    });
 
     const lines = progressLines(logger).map((l) => [l['waiting'] ?? l['outage']]);
     expect(lines.slice(0, 14)).toEqual([
@@ -154,7 +196,12 @@ describe('progress lines during a database outage', () => {
     })({ partitions: new Map([[0, lines]]), batchSizes: [10] });
     const sink = new HangingOutageSink(clock, 3, 0, 6 * SECOND);
     const logger = new MemoryLogger();
-    const settings = ordersSettings({ triggerIntervalMs: SECOND, progressIntervalMs: SECOND, onStop: 'checkpoint', maxOutageMs: 60_000 });
+    const settings = ordersSettings({
+      triggerIntervalMs: SECOND,
+      progressIntervalMs: SECOND,
+      onStop: 'checkpoint',
+      maxOutageMs: 60_000,
+    });
 
     const report = await new StreamPipeline(source, sink, clock, logger, settings).run();
 

@@ -17,7 +17,9 @@ const TUMBLING_1M = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 
 /** n orders, one per item, at 00:00:01, 00:00:02, …: each record is its own row. */
 function onePerItem(n: number, firstId = 1): string[] {
-  return Array.from({ length: n }, (_, i) => order({ orderid: firstId + i, itemid: firstId + i, t: `00:00:${String(1 + i).padStart(2, '0')}` }));
+  return Array.from({ length: n }, (_, i) =>
+    order({ orderid: firstId + i, itemid: firstId + i, t: `00:00:${String(1 + i).padStart(2, '0')}` }),
+  );
 }
 
 /** The row of one order made by `onePerItem`. */
@@ -32,15 +34,15 @@ function positions(commits: readonly TriggerCommit[]): Map<number, number>[] {
 
 describe('StreamPipeline: triggers', () => {
   it('fires a trigger after triggerRecords records, grouping records of several polls', async () => {
-    const { sink, report } = await runOrders({ partitions: new Map([[0, onePerItem(5)]]), batchSizes: [1], settings: { triggerRecords: 2 } });
+    const { sink, report } = await runOrders({
+      partitions: new Map([[0, onePerItem(5)]]),
+      batchSizes: [1],
+      settings: { triggerRecords: 2 },
+    });
 
     expect(sink.commits.map((c) => c.sequence)).toEqual([0, 1, 2]);
     expect(positions(sink.commits)).toEqual([new Map([[0, 2]]), new Map([[0, 4]]), new Map([[0, 5]])]);
-    expect(sink.commits.map(emitted)).toEqual([
-      [itemRow(1), itemRow(2)],
-      [itemRow(3), itemRow(4)],
-      [itemRow(5)],
-    ]);
+    expect(sink.commits.map(emitted)).toEqual([[itemRow(1), itemRow(2)], [itemRow(3), itemRow(4)], [itemRow(5)]]);
     expect(report.completed).toBe(true);
   });
 
@@ -63,17 +65,39 @@ describe('StreamPipeline: triggers', () => {
   });
 
   it('flushes every window in the last commit of a bounded input', async () => {
-    const lines = [order({ orderid: 1, t: '00:00:10' }), order({ orderid: 2, t: '00:00:50' }), order({ orderid: 3, itemid: 2, t: '00:01:05' })];
+    const lines = [
+      order({ orderid: 1, t: '00:00:10' }),
+      order({ orderid: 2, t: '00:00:50' }),
+      order({ orderid: 3, itemid: 2, t: '00:01:05' }),
+    ];
 
-    const { sink, report } = await runOrders({ partitions: new Map([[0, lines]]), settings: { outputMode: 'append', triggerRecords: 2 } });
+    const { sink, report } = await runOrders({
+      partitions: new Map([[0, lines]]),
+      settings: { outputMode: 'append', triggerRecords: 2 },
+    });
 
     expect(sink.commits).toHaveLength(2);
     const [first, last] = sink.commits;
     expect(first?.rows).toEqual([]);
     expect(first?.closedUpToMs).toBe(ms('00:00:40'));
     expect(last === undefined ? [] : emitted(last)).toEqual([
-      row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:10', last: '00:00:50' }),
-      row({ window: ['00:01', '00:02'], itemid: 2, expenditure: '1.00', items: 1, orders: 1, first: '00:01:05', last: '00:01:05' }),
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:10',
+        last: '00:00:50',
+      }),
+      row({
+        window: ['00:01', '00:02'],
+        itemid: 2,
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:01:05',
+        last: '00:01:05',
+      }),
     ]);
     expect(last?.closedUpToMs).toBe(Infinity);
     expect(last?.watermarks).toEqual(new Map([[0, Infinity]]));
@@ -90,17 +114,37 @@ describe('StreamPipeline: positions and dead letters', () => {
     const sink = new MemorySink();
     const commitsAtAck: number[] = [];
 
-    const { source } = await runOrders({ partitions, sink, batchSizes: [1], settings: { triggerRecords: 2 }, onAcknowledge: () => commitsAtAck.push(sink.commits.length) });
+    const { source } = await runOrders({
+      partitions,
+      sink,
+      batchSizes: [1],
+      settings: { triggerRecords: 2 },
+      onAcknowledge: () => commitsAtAck.push(sink.commits.length),
+    });
 
     const expected = [
-      new Map([[0, 1], [1, 1]]),
-      new Map([[0, 2], [1, 2]]),
-      new Map([[0, 3], [1, 2]]),
+      new Map([
+        [0, 1],
+        [1, 1],
+      ]),
+      new Map([
+        [0, 2],
+        [1, 2],
+      ]),
+      new Map([
+        [0, 3],
+        [1, 2],
+      ]),
     ];
     expect(positions(sink.commits)).toEqual(expected);
     expect(source.acknowledged).toEqual(expected);
     expect(commitsAtAck).toEqual([1, 2, 3]);
-    expect(sink.lastCheckpoint()?.positions).toEqual(new Map([[0, 3], [1, 2]]));
+    expect(sink.lastCheckpoint()?.positions).toEqual(
+      new Map([
+        [0, 3],
+        [1, 2],
+      ]),
+    );
   });
 
   it('writes dead letters to the sink with reason, detail, raw text, partition and position', async () => {
@@ -117,12 +161,19 @@ describe('StreamPipeline: positions and dead letters', () => {
       { reason: 'invalid', detail: 'missing field "itemid"', raw: '{"orderid":2}', partition: 0, position: 1 },
       {
         reason: 'late',
-        detail: 'event time 2025-01-01T00:00:30.000Z is behind watermark 2025-01-01T00:01:05.000Z of partition 0: window [2025-01-01T00:00:00.000Z, 2025-01-01T00:01:00.000Z) is closed',
+        detail:
+          'event time 2025-01-01T00:00:30.000Z is behind watermark 2025-01-01T00:01:05.000Z of partition 0: window [2025-01-01T00:00:00.000Z, 2025-01-01T00:01:00.000Z) is closed',
         raw: late,
         partition: 0,
         position: 2,
       },
-      { reason: 'duplicate', detail: 'orderid 1 was already accepted and a window of it is still open', raw: repeat, partition: 0, position: 3 },
+      {
+        reason: 'duplicate',
+        detail: 'orderid 1 was already accepted and a window of it is still open',
+        raw: repeat,
+        partition: 0,
+        position: 3,
+      },
       { reason: 'invalid', detail: 'record has no value (tombstone)', raw: '', partition: 1, position: 0 },
     ]);
     expect(report.counters).toMatchObject({ read: 5, accepted: 1, invalid: 2, late: 1, duplicate: 1 });
@@ -136,7 +187,13 @@ describe('StreamPipeline: stop and resume', () => {
       [1, onePerItem(3, 11)],
     ]);
     const sink = new MemorySink();
-    const first = await runOrders({ partitions, sink, batchSizes: [2], settings: { onStop: 'checkpoint' }, stop: (source) => ({ isStopped: () => source.delivered.length >= 4 }) });
+    const first = await runOrders({
+      partitions,
+      sink,
+      batchSizes: [2],
+      settings: { onStop: 'checkpoint' },
+      stop: (source) => ({ isStopped: () => source.delivered.length >= 4 }),
+    });
 
     expect(first.report.completed).toBe(false);
     expect(sink.commits.map((c) => c.snapshot?.partitions)).toEqual([[0, 1]]);
@@ -151,7 +208,12 @@ describe('StreamPipeline: stop and resume', () => {
     ]);
     expect(second.source.seeks).toEqual([]);
     expect(second.report.counters).toMatchObject({ read: 3, replayed: 0, accepted: 3 });
-    expect(sink.lastCheckpoint()?.positions).toEqual(new Map([[0, 4], [1, 3]]));
+    expect(sink.lastCheckpoint()?.positions).toEqual(
+      new Map([
+        [0, 4],
+        [1, 3],
+      ]),
+    );
     expect(sink.deadLetters).toEqual([]);
     expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
   });
@@ -159,7 +221,13 @@ describe('StreamPipeline: stop and resume', () => {
   it('replays instead of using a snapshot taken with other settings', async () => {
     const partitions = new Map([[0, onePerItem(4)]]);
     const sink = new MemorySink();
-    await runOrders({ partitions, sink, batchSizes: [2], settings: { onStop: 'checkpoint', watermarkMs: 5_000 }, stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
+    await runOrders({
+      partitions,
+      sink,
+      batchSizes: [2],
+      settings: { onStop: 'checkpoint', watermarkMs: 5_000 },
+      stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }),
+    });
 
     const second = await runOrders({ partitions, sink, batchSizes: [2], settings: { watermarkMs: 10_000 } });
 
@@ -177,7 +245,13 @@ describe('StreamPipeline: stop and resume', () => {
     const sink = new MemorySink();
     const resumable = { onStop: 'checkpoint' as const };
 
-    const first = await runOrders({ partitions, sink, batchSizes: [2], settings: resumable, stop: (source) => ({ isStopped: () => source.delivered.length >= 4 }) });
+    const first = await runOrders({
+      partitions,
+      sink,
+      batchSizes: [2],
+      settings: resumable,
+      stop: (source) => ({ isStopped: () => source.delivered.length >= 4 }),
+    });
 
     expect(first.report.completed).toBe(false);
     expect(first.source.delivered).toEqual([
@@ -186,10 +260,22 @@ describe('StreamPipeline: stop and resume', () => {
       { partition: 1, position: 0 },
       { partition: 1, position: 1 },
     ]);
-    expect(positions(sink.commits)).toEqual([new Map([[0, 2], [1, 2]])]);
-    expect(sink.lastCheckpoint()?.positions).toEqual(new Map([[0, 2], [1, 2]]));
+    expect(positions(sink.commits)).toEqual([
+      new Map([
+        [0, 2],
+        [1, 2],
+      ]),
+    ]);
+    expect(sink.lastCheckpoint()?.positions).toEqual(
+      new Map([
+        [0, 2],
+        [1, 2],
+      ]),
+    );
     // Every record so far is in the still-open window [00:00, 00:01): replay starts at 0.
-    expect([...(sink.lastCheckpoint()?.engine?.partitions ?? new Map()).values()].map((p) => p.replayFrom)).toEqual([0, 0]);
+    expect([...(sink.lastCheckpoint()?.engine?.partitions ?? new Map()).values()].map((p) => p.replayFrom)).toEqual([
+      0, 0,
+    ]);
 
     const second = await runOrders({ partitions, sink, batchSizes: [2], seekable: false });
 
@@ -206,7 +292,12 @@ describe('StreamPipeline: stop and resume', () => {
     // Each record counted once over both runs: the 4 re-read ones only as re-read.
     expect(second.report.counters).toMatchObject({ read: 3, replayed: 4, accepted: 3 });
     expect(first.report.counters.read + second.report.counters.read).toBe(7);
-    expect(sink.lastCheckpoint()?.positions).toEqual(new Map([[0, 4], [1, 3]]));
+    expect(sink.lastCheckpoint()?.positions).toEqual(
+      new Map([
+        [0, 4],
+        [1, 3],
+      ]),
+    );
     expect(sink.deadLetters).toEqual([]);
     expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
   });
@@ -214,9 +305,24 @@ describe('StreamPipeline: stop and resume', () => {
   it('keeps late decisions across a restart: a record behind the committed watermark is late in the resumed run', async () => {
     // Uninterrupted, W = 00:01:20 after position 1, so 00:00:20 at position 2 is late and row
     // [00:00, 00:01) keeps orderid 1. The first run stops after position 1 and commits W = 00:01:20.
-    const partitions: Partitions = new Map([[0, [order({ orderid: 1, t: '00:00:10' }), order({ orderid: 2, t: '00:01:30' }), order({ orderid: 3, t: '00:00:20' })]]]);
+    const partitions: Partitions = new Map([
+      [
+        0,
+        [
+          order({ orderid: 1, t: '00:00:10' }),
+          order({ orderid: 2, t: '00:01:30' }),
+          order({ orderid: 3, t: '00:00:20' }),
+        ],
+      ],
+    ]);
     const sink = new MemorySink();
-    await runOrders({ partitions, sink, batchSizes: [1], settings: { onStop: 'checkpoint' }, stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
+    await runOrders({
+      partitions,
+      sink,
+      batchSizes: [1],
+      settings: { onStop: 'checkpoint' },
+      stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }),
+    });
     expect(sink.lastCheckpoint()?.watermarks).toEqual(new Map([[0, ms('00:01:20')]]));
 
     await runOrders({ partitions, sink, batchSizes: [1] });
@@ -228,18 +334,47 @@ describe('StreamPipeline: stop and resume', () => {
   });
 
   it('loses no accepted record across a graceful stop and resume (append mode)', async () => {
-    const partitions: Partitions = new Map([[0, [order({ orderid: 1, t: '00:00:10' }), order({ orderid: 2, t: '00:00:20' }), order({ orderid: 3, t: '00:01:30' })]]]);
+    const partitions: Partitions = new Map([
+      [
+        0,
+        [
+          order({ orderid: 1, t: '00:00:10' }),
+          order({ orderid: 2, t: '00:00:20' }),
+          order({ orderid: 3, t: '00:01:30' }),
+        ],
+      ],
+    ]);
     const sink = new MemorySink();
     const settings = { outputMode: 'append' as const };
-    await runOrders({ partitions, sink, settings: { ...settings, onStop: 'checkpoint' }, batchSizes: [1], stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }) });
+    await runOrders({
+      partitions,
+      sink,
+      settings: { ...settings, onStop: 'checkpoint' },
+      batchSizes: [1],
+      stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }),
+    });
     // Nothing is final yet: the stop committed the open window for the next run instead of emitting it.
     expect(sink.table.size).toBe(0);
 
     await runOrders({ partitions, sink, settings, batchSizes: [1] });
 
     expect(tableOf(sink.table)).toEqual([
-      row({ window: ['00:00', '00:01'], expenditure: '2.00', items: 2, orders: 2, first: '00:00:10', last: '00:00:20' }),
-      row({ window: ['00:01', '00:02'], expenditure: '1.00', items: 1, orders: 1, first: '00:01:30', last: '00:01:30' }),
+      row({
+        window: ['00:00', '00:01'],
+        expenditure: '2.00',
+        items: 2,
+        orders: 2,
+        first: '00:00:10',
+        last: '00:00:20',
+      }),
+      row({
+        window: ['00:01', '00:02'],
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:01:30',
+        last: '00:01:30',
+      }),
     ]);
   });
 });
@@ -263,10 +398,18 @@ describe('StreamPipeline: a failing commit', () => {
   }
 
   it('rejects run() and leaves nothing of the failed trigger in the sink; a rerun resumes after the last good commit', async () => {
-    const partitions: Partitions = new Map([[0, [...onePerItem(2), 'oops', order({ orderid: 4, itemid: 4, t: '00:00:04' })]]]);
+    const partitions: Partitions = new Map([
+      [0, [...onePerItem(2), 'oops', order({ orderid: 4, itemid: 4, t: '00:00:04' })]],
+    ]);
     const sink = new FailingOnceSink(1);
     const source = new RecordingSource(new MemorySource({ partitions, batchSizes: [1] }));
-    const pipeline = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 2, onStop: 'checkpoint' }));
+    const pipeline = new StreamPipeline(
+      source,
+      sink,
+      new ManualClock(0, 0),
+      new MemoryLogger(),
+      ordersSettings({ triggerRecords: 2, onStop: 'checkpoint' }),
+    );
 
     await expect(pipeline.run()).rejects.toThrow('disk full');
 
@@ -297,7 +440,10 @@ describe('StreamPipeline: a rebalance', () => {
   class RevokingSource extends MemorySource {
     private polls = 0;
     readonly events: string[] = [];
-    constructor(partitions: Partitions, private readonly afterPolls: number) {
+    constructor(
+      partitions: Partitions,
+      private readonly afterPolls: number,
+    ) {
       super({ partitions, batchSizes: [1] });
     }
     override async poll(maxRecords: number): Promise<SourceBatch> {
@@ -315,13 +461,28 @@ describe('StreamPipeline: a rebalance', () => {
   }
 
   it('commits what it processed as soon as the source announces a revoke, then acknowledges', async () => {
-    const partitions: Partitions = new Map([[0, onePerItem(5)], [1, onePerItem(4, 11)]]);
+    const partitions: Partitions = new Map([
+      [0, onePerItem(5)],
+      [1, onePerItem(4, 11)],
+    ]);
     const source = new RevokingSource(partitions, 3);
     const sink = new MemorySink();
     await new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings()).run();
 
-    expect(source.events.slice(0, 6)).toEqual(['read 0:0', 'read 1:0', 'read 0:1', 'revoking', 'acknowledged 0:2 1:1', 'read 1:1']);
-    expect(positions(sink.commits)[0]).toEqual(new Map([[0, 2], [1, 1]]));
+    expect(source.events.slice(0, 6)).toEqual([
+      'read 0:0',
+      'read 1:0',
+      'read 0:1',
+      'revoking',
+      'acknowledged 0:2 1:1',
+      'read 1:1',
+    ]);
+    expect(positions(sink.commits)[0]).toEqual(
+      new Map([
+        [0, 2],
+        [1, 1],
+      ]),
+    );
     expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
   });
 });
@@ -351,7 +512,13 @@ describe('StreamPipeline: overlapping commits', () => {
   it('processes the next records while a commit is in flight, and starts the next commit only after it', async () => {
     const sink = new GatedSink();
     const source = new RecordingSource(new MemorySource({ partitions, batchSizes: [1] }));
-    const run = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 3, overlapCommits: true })).run();
+    const run = new StreamPipeline(
+      source,
+      sink,
+      new ManualClock(0, 0),
+      new MemoryLogger(),
+      ordersSettings({ triggerRecords: 3, overlapCommits: true }),
+    ).run();
 
     const first = await sink.waitForCommit(0);
     // Trigger 1 is pending; the pipeline read on and fired trigger 2, which waits for it.
@@ -373,7 +540,13 @@ describe('StreamPipeline: overlapping commits', () => {
   it('fails the run with the error of a commit that failed in flight, and commits nothing after it', async () => {
     const sink = new GatedSink();
     const source = new RecordingSource(new MemorySource({ partitions, batchSizes: [1] }));
-    const run = new StreamPipeline(source, sink, new ManualClock(0, 0), new MemoryLogger(), ordersSettings({ triggerRecords: 3, overlapCommits: true })).run();
+    const run = new StreamPipeline(
+      source,
+      sink,
+      new ManualClock(0, 0),
+      new MemoryLogger(),
+      ordersSettings({ triggerRecords: 3, overlapCommits: true }),
+    ).run();
     const failed = run.then(
       () => undefined,
       (e: unknown) => e,

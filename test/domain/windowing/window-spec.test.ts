@@ -107,7 +107,12 @@ describe('slidingWindows', () => {
     }
     // Each window covers 10 000 ms; one new window starts per 3 000 ms period.
     expect(memberships).toBe(10_000);
-    expect(histogram).toEqual(new Map([[4, 1_000], [3, 2_000]]));
+    expect(histogram).toEqual(
+      new Map([
+        [4, 1_000],
+        [3, 2_000],
+      ]),
+    );
   });
 
   it('lists window starts oldest first, with the first and last helpers at the ends', () => {
@@ -143,7 +148,9 @@ describe('slidingWindows', () => {
   it('matches a BigInt enumeration for epoch-sized event times', () => {
     const spec = fc
       .integer({ min: 1, max: 3_600_000 })
-      .chain((length) => fc.tuple(fc.constant(length), fc.integer({ min: Math.max(1, Math.ceil(length / 50)), max: length })));
+      .chain((length) =>
+        fc.tuple(fc.constant(length), fc.integer({ min: Math.max(1, Math.ceil(length / 50)), max: length })),
+      );
     fc.assert(
       fc.property(spec, fc.integer({ min: 946_684_800_000, max: 4_102_444_799_999 }), ([length, slide], t) => {
         expect(windowStartsFor(slidingWindows(length, slide), t)).toEqual(bigIntStarts(length, slide, t));
@@ -169,7 +176,9 @@ describe('slidingWindows', () => {
 describe('window spec validation', () => {
   it('rejects a slide longer than the length, which would leave gaps', () => {
     expect(() => slidingWindows(1_000, 1_001)).toThrow(RangeError);
-    expect(() => slidingWindows(1_000, 1_001)).toThrow(new RangeError('window slide (1001 ms) must not exceed its length (1000 ms)'));
+    expect(() => slidingWindows(1_000, 1_001)).toThrow(
+      new RangeError('window slide (1001 ms) must not exceed its length (1000 ms)'),
+    );
   });
 
   it('accepts a slide equal to the length and a slide of 1 ms', () => {
