@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COMMANDS, flagsOf } from '../../src/cli/parser';
-import { brokenLinks, documentedFlags, flagDifferences, headingAnchors, npmScriptsNamed } from './doc-checks';
+import {
+  brokenLinks,
+  documentedFlags,
+  flagDifferences,
+  headingAnchors,
+  missingPaths,
+  npmScriptsNamed,
+} from './doc-checks';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DOC = join(ROOT, 'docs', 'command-line.md');
@@ -114,6 +121,19 @@ describe('links in README.md and docs/', () => {
       '# Prod: Kafka → Kafka, exactly once\n## `--at-end`: keep or flush\n## Notes\n## Notes',
     );
     expect([...anchors]).toEqual(['prod-kafka--kafka-exactly-once', '--at-end-keep-or-flush', 'notes', 'notes-1']);
+  });
+
+  it('name source, test and script paths that exist', () => {
+    const missing = markdownFiles().flatMap((f) =>
+      missingPaths(readFileSync(f, 'utf8'), ROOT).map((p) => `${f.slice(ROOT.length + 1)}: ${p}`),
+    );
+    expect(missing.filter((m) => !PENDING_FILES.has(m.split(': ')[1] ?? ''))).toEqual([]);
+  });
+
+  it('a path check names a path that is not there', () => {
+    expect(
+      missingPaths('see `src/cli/parser.ts` and `src/cli/no-such.ts`, not `src/domain/jobs/*.job.ts`', ROOT),
+    ).toEqual(['src/cli/no-such.ts']);
   });
 
   it('names the npm scripts package.json has', () => {

@@ -116,3 +116,11 @@ export function brokenLinks(file: string, root: string, pending: ReadonlySet<str
 export function npmScriptsNamed(markdown: string): Set<string> {
   return new Set([...markdown.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => m[1] ?? ''));
 }
+
+const REPO_PATH = /`((?:src|test|bench|scripts|samples|docs|\.ci)\/[^`\s*<>…]+)`/g;
+
+/** Repository paths a markdown text names in code spans (`src/…`, `test/…`, …) that do not exist. */
+export function missingPaths(markdown: string, root: string): string[] {
+  const named = new Set([...markdown.matchAll(REPO_PATH)].map((m) => m[1] ?? ''));
+  return [...named].filter((p) => !existsSync(resolve(root, p)));
+}
