@@ -111,6 +111,24 @@ describe('the flag comparison', () => {
   });
 });
 
+describe('docs/architecture.md', () => {
+  const rows = (): string[] =>
+    readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('| '));
+
+  it('has a row for every port file', () => {
+    const ports = readdirSync(join(ROOT, 'src', 'ports')).filter((f) => f.endsWith('.port.ts'));
+    expect(ports.filter((f) => !rows().some((row) => row.includes(`| \`src/ports/${f}\` |`)))).toEqual([]);
+  });
+
+  it('has a row for every adapter folder', () => {
+    const folders = readdirSync(join(ROOT, 'src', 'adapters'), { withFileTypes: true }).filter((d) => d.isDirectory());
+    const named = (name: string): boolean => rows().some((row) => row.startsWith(`| \`src/adapters/${name}\` |`));
+    expect(folders.map((d) => d.name).filter((name) => !named(name))).toEqual([]);
+  });
+});
+
 describe('links in README.md and docs/', () => {
   it('point to files and headings that exist', () => {
     expect(markdownFiles().flatMap((f) => brokenLinks(f, ROOT, PENDING_FILES))).toEqual([]);
