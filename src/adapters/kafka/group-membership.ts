@@ -2,32 +2,49 @@ import type { ClockPort } from '../../ports/clock.port';
 
 /**
  * This member's place in its consumer group, as the Kafka source sees it. No kafkajs here: the
- * adapter feeds in what kafkajs and the pipeline do, and acts on what comes back.
+ * adapter feeds in what kafkajs and the pipeline do, and acts on what comes back. Time is the
+ * clock's: the hand-over deadline is read from it on `tick`.
  *
- *                      first join
- *   joining ─────────────────────────────▶ reading ◀──────────── seek ─────────────┐
- *                                      │  ▲      │ heartbeat ✗ (other)             │
- *          heartbeat ✗ REBALANCE_IN_…  │  │      ▼                                 │
- *                                      │  │    fenced ── seek ◀─ fenced-awaiting-seek
- *                                      ▼  │join (same)  │ join              ▲ heartbeat ✗
- *   revoking ──poll: { revoking }──▶ handing-over       │ (other set)       │
- *       │  acknowledge covering all delivered │         ▼                   │
- *       └────── or hand-over timeout ─────────┴─▶ handed-over ─join─▶ assigned-awaiting-seek
+ * The main paths (the table below has every transition):
  *
- * From any state: `close` → closed; a crash kafkajs does not restart → failed. Orthogonal to all
- * of these, a crash kafkajs restarts marks an outage, which the next join or fetched batch ends.
+ *              first join              heartbeat ✗ REBALANCE_IN_PROGRESS
+ *   joining ──────────────▶ reading ─────────────────────────────────────▶ revoking
+ *                           ▲  ▲  │ heartbeat ✗                              │ poll ─▶ { revoking }
+ *                      seek │  │  ▼ otherwise                                ▼
+ *                           │  └─ fenced                                 handing-over
+ *                           │  join, same set     join, same set ─▶ reading  │ acknowledge covering all
+ *                           │                          ▲                     │ delivered, or timeout
+ *   assigned-awaiting-seek ─┘ ◀─── join, other set ── handed-over ◀──────────┘
  *
- * | state                  | fetched records | poll                               | ends by                        |
- * |------------------------|-----------------|------------------------------------|--------------------------------|
- * | joining                | queued          | reads                              | first join                     |
- * | reading                | queued          | reads                              | heartbeat ✗, join (other set)  |
- * | revoking               | queued          | announces `revoking` (once)        | that poll, timeout             |
- * | handing-over           | queued          | waits, delivers nothing            | covering acknowledge, timeout  |
- * | handed-over            | dropped         | waits for the join                 | join                           |
- * | assigned-awaiting-seek | dropped         | reports `assigned` (once), reads   | seek, heartbeat ✗              |
- * | fenced(-awaiting-seek) | dropped         | reads what is queued               | join (seek: awaiting → fenced) |
- * | failed                 | queued          | throws                             | close                          |
- * | closed                 | dropped         | —                                  | —                              |
+ * | event                          | from                                      | to                     |
+ * |--------------------------------|-------------------------------------------|------------------------|
+ * | join                           | joining                                   | reading (`start`)      |
+ * | join, same partitions          | reading, fenced, handed-over              | reading (`continue`)   |
+ * | join, same partitions          | (fenced-)assigned-awaiting-seek           | assigned-awaiting-seek |
+ * | join, other partitions         | reading, fenced, handed-over, awaiting    | assigned-awaiting-seek |
+ * | join                           | revoking, handing-over: ends the hand-over uncommitted, then as handed-over |
+ * | heartbeat ✗ rebalance          | reading                                   | revoking (deadline)    |
+ * | heartbeat ✗ otherwise          | reading / assigned-awaiting-seek          | fenced(-awaiting-seek) |
+ * | poll                           | revoking (covers what was delivered)      | handing-over           |
+ * | acknowledge covering all       | handing-over                              | handed-over            |
+ * | tick past the deadline         | revoking, handing-over                    | handed-over            |
+ * | seek                           | assigned- / fenced-awaiting-seek          | reading / fenced       |
+ * | crash, not restarted           | any but closed                            | failed                 |
+ * | close                          | any                                       | closed                 |
+ *
+ * Orthogonal to these, a crash kafkajs restarts marks an outage, which the next join or fetched
+ * batch ends: a rebalance may begin and end during one.
+ *
+ * | state                  | fetched records | poll                                          |
+ * |------------------------|-----------------|-----------------------------------------------|
+ * | joining, reading       | queued          | reads                                         |
+ * | revoking               | queued          | announces `revoking` (once)                   |
+ * | handing-over           | queued          | waits, delivers nothing                       |
+ * | handed-over            | dropped         | waits for the join, delivers nothing          |
+ * | assigned-awaiting-seek | dropped         | reports `assigned` (once), reads what is left |
+ * | fenced(-awaiting-seek) | dropped (stale) | reads what is queued                          |
+ * | failed                 | queued          | throws                                        |
+ * | closed                 | dropped         | —                                             |
  */
 export type MembershipState =
   | 'joining'
