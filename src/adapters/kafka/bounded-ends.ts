@@ -74,7 +74,13 @@ export class BoundedEnds {
   }
 
   /** Own partitions done: asks the group's committed offsets about the others, at most once a second. */
-  async checkOthers(partitions: readonly number[], admin: Admin, group: string, topic: string, logger: LoggerPort) {
+  async checkOthers(
+    partitions: readonly number[],
+    admin: Admin,
+    group: string,
+    topic: string,
+    logger: LoggerPort,
+  ): Promise<void> {
     if (this.othersDone || !partitions.every((p) => this.ended.has(p))) return;
     const others = [...this.ends].filter(([p]) => !partitions.includes(p) && !this.ended.has(p));
     if (others.length === 0) {

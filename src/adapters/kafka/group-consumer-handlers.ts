@@ -81,6 +81,7 @@ export class GroupConsumerHandlers {
     ctx.membership.crashed(restart, failure, reason);
     if (restart) ctx.logger.warn('kafka consumer lost the broker; reconnecting', { topic: ctx.topic, error: reason });
     ctx.reader.wake();
+    ctx.handOverSignal.wake();
   }
 
   async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -46,7 +46,9 @@ const MAX_BUFFERED_RECORDS = 5_000;
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
 
-const NOTHING: SourceBatch = { records: [], endedPartitions: [], exhausted: false };
+function nothing(): SourceBatch {
+  return { records: [], endedPartitions: [], exhausted: false };
+}
 
 /**
  * A Kafka topic read by a consumer group, behind the pull-shaped source port. The group membership
@@ -159,16 +161,16 @@ export class KafkaSource implements SourcePort {
       step = m.pollStep('rejoin');
     }
     if (step.kind === 'fail') throw step.error;
-    if (step.kind === 'revoking') return { ...NOTHING, revoking: true };
-    if (step.kind === 'assigned') return { ...NOTHING, assigned: step.partitions };
-    if (step.kind !== 'read') return NOTHING;
+    if (step.kind === 'revoking') return { ...nothing(), revoking: true };
+    if (step.kind === 'assigned') return { ...nothing(), assigned: step.partitions };
+    if (step.kind !== 'read') return nothing();
     if (this.ends !== undefined && this.admin !== undefined)
       await this.ends.checkOthers(m.partitions, this.admin, this.options.groupId, this.options.topic, this.logger);
     if (this.queue.available === 0 && !this.isExhausted() && !m.hasPendingAssignment) {
       await this.reader.wait(maxWaitMs);
       const after = m.afterReadWait();
       if (after.kind === 'fail') throw after.error;
-      if (after.kind !== 'read') return NOTHING;
+      if (after.kind !== 'read') return nothing();
     }
     return this.deliver(maxRecords);
   }

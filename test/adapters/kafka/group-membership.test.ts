@@ -244,6 +244,19 @@ describe('GroupMembership', () => {
     expect(m.outage).toBeUndefined();
   });
 
+  it('lets a held hand-over go when kafkajs gives up, and fails', () => {
+    const m = reading();
+    m.heartbeatFailed(true);
+    m.pollStep();
+    const error = new Error('stopped');
+    m.crashed(false, error, 'stopped');
+    expect(m.state).toBe('failed');
+    expect(m.holdingPartitions).toBe(false);
+    expect(m.lastHandOver).toEqual({ committedFirst: false, waitedMs: 0 });
+    expect(m.pollStep('hand-over')).toEqual({ kind: 'read' });
+    expect(m.afterReadWait()).toEqual({ kind: 'fail', error });
+  });
+
   it('after waiting for records, returns nothing once a rebalance began or an assignment came', () => {
     const m = reading();
     expect(m.afterReadWait()).toEqual({ kind: 'read' });
