@@ -45,17 +45,8 @@ export async function readTopicUpTo(
     maxWaitTimeInMs: 200,
     retry: { retries: 5 },
   });
-  let finish: (() => void) | undefined;
-  let fail: ((e: unknown) => void) | undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const advance = (partition: number, lastOffset: string): void => {
-    const end = remaining.get(partition);
-    if (end !== undefined && Number(lastOffset) + 1 >= end) remaining.delete(partition);
-    if (remaining.size === 0) finish?.();
-  };
+  const progress = readProgress(remaining);
+  const { advance, fail } = progress;
   // Batches holding only markers or aborted records reach no handler: this event reports them. A
   // fetch with no record at all (read_committed right after a commit, before the broker wrote its
   // markers) reports the high watermark as its last offset: it says nothing of progress.
@@ -63,9 +54,9 @@ export async function readTopicUpTo(
     if (event.payload.topic === topic && event.payload.firstOffset !== null && event.payload.firstOffset !== undefined)
       advance(event.payload.partition, event.payload.lastOffset);
   });
-  const offCrash = consumer.on(consumer.events.CRASH, (event) => fail?.(event.payload.error));
+  const offCrash = consumer.on(consumer.events.CRASH, (event) => fail(event.payload.error));
   const timer = setTimeout(
-    () => fail?.(new Error(`timed out after ${timeoutMs} ms reading topic ${topic} up to ${describeEnds(remaining)}`)),
+    () => fail(new Error(`timed out after ${timeoutMs} ms reading topic ${topic} up to ${describeEnds(remaining)}`)),
     timeoutMs,
   );
   try {
@@ -82,7 +73,7 @@ export async function readTopicUpTo(
         advance(batch.partition, batch.lastOffset());
       },
     });
-    await done;
+    await progress.done;
   } finally {
     clearTimeout(timer);
     offEvent();
@@ -90,6 +81,30 @@ export async function readTopicUpTo(
     await consumer.disconnect().catch(() => undefined);
     await deleteGroup(kafka, groupId);
   }
+}
+
+interface ReadProgress {
+  /** Settles once every partition reached its end, or at the first failure. */
+  readonly done: Promise<void>;
+  /** A batch of `partition` ended at `lastOffset`. */
+  readonly advance: (partition: number, lastOffset: string) => void;
+  readonly fail: (e: unknown) => void;
+}
+
+/** Counts `remaining` down as fetch positions pass each partition's end. */
+function readProgress(remaining: Map<number, number>): ReadProgress {
+  let finish: () => void = () => undefined;
+  let fail: (e: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const advance = (partition: number, lastOffset: string): void => {
+    const end = remaining.get(partition);
+    if (end !== undefined && Number(lastOffset) + 1 >= end) remaining.delete(partition);
+    if (remaining.size === 0) finish();
+  };
+  return { done, advance, fail };
 }
 
 async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
