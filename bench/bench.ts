@@ -41,7 +41,13 @@ function benchmark(): void {
   console.log(
     `hexstream bench: ${fmt(COUNT)} orders, ${EVENT_SECONDS / 60} minutes of event time, ${mb.toFixed(0)} MB (generated in ${gen.seconds.toFixed(2)} s)`,
   );
+  const baseRate = baselineRate(input);
+  for (const mode of ['update', 'append']) testPipeline(input, mode, baseRate);
+  console.log('targets: (b)/(a) >= 0.7, peak RSS <= 300 MB');
+}
 
+/** (a): a bare readline + JSON.parse loop over the file; returns its lines per second. */
+function baselineRate(input: string): number {
   const baseline = JSON.parse(run([join(__dirname, 'baseline-readline.js'), input]).stdout) as {
     lines: number;
     seconds: number;
@@ -51,37 +57,38 @@ function benchmark(): void {
   console.log(
     `(a) readline + JSON.parse            ${fmt(baseRate).padStart(9)} lines/s    ${baseline.seconds.toFixed(2).padStart(6)} s   peak RSS ${fmt(baseline.maxRssKb / 1024).padStart(4)} MB`,
   );
+  return baseRate;
+}
 
-  for (const mode of ['update', 'append']) {
-    const out = join(work, `out-${mode}`);
-    const r = run([
-      main,
-      'test',
-      'bench@example.com',
-      '--input',
-      input,
-      '--output-mode',
-      mode,
-      '--output',
-      join(out, 'table.jsonl'),
-      '--dead-letter',
-      join(out, 'dead.jsonl'),
-      '--outbox',
-      join(out, 'outbox'),
-      '--log-level',
-      'silent',
-    ]);
-    const records = field(r.stdout, 'records read');
-    const rows = field(r.stdout, 'rows written');
-    const elapsed = field(r.stdout, 'elapsed');
-    const rss = field(r.stdout, 'peak memory');
-    const rate = records / elapsed;
-    console.log(
-      `(b) test pipeline, ${mode.padEnd(8)}         ${fmt(rate).padStart(9)} records/s  ${elapsed.toFixed(2).padStart(6)} s   peak RSS ${fmt(rss).padStart(4)} MB   ` +
-        `rows ${fmt(rows)} (${(rows / records).toFixed(2)}/record)   (b)/(a) = ${(rate / baseRate).toFixed(2)}`,
-    );
-  }
-  console.log('targets: (b)/(a) >= 0.7, peak RSS <= 300 MB');
+/** (b): the `test` pipeline on the file in output mode `mode`, compared with (a). */
+function testPipeline(input: string, mode: string, baseRate: number): void {
+  const out = join(work, `out-${mode}`);
+  const r = run([
+    main,
+    'test',
+    'bench@example.com',
+    '--input',
+    input,
+    '--output-mode',
+    mode,
+    '--output',
+    join(out, 'table.jsonl'),
+    '--dead-letter',
+    join(out, 'dead.jsonl'),
+    '--outbox',
+    join(out, 'outbox'),
+    '--log-level',
+    'silent',
+  ]);
+  const records = field(r.stdout, 'records read');
+  const rows = field(r.stdout, 'rows written');
+  const elapsed = field(r.stdout, 'elapsed');
+  const rss = field(r.stdout, 'peak memory');
+  const rate = records / elapsed;
+  console.log(
+    `(b) test pipeline, ${mode.padEnd(8)}         ${fmt(rate).padStart(9)} records/s  ${elapsed.toFixed(2).padStart(6)} s   peak RSS ${fmt(rss).padStart(4)} MB   ` +
+      `rows ${fmt(rows)} (${(rows / records).toFixed(2)}/record)   (b)/(a) = ${(rate / baseRate).toFixed(2)}`,
+  );
 }
 
 async function benchAll(): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { resultTableDdl } from '../src/adapters/mysql/migrations';
 import { quoteIdentifier } from '../src/adapters/mysql/mysql-pool';
 import { datetimeText, decimalText, type SqlValue } from '../src/adapters/mysql/mysql-rows';
@@ -21,15 +21,39 @@ const REGIONS = ['TW', 'TW', 'TW', 'TW', 'TW', 'TW', 'ID', 'ID', 'ID', 'ID', 'ID
 const START_MS = Date.UTC(2025, 0, 1);
 const WINDOW_MS = 60_000;
 
+interface Args {
+  readonly url: URL;
+  readonly rows: number;
+  readonly perStatement: number;
+  readonly perTransaction: number;
+}
+
 async function main(): Promise<void> {
-  const [urlText, rowsText, perStatementText, perTransactionText] = process.argv.slice(2);
+  const args = parseArgs(process.argv.slice(2));
+  const connection = await openDatabase(args.url);
+  const table = aggOrderWindowTable;
+  const columns = table.columns.filter((c) => !(c.type.kind === 'timestamp' && c.type.setBySink === true));
+  const prefix = `REPLACE INTO ${quoteIdentifier(table.name, 'table')} (${columns.map((c) => quoteIdentifier(c.name, 'column')).join(',')}) VALUES `;
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  const result = await writeRows(connection, args, prefix, tuple, rowMaker());
+  await connection.end();
+  const { marks, ...totals } = result;
+  process.stdout.write(`${JSON.stringify({ ...totals, maxRssKb: process.resourceUsage().maxRSS, marks })}\n`);
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const [urlText, rowsText, perStatementText, perTransactionText] = argv;
   const rows = Number(rowsText);
   const perStatement = Number(perStatementText);
   const perTransaction = Number(perTransactionText);
   if (urlText === undefined || ![rows, perStatement, perTransaction].every((n) => Number.isSafeInteger(n) && n > 0)) {
     throw new Error('usage: mysql-ceiling MYSQL_URL ROWS ROWS_PER_STATEMENT STATEMENTS_PER_TRANSACTION');
   }
-  const url = new URL(urlText);
+  return { url: new URL(urlText), rows, perStatement, perTransaction };
+}
+
+/** A connection to a fresh database holding the table, set up as the sink sets up its own. */
+async function openDatabase(url: URL): Promise<Connection> {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const connection = await createConnection({
     host: url.hostname,
@@ -51,14 +75,14 @@ async function main(): Promise<void> {
   );
   await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   await connection.query(resultTableDdl(aggOrderWindowTable));
+  return connection;
+}
 
-  const table = aggOrderWindowTable;
-  const columns = table.columns.filter((c) => !(c.type.kind === 'timestamp' && c.type.setBySink === true));
-  const prefix = `REPLACE INTO ${quoteIdentifier(table.name, 'table')} (${columns.map((c) => quoteIdentifier(c.name, 'column')).join(',')}) VALUES `;
-  const tuple = `(${columns.map(() => '?').join(',')})`;
+/** Row `i` of the table, drawn from one seeded sequence (rows must be asked for in order). */
+function rowMaker(): (i: number) => SqlValue[] {
   const rng = createRng(7);
   const int = (n: number): number => Math.floor(rng() * n);
-  const row = (i: number): SqlValue[] => {
+  return (i) => {
     const startMs = START_MS + (i % 10) * WINDOW_MS;
     const firstMs = startMs + int(WINDOW_MS);
     const count = 1 + int(100);
@@ -76,12 +100,29 @@ async function main(): Promise<void> {
       datetimeText(firstMs + int(WINDOW_MS - (firstMs - startMs))) ?? '',
     ];
   };
+}
 
+interface WriteResult {
+  readonly rows: number;
+  readonly statements: number;
+  readonly transactions: number;
+  readonly seconds: number;
+  /** [rows written, seconds so far] after every transaction: the rate at any table size. */
+  readonly marks: Array<[number, number]>;
+}
+
+async function writeRows(
+  connection: Connection,
+  args: Args,
+  prefix: string,
+  tuple: string,
+  row: (i: number) => SqlValue[],
+): Promise<WriteResult> {
+  const { rows, perStatement, perTransaction } = args;
   let written = 0;
   let statements = 0;
   let transactions = 0;
   let nanos = 0n;
-  /** [rows written, seconds so far] after every transaction: the rate at any table size. */
   const marks: Array<[number, number]> = [];
   while (written < rows) {
     const n = Math.min(rows - written, perStatement * perTransaction);
@@ -101,10 +142,7 @@ async function main(): Promise<void> {
     written += n;
     marks.push([written, Number(nanos) / 1e9]);
   }
-  await connection.end();
-  process.stdout.write(
-    `${JSON.stringify({ rows: written, statements, transactions, seconds: Number(nanos) / 1e9, maxRssKb: process.resourceUsage().maxRSS, marks })}\n`,
-  );
+  return { rows: written, statements, transactions, seconds: Number(nanos) / 1e9, marks };
 }
 
 main().catch((e: unknown) => {

@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { FinalTableTap } from '../adapters/memory/final-table-tap';
+import { finalTableRows } from '../composition/final-table-rows';
 import type { ResultRow } from '../domain/records';
 import type { CliOutput } from './console-output';
 import { priceStatsReport } from './price-stats-report';
@@ -20,5 +20,5 @@ export function hasReport(job: string): boolean {
 export function printJobReport(container: Container, job: string, out: CliOutput): void {
   const report = REPORTS.get(job);
   if (report === undefined) return;
-  for (const line of report(container.get(FinalTableTap).rows())) out.line(line);
+  for (const line of report(finalTableRows(container))) out.line(line);
 }

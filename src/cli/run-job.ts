@@ -1,9 +1,8 @@
 import type { Container } from 'inversify';
-import { checkInputTopic } from '../adapters/kafka/input-topic';
-import { withDeadline } from '../adapters/system/deadline';
 import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
-import { checkServiceHosts } from '../composition/service-hosts';
+import { checkRunServices } from '../composition/run-preflight';
+import { failureWithin } from '../composition/failure-within';
 import type { RunConfig } from '../composition/run-config';
 import type { StateSize } from '../domain/engine/engine-counters';
 import { emissionsNote, isGlobalWindow, runReportText, stateText } from '../domain/pipeline/run-report-text';
@@ -41,8 +40,7 @@ export async function runJob(
   const job = config.job.name;
   let report: RunReport;
   try {
-    if (config.mode !== 'test') await checkServiceHosts(config);
-    if (config.mode === 'prod') await checkInputTopic(config.brokers, config.topic);
+    await checkRunServices(config);
     report = await pipeline.run(stop);
   } catch (e) {
     await releaseAdapters(container, config);
@@ -144,13 +142,4 @@ function printRows(
       `  rows in ${formatCount(report.state.openWindows)} window${report.state.openWindows === 1 ? '' : 's'}, kept for the next run${atEnd}`,
     );
   else line('  still open', 0, `  (every open window was written${atEnd}; a later run takes records for them as late)`);
-}
-
-/** Why `work` failed, or did not finish within `ms`; `undefined` when it succeeded in time. */
-function failureWithin(work: Promise<void>, ms: number): Promise<string | undefined> {
-  const outcome = work.then(
-    () => undefined,
-    (e: unknown) => (e instanceof Error ? e.message : String(e)),
-  );
-  return withDeadline<string | undefined>(outcome, ms, () => `no answer within ${ms} ms`);
 }

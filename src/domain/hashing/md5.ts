@@ -15,6 +15,8 @@ for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
 
 let bytes = new Uint8Array(256);
 const words = new Int32Array(16);
+/** The digest so far: A, B, C, D. */
+const state = new Int32Array(4);
 
 /** Row keys are short ASCII strings: copy them without the UTF-8 encoder. */
 function isShortAscii(text: string): boolean {
@@ -57,6 +59,22 @@ function utf8Into(text: string): number {
 
 export function md5Hex(text: string): string {
   const len = isShortAscii(text) ? asciiInto(text) : utf8Into(text);
+  const total = pad(len);
+  state[0] = 0x67452301;
+  state[1] = 0xefcdab89;
+  state[2] = 0x98badcfe;
+  state[3] = 0x10325476;
+  for (let off = 0; off < total; off += 64) compress(off);
+  return (
+    wordHex(state[0] as number) +
+    wordHex(state[1] as number) +
+    wordHex(state[2] as number) +
+    wordHex(state[3] as number)
+  );
+}
+
+/** Appends the padding and the bit length after the `len` message bytes; returns the padded length. */
+function pad(len: number): number {
   const total = (((len + 8) >> 6) + 1) << 6;
   bytes.fill(0, len, total);
   bytes[len] = 0x80;
@@ -68,53 +86,50 @@ export function md5Hex(text: string): string {
   const high = Math.floor(bits / 0x100000000);
   bytes[total - 4] = high & 0xff;
   bytes[total - 3] = (high >>> 8) & 0xff;
+  return total;
+}
 
-  let a0 = 0x67452301 | 0;
-  let b0 = 0xefcdab89 | 0;
-  let c0 = 0x98badcfe | 0;
-  let d0 = 0x10325476 | 0;
-  for (let off = 0; off < total; off += 64) {
-    for (let w = 0; w < 16; w++) {
-      const p = off + w * 4;
-      words[w] =
-        (bytes[p] as number) |
-        ((bytes[p + 1] as number) << 8) |
-        ((bytes[p + 2] as number) << 16) |
-        ((bytes[p + 3] as number) << 24);
-    }
-    let a = a0;
-    let b = b0;
-    let c = c0;
-    let d = d0;
-    for (let i = 0; i < 64; i++) {
-      let f: number;
-      let g: number;
-      if (i < 16) {
-        f = (b & c) | (~b & d);
-        g = i;
-      } else if (i < 32) {
-        f = (d & b) | (~d & c);
-        g = (5 * i + 1) & 15;
-      } else if (i < 48) {
-        f = b ^ c ^ d;
-        g = (3 * i + 5) & 15;
-      } else {
-        f = c ^ (b | ~d);
-        g = (7 * i) & 15;
-      }
-      const x = (a + f + (K[i] as number) + (words[g] as number)) | 0;
-      const s = S[i] as number;
-      a = d;
-      d = c;
-      c = b;
-      b = (b + ((x << s) | (x >>> (32 - s)))) | 0;
-    }
-    a0 = (a0 + a) | 0;
-    b0 = (b0 + b) | 0;
-    c0 = (c0 + c) | 0;
-    d0 = (d0 + d) | 0;
+/** Folds the 64-byte block at `off` into `state`. */
+function compress(off: number): void {
+  for (let w = 0; w < 16; w++) {
+    const p = off + w * 4;
+    words[w] =
+      (bytes[p] as number) |
+      ((bytes[p + 1] as number) << 8) |
+      ((bytes[p + 2] as number) << 16) |
+      ((bytes[p + 3] as number) << 24);
   }
-  return wordHex(a0) + wordHex(b0) + wordHex(c0) + wordHex(d0);
+  let a = state[0] as number;
+  let b = state[1] as number;
+  let c = state[2] as number;
+  let d = state[3] as number;
+  for (let i = 0; i < 64; i++) {
+    let f: number;
+    let g: number;
+    if (i < 16) {
+      f = (b & c) | (~b & d);
+      g = i;
+    } else if (i < 32) {
+      f = (d & b) | (~d & c);
+      g = (5 * i + 1) & 15;
+    } else if (i < 48) {
+      f = b ^ c ^ d;
+      g = (3 * i + 5) & 15;
+    } else {
+      f = c ^ (b | ~d);
+      g = (7 * i) & 15;
+    }
+    const x = (a + f + (K[i] as number) + (words[g] as number)) | 0;
+    const s = S[i] as number;
+    a = d;
+    d = c;
+    c = b;
+    b = (b + ((x << s) | (x >>> (32 - s)))) | 0;
+  }
+  state[0] = ((state[0] as number) + a) | 0;
+  state[1] = ((state[1] as number) + b) | 0;
+  state[2] = ((state[2] as number) + c) | 0;
+  state[3] = ((state[3] as number) + d) | 0;
 }
 
 function wordHex(w: number): string {

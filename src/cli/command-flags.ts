@@ -1,0 +1,229 @@
+import type { Argv } from 'yargs';
+import { OUTPUT_MODES } from '../domain/engine/output-mode';
+import { jobNames } from '../domain/jobs/job-catalog';
+import type { CommandName } from './commands';
+
+function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
+  return (
+    y
+      .option('job', { type: 'string', describe: `job to run (${jobNames().join(', ')}); default orders` })
+      .option('window', { type: 'string', describe: 'window length, e.g. 1m (job default)' })
+      .option('slide', { type: 'string', describe: 'window slide; = window for tumbling (job default)' })
+      .option('session-gap', {
+        type: 'string',
+        describe: 'session windows instead: events of a key closer than this merge (append mode)',
+      })
+      .option('watermark', { type: 'string', describe: 'allowed lateness behind the max event time (job default)' })
+      .option('idle-timeout', {
+        type: 'string',
+        describe: "advance an idle partition's watermark after this (default 30s; 0: at once; off: never)",
+      })
+      // No yargs `choices`: the configuration refuses a bad mode in one line, from the flag or its variable.
+      .option('output-mode', { type: 'string', describe: `${OUTPUT_MODES.join(' | ')} (job default)` })
+      .option('trigger-interval', { type: 'string', describe: 'commit every … of processing time (default 1s)' })
+      .option('trigger-records', { type: 'string', describe: 'or after this many records (default 50000)' })
+      .option('max-drift', {
+        type: 'string',
+        describe:
+          'hold back a partition whose event time is this far ahead of the slowest one with records waiting (default 1m; 0: never)',
+      })
+      .option('progress-interval', {
+        type: 'string',
+        describe: 'log a progress line every … of processing time (default 5s)',
+      })
+      .option('log-level', {
+        type: 'string',
+        describe: `debug | info | warn | error | silent (default ${logLevelDefault})`,
+      })
+      .option('verbose', { type: 'boolean', describe: 'debug logs and stack traces' })
+  );
+}
+
+/** Crash tests only: named points where the run fails on purpose (src/adapters/failpoints/failpoints.ts). */
+const FAILPOINTS_OPTION = { type: 'string', hidden: true, describe: 'name=kill|error[@N];… (tests)' } as const;
+
+function testFlags<T>(y: Argv<T>): Argv<T> {
+  return (
+    engineFlags(y, 'warn')
+      .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
+      // nargs 1: a lone `-` (standard input) must stay the flag's value.
+      .option('input', {
+        type: 'string',
+        nargs: 1,
+        describe: "input FILE or DIR, or - for standard input (default: the job's sample in samples/)",
+      })
+      .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
+      .option('dead-letter', {
+        type: 'string',
+        describe:
+          'dead letters as JSON Lines, a new file each run; a non-empty one of an earlier run is kept as <name>.<time last written>.jsonl (default out/<job>.dead-letter.jsonl)',
+      })
+      .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
+      .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 1048576)' })
+      .option('arrival-time', {
+        type: 'string',
+        describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none',
+      })
+  );
+}
+
+function prodFlags<T>(y: Argv<T>): Argv<T> {
+  return prodOutputFlags(prodServiceFlags(engineFlags(y, 'info')));
+}
+
+/** Where a prod run reads, writes and reports. */
+function prodServiceFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .positional('email', { type: 'string', describe: 'operator address: gets the run report and failure alerts' })
+    .option('brokers', { type: 'string', describe: 'Kafka bootstrap servers host:port,… (default 127.0.0.1:9092)' })
+    .option('topic', {
+      type: 'string',
+      describe: "input topic, which must exist (default: the job's topic, e.g. orders)",
+    })
+    .option('group', {
+      type: 'string',
+      describe:
+        'consumer group (default hexstream-<job>; with another --topic: hexstream-<job>-<topic>); run more processes with the same group to scale out',
+    })
+    .option('mysql', {
+      type: 'string',
+      describe:
+        'sink MySQL/MariaDB (the default): mysql://user:pass@host:port/database or mariadb://… (default mysql://root@127.0.0.1:3306/hexstream)',
+    })
+    .option('postgres', {
+      type: 'string',
+      describe: 'sink PostgreSQL instead: postgres://user:pass@host:port/database',
+    })
+    .option('dead-letter-topic', {
+      type: 'string',
+      describe: 'topic for rejected records (default <topic>.dead-letter)',
+    })
+    .option('smtp', {
+      type: 'string',
+      describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)',
+    })
+    .option('outbox', {
+      type: 'string',
+      describe: 'folder for report e-mails when --smtp is not given (default out/outbox)',
+    });
+}
+
+/** How a prod run ends, what it refuses, and its Kafka sink. */
+function prodOutputFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('bounded', {
+      type: 'boolean',
+      describe: 'read up to the end offsets seen at start, then stop (default off; price-stats: on)',
+    })
+    .option('at-end', {
+      type: 'string',
+      describe:
+        'with --bounded: flush (write the windows still open; later records for them are late) or keep (commit them for the next run; default)',
+    })
+    .option('max-outage', {
+      type: 'string',
+      describe:
+        'give up (exit 1, alert) when the database or broker stays unreachable this long mid-stream (default 5m)',
+    })
+    .option('max-record-bytes', {
+      type: 'string',
+      describe: 'longer messages are dead letters, not decoded (default 1048576)',
+    })
+    .option('to-kafka', {
+      type: 'boolean',
+      describe: 'sink Kafka instead: rows to a Kafka topic, exactly once (one Kafka transaction per trigger)',
+    })
+    .option('output-topic', {
+      type: 'string',
+      describe: "with --to-kafka: the rows' topic (default: the table name, e.g. stocks_averages)",
+    })
+    .option('checkpoint-topic', {
+      type: 'string',
+      describe: 'with --to-kafka: compacted topic of checkpoints (default hexstream-checkpoints)',
+    })
+    .option('instance-id', {
+      type: 'string',
+      describe:
+        "with --to-kafka: this instance's name in the transactional id, stable across restarts, one per concurrent instance (default: host name)",
+    })
+    .option('failpoints', FAILPOINTS_OPTION);
+}
+
+function batchFlags<T>(y: Argv<T>): Argv<T> {
+  return engineFlags(y, 'warn')
+    .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
+    .option('input', {
+      type: 'string',
+      nargs: 1,
+      describe: 'input FILE or DIR (each file a partition, by its name); required',
+    })
+    .option('mysql', {
+      type: 'string',
+      describe:
+        'sink MySQL/MariaDB (the default): mysql://user:pass@host:port/database or mariadb://… (default mysql://root@127.0.0.1:3306/hexstream)',
+    })
+    .option('postgres', {
+      type: 'string',
+      describe: 'sink PostgreSQL instead: postgres://user:pass@host:port/database',
+    })
+    .option('group', {
+      type: 'string',
+      describe: 'whose stored positions (default hexstream-<job>-batch): runs with one group continue each other',
+    })
+    .option('dead-letter', {
+      type: 'string',
+      describe:
+        'dead letters as JSON Lines, a new file each run; a non-empty one of an earlier run is kept as <name>.<time last written>.jsonl (default out/<job>.dead-letter.jsonl)',
+    })
+    .option('outbox', { type: 'string', describe: 'folder for the report e-mail (default out/outbox)' })
+    .option('max-record-bytes', { type: 'string', describe: 'longer records are dead letters (default 1048576)' })
+    .option('arrival-time', {
+      type: 'string',
+      describe: 'arrival time of every record (epoch ms or ISO-8601): the time of quotes that carry none',
+    })
+    .option('failpoints', FAILPOINTS_OPTION);
+}
+
+function produceFlags<T>(y: Argv<T>): Argv<T> {
+  return (
+    y
+      .option('job', { type: 'string', describe: 'job whose records to generate (default orders)' })
+      .option('count', { type: 'string', describe: 'number of records (default 5000; with --rate: until stopped)' })
+      .option('seed', { type: 'string', describe: 'random seed; same seed, same output (default 1)' })
+      // nargs 1: without it yargs takes a lone `-` for a positional, and `--to -` fails as unknown.
+      .option('to', { type: 'string', nargs: 1, describe: 'kafka, an output FILE, or - for stdout; required' })
+      .option('brokers', {
+        type: 'string',
+        describe: 'with --to kafka: bootstrap brokers H:P,… (default 127.0.0.1:9092)',
+      })
+      .option('topic', { type: 'string', describe: 'with --to kafka: topic (default: the job name)' })
+      .option('partitions', {
+        type: 'string',
+        describe: 'with --to kafka: partitions of the topic if it must be created (default 3)',
+      })
+      .option('rate', {
+        type: 'string',
+        describe: 'with --to kafka: records per second of wall-clock time (default: as fast as possible)',
+      })
+      .option('start', {
+        type: 'string',
+        describe: 'event time of the first record, ISO-8601 (default 2025-01-01T00:00:00Z; with --rate: now)',
+      })
+      .option('event-rate', {
+        type: 'string',
+        describe: 'records per second of event time (default 1000; with --rate: the rate)',
+      })
+      .option('fault-share', {
+        type: 'string',
+        describe: 'share of late, duplicate and malformed records (default 0.01)',
+      })
+  );
+}
+
+/** Each command's flags, as yargs options. */
+export const COMMAND_FLAGS: Readonly<Record<CommandName, <T>(y: Argv<T>) => Argv<T>>> = {
+  test: testFlags,
+  prod: prodFlags,
+  batch: batchFlags,
+  produce: produceFlags,
+};

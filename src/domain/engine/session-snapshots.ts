@@ -1,0 +1,34 @@
+import type { SessionWindows } from '../windowing/session-windows';
+import type { SessionSnapshot } from './engine-snapshot';
+import { decodeState, encodeState } from './state-codec';
+
+export function snapshotSessions<E, G, A>(sessions: SessionWindows<E, G, A> | undefined): SessionSnapshot[] {
+  return (sessions?.all() ?? []).map((s) => ({
+    key: s.key,
+    startMs: s.startMs,
+    endMs: s.endMs,
+    firstPositions: [...s.firstPositions],
+    group: encodeState(s.group),
+    acc: encodeState(s.acc),
+  }));
+}
+
+/** Puts the sessions of a snapshot back (none without session windows); returns how many. */
+export function restoreSessions<E, G, A>(
+  sessions: SessionWindows<E, G, A> | undefined,
+  snapshots: readonly SessionSnapshot[],
+): number {
+  if (sessions === undefined) return 0;
+  for (const s of snapshots) {
+    sessions.restore({
+      key: s.key,
+      startMs: s.startMs,
+      endMs: s.endMs,
+      group: decodeState(s.group) as G,
+      acc: decodeState(s.acc) as A,
+      firstPositions: new Map(s.firstPositions),
+      changedInTrigger: -1,
+    });
+  }
+  return snapshots.length;
+}
