@@ -7,7 +7,7 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { SourceRecord } from '../../domain/records';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
 import { fileBytes, STDIN, streamBytes, type ByteSource } from './byte-source';
-import { decodeRecordBytes, utf8BytePrefix } from './utf8';
+import { decodeRecordBytes, utf8BytePrefix } from '../encoding/utf8';
 
 export interface LineFileSourceOptions {
   /** A file, a directory whose regular, non-hidden files are read (sorted by name), or `-` for standard input. */

@@ -4,7 +4,7 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import { DEFAULT_MAX_RECORD_BYTES, type SourceRecord } from '../../domain/records';
 import { LoggerPort } from '../../ports/logger.port';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
-import { decodeRecordBytes } from '../file/utf8';
+import { decodeRecordBytes } from '../encoding/utf8';
 import { describeKafkaError } from './kafka-errors';
 
 export interface KafkaSourceOptions {

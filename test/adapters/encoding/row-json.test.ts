@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatScaled, isoFormatter, rowRenderer } from '../../../src/adapters/file/row-json';
+import { formatScaled, isoFormatter, rowRenderer } from '../../../src/adapters/encoding/row-json';
 import type { ColumnValue, ResultRow } from '../../../src/domain/records';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';

@@ -14,7 +14,7 @@ import {
   formatRfc5322Date,
   isPlain7bit,
   type MessageFields,
-} from '../../../src/adapters/file/rfc5322';
+} from '../../../src/adapters/encoding/rfc5322';
 
 function lineBreaksToLf(text: string): string {
   return text.replace(/\r\n/g, '\n');
