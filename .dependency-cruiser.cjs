@@ -78,6 +78,13 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/ports/', '^src/domain/'] },
     },
     {
+      name: 'ports-domain-as-types',
+      comment: 'A port speaks in domain types (`import type`); behaviour stays in the domain.',
+      severity: 'error',
+      from: { path: '^src/ports/' },
+      to: { path: '^src/domain/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'ports-no-packages',
       comment: 'A port names no driver or Node module; inversify only for the type of its token.',
       severity: 'error',

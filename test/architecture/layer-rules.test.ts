@@ -50,6 +50,8 @@ const files: Record<string, string> = {
   'src/domain/cycle-b.ts': "import { a } from './cycle-a';\n\nexport const b = (): number => (a.length > 1 ? 0 : 1);\n",
   'src/ports/logger.port.ts':
     "import { injectable } from 'inversify';\n\nexport interface LoggerPort {\n  info(m: string): void;\n}\nexport const LoggerPort = Symbol.for('LoggerPort');\nexport const decorate = injectable;\n",
+  'src/domain/limits.ts': 'export const MAX = 3;\n',
+  'src/ports/sized.port.ts': "import { MAX } from '../domain/limits';\n\nexport const SIZE = MAX;\n",
   'src/adapters/sql/sql-shared.ts': 'export const shared = 1;\n',
   'src/adapters/file/file-thing.ts': 'export const fileThing = 2;\n',
   'src/adapters/kafka/kafka-thing.ts':
@@ -152,6 +154,7 @@ describe('layer rules (dependency-cruiser)', () => {
         'src/domain/uses-adapter.ts → src/adapters/kafka/kafka-thing.ts (domain-only-domain)',
         'src/domain/uses-driver.ts → node_modules/kafkajs (domain-no-packages)',
         'src/ports/logger.port.ts → node_modules/inversify (ports-inversify-as-type)',
+        'src/ports/sized.port.ts → src/domain/limits.ts (ports-domain-as-types)',
       ].sort(),
     );
   });
