@@ -68,7 +68,7 @@ async function consumeOne(kafka: Kafka): Promise<void> {
           })
           .catch((e: unknown) => {
             clearTimeout(timer);
-            fail(e);
+            fail(e instanceof Error ? e : new Error(String(e)));
           });
       });
       return;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { redactUrl } from './adapters/pino/redact';
+import { redactUrl } from './domain/redaction/redact';
 import { runCli } from './cli/run-cli';
 import { boundHeapGrowth } from './composition/heap-growth';
 

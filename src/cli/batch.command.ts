@@ -1,4 +1,4 @@
-import { redactUrl } from '../adapters/pino/redact';
+import { redactUrl } from '../domain/redaction/redact';
 import { createContainer } from '../composition/create-container';
 import { resolveBatchConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';

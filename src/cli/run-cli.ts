@@ -1,4 +1,4 @@
-import { passwordsOf, redactor, redactUrl } from '../adapters/pino/redact';
+import { passwordsOf, redactor, redactUrl } from '../domain/redaction/redact';
 import { HexstreamError } from '../domain/hexstream-error';
 import type { RawFlags } from '../composition/resolve-config';
 import { parseCommandLine, type CommandLine } from './command-line';

@@ -1,4 +1,4 @@
-import { passwordsOf } from '../adapters/pino/redact';
+import { passwordsOf } from '../domain/redaction/redact';
 import type { RunConfig } from './run-config';
 
 /** The passwords in a run's service URLs, as typed and decoded: what logs, mails and output mask. */

@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { FinalTableTap } from '../adapters/memory/final-table-tap';
 import { PinoLogger, PinoLoggerOptions } from '../adapters/pino/pino-logger.adapter';
-import { redactor } from '../adapters/pino/redact';
+import { redactor } from '../domain/redaction/redact';
 import { ProcessMemory } from '../adapters/system/process-memory.adapter';
 import { SystemClock } from '../adapters/system/system-clock.adapter';
 import { StreamPipeline, type PipelineSettings } from '../domain/pipeline/stream-pipeline';

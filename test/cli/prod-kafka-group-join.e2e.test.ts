@@ -89,7 +89,10 @@ function warnings(p: Running): string[] {
     .filter((l) => l.startsWith('{'))
     .map((l) => parseJsonObject(l))
     .filter((l) => Number(l['level']) >= 40)
-    .map((l) => `${String(l['msg'])}${l['error'] === undefined ? '' : `: ${String(l['error'])}`}`);
+    .map(
+      (l) =>
+        `${String(l['msg'])}${l['error'] === undefined ? '' : `: ${typeof l['error'] === 'string' ? l['error'] : JSON.stringify(l['error'])}`}`,
+    );
 }
 
 describe('hexstream prod: an instance joins a running group', () => {

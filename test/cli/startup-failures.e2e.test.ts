@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stringMatching } from '../support/matchers';
 import { BROKERS, kafkaClient, uniqueName } from '../support/kafka-topics';
 import type { CliResult } from '../support/run-cli';
 import { spawnCli } from '../support/spawn-cli';
@@ -37,7 +38,7 @@ async function closedPort(): Promise<number> {
 function expectOneLine(r: CliResult, line: RegExp): void {
   expect({ code: r.code, stderr: r.stderr }).toEqual({
     code: 1,
-    stderr: expect.stringMatching(new RegExp(`^${line.source}\\n$`)),
+    stderr: stringMatching(new RegExp(`^${line.source}\\n$`)),
   });
   expect(r.stderr.split('\n')).toHaveLength(2);
   expect(r.stderr).not.toContain('    at ');

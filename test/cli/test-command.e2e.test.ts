@@ -173,12 +173,12 @@ describe('hexstream test <email> (end to end, built CLI)', () => {
     const r = runCli(['test', 'ops@example.com', '--input', input, ...outFlags()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^peak memory\s+[\d,]+ MB RSS  \(state at peak: 2 open windows, 3 rows, 3 ids; at end: 0 open windows, 0 rows, 0 ids\)$/m,
+      /^peak memory\s+[\d,]+ MB RSS {2}\(state at peak: 2 open windows, 3 rows, 3 ids; at end: 0 open windows, 0 rows, 0 ids\)$/m,
     );
     const mail = readFileSync(join(dir, 'outbox', readdirSync(join(dir, 'outbox'))[0] as string), 'utf8');
     expect(mail).toContain('state at end     0 open windows, 0 rows, 0 remembered ids');
     expect(mail).toContain('state at peak    2 open windows, 3 rows, 3 remembered ids');
-    expect(mail).toMatch(/^peak memory      \d+ MB RSS\r$/m);
+    expect(mail).toMatch(/^peak memory {6}\d+ MB RSS\r$/m);
   });
 
   it('keeps the raw text and a specific detail in every dead letter', () => {

@@ -1,5 +1,6 @@
 import { CONFIG_PATTERNS, isBrokerAddress } from '../../src/composition/config-patterns';
 import { resolveBatchConfig, resolveProdConfig } from '../../src/composition/resolve-config';
+import { errorWith } from '../support/matchers';
 import { runCli } from '../support/run-cli';
 
 const HOSTILE_NAMES: ReadonlyArray<readonly [string, string]> = [
@@ -132,14 +133,12 @@ describe('names from configuration', () => {
     ],
     [{ smtp: 'smtp://u:p@mail.example.com:25/inbox' }, '--smtp: takes no path, query or fragment'],
   ])('refuses %j naming the flag', (flags, message) => {
-    expect(() => resolveProdConfig({ ...prod, ...flags })).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID', message }),
-    );
+    expect(() => resolveProdConfig({ ...prod, ...flags })).toThrow(errorWith({ code: 'CONFIG_INVALID', message }));
   });
 
   it('refuses a batch database name naming the flag', () => {
     expect(() => resolveBatchConfig({ ...prod, input: 'in.jsonl', mysql: 'mysql://root@h/x;y' })).toThrow(
-      expect.objectContaining({
+      errorWith({
         code: 'CONFIG_INVALID',
         message: '--mysql: database name must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$, got "x;y"',
       }),
@@ -173,7 +172,7 @@ describe('--mysql schemes', () => {
 
   it('refuses another scheme naming both it takes', () => {
     expect(() => resolveProdConfig({ ...prod, mysql: 'postgres://root@127.0.0.1:3306/hexstream' })).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID', message: '--mysql: must start with mysql:// or mariadb://' }),
+      errorWith({ code: 'CONFIG_INVALID', message: '--mysql: must start with mysql:// or mariadb://' }),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { tsFiles } from '../architecture/import-rules';
+import { tsFiles } from '../support/ts-files';
 import { isIpv4Loopback, listeningSocketsOf } from '../support/listening-sockets';
 import { startTestSmtpServer } from '../support/test-smtp-server';
 

@@ -192,7 +192,7 @@ export class OrderReference {
   private closingAt(p: number, end: number): { keys: string[]; ids: number[] } | undefined {
     if (this.onFinal === undefined) return undefined;
     let ends = this.closing.get(p);
-    if (ends === undefined) this.closing.set(p, (ends = new Map()));
+    if (ends === undefined) this.closing.set(p, (ends = new Map<number, { keys: string[]; ids: number[] }>()));
     let at = ends.get(end);
     if (at === undefined) {
       ends.set(end, (at = { keys: [], ids: [] }));

@@ -47,6 +47,7 @@ function parsePrice(v: unknown, allowString: boolean): bigint | undefined {
 }
 
 function validSymbol(s: unknown): s is string {
+  // eslint-disable-next-line no-control-regex -- control characters are what makes a symbol invalid
   return typeof s === 'string' && s.trim() !== '' && [...s].length <= 16 && !/[\u0000-\u001f]/.test(s);
 }
 

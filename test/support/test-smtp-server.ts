@@ -49,7 +49,7 @@ export async function startTestSmtpServer(user: string, password: string): Promi
         received.push({
           mailFrom: from === false ? undefined : from.address,
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user,
+          user: session.user as string | undefined,
           raw: Buffer.concat(chunks).toString('utf8'),
         });
         callback();

@@ -1,6 +1,6 @@
 import type { ColumnValue, ResultRow } from '../../domain/records';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
-import { rowRenderer } from './row-json';
+import { rowRenderer } from '../encoding/row-json';
 
 /**
  * Encodes result rows as JSON lines straight into a byte buffer: the same text as `rowRenderer`

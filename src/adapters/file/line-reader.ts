@@ -3,7 +3,7 @@ import { DEAD_LETTER_RAW_BYTES, utf8Prefix } from '../../domain/engine/dead-lett
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { SourceRecord } from '../../domain/records';
 import type { ByteSource } from './byte-source';
-import { decodeRecordBytes, utf8BytePrefix } from './utf8';
+import { decodeRecordBytes, utf8BytePrefix } from '../encoding/utf8';
 
 /** What a line reader needs of the source's options. */
 export interface LineReaderOptions {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { Notification, NotifierPort } from '../../ports/notifier.port';
-import { buildMessage } from './rfc5322';
+import { buildMessage } from '../encoding/rfc5322';
 
 export interface FileOutboxOptions {
   /** The outbox; created if missing. */

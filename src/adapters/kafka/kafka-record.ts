@@ -1,5 +1,5 @@
 import type { SourceRecord } from '../../domain/records';
-import { decodeRecordBytes } from '../file/utf8';
+import { decodeRecordBytes } from '../encoding/utf8';
 
 /**
  * Keys longer than this make the record invalid. No job reads keys, but producers key by an id or a

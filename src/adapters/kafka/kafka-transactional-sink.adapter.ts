@@ -4,7 +4,7 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { ResultRow } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
-import { rowRenderer } from '../file/row-json';
+import { rowRenderer } from '../encoding/row-json';
 import { withDeadline } from '../system/deadline';
 import { CheckpointTopicCodec, type SnapshotHead } from './checkpoint-topic';
 import { deadLetterMessage } from './dead-letter-message';

@@ -1,5 +1,5 @@
 import { HexstreamError } from '../../domain/hexstream-error';
-import { redactUrl } from '../pino/redact';
+import { redactUrl } from '../../domain/redaction/redact';
 import { redactMySqlUrl } from './mysql-pool';
 
 /** The fields of a mysql2 (or Node socket) error that classify it. */

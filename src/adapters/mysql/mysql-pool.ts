@@ -7,7 +7,7 @@ import {
   type RowDataPacket,
 } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
-import { redactUrl } from '../pino/redact';
+import { redactUrl } from '../../domain/redaction/redact';
 import { MYSQL_IDENTIFIER } from '../sql/sql-identifiers';
 
 /** Database, table and column names we put into SQL: plain identifiers only, never quoted tricks. */

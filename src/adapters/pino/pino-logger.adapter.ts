@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import type { LogContext, LoggerPort } from '../../ports/logger.port';
-import { redactor, redactSecrets } from './redact';
+import { redactor, redactSecrets } from '../../domain/redaction/redact';
 
 export interface PinoLoggerOptions {
   readonly level: 'debug' | 'info' | 'warn' | 'error' | 'silent';

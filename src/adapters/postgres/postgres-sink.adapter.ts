@@ -6,7 +6,7 @@ import type { ResultRow } from '../../domain/records';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import { columnEncoder, sortByPrimaryKey, type SqlValue } from '../mysql/mysql-rows';
-import { redactUrl } from '../pino/redact';
+import { redactUrl } from '../../domain/redaction/redact';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
 import { readPgCheckpoint, writePgCheckpoint, type PgCheckpointOwner } from './postgres-checkpoint';
 import { ensureResultTable, migratePostgres, pgIdentifier, pgResultTableDdl } from './postgres-schema';

@@ -5,8 +5,8 @@ import type Mail from 'nodemailer/lib/mailer';
 import type { SMTPSentMessageInfo, SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { Notification, NotifierPort } from '../../ports/notifier.port';
-import { buildMessage } from '../file/rfc5322';
-import { redactUrl } from '../pino/redact';
+import { buildMessage } from '../encoding/rfc5322';
+import { redactUrl } from '../../domain/redaction/redact';
 import { AlertThrottle } from './alert-throttle';
 
 export interface SmtpNotifierOptions {

@@ -10,6 +10,7 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: (
       try {
         resolve(onTimeout());
       } catch (e) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what onTimeout threw, as an await would
         reject(e);
       }
     }, ms);

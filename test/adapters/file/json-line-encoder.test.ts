@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { JsonLineEncoder } from '../../../src/adapters/file/json-line-encoder';
-import { rowRenderer } from '../../../src/adapters/file/row-json';
+import { rowRenderer } from '../../../src/adapters/encoding/row-json';
 import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';

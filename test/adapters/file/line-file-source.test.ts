@@ -259,8 +259,9 @@ describe('LineFileSource', () => {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
     if (typeof gc !== 'function') throw new Error('cannot obtain gc()');
+    const runGc = gc as () => void;
     const collect = (): number => {
-      gc();
+      runGc();
       const m = process.memoryUsage();
       return m.heapUsed + m.arrayBuffers;
     };

@@ -1,4 +1,4 @@
-import { rowRenderer } from '../../../src/adapters/file/row-json';
+import { rowRenderer } from '../../../src/adapters/encoding/row-json';
 import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
 import { describeSinkContract, parseJsonObject } from '../../contracts/sink.contract';
 

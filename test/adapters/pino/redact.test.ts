@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PinoLogger } from '../../../src/adapters/pino/pino-logger.adapter';
-import { passwordsOf, redactor, redactSecrets, redactUrl } from '../../../src/adapters/pino/redact';
+import { passwordsOf, redactor, redactSecrets, redactUrl } from '../../../src/domain/redaction/redact';
 import { runCli } from '../../../src/cli/run-cli';
 import { RedactingNotifier } from '../../../src/composition/redacting-notifier';
 import type { Notification, NotifierPort } from '../../../src/ports/notifier.port';

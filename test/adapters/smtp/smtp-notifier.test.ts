@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { Container } from 'inversify';
 import { SMTPServer } from 'smtp-server';
 import { SmtpNotifier, SmtpNotifierOptions } from '../../../src/adapters/smtp/smtp-notifier.adapter';
-import { formatRfc5322Date } from '../../../src/adapters/file/rfc5322';
+import { formatRfc5322Date } from '../../../src/adapters/encoding/rfc5322';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { NotifierPort, type Notification } from '../../../src/ports/notifier.port';
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/test-smtp-server';

@@ -1,4 +1,4 @@
-import { decodeRecordBytes } from '../../../src/adapters/file/utf8';
+import { decodeRecordBytes } from '../../../src/adapters/encoding/utf8';
 import { toRecord } from '../../../src/adapters/kafka/kafka-source.adapter';
 import { StreamEngine } from '../../../src/domain/engine/stream-engine';
 import { ordersJob } from '../../../src/domain/jobs/orders.job';

@@ -19,7 +19,13 @@ const hostile = fc.oneof(
       shopid: fc.oneof(fc.nat(), fc.constant(2 ** 60)),
       region: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.integer(), fc.constant('')),
       count: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.double(), fc.constant('3')),
-      price: fc.oneof(fc.double(), fc.constant(1e400), fc.constant(-0.5), fc.constant(1.005), fc.constant('9.99')),
+      price: fc.oneof(
+        fc.double(),
+        fc.constant(Number.POSITIVE_INFINITY),
+        fc.constant(-0.5),
+        fc.constant(1.005),
+        fc.constant('9.99'),
+      ),
       timestamp: fc.oneof(
         fc.double({ min: 0, max: 5e12 }),
         fc.constant(1735689600123),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { decodeState, encodeState } from '../../../src/domain/engine/state-codec';
+import { decodeState, encodeState, type JsonValue } from '../../../src/domain/engine/state-codec';
 
-const roundTrip = (v: unknown): unknown => decodeState(JSON.parse(JSON.stringify(encodeState(v))));
+const roundTrip = (v: unknown): unknown => decodeState(JSON.parse(JSON.stringify(encodeState(v))) as JsonValue);
 
 /** What an engine holds: JSON plus what JSON loses (non-finite numbers, -0, bigint, undefined, Set, Map). */
 const stateValue = fc.letrec((tie) => ({

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { stringContaining } from '../../support/matchers';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
@@ -66,7 +67,7 @@ describe('stock-averages: decoding', () => {
       'eventTimeMillis 1534849274 is outside 2000-01-01..2100-01-01 (looks like epoch seconds; epoch milliseconds are expected)',
     ],
     [',BUY,1,2,1534849274072,x', 'stockName is empty'],
-    ['{"stockName":"A"', expect.stringContaining('not valid JSON')],
+    ['{"stockName":"A"', stringContaining('not valid JSON')],
   ])('rejects %j with a reason', (line, detail) => {
     expect(decodeTrade(line)).toEqual({ ok: false, detail });
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { firstInvalidUtf8 } from '../../../src/adapters/file/utf8';
+import { firstInvalidUtf8 } from '../../../src/adapters/encoding/utf8';
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
 

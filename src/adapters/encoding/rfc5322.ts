@@ -188,6 +188,7 @@ function encodedWord(chunk: string): string {
 }
 
 function checkAddress(header: string, address: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\x00-\x1f\x7f]/.test(address)) throw invalid(`${header} address contains a line break or control character`);
   if (address.trim() === '') throw invalid(`${header} address is empty`);
   return address;

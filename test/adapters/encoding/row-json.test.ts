@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatScaled, isoFormatter, rowRenderer } from '../../../src/adapters/file/row-json';
+import { formatScaled, isoFormatter, rowRenderer } from '../../../src/adapters/encoding/row-json';
 import type { ColumnValue, ResultRow } from '../../../src/domain/records';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
@@ -169,6 +169,7 @@ describe('rowRenderer', () => {
     ['utf8mb4 text', '東京 😀 👩‍👩‍👧‍👦 Ünïcødé'],
   ])('keeps %s in a text column intact on one parseable line', (_label, region) => {
     const line = render(row({ ...base, region }), 0);
+    // eslint-disable-next-line no-control-regex -- a control character in the line is what must not be there
     expect(line).not.toMatch(/[\u0000-\u001f]/);
     expect(line).toContain(`"region":${JSON.stringify(region)},`);
     const parsed: unknown = JSON.parse(line);

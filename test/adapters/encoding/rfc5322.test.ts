@@ -14,7 +14,8 @@ import {
   formatRfc5322Date,
   isPlain7bit,
   type MessageFields,
-} from '../../../src/adapters/file/rfc5322';
+} from '../../../src/adapters/encoding/rfc5322';
+import { errorWith } from '../../support/matchers';
 
 function lineBreaksToLf(text: string): string {
   return text.replace(/\r\n/g, '\n');
@@ -109,7 +110,7 @@ describe('formatRfc5322Date', () => {
   });
 
   it('rejects an invalid date', () => {
-    expect(() => formatRfc5322Date(new Date(Number.NaN))).toThrow(expect.objectContaining({ code: 'NOTIFY_FAILED' }));
+    expect(() => formatRfc5322Date(new Date(Number.NaN))).toThrow(errorWith({ code: 'NOTIFY_FAILED' }));
   });
 });
 
