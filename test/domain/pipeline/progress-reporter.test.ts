@@ -29,12 +29,12 @@ function engine(): AnyEngine {
   });
 }
 
-function setup(clockAt = 0, clock: ClockPort | undefined = undefined) {
+function setup(clockAt = 0) {
   const manual = new ManualClock(clockAt);
   const log = new LineLog(manual);
   const state = new RunState(engine(), [0], 0);
   const settings = { progressIntervalMs: 1_000, triggerIntervalMs: 500 };
-  const reporter = new ProgressReporter(clock ?? manual, log, settings, state, 0);
+  const reporter = new ProgressReporter(manual, log, settings, state, 0);
   return { clock: manual, log, state, reporter };
 }
 

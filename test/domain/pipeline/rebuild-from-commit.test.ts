@@ -46,7 +46,7 @@ function parts(sink = new OpeningSink(), seekable = true) {
     ? memory
     : {
         open: (from) => memory.open(from),
-        poll: (n, w) => memory.poll(n, w),
+        poll: (n) => memory.poll(n),
         acknowledge: (at) => memory.acknowledge(at),
         close: () => memory.close(),
       };
