@@ -3,14 +3,10 @@ import type { LoggerPort } from '../../ports/logger.port';
 import type { MemoryUsagePort } from '../../ports/memory-usage.port';
 import { ProgressLine, type ProgressView } from './progress-line';
 import type { RunState } from './run-state';
+import type { PipelineSettings } from './pipeline-settings';
 
-/** The settings the progress lines depend on (a subset of `PipelineSettings`). */
-export interface ProgressSettings {
-  /** How often a progress line is logged (processing time). */
-  readonly progressIntervalMs: number;
-  /** A commit running longer than this is shown as waited for. */
-  readonly triggerIntervalMs: number;
-}
+/** The settings the progress lines depend on. */
+export type ProgressSettings = Pick<PipelineSettings, 'progressIntervalMs' | 'triggerIntervalMs'>;
 
 /**
  * Logs a progress line every interval, whatever the pipeline is doing: between polls, while it

@@ -3,22 +3,15 @@ import type { SinkCheckpoint, SinkPort, StoredSnapshot } from '../../ports/sink.
 import type { SourcePort } from '../../ports/source.port';
 import type { EngineCheckpoint } from '../engine/engine-checkpoint';
 import { parseSnapshot, snapshotContinues, type EngineSnapshot } from '../engine/engine-snapshot';
-import type { OutputMode } from '../engine/output-mode';
 import { StreamEngine } from '../engine/stream-engine';
 import { HexstreamError } from '../hexstream-error';
-import type { AnyJob } from '../jobs/job';
-import type { WindowSpec } from '../windowing/window-spec';
 import type { CommitQueue } from './commit-queue';
 import type { EventTimeAlignment } from './event-time-alignment';
 import type { AnyEngine, RunState } from './run-state';
+import type { PipelineSettings } from './pipeline-settings';
 
-/** The settings an engine is built with (a subset of `PipelineSettings`). */
-export interface EngineSettings {
-  readonly job: AnyJob;
-  readonly window: WindowSpec;
-  readonly watermarkMs: number;
-  readonly outputMode: OutputMode;
-}
+/** The settings an engine is built with. */
+export type EngineSettings = Pick<PipelineSettings, 'job' | 'window' | 'watermarkMs' | 'outputMode'>;
 
 /** The engine a run starts with, and the partitions it reads. */
 export interface Started {

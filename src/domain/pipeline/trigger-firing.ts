@@ -5,12 +5,10 @@ import { commitTrigger } from './commit-trigger';
 import type { CommitQueue } from './commit-queue';
 import type { RunState } from './run-state';
 import type { TriggerPolicy } from './trigger-policy';
+import type { PipelineSettings } from './pipeline-settings';
 
-/** The settings a trigger's firing depends on (a subset of `PipelineSettings`). */
-export interface FiringSettings {
-  readonly idleTimeoutMs: number;
-  readonly overlapCommits?: boolean;
-}
+/** The settings a trigger's firing depends on. */
+export type FiringSettings = Pick<PipelineSettings, 'idleTimeoutMs' | 'overlapCommits'>;
 
 /**
  * Fires triggers: moves idle watermarks on, takes the engine's output, and hands it to the commit

@@ -1,12 +1,8 @@
 import type { TriggerOutput } from '../engine/stream-engine';
+import type { PipelineSettings } from './pipeline-settings';
 
-/** The settings a trigger decision depends on (a subset of `PipelineSettings`). */
-export interface TriggerSettings {
-  readonly triggerIntervalMs: number;
-  readonly triggerRecords: number;
-  readonly onStop: 'flush' | 'checkpoint' | 'flush-at-end';
-  readonly atEnd?: 'flush' | 'keep';
-}
+/** The settings a trigger decision depends on. */
+export type TriggerSettings = Pick<PipelineSettings, 'triggerIntervalMs' | 'triggerRecords' | 'onStop' | 'atEnd'>;
 
 /** Where the run stands when a trigger may be due. */
 export interface TriggerClock {
