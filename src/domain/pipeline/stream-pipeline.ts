@@ -183,7 +183,10 @@ export class StreamPipeline {
     }
   }
 
-  /** The last trigger of a stopped run; an outage is still waited out (so the alert says how it ended), then the run fails. */
+  /**
+   * The last trigger of a stopped run. An outage here fails the run: the wait, asked to stop,
+   * gives up at once with how long the service was down (should it come back, the first failure stands).
+   */
   private async fireLast(run: Run): Promise<void> {
     applyToOpenWindows(run.state, run.triggers.onStopMidStream());
     await run.firing.fire(run.state, this.clock.now(), true).catch(async (e: unknown) => {
