@@ -1,12 +1,7 @@
 import type { Pool } from 'mysql2/promise';
-import {
-  ensureResultTable,
-  migrate,
-  MIGRATIONS,
-  resultTableDdl,
-  type Migration,
-} from '../../../src/adapters/mysql/migrations';
+import { migrate, MIGRATIONS, type Migration } from '../../../src/adapters/mysql/migrations';
 import { acquireSession, createMySqlPool } from '../../../src/adapters/mysql/mysql-pool';
+import { ensureResultTable, resultTableDdl } from '../../../src/adapters/mysql/mysql-table';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
@@ -138,10 +133,7 @@ describe('resultTableDdl', () => {
     ['a reserved table name', { ...aggOrderWindowTable, name: 'hexstream_checkpoint' }],
     ['no primary key', { ...aggOrderWindowTable, primaryKey: [] }],
     ['a primary key that is not a column', { ...aggOrderWindowTable, primaryKey: ['nope'] }],
-    [
-      'a quoted column name',
-      { ...aggOrderWindowTable, columns: [{ name: 'a`b', type: { kind: 'text', sql: 'TEXT' } }] },
-    ],
+    ['a quoted column name', { ...aggOrderWindowTable, columns: [{ name: 'a`b', type: { kind: 'longText' } }] }],
   ] as Array<[string, TableSchema]>)('rejects %s with CONFIG_INVALID', (_what, table) => {
     expect(() => resultTableDdl(table)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
