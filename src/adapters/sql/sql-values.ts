@@ -1,6 +1,6 @@
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { ColumnValue, ResultRow } from '../../domain/records';
-import type { ColumnSpec, ColumnType } from '../../domain/table-schema';
+import type { ColumnSpec } from '../../domain/table-schema';
 import { mapColumnType, type ColumnTypeMap } from './column-type-map';
 import { datetimeFormatter } from './instant-text';
 
@@ -25,9 +25,10 @@ export type ColumnEncoder = (row: ResultRow) => SqlValue;
 type Fail = (row: ResultRow, why: string) => never;
 
 /**
- * The conversion of one column's values for `dialect`, checking each against the column's bounds
- * before anything is sent: text length in characters, integer width, decimal digits, the years an
- * instant may have. A converter may keep state between rows (the last instant's text).
+ * The conversion of one column's values for `dialect`, checked before anything is sent: a value of
+ * the wrong kind, text longer than its column, an instant outside the years 0000–9999. A number
+ * beyond its column (integer width, decimal digits) is left to the database, whose error, with its
+ * code, becomes the commit's cause. A converter may keep state between rows (the last instant's text).
  */
 export function columnEncoder(column: ColumnSpec, dialect: SqlValueDialect): ColumnEncoder {
   const name = column.name;
@@ -44,9 +45,11 @@ export function columnEncoder(column: ColumnSpec, dialect: SqlValueDialect): Col
 type Convert = (v: ColumnValue, row: ResultRow) => SqlValue;
 
 function converters(name: string, dialect: SqlValueDialect, fail: Fail): ColumnTypeMap<Convert> {
-  const text = (maxLength: number): Convert => {
-    return (v, row) => {
+  const text =
+    (maxLength: number): Convert =>
+    (v, row) => {
       const s = typeof v === 'string' ? v : String(v);
+      // Code points never outnumber UTF-16 units: only a long string needs counting.
       if (s.length > maxLength && characters(s) > maxLength)
         fail(row, `has ${characters(s)} characters, more than its ${maxLength}`);
       if (!dialect.textHoldsNul && s.includes('\u0000')) {
@@ -57,20 +60,18 @@ function converters(name: string, dialect: SqlValueDialect, fail: Fail): ColumnT
       }
       return s;
     };
-  };
   return {
     text: (t) => text(t.maxLength),
     longText: () => text(Infinity),
-    integer: (t) => {
-      const [min, max] = t.bits === 32 ? [-(2n ** 31n), 2n ** 31n - 1n] : [-(2n ** 63n), 2n ** 63n - 1n];
+    integer: () => (v, row) => exactInteger(v) ?? fail(row, `is not an integer: ${String(v)}`),
+    decimal: ({ scale }) => {
       return (v, row) => {
-        const n = exactInteger(v) ?? fail(row, `is not an integer: ${String(v)}`);
-        if (typeof n === 'number' ? t.bits === 32 && (n < min || n > max) : BigInt(n) < min || BigInt(n) > max)
-          fail(row, `is out of the range of a ${t.bits}-bit integer: ${String(v)}`);
-        return n;
+        const scaled = exactInteger(v) ?? fail(row, `is not a scaled integer (×10^${scale}): ${String(v)}`);
+        return typeof scaled === 'number'
+          ? decimalTextOfSafeInteger(scaled, scale)
+          : decimalText(BigInt(scaled), scale);
       };
     },
-    decimal: (t) => decimal(t, fail),
     double: () => (v, row) =>
       typeof v === 'number' && Number.isFinite(v) ? v : fail(row, `is not a finite number: ${String(v)}`),
     instant: () => {
@@ -82,23 +83,6 @@ function converters(name: string, dialect: SqlValueDialect, fail: Fail): ColumnT
       };
     },
     writtenAt: () => (_v, row) => fail(row, 'is set by the sink, not by the row'),
-  };
-}
-
-function decimal(t: Extract<ColumnType, { kind: 'decimal' }>, fail: Fail): Convert {
-  const { precision, scale } = t;
-  // Safe integers have at most 16 digits: below that many, compare the number itself.
-  const bound = precision < 16 ? 10 ** precision : Infinity;
-  return (v, row) => {
-    const scaled = exactInteger(v) ?? fail(row, `is not a scaled integer (×10^${scale}): ${String(v)}`);
-    if (typeof scaled === 'number') {
-      if (Math.abs(scaled) >= bound) fail(row, `has more than ${precision} digits (×10^${scale}): ${String(v)}`);
-      return decimalTextOfSafeInteger(scaled, scale);
-    }
-    const big = BigInt(scaled);
-    if ((big < 0n ? -big : big).toString().length > precision)
-      fail(row, `has more than ${precision} digits (×10^${scale}): ${String(v)}`);
-    return decimalText(big, scale);
   };
 }
 

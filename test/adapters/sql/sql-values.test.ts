@@ -34,6 +34,9 @@ describe('columnEncoder', () => {
     [MONEY, '-12345', '-123.45'],
     [{ kind: 'decimal', precision: 4, scale: 0 }, 9_999, '9999'],
     [{ kind: 'double' }, 0.1, 0.1],
+    // Numbers beyond their column are the database's to refuse, with its own error code.
+    [INT_32, 2_147_483_648, 2_147_483_648],
+    [MONEY, 10n ** 20n, '1000000000000000000.00'],
     [INSTANT, Date.UTC(2026, 0, 2, 3, 4, 5, 6), '2026-01-02 03:04:05.006'],
   ] as Array<[ColumnType, ColumnValue, unknown]>)('MySQL: %j holds %p as %p', (type, value, expected) => {
     expect(encode(type, value)).toEqual(expected);
@@ -57,13 +60,8 @@ describe('columnEncoder', () => {
   it.each([
     [TEXT_16, 'x'.repeat(17), 'row r1: column c has 17 characters, more than its 16'],
     [TEXT_16, `${'😀'.repeat(16)}!`, 'row r1: column c has 17 characters, more than its 16'],
-    [INT_32, 2_147_483_648, 'row r1: column c is out of the range of a 32-bit integer: 2147483648'],
-    [INT_32, -2_147_483_649n, 'row r1: column c is out of the range of a 32-bit integer: -2147483649'],
-    [INT_64, 2n ** 63n, 'row r1: column c is out of the range of a 64-bit integer: 9223372036854775808'],
     [INT_64, 2 ** 60, 'row r1: column c is not an integer: 1152921504606847000'],
     [INT_64, 1.5, 'row r1: column c is not an integer: 1.5'],
-    [MONEY, 10n ** 20n, 'row r1: column c has more than 20 digits (×10^2): 100000000000000000000'],
-    [{ kind: 'decimal', precision: 4, scale: 1 }, -10_000, 'row r1: column c has more than 4 digits (×10^1): -10000'],
     [MONEY, 0.5, 'row r1: column c is not a scaled integer (×10^2): 0.5'],
     [{ kind: 'double' }, Infinity, 'row r1: column c is not a finite number: Infinity'],
     [INSTANT, Date.UTC(10_000, 0, 1), 'row r1: column c is not a whole epoch millisecond in years 0000–9999'],
