@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { resultTableDdl } from '../src/adapters/mysql/migrations';
 import { quoteIdentifier } from '../src/adapters/mysql/mysql-pool';
-import { datetimeText, decimalText, type SqlValue } from '../src/adapters/mysql/mysql-rows';
+import { resultTableDdl } from '../src/adapters/mysql/mysql-table';
+import { datetimeText } from '../src/adapters/sql/instant-text';
+import { decimalText, type SqlValue } from '../src/adapters/sql/sql-values';
+import { writtenColumns } from '../src/adapters/sql/upsert-statements';
 import { createRng } from '../src/domain/jobs/orders.generator';
 import { aggOrderWindowTable } from '../src/domain/jobs/orders.job';
 
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const connection = await openDatabase(args.url);
   const table = aggOrderWindowTable;
-  const columns = table.columns.filter((c) => !(c.type.kind === 'timestamp' && c.type.setBySink === true));
+  const columns = writtenColumns(table);
   const prefix = `REPLACE INTO ${quoteIdentifier(table.name, 'table')} (${columns.map((c) => quoteIdentifier(c.name, 'column')).join(',')}) VALUES `;
   const tuple = `(${columns.map(() => '?').join(',')})`;
   const result = await writeRows(connection, args, prefix, tuple, rowMaker());

@@ -37,9 +37,7 @@ export function parseJsonObject(text: string): Record<string, unknown> {
 const MINUTE = 60_000;
 const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
 const W1 = W0 + MINUTE;
-const SET_BY_SINK = aggOrderWindowTable.columns
-  .filter((c) => c.type.kind === 'timestamp' && c.type.setBySink === true)
-  .map((c) => c.name);
+const SET_BY_SINK = aggOrderWindowTable.columns.filter((c) => c.type.kind === 'writtenAt').map((c) => c.name);
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 interface OrderFixture {

@@ -26,19 +26,22 @@ function columnValue(column: ColumnSpec): ColumnValueOf {
   const name = column.name;
   const t = column.type;
   switch (t.kind) {
-    case 'timestamp': {
+    case 'instant':
+    case 'writtenAt': {
       const iso = isoFormatter();
+      const setBySink = t.kind === 'writtenAt';
       return (row, writtenAtMs) => {
-        const ms = t.setBySink === true ? writtenAtMs : row.values[name];
+        const ms = setBySink ? writtenAtMs : row.values[name];
         return typeof ms === 'number' && Number.isFinite(ms) ? iso(ms) : null;
       };
     }
     case 'decimal':
       return (row) => formatScaled(row.values[name] ?? 0, t.scale);
     case 'text':
+    case 'longText':
       return (row) => String(row.values[name] ?? '');
     case 'integer':
-    case 'float':
+    case 'double':
       return (row) => jsonNumber(row.values[name]);
   }
 }

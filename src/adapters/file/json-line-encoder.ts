@@ -109,11 +109,13 @@ function columnEncoder(column: ColumnSpec, prefix: Buffer): ColumnEncoder {
     return text.slice(prefix.length, text.length - 1);
   };
   switch (t.kind) {
-    case 'timestamp': {
+    case 'instant':
+    case 'writtenAt': {
       const iso = isoEncoder();
+      const setBySink = t.kind === 'writtenAt';
       return (enc, values, writtenAtMs) => {
         enc.bytes(prefix);
-        const ms = t.setBySink === true ? writtenAtMs : values[name];
+        const ms = setBySink ? writtenAtMs : values[name];
         if (typeof ms !== 'number' || !Number.isFinite(ms)) return enc.ascii('null');
         if (!Number.isInteger(ms)) return enc.ascii(slowValue(values, writtenAtMs));
         iso(enc, ms);
@@ -127,6 +129,7 @@ function columnEncoder(column: ColumnSpec, prefix: Buffer): ColumnEncoder {
         enc.ascii(slowValue(values, writtenAtMs));
       };
     case 'text':
+    case 'longText':
       return (enc, values, writtenAtMs) => {
         enc.bytes(prefix);
         const v = values[name];
@@ -139,7 +142,7 @@ function columnEncoder(column: ColumnSpec, prefix: Buffer): ColumnEncoder {
         }
       };
     case 'integer':
-    case 'float':
+    case 'double':
       return (enc, values, writtenAtMs) => {
         enc.bytes(prefix);
         const v: ColumnValue | undefined = values[name];

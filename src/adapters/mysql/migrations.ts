@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
-import { quoteIdentifier } from './mysql-pool';
 
 /** One schema change. Statements must be idempotent: MySQL commits DDL implicitly, so a crash
  *  between a statement and the version row re-runs the migration on the next start. */
@@ -110,64 +108,5 @@ async function withNamedLock<T>(connection: Connection, name: string, body: () =
     return await body();
   } finally {
     await connection.query('SELECT RELEASE_LOCK(?)', [name]);
-  }
-}
-
-/**
- * `CREATE TABLE IF NOT EXISTS` for a job's result table: every column NOT NULL with its declared SQL
- * type; a column the sink sets (`updated_at`) defaults to, and is updated with, the current time.
- */
-export function resultTableDdl(table: TableSchema): string {
-  const name = quoteIdentifier(table.name, 'table');
-  if (table.name === MIGRATIONS_TABLE || table.name === CHECKPOINT_TABLE || table.name === SNAPSHOT_TABLE) {
-    throw new HexstreamError('CONFIG_INVALID', `table ${table.name} is reserved for hexstream's own bookkeeping`);
-  }
-  if (table.primaryKey.length === 0)
-    throw new HexstreamError('CONFIG_INVALID', `table ${table.name} has no primary key`);
-  const columns = table.columns.map(
-    (c) => `${quoteIdentifier(c.name, `column of ${table.name}:`)} ${columnDefinition(c)}`,
-  );
-  const names = new Set(table.columns.map((c) => c.name));
-  for (const k of table.primaryKey) {
-    if (!names.has(k))
-      throw new HexstreamError('CONFIG_INVALID', `primary key column ${k} is not a column of ${table.name}`);
-  }
-  const key = table.primaryKey.map((k) => quoteIdentifier(k, 'primary key column')).join(', ');
-  return `CREATE TABLE IF NOT EXISTS ${name} (\n  ${[...columns, `PRIMARY KEY (${key})`].join(',\n  ')}\n) ${TABLE_OPTIONS}`;
-}
-
-/** A type name with an optional size: `BIGINT`, `VARCHAR(16)`, `DECIMAL(20,2)`, `INT UNSIGNED`. */
-const SQL_TYPE = /^[A-Za-z]+(\(\d+(,\s*\d+)?\))?( UNSIGNED)?$/;
-
-function columnDefinition(c: ColumnSpec): string {
-  const sql = c.type.sql.trim();
-  if (!SQL_TYPE.test(sql))
-    throw new HexstreamError(
-      'CONFIG_INVALID',
-      `column ${c.name} has an unsupported SQL type ${JSON.stringify(c.type.sql)}`,
-    );
-  if (c.type.kind === 'timestamp' && c.type.setBySink === true) {
-    // DEFAULT CURRENT_TIMESTAMP must carry the column's fractional precision.
-    const precision = /\((\d)\)$/.exec(sql)?.[1];
-    const now = precision === undefined ? 'CURRENT_TIMESTAMP' : `CURRENT_TIMESTAMP(${precision})`;
-    return `${sql} NOT NULL DEFAULT ${now} ON UPDATE ${now}`;
-  }
-  return `${sql} NOT NULL`;
-}
-
-/** Creates the result table if absent, and checks an existing one has every column of the schema. */
-export async function ensureResultTable(connection: Connection, table: TableSchema): Promise<void> {
-  await connection.query(resultTableDdl(table));
-  const [rows] = await connection.query<RowDataPacket[]>(
-    'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-    [table.name],
-  );
-  const present = new Set(rows.map((r) => String(r.name)));
-  const missing = table.columns.map((c) => c.name).filter((n) => !present.has(n));
-  if (missing.length > 0) {
-    throw new HexstreamError(
-      'CONFIG_INVALID',
-      `table ${table.name} exists without column(s) ${missing.join(', ')}: migrate it or use another database`,
-    );
   }
 }

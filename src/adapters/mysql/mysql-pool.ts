@@ -8,20 +8,14 @@ import {
 } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import { redactUrl } from '../../domain/redaction/redact';
-import { MYSQL_IDENTIFIER } from '../sql/sql-identifiers';
+import { MYSQL_IDENTIFIER, MYSQL_IDENTIFIERS, quoteIdentifier as quoteSqlIdentifier } from '../sql/sql-identifiers';
 
 /** Database, table and column names we put into SQL: plain identifiers only, never quoted tricks. */
 export { MYSQL_IDENTIFIER };
 
 /** Checks `name` against {@link MYSQL_IDENTIFIER} and returns it back-quoted; CONFIG_INVALID otherwise. */
 export function quoteIdentifier(name: string, what: string): string {
-  if (!MYSQL_IDENTIFIER.test(name)) {
-    throw new HexstreamError(
-      'CONFIG_INVALID',
-      `${what} ${JSON.stringify(name)} is not a valid MySQL name: use letters, digits and _, not starting with a digit, at most 64 characters`,
-    );
-  }
-  return `\`${name}\``;
+  return quoteSqlIdentifier(MYSQL_IDENTIFIERS, name, what);
 }
 
 /**

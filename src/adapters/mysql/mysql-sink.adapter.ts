@@ -5,12 +5,13 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
-import { ensureResultTable, migrate, resultTableDdl } from './migrations';
+import { migrate } from './migrations';
 import { readCheckpoint, writeCheckpoint, type CheckpointOwner } from './mysql-checkpoint';
 import { describeDriverError, isConnectionLost, isTransient, translateMySqlError } from './mysql-errors';
 import { acquireSession, createMySqlPool, parseMySqlUrl, redactMySqlUrl } from './mysql-pool';
 import { replaceStatements, type SqlStatement } from './mysql-rows';
 import { readSnapshots, writeSnapshot } from './mysql-snapshot';
+import { ensureResultTable, resultTableDdl } from './mysql-table';
 
 export interface MySqlSinkOptions {
   /** `mysql://user:password@host:port/database`; the database is created if absent. */

@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import { POSTGRES_IDENTIFIER } from '../sql/sql-identifiers';
 
 export const PG_MIGRATIONS_TABLE = 'hexstream_schema_migrations';
@@ -96,7 +95,7 @@ const MIGRATIONS: ReadonlyArray<{
 const MIGRATION_LOCK = 0x68657873747270;
 
 /** Runs `body` holding the migration lock: instances opening the same database at once take turns. */
-async function withMigrationLock<T>(client: PoolClient, body: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(client: PoolClient, body: () => Promise<T>): Promise<T> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     return await body();
@@ -131,55 +130,4 @@ export function migratePostgres(client: PoolClient): Promise<number[]> {
     }
     return done;
   });
-}
-
-/**
- * Creates the job's result table if absent; a table created before hexstream used timestamptz has
- * its timestamp columns converted (see {@link timestampsWithTimeZone}). Returns the converted columns.
- */
-export function ensureResultTable(client: PoolClient, table: TableSchema): Promise<string[]> {
-  const ddl = pgResultTableDdl(table);
-  return withMigrationLock(client, async () => {
-    await client.query(ddl);
-    const timestamps = table.columns.flatMap((c) =>
-      c.type.kind === 'timestamp' ? [{ name: c.name, stampedByDatabase: c.type.setBySink === true }] : [],
-    );
-    return timestamps.length === 0 ? [] : timestampsWithTimeZone(client, table.name, timestamps);
-  });
-}
-
-/**
- * The PostgreSQL type of a column declared in the job's (MySQL-flavoured) schema: DATETIME(3) →
- * TIMESTAMPTZ(3) (an instant; shown in the session's zone), DOUBLE → DOUBLE PRECISION,
- * DECIMAL(p,s) → NUMERIC(p,s), MEDIUMTEXT/LONGTEXT → TEXT; other text and integer types as declared.
- */
-export function pgColumnType(c: ColumnSpec): string {
-  const sql = c.type.sql.trim().toUpperCase();
-  const size = /\((\d+(,\s*\d+)?)\)$/.exec(sql)?.[1];
-  switch (c.type.kind) {
-    case 'text':
-      if (!/^(VAR)?CHAR\(\d+\)$|^(MEDIUM|LONG)?TEXT$/.test(sql))
-        throw new HexstreamError('CONFIG_INVALID', `column ${c.name}: unsupported text type ${c.type.sql}`);
-      return sql.endsWith('TEXT') ? 'TEXT' : sql;
-    case 'integer':
-      return /^(TINYINT|SMALLINT)/.test(sql) ? 'SMALLINT' : /^(MEDIUMINT|INT)/.test(sql) ? 'INTEGER' : 'BIGINT';
-    case 'float':
-      return 'DOUBLE PRECISION';
-    case 'decimal':
-      return `NUMERIC(${size ?? `38,${c.type.scale}`})`;
-    case 'timestamp':
-      return c.type.setBySink === true ? 'TIMESTAMPTZ(3) DEFAULT now()' : 'TIMESTAMPTZ(3)';
-  }
-}
-
-export function pgResultTableDdl(table: TableSchema): string {
-  const name = pgIdentifier(table.name, 'table');
-  if ([PG_MIGRATIONS_TABLE, PG_CHECKPOINT_TABLE, PG_SNAPSHOT_TABLE].includes(table.name)) {
-    throw new HexstreamError('CONFIG_INVALID', `table ${table.name} is reserved for hexstream's own bookkeeping`);
-  }
-  if (table.primaryKey.length === 0)
-    throw new HexstreamError('CONFIG_INVALID', `table ${table.name} has no primary key`);
-  const columns = table.columns.map((c) => `${pgIdentifier(c.name, 'column')} ${pgColumnType(c)} NOT NULL`);
-  const key = table.primaryKey.map((k) => pgIdentifier(k, 'primary key column')).join(', ');
-  return `CREATE TABLE IF NOT EXISTS ${name} (${[...columns, `PRIMARY KEY (${key})`].join(', ')})`;
 }

@@ -2,14 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import pg from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { ResultRow } from '../../domain/records';
-import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
+import type { TableSchema } from '../../domain/table-schema';
 import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
-import { columnEncoder, sortByPrimaryKey, type SqlValue } from '../mysql/mysql-rows';
 import { redactUrl } from '../../domain/redaction/redact';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
+import type { SqlStatement as Statement } from '../sql/upsert-statements';
 import { readPgCheckpoint, writePgCheckpoint, type PgCheckpointOwner } from './postgres-checkpoint';
-import { ensureResultTable, migratePostgres, pgIdentifier, pgResultTableDdl } from './postgres-schema';
+import { upsertStatements } from './postgres-rows';
+import { migratePostgres, pgIdentifier } from './postgres-schema';
+import { ensureResultTable, pgResultTableDdl } from './postgres-table';
 
 export interface PostgresSinkOptions {
   /** `postgres://user:password@host:port/database`; the database is created if absent. */
@@ -25,8 +26,6 @@ export interface PostgresSinkOptions {
 
 export const PostgresSinkOptions: ServiceIdentifier<PostgresSinkOptions> = Symbol.for('hexstream.PostgresSinkOptions');
 
-/** PostgreSQL allows 65,535 parameters per statement. */
-const MAX_PARAMETERS = 65_535;
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '57P01', '08000', '08003', '08006']);
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 /** Cannot reach or log in to the server: socket errors, and SQLSTATE classes 08 (connection), 28 (authorization), 3D000 (no such database), 53300 (too many connections), 57P03 (starting up). */
@@ -285,70 +284,4 @@ const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connec
 
 function isConnectionLost(e: unknown): boolean {
   return e instanceof Error && (e as { code?: unknown }).code === undefined && CONNECTION_LOST.test(e.message);
-}
-
-interface Statement {
-  readonly sql: string;
-  readonly params: SqlValue[];
-}
-
-/** Multi-row upserts sorted by primary key, cut under PostgreSQL's parameter limit. */
-export function upsertStatements(table: TableSchema, rows: readonly ResultRow[]): Statement[] {
-  if (rows.length === 0) return [];
-  const columns = table.columns.filter((c) => !(c.type.kind === 'timestamp' && c.type.setBySink === true));
-  const stamped = table.columns.filter((c) => c.type.kind === 'timestamp' && c.type.setBySink === true);
-  const names = columns.map((c) => pgIdentifier(c.name, 'column'));
-  const keys = new Set(table.primaryKey);
-  const updates = [
-    ...columns
-      .filter((c) => !keys.has(c.name))
-      .map((c) => `${pgIdentifier(c.name, 'column')} = EXCLUDED.${pgIdentifier(c.name, 'column')}`),
-    ...stamped.map((c) => `${pgIdentifier(c.name, 'column')} = now()`),
-  ];
-  const head = `INSERT INTO ${pgIdentifier(table.name, 'table')} (${names.join(', ')}) VALUES `;
-  const tail = ` ON CONFLICT (${table.primaryKey.map((k) => pgIdentifier(k, 'primary key column')).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
-  const encoders = columns.map((c) => pgEncoder(c));
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-  const sorted = sortByPrimaryKey(table, rows);
-  const out: Statement[] = [];
-  for (let from = 0; from < sorted.length; from += perStatement) {
-    const chunk = sorted.slice(from, from + perStatement);
-    const params: SqlValue[] = [];
-    const tuples = chunk.map((row) => {
-      const placeholders = encoders.map((e) => {
-        params.push(e(row));
-        return `$${params.length}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    out.push({ sql: head + tuples.join(', ') + tail, params });
-  }
-  return out;
-}
-
-/**
- * A column's conversion (shared with the MySQL sink), refusing the one character PostgreSQL text
- * cannot hold: NUL. Values travel as bound parameters, so nothing else in a string needs care.
- * Timestamps (UTC text) get their zone spelled out: a timestamptz parameter without one would be
- * read in the session's time zone.
- */
-function pgEncoder(column: ColumnSpec): (row: ResultRow) => SqlValue {
-  const { encode } = columnEncoder(column);
-  if (column.type.kind === 'timestamp') {
-    return (row) => {
-      const v = encode(row);
-      return typeof v === 'string' ? `${v}+00:00` : v;
-    };
-  }
-  if (column.type.kind !== 'text') return encode;
-  return (row) => {
-    const v = encode(row);
-    if (typeof v === 'string' && v.includes('\u0000')) {
-      throw new HexstreamError(
-        'SINK_WRITE_FAILED',
-        `row ${JSON.stringify(row.key)}: column ${column.name} holds a NUL character (U+0000), which PostgreSQL text cannot store`,
-      );
-    }
-    return v;
-  };
 }

@@ -51,14 +51,14 @@ export const ohlcBarsTable: TableSchema = {
   name: 'ohlc_bars',
   primaryKey: ['symbol', 'window_start'],
   columns: [
-    { name: 'symbol', type: { kind: 'text', sql: 'VARCHAR(16)' } },
-    { name: 'window_start', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
-    { name: 'open', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'high', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'low', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'close', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'volume', type: { kind: 'integer', sql: 'BIGINT' } },
-    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
+    { name: 'window_start', type: { kind: 'instant' } },
+    { name: 'open', type: { kind: 'double' } },
+    { name: 'high', type: { kind: 'double' } },
+    { name: 'low', type: { kind: 'double' } },
+    { name: 'close', type: { kind: 'double' } },
+    { name: 'volume', type: { kind: 'integer', bits: 64 } },
+    { name: 'updated_at', type: { kind: 'writtenAt' } },
   ],
 };
 

@@ -78,16 +78,16 @@ export const priceStatsTable: TableSchema = {
   name: 'price_stats',
   primaryKey: ['symbol'],
   columns: [
-    { name: 'symbol', type: { kind: 'text', sql: 'VARCHAR(16)' } },
-    { name: 'price_count', type: { kind: 'integer', sql: 'BIGINT' } },
-    { name: 'min_price', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'max_price', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'mean_price', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'stddev_price', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'outlier_count', type: { kind: 'integer', sql: 'BIGINT' } },
+    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
+    { name: 'price_count', type: { kind: 'integer', bits: 64 } },
+    { name: 'min_price', type: { kind: 'double' } },
+    { name: 'max_price', type: { kind: 'double' } },
+    { name: 'mean_price', type: { kind: 'double' } },
+    { name: 'stddev_price', type: { kind: 'double' } },
+    { name: 'outlier_count', type: { kind: 'integer', bits: 64 } },
     // JSON array of {"ts": "YYYY-MM-DD hh:mm:ss.fff", "price": p}, by time.
-    { name: 'outliers', type: { kind: 'text', sql: 'MEDIUMTEXT' } },
-    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+    { name: 'outliers', type: { kind: 'longText' } },
+    { name: 'updated_at', type: { kind: 'writtenAt' } },
   ],
 };
 

@@ -73,12 +73,12 @@ export const topAveragesTable: TableSchema = {
   name: 'top_averages',
   primaryKey: ['aggregation_type', 'window_end', 'rank'],
   columns: [
-    { name: 'window_end', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
-    { name: 'aggregation_type', type: { kind: 'integer', sql: 'INT' } },
-    { name: 'rank', type: { kind: 'integer', sql: 'INT' } },
-    { name: 'symbol', type: { kind: 'text', sql: 'VARCHAR(16)' } },
-    { name: 'average', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+    { name: 'window_end', type: { kind: 'instant' } },
+    { name: 'aggregation_type', type: { kind: 'integer', bits: 32 } },
+    { name: 'rank', type: { kind: 'integer', bits: 32 } },
+    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
+    { name: 'average', type: { kind: 'double' } },
+    { name: 'updated_at', type: { kind: 'writtenAt' } },
   ],
 };
 

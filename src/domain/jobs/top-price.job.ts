@@ -44,10 +44,10 @@ export const topPriceTable: TableSchema = {
   name: 'top_price',
   primaryKey: ['window_end'],
   columns: [
-    { name: 'window_end', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
-    { name: 'symbol', type: { kind: 'text', sql: 'VARCHAR(16)' } },
-    { name: 'price', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+    { name: 'window_end', type: { kind: 'instant' } },
+    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
+    { name: 'price', type: { kind: 'double' } },
+    { name: 'updated_at', type: { kind: 'writtenAt' } },
   ],
 };
 

@@ -186,10 +186,10 @@ describe('rowRenderer', () => {
       name: 't',
       primaryKey: ['id'],
       columns: [
-        { name: 'id', type: { kind: 'text', sql: 'TEXT' } },
-        { name: 'at', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
-        { name: 'amount', type: { kind: 'decimal', sql: 'DECIMAL(10,2)', scale: 2 } },
-        { name: 'ratio', type: { kind: 'float', sql: 'DOUBLE' } },
+        { name: 'id', type: { kind: 'longText' } },
+        { name: 'at', type: { kind: 'instant' } },
+        { name: 'amount', type: { kind: 'decimal', precision: 10, scale: 2 } },
+        { name: 'ratio', type: { kind: 'double' } },
       ],
     };
     expect(rowRenderer(table)({ key: 'a', finalAtMs: 0, values: { id: 'a', ratio: 0.5 } }, 0)).toBe(

@@ -9,14 +9,14 @@ const table: TableSchema = {
   name: 'everything',
   primaryKey: ['k'],
   columns: [
-    { name: 'k', type: { kind: 'text', sql: 'VARCHAR(64)' } },
-    { name: 'at', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
-    { name: 'n', type: { kind: 'integer', sql: 'BIGINT' } },
-    { name: 'x', type: { kind: 'float', sql: 'DOUBLE' } },
-    { name: 'money', type: { kind: 'decimal', sql: 'DECIMAL(20,2)', scale: 2 } },
-    { name: 'rate', type: { kind: 'decimal', sql: 'DECIMAL(20,4)', scale: 4 } },
-    { name: 'note', type: { kind: 'text', sql: 'TEXT' } },
-    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+    { name: 'k', type: { kind: 'text', maxLength: 64 } },
+    { name: 'at', type: { kind: 'instant' } },
+    { name: 'n', type: { kind: 'integer', bits: 64 } },
+    { name: 'x', type: { kind: 'double' } },
+    { name: 'money', type: { kind: 'decimal', precision: 20, scale: 2 } },
+    { name: 'rate', type: { kind: 'decimal', precision: 20, scale: 4 } },
+    { name: 'note', type: { kind: 'longText' } },
+    { name: 'updated_at', type: { kind: 'writtenAt' } },
   ],
 };
 

@@ -1,14 +1,6 @@
 import type { Pool } from 'mysql2/promise';
-import {
-  ensureResultTable,
-  migrate,
-  MIGRATIONS,
-  resultTableDdl,
-  type Migration,
-} from '../../../src/adapters/mysql/migrations';
+import { migrate, MIGRATIONS, type Migration } from '../../../src/adapters/mysql/migrations';
 import { acquireSession, createMySqlPool } from '../../../src/adapters/mysql/mysql-pool';
-import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
-import type { TableSchema } from '../../../src/domain/table-schema';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
 import { rejection } from './mysql-test-kit';
 
@@ -93,56 +85,5 @@ describe('MySQL migrations', () => {
         message: expect.stringContaining('schema version 99'),
       });
     });
-  });
-
-  it('refuses an existing result table that lacks columns of the schema', async () => {
-    await withPool(async (db, pool) => {
-      await db.query('CREATE TABLE agg_order_window (rowkey CHAR(32) PRIMARY KEY, region VARCHAR(16))');
-      const connection = await acquireSession(pool);
-      try {
-        expect(await rejection(ensureResultTable(connection, aggOrderWindowTable))).toMatchObject({
-          code: 'CONFIG_INVALID',
-          message: expect.stringContaining('window_start, window_end'),
-        });
-      } finally {
-        connection.release();
-      }
-    });
-  });
-});
-
-describe('resultTableDdl', () => {
-  it('declares every column NOT NULL with its SQL type, the primary key, and updated_at set by the server', () => {
-    expect(resultTableDdl(aggOrderWindowTable)).toBe(
-      [
-        'CREATE TABLE IF NOT EXISTS `agg_order_window` (',
-        '  `rowkey` CHAR(32) NOT NULL,',
-        '  `window_start` DATETIME(3) NOT NULL,',
-        '  `window_end` DATETIME(3) NOT NULL,',
-        '  `region` VARCHAR(16) NOT NULL,',
-        '  `shop_id` BIGINT NOT NULL,',
-        '  `item_id` BIGINT NOT NULL,',
-        '  `total_expenditure` DECIMAL(20,2) NOT NULL,',
-        '  `total_items_sold` BIGINT NOT NULL,',
-        '  `total_orders` BIGINT NOT NULL,',
-        '  `first_event_at` DATETIME(3) NOT NULL,',
-        '  `last_event_at` DATETIME(3) NOT NULL,',
-        '  `updated_at` TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),',
-        '  PRIMARY KEY (`rowkey`)',
-        ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
-      ].join('\n'),
-    );
-  });
-
-  it.each([
-    ['a reserved table name', { ...aggOrderWindowTable, name: 'hexstream_checkpoint' }],
-    ['no primary key', { ...aggOrderWindowTable, primaryKey: [] }],
-    ['a primary key that is not a column', { ...aggOrderWindowTable, primaryKey: ['nope'] }],
-    [
-      'a quoted column name',
-      { ...aggOrderWindowTable, columns: [{ name: 'a`b', type: { kind: 'text', sql: 'TEXT' } }] },
-    ],
-  ] as Array<[string, TableSchema]>)('rejects %s with CONFIG_INVALID', (_what, table) => {
-    expect(() => resultTableDdl(table)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });

@@ -507,15 +507,15 @@ describe('MySqlSink configuration and connection errors', () => {
       'mysql://root@127.0.0.1:3306/hexstream_unused',
       {
         ...aggOrderWindowTable,
-        columns: [...aggOrderWindowTable.columns, { name: 'bad name', type: { kind: 'text', sql: 'TEXT' } }],
+        columns: [...aggOrderWindowTable.columns, { name: 'bad name', type: { kind: 'longText' } }],
       },
     ],
     [
-      'an SQL type',
+      'a column type MySQL cannot hold',
       'mysql://root@127.0.0.1:3306/hexstream_unused',
       {
         ...aggOrderWindowTable,
-        columns: [{ name: 'rowkey', type: { kind: 'text', sql: 'CHAR(32)) ; DROP TABLE x; --' } }],
+        columns: [{ name: 'rowkey', type: { kind: 'text', maxLength: 256, fixedLength: true } }],
       },
     ],
     ['a name over 64 characters', `mysql://root@127.0.0.1:3306/${'d'.repeat(65)}`, aggOrderWindowTable],

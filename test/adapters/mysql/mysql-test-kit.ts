@@ -29,17 +29,19 @@ export async function readRenderedTable(
 function renderValue(v: unknown, kind: TableSchema['columns'][number]['type']['kind']): unknown {
   if (v === null || v === undefined) return null;
   switch (kind) {
-    case 'timestamp':
+    case 'instant':
+    case 'writtenAt':
       // dateStrings: 'YYYY-MM-DD HH:MM:SS.mmm', in UTC (DATETIME as written, TIMESTAMP via the UTC session).
       return `${String(v).replace(' ', 'T')}Z`;
     case 'integer': {
       const n = Number(v);
       return Number.isSafeInteger(n) ? n : String(v);
     }
-    case 'float':
+    case 'double':
       return Number(v);
     case 'decimal':
     case 'text':
+    case 'longText':
       return String(v);
   }
 }

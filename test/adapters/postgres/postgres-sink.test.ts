@@ -12,7 +12,7 @@ import { DeadLettersAfterCommit } from '../mysql/mysql-test-kit';
 async function readRendered(db: TestPgDatabase, table: TableSchema): Promise<Map<string, Record<string, unknown>>> {
   const select = table.columns
     .map((c) =>
-      c.type.kind === 'timestamp'
+      c.type.kind === 'instant' || c.type.kind === 'writtenAt'
         ? `to_char("${c.name}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${c.name}"`
         : c.type.kind === 'decimal' || c.type.kind === 'integer'
           ? `"${c.name}"::text AS "${c.name}"`
@@ -29,7 +29,7 @@ async function readRendered(db: TestPgDatabase, table: TableSchema): Promise<Map
           ? Number.isSafeInteger(Number(v))
             ? Number(v)
             : String(v)
-          : c.type.kind === 'float'
+          : c.type.kind === 'double'
             ? Number(v)
             : String(v);
     }

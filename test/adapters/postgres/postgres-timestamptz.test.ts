@@ -10,9 +10,9 @@ const TICKS: TableSchema = {
   name: 'ticks',
   primaryKey: ['id'],
   columns: [
-    { name: 'id', type: { kind: 'text', sql: 'VARCHAR(16)' } },
-    { name: 'at', type: { kind: 'timestamp', sql: 'DATETIME(3)' } },
-    { name: 'updated_at', type: { kind: 'timestamp', sql: 'TIMESTAMP(3)', setBySink: true } },
+    { name: 'id', type: { kind: 'text', maxLength: 16 } },
+    { name: 'at', type: { kind: 'instant' } },
+    { name: 'updated_at', type: { kind: 'writtenAt' } },
   ],
 };
 

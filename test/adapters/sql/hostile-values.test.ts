@@ -54,9 +54,9 @@ const TABLE: TableSchema = {
   name: 'hostile_values',
   primaryKey: ['k'],
   columns: [
-    { name: 'k', type: { kind: 'text', sql: 'VARCHAR(255)' } },
-    { name: 'note', type: { kind: 'text', sql: 'MEDIUMTEXT' } },
-    { name: 'n', type: { kind: 'integer', sql: 'BIGINT' } },
+    { name: 'k', type: { kind: 'text', maxLength: 255 } },
+    { name: 'note', type: { kind: 'longText' } },
+    { name: 'n', type: { kind: 'integer', bits: 64 } },
   ],
 };
 

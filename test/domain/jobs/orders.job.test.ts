@@ -410,19 +410,19 @@ describe('ordersJob', () => {
   it('writes table agg_order_window with the documented columns, keyed by rowkey', () => {
     expect(aggOrderWindowTable.name).toBe('agg_order_window');
     expect(aggOrderWindowTable.primaryKey).toEqual(['rowkey']);
-    expect(aggOrderWindowTable.columns.map((c) => [c.name, c.type.sql])).toEqual([
-      ['rowkey', 'CHAR(32)'],
-      ['window_start', 'DATETIME(3)'],
-      ['window_end', 'DATETIME(3)'],
-      ['region', 'VARCHAR(16)'],
-      ['shop_id', 'BIGINT'],
-      ['item_id', 'BIGINT'],
-      ['total_expenditure', 'DECIMAL(20,2)'],
-      ['total_items_sold', 'BIGINT'],
-      ['total_orders', 'BIGINT'],
-      ['first_event_at', 'DATETIME(3)'],
-      ['last_event_at', 'DATETIME(3)'],
-      ['updated_at', 'TIMESTAMP(3)'],
+    expect(aggOrderWindowTable.columns.map((c) => [c.name, c.type])).toEqual([
+      ['rowkey', { kind: 'text', maxLength: 32, fixedLength: true }],
+      ['window_start', { kind: 'instant' }],
+      ['window_end', { kind: 'instant' }],
+      ['region', { kind: 'text', maxLength: 16 }],
+      ['shop_id', { kind: 'integer', bits: 64 }],
+      ['item_id', { kind: 'integer', bits: 64 }],
+      ['total_expenditure', { kind: 'decimal', precision: 20, scale: 2 }],
+      ['total_items_sold', { kind: 'integer', bits: 64 }],
+      ['total_orders', { kind: 'integer', bits: 64 }],
+      ['first_event_at', { kind: 'instant' }],
+      ['last_event_at', { kind: 'instant' }],
+      ['updated_at', { kind: 'writtenAt' }],
     ]);
   });
 

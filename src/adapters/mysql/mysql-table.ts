@@ -1,0 +1,74 @@
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { HexstreamError } from '../../domain/hexstream-error';
+import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
+import { mapColumnType, type ColumnTypeMap } from '../sql/column-type-map';
+import { resultTableStatement, sizeWithin, type TableDialect } from '../sql/result-table';
+import { MYSQL_IDENTIFIERS } from '../sql/sql-identifiers';
+import { CHECKPOINT_TABLE, MIGRATIONS_TABLE, SNAPSHOT_TABLE } from './migrations';
+
+/** Binary collation: keys compare byte by byte, as the sink sorts them, and case-sensitively. */
+const RESULT_TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
+
+/**
+ * The MySQL/MariaDB type of each logical column type. Lengths count characters; utf8mb4 takes up
+ * to 4 bytes each, and a row's VARCHARs share 65,535 bytes, hence 16,383 at most.
+ *
+ *   text(n)          VARCHAR(n)        text(n, fixed length)   CHAR(n)
+ *   longText         MEDIUMTEXT        integer 32 / 64 bits    INT / BIGINT
+ *   decimal(p, s)    DECIMAL(p,s)      double                  DOUBLE
+ *   instant          DATETIME(3)       writtenAt               TIMESTAMP(3), stamped by the server
+ */
+export const MYSQL_COLUMN_TYPES: ColumnTypeMap<string> = {
+  text: (t, column) =>
+    t.fixedLength === true
+      ? `CHAR(${sizeWithin(column, 'a fixed text length', t.maxLength, 1, 255)})`
+      : `VARCHAR(${sizeWithin(column, 'a text length', t.maxLength, 1, 16_383)})`,
+  longText: () => 'MEDIUMTEXT',
+  integer: (t) => (t.bits === 32 ? 'INT' : 'BIGINT'),
+  decimal: (t, column) => {
+    const precision = sizeWithin(column, 'a decimal precision', t.precision, 1, 65);
+    return `DECIMAL(${precision},${sizeWithin(column, 'a decimal scale', t.scale, 0, Math.min(30, precision))})`;
+  },
+  double: () => 'DOUBLE',
+  // DATETIME, not TIMESTAMP: a TIMESTAMP ends in 2038 and is read through the session's time zone.
+  instant: () => 'DATETIME(3)',
+  writtenAt: () => 'TIMESTAMP(3)',
+};
+
+/** The column's definition: a column the server stamps defaults to, and is updated with, the current time. */
+function columnDefinition(c: ColumnSpec): string {
+  const sql = mapColumnType(MYSQL_COLUMN_TYPES, c);
+  // DEFAULT CURRENT_TIMESTAMP must carry the column's fractional precision.
+  if (c.type.kind === 'writtenAt') return `${sql} NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)`;
+  return `${sql} NOT NULL`;
+}
+
+const MYSQL_TABLES: TableDialect = {
+  identifiers: MYSQL_IDENTIFIERS,
+  reserved: [MIGRATIONS_TABLE, CHECKPOINT_TABLE, SNAPSHOT_TABLE],
+  columnDefinition,
+  statement: (table, definitions) =>
+    `CREATE TABLE IF NOT EXISTS ${table} (\n  ${definitions.join(',\n  ')}\n) ${RESULT_TABLE_OPTIONS}`,
+};
+
+/** `CREATE TABLE IF NOT EXISTS` for a job's result table in MySQL/MariaDB. */
+export function resultTableDdl(table: TableSchema): string {
+  return resultTableStatement(table, MYSQL_TABLES);
+}
+
+/** Creates the result table if absent, and checks an existing one has every column of the schema. */
+export async function ensureResultTable(connection: Connection, table: TableSchema): Promise<void> {
+  await connection.query(resultTableDdl(table));
+  const [rows] = await connection.query<RowDataPacket[]>(
+    'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+    [table.name],
+  );
+  const present = new Set(rows.map((r) => String(r.name)));
+  const missing = table.columns.map((c) => c.name).filter((n) => !present.has(n));
+  if (missing.length > 0) {
+    throw new HexstreamError(
+      'CONFIG_INVALID',
+      `table ${table.name} exists without column(s) ${missing.join(', ')}: migrate it or use another database`,
+    );
+  }
+}

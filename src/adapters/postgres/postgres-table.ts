@@ -1,0 +1,69 @@
+import type { PoolClient } from 'pg';
+import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
+import { mapColumnType, type ColumnTypeMap } from '../sql/column-type-map';
+import { resultTableStatement, sizeWithin, type TableDialect } from '../sql/result-table';
+import { POSTGRES_IDENTIFIERS } from '../sql/sql-identifiers';
+import {
+  PG_CHECKPOINT_TABLE,
+  PG_MIGRATIONS_TABLE,
+  PG_SNAPSHOT_TABLE,
+  timestampsWithTimeZone,
+  withMigrationLock,
+} from './postgres-schema';
+
+/** PostgreSQL's limit for a VARCHAR or CHAR length. */
+const MAX_TEXT_LENGTH = 10_485_760;
+
+/**
+ * The PostgreSQL type of each logical column type:
+ *
+ *   text(n)          VARCHAR(n)        text(n, fixed length)   CHAR(n)
+ *   longText         TEXT              integer 32 / 64 bits    INTEGER / BIGINT
+ *   decimal(p, s)    NUMERIC(p,s)      double                  DOUBLE PRECISION
+ *   instant          TIMESTAMPTZ(3)    writtenAt               TIMESTAMPTZ(3) DEFAULT now()
+ *
+ * Instants are timestamptz: the value is the instant, whatever the session's zone (psql shows them
+ * in its own).
+ */
+export const POSTGRES_COLUMN_TYPES: ColumnTypeMap<string> = {
+  text: (t, column) =>
+    `${t.fixedLength === true ? 'CHAR' : 'VARCHAR'}(${sizeWithin(column, 'a text length', t.maxLength, 1, MAX_TEXT_LENGTH)})`,
+  longText: () => 'TEXT',
+  integer: (t) => (t.bits === 32 ? 'INTEGER' : 'BIGINT'),
+  decimal: (t, column) => {
+    const precision = sizeWithin(column, 'a decimal precision', t.precision, 1, 1000);
+    return `NUMERIC(${precision},${sizeWithin(column, 'a decimal scale', t.scale, 0, precision)})`;
+  },
+  double: () => 'DOUBLE PRECISION',
+  instant: () => 'TIMESTAMPTZ(3)',
+  writtenAt: () => 'TIMESTAMPTZ(3) DEFAULT now()',
+};
+
+const POSTGRES_TABLES: TableDialect = {
+  identifiers: POSTGRES_IDENTIFIERS,
+  reserved: [PG_MIGRATIONS_TABLE, PG_CHECKPOINT_TABLE, PG_SNAPSHOT_TABLE],
+  columnDefinition: (c: ColumnSpec) => `${mapColumnType(POSTGRES_COLUMN_TYPES, c)} NOT NULL`,
+  statement: (table, definitions) => `CREATE TABLE IF NOT EXISTS ${table} (${definitions.join(', ')})`,
+};
+
+/** `CREATE TABLE IF NOT EXISTS` for a job's result table in PostgreSQL. */
+export function pgResultTableDdl(table: TableSchema): string {
+  return resultTableStatement(table, POSTGRES_TABLES);
+}
+
+/**
+ * Creates the job's result table if absent; a table created before hexstream used timestamptz has
+ * its instant columns converted (see {@link timestampsWithTimeZone}). Returns the converted columns.
+ */
+export function ensureResultTable(client: PoolClient, table: TableSchema): Promise<string[]> {
+  const ddl = pgResultTableDdl(table);
+  return withMigrationLock(client, async () => {
+    await client.query(ddl);
+    const timestamps = table.columns.flatMap((c) =>
+      c.type.kind === 'instant' || c.type.kind === 'writtenAt'
+        ? [{ name: c.name, stampedByDatabase: c.type.kind === 'writtenAt' }]
+        : [],
+    );
+    return timestamps.length === 0 ? [] : timestampsWithTimeZone(client, table.name, timestamps);
+  });
+}
