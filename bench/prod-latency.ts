@@ -55,7 +55,7 @@ export async function latency(
   sampler.start();
   let prodExit: Exited;
   let topicTotal: number;
-  let liveRows = 0;
+  let liveRows: number;
   try {
     await produceLive(topic);
     sampler.producing = false;

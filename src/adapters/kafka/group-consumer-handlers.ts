@@ -84,7 +84,8 @@ export class GroupConsumerHandlers {
     ctx.handOverSignal.wake();
   }
 
-  async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const { ctx } = this;
     const m = ctx.membership;
     const partition = batch.partition;
@@ -93,23 +94,23 @@ export class GroupConsumerHandlers {
     const end = ctx.ends()?.endOf(partition);
     if (!m.accepting) return;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale() || !m.accepting) return;
+      if (!payload.isRunning() || payload.isStale() || !m.accepting) return;
       const offset = Number(message.offset);
       if (end !== undefined && offset >= end) {
         ctx.ends()?.end(partition);
         break;
       }
       ctx.queue.push(toRecord(partition, offset, message, ctx.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES));
-      resolveOffset(message.offset);
+      payload.resolveOffset(message.offset);
       if (end !== undefined && offset + 1 >= end) ctx.ends()?.end(partition);
-      while (this.full() && isRunning() && !isStale()) {
+      while (this.full() && payload.isRunning() && !payload.isStale()) {
         ctx.reader.wake();
         await ctx.fetcher.wait(1_000);
-        await this.heartbeatOrHandOver(heartbeat);
+        await this.heartbeatOrHandOver(() => payload.heartbeat());
       }
     }
     ctx.reader.wake();
-    await this.heartbeatOrHandOver(heartbeat);
+    await this.heartbeatOrHandOver(() => payload.heartbeat());
   }
 
   private full(): boolean {

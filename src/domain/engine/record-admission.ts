@@ -81,9 +81,9 @@ export class RecordAdmission<E, G, A> {
       this.outcomes.blank++;
       return;
     }
-    const decodeMany = this.state.job.decodeMany;
+    const job = this.state.job;
     const decoded =
-      decodeMany === undefined ? this.state.job.decode(text, record.arrivalMs) : decodeMany(text, record.arrivalMs);
+      job.decodeMany === undefined ? job.decode(text, record.arrivalMs) : job.decodeMany(text, record.arrivalMs);
     if (!decoded.ok) return this.reject('invalid', decoded.detail, text, record);
 
     // Check against W before this record advances it.

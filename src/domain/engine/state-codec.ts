@@ -57,7 +57,7 @@ export function decodeState(json: JsonValue): unknown {
       case '$n':
         return v === '-0' ? -0 : Number(v);
       case '$b':
-        return BigInt(String(v));
+        return BigInt(v as string);
       case '$u':
         return undefined;
       case '$set':
