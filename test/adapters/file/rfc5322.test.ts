@@ -15,6 +15,7 @@ import {
   isPlain7bit,
   type MessageFields,
 } from '../../../src/adapters/file/rfc5322';
+import { propertyRuns } from '../../support/property-runs';
 
 function lineBreaksToLf(text: string): string {
   return text.replace(/\r\n/g, '\n');
@@ -65,7 +66,7 @@ describe('encodeQuotedPrintable', () => {
           expect(decodeQuotedPrintable(encoded)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });
@@ -190,7 +191,7 @@ describe('buildMessage', () => {
           expect(decodeBody(parsed)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
