@@ -62,9 +62,9 @@ Socket.prototype.connect = function connect(this: Socket, ...args: unknown[]): S
 delete process.env['HEXSTREAM_BROKERS'];
 
 afterEach(() => {
-  const tried = refused.splice(0);
-  if (tried.length > 0)
-    throw new Error(`unit tests reach no service: this test tried ${tried.join(', ')} (docs/testing.md)`);
+  const tried = new Set(refused.splice(0));
+  if (tried.size > 0)
+    throw new Error(`unit tests reach no service: this test tried ${[...tried].join(', ')} (docs/testing.md)`);
 });
 
 afterAll(() => {
