@@ -1,28 +1,27 @@
-const { readdirSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 /**
  * The test tiers (docs/testing.md). A test file's tier follows from its path, first rule first:
  *
- *   test/soak/…                      soak         long runs through the built CLI, Kafka, a MariaDB of their own
- *   …/*.e2e.test.ts                  e2e          spawns the built CLI (dist/)
- *   …/*.int.test.ts                  integration  Kafka, MariaDB or PostgreSQL
- *   test/adapters/{kafka,mysql,      integration  (the adapters of those services, but for the tests of
- *     postgres,sql}/…                              their pure helpers, listed in PURE_SERVICE_HELPERS)
- *   anything else                    unit         no service, no dist/: domain, ports, file and memory adapters
+ *   test/soak/…                    soak         long runs through the built CLI, Kafka, a MariaDB of their own
+ *   …/*.e2e.test.ts                e2e          spawns the built CLI (dist/)
+ *   …/*.int.test.ts                integration  Kafka, MariaDB or PostgreSQL
+ *   test/adapters/{kafka,mysql,    integration  when it imports a test helper that reaches a service
+ *     postgres,sql}/…              (else unit)  (the tests of these adapters' pure parts need none)
+ *   anything else                  unit         no service, no dist/: domain, ports, file and memory adapters
  */
 const SERVICE_ADAPTERS = /^test\/adapters\/(kafka|mysql|postgres|sql)\//;
-const PURE_SERVICE_HELPERS = [
-  'test/adapters/kafka/dead-letter-message.test.ts',
-  'test/adapters/mysql/mysql-rows.test.ts',
-];
+const SERVICE_HELPER_IMPORT =
+  /^import (?!type )[^;]*? from '(\.\.\/)+support\/(kafka-topics|kafka-read|kafka-broker|mariadb|own-mariadb|postgres)';$/m;
 
 /** @param {string} file a test file, relative to the repository, with `/` */
 function tierOf(file) {
   if (file.startsWith('test/soak/')) return 'soak';
   if (file.endsWith('.e2e.test.ts')) return 'e2e';
   if (file.endsWith('.int.test.ts')) return 'integration';
-  if (SERVICE_ADAPTERS.test(file) && !PURE_SERVICE_HELPERS.includes(file)) return 'integration';
+  if (SERVICE_ADAPTERS.test(file) && SERVICE_HELPER_IMPORT.test(readFileSync(join(__dirname, file), 'utf8')))
+    return 'integration';
   return 'unit';
 }
 

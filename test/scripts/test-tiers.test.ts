@@ -65,7 +65,7 @@ describe('test tiers (jest projects)', () => {
     expect(unit.filter((file) => SERVICE_HELPERS.test(readFileSync(join(ROOT, file), 'utf8')))).toEqual([]);
   });
 
-  it('classify by path: soak folder, *.e2e.test.ts, *.int.test.ts, the service adapters but their pure helpers', () => {
+  it('classify by path: soak folder, *.e2e.test.ts, *.int.test.ts, the service adapters by the helpers they import', () => {
     expect(
       Object.fromEntries(
         [
@@ -74,7 +74,9 @@ describe('test tiers (jest projects)', () => {
           'test/scripts/kafka-script.int.test.ts',
           'test/adapters/kafka/kafka-source.test.ts',
           'test/adapters/postgres/postgres-sink.test.ts',
+          'test/adapters/mysql/mysql-pool.test.ts',
           'test/adapters/kafka/dead-letter-message.test.ts',
+          'test/adapters/mysql/mysql-rows.test.ts',
           'test/domain/pipeline/crash-recovery.test.ts',
         ].map((f) => [f, tierOf.get(f)?.[0]]),
       ),
@@ -84,7 +86,9 @@ describe('test tiers (jest projects)', () => {
       'test/scripts/kafka-script.int.test.ts': 'integration',
       'test/adapters/kafka/kafka-source.test.ts': 'integration',
       'test/adapters/postgres/postgres-sink.test.ts': 'integration',
+      'test/adapters/mysql/mysql-pool.test.ts': 'integration',
       'test/adapters/kafka/dead-letter-message.test.ts': 'unit',
+      'test/adapters/mysql/mysql-rows.test.ts': 'unit',
       'test/domain/pipeline/crash-recovery.test.ts': 'unit',
     });
   });
