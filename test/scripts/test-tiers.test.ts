@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { propertyRuns } from '../support/property-runs';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -141,5 +142,32 @@ describe('npm scripts', () => {
       e2e: 'npm run build && jest --selectProjects e2e --no-watchman',
       soak: 'npm run build && jest --selectProjects soak --no-watchman',
     });
+  });
+});
+
+describe('propertyRuns (HEXSTREAM_PROPERTY_RUNS)', () => {
+  const saved = process.env['HEXSTREAM_PROPERTY_RUNS'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['HEXSTREAM_PROPERTY_RUNS'];
+    else process.env['HEXSTREAM_PROPERTY_RUNS'] = saved;
+  });
+
+  const counts = (): number[] => [propertyRuns(2_000), propertyRuns(25), propertyRuns(40, 2), propertyRuns(3, 5)];
+
+  it('runs the written counts when full', () => {
+    process.env['HEXSTREAM_PROPERTY_RUNS'] = 'full';
+    expect(counts()).toEqual([2_000, 25, 40, 3]);
+  });
+
+  it('runs a tenth (rounded up), or the quick count named, when quick or unset', () => {
+    process.env['HEXSTREAM_PROPERTY_RUNS'] = 'quick';
+    expect(counts()).toEqual([200, 3, 2, 3]);
+    delete process.env['HEXSTREAM_PROPERTY_RUNS'];
+    expect(counts()).toEqual([200, 3, 2, 3]);
+  });
+
+  it('refuses another value, naming the variable', () => {
+    process.env['HEXSTREAM_PROPERTY_RUNS'] = 'fast';
+    expect(() => propertyRuns(10)).toThrow('HEXSTREAM_PROPERTY_RUNS=fast: expected quick or full');
   });
 });
