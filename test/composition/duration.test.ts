@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { formatDuration, parseDuration } from '../../src/composition/duration';
+import { propertyRuns } from '../support/property-runs';
 
 describe('parseDuration', () => {
   it.each([
@@ -77,7 +78,7 @@ describe('parseDuration', () => {
           expect([text, parseDuration(text)]).toEqual([text, Number(exact / scale)]);
         },
       ),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 });

@@ -1,5 +1,4 @@
 import { resolveProdConfig, type RawFlags } from '../../src/composition/resolve-config';
-import { runCli } from '../support/run-cli';
 
 const prod = (flags: RawFlags = {}): ReturnType<typeof resolveProdConfig> =>
   resolveProdConfig({ email: 'ops@example.com', ...flags });
@@ -8,14 +7,6 @@ describe('--progress-interval', () => {
   it('logs progress every 5 s by default, or as often as the flag says', () => {
     expect(prod().progressIntervalMs).toBe(5_000);
     expect(prod({ progressInterval: '500ms' }).progressIntervalMs).toBe(500);
-  });
-
-  it('reads HEXSTREAM_PROGRESS_INTERVAL like every flag', () => {
-    const run = runCli(['test', 'ops@example.com'], { env: { HEXSTREAM_PROGRESS_INTERVAL: 'soon' } });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toBe(
-      'hexstream: HEXSTREAM_PROGRESS_INTERVAL: invalid duration "soon": write a number and a unit: 500ms, 10s, 1.5s, 2m, 1h, 1d (or 0)\n',
-    );
   });
 
   it.each([

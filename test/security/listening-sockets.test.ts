@@ -8,7 +8,7 @@ import { startTestSmtpServer } from '../support/test-smtp-server';
 /**
  * Whatever the project or its tests make listen binds 127.0.0.1: nothing is reachable from
  * another machine. Read from the kernel's socket tables, not from configuration. (The Kafka broker's
- * sockets: test/scripts/kafka-script.test.ts, on the broker it starts.)
+ * sockets: test/scripts/kafka-script.int.test.ts, on the broker it starts.)
  */
 describe('listening sockets', () => {
   it('reads listening sockets as the kernel has them (any address, IPv4 loopback, IPv6 wildcard)', async () => {

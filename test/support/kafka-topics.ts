@@ -8,7 +8,7 @@ function testBrokers(): string[] {
   const brokers = process.env['HEXSTREAM_BROKERS'] ?? '';
   if (brokers === '')
     throw new Error(
-      'HEXSTREAM_BROKERS is not set: run the tests through jest, whose global setup (test/global-setup.ts) starts the broker',
+      'HEXSTREAM_BROKERS is not set: a test that uses Kafka runs in the integration, e2e or soak tier (docs/testing.md), whose global setup (test/global-setup.ts) starts the broker',
     );
   return brokers.split(',');
 }

@@ -35,6 +35,11 @@ async function connect(): Promise<Connection> {
   }
 }
 
+/** Fails with what to start when the shared MariaDB does not answer (the services' global setup asks before any test). */
+export async function checkMariaDb(): Promise<void> {
+  await (await connect()).end();
+}
+
 /** A fresh, uniquely named database for one test; `drop()` removes it and closes the connection. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `hexstream_test_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -28,6 +28,11 @@ async function admin<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Fails with what to start when PostgreSQL does not answer (the services' global setup asks before any test). */
+export async function checkPostgres(): Promise<void> {
+  await admin(async () => undefined);
+}
+
 /** A uniquely named database for one test; `drop` removes it (and ends its connections). */
 export async function createTestPgDatabase(): Promise<TestPgDatabase> {
   const name = `hexstream_test_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -28,7 +28,8 @@ export function runCli(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string>; stdin?: Buffer } = {},
 ): CliResult {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  if (!existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test and npm run test:e2e do)`);
   const r = spawnSync(process.execPath, [MAIN, ...args], {
     cwd: options.cwd,
     env: cliEnv(args, options.env),

@@ -16,7 +16,8 @@ export interface SpawnOptions {
  * test runs, such as an SMTP sink, keep answering). Rejects when the run outlives `timeoutMs`.
  */
 export function spawnCli(args: readonly string[], options: SpawnOptions = {}): Promise<CliResult> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  if (!existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test and npm run test:e2e do)`);
   const timeoutMs = options.timeoutMs ?? 90_000;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {

@@ -16,6 +16,7 @@ import {
   type MessageFields,
 } from '../../../src/adapters/encoding/rfc5322';
 import { errorWith } from '../../support/matchers';
+import { propertyRuns } from '../../support/property-runs';
 
 function lineBreaksToLf(text: string): string {
   return text.replace(/\r\n/g, '\n');
@@ -66,7 +67,7 @@ describe('encodeQuotedPrintable', () => {
           expect(decodeQuotedPrintable(encoded)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });
@@ -191,7 +192,7 @@ describe('buildMessage', () => {
           expect(decodeBody(parsed)).toBe(lineBreaksToLf(Buffer.from(text, 'utf8').toString('utf8')));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

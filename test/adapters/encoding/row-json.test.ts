@@ -3,6 +3,7 @@ import { formatScaled, isoFormatter, rowRenderer } from '../../../src/adapters/e
 import type { ColumnValue, ResultRow } from '../../../src/domain/records';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
+import { propertyRuns } from '../../support/property-runs';
 
 /** Independent reference: pad the digits of |n| and insert the point `scale` digits from the end. */
 function scaledReference(n: bigint, scale: number): string {
@@ -46,7 +47,7 @@ describe('formatScaled', () => {
       fc.property(fc.maxSafeInteger(), (cents) => {
         expect(formatScaled(cents, 2)).toBe(scaledReference(BigInt(cents), 2));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -81,7 +82,7 @@ describe('isoFormatter', () => {
         const iso = isoFormatter();
         expect(instants.map(iso)).toEqual(instants.map((ms) => new Date(ms).toISOString()));
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 

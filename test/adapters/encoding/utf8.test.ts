@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { firstInvalidUtf8 } from '../../../src/adapters/encoding/utf8';
+import { propertyRuns } from '../../support/property-runs';
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
 
@@ -74,7 +75,7 @@ describe('firstInvalidUtf8', () => {
       fc.property(fc.uint8Array({ maxLength: 48 }), (bytes) => {
         expect(firstInvalidUtf8(bytes)).toBe(reference(bytes));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -83,7 +84,7 @@ describe('firstInvalidUtf8', () => {
       fc.property(utf8ish, (bytes) => {
         expect(firstInvalidUtf8(bytes)).toBe(reference(bytes));
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 

@@ -4,6 +4,7 @@ import { rowRenderer } from '../../../src/adapters/encoding/row-json';
 import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
+import { propertyRuns } from '../../support/property-runs';
 
 const table: TableSchema = {
   name: 'everything',
@@ -63,7 +64,7 @@ describe('JsonLineEncoder', () => {
           expect(encode(rows, table, writtenAtMs)).toBe(expected);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

@@ -3,6 +3,7 @@ import type { DeadLetter } from '../../../src/domain/records';
 import { StreamEngine } from '../../../src/domain/engine/stream-engine';
 import { ordersJob } from '../../../src/domain/jobs/orders.job';
 import { slidingWindows } from '../../../src/domain/windowing/window-spec';
+import { propertyRuns } from '../../support/property-runs';
 
 const valid = (id: number, t: number): string =>
   JSON.stringify({ orderid: id, itemid: 100001, shopid: 100002, region: 'TW', count: 2, price: 1.25, timestamp: t });
@@ -81,7 +82,7 @@ describe('hostile input', () => {
           expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

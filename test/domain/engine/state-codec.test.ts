@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { decodeState, encodeState, type JsonValue } from '../../../src/domain/engine/state-codec';
+import { propertyRuns } from '../../support/property-runs';
 
 const roundTrip = (v: unknown): unknown => decodeState(JSON.parse(JSON.stringify(encodeState(v))) as JsonValue);
 
@@ -75,7 +76,7 @@ describe('state codec', () => {
       fc.property(stateValue, (v) => {
         expect(roundTrip(v)).toEqual(v);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

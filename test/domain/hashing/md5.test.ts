@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { md5Hex } from '../../../src/domain/hashing/md5';
+import { propertyRuns } from '../../support/property-runs';
 
 function nodeMd5(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
@@ -87,7 +88,7 @@ describe('md5Hex', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
         expect(md5Hex(text)).toBe(nodeMd5(text));
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
@@ -96,7 +97,7 @@ describe('md5Hex', () => {
       fc.property(fc.string({ unit: anyCodeUnit, maxLength: 200 }), (text) => {
         expect(md5Hex(text)).toBe(nodeMd5(text));
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
@@ -105,7 +106,7 @@ describe('md5Hex', () => {
       fc.property(fc.string({ unit: mixedWidth, minLength: 10, maxLength: 45 }), (text) => {
         expect(md5Hex(text)).toBe(nodeMd5(text));
       }),
-      { numRuns: 1_000 },
+      { numRuns: propertyRuns(1_000) },
     );
   });
 

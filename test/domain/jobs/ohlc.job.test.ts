@@ -10,6 +10,7 @@ import { decodeOhlcTrade, ohlcJob } from '../../../src/domain/jobs/ohlc.job';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOhlc, type OhlcReferenceRow } from '../../support/reference-ohlc';
+import { propertyRuns } from '../../support/property-runs';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -153,7 +154,7 @@ describe('ohlc: bars', () => {
           expect(expected.rows.size).toBeGreaterThan(20);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25) },
     );
   });
 });

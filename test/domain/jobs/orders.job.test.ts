@@ -7,6 +7,7 @@ import {
   ordersJob,
   type Order,
 } from '../../../src/domain/jobs/orders.job';
+import { propertyRuns } from '../../support/property-runs';
 
 /** A valid record; tests change or drop one field at a time. */
 const BASE: Readonly<Record<string, unknown>> = {
@@ -299,7 +300,7 @@ describe('decodeOrder: price', () => {
       fc.property(fc.integer({ min: 0, max: 100_000_000_000 }), (cents) => {
         expect(decodeOrder(withRaw('price', centsText(cents)))).toEqual(accepted({ cents }));
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 
@@ -311,7 +312,7 @@ describe('decodeOrder: price', () => {
           rejected(`price has more than 2 decimals: ${Number(text)}`),
         );
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 });
@@ -391,7 +392,7 @@ describe('decodeOrder: timestamp', () => {
         const text = `${Math.trunc(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`;
         expect(decodeOrder(withRaw('timestamp', text))).toEqual(accepted({ eventMs: ms }));
       }),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     );
   });
 });
@@ -530,7 +531,7 @@ describe('ordersJob', () => {
         const w = { startMs: 1_699_999_980_000, endMs: 1_700_000_040_000 };
         expect(ordersJob.toRow(w, g, c.merge(a, b), 'k').values).toMatchObject(expected);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
@@ -564,7 +565,7 @@ describe('orderRowKey', () => {
           expect(key).toBe(nodeMd5(`${start}|${start + len}|${r}|${shop}|${item}`));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -11,6 +11,7 @@ import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import type { ResultRow } from '../../../src/domain/records';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referencePriceStats, type PriceStatsReferenceRow } from '../../support/reference-price-stats';
+import { propertyRuns } from '../../support/property-runs';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -165,7 +166,7 @@ describe('price-stats: global statistics', () => {
           expect([...expected.rows.values()].reduce((n, r) => n + r.outliers.length, 0)).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 20 },
+      { numRuns: propertyRuns(20) },
     );
   });
 

@@ -11,6 +11,7 @@ import { generateTrades } from '../../../src/domain/jobs/stock-averages.generato
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceStockAverages, type StockReferenceRow } from '../../support/reference-stock-averages';
+import { propertyRuns } from '../../support/property-runs';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -137,7 +138,7 @@ describe('stock-averages: the pipeline against an independent reference', () => 
           expect(expected.rows.size).toBeGreaterThan(100);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25) },
     );
   });
 });

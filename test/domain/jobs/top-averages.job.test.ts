@@ -12,6 +12,7 @@ import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import type { SourceBatch, SourcePort } from '../../../src/ports/source.port';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceTopAverages, type TopAverageReferenceRow } from '../../support/reference-top-averages';
+import { propertyRuns } from '../../support/property-runs';
 
 const T0 = Date.UTC(2025, 0, 1);
 const settings = (
@@ -253,7 +254,7 @@ describe('top-averages: rankings', () => {
           expect(expected.deadLetters.filter((d) => d.reason === 'late').length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 15 },
+      { numRuns: propertyRuns(15) },
     );
   });
 });

@@ -11,6 +11,7 @@ import { decodeQuote, topPriceJob } from '../../../src/domain/jobs/top-price.job
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceTopPrice, type TopPriceReferenceRow } from '../../support/reference-top-price';
+import { propertyRuns } from '../../support/property-runs';
 
 const T0 = Date.UTC(2025, 0, 1);
 const FIVE_MIN = 300_000;
@@ -238,7 +239,7 @@ describe('top-price: windows', () => {
           expect(expected.dead.some((d) => d.startsWith('late'))).toBe(true);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25) },
     );
   });
 

@@ -5,6 +5,7 @@ import { slidingWindows } from '../../../src/domain/windowing/window-spec';
 import { deadLetterKeys, sortRows, tableOf } from '../../support/order-table';
 import { runOrders } from '../../support/orders-pipeline';
 import { referenceOrders } from '../../support/reference-orders';
+import { propertyRuns } from '../../support/property-runs';
 
 /*
  * Invariant (ARCHITECTURE §2): the final table does not depend on how the input is cut into batches
@@ -127,7 +128,7 @@ describe('batch invariance (property)', () => {
         expect(deadLetterKeys(sink.deadLetters)).toEqual(deadLetterKeys(reference.deadLetters));
         expect(report.counters).toMatchObject({ accepted: reference.accepted, blank: reference.blank });
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });

@@ -12,6 +12,7 @@ import { toReferenceRow } from '../../support/order-table';
 import { orderCountRegressions } from '../../support/row-regressions';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceOptions } from '../../support/reference-orders';
+import { propertyRuns } from '../../support/property-runs';
 
 // 40 runs of whole pipelines each: CPU-bound, and slow while the e2e suites share the cores.
 jest.setTimeout(600_000);
@@ -149,7 +150,7 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
           if (scenario.outputMode === 'update') expect(orderCountRegressions(sink)).toEqual([]);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40, 2) },
     );
   });
 
@@ -238,7 +239,7 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40, 2) },
     );
   });
 });

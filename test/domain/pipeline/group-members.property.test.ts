@@ -11,6 +11,7 @@ import { toReferenceRow } from '../../support/order-table';
 import { orderCountRegressions } from '../../support/row-regressions';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceOptions } from '../../support/reference-orders';
+import { propertyRuns } from '../../support/property-runs';
 
 class Crash extends Error {}
 
@@ -169,7 +170,7 @@ describe('group members holding different partitions, killed at random polls', (
           if (outputMode === 'update') expect(orderCountRegressions(sink)).toEqual([]);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60, 3) },
     );
   });
 });
@@ -416,7 +417,7 @@ describe('a member joining a running group', () => {
           else expect(orderCountRegressions(sink)).toEqual([]);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60, 3) },
     );
   });
 });

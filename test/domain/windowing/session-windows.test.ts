@@ -15,6 +15,7 @@ import { ms, order, row } from '../../support/order-lines';
 import { emitted } from '../../support/order-table';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { OrdersTestStream } from '../../support/orders-test-stream';
+import { propertyRuns } from '../../support/property-runs';
 
 const GAP = 30_000;
 const sessions = (): OrdersTestStream => new OrdersTestStream({ window: sessionWindows(GAP), outputMode: 'append' });
@@ -350,7 +351,7 @@ describe('session windows through the pipeline (ohlc bars per trading session)',
           expect(expected.rows.size).toBeGreaterThan(20);
         },
       ),
-      { numRuns: 30 },
+      { numRuns: propertyRuns(30) },
     );
   });
 });
