@@ -4,6 +4,7 @@ import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { orderRow } from './mysql-test-kit';
+import { errorWith, stringContaining } from '../../support/matchers';
 
 const notes: TableSchema = {
   name: 'notes',
@@ -77,7 +78,7 @@ describe('replaceStatements', () => {
     ['a fractional integer', note(1.5, 'x'), 'column id is not an integer'],
   ] as Array<[string, ResultRow, string]>)('rejects %s with SINK_WRITE_FAILED', (_what, row, message) => {
     expect(() => replaceStatements(notes, [row], 1024)).toThrow(
-      expect.objectContaining({ code: 'SINK_WRITE_FAILED', message: expect.stringContaining(message) }),
+      errorWith({ code: 'SINK_WRITE_FAILED', message: stringContaining(message) }),
     );
   });
 });

@@ -5,6 +5,7 @@ import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { ColumnType, TableSchema } from '../../../src/domain/table-schema';
 import { createTestDatabase } from '../../support/mariadb';
 import { rejection } from './mysql-test-kit';
+import { errorWith, stringContaining } from '../../support/matchers';
 
 const mysqlType = (type: ColumnType): string => mapColumnType(MYSQL_COLUMN_TYPES, { name: 'c', type });
 
@@ -36,7 +37,7 @@ describe('MySQL column types', () => {
     [{ kind: 'decimal', precision: 40, scale: 31 }, 'a decimal scale must be an integer from 0 to 30, got 31'],
   ] as Array<[ColumnType, string]>)('refuses %j with CONFIG_INVALID naming the column', (type, message) => {
     expect(() => mysqlType(type)).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`column c: ${message}`) }),
+      errorWith({ code: 'CONFIG_INVALID', message: stringContaining(`column c: ${message}`) }),
     );
   });
 });
@@ -68,7 +69,7 @@ describe('resultTableDdl', () => {
     ['a primary key that is not a column', { ...aggOrderWindowTable, primaryKey: ['nope'] }],
     ['a quoted column name', { ...aggOrderWindowTable, columns: [{ name: 'a`b', type: { kind: 'longText' } }] }],
   ] as Array<[string, TableSchema]>)('rejects %s with CONFIG_INVALID', (_what, table) => {
-    expect(() => resultTableDdl(table)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resultTableDdl(table)).toThrow(errorWith({ code: 'CONFIG_INVALID' }));
   });
 });
 
@@ -82,7 +83,7 @@ describe('ensureResultTable', () => {
       try {
         expect(await rejection(ensureResultTable(connection, aggOrderWindowTable))).toMatchObject({
           code: 'CONFIG_INVALID',
-          message: expect.stringContaining('window_start, window_end'),
+          message: stringContaining('window_start, window_end'),
         });
       } finally {
         connection.release();

@@ -2,6 +2,7 @@ import { pgResultTableDdl, POSTGRES_COLUMN_TYPES } from '../../../src/adapters/p
 import { mapColumnType } from '../../../src/adapters/sql/column-type-map';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { ColumnType, TableSchema } from '../../../src/domain/table-schema';
+import { errorWith, stringContaining } from '../../support/matchers';
 
 const pgType = (type: ColumnType): string => mapColumnType(POSTGRES_COLUMN_TYPES, { name: 'c', type });
 
@@ -29,7 +30,7 @@ describe('PostgreSQL column types', () => {
     [{ kind: 'decimal', precision: 4, scale: -1 }, 'a decimal scale must be an integer from 0 to 4, got -1'],
   ] as Array<[ColumnType, string]>)('refuses %j with CONFIG_INVALID naming the column', (type, message) => {
     expect(() => pgType(type)).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`column c: ${message}`) }),
+      errorWith({ code: 'CONFIG_INVALID', message: stringContaining(`column c: ${message}`) }),
     );
   });
 });
@@ -57,6 +58,6 @@ describe('pgResultTableDdl', () => {
     ['a quoted column name', { ...aggOrderWindowTable, columns: [{ name: 'a"b', type: { kind: 'longText' } }] }],
     ['a name over 63 characters', { ...aggOrderWindowTable, name: 't'.repeat(64) }],
   ] as Array<[string, TableSchema]>)('rejects %s with CONFIG_INVALID', (_what, table) => {
-    expect(() => pgResultTableDdl(table)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => pgResultTableDdl(table)).toThrow(errorWith({ code: 'CONFIG_INVALID' }));
   });
 });

@@ -1,6 +1,7 @@
 import { columnEncoder, decimalText, type SqlValueDialect } from '../../../src/adapters/sql/sql-values';
 import type { ColumnValue, ResultRow } from '../../../src/domain/records';
 import type { ColumnType } from '../../../src/domain/table-schema';
+import { errorWith, stringContaining } from '../../support/matchers';
 
 const MYSQL: SqlValueDialect = { database: 'MySQL', instantZone: '', textHoldsNul: true };
 const POSTGRES: SqlValueDialect = { database: 'PostgreSQL', instantZone: '+00:00', textHoldsNul: false };
@@ -50,7 +51,7 @@ describe('columnEncoder', () => {
   it('keeps NUL for MySQL and refuses it for PostgreSQL, naming the row and column', () => {
     expect(encode(TEXT_16, 'a\0b')).toBe('a\0b');
     expect(() => encode({ kind: 'longText' }, 'a\0b', POSTGRES)).toThrow(
-      expect.objectContaining({
+      errorWith({
         code: 'SINK_WRITE_FAILED',
         message: 'row "r1": column c holds a NUL character (U+0000), which PostgreSQL text cannot store',
       }),
@@ -69,7 +70,7 @@ describe('columnEncoder', () => {
   ] as Array<[ColumnType, ColumnValue, string]>)('refuses %j holding %p: %s', (type, value, message) => {
     for (const dialect of [MYSQL, POSTGRES]) {
       expect(() => encode(type, value, dialect)).toThrow(
-        expect.objectContaining({ code: 'SINK_WRITE_FAILED', message: expect.stringContaining(message) }),
+        errorWith({ code: 'SINK_WRITE_FAILED', message: stringContaining(message) }),
       );
     }
   });

@@ -2,6 +2,7 @@ import type { SqlValueDialect } from '../../../src/adapters/sql/sql-values';
 import { upsertStatements, type UpsertDialect } from '../../../src/adapters/sql/upsert-statements';
 import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
+import { errorWith, stringContaining } from '../../support/matchers';
 
 const VALUES: SqlValueDialect = { database: 'MySQL', instantZone: '', textHoldsNul: true };
 
@@ -65,7 +66,7 @@ describe('upsertStatements', () => {
     const cuts: number[] = [];
     const rows = [bar('a', 0, 1), bar('b', 0, 2), bar('toolongname', 0, 3)];
     expect(() => upsertStatements(TABLE, rows, spelledOut(1, cuts))).toThrow(
-      expect.objectContaining({ code: 'SINK_WRITE_FAILED', message: expect.stringContaining('column symbol has 11') }),
+      errorWith({ code: 'SINK_WRITE_FAILED', message: stringContaining('column symbol has 11') }),
     );
     expect(cuts).toEqual([]);
   });
