@@ -1,14 +1,23 @@
 import type { ClockPort } from '../../ports/clock.port';
 import type { LoggerPort } from '../../ports/logger.port';
 import type { MemoryUsagePort } from '../../ports/memory-usage.port';
-import type { SinkCheckpoint, SinkPort, StoredSnapshot } from '../../ports/sink.port';
+import type { StoredSnapshot } from '../../ports/result-store.port';
 import type { SourcePort } from '../../ports/source.port';
 import type { EngineCheckpoint } from '../engine/engine-checkpoint';
+import { decodeCommitted, type CommittedState } from '../engine/engine-state.codec';
 import { emptyCounters, maxStateSize, NO_STATE, type EngineCounters, type StateSize } from '../engine/engine-counters';
 import { HexstreamError } from '../hexstream-error';
 import type { OutputMode } from '../engine/output-mode';
 import { StreamEngine, type TriggerOutput } from '../engine/stream-engine';
 import { CommitQueue } from './commit-queue';
+import {
+  asPipelineOutput,
+  closeOutput,
+  commitTrigger,
+  openOutput,
+  type PipelineOutput,
+  type StoreWithDeadLetters,
+} from './commit-trigger';
 import { EventTimeAlignment } from './event-time-alignment';
 import { parseSnapshot, serializeSnapshot, snapshotContinues, type EngineSnapshot } from '../engine/engine-snapshot';
 import { ProgressLine, seconds, type OutageState } from './progress-line';
@@ -100,7 +109,7 @@ function replayStarts(checkpoint: EngineCheckpoint): Map<number, number> {
 }
 
 /** Where a checkpoint says each partition is read on from: its snapshots' positions, else replay starts, else positions. */
-function readOnFrom(checkpoint: SinkCheckpoint | undefined, snapshots: readonly EngineSnapshot[]): Map<number, number> {
+function readOnFrom(checkpoint: CommittedState | undefined, snapshots: readonly EngineSnapshot[]): Map<number, number> {
   if (checkpoint?.engine === undefined) return new Map(checkpoint?.positions ?? []);
   const readOn = replayStarts(checkpoint.engine);
   for (const snap of snapshots) for (const [p, ps] of snap.partitions) readOn.set(p, ps.nextPosition);
@@ -131,8 +140,8 @@ function nothingToWrite(out: TriggerOutput, committed: ReadonlyMap<number, numbe
 /**
  * The use case: pull batches, run them through the engine, and commit one trigger at a time.
  *
- *   poll ─▶ process ─▶ … ─▶ trigger? ──yes──▶ engine.trigger() ─▶ sink.commit() ─▶ source.acknowledge()
- *            ▲                  │ no                 (rows + dead letters + positions: one unit)
+ *   poll ─▶ process ─▶ … ─▶ trigger? ──yes──▶ engine.trigger() ─▶ commitTrigger() ─▶ source.acknowledge()
+ *            ▲                  │ no                 (dead letters, then rows + state + positions)
  *            └──────────────────┘
  *
  * A trigger fires after `triggerRecords` records or `triggerIntervalMs` of processing time,
@@ -141,14 +150,18 @@ function nothingToWrite(out: TriggerOutput, committed: ReadonlyMap<number, numbe
  * back at the source (`EventTimeAlignment`), so that the open windows stay bounded.
  */
 export class StreamPipeline {
+  private readonly output: PipelineOutput;
+
   constructor(
     private readonly source: SourcePort,
-    private readonly sink: SinkPort,
+    output: PipelineOutput | StoreWithDeadLetters,
     private readonly clock: ClockPort,
     private readonly logger: LoggerPort,
     private readonly settings: PipelineSettings,
     private readonly memory?: MemoryUsagePort,
-  ) {}
+  ) {
+    this.output = asPipelineOutput(output);
+  }
 
   async run(stop: StopToken = NEVER_STOP): Promise<RunReport> {
     const s = this.settings;
@@ -156,7 +169,7 @@ export class StreamPipeline {
       new StreamEngine(s.job, { window: s.window, watermarkMs: s.watermarkMs, outputMode: s.outputMode });
     let engine = newEngine();
     const startedAtMs = this.clock.now();
-    const partitions = await this.resume(engine, await this.sink.open(s.job.table));
+    const partitions = await this.resume(engine, decodeCommitted(await openOutput(this.output, s.job.table)));
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
 
     let assignedNow = partitions;
@@ -261,7 +274,7 @@ export class StreamPipeline {
           const began = { sinceMs: now };
           committing = began;
           lastCommitStartMs = began.sinceMs;
-          await this.sink.commit(trigger);
+          await commitTrigger(this.output, trigger);
           if (committing === began) committing = undefined;
           // A rebuild waits for the commit in flight first, so the engine is still the owner here.
           if (engine === owner) committedStats = stats;
@@ -291,7 +304,7 @@ export class StreamPipeline {
       carriedPeak = maxStateSize(carriedPeak, engine.peakStateSize());
       alignment?.reset();
       engine = newEngine();
-      const committed = await this.sink.checkpoint();
+      const committed = decodeCommitted(await this.output.store.checkpoint());
       const only = new Set(assigned);
       const starts =
         committed?.engine !== undefined ? engine.restore(committed.engine, only) : new Map<number, number>();
@@ -355,7 +368,7 @@ export class StreamPipeline {
           logProgress(now);
           await sleepLogging(retryInMs);
           try {
-            await this.sink.open(s.job.table);
+            await openOutput(this.output, s.job.table);
             await reassign(assignedNow, 'a sink outage');
             this.logger.warn('sink available again; rebuilt from the last commit', {
               downMs: this.clock.now() - sinceMs,
@@ -440,7 +453,7 @@ export class StreamPipeline {
           throw e;
         });
       }
-      await this.sink.close();
+      await closeOutput(this.output, 'close');
       await this.source.close();
     } catch (error) {
       await commits.drain();
@@ -484,7 +497,7 @@ export class StreamPipeline {
    */
   private async resume(
     engine: StreamEngine<unknown, unknown, unknown>,
-    opened: SinkCheckpoint | undefined,
+    opened: CommittedState | undefined,
   ): Promise<readonly number[]> {
     const seek = this.source.seek?.bind(this.source);
     if (seek === undefined) return this.resumeInPlace(engine, opened);
@@ -492,7 +505,7 @@ export class StreamPipeline {
     const openedSnapshots = this.candidateSnapshots(opened?.snapshots ?? [], settings);
     const hint = readOnFrom(opened, openedSnapshots);
     const partitions = await this.source.open(hint);
-    const checkpoint = await this.sink.checkpoint();
+    const checkpoint = decodeCommitted(await this.output.store.checkpoint());
     // The SQL sinks read positions again, not the snapshots: those read at open stand, and are
     // used only if they still continue the checkpoint read now.
     const snapshots =
@@ -515,7 +528,7 @@ export class StreamPipeline {
    */
   private async resumeInPlace(
     engine: StreamEngine<unknown, unknown, unknown>,
-    checkpoint: SinkCheckpoint | undefined,
+    checkpoint: CommittedState | undefined,
   ): Promise<readonly number[]> {
     const committed = checkpoint?.engine;
     if (committed === undefined) {
@@ -540,7 +553,7 @@ export class StreamPipeline {
    */
   private restoreAssigned(
     engine: StreamEngine<unknown, unknown, unknown>,
-    checkpoint: SinkCheckpoint | undefined,
+    checkpoint: CommittedState | undefined,
     partitions: readonly number[],
     snapshots: readonly EngineSnapshot[],
   ): Map<number, number> {
@@ -582,10 +595,7 @@ export class StreamPipeline {
 
   /** After a failure: close both ends (the sink without completing its output) without letting a second error hide the first. */
   private async release(): Promise<void> {
-    for (const close of [
-      () => this.source.close(),
-      () => (this.sink.abort !== undefined ? this.sink.abort() : this.sink.close()),
-    ]) {
+    for (const close of [() => this.source.close(), () => closeOutput(this.output, 'abort')]) {
       try {
         await close();
       } catch (e) {
