@@ -1,5 +1,5 @@
 import type { DeadLetterPort } from '../../ports/dead-letter.port';
-import type { ResultStorePort, StoredCheckpoint, StoredSnapshot } from '../../ports/result-store.port';
+import type { ResultStorePort, StoreCommit, StoredCheckpoint, StoredSnapshot } from '../../ports/result-store.port';
 import type { EngineCheckpoint } from '../engine/engine-checkpoint';
 import { encodeEngineState } from '../engine/engine-state.codec';
 import type { DeadLetter, ResultRow } from '../records';
@@ -62,17 +62,23 @@ export function asPipelineOutput(output: PipelineOutput | StoreWithDeadLetters):
  * visible at once, exactly once.
  */
 export async function commitTrigger(output: PipelineOutput, trigger: TriggerCommit): Promise<void> {
+  // Encoded first: a trigger the store would refuse publishes nothing.
+  const commit = storeCommitOf(trigger);
   if (trigger.deadLetters.length > 0) await output.deadLetters.publish(trigger.deadLetters);
-  const engineState = encodeEngineState(trigger.sequence, trigger.positions, trigger.watermarks, trigger.checkpoint);
-  await output.store.commit({
+  await output.store.commit(commit);
+  for (const observer of output.observers ?? []) observer.committed(trigger);
+}
+
+/** What the result store gets of a trigger: no dead letters, the engine state encoded per partition. */
+export function storeCommitOf(trigger: TriggerCommit): StoreCommit {
+  return {
     sequence: trigger.sequence,
     rows: trigger.rows,
     positions: trigger.positions,
     closedUpToMs: trigger.closedUpToMs,
-    engineState,
+    engineState: encodeEngineState(trigger.sequence, trigger.positions, trigger.watermarks, trigger.checkpoint),
     ...(trigger.snapshot !== undefined ? { snapshot: trigger.snapshot } : {}),
-  });
-  for (const observer of output.observers ?? []) observer.committed(trigger);
+  };
 }
 
 /**
