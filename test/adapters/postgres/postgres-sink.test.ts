@@ -3,10 +3,10 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { PostgresSink } from '../../../src/adapters/postgres/postgres-sink.adapter';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
-import { describeSinkContract } from '../../contracts/sink.contract';
+import { storeCommitOf } from '../../../src/domain/pipeline/commit-trigger';
+import type { StoreCommit } from '../../../src/ports/result-store.port';
+import { describeResultStoreContract } from '../../contracts/output.contract';
 import { createTestPgDatabase, POSTGRES_URL_BASE, type TestPgDatabase } from '../../support/postgres';
-import { DeadLettersAfterCommit } from '../mysql/mysql-test-kit';
 
 /** The table as the contract wants it: timestamps as ISO instants, integers as numbers, decimals as exact text. */
 async function readRendered(db: TestPgDatabase, table: TableSchema): Promise<Map<string, Record<string, unknown>>> {
@@ -38,7 +38,7 @@ async function readRendered(db: TestPgDatabase, table: TableSchema): Promise<Map
   return out;
 }
 
-describeSinkContract(
+describeResultStoreContract(
   'PostgresSink',
   async () => {
     const db = await createTestPgDatabase();
@@ -55,18 +55,9 @@ describeSinkContract(
         },
       },
     });
-    const recorded = new DeadLettersAfterCommit(sink);
     return {
-      sink: recorded,
+      store: sink,
       readTable: () => readRendered(db, aggOrderWindowTable),
-      readDeadLetters: async () =>
-        recorded.deadLetters.map((d) => ({
-          reason: d.reason,
-          detail: d.detail,
-          raw: d.raw,
-          partition: d.partition,
-          position: d.position,
-        })),
       failNextCommit: (error) => {
         failure = error;
       },
@@ -80,8 +71,8 @@ describeSinkContract(
 );
 
 /** A trigger that only moves partition 0 to `next`. */
-function trigger(sequence: number, next: number): TriggerCommit {
-  return {
+function trigger(sequence: number, next: number): StoreCommit {
+  return storeCommitOf({
     sequence,
     rows: [],
     deadLetters: [],
@@ -102,7 +93,7 @@ function trigger(sequence: number, next: number): TriggerCommit {
         ],
       ]),
     },
-  };
+  });
 }
 
 describe('PostgresSink', () => {
