@@ -1,5 +1,10 @@
 import { decodeCommitted, type CommittedState } from '../../src/domain/engine/engine-state.codec';
-import { storeCommitOf, type TriggerCommit } from '../../src/domain/pipeline/commit-trigger';
+import {
+  commitTrigger,
+  storeCommitOf,
+  type StoreWithDeadLetters,
+  type TriggerCommit,
+} from '../../src/domain/pipeline/commit-trigger';
 import type { TableSchema } from '../../src/domain/table-schema';
 import type { ResultStorePort } from '../../src/ports/result-store.port';
 
@@ -22,5 +27,13 @@ export function triggerStore<S extends ResultStorePort>(store: S): TriggerStore<
     checkpoint: async () => decodeCommitted(await store.checkpoint()),
     commit: async (trigger) => store.commit(storeCommitOf(trigger)),
     close: () => store.close(),
+  };
+}
+
+/** A store with its own dead-letter port, driven through the use case's commit step (letters staged, then the commit). */
+export function triggerOutput<S extends StoreWithDeadLetters>(store: S): TriggerStore<S> {
+  return {
+    ...triggerStore(store),
+    commit: (trigger) => commitTrigger({ store, deadLetters: store.deadLetterPort }, trigger),
   };
 }
