@@ -8,8 +8,23 @@ import type { ResultStorePort } from '../../../src/ports/result-store.port';
 import { deleteTopics } from '../../support/kafka-read';
 import { BROKERS, uniqueName } from '../../support/kafka-topics';
 import { rejection } from '../../support/rejection';
+import { describeDeadLetterContract } from '../../contracts/dead-letter.contract';
+import { deadLettersOnTopic } from '../../support/kafka-dead-letters';
 
 jest.setTimeout(120_000);
+
+describeDeadLetterContract('KafkaDeadLetterTopic', async () => {
+  const topic = uniqueName('dl-contract');
+  const port = new KafkaDeadLetterTopic({ brokers: BROKERS, topic });
+  return {
+    port,
+    read: () => deadLettersOnTopic(topic),
+    cleanup: async () => {
+      await port.close();
+      await deleteTopics([topic]);
+    },
+  };
+});
 
 /** A result store that cannot open, as MySQL refusing the login; counts its closes. */
 function failingTable(): ResultStorePort & { closes: number } {
