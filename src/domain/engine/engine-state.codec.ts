@@ -56,8 +56,9 @@ function legacyInstant(v: unknown, what: string): number {
   return n >= BIGINT_MAX ? Infinity : n;
 }
 
-function unreadable(why: string): HexstreamError {
-  return new HexstreamError('SINK_WRITE_FAILED', `stored engine state is unreadable: ${why}`);
+/** A state this build cannot read: corrupt (SINK_WRITE_FAILED), or from a newer build (CONFIG_INVALID, as a newer schema is). */
+function unreadable(why: string, code: 'SINK_WRITE_FAILED' | 'CONFIG_INVALID' = 'SINK_WRITE_FAILED'): HexstreamError {
+  return new HexstreamError(code, `stored engine state is unreadable: ${why}`);
 }
 
 export function encodePartitionState(state: PartitionState): string {
@@ -89,6 +90,7 @@ export function decodePartitionState(text: string): PartitionState {
   if (o.v === 0) return decodeV0(o);
   throw unreadable(
     `version ${JSON.stringify(o.v)} is unknown to this build (it reads 0 to ${ENGINE_STATE_VERSION}): upgrade hexstream`,
+    'CONFIG_INVALID',
   );
 }
 

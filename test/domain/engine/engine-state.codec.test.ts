@@ -45,7 +45,11 @@ describe('engine state codec', () => {
 
   it('refuses a version it does not know, with a clear error', () => {
     expect(() => decodePartitionState('{"v":2,"whatever":1}')).toThrow(
-      'stored engine state is unreadable: version 2 is unknown to this build (it reads 0 to 1): upgrade hexstream',
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message:
+          'stored engine state is unreadable: version 2 is unknown to this build (it reads 0 to 1): upgrade hexstream',
+      }),
     );
     expect(() => decodePartitionState('{"watermark_ms":1}')).toThrow('version undefined is unknown');
     expect(() => decodePartitionState('not json')).toThrow('stored engine state is unreadable: not JSON: not json');
