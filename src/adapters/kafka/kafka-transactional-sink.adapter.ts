@@ -115,6 +115,8 @@ export class KafkaTransactionalSink implements StoreWithDeadLetters {
   }
 
   async checkpoint(): Promise<StoredCheckpoint | undefined> {
+    // Read again to rebuild: letters staged for a commit that did not happen go with it.
+    this.staged = [];
     if (this.fenced !== undefined) throw this.fenced;
     if (this.render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'Kafka sink used before open()');
     try {

@@ -44,7 +44,9 @@ export class MemorySink implements StoreWithDeadLetters {
     return this.checkpoint_;
   }
 
+  /** Read again after a failed commit (fenced, a rebalance): letters staged for it are dropped with it. */
   async checkpoint(): Promise<StoredCheckpoint | undefined> {
+    this.staged = [];
     return this.checkpoint_;
   }
 
