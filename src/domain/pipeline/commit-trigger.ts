@@ -82,19 +82,20 @@ export function storeCommitOf(trigger: TriggerCommit): StoreCommit {
 }
 
 /**
- * Opens the store, then the dead letters (a run that cannot reach its database starts no new
- * dead-letter file); when the letters cannot open, the store is closed again and nothing is left
- * holding a connection. Returns what the store committed last.
+ * Opens the dead letters, then the store, as a run needs them: a broker that cannot take letters
+ * fails the start before the database is touched. When the store cannot open, the dead letters
+ * are let go again (aborted: a dead-letter file starts only once the store is there), so nothing
+ * is left holding a connection. Returns what the store committed last.
  */
 export async function openOutput(output: PipelineOutput, table: TableSchema): Promise<StoredCheckpoint | undefined> {
-  const committed = await output.store.open(table);
+  await output.deadLetters.open();
   try {
-    await output.deadLetters.open();
+    return await output.store.open(table);
   } catch (e) {
-    await output.store.close().catch(() => undefined);
+    const letters = output.deadLetters;
+    await (letters.abort !== undefined ? letters.abort() : letters.close()).catch(() => undefined);
     throw e;
   }
-  return committed;
 }
 
 /** Closes (or aborts, after a failure) the store, then the dead letters, whatever the first one did. */

@@ -265,7 +265,7 @@ describe('FileDeadLetters through the commit step', () => {
     expect(inner.calls).toEqual(['open', 'close']);
   });
 
-  it('writes each dead letter with its source before the rows, and keeps the file of an earlier run', async () => {
+  it('writes each dead letter with its source before the rows, and keeps the file of an earlier run once its own starts', async () => {
     const path = join(dir, 'dead.jsonl');
     await writeFile(path, 'earlier run\n');
     const when = new Date(Date.UTC(2026, 0, 1));
@@ -273,8 +273,8 @@ describe('FileDeadLetters through the commit step', () => {
     const inner = new RecordingSink();
     const sink = stepOf(inner, new FileDeadLetters(path));
     await sink.open(aggOrderWindowTable);
-    expect(await readFile(join(dir, 'dead.20260101T000000000Z.jsonl'), 'utf8')).toBe('earlier run\n');
     await sink.commit(trigger([dead]));
+    expect(await readFile(join(dir, 'dead.20260101T000000000Z.jsonl'), 'utf8')).toBe('earlier run\n');
     expect(await readFile(path, 'utf8')).toBe(DEAD_LINE);
     // Opened again (after an outage of the result store) within the run: the same file goes on.
     await sink.open(aggOrderWindowTable);
