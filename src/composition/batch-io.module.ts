@@ -1,15 +1,15 @@
 import { ContainerModule } from 'inversify';
 import type { Failpoints } from '../adapters/failpoints/failpoints';
-import { FileDeadLetterSink } from '../adapters/file/file-dead-letter.sink';
+import { FileDeadLetters } from '../adapters/file/file-dead-letters.adapter';
 import { LineFileSource, LineFileSourceOptions } from '../adapters/file/line-file-source.adapter';
 import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
 import { NotifierPort } from '../ports/notifier.port';
-import { SinkPort } from '../ports/sink.port';
+import { DeadLetterPort } from '../ports/dead-letter.port';
 import { SourcePort } from '../ports/source.port';
 import type { BatchRunConfig } from './run-config';
 import { bindSqlSink } from './sql-sink.binding';
 
-/** `batch` mode's adapters: files in (partition per file name); MySQL or PostgreSQL rows and checkpoints, dead letters to a file. */
+/** `batch` mode's adapters: files in (partition per file name); a MySQL or PostgreSQL result store, dead letters to a file (at least once). */
 export function batchIoModule(config: BatchRunConfig, failpoints: Failpoints): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const arrival = config.arrivalMs !== undefined ? { arrivalMs: config.arrivalMs } : {};
@@ -20,10 +20,8 @@ export function batchIoModule(config: BatchRunConfig, failpoints: Failpoints): C
       ...arrival,
     });
     bind(SourcePort).to(LineFileSource).inSingletonScope();
-    const tableSink = bindSqlSink(bind, config, failpoints);
-    bind(SinkPort)
-      .toDynamicValue((ctx) => new FileDeadLetterSink(tableSink(ctx), config.deadLetter))
-      .inSingletonScope();
+    bindSqlSink(bind, config, failpoints);
+    bind(DeadLetterPort).toConstantValue(new FileDeadLetters(config.deadLetter));
     bind(FileOutboxOptions).toConstantValue({ directory: config.outbox, from: 'hexstream <hexstream@localhost>' });
     bind(NotifierPort).to(FileOutboxNotifier).inSingletonScope();
   });

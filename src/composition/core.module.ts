@@ -9,11 +9,12 @@ import { ClockPort } from '../ports/clock.port';
 import { LoggerPort } from '../ports/logger.port';
 import { NotifierPort } from '../ports/notifier.port';
 import { MemoryUsagePort } from '../ports/memory-usage.port';
-import { SinkPort } from '../ports/sink.port';
+import { DeadLetterPort } from '../ports/dead-letter.port';
+import { ResultStorePort } from '../ports/result-store.port';
 import { SourcePort } from '../ports/source.port';
 import { configSecrets } from './config-secrets';
 import { RedactingNotifier } from './redacting-notifier';
-import { RejectionTally, TallyingSink } from './rejection-tally';
+import { RejectionTally } from './rejection-tally';
 import type { RunConfig } from './run-config';
 
 /**
@@ -28,23 +29,23 @@ export function coreModule(config: RunConfig): ContainerModule {
     bind(ClockPort).to(SystemClock).inSingletonScope();
     bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2, secrets });
     onActivation(NotifierPort, (_ctx, notifier) => new RedactingNotifier(notifier, redact));
-    // Whatever the mode's sink, the dead letters it commits are counted (what a run that accepted nothing says).
+    // Whatever the mode's outputs, the dead letters of committed triggers are counted (what a run that accepted nothing says).
     bind(RejectionTally).toConstantValue(new RejectionTally());
-    onActivation(SinkPort, (ctx, sink) => new TallyingSink(sink, ctx.get(RejectionTally)));
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
     bind(MemoryUsagePort).to(ProcessMemory).inSingletonScope();
     const keepFinalTable = config.keepFinalTable === true;
-    if (keepFinalTable)
-      bind(FinalTableTap)
-        .toDynamicValue((ctx) => new FinalTableTap(ctx.get(SinkPort)))
-        .inSingletonScope();
+    if (keepFinalTable) bind(FinalTableTap).toConstantValue(new FinalTableTap());
     // The domain stays free of decorators: the use case is built here from its ports.
     bind(StreamPipeline)
       .toDynamicValue(
         (ctx) =>
           new StreamPipeline(
             ctx.get(SourcePort),
-            keepFinalTable ? ctx.get(FinalTableTap) : ctx.get(SinkPort),
+            {
+              store: ctx.get(ResultStorePort),
+              deadLetters: ctx.get(DeadLetterPort),
+              observers: [ctx.get(RejectionTally), ...(keepFinalTable ? [ctx.get(FinalTableTap)] : [])],
+            },
             ctx.get(ClockPort),
             ctx.get(LoggerPort),
             pipelineSettings(config),

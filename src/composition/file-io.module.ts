@@ -3,7 +3,8 @@ import { JsonLinesFileSink, JsonLinesFileSinkOptions } from '../adapters/file/js
 import { LineFileSource, LineFileSourceOptions } from '../adapters/file/line-file-source.adapter';
 import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
 import { NotifierPort } from '../ports/notifier.port';
-import { SinkPort } from '../ports/sink.port';
+import { DeadLetterPort } from '../ports/dead-letter.port';
+import { ResultStorePort } from '../ports/result-store.port';
 import { SourcePort } from '../ports/source.port';
 import type { TestRunConfig } from './run-config';
 
@@ -17,7 +18,11 @@ export function fileIoModule(config: TestRunConfig): ContainerModule {
     });
     bind(SourcePort).to(LineFileSource).inSingletonScope();
     bind(JsonLinesFileSinkOptions).toConstantValue({ tablePath: config.output, deadLetterPath: config.deadLetter });
-    bind(SinkPort).to(JsonLinesFileSink).inSingletonScope();
+    bind(JsonLinesFileSink).toSelf().inSingletonScope();
+    bind(ResultStorePort).toService(JsonLinesFileSink);
+    bind(DeadLetterPort)
+      .toDynamicValue((ctx) => ctx.get(JsonLinesFileSink).deadLetterPort)
+      .inSingletonScope();
     bind(FileOutboxOptions).toConstantValue({ directory: config.outbox, from: 'hexstream <hexstream@localhost>' });
     bind(NotifierPort).to(FileOutboxNotifier).inSingletonScope();
   });

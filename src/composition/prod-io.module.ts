@@ -2,11 +2,12 @@ import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { FailpointSource } from '../adapters/failpoints/failpoint-source.adapter';
 import type { Failpoints } from '../adapters/failpoints/failpoints';
 import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
-import { KafkaDeadLetterSink } from '../adapters/kafka/kafka-dead-letter.sink';
+import { KafkaDeadLetterTopic } from '../adapters/kafka/kafka-dead-letter-topic.adapter';
 import { KafkaSource, KafkaSourceOptions } from '../adapters/kafka/kafka-source.adapter';
 import { KafkaSinkOptions, KafkaTransactionalSink } from '../adapters/kafka/kafka-transactional-sink.adapter';
 import { NotifierPort } from '../ports/notifier.port';
-import { SinkPort } from '../ports/sink.port';
+import { DeadLetterPort } from '../ports/dead-letter.port';
+import { ResultStorePort } from '../ports/result-store.port';
 import { SourcePort } from '../ports/source.port';
 import type { KafkaOutputConfig, ProdRunConfig } from './run-config';
 import { smtpNotifierBinding } from './smtp-notifier.binding';
@@ -16,8 +17,9 @@ import { bindSqlSink } from './sql-sink.binding';
 const MESSAGE_KEY_COLUMNS: ReadonlyMap<string, string> = new Map([['stock-averages', 'symbol']]);
 
 /**
- * `prod` mode's adapters: a Kafka consumer group in; out, either MySQL (or PostgreSQL) rows with
- * Kafka dead letters, or (`--to-kafka`) rows, dead letters and checkpoints in Kafka transactions.
+ * `prod` mode's adapters: a Kafka consumer group in; out, either a MySQL (or PostgreSQL) result
+ * store with a Kafka dead-letter topic (at least once), or (`--to-kafka`) the Kafka transactional
+ * store whose dead-letter port stages letters into its transactions (exactly once).
  * Failpoints that `--failpoints` turns on get their hooks here; the others leave no trace.
  */
 export function prodIoModule(config: ProdRunConfig, failpoints: Failpoints): ContainerModule {
@@ -40,14 +42,19 @@ export function prodIoModule(config: ProdRunConfig, failpoints: Failpoints): Con
         .inSingletonScope();
     }
     if (config.kafkaOutput !== undefined) {
+      // One transaction per trigger holds rows, checkpoint and the dead letters staged into it.
       bind(KafkaSinkOptions).toConstantValue(kafkaSinkOptions(config, config.kafkaOutput));
-      bind(SinkPort).to(KafkaTransactionalSink).inSingletonScope();
+      bind(KafkaTransactionalSink).toSelf().inSingletonScope();
+      bind(ResultStorePort).toService(KafkaTransactionalSink);
+      bind(DeadLetterPort)
+        .toDynamicValue((ctx) => ctx.get(KafkaTransactionalSink).deadLetterPort)
+        .inSingletonScope();
     } else {
-      const tableSink = bindSqlSink(bind, config, failpoints);
-      bind(SinkPort)
+      bindSqlSink(bind, config, failpoints);
+      bind(DeadLetterPort)
         .toDynamicValue(
-          (ctx) =>
-            new KafkaDeadLetterSink(tableSink(ctx), {
+          () =>
+            new KafkaDeadLetterTopic({
               brokers: config.brokers,
               topic: config.deadLetterTopic,
               clientId: `hexstream-${config.job.name}-dlq`,

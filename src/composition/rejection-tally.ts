@@ -1,6 +1,5 @@
 import type { DeadLetter, DeadLetterReason } from '../domain/records';
-import { ForwardingSink } from '../adapters/memory/forwarding-sink';
-import type { SinkPort, TriggerCommit } from '../ports/sink.port';
+import type { CommitObserver, TriggerCommit } from '../domain/pipeline/pipeline-output';
 
 /** One kind of rejection: details that differ only in their values (numbers, quoted text) count together. */
 export interface RejectionGroup {
@@ -18,7 +17,7 @@ const MAX_GROUPS = 1_000;
  * ("3,000 rejected, most often: not valid JSON …"). Counted as the commits succeed, so a dead letter
  * of a trigger that was rolled back and committed again counts once.
  */
-export class RejectionTally {
+export class RejectionTally implements CommitObserver {
   private readonly groups = new Map<string, { reason: DeadLetterReason; example: string; count: number }>();
   private count = 0;
 
@@ -29,6 +28,11 @@ export class RejectionTally {
     if (group !== undefined) group.count++;
     else if (this.groups.size < MAX_GROUPS)
       this.groups.set(key, { reason: deadLetter.reason, example: deadLetter.detail, count: 1 });
+  }
+
+  /** Told after each trigger's commit: its dead letters count once, however often a failed one was re-sent. */
+  committed(trigger: TriggerCommit): void {
+    for (const deadLetter of trigger.deadLetters) this.add(deadLetter);
   }
 
   /** Dead letters committed in this run. */
@@ -57,19 +61,4 @@ export function shapeOf(detail: string): string {
       // Not the digits of a name such as UTF-8 or int32.
       .replace(/(?<![\w-])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, 'N')
   );
-}
-
-/** The run's sink, telling the tally about each committed trigger's dead letters. */
-export class TallyingSink extends ForwardingSink {
-  constructor(
-    inner: SinkPort,
-    private readonly tally: RejectionTally,
-  ) {
-    super(inner);
-  }
-
-  override async commit(trigger: TriggerCommit): Promise<void> {
-    await this.inner.commit(trigger);
-    for (const deadLetter of trigger.deadLetters) this.tally.add(deadLetter);
-  }
 }

@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import { withDeadline } from '../adapters/system/deadline';
-import { SinkPort } from '../ports/sink.port';
+import { DeadLetterPort } from '../ports/dead-letter.port';
+import { ResultStorePort } from '../ports/result-store.port';
 import { SourcePort } from '../ports/source.port';
 import type { RunConfig } from './run-config';
 
@@ -8,7 +9,7 @@ import type { RunConfig } from './run-config';
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
- * After a failed run: closes the source and the sink of a `prod` or `batch` container again,
+ * After a failed run: closes the source, the result store and the dead letters of a `prod` or `batch` container again,
  * quietly and each within a bound. The pipeline closes them when a run fails midway, but not when
  * opening one of them failed: then the other may hold a live client (the dead-letter producer, a
  * pool) that keeps the process alive until the server drops it. Their `close` is idempotent.
@@ -18,7 +19,8 @@ export async function releaseAdapters(container: Container, config: RunConfig): 
   if (config.mode === 'test') return;
   const closes: Array<() => Promise<void>> = [];
   if (container.isBound(SourcePort)) closes.push(() => container.get(SourcePort).close());
-  if (container.isBound(SinkPort)) closes.push(() => container.get(SinkPort).close());
+  if (container.isBound(ResultStorePort)) closes.push(() => container.get(ResultStorePort).close());
+  if (container.isBound(DeadLetterPort)) closes.push(() => container.get(DeadLetterPort).close());
   await Promise.all(
     closes.map((close) =>
       withDeadline(

@@ -1,14 +1,14 @@
-import type { ContainerModuleLoadOptions, ResolutionContext } from 'inversify';
+import type { ContainerModuleLoadOptions } from 'inversify';
 import type { Failpoints } from '../adapters/failpoints/failpoints';
 import { MySqlSink, MySqlSinkOptions } from '../adapters/mysql/mysql-sink.adapter';
 import { PostgresSink, PostgresSinkOptions } from '../adapters/postgres/postgres-sink.adapter';
 import type { SqlSinkFaultInjection } from '../adapters/sql/sql-fault-injection';
-import type { SinkPort } from '../ports/sink.port';
+import { ResultStorePort } from '../ports/result-store.port';
 
 /**
- * Binds the table sink of `prod` and `batch`: PostgreSQL when a URL is given, else MySQL, with the
- * job and group whose checkpoint it keeps, and the hooks of the failpoints turned on for it (none
- * by default). Returns how to get it, for the dead-letter wrapper.
+ * Binds the result store of `prod` and `batch`: PostgreSQL when a URL is given, else MySQL, with
+ * the job and group whose checkpoint it keeps, and the hooks of the failpoints turned on for it
+ * (none by default).
  */
 export function bindSqlSink(
   bind: ContainerModuleLoadOptions['bind'],
@@ -19,7 +19,7 @@ export function bindSqlSink(
     readonly postgresUrl: string | undefined;
   },
   failpoints: Failpoints,
-): (ctx: ResolutionContext) => SinkPort {
+): void {
   const postgresUrl = config.postgresUrl;
   if (postgresUrl !== undefined) {
     const faults = faultInjection(failpoints, 'postgres');
@@ -29,8 +29,8 @@ export function bindSqlSink(
       consumerGroup: config.group,
       ...faults,
     });
-    bind(PostgresSink).toSelf().inSingletonScope();
-    return (ctx) => ctx.get(PostgresSink);
+    bind(ResultStorePort).to(PostgresSink).inSingletonScope();
+    return;
   }
   const faults = faultInjection(failpoints, 'mysql');
   bind(MySqlSinkOptions).toConstantValue({
@@ -39,8 +39,7 @@ export function bindSqlSink(
     consumerGroup: config.group,
     ...faults,
   });
-  bind(MySqlSink).toSelf().inSingletonScope();
-  return (ctx) => ctx.get(MySqlSink);
+  bind(ResultStorePort).to(MySqlSink).inSingletonScope();
 }
 
 /** `{ faultInjection }` with the database's failpoints that are on, or nothing when none is. */

@@ -1,5 +1,5 @@
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
-import { parseJsonObject } from '../contracts/sink.contract';
+import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
-import { parseJsonObject } from '../contracts/sink.contract';
+import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { referenceStockAverages } from '../support/reference-stock-averages';

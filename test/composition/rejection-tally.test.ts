@@ -1,6 +1,9 @@
-import { RejectionTally, shapeOf, TallyingSink } from '../../src/composition/rejection-tally';
+import { MemoryDeadLetters } from '../../src/adapters/memory/memory-dead-letters.adapter';
+import { RejectionTally, shapeOf } from '../../src/composition/rejection-tally';
+import { closeOutput, commitOutput, type TriggerCommit } from '../../src/domain/pipeline/pipeline-output';
 import type { DeadLetter } from '../../src/domain/records';
-import type { SinkPort, TriggerCommit } from '../../src/ports/sink.port';
+import type { DeadLetterPort } from '../../src/ports/dead-letter.port';
+import type { ResultStorePort } from '../../src/ports/result-store.port';
 
 const letter = (reason: DeadLetter['reason'], detail: string): DeadLetter => ({
   reason,
@@ -42,55 +45,65 @@ describe('RejectionTally', () => {
   it('counts the dead letters of a commit once it succeeded, not of one that failed', async () => {
     const tally = new RejectionTally();
     let fail = true;
-    const inner: SinkPort = {
+    const store: ResultStorePort = {
       open: () => Promise.resolve(undefined),
       checkpoint: () => Promise.resolve(undefined),
       commit: () => (fail ? Promise.reject(new Error('down')) : Promise.resolve()),
       close: () => Promise.resolve(),
     };
-    const sink = new TallyingSink(inner, tally);
-    const trigger = {
+    const output = { store, deadLetters: new MemoryDeadLetters(), observers: [tally] };
+    const trigger: TriggerCommit = {
+      sequence: 0,
+      rows: [],
       deadLetters: [
         letter('duplicate', 'orderid 7 was already accepted'),
         letter('duplicate', 'orderid 9 was already accepted'),
       ],
-    } as unknown as TriggerCommit;
-    await expect(sink.commit(trigger)).rejects.toThrow('down');
+      positions: new Map(),
+      watermarks: new Map(),
+      closedUpToMs: -Infinity,
+      checkpoint: { partitions: new Map() },
+    };
+    await expect(commitOutput(output, trigger)).rejects.toThrow('down');
     expect(tally.total).toBe(0);
     fail = false;
-    await sink.commit(trigger);
+    await commitOutput(output, trigger);
     expect(tally.total).toBe(2);
     expect(tally.mostCommon()).toEqual({ reason: 'duplicate', example: 'orderid 7 was already accepted', count: 2 });
   });
 });
 
-describe('TallyingSink after a failed run', () => {
-  /** A sink that records which of its ending calls came. */
-  function endingSink(withAbort: boolean): { sink: SinkPort; calls: string[] } {
+describe('closing an output after a failed run', () => {
+  /** Ports that record which of their ending calls came. */
+  function ending(withAbort: boolean): { store: ResultStorePort; deadLetters: DeadLetterPort; calls: string[] } {
     const calls: string[] = [];
-    const sink: SinkPort = {
+    const ends = (who: string): { close(): Promise<void>; abort?(): Promise<void> } => ({
+      close: async () => void calls.push(`${who} close`),
+      ...(withAbort ? { abort: async (): Promise<void> => void calls.push(`${who} abort`) } : {}),
+    });
+    const store: ResultStorePort = {
       open: async () => undefined,
       checkpoint: async () => undefined,
       commit: async () => undefined,
-      close: async () => {
-        calls.push('close');
-      },
-      ...(withAbort ? { abort: async (): Promise<void> => void calls.push('abort') } : {}),
+      ...ends('store'),
     };
-    return { sink, calls };
+    const deadLetters: DeadLetterPort = {
+      open: async () => undefined,
+      publish: async () => undefined,
+      ...ends('letters'),
+    };
+    return { store, deadLetters, calls };
   }
 
-  it('passes abort through, so the sink behind it is not completed (a file sink would rename a partial result into place)', async () => {
-    const { sink, calls } = endingSink(true);
-    const tallying: SinkPort = new TallyingSink(sink, new RejectionTally());
-    expect(tallying.abort).toBeDefined();
-    await tallying.abort?.();
-    expect(calls).toEqual(['abort']);
+  it('aborts both, so the store is not completed (a file would rename a partial result into place)', async () => {
+    const { calls, ...output } = ending(true);
+    await closeOutput(output, 'abort');
+    expect(calls).toEqual(['store abort', 'letters abort']);
   });
 
-  it('closes a sink that has no abort', async () => {
-    const { sink, calls } = endingSink(false);
-    await new TallyingSink(sink, new RejectionTally()).abort();
-    expect(calls).toEqual(['close']);
+  it('closes ports that have no abort', async () => {
+    const { calls, ...output } = ending(false);
+    await closeOutput(output, 'abort');
+    expect(calls).toEqual(['store close', 'letters close']);
   });
 });

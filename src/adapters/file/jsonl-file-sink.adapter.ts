@@ -2,7 +2,9 @@ import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { DeadLetter, ResultRow } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import type { StoreWithDeadLetters } from '../../domain/pipeline/pipeline-output';
+import type { DeadLetterPort } from '../../ports/dead-letter.port';
+import type { StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 import { ClockPort } from '../../ports/clock.port';
 import { openFileOutput, type FileOutput } from './file-output';
 import { JsonLineEncoder } from './json-line-encoder';
@@ -19,7 +21,7 @@ export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOption
 );
 
 /**
- * Writes the final result table and the dead letters as JSON Lines. A file cannot be updated in
+ * Test mode's result store and, through `deadLetterPort`, its dead letters, as JSON Lines. A file cannot be updated in
  * place, so a row is held in memory until it is final (its window closed: `finalAtMs <=
  * closedUpToMs`) and then written once; memory is bounded by the open windows, as in the engine.
  *
@@ -27,14 +29,16 @@ export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOption
  *              closedUpTo ─▶ write every pending bucket with finalAt <= closedUpTo, drop it
  *   close:     write what is left (windows still open when a run stops)
  *
- * Each run starts the files afresh and returns no checkpoint: test mode always reads its input from
+ * Dead letters are appended as published (before the commit of their trigger, at least once; test
+ * mode never re-reads, so exactly once in practice). Each run starts the files afresh and returns
+ * no checkpoint: test mode always reads its input from
  * the beginning. Both files are written under temporary names and renamed into place by `close()`,
  * so a file that is there is whole; a failed write (a full disk) fails the commit, and `abort()` —
  * or a `close()` after a failed write — removes the temporary files and leaves the targets as they
  * were. A non-empty dead-letter file of an earlier run is kept under a dated name, never lost.
  */
 @injectable()
-export class JsonLinesFileSink implements SinkPort {
+export class JsonLinesFileSink implements StoreWithDeadLetters {
   private table: FileOutput | undefined;
   private deadLetters: FileOutput | undefined;
   /** A write failed: what was written is not the whole table and must not be put in place. */
@@ -45,12 +49,22 @@ export class JsonLinesFileSink implements SinkPort {
   private writtenUpTo = -Infinity;
   rowsWritten = 0;
 
+  /** Writes into this store's dead-letter file; opened and closed with the store. */
+  readonly deadLetterPort: DeadLetterPort = {
+    open: async () => undefined,
+    publish: async (letters) => {
+      if (letters.length > 0)
+        await this.write(this.deadLetters, letters.map(deadLetterLine).join(''), this.options.deadLetterPath);
+    },
+    close: async () => undefined,
+  };
+
   constructor(
     @inject(JsonLinesFileSinkOptions) private readonly options: JsonLinesFileSinkOptions,
     @inject(ClockPort) private readonly clock: ClockPort,
   ) {}
 
-  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     this.encoder = new JsonLineEncoder(table);
     this.pending.clear();
     this.writtenUpTo = -Infinity;
@@ -67,11 +81,11 @@ export class JsonLinesFileSink implements SinkPort {
     return undefined;
   }
 
-  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
     return undefined;
   }
 
-  async commit(trigger: TriggerCommit): Promise<void> {
+  async commit(trigger: StoreCommit): Promise<void> {
     if (this.encoder === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
     const now = this.clock.now();
     for (const row of trigger.rows) {
@@ -85,8 +99,6 @@ export class JsonLinesFileSink implements SinkPort {
       // Encoded only once final: in update mode most rows are upserted more than once.
       bucket.set(row.key, { row, upsertedAtMs: now });
     }
-    if (trigger.deadLetters.length > 0)
-      await this.write(this.deadLetters, trigger.deadLetters.map(deadLetterLine).join(''), this.options.deadLetterPath);
     await this.writeFinal(trigger.closedUpToMs);
   }
 

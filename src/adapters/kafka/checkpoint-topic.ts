@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { SinkCheckpoint, StoredSnapshot, TriggerCommit } from '../../ports/sink.port';
-import { checkpointFromRows, partitionRows, type CheckpointRow } from '../sql/checkpoint-rows';
+import type { StoreCommit, StoredCheckpoint, StoredSnapshot } from '../../ports/result-store.port';
+import { checkpointFromRows, legacyState, partitionRows, type CheckpointRow } from '../sql/checkpoint-rows';
 
 /** Whose entries: one key space per (job, consumer group). Neither contains `|` (names are checked). */
 export interface CheckpointTopicOwner {
@@ -22,7 +22,7 @@ const SNAPSHOT_ID_HEADER = 'snapshot-id';
  * The compacted checkpoint topic's keys and values. Every entry of one (job, group) lives in one
  * partition of the topic, so one transaction writes them and one reader sees them in order:
  *
- *   <job>|<group>|partition|3       {"next_position":812,"watermark_ms":…,"replay_from":…,…}   one per source partition
+ *   <job>|<group>|partition|3       {"next_position":812,"engine_state":"…"}                  one per source partition
  *   <job>|<group>|snapshot|0,1,2    {"partitions":[0,1,2],"chunks":2,"id":"…"}               head of a graceful stop's snapshot
  *   <job>|<group>|snapshot|0,1,2|0  bytes 0‥chunk of the snapshot (header snapshot-id)        its chunks, in order
  *   <job>|<group>|open|<id>         (tombstone)                                               a reader's barrier, see the sink
@@ -30,6 +30,10 @@ const SNAPSHOT_ID_HEADER = 'snapshot-id';
  * A commit writes only its own partitions' keys: compaction keeps, per source partition, what its
  * last committer wrote (as the SQL sinks keep one row per partition). Replaced snapshots are
  * deleted by tombstones.
+ *
+ * Entries written before the engine state became opaque hold its fields instead of `engine_state`
+ * ({"next_position":812,"watermark_ms":…,"replay_from":…,"replay_max_event_ms":…,"closed_up_to_ms":…});
+ * the reader folds them into a version-0 state, as the SQL migrations fold their columns.
  */
 export class CheckpointTopicCodec {
   private readonly prefix: string;
@@ -39,16 +43,9 @@ export class CheckpointTopicCodec {
   }
 
   /** The trigger's per-partition entries, checked as the SQL sinks check their rows. */
-  partitionMessages(trigger: TriggerCommit): Message[] {
-    return partitionRows(trigger).map((row) => {
-      const [watermark, replayFrom, replayMaxEvent, closedUpTo] = row.values;
-      const value = {
-        next_position: row.next,
-        watermark_ms: watermark,
-        replay_from: replayFrom,
-        replay_max_event_ms: replayMaxEvent,
-        closed_up_to_ms: closedUpTo,
-      };
+  partitionMessages(commit: StoreCommit): Message[] {
+    return partitionRows(commit).map((row) => {
+      const value = { next_position: row.next, engine_state: row.state };
       return { key: `${this.prefix}partition|${row.partition}`, value: JSON.stringify(value) };
     });
   }
@@ -123,13 +120,12 @@ export class CheckpointTopicReader {
   }
 
   /** The stored checkpoint (as the SQL sinks return theirs) and the heads of stored snapshots. */
-  result(): { checkpoint: SinkCheckpoint | undefined; heads: SnapshotHead[] } {
+  result(): { checkpoint: StoredCheckpoint | undefined; heads: SnapshotHead[] } {
     const rows: CheckpointRow[] = [];
     const heads: Array<{ head: SnapshotHead; key: string; offset: number }> = [];
     for (const [key, entry] of this.entries) {
       const [kind, name, chunk] = key.slice(this.prefix.length).split('|');
-      if (kind === 'partition' && name !== undefined)
-        rows.push({ ...parseObject(entry.value), partition_id: Number(name) });
+      if (kind === 'partition' && name !== undefined) rows.push(partitionRow(entry.value, Number(name)));
       if (kind === 'snapshot' && name !== undefined && chunk === undefined)
         heads.push({ head: parseHead(entry.value), key, offset: entry.offset });
     }
@@ -160,6 +156,13 @@ export class CheckpointTopicReader {
     }
     return Buffer.concat(parts).toString('utf8');
   }
+}
+
+/** A partition's entry as a checkpoint row; one in the old format gets its fields folded into a version-0 state. */
+function partitionRow(value: Buffer, partition: number): CheckpointRow {
+  const o = parseObject(value);
+  const state = typeof o.engine_state === 'string' ? o.engine_state : legacyState(o);
+  return { partition_id: partition, next_position: o.next_position, engine_state: state };
 }
 
 function parseObject(value: Buffer): Record<string, unknown> {

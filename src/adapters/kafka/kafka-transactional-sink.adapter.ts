@@ -1,67 +1,34 @@
-import { inject, injectable, type ServiceIdentifier } from 'inversify';
-import { Kafka, logLevel, Partitioners, type Message, type Producer, type Transaction } from 'kafkajs';
+import { inject, injectable } from 'inversify';
+import { Kafka, logLevel, type Message, type Producer, type Transaction } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { ResultRow } from '../../domain/records';
+import type { StoreWithDeadLetters } from '../../domain/pipeline/pipeline-output';
+import type { DeadLetter, ResultRow } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import type { DeadLetterPort } from '../../ports/dead-letter.port';
+import type { StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 import { rowRenderer } from '../encoding/row-json';
 import { withDeadline } from '../system/deadline';
 import { CheckpointTopicCodec, type SnapshotHead } from './checkpoint-topic';
 import { deadLetterMessage } from './dead-letter-message';
-import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
 import { describeKafkaError, isProducerFenced, translateKafkaError } from './kafka-errors';
-import { readTopicUpTo } from './read-topic';
+import { connectTransactionalProducer, ensureOutputTopics, readCheckpointPastBarrier } from './kafka-output-topics';
+import { CHECKPOINT_PARTITION, DEFAULT_TRANSACTION_TIMEOUT_MS, KafkaSinkOptions } from './kafka-sink-options';
+import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
 
-/** Test seam, called inside the commit's transaction after every send: a throw there aborts it. */
-export interface KafkaSinkFaultInjection {
-  beforeCommit?(): void | Promise<void>;
-}
+export { KafkaSinkOptions, type KafkaSinkFaultInjection } from './kafka-sink-options';
 
-export interface KafkaSinkOptions {
-  readonly brokers: readonly string[];
-  readonly job: string;
-  readonly consumerGroup: string;
-  /** The input topic: its positions are sent as the group's offsets, for lag monitoring. */
-  readonly sourceTopic: string;
-  /** Where rows go; created with `outputPartitions` partitions if absent. */
-  readonly outputTopic: string;
-  readonly deadLetterTopic: string;
-  /** The compacted topic holding checkpoints and snapshots; created (compacted, 1 partition) if absent. */
-  readonly checkpointTopic: string;
-  /** This instance's name, part of the transactional id: stable across restarts, unique among concurrent instances. */
-  readonly instanceId: string;
-  /** The column whose value is the message key (the row key when absent). */
-  readonly keyColumn?: string;
-  /** Partitions of the output topic when it has to be created (default 3). */
-  readonly outputPartitions?: number;
-  /** How long the broker lets a transaction stay open before aborting it (default 10 s). */
-  readonly transactionTimeoutMs?: number;
-  /** Bytes per produce request (default 900 kB, under the broker's default `message.max.bytes` of 1 MB). */
-  readonly maxRequestBytes?: number;
-  /** Bound on reading the checkpoint topic at open (default 60 s). */
-  readonly readTimeoutMs?: number;
-  /** Bound on the first contact at open: connecting and readying the topics (default 15 s). */
-  readonly connectTimeoutMs?: number;
-  readonly faultInjection?: KafkaSinkFaultInjection;
-}
-
-export const KafkaSinkOptions: ServiceIdentifier<KafkaSinkOptions> = Symbol.for('hexstream.KafkaSinkOptions');
-
-const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
-// A send that keeps failing aborts the transaction instead of retrying forever: nothing of it
-// becomes visible, so bounded retries cost no duplicates.
-const SEND_RETRY = { retries: 10, initialRetryTime: 25, maxRetryTime: 5_000 };
-const CHECKPOINT_PARTITION = 0;
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
 /**
- * Writes a job's rows to a Kafka topic exactly once for `read_committed` readers: each trigger is
- * one Kafka transaction holding
+ * The `--to-kafka` result store: a job's rows on a Kafka topic, exactly once for `read_committed`
+ * readers. Its `deadLetterPort` stages the trigger's dead letters (the use case publishes them
+ * just before the commit) into the same transaction, so they too are exactly once. Each trigger
+ * is one Kafka transaction holding
  *
  *   ┌ transaction (transactional id hexstream.<job>.<group>.<instance>) ──────────────────────────┐
  *   │ rows ─▶ <output topic>   key = keyColumn (or row key), value = the row as JSON, header row-key │
- *   │ dead letters ─▶ <dead-letter topic>   value = raw record, headers reason, detail, source-…    │
- *   │ per partition: position, watermark, replay point ─▶ <checkpoint topic> (compacted)            │
+ *   │ staged dead letters ─▶ <dead-letter topic>   value = raw record, headers reason, detail, …    │
+ *   │ per partition: position, engine state (opaque) ─▶ <checkpoint topic> (compacted)              │
  *   │ [graceful stop: the engine's snapshot, in chunks]                                              │
  *   │ sendOffsets: positions as the consumer group's offsets (lag monitoring only)                   │
  *   └──────────────────────────────────────────────────────────── commit, or abort on any failure ─┘
@@ -78,7 +45,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
  * unknown: SINK_UNAVAILABLE, and the sink refuses further commits until reopened.
  */
 @injectable()
-export class KafkaTransactionalSink implements SinkPort {
+export class KafkaTransactionalSink implements StoreWithDeadLetters {
   private readonly kafka: Kafka;
   private readonly codec: CheckpointTopicCodec;
   private producer: Producer | undefined;
@@ -88,6 +55,16 @@ export class KafkaTransactionalSink implements SinkPort {
   private heads: SnapshotHead[] = [];
   private fenced: HexstreamError | undefined;
   private inDoubt: HexstreamError | undefined;
+  /** Dead letters published for the coming commit: sent in its transaction, dropped if it fails. */
+  private staged: DeadLetter[] = [];
+
+  readonly deadLetterPort: DeadLetterPort = {
+    open: async () => undefined,
+    publish: async (letters) => {
+      this.staged.push(...letters);
+    },
+    close: async () => undefined,
+  };
 
   constructor(@inject(KafkaSinkOptions) private readonly options: KafkaSinkOptions) {
     this.kafka = new Kafka({
@@ -105,7 +82,7 @@ export class KafkaTransactionalSink implements SinkPort {
     return `hexstream.${this.options.job}.${this.options.consumerGroup}.${this.options.instanceId}`;
   }
 
-  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     const keyColumn = this.options.keyColumn;
     if (keyColumn !== undefined && !table.columns.some((c) => c.name === keyColumn)) {
       throw new HexstreamError(
@@ -118,11 +95,12 @@ export class KafkaTransactionalSink implements SinkPort {
     this.keyOf = keyColumn === undefined ? (row) => row.key : (row) => String(row.values[keyColumn] ?? '');
     this.fenced = undefined;
     this.inDoubt = undefined;
+    this.staged = [];
     try {
       // A broker that accepts connections and never answers would hold kafkajs for its request
       // timeout (30 s) times its retries: the first contact gets a deadline of its own.
       const ms = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-      const ensuring = this.ensureTopics();
+      const ensuring = ensureOutputTopics(this.kafka, this.options);
       ensuring.catch(() => undefined);
       await withDeadline(ensuring, ms, () => {
         // Named as kafkajs names a connection failure, so that `translate` calls it unavailable.
@@ -136,7 +114,9 @@ export class KafkaTransactionalSink implements SinkPort {
     }
   }
 
-  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
+    // Read again to rebuild: letters staged for a commit that did not happen go with it.
+    this.staged = [];
     if (this.fenced !== undefined) throw this.fenced;
     if (this.render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'Kafka sink used before open()');
     try {
@@ -146,12 +126,14 @@ export class KafkaTransactionalSink implements SinkPort {
     }
   }
 
-  async commit(trigger: TriggerCommit): Promise<void> {
+  async commit(trigger: StoreCommit): Promise<void> {
+    const deadLetters = this.staged;
+    this.staged = [];
     if (this.fenced !== undefined) throw this.fenced;
     if (this.inDoubt !== undefined) throw this.inDoubt;
     const render = this.render;
     if (render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'Kafka sink used before open()');
-    const { messages, head } = this.messagesOf(trigger, render);
+    const { messages, head } = this.messagesOf(trigger, deadLetters, render);
     let producer: Producer;
     try {
       // After an abort that itself failed, a new producer (same id) ends what is left of it.
@@ -194,7 +176,8 @@ export class KafkaTransactionalSink implements SinkPort {
 
   /** The trigger's messages per topic, in the order they are sent. */
   private messagesOf(
-    trigger: TriggerCommit,
+    trigger: StoreCommit,
+    deadLetters: readonly DeadLetter[],
     render: (row: ResultRow, writtenAtMs: number) => string,
   ): { messages: Map<string, Message[]>; head: SnapshotHead | undefined } {
     const writtenAtMs = Date.now();
@@ -213,7 +196,7 @@ export class KafkaTransactionalSink implements SinkPort {
     }
     const messages = new Map<string, Message[]>([
       [this.options.outputTopic, rows],
-      [this.options.deadLetterTopic, trigger.deadLetters.map(deadLetterMessage)],
+      [this.options.deadLetterTopic, deadLetters.map(deadLetterMessage)],
       [this.options.checkpointTopic, checkpoint.map((m) => ({ ...m, partition: CHECKPOINT_PARTITION }))],
     ]);
     return { messages, head };
@@ -275,90 +258,14 @@ export class KafkaTransactionalSink implements SinkPort {
     return translateKafkaError(e, action, this.options.brokers);
   }
 
-  private async ensureTopics(): Promise<void> {
-    const { outputTopic, deadLetterTopic, checkpointTopic } = this.options;
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      const existing = new Set(await admin.listTopics());
-      const wanted = [
-        { topic: outputTopic, numPartitions: this.options.outputPartitions ?? 3, replicationFactor: 1 },
-        { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
-        {
-          topic: checkpointTopic,
-          numPartitions: 1,
-          replicationFactor: 1,
-          // Compaction keeps the last entry per key; small dirty ratio and segments keep the read at open short.
-          configEntries: [
-            { name: 'cleanup.policy', value: 'compact' },
-            { name: 'min.cleanable.dirty.ratio', value: '0.1' },
-            { name: 'segment.ms', value: String(3_600_000) },
-          ],
-        },
-      ].filter((t, i, all) => !existing.has(t.topic) && all.findIndex((u) => u.topic === t.topic) === i);
-      // Another instance may create them at the same moment: createTopics then reports false, which is fine.
-      if (wanted.length > 0)
-        await admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((e: unknown) => {
-          if (!String((e as Error).message).includes('already exists')) throw e;
-        });
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+  private connectProducer(): Promise<Producer> {
+    return connectTransactionalProducer(this.kafka, this.transactionalId, this.options);
   }
 
-  private async connectProducer(): Promise<Producer> {
-    const producer = this.kafka.producer({
-      transactionalId: this.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: this.options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: SEND_RETRY,
-    });
-    await producer.connect();
-    return producer;
-  }
-
-  /**
-   * Commits a barrier and reads this owner's entries of the checkpoint topic up to it:
-   *
-   *   producer.transaction()  first use: InitProducerId fences older producers with this id and aborts their open transaction
-   *   send barrier ─▶ commit  its offset b
-   *   read_committed from the beginning until position > b: every commit before the barrier is in
-   */
-  private async readCheckpoint(): Promise<SinkCheckpoint | undefined> {
+  /** Reads the checkpoint topic past a barrier of this producer (see `readCheckpointPastBarrier`). */
+  private async readCheckpoint(): Promise<StoredCheckpoint | undefined> {
     const producer = this.producer ?? (this.producer = await this.connectProducer());
-    const transaction = await producer.transaction();
-    let barrier: number;
-    try {
-      const [metadata] = await transaction.send({
-        topic: this.options.checkpointTopic,
-        acks: -1,
-        messages: [{ ...this.codec.barrierMessage(this.options.instanceId), partition: CHECKPOINT_PARTITION }],
-      });
-      barrier = Number(metadata?.baseOffset ?? metadata?.offset);
-      await transaction.commit();
-    } catch (e) {
-      if (transaction.isActive()) await transaction.abort().catch(() => undefined);
-      throw e;
-    }
-    if (!Number.isSafeInteger(barrier))
-      throw new HexstreamError(
-        'SINK_WRITE_FAILED',
-        `the broker returned no offset for the barrier on ${this.options.checkpointTopic}`,
-      );
-    const reader = this.codec.reader();
-    await readTopicUpTo(
-      this.kafka,
-      this.options.checkpointTopic,
-      new Map([[CHECKPOINT_PARTITION, barrier + 1]]),
-      ({ message }) => reader.add(message),
-      {
-        timeoutMs: this.options.readTimeoutMs ?? 60_000,
-      },
-    );
-    const { checkpoint, heads } = reader.result();
+    const { checkpoint, heads } = await readCheckpointPastBarrier(this.kafka, producer, this.codec, this.options);
     this.heads = heads;
     return checkpoint;
   }

@@ -1,22 +1,16 @@
+import type { CommitObserver, TriggerCommit } from '../../domain/pipeline/pipeline-output';
 import type { ResultRow } from '../../domain/records';
-import type { SinkPort, TriggerCommit } from '../../ports/sink.port';
-import { ForwardingSink } from './forwarding-sink';
 
 /**
- * A sink in front of the real one that also keeps, in memory, the last committed value of every
- * row: the final result table of the run, for a command that prints it (the `price-stats`
- * report). Rows are taken only once the real sink committed them, so the tap never shows what the
- * table does not hold. Use it only for small results: it holds the whole table.
+ * Keeps, in memory, the last committed value of every row: the final result table of the run, for
+ * a command that prints it (the `price-stats` report). Told about a trigger only once the result
+ * store committed it, so the tap never shows what the table does not hold. Use it only for small
+ * results: it holds the whole table.
  */
-export class FinalTableTap extends ForwardingSink {
+export class FinalTableTap implements CommitObserver {
   private readonly table = new Map<string, ResultRow>();
 
-  constructor(inner: SinkPort) {
-    super(inner);
-  }
-
-  override async commit(trigger: TriggerCommit): Promise<void> {
-    await this.inner.commit(trigger);
+  committed(trigger: TriggerCommit): void {
     for (const row of trigger.rows) this.table.set(row.key, row);
   }
 

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
+import { LEGACY_STATE_COLUMNS } from '../sql/checkpoint-rows';
 
-/** One schema change. Statements must be idempotent: MySQL commits DDL implicitly, so a crash
- *  between a statement and the version row re-runs the migration on the next start. */
+/** One schema change. Statements (and `apply`, run after them) must be idempotent: MySQL commits
+ *  DDL implicitly, so a crash between a statement and the version row re-runs the migration on the
+ *  next start. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly statements: readonly string[];
+  readonly apply?: (connection: Connection) => Promise<void>;
 }
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
@@ -53,7 +56,49 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 3,
+    name: 'engine state as one opaque text per partition',
+    statements: [],
+    apply: foldEngineState,
+  },
 ];
+
+/**
+ * Version 3: the engine's fields (watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms)
+ * become one opaque `engine_state` text per partition, which only the domain reads. Every value is
+ * kept: the old columns, as stored, make a version-0 state (see `checkpoint-rows.ts`):
+ *
+ *   add engine_state NULL ─▶ fill it where NULL from the old columns ─▶ drop them, NOT NULL
+ *
+ * Each step checks what is there first, so a crash midway re-runs cleanly.
+ */
+async function foldEngineState(connection: Connection): Promise<void> {
+  const columns = async (): Promise<Set<string>> => {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      [CHECKPOINT_TABLE],
+    );
+    return new Set(rows.map((r) => String(r.name)));
+  };
+  let present = await columns();
+  if (!present.has('engine_state'))
+    await connection.query(
+      `ALTER TABLE ${CHECKPOINT_TABLE} ADD COLUMN engine_state MEDIUMTEXT NULL AFTER next_position`,
+    );
+  const legacy = LEGACY_STATE_COLUMNS.filter((c) => present.has(c));
+  if (legacy.length === LEGACY_STATE_COLUMNS.length) {
+    const fields = LEGACY_STATE_COLUMNS.map((c) => `'${c}', ${c}`).join(', ');
+    await connection.query(
+      `UPDATE ${CHECKPOINT_TABLE} SET engine_state = JSON_OBJECT('v', 0, ${fields}) WHERE engine_state IS NULL`,
+    );
+  }
+  present = await columns();
+  const drops = LEGACY_STATE_COLUMNS.filter((c) => present.has(c)).map((c) => `DROP COLUMN ${c}`);
+  await connection.query(
+    `ALTER TABLE ${CHECKPOINT_TABLE} ${[...drops, 'MODIFY COLUMN engine_state MEDIUMTEXT NOT NULL'].join(', ')}`,
+  );
+}
 
 const LOCK_TIMEOUT_S = 30;
 
@@ -88,6 +133,7 @@ export async function migrate(
       for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
         if (applied.has(m.version)) continue;
         for (const statement of m.statements) await connection.query(statement);
+        if (m.apply !== undefined) await m.apply(connection);
         await connection.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES (?, ?)`, [m.version, m.name]);
         done.push(m.version);
       }

@@ -1,6 +1,6 @@
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { SinkCheckpoint, TriggerCommit } from '../../ports/sink.port';
+import type { StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 import { checkpointFromRows, partitionRows, type PartitionRow } from '../sql/checkpoint-rows';
 import { CHECKPOINT_TABLE } from './migrations';
 import { ER_DUP_ENTRY, errnoOf } from './mysql-errors';
@@ -14,9 +14,9 @@ export interface CheckpointOwner {
 export async function readCheckpoint(
   connection: Connection,
   owner: CheckpointOwner,
-): Promise<SinkCheckpoint | undefined> {
+): Promise<StoredCheckpoint | undefined> {
   const [rows] = await connection.query<RowDataPacket[]>(
-    `SELECT partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms FROM ${CHECKPOINT_TABLE}
+    `SELECT partition_id, next_position, engine_state FROM ${CHECKPOINT_TABLE}
       WHERE job = ? AND consumer_group = ? ORDER BY partition_id`,
     [owner.job, owner.consumerGroup],
   );
@@ -27,7 +27,7 @@ export async function writeCheckpoint(
   connection: Connection,
   owner: CheckpointOwner,
   expected: ReadonlyMap<number, number>,
-  trigger: TriggerCommit,
+  trigger: StoreCommit,
 ): Promise<void> {
   for (const row of partitionRows(trigger)) {
     const before = expected.get(row.partition);
@@ -41,9 +41,9 @@ export async function writeCheckpoint(
         `position of partition ${row.partition} would move back from ${before} to ${row.next}`,
       );
     const [result] = await connection.query<ResultSetHeader>(
-      `UPDATE ${CHECKPOINT_TABLE} SET next_position = ?, watermark_ms = ?, replay_from = ?, replay_max_event_ms = ?, closed_up_to_ms = ?, commit_seq = ?,
+      `UPDATE ${CHECKPOINT_TABLE} SET next_position = ?, engine_state = ?, commit_seq = ?,
         updated_at = CURRENT_TIMESTAMP(3) WHERE job = ? AND consumer_group = ? AND partition_id = ? AND next_position = ?`,
-      [row.next, ...row.values, trigger.sequence, owner.job, owner.consumerGroup, row.partition, before],
+      [row.next, row.state, trigger.sequence, owner.job, owner.consumerGroup, row.partition, before],
     );
     if (result.affectedRows === 0) throw await fenced(connection, owner, row.partition, before);
   }
@@ -57,9 +57,9 @@ async function insertPartition(
 ): Promise<void> {
   try {
     await connection.query(
-      `INSERT INTO ${CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms, commit_seq)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [owner.job, owner.consumerGroup, row.partition, row.next, ...row.values, sequence],
+      `INSERT INTO ${CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, engine_state, commit_seq)
+        VALUES (?, ?, ?, ?, ?, ?)`,
+      [owner.job, owner.consumerGroup, row.partition, row.next, row.state, sequence],
     );
   } catch (e) {
     if (errnoOf(e) === ER_DUP_ENTRY) throw await fenced(connection, owner, row.partition, undefined, e);

@@ -3,7 +3,7 @@ import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import type { ResultStorePort, StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
 import { migrate } from './migrations';
 import { readCheckpoint, writeCheckpoint, type CheckpointOwner } from './mysql-checkpoint';
@@ -43,25 +43,24 @@ const MAX_BACKOFF_MS = 5_000;
 const STATEMENT_BYTES = 1 << 20;
 
 /**
- * Upserts a job's result table in MySQL/MariaDB and stores the source positions, watermarks and the
- * engine's checkpoint (where to replay from) with the rows, in one transaction per trigger
- * (ARCHITECTURE §3); `open()` gives them back:
+ * The result store in MySQL/MariaDB: upserts a job's table and stores the source positions and the
+ * engine's opaque state per partition with the rows, in one transaction per trigger (ARCHITECTURE
+ * §3); `open()` gives them back:
  *
  *   BEGIN ─▶ REPLACE rows (sorted by key, cut under max_allowed_packet) ─▶ checkpoint (compare-and-set)
  *         ─▶ [last trigger of a graceful stop: the engine's snapshot, in chunks] ─▶ COMMIT
  *              deadlock / lock wait timeout / lost connection before COMMIT ─▶ ROLLBACK, back off, rerun all
  *              another instance moved a partition's position ─▶ ROLLBACK, SINK_FENCED
  *
- * Dead letters are NOT written here: in prod they go to a Kafka topic, outside this transaction, so
- * this adapter alone does not make them durable with the rows (the SinkPort contract's promise for
- * dead letters is the composition's to keep).
+ * Dead letters are not its business: the DeadLetterPort takes them before this commit (see
+ * `commit-trigger.ts`).
  *
  * A connection lost during COMMIT leaves the outcome unknown: that commit fails with
  * SINK_UNAVAILABLE and the sink refuses further commits until reopened, as `open()` reads back
  * what was actually stored.
  */
 @injectable()
-export class MySqlSink implements SinkPort {
+export class MySqlSink implements ResultStorePort {
   private pool: Pool | undefined;
   private table: TableSchema | undefined;
   private checkpointOwner: CheckpointOwner | undefined;
@@ -74,13 +73,13 @@ export class MySqlSink implements SinkPort {
 
   constructor(@inject(MySqlSinkOptions) private readonly options: MySqlSinkOptions) {}
 
-  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     // Configuration errors first, without touching the server.
     const owner = this.validatedOwner();
     const database = parseMySqlUrl(this.options.url).database;
     resultTableDdl(table);
     await this.close();
-    let checkpoint: SinkCheckpoint | undefined;
+    let checkpoint: StoredCheckpoint | undefined;
     try {
       const pool = await createMySqlPool(this.options.url, { connectTimeoutMs: this.options.connectTimeoutMs });
       this.pool = pool;
@@ -108,7 +107,7 @@ export class MySqlSink implements SinkPort {
   }
 
   /** Reads the committed checkpoint again; the positions this instance expects follow it. */
-  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
     const pool = this.pool;
     const owner = this.checkpointOwner;
     if (pool === undefined || owner === undefined)
@@ -127,7 +126,7 @@ export class MySqlSink implements SinkPort {
     }
   }
 
-  async commit(trigger: TriggerCommit): Promise<void> {
+  async commit(trigger: StoreCommit): Promise<void> {
     const pool = this.pool;
     const table = this.table;
     const owner = this.checkpointOwner;
@@ -168,7 +167,7 @@ export class MySqlSink implements SinkPort {
     pool: Pool,
     owner: CheckpointOwner,
     statements: readonly SqlStatement[],
-    trigger: TriggerCommit,
+    trigger: StoreCommit,
   ): Promise<void> {
     const connection = await acquireSession(pool);
     let committing = false;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { StoredSnapshot } from '../../ports/sink.port';
+import type { StoredSnapshot } from '../../ports/result-store.port';
 import type { CheckpointOwner } from './mysql-checkpoint';
 import { SNAPSHOT_TABLE } from './migrations';
 

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { SinkCheckpoint, StoredSnapshot, TriggerCommit } from '../../ports/sink.port';
+import type { StoreCommit, StoredCheckpoint, StoredSnapshot } from '../../ports/result-store.port';
 import { checkpointFromRows, partitionRows } from '../sql/checkpoint-rows';
 import { PG_CHECKPOINT_TABLE, PG_SNAPSHOT_TABLE } from './postgres-schema';
 
@@ -13,9 +13,9 @@ export async function readPgCheckpoint(
   client: PoolClient,
   owner: PgCheckpointOwner,
   withSnapshots: boolean,
-): Promise<SinkCheckpoint | undefined> {
+): Promise<StoredCheckpoint | undefined> {
   const { rows } = await client.query<Record<string, unknown>>(
-    `SELECT partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms FROM ${PG_CHECKPOINT_TABLE}
+    `SELECT partition_id, next_position, engine_state FROM ${PG_CHECKPOINT_TABLE}
       WHERE job = $1 AND consumer_group = $2 ORDER BY partition_id`,
     [owner.job, owner.consumerGroup],
   );
@@ -42,15 +42,15 @@ export async function writePgCheckpoint(
   client: PoolClient,
   owner: PgCheckpointOwner,
   expected: ReadonlyMap<number, number>,
-  trigger: TriggerCommit,
+  trigger: StoreCommit,
 ): Promise<void> {
-  for (const { partition: p, next, values: row } of partitionRows(trigger)) {
-    const values = [...row, trigger.sequence];
+  for (const { partition: p, next, state } of partitionRows(trigger)) {
+    const values = [state, trigger.sequence];
     const before = expected.get(p);
     if (before === undefined) {
       const r = await client.query(
-        `INSERT INTO ${PG_CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, watermark_ms, replay_from, replay_max_event_ms, closed_up_to_ms, commit_seq)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${PG_CHECKPOINT_TABLE} (job, consumer_group, partition_id, next_position, engine_state, commit_seq)
+          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
         [owner.job, owner.consumerGroup, p, next, ...values],
       );
       if (r.rowCount === 0) throw fenced(owner, p, undefined);
@@ -62,8 +62,8 @@ export async function writePgCheckpoint(
         `position of partition ${p} would move back from ${before} to ${next}`,
       );
     const r = await client.query(
-      `UPDATE ${PG_CHECKPOINT_TABLE} SET next_position = $4, watermark_ms = $5, replay_from = $6, replay_max_event_ms = $7, closed_up_to_ms = $8, commit_seq = $9,
-        updated_at = now() WHERE job = $1 AND consumer_group = $2 AND partition_id = $3 AND next_position = $10`,
+      `UPDATE ${PG_CHECKPOINT_TABLE} SET next_position = $4, engine_state = $5, commit_seq = $6,
+        updated_at = now() WHERE job = $1 AND consumer_group = $2 AND partition_id = $3 AND next_position = $7`,
       [owner.job, owner.consumerGroup, p, next, ...values, before],
     );
     if (r.rowCount === 0) throw fenced(owner, p, before);

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
+import { LEGACY_STATE_COLUMNS } from '../sql/checkpoint-rows';
 import { POSTGRES_IDENTIFIER } from '../sql/sql-identifiers';
 
 export const PG_MIGRATIONS_TABLE = 'hexstream_schema_migrations';
@@ -89,7 +90,33 @@ const MIGRATIONS: ReadonlyArray<{
       await timestampsWithTimeZone(client, PG_MIGRATIONS_TABLE, [{ name: 'applied_at', stampedByDatabase: true }]);
     },
   },
+  {
+    version: 4,
+    name: 'engine state as one opaque text per partition',
+    apply: foldEngineState,
+  },
 ];
+
+/**
+ * Version 4: the engine's fields become one opaque `engine_state` text per partition (see the
+ * MySQL migration 3): the old columns, as stored, make a version-0 state, then go. PostgreSQL DDL
+ * is transactional: the whole change applies, or none of it.
+ */
+async function foldEngineState(client: PoolClient): Promise<void> {
+  const fields = LEGACY_STATE_COLUMNS.map((c) => `'${c}', ${c}`).join(', ');
+  await client.query('BEGIN');
+  try {
+    await client.query(`ALTER TABLE ${PG_CHECKPOINT_TABLE} ADD COLUMN engine_state TEXT NULL`);
+    await client.query(`UPDATE ${PG_CHECKPOINT_TABLE} SET engine_state = json_build_object('v', 0, ${fields})::text`);
+    await client.query(
+      `ALTER TABLE ${PG_CHECKPOINT_TABLE} ${[...LEGACY_STATE_COLUMNS.map((c) => `DROP COLUMN ${c}`), 'ALTER COLUMN engine_state SET NOT NULL'].join(', ')}`,
+    );
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
 
 /** Any 64-bit number works as the lock's name; this one spells "hexstrm". */
 const MIGRATION_LOCK = 0x68657873747270;

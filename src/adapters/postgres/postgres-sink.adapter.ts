@@ -3,7 +3,7 @@ import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import pg from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import type { ResultStorePort, StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 import { redactUrl } from '../../domain/redaction/redact';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
 import type { SqlStatement as Statement } from '../sql/upsert-statements';
@@ -42,8 +42,9 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /**
- * Upserts a job's table in PostgreSQL, with the positions, watermarks and replay points (and a
- * graceful stop's snapshot) in the same transaction per trigger, like the MySQL sink:
+ * The result store in PostgreSQL: upserts a job's table, with the positions and the engine's opaque
+ * state per partition (and a graceful stop's snapshot) in the same transaction per trigger, like
+ * the MySQL store (dead letters go through the DeadLetterPort, before):
  *
  *   BEGIN ─▶ INSERT … ON CONFLICT (key) DO UPDATE (sorted by key, ≤ 65,535 parameters each)
  *         ─▶ checkpoint (compare-and-set) ─▶ [snapshot] ─▶ COMMIT
@@ -51,7 +52,7 @@ const UNAVAILABLE_CODES = new Set([
  * Deadlocks, serialization failures and lost connections roll back and rerun the whole trigger.
  */
 @injectable()
-export class PostgresSink implements SinkPort {
+export class PostgresSink implements ResultStorePort {
   private pool: pg.Pool | undefined;
   private table: TableSchema | undefined;
   private owner: PgCheckpointOwner | undefined;
@@ -59,7 +60,7 @@ export class PostgresSink implements SinkPort {
 
   constructor(@inject(PostgresSinkOptions) private readonly options: PostgresSinkOptions) {}
 
-  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     const owner = { job: this.options.job, consumerGroup: this.options.consumerGroup };
     if (owner.job.length === 0 || owner.job.length > 64)
       throw new HexstreamError('CONFIG_INVALID', `job name must have 1 to 64 characters: ${JSON.stringify(owner.job)}`);
@@ -96,7 +97,7 @@ export class PostgresSink implements SinkPort {
     }
   }
 
-  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
     const { pool, owner } = this.opened();
     const client = await checkOut(pool).catch((e: unknown) => {
       throw this.translate(e, 'read the checkpoint');
@@ -112,7 +113,7 @@ export class PostgresSink implements SinkPort {
     }
   }
 
-  async commit(trigger: TriggerCommit): Promise<void> {
+  async commit(trigger: StoreCommit): Promise<void> {
     const { pool, owner, table } = this.opened();
     const statements = upsertStatements(table, trigger.rows);
     const maxRetries = this.options.maxRetries ?? 5;
@@ -144,7 +145,7 @@ export class PostgresSink implements SinkPort {
     pool: pg.Pool,
     owner: PgCheckpointOwner,
     statements: readonly Statement[],
-    trigger: TriggerCommit,
+    trigger: StoreCommit,
   ): Promise<void> {
     const client = await checkOut(pool);
     let broken = false;

@@ -1,38 +1,32 @@
-import type { EngineCheckpoint, PartitionCheckpoint } from '../../domain/engine/engine-checkpoint';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { SinkCheckpoint, TriggerCommit } from '../../ports/sink.port';
+import type { StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 
 /**
- * The checkpoint table's rows, as both SQL sinks store them (and the Kafka sink's checkpoint topic,
- * as JSON with the same fields). Instants (watermarks, event times) are epoch ms in a BIGINT; the
- * engine's two infinities get a representation of their own: −∞ (nothing seen yet) is NULL, +∞
- * (partition ended) the largest BIGINT.
+ * The checkpoint as both SQL stores keep it (and the Kafka store's checkpoint topic, as JSON with
+ * the same fields): one row per (job, group, partition) holding the partition's position — a
+ * column, for the compare-and-set that fences a stale instance — and the engine's state for it,
+ * opaque text the domain encodes (`engine-state.codec.ts`).
+ *
+ * Stores of schema version ≤ 2 kept the engine's fields as columns of their own; their migrations
+ * fold them into the text as a version-0 state: those columns, as stored, in one JSON object.
  */
-const PLUS_INFINITY = '9223372036854775807';
+export const LEGACY_STATE_COLUMNS = ['watermark_ms', 'replay_from', 'replay_max_event_ms', 'closed_up_to_ms'] as const;
 
-export function instantToSql(ms: number, what: string): number | string | null {
-  if (ms === -Infinity) return null;
-  if (ms === Infinity) return PLUS_INFINITY;
-  // Event times are whole milliseconds; flooring keeps a fractional one on the early side.
-  if (Number.isFinite(ms)) return Math.floor(ms);
-  throw new HexstreamError('SINK_WRITE_FAILED', `${what} is not a number: ${ms}`);
-}
-
-export function instantFromSql(v: unknown): number {
-  if (v === null || v === undefined) return -Infinity;
-  return String(v) === PLUS_INFINITY ? Infinity : Number(v);
+/** A version-0 state from the legacy columns' values, as a driver (or the old topic format) gives them. */
+export function legacyState(row: Readonly<Record<string, unknown>>): string {
+  const fields: Record<string, unknown> = { v: 0 };
+  for (const c of LEGACY_STATE_COLUMNS) fields[c] = row[c] ?? null;
+  return JSON.stringify(fields);
 }
 
 /** One row of `hexstream_checkpoint` as a driver returns it (numbers may come as strings). */
 export type CheckpointRow = Readonly<Record<string, unknown>>;
 
 /** The committed checkpoint of a job and group from its rows (one per partition), or `undefined` for none. */
-export function checkpointFromRows(rows: readonly CheckpointRow[]): SinkCheckpoint | undefined {
+export function checkpointFromRows(rows: readonly CheckpointRow[]): StoredCheckpoint | undefined {
   if (rows.length === 0) return undefined;
   const positions = new Map<number, number>();
-  const watermarks = new Map<number, number>();
-  const partitions = new Map<number, PartitionCheckpoint>();
-  let complete = true;
+  const engineState = new Map<number, string>();
   for (const r of rows) {
     const p = Number(r.partition_id);
     const next = Number(r.next_position);
@@ -41,81 +35,39 @@ export function checkpointFromRows(rows: readonly CheckpointRow[]): SinkCheckpoi
         'SINK_WRITE_FAILED',
         `stored position ${String(r.next_position)} of partition ${p} is beyond 2^53`,
       );
-    const watermarkMs = instantFromSql(r.watermark_ms);
+    if (typeof r.engine_state !== 'string')
+      throw new HexstreamError('SINK_WRITE_FAILED', `stored checkpoint of partition ${p} has no engine state`);
     positions.set(p, next);
-    watermarks.set(p, watermarkMs);
-    if (r.replay_from === null || r.replay_from === undefined) complete = false;
-    else {
-      partitions.set(p, {
-        nextPosition: next,
-        watermarkMs,
-        replayFrom: Number(r.replay_from),
-        replayMaxEventMs: instantFromSql(r.replay_max_event_ms),
-        // Each row keeps what its own writer closed: instances of a group close at different instants.
-        closedUpToMs: instantFromSql(r.closed_up_to_ms),
-      });
-    }
+    engineState.set(p, r.engine_state);
   }
-  // A partition committed without an engine checkpoint resumes from positions only.
-  return complete ? { positions, watermarks, engine: { partitions } } : { positions, watermarks };
+  return { positions, engineState };
 }
 
-/** One partition's row, as the trigger gives it. */
+/** One partition's row, as the commit gives it. */
 export interface PartitionRow {
   readonly partition: number;
   readonly next: number;
-  readonly values: ReadonlyArray<number | string | null>;
+  readonly state: string;
 }
 
 /**
- * Writes the trigger's positions, watermarks and engine checkpoint with compare-and-set, inside the
- * caller's transaction. `expected` holds, per partition, the position this instance last read or
- * committed:
- *
- *   known partition:  UPDATE … SET next_position = new, … WHERE … AND next_position = expected
- *                     0 rows matched ─▶ another instance moved it: SINK_FENCED
- *   new partition:    INSERT; the row already exists ─▶ another instance created it: SINK_FENCED
- *
- * Partitions are written in ascending order, so concurrent writers lock them in one order.
+ * Checks the commit's positions and engine state agree (one state per position), and lays them
+ * out per partition in ascending order, so that concurrent writers lock rows in one order.
  */
-/**
- * Checks the trigger's positions, watermarks and engine checkpoint agree, and lays them out per
- * partition, in ascending order: `values` are watermark_ms, replay_from, replay_max_event_ms,
- * closed_up_to_ms.
- */
-export function partitionRows(trigger: TriggerCommit): PartitionRow[] {
-  const engine: EngineCheckpoint = trigger.checkpoint;
+export function partitionRows(commit: StoreCommit): PartitionRow[] {
   const fail = (why: string): never => {
-    throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${trigger.sequence}: ${why}`);
+    throw new HexstreamError('SINK_WRITE_FAILED', `trigger ${commit.sequence}: ${why}`);
   };
-  for (const p of trigger.watermarks.keys())
-    if (!trigger.positions.has(p)) fail(`watermark for partition ${p} without a position`);
-  for (const p of engine.partitions.keys())
-    if (!trigger.positions.has(p)) fail(`engine checkpoint for partition ${p} without a position`);
-  return [...trigger.positions]
+  for (const p of commit.engineState.keys())
+    if (!commit.positions.has(p)) fail(`engine state for partition ${p} without a position`);
+  return [...commit.positions]
     .sort(([a], [b]) => a - b)
     .map(([p, next]) => {
       if (!Number.isInteger(p) || p < 0 || p > 2_147_483_647) fail(`partition ${p} is not an INT`);
       if (!Number.isSafeInteger(next) || next < 0)
         fail(`position ${next} of partition ${p} is not a non-negative integer`);
-      const watermark = trigger.watermarks.get(p) ?? -Infinity;
-      const cp = engine.partitions.get(p);
-      if (cp !== undefined && (cp.nextPosition !== next || cp.watermarkMs !== watermark)) {
-        fail(
-          `engine checkpoint of partition ${p} (position ${cp.nextPosition}, watermark ${cp.watermarkMs}) disagrees with the trigger (${next}, ${watermark})`,
-        );
-      }
-      if (cp !== undefined && (!Number.isSafeInteger(cp.replayFrom) || cp.replayFrom < 0 || cp.replayFrom > next)) {
-        fail(`replayFrom ${cp.replayFrom} of partition ${p} is not a position at or before ${next}`);
-      }
-      const replay =
-        cp === undefined
-          ? [null, null, null]
-          : [
-              cp.replayFrom,
-              instantToSql(cp.replayMaxEventMs, `replayMaxEventMs of partition ${p}`),
-              instantToSql(cp.closedUpToMs, `closedUpToMs of partition ${p}`),
-            ];
-      return { partition: p, next, values: [instantToSql(watermark, `watermark of partition ${p}`), ...replay] };
+      const state = commit.engineState.get(p);
+      if (state === undefined) return fail(`partition ${p} has a position but no engine state`);
+      return { partition: p, next, state };
     });
 }

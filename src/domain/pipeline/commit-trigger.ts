@@ -1,4 +1,4 @@
-import type { SinkPort, TriggerCommit } from '../../ports/sink.port';
+import { commitOutput, type PipelineOutput, type TriggerCommit } from './pipeline-output';
 import type { SourcePort } from '../../ports/source.port';
 import type { EngineCounters } from '../engine/engine-counters';
 import type { AnyEngine, RunState } from './run-state';
@@ -21,7 +21,7 @@ export interface TriggerOrigin {
  *        ✗ ─▶ rejects: nothing of it is visible, the caller rebuilds or fails
  */
 export async function commitTrigger(
-  sink: SinkPort,
+  output: PipelineOutput,
   source: SourcePort,
   trigger: TriggerCommit,
   state: RunState,
@@ -30,7 +30,7 @@ export async function commitTrigger(
   const began = { sinceMs: origin.atMs };
   state.committing = began;
   state.lastCommitStartMs = began.sinceMs;
-  await sink.commit(trigger);
+  await commitOutput(output, trigger);
   if (state.committing === began) state.committing = undefined;
   state.committed(origin.owner, origin.stats);
   await source.acknowledge(trigger.positions);

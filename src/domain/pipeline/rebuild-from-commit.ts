@@ -1,5 +1,7 @@
 import type { LoggerPort } from '../../ports/logger.port';
-import type { SinkCheckpoint, SinkPort, StoredSnapshot } from '../../ports/sink.port';
+import type { StoredSnapshot } from '../../ports/result-store.port';
+import { decodeCommitted, type CommittedState } from '../engine/engine-state.codec';
+import { openOutput, type PipelineOutput } from './pipeline-output';
 import type { SourcePort } from '../../ports/source.port';
 import type { EngineCheckpoint } from '../engine/engine-checkpoint';
 import { parseSnapshot, snapshotContinues, type EngineSnapshot } from '../engine/engine-snapshot';
@@ -25,7 +27,7 @@ function replayStarts(checkpoint: EngineCheckpoint): Map<number, number> {
 }
 
 /** Where a checkpoint says each partition is read on from: its snapshots' positions, else replay starts, else positions. */
-function readOnFrom(checkpoint: SinkCheckpoint | undefined, snapshots: readonly EngineSnapshot[]): Map<number, number> {
+function readOnFrom(checkpoint: CommittedState | undefined, snapshots: readonly EngineSnapshot[]): Map<number, number> {
   if (checkpoint?.engine === undefined) return new Map(checkpoint?.positions ?? []);
   const readOn = replayStarts(checkpoint.engine);
   for (const snap of snapshots) for (const [p, ps] of snap.partitions) readOn.set(p, ps.nextPosition);
@@ -47,7 +49,7 @@ function readOnFrom(checkpoint: SinkCheckpoint | undefined, snapshots: readonly 
 export class RebuildFromCommit {
   constructor(
     private readonly source: SourcePort,
-    private readonly sink: SinkPort,
+    private readonly output: PipelineOutput,
     private readonly logger: LoggerPort,
     private readonly settings: EngineSettings,
     private readonly commits: CommitQueue,
@@ -78,13 +80,13 @@ export class RebuildFromCommit {
    * without a compare-and-set, such as a Kafka topic, keeps both copies).
    */
   async start(engine: AnyEngine): Promise<readonly number[]> {
-    const opened = await this.sink.open(this.settings.job.table);
+    const opened = decodeCommitted(await openOutput(this.output, this.settings.job.table));
     if (this.source.seek === undefined) return this.startInPlace(engine, opened);
     const settings = engine.settingsKey();
     const openedSnapshots = this.candidateSnapshots(opened?.snapshots ?? [], settings);
     const hint = readOnFrom(opened, openedSnapshots);
     const partitions = await this.source.open(hint);
-    const checkpoint = await this.sink.checkpoint();
+    const checkpoint = decodeCommitted(await this.output.store.checkpoint());
     // The SQL sinks read positions again, not the snapshots: those read at open stand, and are
     // used only if they still continue the checkpoint read now.
     const snapshots =
@@ -113,7 +115,7 @@ export class RebuildFromCommit {
     state.replaceEngine(this.newEngine());
     this.alignment?.reset();
     const engine = state.engine;
-    await this.restoreAndSeek(engine, await this.sink.checkpoint(), assigned, []);
+    await this.restoreAndSeek(engine, decodeCommitted(await this.output.store.checkpoint()), assigned, []);
     engine.addPartitions(assigned);
     state.assigned = assigned;
     state.pending = 0;
@@ -127,7 +129,7 @@ export class RebuildFromCommit {
 
   /** The sink is back after an outage (`open` rejects while it is not): rebuild the partitions owned. */
   async afterOutage(state: RunState): Promise<void> {
-    await this.sink.open(this.settings.job.table);
+    await openOutput(this.output, this.settings.job.table);
     await this.rebuild(state, state.assigned, 'a sink outage');
   }
 
@@ -138,7 +140,7 @@ export class RebuildFromCommit {
    */
   private async restoreAndSeek(
     engine: AnyEngine,
-    checkpoint: SinkCheckpoint | undefined,
+    checkpoint: CommittedState | undefined,
     partitions: readonly number[],
     snapshots: readonly EngineSnapshot[],
     readingFrom?: ReadonlyMap<number, number>,
@@ -154,7 +156,7 @@ export class RebuildFromCommit {
    * read at open says: an engine checkpoint replays each partition from its replayFrom; positions
    * only (or nothing: a fresh start) read on from them.
    */
-  private async startInPlace(engine: AnyEngine, checkpoint: SinkCheckpoint | undefined): Promise<readonly number[]> {
+  private async startInPlace(engine: AnyEngine, checkpoint: CommittedState | undefined): Promise<readonly number[]> {
     const committed = checkpoint?.engine;
     if (committed === undefined) {
       const partitions = await this.source.open(checkpoint?.positions ?? new Map<number, number>());
@@ -178,7 +180,7 @@ export class RebuildFromCommit {
    */
   private restoreAssigned(
     engine: AnyEngine,
-    checkpoint: SinkCheckpoint | undefined,
+    checkpoint: CommittedState | undefined,
     partitions: readonly number[],
     snapshots: readonly EngineSnapshot[],
   ): Map<number, number> {

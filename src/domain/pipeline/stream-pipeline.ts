@@ -1,7 +1,7 @@
 import type { ClockPort } from '../../ports/clock.port';
 import type { LoggerPort } from '../../ports/logger.port';
 import type { MemoryUsagePort } from '../../ports/memory-usage.port';
-import type { SinkPort } from '../../ports/sink.port';
+import { asPipelineOutput, closeOutput, type PipelineOutput, type StoreWithDeadLetters } from './pipeline-output';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
 import type { EngineCounters, StateSize } from '../engine/engine-counters';
 import { HexstreamError } from '../hexstream-error';
@@ -57,8 +57,8 @@ interface Run {
 /**
  * The use case: pull batches, run them through the engine, and commit one trigger at a time.
  *
- *   poll ─▶ process ─▶ … ─▶ trigger? ──yes──▶ engine.trigger() ─▶ sink.commit() ─▶ source.acknowledge()
- *            ▲                  │ no                 (rows + dead letters + positions: one unit)
+ *   poll ─▶ process ─▶ … ─▶ trigger? ──yes──▶ engine.trigger() ─▶ commitOutput() ─▶ source.acknowledge()
+ *            ▲                  │ no              (dead letters, then rows + state + positions)
  *            └──────────────────┘
  *
  * When a trigger fires is the `TriggerPolicy`'s call; a rebalance, a fence by another instance
@@ -68,14 +68,18 @@ interface Run {
  * at the source (`EventTimeAlignment`), so that the open windows stay bounded.
  */
 export class StreamPipeline {
+  private readonly output: PipelineOutput;
+
   constructor(
     private readonly source: SourcePort,
-    private readonly sink: SinkPort,
+    output: PipelineOutput | StoreWithDeadLetters,
     private readonly clock: ClockPort,
     private readonly logger: LoggerPort,
     private readonly settings: PipelineSettings,
     private readonly memory?: MemoryUsagePort,
-  ) {}
+  ) {
+    this.output = asPipelineOutput(output);
+  }
 
   async run(stop: StopToken = NEVER_STOP): Promise<RunReport> {
     const startedAtMs = this.clock.now();
@@ -86,7 +90,7 @@ export class StreamPipeline {
       while (!state.exhausted && !stop.isStopped()) await this.step(run);
       // Stopped mid-stream: commit what was read so a restart resumes right after it.
       if (!state.exhausted) await this.fireLast(run);
-      await this.sink.close();
+      await closeOutput(this.output, 'close');
       await this.source.close();
     } catch (error) {
       await run.commits.drain();
@@ -103,7 +107,7 @@ export class StreamPipeline {
     const s = this.settings;
     const commits = new CommitQueue();
     const alignment = s.maxDriftMs !== undefined && s.maxDriftMs > 0 ? new EventTimeAlignment(s.maxDriftMs) : undefined;
-    const recovery = new RebuildFromCommit(this.source, this.sink, this.logger, s, commits, alignment);
+    const recovery = new RebuildFromCommit(this.source, this.output, this.logger, s, commits, alignment);
     const engine = recovery.newEngine();
     const partitions = await recovery.start(engine);
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
@@ -116,7 +120,7 @@ export class StreamPipeline {
       triggers,
       recovery,
       alignment,
-      firing: new TriggerFiring(this.sink, this.source, triggers, commits, s),
+      firing: new TriggerFiring(this.output, this.source, triggers, commits, s),
       outages: new OutagePolicy(this.clock, this.logger, s.maxOutageMs),
       progress: new ProgressReporter(this.clock, this.logger, s, state, startedAtMs, this.memory),
     };
@@ -229,10 +233,7 @@ export class StreamPipeline {
 
   /** After a failure: close both ends (the sink without completing its output) without letting a second error hide the first. */
   private async release(): Promise<void> {
-    for (const close of [
-      () => this.source.close(),
-      () => (this.sink.abort !== undefined ? this.sink.abort() : this.sink.close()),
-    ]) {
+    for (const close of [() => this.source.close(), () => closeOutput(this.output, 'abort')]) {
       try {
         await close();
       } catch (e) {

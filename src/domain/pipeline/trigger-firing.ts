@@ -1,4 +1,5 @@
-import type { SinkPort, StoredSnapshot, TriggerCommit } from '../../ports/sink.port';
+import type { StoredSnapshot } from '../../ports/result-store.port';
+import type { PipelineOutput, TriggerCommit } from './pipeline-output';
 import type { SourcePort } from '../../ports/source.port';
 import { serializeSnapshot } from '../engine/engine-snapshot';
 import { commitTrigger } from './commit-trigger';
@@ -16,7 +17,7 @@ export type FiringSettings = Pick<PipelineSettings, 'idleTimeoutMs' | 'overlapCo
  */
 export class TriggerFiring {
   constructor(
-    private readonly sink: SinkPort,
+    private readonly output: PipelineOutput,
     private readonly source: SourcePort,
     private readonly policy: TriggerPolicy,
     private readonly commits: CommitQueue,
@@ -47,7 +48,7 @@ export class TriggerFiring {
     const origin = { owner: engine, stats: engine.stats(), atMs: now };
     state.committedPositions = out.positions;
     await this.commits.submit(
-      () => commitTrigger(this.sink, this.source, trigger, state, origin),
+      () => commitTrigger(this.output, this.source, trigger, state, origin),
       this.settings.overlapCommits === true && !wait,
     );
   }

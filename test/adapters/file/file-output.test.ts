@@ -4,15 +4,26 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdtemp, readdir, readFile, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileDeadLetterSink } from '../../../src/adapters/file/file-dead-letter.sink';
+import { FileDeadLetters } from '../../../src/adapters/file/file-dead-letters.adapter';
 import { openFileOutput } from '../../../src/adapters/file/file-output';
 import { JsonLinesFileSink } from '../../../src/adapters/file/jsonl-file-sink.adapter';
 import { keepPrevious } from '../../../src/adapters/file/keep-previous';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { DeadLetter } from '../../../src/domain/records';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../../src/ports/sink.port';
-import { engineCheckpoint } from '../../contracts/sink.contract';
+import {
+  asPipelineOutput,
+  closeOutput,
+  commitOutput,
+  openOutput,
+  type PipelineOutput,
+  type StoreWithDeadLetters,
+  type TriggerCommit,
+} from '../../../src/domain/pipeline/pipeline-output';
+import type { TableSchema } from '../../../src/domain/table-schema';
+import type { DeadLetterPort } from '../../../src/ports/dead-letter.port';
+import type { ResultStorePort, StoreCommit, StoredCheckpoint } from '../../../src/ports/result-store.port';
+import { engineCheckpoint } from '../../contracts/output.contract';
 import { rejection } from '../../support/rejection';
 
 const ENOSPC_LINE = 'cannot write /dev/full: ENOSPC: no space left on device, write';
@@ -42,17 +53,39 @@ function trigger(deadLetters: readonly DeadLetter[], closedUpToMs = Infinity): T
   };
 }
 
-/** A table sink that records what reached it. */
-class RecordingSink implements SinkPort {
+/** The calls the use case makes on an output (its commit step), for tests that speak in triggers. */
+function stepOf(
+  stores: PipelineOutput | StoreWithDeadLetters | ResultStorePort,
+  deadLetters?: DeadLetterPort,
+): {
+  open(table: TableSchema): Promise<StoredCheckpoint | undefined>;
+  commit(trigger: TriggerCommit): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+} {
+  const output =
+    deadLetters === undefined
+      ? asPipelineOutput(stores as PipelineOutput | StoreWithDeadLetters)
+      : { store: stores as ResultStorePort, deadLetters };
+  return {
+    open: (table) => openOutput(output, table),
+    commit: (trigger) => commitOutput(output, trigger),
+    close: () => closeOutput(output, 'close'),
+    abort: () => closeOutput(output, 'abort'),
+  };
+}
+
+/** A result store that records what reached it. */
+class RecordingSink implements ResultStorePort {
   readonly calls: string[] = [];
-  async open(): Promise<SinkCheckpoint | undefined> {
+  async open(): Promise<StoredCheckpoint | undefined> {
     this.calls.push('open');
     return undefined;
   }
-  async checkpoint(): Promise<SinkCheckpoint | undefined> {
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
     return undefined;
   }
-  async commit(t: TriggerCommit): Promise<void> {
+  async commit(t: StoreCommit): Promise<void> {
     this.calls.push(`commit ${t.sequence}`);
   }
   async close(): Promise<void> {
@@ -176,9 +209,8 @@ describe('JsonLinesFileSink on a failing disk', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('fails the commit whose dead letters cannot be written, and leaves no file after abort()', async () => {
-    const sink = new JsonLinesFileSink(
-      { tablePath: join(dir, 'table.jsonl'), deadLetterPath: '/dev/full' },
-      new ManualClock(0),
+    const sink = stepOf(
+      new JsonLinesFileSink({ tablePath: join(dir, 'table.jsonl'), deadLetterPath: '/dev/full' }, new ManualClock(0)),
     );
     await sink.open(aggOrderWindowTable);
     const error = await rejection(sink.commit(trigger([dead], 0)));
@@ -190,7 +222,7 @@ describe('JsonLinesFileSink on a failing disk', () => {
   it('does not put a table in place after a failed write, even when closed', async () => {
     const table = join(dir, 'table.jsonl');
     await writeFile(table, 'previous\n');
-    const sink = new JsonLinesFileSink({ tablePath: table, deadLetterPath: '/dev/full' }, new ManualClock(0));
+    const sink = stepOf(new JsonLinesFileSink({ tablePath: table, deadLetterPath: '/dev/full' }, new ManualClock(0)));
     await sink.open(aggOrderWindowTable);
     await rejection(sink.commit(trigger([dead], 0)));
     await sink.close();
@@ -203,9 +235,8 @@ describe('JsonLinesFileSink on a failing disk', () => {
     await writeFile(deadPath, 'earlier run\n');
     const when = new Date(Date.UTC(2026, 0, 1));
     await utimes(deadPath, when, when);
-    const sink = new JsonLinesFileSink(
-      { tablePath: join(dir, 'table.jsonl'), deadLetterPath: deadPath },
-      new ManualClock(0),
+    const sink = stepOf(
+      new JsonLinesFileSink({ tablePath: join(dir, 'table.jsonl'), deadLetterPath: deadPath }, new ManualClock(0)),
     );
     await sink.open(aggOrderWindowTable);
     await sink.commit(trigger([dead]));
@@ -217,16 +248,16 @@ describe('JsonLinesFileSink on a failing disk', () => {
   });
 });
 
-describe('FileDeadLetterSink', () => {
+describe('FileDeadLetters through the commit step', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hexstream-file-dead-'));
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('fails a commit whose dead letters cannot be written before the rows reach the table sink', async () => {
+  it('fails a trigger whose dead letters cannot be written before the rows reach the result store', async () => {
     const inner = new RecordingSink();
-    const sink = new FileDeadLetterSink(inner, '/dev/full');
+    const sink = stepOf(inner, new FileDeadLetters('/dev/full'));
     await sink.open(aggOrderWindowTable);
     const error = await rejection(sink.commit(trigger([dead])));
     expect([error.code, error.message]).toEqual(['SINK_WRITE_FAILED', ENOSPC_LINE]);
@@ -234,18 +265,18 @@ describe('FileDeadLetterSink', () => {
     expect(inner.calls).toEqual(['open', 'close']);
   });
 
-  it('writes each dead letter with its source before the rows, and keeps the file of an earlier run', async () => {
+  it('writes each dead letter with its source before the rows, and keeps the file of an earlier run once its own starts', async () => {
     const path = join(dir, 'dead.jsonl');
     await writeFile(path, 'earlier run\n');
     const when = new Date(Date.UTC(2026, 0, 1));
     await utimes(path, when, when);
     const inner = new RecordingSink();
-    const sink = new FileDeadLetterSink(inner, path);
+    const sink = stepOf(inner, new FileDeadLetters(path));
     await sink.open(aggOrderWindowTable);
-    expect(await readFile(join(dir, 'dead.20260101T000000000Z.jsonl'), 'utf8')).toBe('earlier run\n');
     await sink.commit(trigger([dead]));
+    expect(await readFile(join(dir, 'dead.20260101T000000000Z.jsonl'), 'utf8')).toBe('earlier run\n');
     expect(await readFile(path, 'utf8')).toBe(DEAD_LINE);
-    // Opened again (after an outage of the table sink) within the run: the same file goes on.
+    // Opened again (after an outage of the result store) within the run: the same file goes on.
     await sink.open(aggOrderWindowTable);
     await sink.commit(trigger([dead]));
     await sink.close();

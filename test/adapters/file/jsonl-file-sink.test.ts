@@ -7,8 +7,14 @@ import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { DeadLetter, ResultRow } from '../../../src/domain/records';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
-import { describeSinkContract, engineCheckpoint, parseJsonObject } from '../../contracts/sink.contract';
+import type { TriggerCommit } from '../../../src/domain/pipeline/pipeline-output';
+import {
+  describeOutputContract,
+  describeResultStoreContract,
+  engineCheckpoint,
+  parseJsonObject,
+} from '../../contracts/output.contract';
+import { triggerOutput, type TriggerStore } from '../../support/trigger-store';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 10, 0, 0);
 
@@ -47,31 +53,52 @@ async function tempPaths(): Promise<Paths> {
   };
 }
 
-describeSinkContract(
+/** Test mode's files: the table and, through the store's own port, the dead letters. */
+async function fileOutput(): Promise<{
+  sink: JsonLinesFileSink;
+  readTable: () => Promise<Map<string, Record<string, unknown>>>;
+  readDeadLetters: () => Promise<Array<Record<string, unknown>>>;
+  cleanup: () => Promise<void>;
+}> {
+  const paths = await tempPaths();
+  const sink = new JsonLinesFileSink(
+    { tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath },
+    new ManualClock(T0),
+  );
+  return {
+    sink,
+    readTable: async () => {
+      const rows = new Map<string, Record<string, unknown>>();
+      for (const row of await readObjects(paths.tablePath)) {
+        const key = row.rowkey;
+        if (typeof key !== 'string') throw new Error(`row without a rowkey: ${JSON.stringify(row)}`);
+        if (rows.has(key)) throw new Error(`row ${key} written twice`);
+        rows.set(key, row);
+      }
+      return rows;
+    },
+    readDeadLetters: () => readObjects(paths.deadLetterPath),
+    cleanup: () => rm(paths.dir, { recursive: true, force: true }),
+  };
+}
+
+describeResultStoreContract(
   'JsonLinesFileSink',
   async () => {
-    const paths = await tempPaths();
-    const sink = new JsonLinesFileSink(
-      { tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath },
-      new ManualClock(T0),
-    );
-    return {
-      sink,
-      readTable: async () => {
-        const rows = new Map<string, Record<string, unknown>>();
-        for (const row of await readObjects(paths.tablePath)) {
-          const key = row.rowkey;
-          if (typeof key !== 'string') throw new Error(`row without a rowkey: ${JSON.stringify(row)}`);
-          if (rows.has(key)) throw new Error(`row ${key} written twice`);
-          rows.set(key, row);
-        }
-        return rows;
-      },
-      readDeadLetters: () => readObjects(paths.deadLetterPath),
-      cleanup: () => rm(paths.dir, { recursive: true, force: true }),
-    };
+    const t = await fileOutput();
+    return { ...t, store: t.sink };
   },
   { resumes: false, atomic: false },
+);
+
+// Test mode: file + file, the letters appended as published.
+describeOutputContract(
+  'JsonLinesFileSink with its dead-letter file',
+  async () => {
+    const t = await fileOutput();
+    return { ...t, output: { store: t.sink, deadLetters: t.sink.deadLetterPort } };
+  },
+  { resumes: false, atomic: false, letters: 'at-least-once' },
 );
 
 const MINUTE = 60_000;
@@ -119,12 +146,14 @@ function commit(
 describe('JsonLinesFileSink', () => {
   let paths: Paths;
   let clock: ManualClock;
-  let sink: JsonLinesFileSink;
+  let sink: TriggerStore<JsonLinesFileSink>;
 
   beforeEach(async () => {
     paths = await tempPaths();
     clock = new ManualClock(T0);
-    sink = new JsonLinesFileSink({ tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath }, clock);
+    sink = triggerOutput(
+      new JsonLinesFileSink({ tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath }, clock),
+    );
   });
 
   afterEach(async () => {
@@ -139,13 +168,13 @@ describe('JsonLinesFileSink', () => {
   it('writes a row only once closedUpToMs reaches its finalAtMs, with its last value', async () => {
     await sink.open(aggOrderWindowTable);
     await sink.commit(commit(0, [row('a', W0, 1), row('b', W0 + MINUTE, 1)], W0 + MINUTE - 1));
-    expect(sink.rowsWritten).toBe(0);
+    expect(sink.store.rowsWritten).toBe(0);
     await sink.commit(commit(1, [row('a', W0, 2)], W0 + MINUTE));
-    expect(sink.rowsWritten).toBe(1);
+    expect(sink.store.rowsWritten).toBe(1);
     await sink.commit(commit(2, [row('b', W0 + MINUTE, 5)], W0 + MINUTE));
-    expect(sink.rowsWritten).toBe(1);
+    expect(sink.store.rowsWritten).toBe(1);
     await sink.close();
-    expect(sink.rowsWritten).toBe(2);
+    expect(sink.store.rowsWritten).toBe(2);
     expect(await tableColumn('rowkey')).toEqual(['a', 'b']);
     expect(await tableColumn('total_items_sold')).toEqual([2, 5]);
   });
@@ -171,7 +200,7 @@ describe('JsonLinesFileSink', () => {
     await sink.commit(commit(4, [a, b, c], Infinity));
     await sink.close();
     expect(await tableColumn('rowkey')).toEqual(['a', 'b', 'c']);
-    expect(sink.rowsWritten).toBe(3);
+    expect(sink.store.rowsWritten).toBe(3);
   });
 
   it('sets updated_at to the clock time of the commit that last upserted the row', async () => {
@@ -204,7 +233,9 @@ describe('JsonLinesFileSink', () => {
       ]),
     );
     await sink.close();
-    const second = new JsonLinesFileSink({ tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath }, clock);
+    const second = triggerOutput(
+      new JsonLinesFileSink({ tablePath: paths.tablePath, deadLetterPath: paths.deadLetterPath }, clock),
+    );
     await second.open(aggOrderWindowTable);
     await second.commit(commit(0, [row('second', W0, 1)], Infinity));
     await second.close();

@@ -1,9 +1,7 @@
-import { KafkaDeadLetterSink } from '../../../src/adapters/kafka/kafka-dead-letter.sink';
+import { KafkaDeadLetterTopic } from '../../../src/adapters/kafka/kafka-dead-letter-topic.adapter';
 import { KafkaSource } from '../../../src/adapters/kafka/kafka-source.adapter';
 import { batchesUnder, messageBytes } from '../../../src/adapters/kafka/message-batches';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
-import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
-import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { DeadLetter, SourceRecord } from '../../../src/domain/records';
 import { deleteTopics, readTopic } from '../../support/kafka-read';
 import { BROKERS, topicWith, uniqueName } from '../../support/kafka-topics';
@@ -17,9 +15,9 @@ describe('dead letters in requests a broker accepts', () => {
     expect(batchesUnder(messages, 1000)).toEqual([[m(400), m(400)], [m(400)], [m(2000)], [m(10)]]);
   });
 
-  it('puts a trigger of 3,000 dead letters of 4 KiB (12 MB, more than the broker takes in one batch) on the topic, in order', async () => {
+  it('puts 3,000 dead letters of 4 KiB (12 MB, more than the broker takes in one batch) on the topic, in order', async () => {
     const topic = uniqueName('hexstream-dlq');
-    const sink = new KafkaDeadLetterSink(new MemorySink(), { brokers: BROKERS, topic });
+    const sink = new KafkaDeadLetterTopic({ brokers: BROKERS, topic });
     const raw = 'r'.repeat(4096);
     const deadLetters: DeadLetter[] = Array.from({ length: 3000 }, (_v, i) => ({
       reason: 'invalid',
@@ -31,16 +29,8 @@ describe('dead letters in requests a broker accepts', () => {
     }));
     expect(deadLetters.length * 4096).toBeGreaterThan(10_485_760);
     try {
-      await sink.open(aggOrderWindowTable);
-      await sink.commit({
-        sequence: 0,
-        rows: [],
-        deadLetters,
-        positions: new Map([[2, 3000]]),
-        watermarks: new Map(),
-        closedUpToMs: -Infinity,
-        checkpoint: { partitions: new Map() },
-      });
+      await sink.open();
+      await sink.publish(deadLetters);
       const messages = await readTopic(topic);
       expect(messages.map((x) => x.headers['source-offset'])).toEqual(deadLetters.map((d) => String(d.position)));
       expect(messages[2999]).toMatchObject({

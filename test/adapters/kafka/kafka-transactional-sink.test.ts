@@ -7,8 +7,15 @@ import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { stocksAveragesTable } from '../../../src/domain/jobs/stock-averages.job';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { DeadLetter, ResultRow } from '../../../src/domain/records';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
-import { describeSinkContract, engineCheckpoint, parseJsonObject } from '../../contracts/sink.contract';
+import type { TriggerCommit } from '../../../src/domain/pipeline/pipeline-output';
+import {
+  describeOutputContract,
+  describeResultStoreContract,
+  engineCheckpoint,
+  parseJsonObject,
+  type OutputUnderTest,
+} from '../../contracts/output.contract';
+import { triggerOutput, type TriggerStore } from '../../support/trigger-store';
 import { createTopics, deleteTopics, readTopic } from '../../support/kafka-read';
 import { BROKERS, kafkaClient, uniqueName } from '../../support/kafka-topics';
 
@@ -50,40 +57,54 @@ async function deadLettersOf(topic: string): Promise<Array<Record<string, unknow
   }));
 }
 
-describeSinkContract(
+/** A sink on fresh topics whose next transaction can be made to fail just before COMMIT. */
+async function contractSink(): Promise<OutputUnderTest & { sink: KafkaTransactionalSink }> {
+  const n = names();
+  // Offsets are sent for the source topic: it must exist, with every partition the contract uses.
+  await createTopics([{ topic: n.sourceTopic, partitions: 4 }]);
+  let failure: Error | undefined;
+  const sink = new KafkaTransactionalSink({
+    ...n,
+    job: 'orders',
+    instanceId: 'contract',
+    faultInjection: {
+      beforeCommit: () => {
+        const error = failure;
+        failure = undefined;
+        if (error !== undefined) throw error;
+      },
+    },
+  });
+  return {
+    sink,
+    output: { store: sink, deadLetters: sink.deadLetterPort },
+    readTable: () => tableOf(n.outputTopic),
+    readDeadLetters: () => deadLettersOf(n.deadLetterTopic),
+    failNextCommit: (error: Error) => {
+      failure = error;
+    },
+    cleanup: async () => {
+      await sink.close();
+      await deleteTopics(n.all);
+    },
+  };
+}
+
+describeResultStoreContract(
   'KafkaTransactionalSink',
   async () => {
-    const n = names();
-    // Offsets are sent for the source topic: it must exist, with every partition the contract uses.
-    await createTopics([{ topic: n.sourceTopic, partitions: 4 }]);
-    let failure: Error | undefined;
-    const sink = new KafkaTransactionalSink({
-      ...n,
-      job: 'orders',
-      instanceId: 'contract',
-      faultInjection: {
-        beforeCommit: () => {
-          const error = failure;
-          failure = undefined;
-          if (error !== undefined) throw error;
-        },
-      },
-    });
-    return {
-      sink,
-      readTable: () => tableOf(n.outputTopic),
-      readDeadLetters: () => deadLettersOf(n.deadLetterTopic),
-      failNextCommit: (error) => {
-        failure = error;
-      },
-      cleanup: async () => {
-        await sink.close();
-        await deleteTopics(n.all);
-      },
-    };
+    const t = await contractSink();
+    return { ...t, store: t.sink };
   },
   { resumes: true, atomic: true },
 );
+
+// --to-kafka: the letters are staged into the rows' transaction, exactly once.
+describeOutputContract('KafkaTransactionalSink with its staged dead letters', contractSink, {
+  resumes: true,
+  atomic: true,
+  letters: 'exactly-once',
+});
 
 const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
 
@@ -125,7 +146,7 @@ function trigger(
 /** Runs `body` with a factory of sinks on fresh topics (stock-averages rows keyed by symbol); closes and deletes all after. */
 async function withTopics(
   body: (
-    sinkAs: (instanceId: string, more?: Partial<KafkaSinkOptions>) => KafkaTransactionalSink,
+    sinkAs: (instanceId: string, more?: Partial<KafkaSinkOptions>) => TriggerStore<KafkaTransactionalSink>,
     n: ReturnType<typeof names>,
   ) => Promise<void>,
 ): Promise<void> {
@@ -142,7 +163,7 @@ async function withTopics(
         ...more,
       });
       sinks.push(sink);
-      return sink;
+      return triggerOutput(sink);
     }, n);
   } finally {
     for (const s of sinks) await s.close().catch(() => undefined);

@@ -28,10 +28,11 @@ describe('MySQL migrations', () => {
   it('applies each migration once when several instances start together', async () => {
     await withPool(async (db, pool) => {
       const applied = await Promise.all(Array.from({ length: 4 }, () => migrateOnce(pool, db.name)));
-      expect(applied.flat()).toEqual([1, 2]);
+      expect(applied.flat()).toEqual([1, 2, 3]);
       expect(await db.query('SELECT version, name FROM hexstream_schema_migrations ORDER BY version')).toEqual([
         { version: 1, name: 'create hexstream_checkpoint' },
         { version: 2, name: 'create hexstream_snapshot' },
+        { version: 3, name: 'engine state as one opaque text per partition' },
       ]);
       expect(await migrateOnce(pool, db.name)).toEqual([]);
     });
@@ -49,10 +50,7 @@ describe('MySQL migrations', () => {
         'consumer_group varchar(255)',
         'partition_id int(11)',
         'next_position bigint(20)',
-        'watermark_ms bigint(20) NULL',
-        'replay_from bigint(20) NULL',
-        'replay_max_event_ms bigint(20) NULL',
-        'closed_up_to_ms bigint(20) NULL',
+        'engine_state mediumtext',
         'commit_seq bigint(20)',
         'updated_at timestamp(3)',
       ]);

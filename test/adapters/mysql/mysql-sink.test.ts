@@ -3,19 +3,12 @@ import { MySqlSink, type MySqlSinkOptions } from '../../../src/adapters/mysql/my
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { TableSchema } from '../../../src/domain/table-schema';
-import { describeSinkContract } from '../../contracts/sink.contract';
+import { describeResultStoreContract } from '../../contracts/output.contract';
+import { triggerStore, type TriggerStore } from '../../support/trigger-store';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
-import {
-  DeadLettersAfterCommit,
-  driverError,
-  orderRow,
-  readRenderedTable,
-  rejection,
-  trigger,
-  W0,
-} from './mysql-test-kit';
+import { driverError, orderRow, readRenderedTable, rejection, trigger, W0 } from './mysql-test-kit';
 
-describeSinkContract(
+describeResultStoreContract(
   'MySqlSink',
   async () => {
     const db = await createTestDatabase();
@@ -32,18 +25,9 @@ describeSinkContract(
         },
       },
     });
-    const recorded = new DeadLettersAfterCommit(sink);
     return {
-      sink: recorded,
+      store: sink,
       readTable: () => readRenderedTable(db, aggOrderWindowTable),
-      readDeadLetters: async () =>
-        recorded.deadLetters.map((d) => ({
-          reason: d.reason,
-          detail: d.detail,
-          raw: d.raw,
-          partition: d.partition,
-          position: d.position,
-        })),
       failNextCommit: (error) => {
         failure = error;
       },
@@ -58,14 +42,14 @@ describeSinkContract(
 
 /** Runs `body` on a fresh database with sinks made by `sinkOn`, closing them and dropping it after. */
 async function withDatabase(
-  body: (db: TestDatabase, sinkOn: (more?: Partial<MySqlSinkOptions>) => MySqlSink) => Promise<void>,
+  body: (db: TestDatabase, sinkOn: (more?: Partial<MySqlSinkOptions>) => TriggerStore<MySqlSink>) => Promise<void>,
 ): Promise<void> {
   const db = await createTestDatabase();
   const sinks: MySqlSink[] = [];
-  const sinkOn = (more: Partial<MySqlSinkOptions> = {}): MySqlSink => {
+  const sinkOn = (more: Partial<MySqlSinkOptions> = {}): TriggerStore<MySqlSink> => {
     const sink = new MySqlSink({ url: db.url, job: 'orders', consumerGroup: 'g1', retryBaseMs: 1, ...more });
     sinks.push(sink);
-    return sink;
+    return triggerStore(sink);
   };
   try {
     await body(db, sinkOn);
@@ -137,7 +121,7 @@ describe('MySqlSink', () => {
       await sink.open(aggOrderWindowTable);
       const rows = Array.from({ length: 300 }, (_, i) => orderRow(i, { items: i + 1 }));
       await sink.commit(trigger(0, rows, p0(300)));
-      expect(sink.lastCommitStatements).toBeGreaterThan(10);
+      expect(sink.store.lastCommitStatements).toBeGreaterThan(10);
       const table = await readRenderedTable(db, aggOrderWindowTable);
       expect(table.size).toBe(300);
       for (const [i, row] of rows.entries())

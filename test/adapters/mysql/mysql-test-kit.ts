@@ -1,8 +1,8 @@
 import { orderRowKey } from '../../../src/domain/jobs/orders.job';
-import type { DeadLetter, ResultRow } from '../../../src/domain/records';
+import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../../src/ports/sink.port';
-import { engineCheckpoint } from '../../contracts/sink.contract';
+import type { TriggerCommit } from '../../../src/domain/pipeline/pipeline-output';
+import { engineCheckpoint } from '../../contracts/output.contract';
 import type { TestDatabase } from '../../support/mariadb';
 
 /**
@@ -43,35 +43,6 @@ function renderValue(v: unknown, kind: TableSchema['columns'][number]['type']['k
     case 'text':
     case 'longText':
       return String(v);
-  }
-}
-
-/**
- * MySqlSink stores no dead letters (in prod they go to Kafka). For the contract's dead-letter checks,
- * this decorator hands them to an in-memory list only once the sink's commit has resolved: the
- * order a composition must keep (publish after the transaction) so no dead letter of a failed commit
- * is ever visible.
- */
-export class DeadLettersAfterCommit implements SinkPort {
-  readonly deadLetters: DeadLetter[] = [];
-
-  constructor(private readonly inner: SinkPort) {}
-
-  open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
-    return this.inner.open(table);
-  }
-
-  checkpoint(): Promise<SinkCheckpoint | undefined> {
-    return this.inner.checkpoint();
-  }
-
-  async commit(trigger: TriggerCommit): Promise<void> {
-    await this.inner.commit(trigger);
-    this.deadLetters.push(...trigger.deadLetters);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 

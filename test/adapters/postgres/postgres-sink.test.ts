@@ -2,43 +2,13 @@ import 'reflect-metadata';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { PostgresSink } from '../../../src/adapters/postgres/postgres-sink.adapter';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
-import type { TableSchema } from '../../../src/domain/table-schema';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
-import { describeSinkContract } from '../../contracts/sink.contract';
-import { createTestPgDatabase, POSTGRES_URL_BASE, type TestPgDatabase } from '../../support/postgres';
-import { DeadLettersAfterCommit } from '../mysql/mysql-test-kit';
+import { storeCommitOf } from '../../../src/domain/pipeline/pipeline-output';
+import type { StoreCommit } from '../../../src/ports/result-store.port';
+import { describeResultStoreContract } from '../../contracts/output.contract';
+import { createTestPgDatabase, POSTGRES_URL_BASE } from '../../support/postgres';
+import { readRendered } from './postgres-test-kit';
 
-/** The table as the contract wants it: timestamps as ISO instants, integers as numbers, decimals as exact text. */
-async function readRendered(db: TestPgDatabase, table: TableSchema): Promise<Map<string, Record<string, unknown>>> {
-  const select = table.columns
-    .map((c) =>
-      c.type.kind === 'instant' || c.type.kind === 'writtenAt'
-        ? `to_char("${c.name}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${c.name}"`
-        : c.type.kind === 'decimal' || c.type.kind === 'integer'
-          ? `"${c.name}"::text AS "${c.name}"`
-          : `"${c.name}"`,
-    )
-    .join(', ');
-  const out = new Map<string, Record<string, unknown>>();
-  for (const row of await db.query(`SELECT ${select} FROM "${table.name}"`)) {
-    const rendered: Record<string, unknown> = {};
-    for (const c of table.columns) {
-      const v = row[c.name];
-      rendered[c.name] =
-        c.type.kind === 'integer'
-          ? Number.isSafeInteger(Number(v))
-            ? Number(v)
-            : String(v)
-          : c.type.kind === 'double'
-            ? Number(v)
-            : String(v);
-    }
-    out.set(String(row[table.primaryKey[0] ?? '']), rendered);
-  }
-  return out;
-}
-
-describeSinkContract(
+describeResultStoreContract(
   'PostgresSink',
   async () => {
     const db = await createTestPgDatabase();
@@ -55,18 +25,9 @@ describeSinkContract(
         },
       },
     });
-    const recorded = new DeadLettersAfterCommit(sink);
     return {
-      sink: recorded,
+      store: sink,
       readTable: () => readRendered(db, aggOrderWindowTable),
-      readDeadLetters: async () =>
-        recorded.deadLetters.map((d) => ({
-          reason: d.reason,
-          detail: d.detail,
-          raw: d.raw,
-          partition: d.partition,
-          position: d.position,
-        })),
       failNextCommit: (error) => {
         failure = error;
       },
@@ -80,8 +41,8 @@ describeSinkContract(
 );
 
 /** A trigger that only moves partition 0 to `next`. */
-function trigger(sequence: number, next: number): TriggerCommit {
-  return {
+function trigger(sequence: number, next: number): StoreCommit {
+  return storeCommitOf({
     sequence,
     rows: [],
     deadLetters: [],
@@ -102,7 +63,7 @@ function trigger(sequence: number, next: number): TriggerCommit {
         ],
       ]),
     },
-  };
+  });
 }
 
 describe('PostgresSink', () => {

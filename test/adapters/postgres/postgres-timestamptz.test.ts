@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { PostgresSink } from '../../../src/adapters/postgres/postgres-sink.adapter';
 import type { TableSchema } from '../../../src/domain/table-schema';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
+import { storeCommitOf } from '../../../src/domain/pipeline/pipeline-output';
+import type { StoreCommit } from '../../../src/ports/result-store.port';
 import { createTestPgDatabase, POSTGRES_URL_BASE, type TestPgDatabase } from '../../support/postgres';
 
 /** A small job table: a key, an event-time column and a column the sink stamps. */
@@ -50,9 +51,9 @@ function epochMs(column: string): string {
   return `(extract(epoch from ${column}) * 1000)::bigint::text`;
 }
 
-function trigger(): TriggerCommit {
+function trigger(): StoreCommit {
   const next = 43;
-  return {
+  return storeCommitOf({
     sequence: 8,
     rows: [{ key: 'c', finalAtMs: Infinity, values: { id: 'c', at: Date.UTC(2025, 9, 26, 0, 30, 0, 5) } }],
     deadLetters: [],
@@ -73,7 +74,7 @@ function trigger(): TriggerCommit {
         ],
       ]),
     },
-  };
+  });
 }
 
 describe('PostgreSQL timestamps are timestamptz', () => {
@@ -137,6 +138,7 @@ describe('PostgreSQL timestamps are timestamptz', () => {
       { version: 1, name: 'create hexstream_checkpoint' },
       { version: 2, name: 'create hexstream_snapshot' },
       { version: 3, name: 'timestamps with time zone' },
+      { version: 4, name: 'engine state as one opaque text per partition' },
     ]);
   });
 

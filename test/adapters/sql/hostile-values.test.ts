@@ -3,8 +3,9 @@ import { MySqlSink } from '../../../src/adapters/mysql/mysql-sink.adapter';
 import { PostgresSink } from '../../../src/adapters/postgres/postgres-sink.adapter';
 import type { ResultRow } from '../../../src/domain/records';
 import type { TableSchema } from '../../../src/domain/table-schema';
-import type { SinkPort, TriggerCommit } from '../../../src/ports/sink.port';
-import { engineCheckpoint } from '../../contracts/sink.contract';
+import { storeCommitOf, type TriggerCommit } from '../../../src/domain/pipeline/pipeline-output';
+import type { ResultStorePort } from '../../../src/ports/result-store.port';
+import { engineCheckpoint } from '../../contracts/output.contract';
 import { createTestDatabase } from '../../support/mariadb';
 import { createTestPgDatabase } from '../../support/postgres';
 import { rejection } from '../../support/rejection';
@@ -93,12 +94,12 @@ function expectedHex(rows: readonly ResultRow[]): Map<string, string> {
   );
 }
 
-async function writeTwice(sink: SinkPort, rows: readonly ResultRow[]): Promise<void> {
+async function writeTwice(sink: ResultStorePort, rows: readonly ResultRow[]): Promise<void> {
   await sink.open(TABLE);
   try {
-    await sink.commit(trigger(0, rows));
+    await sink.commit(storeCommitOf(trigger(0, rows)));
     // Upserting the same keys again goes through the update path with the same values.
-    await sink.commit(trigger(1, rows));
+    await sink.commit(storeCommitOf(trigger(1, rows)));
   } finally {
     await sink.close();
   }
@@ -142,8 +143,8 @@ describe('hostile string values', () => {
       await sink.open(TABLE);
       await db.query('CREATE TABLE sentinel (id INT PRIMARY KEY)');
       await db.query('INSERT INTO sentinel VALUES (1)');
-      await sink.commit(trigger(0, rows));
-      await sink.commit(trigger(1, rows));
+      await sink.commit(storeCommitOf(trigger(0, rows)));
+      await sink.commit(storeCommitOf(trigger(1, rows)));
 
       const stored = await db.query(
         "SELECT encode(convert_to(k, 'UTF8'), 'hex') AS k, encode(convert_to(note, 'UTF8'), 'hex') AS note FROM hostile_values",
@@ -172,13 +173,15 @@ describe('hostile string values', () => {
     try {
       await sink.open(TABLE);
       const good = rowsOf(['fine']);
-      await sink.commit(trigger(0, good));
+      await sink.commit(storeCommitOf(trigger(0, good)));
       const error = await rejection(
         sink.commit(
-          trigger(1, [
-            ...rowsOf(['also fine']),
-            { key: 'nul', finalAtMs: Infinity, values: { k: 'nul', note: 'a\0b', n: 9 } },
-          ]),
+          storeCommitOf(
+            trigger(1, [
+              ...rowsOf(['also fine']),
+              { key: 'nul', finalAtMs: Infinity, values: { k: 'nul', note: 'a\0b', n: 9 } },
+            ]),
+          ),
         ),
       );
       expect(error.code).toBe('SINK_WRITE_FAILED');

@@ -2,6 +2,7 @@ import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
 import { ms, order, row } from '../../support/order-lines';
 import { deadLetterKeys, sortRows, tableOf } from '../../support/order-table';
 import { runOrders, type Partitions } from '../../support/orders-pipeline';
+import { committedOf } from '../../support/memory-committed';
 
 /**
  * The end of a bounded prod run (onStop: 'checkpoint'), append mode: two partitions whose records
@@ -107,7 +108,7 @@ describe('the end of a bounded prod run', () => {
       state: { openWindows: 0, rows: 0 },
     });
     // The partitions keep their watermarks: only the flushed windows count as closed.
-    expect(sink.lastCheckpoint()?.watermarks).toEqual(
+    expect(committedOf(sink)?.watermarks).toEqual(
       new Map([
         [0, ms('00:02:20')],
         [1, ms('00:02:10')],

@@ -7,7 +7,7 @@ import { ordersJob } from '../../../src/domain/jobs/orders.job';
 import { commitTrigger } from '../../../src/domain/pipeline/commit-trigger';
 import { RunState, type AnyEngine } from '../../../src/domain/pipeline/run-state';
 import { tumblingWindows } from '../../../src/domain/windowing/window-spec';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
+import { asPipelineOutput, type TriggerCommit } from '../../../src/domain/pipeline/pipeline-output';
 import { order } from '../../support/order-lines';
 
 function engine(): AnyEngine {
@@ -37,7 +37,7 @@ describe('commit of one trigger', () => {
       seen.push(state.committing);
     });
     const stats = state.engine.stats();
-    await commitTrigger(sink, source, trigger, state, { owner: state.engine, stats, atMs: 700 });
+    await commitTrigger(asPipelineOutput(sink), source, trigger, state, { owner: state.engine, stats, atMs: 700 });
     expect(seen).toEqual([{ sinceMs: 700 }]);
     expect(state.committing).toBeUndefined();
     expect(state.lastCommitStartMs).toBe(700);
@@ -53,7 +53,7 @@ describe('commit of one trigger', () => {
     const down = new HexstreamError('SINK_UNAVAILABLE', 'down');
     sink.failNextCommit(down);
     const origin = { owner: state.engine, stats: state.engine.stats(), atMs: 900 };
-    await expect(commitTrigger(sink, source, trigger, state, origin)).rejects.toBe(down);
+    await expect(commitTrigger(asPipelineOutput(sink), source, trigger, state, origin)).rejects.toBe(down);
     expect(source.acknowledged).toEqual([]);
     expect(state.committing).toEqual({ sinceMs: 900 });
     state.replaceEngine(engine());
@@ -65,7 +65,11 @@ describe('commit of one trigger', () => {
     const owner = state.engine;
     state.replaceEngine(engine());
     const source = new MemorySource({ partitions: new Map() });
-    await commitTrigger(new MemorySink(), source, trigger, state, { owner, stats: owner.stats(), atMs: 0 });
+    await commitTrigger(asPipelineOutput(new MemorySink()), source, trigger, state, {
+      owner,
+      stats: owner.stats(),
+      atMs: 0,
+    });
     state.replaceEngine(engine());
     expect(state.totals().read).toBe(0);
   });

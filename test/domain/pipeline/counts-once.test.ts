@@ -6,7 +6,8 @@ import type { EngineCounters } from '../../../src/domain/engine/engine-counters'
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { StreamPipeline, type PipelineSettings } from '../../../src/domain/pipeline/stream-pipeline';
 import type { TableSchema } from '../../../src/domain/table-schema';
-import type { SinkCheckpoint, TriggerCommit } from '../../../src/ports/sink.port';
+import type { StoreCommit, StoredCheckpoint } from '../../../src/ports/result-store.port';
+import { decodeCommitted } from '../../../src/domain/engine/engine-state.codec';
 import type { SourceBatch } from '../../../src/ports/source.port';
 import { order } from '../../support/order-lines';
 import { toReferenceRow } from '../../support/order-table';
@@ -59,9 +60,9 @@ function expectedCounts(reference: ReferenceResult): Partial<EngineCounters> {
 }
 
 /** Records a restart re-reads from `checkpoint`: from each partition's replayFrom up to its committed position. */
-function rereadFrom(checkpoint: SinkCheckpoint | undefined): number {
+function rereadFrom(checkpoint: StoredCheckpoint | undefined): number {
   let n = 0;
-  for (const cp of checkpoint?.engine?.partitions.values() ?? []) n += cp.nextPosition - cp.replayFrom;
+  for (const cp of decodeCommitted(checkpoint)?.engine?.partitions.values() ?? []) n += cp.nextPosition - cp.replayFrom;
   return n;
 }
 
@@ -69,7 +70,7 @@ function rereadFrom(checkpoint: SinkCheckpoint | undefined): number {
 class OutageSink extends MemorySink {
   private commitsSeen = 0;
   private downSinceMs: number | undefined;
-  committedAtOutage: SinkCheckpoint | undefined;
+  committedAtOutage: StoredCheckpoint | undefined;
 
   constructor(
     private readonly clock: ManualClock,
@@ -83,12 +84,12 @@ class OutageSink extends MemorySink {
     return this.downSinceMs !== undefined && this.clock.now() < this.downSinceMs + this.downForMs;
   }
 
-  override async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  override async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     if (this.isDown()) throw new HexstreamError('SINK_UNAVAILABLE', 'cannot reach the database: connect ECONNREFUSED');
     return super.open(table);
   }
 
-  override async commit(trigger: TriggerCommit): Promise<void> {
+  override async commit(trigger: StoreCommit): Promise<void> {
     if (this.commitsSeen++ === this.downAt) {
       this.downSinceMs = this.clock.now();
       this.committedAtOutage = this.lastCheckpoint();
@@ -158,7 +159,7 @@ describe('run counters count each record once', () => {
 
   it('after a rebalance: the same, the rebuilt partitions re-read apart', async () => {
     const sink = new MemorySink();
-    let committedAtRebalance: SinkCheckpoint | undefined;
+    let committedAtRebalance: StoredCheckpoint | undefined;
     const source = new ReassigningSource(partitions, 9);
     const poll = source.poll.bind(source);
     source.poll = async (n: number): Promise<SourceBatch> => {
@@ -178,7 +179,7 @@ describe('run counters count each record once', () => {
     const sink = new MemorySink();
     let commits = 0;
     const commit = sink.commit.bind(sink);
-    sink.commit = async (trigger: TriggerCommit): Promise<void> => {
+    sink.commit = async (trigger: StoreCommit): Promise<void> => {
       if (++commits === 5) throw new Error('killed');
       return commit(trigger);
     };

@@ -6,13 +6,14 @@ import { MemorySource } from '../../../src/adapters/memory/memory-source.adapter
 import type { OutputMode } from '../../../src/domain/engine/output-mode';
 import { generateOrders } from '../../../src/domain/jobs/orders.generator';
 import { StreamPipeline, type StopToken } from '../../../src/domain/pipeline/stream-pipeline';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
+import type { StoreCommit } from '../../../src/ports/result-store.port';
 import type { SourceBatch, SourcePort } from '../../../src/ports/source.port';
 import { toReferenceRow } from '../../support/order-table';
 import { orderCountRegressions } from '../../support/row-regressions';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceOptions } from '../../support/reference-orders';
 import { propertyRuns } from '../../support/property-runs';
+import { committedOf } from '../../support/memory-committed';
 
 // 40 runs of whole pipelines each: CPU-bound, and slow while the e2e suites share the cores.
 jest.setTimeout(600_000);
@@ -50,7 +51,7 @@ class CrashingSource implements SourcePort {
 
 /** A durable store whose commits take a turn of the event loop, so overlapping commits really overlap. */
 class DeferredSink extends MemorySink {
-  override async commit(trigger: TriggerCommit): Promise<void> {
+  override async commit(trigger: StoreCommit): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     return super.commit(trigger);
   }
@@ -169,7 +170,7 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
       new MemoryLogger(),
       settings,
     ).run(stopAfter(40));
-    const cp = sink.lastCheckpoint()?.engine;
+    const cp = committedOf(sink)?.engine;
     expect(cp).toBeDefined();
     for (const [, p] of cp?.partitions ?? new Map()) {
       expect(p.replayFrom).toBeGreaterThan(0);

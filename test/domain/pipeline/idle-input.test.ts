@@ -8,6 +8,7 @@ import { ms, order, row } from '../../support/order-lines';
 import { emitted, sortRows, tableOf } from '../../support/order-table';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders } from '../../support/reference-orders';
+import { watermarksOf } from '../../support/memory-committed';
 
 /** One poll of a scripted source: the records it returns, the lag it reports, and the processing time it takes. */
 interface Step {
@@ -99,7 +100,7 @@ describe('StreamPipeline: idle input', () => {
     // and partition 1, without a watermark, stops holding it back. It reaches 00:01:00 at t = 26 s.
     // Only two triggers have something to write: the first (positions moved) and the one at 26 s
     // (a window closes); the 24 in between commit nothing.
-    expect(sink.commits.slice(0, 2).map((c) => c.watermarks)).toEqual([
+    expect(sink.commits.slice(0, 2).map(watermarksOf)).toEqual([
       new Map([
         [0, ms('00:00:40')],
         [1, -Infinity],
@@ -184,7 +185,7 @@ describe('StreamPipeline: idle input', () => {
       isStopped: () => source.played >= 4,
     });
 
-    expect(sink.commits[1]?.watermarks).toEqual(
+    expect(sink.commits[1] === undefined ? undefined : watermarksOf(sink.commits[1])).toEqual(
       new Map([
         [0, ms('00:00:30')],
         [1, ms('00:00:20')],
@@ -237,9 +238,9 @@ describe('StreamPipeline: idle input', () => {
 
     await new StreamPipeline(source, sink, clock, logger, settings).run({ isStopped: () => source.played >= 62 });
 
-    expect(sink.commits.map((c) => c.watermarks.get(0)).filter((w) => w !== ms('00:00:40') && w !== Infinity)).toEqual(
-      [],
-    );
+    expect(
+      sink.commits.map((c) => watermarksOf(c).get(0)).filter((w) => w !== ms('00:00:40') && w !== Infinity),
+    ).toEqual([]);
     expect(sink.deadLetters).toEqual([]);
     expect(tableOf(sink.table)).toEqual([
       row({

@@ -5,7 +5,7 @@ import { MemorySource } from '../../../src/adapters/memory/memory-source.adapter
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
-import type { SinkCheckpoint, TriggerCommit } from '../../../src/ports/sink.port';
+import type { StoreCommit, StoredCheckpoint } from '../../../src/ports/result-store.port';
 import type { SourceBatch } from '../../../src/ports/source.port';
 import { order } from '../../support/order-lines';
 import { toReferenceRow } from '../../support/order-table';
@@ -56,13 +56,13 @@ class OutageSink extends MemorySink {
     return this.downSinceMs !== undefined && this.clock.now() < this.downSinceMs + this.downForMs;
   }
 
-  override async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  override async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     this.opens++;
     if (this.isDown()) throw new HexstreamError('SINK_UNAVAILABLE', 'cannot reach the database: connect ECONNREFUSED');
     return super.open(table);
   }
 
-  override async commit(trigger: TriggerCommit): Promise<void> {
+  override async commit(trigger: StoreCommit): Promise<void> {
     if (this.commitsSeen++ === this.downAt) this.downSinceMs = this.clock.now();
     if (this.isDown()) throw new HexstreamError('SINK_UNAVAILABLE', 'cannot reach the database: connect ECONNREFUSED');
     return super.commit(trigger);

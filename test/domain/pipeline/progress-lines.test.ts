@@ -6,7 +6,7 @@ import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import type { LogContext } from '../../../src/ports/logger.port';
-import type { SinkCheckpoint, TriggerCommit } from '../../../src/ports/sink.port';
+import type { StoreCommit, StoredCheckpoint } from '../../../src/ports/result-store.port';
 import type { SourceBatch } from '../../../src/ports/source.port';
 import { order } from '../../support/order-lines';
 import { ordersSettings } from '../../support/orders-pipeline';
@@ -52,12 +52,12 @@ class HangingOutageSink extends MemorySink {
     super();
   }
 
-  override async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  override async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     if (this.down && this.clock.now() < this.upAtMs) throw new HexstreamError('SINK_UNAVAILABLE', DOWN);
     return super.open(table);
   }
 
-  override async commit(trigger: TriggerCommit): Promise<void> {
+  override async commit(trigger: StoreCommit): Promise<void> {
     if (this.commitsSeen++ === this.downAt) this.down = true;
     if (this.down && this.clock.now() < this.upAtMs) {
       for (let waited = 0; waited < this.hangMs; waited += SECOND) {

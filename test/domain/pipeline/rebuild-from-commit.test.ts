@@ -10,7 +10,9 @@ import { RebuildFromCommit } from '../../../src/domain/pipeline/rebuild-from-com
 import { RunState, type AnyEngine } from '../../../src/domain/pipeline/run-state';
 import type { TableSchema } from '../../../src/domain/table-schema';
 import { tumblingWindows } from '../../../src/domain/windowing/window-spec';
-import type { SinkCheckpoint } from '../../../src/ports/sink.port';
+import { encodeEngineState } from '../../../src/domain/engine/engine-state.codec';
+import { asPipelineOutput, storeCommitOf } from '../../../src/domain/pipeline/pipeline-output';
+import type { StoredCheckpoint } from '../../../src/ports/result-store.port';
 import type { SourcePort } from '../../../src/ports/source.port';
 import { order } from '../../support/order-lines';
 import { RecordingSource } from '../../support/recording-source';
@@ -34,7 +36,7 @@ const P0 = [
 /** A sink that counts its `open`s. */
 class OpeningSink extends MemorySink {
   opens = 0;
-  override async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  override async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     this.opens++;
     return super.open(table);
   }
@@ -53,7 +55,13 @@ function parts(sink = new OpeningSink(), seekable = true) {
   const source = new RecordingSource(inner);
   const logger = new MemoryLogger();
   const commits = new CommitQueue();
-  return { sink, source, logger, commits, recovery: new RebuildFromCommit(source, sink, logger, SETTINGS, commits) };
+  return {
+    sink,
+    source,
+    logger,
+    commits,
+    recovery: new RebuildFromCommit(source, asPipelineOutput(sink), logger, SETTINGS, commits),
+  };
 }
 
 /** Feeds partition 0's records `from` up to `to` (exclusive) to `engine`. */
@@ -64,7 +72,7 @@ function feed(engine: AnyEngine, from: number, to: number): void {
 /** Fires a trigger of the state's engine and commits it as the pipeline does, keeping its counters. */
 async function commit(state: RunState, sink: MemorySink, sequence: number): Promise<void> {
   const engine = state.engine;
-  await sink.commit({ sequence, ...engine.trigger() });
+  await sink.commit(storeCommitOf({ sequence, ...engine.trigger() }));
   state.committed(engine, engine.stats());
 }
 
@@ -79,11 +87,13 @@ async function commitFirstThree(state: RunState, sink: MemorySink): Promise<void
   await commit(state, sink, 1);
 }
 
-function checkpointOf(partitions: ReadonlyArray<readonly [number, PartitionCheckpoint]>): SinkCheckpoint {
+/** What a store holds after committing these partitions' checkpoints (their state encoded as a trigger's). */
+function checkpointOf(partitions: ReadonlyArray<readonly [number, PartitionCheckpoint]>): StoredCheckpoint {
+  const positions = new Map(partitions.map(([p, cp]) => [p, cp.nextPosition]));
+  const watermarks = new Map(partitions.map(([p, cp]) => [p, cp.watermarkMs]));
   return {
-    positions: new Map(partitions.map(([p, cp]) => [p, cp.nextPosition])),
-    watermarks: new Map(),
-    engine: { partitions: new Map(partitions) },
+    positions,
+    engineState: encodeEngineState(0, positions, watermarks, { partitions: new Map(partitions) }),
   };
 }
 
@@ -182,23 +192,21 @@ describe('rebuild from the commit: mid-run', () => {
     expect(state.rebuilding).toBeUndefined();
   });
 
-  it('reads a partition missing from the engine checkpoint from its stored position, else from its start', async () => {
+  it('reads each committed partition from its replay point, and one never committed from its start', async () => {
     const { recovery, source, sink } = parts();
     const engine = recovery.newEngine();
     await recovery.start(engine);
-    const stored = checkpointOf([[0, partitionAt(1, 3)]]);
-    jest.spyOn(sink, 'checkpoint').mockResolvedValue({
-      ...stored,
-      positions: new Map([
-        [0, 3],
-        [1, 7],
+    jest.spyOn(sink, 'checkpoint').mockResolvedValue(
+      checkpointOf([
+        [0, partitionAt(1, 3)],
+        [1, partitionAt(5, 7)],
       ]),
-    });
+    );
     await recovery.rebuild(new RunState(engine, [0, 1], 0), [0, 1, 2], 'a rebalance');
     expect(source.seeks.at(-1)).toEqual(
       new Map([
         [0, 1],
-        [1, 7],
+        [1, 5],
         [2, 0],
       ]),
     );

@@ -3,13 +3,14 @@ import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter
 import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
 import { MemorySource } from '../../../src/adapters/memory/memory-source.adapter';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
-import type { TriggerCommit } from '../../../src/ports/sink.port';
+import type { StoreCommit } from '../../../src/ports/result-store.port';
 import type { SourceBatch } from '../../../src/ports/source.port';
 import { ms, order, row } from '../../support/order-lines';
 import { deadLetterKeys, emitted, sortRows, tableOf } from '../../support/order-table';
 import { ordersSettings, runOrders, type Partitions } from '../../support/orders-pipeline';
 import { RecordingSource } from '../../support/recording-source';
 import { referenceOrders } from '../../support/reference-orders';
+import { committedOf, watermarksOf } from '../../support/memory-committed';
 
 // Defaults (support/orders-pipeline.ts): tumbling 1 min, watermark 10 s, update mode, 1000 records
 // per trigger, no time trigger, no idleness, ManualClock standing still. Times on 2025-01-01.
@@ -28,7 +29,7 @@ function itemRow(id: number, i = id): ReturnType<typeof row> {
   return row({ window: ['00:00', '00:01'], itemid: id, expenditure: '1.00', items: 1, orders: 1, first: t, last: t });
 }
 
-function positions(commits: readonly TriggerCommit[]): Map<number, number>[] {
+function positions(commits: readonly StoreCommit[]): Map<number, number>[] {
   return commits.map((c) => new Map(c.positions));
 }
 
@@ -100,7 +101,7 @@ describe('StreamPipeline: triggers', () => {
       }),
     ]);
     expect(last?.closedUpToMs).toBe(Infinity);
-    expect(last?.watermarks).toEqual(new Map([[0, Infinity]]));
+    expect(last === undefined ? undefined : watermarksOf(last)).toEqual(new Map([[0, Infinity]]));
     expect(report.state).toEqual({ openWindows: 0, rows: 0, rememberedIds: 0 });
   });
 });
@@ -273,9 +274,7 @@ describe('StreamPipeline: stop and resume', () => {
       ]),
     );
     // Every record so far is in the still-open window [00:00, 00:01): replay starts at 0.
-    expect([...(sink.lastCheckpoint()?.engine?.partitions ?? new Map()).values()].map((p) => p.replayFrom)).toEqual([
-      0, 0,
-    ]);
+    expect([...(committedOf(sink)?.engine?.partitions ?? new Map()).values()].map((p) => p.replayFrom)).toEqual([0, 0]);
 
     const second = await runOrders({ partitions, sink, batchSizes: [2], seekable: false });
 
@@ -323,7 +322,7 @@ describe('StreamPipeline: stop and resume', () => {
       settings: { onStop: 'checkpoint' },
       stop: (source) => ({ isStopped: () => source.delivered.length >= 2 }),
     });
-    expect(sink.lastCheckpoint()?.watermarks).toEqual(new Map([[0, ms('00:01:20')]]));
+    expect(committedOf(sink)?.watermarks).toEqual(new Map([[0, ms('00:01:20')]]));
 
     await runOrders({ partitions, sink, batchSizes: [1] });
 
@@ -388,7 +387,7 @@ describe('StreamPipeline: a failing commit', () => {
       super();
     }
 
-    override async commit(trigger: TriggerCommit): Promise<void> {
+    override async commit(trigger: StoreCommit): Promise<void> {
       if (this.armed && trigger.sequence === this.failAt) {
         this.armed = false;
         this.failNextCommit(new Error('disk full'));
@@ -492,7 +491,7 @@ describe('StreamPipeline: overlapping commits', () => {
   class GatedSink extends MemorySink {
     readonly started: number[] = [];
     private readonly gates: Array<{ sequence: number; open: () => void; fail: (e: Error) => void }> = [];
-    override async commit(trigger: TriggerCommit): Promise<void> {
+    override async commit(trigger: StoreCommit): Promise<void> {
       this.started.push(trigger.sequence);
       await new Promise<void>((open, fail) => this.gates.push({ sequence: trigger.sequence, open, fail }));
       return super.commit(trigger);

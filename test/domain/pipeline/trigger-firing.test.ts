@@ -5,6 +5,7 @@ import type { AnyJob } from '../../../src/domain/jobs/job';
 import { ordersJob } from '../../../src/domain/jobs/orders.job';
 import { CommitQueue } from '../../../src/domain/pipeline/commit-queue';
 import { RunState } from '../../../src/domain/pipeline/run-state';
+import { asPipelineOutput } from '../../../src/domain/pipeline/pipeline-output';
 import { TriggerFiring } from '../../../src/domain/pipeline/trigger-firing';
 import { TriggerPolicy } from '../../../src/domain/pipeline/trigger-policy';
 import { tumblingWindows } from '../../../src/domain/windowing/window-spec';
@@ -21,7 +22,10 @@ function setup(onStop: 'flush' | 'checkpoint', overlapCommits = false) {
   const sink = new MemorySink();
   const source = new MemorySource({ partitions: new Map() });
   const policy = new TriggerPolicy({ triggerIntervalMs: 1_000, triggerRecords: 10, onStop });
-  const firing = new TriggerFiring(sink, source, policy, new CommitQueue(), { idleTimeoutMs: 60_000, overlapCommits });
+  const firing = new TriggerFiring(asPipelineOutput(sink), source, policy, new CommitQueue(), {
+    idleTimeoutMs: 60_000,
+    overlapCommits,
+  });
   return { state, sink, source, firing };
 }
 

@@ -1,16 +1,33 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { KafkaDeadLetterSink } from '../../../src/adapters/kafka/kafka-dead-letter.sink';
+import { KafkaDeadLetterTopic } from '../../../src/adapters/kafka/kafka-dead-letter-topic.adapter';
+import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
+import { openOutput } from '../../../src/domain/pipeline/pipeline-output';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
-import type { SinkPort } from '../../../src/ports/sink.port';
+import type { ResultStorePort } from '../../../src/ports/result-store.port';
 import { deleteTopics } from '../../support/kafka-read';
 import { BROKERS, uniqueName } from '../../support/kafka-topics';
 import { rejection } from '../../support/rejection';
+import { describeDeadLetterContract } from '../../contracts/dead-letter.contract';
+import { deadLettersOnTopic } from '../../support/kafka-dead-letters';
 
 jest.setTimeout(120_000);
 
-/** A table sink that cannot open, as MySQL refusing the login; counts its closes. */
-function failingTable(): SinkPort & { closes: number } {
+describeDeadLetterContract('KafkaDeadLetterTopic', async () => {
+  const topic = uniqueName('dl-contract');
+  const port = new KafkaDeadLetterTopic({ brokers: BROKERS, topic });
+  return {
+    port,
+    read: () => deadLettersOnTopic(topic),
+    cleanup: async () => {
+      await port.close();
+      await deleteTopics([topic]);
+    },
+  };
+});
+
+/** A result store that cannot open, as MySQL refusing the login; counts its closes. */
+function failingTable(): ResultStorePort & { closes: number } {
   const sink = {
     closes: 0,
     open: () =>
@@ -44,35 +61,41 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 30_000
   }
 }
 
-describe('Kafka dead-letter sink', () => {
-  it('leaves no connection behind when the table sink fails to open', async () => {
+describe('Kafka dead-letter topic', () => {
+  it('leaves no connection behind when the result store fails to open', async () => {
     const topic = uniqueName('dl-open');
     const before = tcpSockets();
     const table = failingTable();
-    const sink = new KafkaDeadLetterSink(table, { brokers: BROKERS, topic });
+    const deadLetters = new KafkaDeadLetterTopic({ brokers: BROKERS, topic });
     try {
-      const error = await rejection(sink.open(aggOrderWindowTable));
+      const error = await rejection(openOutput({ store: table, deadLetters }, aggOrderWindowTable));
       expect(error).toMatchObject({
         code: 'SINK_UNAVAILABLE',
         message: 'cannot reach MySQL at mysql://root:***@127.0.0.1:3306/x: Access denied',
       });
-      expect(table.closes).toBe(1);
       // A connected producer would stay until the broker drops it as idle (10 minutes). At most as
       // many as before: a socket an earlier suite of this worker left may close meanwhile.
       await eventually(
         () => tcpSockets() <= before,
-        `the producer's connection is closed (${tcpSockets()} TCP sockets, ${before} before)`,
+        `no producer connection is left (${tcpSockets()} TCP sockets, ${before} before)`,
       );
     } finally {
+      await deadLetters.close();
       await deleteTopics([topic]);
     }
   });
 
+  it('does not open the result store when the dead-letter topic cannot open', async () => {
+    const store = new MemorySink();
+    const deadLetters = new KafkaDeadLetterTopic({ brokers: ['127.0.0.1:1'], topic: 'never-created' });
+    const error = await rejection(openOutput({ store, deadLetters }, aggOrderWindowTable));
+    expect(error.code).toBe('SINK_UNAVAILABLE');
+    expect(store.openedWith).toBeUndefined();
+  });
+
   it('names Kafka and the brokers when none answers', async () => {
     const error = await rejection(
-      new KafkaDeadLetterSink(failingTable(), { brokers: ['127.0.0.1:1'], topic: 'never-created' }).open(
-        aggOrderWindowTable,
-      ),
+      new KafkaDeadLetterTopic({ brokers: ['127.0.0.1:1'], topic: 'never-created' }).open(),
     );
     expect(error.code).toBe('SINK_UNAVAILABLE');
     expect(error.message).toMatch(
@@ -87,11 +110,11 @@ describe('Kafka dead-letter sink', () => {
     const port = (silent.address() as AddressInfo).port;
     try {
       const error = await rejection(
-        new KafkaDeadLetterSink(failingTable(), {
+        new KafkaDeadLetterTopic({
           brokers: [`127.0.0.1:${port}`],
           topic: 'never-created',
           openTimeoutMs: 2_000,
-        }).open(aggOrderWindowTable),
+        }).open(),
       );
       expect(error.code).toBe('SINK_UNAVAILABLE');
       expect(error.message).toBe(

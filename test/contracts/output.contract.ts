@@ -1,29 +1,67 @@
 import type { EngineCheckpoint, PartitionCheckpoint } from '../../src/domain/engine/engine-checkpoint';
 import { aggOrderWindowTable, orderRowKey } from '../../src/domain/jobs/orders.job';
 import type { ColumnValue, DeadLetter, ResultRow } from '../../src/domain/records';
-import type { SinkPort, TriggerCommit } from '../../src/ports/sink.port';
+import { MemoryDeadLetters } from '../../src/adapters/memory/memory-dead-letters.adapter';
+import { decodeCommitted, type CommittedState } from '../../src/domain/engine/engine-state.codec';
+import {
+  closeOutput,
+  commitOutput,
+  openOutput,
+  type PipelineOutput,
+  type TriggerCommit,
+} from '../../src/domain/pipeline/pipeline-output';
+import type { TableSchema } from '../../src/domain/table-schema';
+import type { ResultStorePort } from '../../src/ports/result-store.port';
 
 /**
- * A sink under test, opened by the contract on `aggOrderWindowTable`. `readTable` returns what the
- * sink stored in the rendered JSON shape (row key → object with the table's columns; timestamps as
- * ISO strings, decimals and integers beyond 2^53 as exact strings), whatever its storage.
+ * An output under test (a result store and a dead-letter port), opened by the contract on
+ * `aggOrderWindowTable` and driven through the use case's commit step (`commitOutput`).
+ * `readTable` returns what the store holds in the rendered JSON shape (row key → object with the
+ * table's columns; timestamps as ISO strings, decimals and integers beyond 2^53 as exact strings),
+ * whatever its storage; `readDeadLetters` what the dead-letter port made durable, in order.
  */
-export interface SinkUnderTest {
-  readonly sink: SinkPort;
+export interface OutputUnderTest {
+  readonly output: PipelineOutput;
   readTable(): Promise<Map<string, Record<string, unknown>>>;
   readDeadLetters(): Promise<Array<Record<string, unknown>>>;
-  /** Makes the next commit fail; required when the sink claims to be atomic. */
+  /**
+   * Makes the store's next commit fail, after the trigger's dead letters were published: a crash
+   * between the two. Required when the store claims to be atomic.
+   */
   failNextCommit?(error: Error): void;
   cleanup(): Promise<void>;
 }
 
-export type SinkFactory = () => Promise<SinkUnderTest>;
+/** A result store under test, without dead letters: the contract pairs it with memory ones. */
+export type StoreUnderTest = Omit<OutputUnderTest, 'output' | 'readDeadLetters'> & { readonly store: ResultStorePort };
 
-export interface SinkCapabilities {
+export interface OutputCapabilities {
   /** `open()` after a committed run returns the last committed positions and watermarks. */
   readonly resumes: boolean;
-  /** A commit that fails leaves nothing of itself visible. */
+  /** A commit that fails leaves nothing of its rows, state or positions visible. */
   readonly atomic: boolean;
+  /**
+   * `exactly-once`: the letters join the store's commit (a failed one shows none of them);
+   * `at-least-once`: they are durable before it (a failed one keeps them, and the retry sends them again).
+   */
+  readonly letters: 'exactly-once' | 'at-least-once';
+}
+
+/** The calls the use case makes on its output, as the contract's tests make them. */
+interface OutputDriver {
+  open(table: TableSchema): Promise<CommittedState | undefined>;
+  checkpoint(): Promise<CommittedState | undefined>;
+  commit(trigger: TriggerCommit): Promise<void>;
+  close(): Promise<void>;
+}
+
+function driver(output: PipelineOutput): OutputDriver {
+  return {
+    open: async (table) => decodeCommitted(await openOutput(output, table)),
+    checkpoint: async () => decodeCommitted(await output.store.checkpoint()),
+    commit: (trigger) => commitOutput(output, trigger),
+    close: () => closeOutput(output, 'close'),
+  };
 }
 
 /** Parses one JSON object (a table row or a dead letter), failing on anything else. */
@@ -234,22 +272,58 @@ function asDeadLetterObjects(letters: readonly DeadLetter[]): Array<Record<strin
 }
 
 /**
- * The SinkPort contract (see src/ports/sink.port.ts), run once per adapter. Rows obey the port's
- * promise: a row is never changed after `closedUpToMs` has reached its `finalAtMs` (complete mode may
- * re-emit it unchanged).
+ * The ResultStorePort contract (see src/ports/result-store.port.ts), run once per store adapter,
+ * with memory dead letters beside it. Rows obey the port's promise: a row is never changed after
+ * `closedUpToMs` has reached its `finalAtMs` (complete mode may re-emit it unchanged).
  */
-export function describeSinkContract(name: string, factory: SinkFactory, capabilities: SinkCapabilities): void {
-  async function withSink(body: (t: SinkUnderTest) => Promise<void>): Promise<void> {
+export function describeResultStoreContract(
+  name: string,
+  factory: () => Promise<StoreUnderTest>,
+  capabilities: Omit<OutputCapabilities, 'letters'>,
+): void {
+  describeContract(
+    `ResultStorePort contract: ${name}`,
+    async () => {
+      const t = await factory();
+      const deadLetters = new MemoryDeadLetters();
+      return {
+        ...t,
+        output: { store: t.store, deadLetters },
+        readDeadLetters: async () => asDeadLetterObjects(deadLetters.letters),
+      };
+    },
+    { ...capabilities, letters: 'at-least-once' },
+  );
+}
+
+/**
+ * The same contract for a composed output (a store and the dead-letter port a mode binds beside
+ * it), driven through the use case's commit step: dead letters first, then the store's commit.
+ */
+export function describeOutputContract(
+  name: string,
+  factory: () => Promise<OutputUnderTest>,
+  capabilities: OutputCapabilities,
+): void {
+  describeContract(`output contract (commit step): ${name}`, factory, capabilities);
+}
+
+function describeContract(
+  title: string,
+  factory: () => Promise<OutputUnderTest>,
+  capabilities: OutputCapabilities,
+): void {
+  async function withSink(body: (t: OutputUnderTest & { sink: OutputDriver }) => Promise<void>): Promise<void> {
     const t = await factory();
     try {
-      await body(t);
+      await body({ ...t, sink: driver(t.output) });
     } finally {
       await t.cleanup();
     }
   }
 
   /** The table without sink-set columns, after checking those hold ISO instants. */
-  async function readRows(t: SinkUnderTest): Promise<Map<string, Record<string, unknown>>> {
+  async function readRows(t: OutputUnderTest): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
     for (const [key, row] of await t.readTable()) {
       const rest: Record<string, unknown> = { ...row };
@@ -262,7 +336,7 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
     return out;
   }
 
-  describe(`SinkPort contract: ${name}`, () => {
+  describe(title, () => {
     it('opens fresh without a checkpoint', async () => {
       await withSink(async (t) => {
         expect(await t.sink.open(aggOrderWindowTable)).toBeUndefined();
@@ -534,9 +608,9 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
     }
 
     if (capabilities.atomic) {
-      it('leaves nothing of a failed commit visible, and accepts the trigger again afterwards', async () => {
+      it('leaves no row, state or position of a failed commit visible (its letters as promised), and accepts the trigger again', async () => {
         await withSink(async (t) => {
-          if (t.failNextCommit === undefined) throw new Error('an atomic sink under test must provide failNextCommit');
+          if (t.failNextCommit === undefined) throw new Error('an atomic store under test must provide failNextCommit');
           await t.sink.open(aggOrderWindowTable);
           await t.sink.commit(
             trigger(0, [A1], { deadLetters: [D0], positions: new Map([[0, 2]]), watermarks: new Map([[0, W0]]) }),
@@ -560,7 +634,9 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
           expect(error === boom || (error instanceof Error && error.cause === boom)).toBe(true);
           await t.sink.close();
           expect(await readRows(t)).toEqual(table(A1));
-          expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0]));
+          // Published before the commit that failed: kept (never lost), unless they joined its transaction.
+          const once = capabilities.letters === 'exactly-once';
+          expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects(once ? [D0] : [D0, D1]));
           if (capabilities.resumes) {
             const positions = new Map([[0, 2]]);
             const watermarks = new Map([[0, W0]]);
@@ -576,7 +652,8 @@ export function describeSinkContract(name: string, factory: SinkFactory, capabil
             ]);
             await t.sink.close();
             expect(await readRows(t)).toEqual(table(A2, B1));
-            expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects([D0, D1]));
+            // The trigger again, as the re-read records make it: its letters are sent again.
+            expect(await t.readDeadLetters()).toEqual(asDeadLetterObjects(once ? [D0, D1] : [D0, D1, D1]));
           }
         });
       });

@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { TableSchema } from '../../domain/table-schema';
-import type { SinkCheckpoint, SinkPort, TriggerCommit } from '../../ports/sink.port';
+import type { DeadLetter } from '../../domain/records';
+import type { DeadLetterPort } from '../../ports/dead-letter.port';
 import { deadLetterMessage } from './dead-letter-message';
 import { withDeadline } from '../system/deadline';
 import { describeKafkaError, isKafkaUnavailable } from './kafka-errors';
@@ -19,30 +19,26 @@ export interface KafkaDeadLetterOptions {
 const DEFAULT_OPEN_TIMEOUT_MS = 15_000;
 
 /**
- * Puts a trigger's dead letters on a Kafka topic, then hands the rest of the trigger to the table
- * sink. Value = the record's raw text (bounded); headers = reason, detail, source partition and
- * offset (and `raw-bytes` for a record cut short). Each dead letter is at most a few KiB, and a
- * trigger's are sent in requests under `MAX_REQUEST_BYTES`, so the topic needs no size settings.
+ * The dead-letter port on a Kafka topic. Value = the record's raw text (bounded); headers = reason,
+ * detail, source partition and offset (and `raw-bytes` for a record cut short). Each dead letter
+ * is at most a few KiB, and a trigger's are sent in requests under `MAX_REQUEST_BYTES`, so the
+ * topic needs no size settings.
  *
- *   commit:  send dead letters (idempotent producer, acks=all) ─▶ inner.commit(rows + checkpoint)
+ *   publish:  send (idempotent producer, acks=all, one request in flight: in order) ─▶ resolved
  *
- * Sent before the rows' transaction, so a crash between the two sends them again when the records
- * are read again: dead letters are at-least-once (never lost), and a reader can drop repeats by
- * (source partition, source offset). Replayed records (re-read only to rebuild open windows) are
- * not dead-lettered twice: the engine suppresses them.
+ * The use case publishes before the result store's transaction (`commit-trigger.ts`), so a crash
+ * between the two sends them again when the records are read again: at least once (never lost),
+ * and a reader can drop repeats by (source partition, source offset). Replayed records (re-read
+ * only to rebuild open windows) are not dead-lettered twice: the engine suppresses them.
  *
- * `open` either leaves the producer connected and the table sink open, or nothing: a table sink
- * that fails to open (MySQL refusing the login) disconnects the producer, whose connection would
- * otherwise keep the process alive until the broker drops it as idle (10 minutes).
+ * `open` either leaves the producer connected, or nothing: a failed open disconnects what it
+ * started, whose connection would otherwise keep the process alive until the broker drops it.
  */
-export class KafkaDeadLetterSink implements SinkPort {
+export class KafkaDeadLetterTopic implements DeadLetterPort {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
 
-  constructor(
-    private readonly inner: SinkPort,
-    private readonly options: KafkaDeadLetterOptions,
-  ) {
+  constructor(private readonly options: KafkaDeadLetterOptions) {
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'hexstream-dead-letters',
       brokers: [...options.brokers],
@@ -51,7 +47,7 @@ export class KafkaDeadLetterSink implements SinkPort {
     });
   }
 
-  async open(table: TableSchema): Promise<SinkCheckpoint | undefined> {
+  async open(): Promise<void> {
     // Opened again after an outage: the old producer goes first.
     const previous = this.producer;
     this.producer = undefined;
@@ -79,38 +75,26 @@ export class KafkaDeadLetterSink implements SinkPort {
     }
     await admin.disconnect().catch(() => undefined);
     this.producer = producer;
+  }
+
+  async publish(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const producer = this.producer;
+    if (producer === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'dead-letter topic used before open()');
     try {
-      return await this.inner.open(table);
-    } catch (e) {
-      await this.close().catch(() => undefined);
-      throw e;
-    }
-  }
-
-  checkpoint(): Promise<SinkCheckpoint | undefined> {
-    return this.inner.checkpoint();
-  }
-
-  async commit(trigger: TriggerCommit): Promise<void> {
-    if (trigger.deadLetters.length > 0) {
-      const producer = this.producer;
-      if (producer === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'dead-letter sink used before open()');
-      try {
-        // In requests a broker with the default 1 MB message.max.bytes accepts, in order (one in flight).
-        for (const messages of batchesUnder(trigger.deadLetters.map(deadLetterMessage), MAX_REQUEST_BYTES)) {
-          await producer.send({ topic: this.options.topic, acks: -1, messages });
-        }
-      } catch (e) {
-        // A broker outage is worth waiting for (the pipeline does); anything else is not.
-        const code = isKafkaUnavailable(e) ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED';
-        throw new HexstreamError(
-          code,
-          `cannot send dead letters to ${this.options.topic} on ${this.options.brokers.join(',')}: ${describeKafkaError(e)}`,
-          { cause: e },
-        );
+      // In requests a broker with the default 1 MB message.max.bytes accepts, in order (one in flight).
+      for (const messages of batchesUnder(letters.map(deadLetterMessage), MAX_REQUEST_BYTES)) {
+        await producer.send({ topic: this.options.topic, acks: -1, messages });
       }
+    } catch (e) {
+      // A broker outage is worth waiting for (the pipeline does); anything else is not.
+      const code = isKafkaUnavailable(e) ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED';
+      throw new HexstreamError(
+        code,
+        `cannot send dead letters to ${this.options.topic} on ${this.options.brokers.join(',')}: ${describeKafkaError(e)}`,
+        { cause: e },
+      );
     }
-    await this.inner.commit(trigger.deadLetters.length > 0 ? { ...trigger, deadLetters: [] } : trigger);
   }
 
   /** Connects, creates the topic unless it exists, and readies the producer. */
@@ -129,6 +113,6 @@ export class KafkaDeadLetterSink implements SinkPort {
   async close(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    await Promise.all([producer?.disconnect(), this.inner.close()]);
+    await producer?.disconnect();
   }
 }
