@@ -128,7 +128,7 @@ export class JsonLinesFileSink implements StoreWithDeadLetters {
     const outputs = [this.table, this.deadLetters];
     this.table = undefined;
     this.deadLetters = undefined;
-    await Promise.all(outputs.map((o) => o?.discard()));
+    await Promise.all(outputs.map((o) => (o === undefined ? Promise.resolve() : o.discard())));
   }
 
   private async write(output: FileOutput | undefined, data: string | Uint8Array, path: string): Promise<void> {

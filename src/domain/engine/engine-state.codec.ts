@@ -46,7 +46,7 @@ function instantIn(v: unknown, what: string): number {
 }
 
 /** v0 kept what the BIGINT columns held: NULL for −∞, the largest BIGINT (as text or a rounded number) for +∞. */
-const BIGINT_MAX = 9223372036854775807;
+const BIGINT_MAX = 2 ** 63; // 9223372036854775807 as a double (the nearest one)
 
 function legacyInstant(v: unknown, what: string): number {
   if (v === null || v === undefined) return -Infinity;
@@ -114,7 +114,8 @@ function decodeV0(o: Record<string, unknown>): PartitionState {
   const watermarkMs = legacyInstant(o.watermark_ms, 'watermark_ms');
   if (o.replay_from === null || o.replay_from === undefined) return { watermarkMs };
   const replayFrom = Number(o.replay_from);
-  if (!Number.isSafeInteger(replayFrom)) throw unreadable(`replay_from is not a position: ${String(o.replay_from)}`);
+  if (!Number.isSafeInteger(replayFrom))
+    throw unreadable(`replay_from is not a position: ${JSON.stringify(o.replay_from)}`);
   return {
     watermarkMs,
     replay: {

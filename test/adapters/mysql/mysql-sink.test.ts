@@ -7,6 +7,7 @@ import { describeResultStoreContract } from '../../contracts/output.contract';
 import { triggerStore, type TriggerStore } from '../../support/trigger-store';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
 import { driverError, orderRow, readRenderedTable, rejection, trigger, W0 } from './mysql-test-kit';
+import { errorWith, stringContaining } from '../../support/matchers';
 
 describeResultStoreContract(
   'MySqlSink',
@@ -163,7 +164,7 @@ describe('MySqlSink', () => {
       await sink.open(aggOrderWindowTable);
       expect(
         await rejection(sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data: 'state' } })),
-      ).toMatchObject({ message: expect.stringContaining('killed before COMMIT') });
+      ).toMatchObject({ message: stringContaining('killed before COMMIT') });
       expect(await count(db, 'hexstream_snapshot')).toBe(0);
       fail = false;
       await sink.commit({ ...trigger(0, [], p0(5)), snapshot: { partitions: [0], data: 'state' } });
@@ -211,7 +212,7 @@ describe('MySqlSink', () => {
       const error = await rejection(
         sink.commit(trigger(0, [orderRow(0), orderRow(1, { cents: 100_000_000_000_000_000_000n })], p0(2))),
       );
-      expect(error).toMatchObject({ code: 'SINK_WRITE_FAILED', cause: expect.objectContaining({ errno: 1264 }) });
+      expect(error).toMatchObject({ code: 'SINK_WRITE_FAILED', cause: errorWith({ errno: 1264 }) });
       expect(await count(db)).toBe(0);
       expect(await storedPositions(db)).toEqual([]);
     });
@@ -243,7 +244,7 @@ describe('MySqlSink', () => {
       expect(error).toBeInstanceOf(HexstreamError);
       expect(error).toMatchObject({
         code: 'SINK_FENCED',
-        message: expect.stringContaining('last saw position 0, but another instance has since committed position 10'),
+        message: stringContaining('last saw position 0, but another instance has since committed position 10'),
       });
       const table = await readRenderedTable(db, aggOrderWindowTable);
       expect([...table.keys()]).toEqual([orderRow(1).key]);
@@ -284,7 +285,7 @@ describe('MySqlSink', () => {
       const error = await rejection(sink.commit(trigger(1, [orderRow(1), orderRow(2)], p0(3))));
       expect(error).toMatchObject({
         code: 'SINK_WRITE_FAILED',
-        cause: expect.objectContaining({ message: 'crash before the checkpoint' }),
+        cause: errorWith({ message: 'crash before the checkpoint' }),
       });
       expect([...(await readRenderedTable(db, aggOrderWindowTable)).keys()]).toEqual([orderRow(0).key]);
       expect(await storedPositions(db)).toEqual([[0, 1]]);
@@ -331,7 +332,7 @@ describe('MySqlSink', () => {
       expect(error).toMatchObject({
         code: 'SINK_WRITE_FAILED',
         cause: deadlock,
-        message: expect.stringContaining('3 attempts'),
+        message: stringContaining('3 attempts'),
       });
       expect(calls).toBe(3);
       expect(await count(db)).toBe(0);
@@ -369,7 +370,7 @@ describe('MySqlSink', () => {
       await sink.open(aggOrderWindowTable);
       const lost = trigger(0, [orderRow(0)], p0(3));
       const error = await rejection(sink.commit(lost));
-      expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE', message: expect.stringContaining('outcome unknown') });
+      expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE', message: stringContaining('outcome unknown') });
       expect(kills).toBe(1);
       expect(await rejection(sink.commit(trigger(1, [orderRow(1)], p0(4))))).toBe(error);
       // Killed before COMMIT reached the server: the reopen reads back that nothing was stored.
@@ -427,7 +428,7 @@ describe('MySqlSink', () => {
       const bad = { ...trigger(0, [orderRow(0)], p0(5)), checkpoint: trigger(0, [], p0(4)).checkpoint };
       expect(await rejection(sink.commit(bad))).toMatchObject({
         code: 'SINK_WRITE_FAILED',
-        message: expect.stringContaining('disagrees'),
+        message: stringContaining('disagrees'),
       });
       expect(await count(db)).toBe(0);
     });
@@ -441,7 +442,7 @@ describe('MySqlSink', () => {
       await sink.commit(trigger(0, [], p0(5)));
       expect(await rejection(sink.commit(trigger(1, [], p0(4))))).toMatchObject({
         code: 'SINK_WRITE_FAILED',
-        message: expect.stringContaining('move back from 5 to 4'),
+        message: stringContaining('move back from 5 to 4'),
       });
     });
   });
@@ -473,7 +474,7 @@ describe('MySqlSink configuration and connection errors', () => {
   ])('gives SINK_UNAVAILABLE for %s, quickly and without the password', async (_what, url) => {
     const { error, elapsedMs } = await openError(url);
     expect(error).toBeInstanceOf(HexstreamError);
-    expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE', message: expect.stringContaining('mysql://root:***@') });
+    expect(error).toMatchObject({ code: 'SINK_UNAVAILABLE', message: stringContaining('mysql://root:***@') });
     expect((error as Error).message).not.toContain(SECRET);
     expect((error as Error).cause).toBeDefined();
     expect(elapsedMs).toBeLessThan(15_000);

@@ -26,23 +26,29 @@ export async function readRenderedTable(
   return out;
 }
 
+/** A driver value as text (strings, numbers and bigints as they print; anything else as JSON). */
+function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
 function renderValue(v: unknown, kind: TableSchema['columns'][number]['type']['kind']): unknown {
   if (v === null || v === undefined) return null;
   switch (kind) {
     case 'instant':
     case 'writtenAt':
       // dateStrings: 'YYYY-MM-DD HH:MM:SS.mmm', in UTC (DATETIME as written, TIMESTAMP via the UTC session).
-      return `${String(v).replace(' ', 'T')}Z`;
+      return `${asText(v).replace(' ', 'T')}Z`;
     case 'integer': {
       const n = Number(v);
-      return Number.isSafeInteger(n) ? n : String(v);
+      return Number.isSafeInteger(n) ? n : asText(v);
     }
     case 'double':
       return Number(v);
     case 'decimal':
     case 'text':
     case 'longText':
-      return String(v);
+      return asText(v);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   encodeEngineState,
   encodePartitionState,
 } from '../../../src/domain/engine/engine-state.codec';
+import { errorWith } from '../../support/matchers';
 
 const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
 
@@ -45,7 +46,7 @@ describe('engine state codec', () => {
 
   it('refuses a version it does not know, with a clear error', () => {
     expect(() => decodePartitionState('{"v":2,"whatever":1}')).toThrow(
-      expect.objectContaining({
+      errorWith({
         code: 'CONFIG_INVALID',
         message:
           'stored engine state is unreadable: version 2 is unknown to this build (it reads 0 to 1): upgrade hexstream',

@@ -1,3 +1,4 @@
+import type { PartitionCheckpoint } from '../../../src/domain/engine/engine-checkpoint';
 import fc from 'fast-check';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
@@ -172,7 +173,7 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
     ).run(stopAfter(40));
     const cp = committedOf(sink)?.engine;
     expect(cp).toBeDefined();
-    for (const [, p] of cp?.partitions ?? new Map()) {
+    for (const [, p] of cp?.partitions ?? new Map<number, PartitionCheckpoint>()) {
       expect(p.replayFrom).toBeGreaterThan(0);
       expect(p.replayFrom).toBeLessThan(p.nextPosition);
       // 1-minute windows and a 10 s watermark at 4 orders/s: at most ~2 windows (~480 records) to re-read.

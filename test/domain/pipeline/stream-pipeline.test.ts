@@ -1,3 +1,4 @@
+import type { PartitionCheckpoint } from '../../../src/domain/engine/engine-checkpoint';
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
@@ -274,7 +275,11 @@ describe('StreamPipeline: stop and resume', () => {
       ]),
     );
     // Every record so far is in the still-open window [00:00, 00:01): replay starts at 0.
-    expect([...(committedOf(sink)?.engine?.partitions ?? new Map()).values()].map((p) => p.replayFrom)).toEqual([0, 0]);
+    expect(
+      [...(committedOf(sink)?.engine?.partitions ?? new Map<number, PartitionCheckpoint>()).values()].map(
+        (p) => p.replayFrom,
+      ),
+    ).toEqual([0, 0]);
 
     const second = await runOrders({ partitions, sink, batchSizes: [2], seekable: false });
 
