@@ -12,7 +12,7 @@ import { DeadLetterPort } from '../../src/ports/dead-letter.port';
 import { ResultStorePort } from '../../src/ports/result-store.port';
 
 /**
- * The two outputs each mode binds: the combinations `output-combinations.test.ts` and the adapters'
+ * The two outputs each mode binds: the combinations `output-combinations.int.test.ts` and the adapters'
  * tests run the output contract on. Resolved without opening anything.
  */
 async function outputs(config: RunConfig): Promise<{ store: ResultStorePort; deadLetters: DeadLetterPort }> {
