@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COMMANDS, flagsOf } from '../../src/cli/parser';
 import {
@@ -12,20 +12,6 @@ import {
 
 const ROOT = resolve(__dirname, '..', '..');
 const DOC = join(ROOT, 'docs', 'command-line.md');
-
-/**
- * Files and npm scripts that the docs name and that arrive with the test tiers. Each entry is
- * accepted only while it is missing: once it exists, the last test below asks for it to be removed.
- */
-const PENDING_FILES: ReadonlySet<string> = new Set(['docs/testing.md']);
-const PENDING_SCRIPTS: ReadonlySet<string> = new Set([
-  'lint',
-  'lint:deps',
-  'test:unit',
-  'test:integration',
-  'test:e2e',
-  'test:soak',
-]);
 
 function cliFlags(): Map<string, Set<string>> {
   return new Map(COMMANDS.map((c) => [c, new Set(flagsOf(c).keys())]));
@@ -131,7 +117,7 @@ describe('docs/architecture.md', () => {
 
 describe('links in README.md and docs/', () => {
   it('point to files and headings that exist', () => {
-    expect(markdownFiles().flatMap((f) => brokenLinks(f, ROOT, PENDING_FILES))).toEqual([]);
+    expect(markdownFiles().flatMap((f) => brokenLinks(f, ROOT))).toEqual([]);
   });
 
   it('anchors follow GitHub: punctuation dropped, spaces as hyphens, repeats numbered', () => {
@@ -145,7 +131,7 @@ describe('links in README.md and docs/', () => {
     const missing = markdownFiles().flatMap((f) =>
       missingPaths(readFileSync(f, 'utf8'), ROOT).map((p) => `${f.slice(ROOT.length + 1)}: ${p}`),
     );
-    expect(missing.filter((m) => !PENDING_FILES.has(m.split(': ')[1] ?? ''))).toEqual([]);
+    expect(missing).toEqual([]);
   });
 
   it('a path check names a path that is not there', () => {
@@ -157,15 +143,6 @@ describe('links in README.md and docs/', () => {
   it('names the npm scripts package.json has', () => {
     const scripts = packageScripts();
     const named = new Set(markdownFiles().flatMap((f) => [...npmScriptsNamed(readFileSync(f, 'utf8'))]));
-    expect([...named].filter((s) => !scripts.has(s) && !PENDING_SCRIPTS.has(s))).toEqual([]);
-  });
-
-  it('accepts a pending file or script only while it is missing', () => {
-    const scripts = packageScripts();
-    const arrived = [
-      ...[...PENDING_FILES].filter((f) => existsSync(join(ROOT, f))),
-      ...[...PENDING_SCRIPTS].filter((s) => scripts.has(s)),
-    ];
-    expect(arrived).toEqual([]);
+    expect([...named].filter((s) => !scripts.has(s))).toEqual([]);
   });
 });

@@ -86,10 +86,9 @@ const LINK = /\[[^\]]*\]\(([^)\s]+)\)/g;
 
 /**
  * Links of a markdown file (outside code) whose target file or heading does not exist, in words.
- * External links (`scheme:`) are not followed. `pending` lists files that other work adds: a link
- * to one of them is accepted while it does not exist yet.
+ * External links (`scheme:`) are not followed.
  */
-export function brokenLinks(file: string, root: string, pending: ReadonlySet<string> = new Set()): string[] {
+export function brokenLinks(file: string, root: string): string[] {
   const out: string[] = [];
   let fenced = false;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -102,7 +101,7 @@ export function brokenLinks(file: string, root: string, pending: ReadonlySet<str
       const at = path === '' ? file : resolve(dirname(file), path);
       const name = relative(root, at);
       if (!existsSync(at)) {
-        if (!pending.has(name)) out.push(`${relative(root, file)}: link to ${target}: no file ${name}`);
+        out.push(`${relative(root, file)}: link to ${target}: no file ${name}`);
         continue;
       }
       if (anchor !== undefined && at.endsWith('.md') && !headingAnchors(readFileSync(at, 'utf8')).has(anchor))
