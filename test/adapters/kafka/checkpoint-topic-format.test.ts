@@ -6,10 +6,11 @@ import { decodeCommitted } from '../../../src/domain/engine/engine-state.codec';
 import { stocksAveragesTable } from '../../../src/domain/jobs/stock-averages.job';
 import { createTopics, deleteTopics } from '../../support/kafka-read';
 import { BROKERS, kafkaClient, uniqueName } from '../../support/kafka-topics';
+import { LEGACY_RESUMED, LEGACY_W0 } from '../../support/legacy-checkpoint';
 
 jest.setTimeout(120_000);
 
-const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
+const W0 = LEGACY_W0;
 
 /**
  * Checkpoint entries exactly as the build before the opaque engine state wrote them: per source
@@ -64,53 +65,7 @@ function oldEntries(
   ];
 }
 
-const EXPECTED = {
-  positions: new Map([
-    [0, 812],
-    [1, 40],
-    [2, 0],
-  ]),
-  watermarks: new Map([
-    [0, W0],
-    [1, Infinity],
-    [2, -Infinity],
-  ]),
-  engine: {
-    partitions: new Map([
-      [
-        0,
-        {
-          nextPosition: 812,
-          watermarkMs: W0,
-          replayFrom: 500,
-          replayMaxEventMs: W0 - 1_500,
-          closedUpToMs: W0 - 60_000,
-        },
-      ],
-      [
-        1,
-        {
-          nextPosition: 40,
-          watermarkMs: Infinity,
-          replayFrom: 40,
-          replayMaxEventMs: -Infinity,
-          closedUpToMs: Infinity,
-        },
-      ],
-      [
-        2,
-        {
-          nextPosition: 0,
-          watermarkMs: -Infinity,
-          replayFrom: 0,
-          replayMaxEventMs: -Infinity,
-          closedUpToMs: -Infinity,
-        },
-      ],
-    ]),
-  },
-  snapshots: [{ partitions: [0, 1, 2], data: 'state of a graceful stop' }],
-};
+const EXPECTED = LEGACY_RESUMED;
 
 describe('checkpoint topic written before the opaque engine state', () => {
   it('reads old entries into version-0 states that decode to exactly their positions and engine state', () => {

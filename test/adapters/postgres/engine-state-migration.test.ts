@@ -5,10 +5,11 @@ import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import { engineCheckpoint } from '../../contracts/output.contract';
 import { createTestPgDatabase, POSTGRES_URL_BASE, type TestPgDatabase } from '../../support/postgres';
 import { triggerStore } from '../../support/trigger-store';
+import { LEGACY_RESUMED, LEGACY_W0 } from '../../support/legacy-checkpoint';
 
 jest.setTimeout(60_000);
 
-const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
+const W0 = LEGACY_W0;
 const BIGINT_MAX = '9223372036854775807';
 
 /**
@@ -55,53 +56,7 @@ describe('PostgreSQL schema version 4: the engine state folded into one opaque t
     const g1 = triggerStore(new PostgresSink({ url: db.url, job: 'orders', consumerGroup: 'g1' }));
     const g2 = triggerStore(new PostgresSink({ url: db.url, job: 'orders', consumerGroup: 'g2' }));
     try {
-      expect(await g1.open(aggOrderWindowTable)).toEqual({
-        positions: new Map([
-          [0, 812],
-          [1, 40],
-          [2, 0],
-        ]),
-        watermarks: new Map([
-          [0, W0],
-          [1, Infinity],
-          [2, -Infinity],
-        ]),
-        engine: {
-          partitions: new Map([
-            [
-              0,
-              {
-                nextPosition: 812,
-                watermarkMs: W0,
-                replayFrom: 500,
-                replayMaxEventMs: W0 - 1_500,
-                closedUpToMs: W0 - 60_000,
-              },
-            ],
-            [
-              1,
-              {
-                nextPosition: 40,
-                watermarkMs: Infinity,
-                replayFrom: 40,
-                replayMaxEventMs: -Infinity,
-                closedUpToMs: Infinity,
-              },
-            ],
-            [
-              2,
-              {
-                nextPosition: 0,
-                watermarkMs: -Infinity,
-                replayFrom: 0,
-                replayMaxEventMs: -Infinity,
-                closedUpToMs: -Infinity,
-              },
-            ],
-          ]),
-        },
-        snapshots: [{ partitions: [0, 1, 2], data: 'state of a graceful stop' }],
-      });
+      expect(await g1.open(aggOrderWindowTable)).toEqual(LEGACY_RESUMED);
       expect(await g2.open(aggOrderWindowTable)).toEqual({
         positions: new Map([[0, 7]]),
         watermarks: new Map([[0, W0 + 3]]),
