@@ -165,3 +165,20 @@ function startOffset(decision: JoinDecision, partition: number, ctx: ConsumerCon
   if (decision.kind === 'continue') return ctx.queue.queuedUpTo.get(partition) ?? stored;
   return undefined;
 }
+
+/**
+ * Seeks a partition, or leaves it to the next join while kafkajs restarts the consumer after a
+ * crash: between its stop and its start there is no group to seek in, and kafkajs throws. The
+ * caller has put the position in the queue's `queuedUpTo` first, which is where a rejoin with the
+ * same partitions (`continue`) seeks to.
+ *
+ *   broker gone ─▶ kafkajs stops the group ─▶ pipeline rebuilds ─▶ seek: left to the join
+ *                                           ─▶ kafkajs restarts ─▶ join ─▶ seek(queuedUpTo)
+ */
+export function seekOrLeaveToJoin(consumer: Consumer, topic: string, partition: number, offset: number): void {
+  try {
+    consumer.seek({ topic, partition, offset: String(offset) });
+  } catch (e) {
+    if (!(e instanceof Error && e.message.includes('consumer#run must be called first'))) throw e;
+  }
+}

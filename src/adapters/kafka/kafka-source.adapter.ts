@@ -8,7 +8,7 @@ import { withDeadline } from '../system/deadline';
 import { SystemClock } from '../system/system-clock.adapter';
 import { BoundedEnds } from './bounded-ends';
 import { groupConsumerConfig } from './group-consumer-config';
-import { GroupConsumerHandlers } from './group-consumer-handlers';
+import { GroupConsumerHandlers, seekOrLeaveToJoin } from './group-consumer-handlers';
 import { GroupMembership } from './group-membership';
 import { RecordQueue } from './record-queue';
 import { logRefusedOffsets } from './refused-offsets';
@@ -194,8 +194,8 @@ export class KafkaSource implements SourcePort {
     for (const [partition, position] of positions) {
       // A position the log no longer holds (retention deleted it) reads on from the log's start.
       const offset = Math.max(position, this.lowOffsets.get(partition) ?? 0);
-      consumer.seek({ topic: this.options.topic, partition, offset: String(offset) });
       this.queue.restart(partition, offset);
+      seekOrLeaveToJoin(consumer, this.options.topic, partition, offset);
       this.ends?.restart(partition, offset);
     }
     this.membership.sought([...positions.keys()]);
