@@ -1,5 +1,5 @@
 import { passwordsOf, redactor, redactUrl } from '../domain/redaction/redact';
-import { HexstreamError } from '../domain/hexstream-error';
+import { HexstreamError, type ErrorCode } from '../domain/hexstream-error';
 import type { RawFlags } from '../composition/resolve-config';
 import { parseCommandLine, type CommandLine } from './command-line';
 import { nameVariable } from './env-flags';
@@ -10,6 +10,12 @@ import { prodCommand } from './prod.command';
 import { produceCommand, type ProduceFlags } from './produce.command';
 import { failureLine, failureOf, oneLine } from './run-failed';
 import { testCommand } from './test.command';
+
+/**
+ * Errors of the configuration, found before anything ran: exit 2 with the message alone. A result
+ * table that does not match its job is one: the run is refused before it reads or writes a record.
+ */
+const CONFIGURATION_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CONFIG_INVALID', 'TABLE_SCHEMA_MISMATCH']);
 
 /**
  * Runs one command line and returns the exit code: 0 done, 1 failed at run time, 2 bad command
@@ -54,7 +60,7 @@ export async function runCli(
     }
   } catch (thrown) {
     const e = failureOf(thrown);
-    if (e instanceof HexstreamError && e.code === 'CONFIG_INVALID') {
+    if (e instanceof HexstreamError && CONFIGURATION_ERRORS.has(e.code)) {
       safe.error(oneLine(nameVariable(e.message, parsed.sources)));
       return 2;
     }

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'NOTIFY_FAILED'
   | 'JOB_UNKNOWN'
   | 'INTERNAL'
+  /** The job's result table exists with columns or a primary key the job cannot write as its own. */
+  | 'TABLE_SCHEMA_MISMATCH'
   /** Another instance committed a newer position for a partition this instance writes. */
   | 'SINK_FENCED';
 

@@ -86,7 +86,7 @@ export class MySqlSink implements ResultStorePort {
       const connection = await acquireSession(pool);
       try {
         await migrate(connection, database);
-        await ensureResultTable(connection, table);
+        await ensureResultTable(connection, table, owner.job);
         const [rows] = await connection.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS max');
         this.maxPacketBytes = Math.min(Number(rows[0]?.max), this.options.maxStatementBytes ?? Infinity);
         checkpoint = await readCheckpoint(connection, owner);

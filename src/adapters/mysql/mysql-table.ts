@@ -1,9 +1,11 @@
-import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import { mapColumnType, type ColumnTypeMap } from '../sql/column-type-map';
 import { resultTableStatement, sizeWithin, type TableDialect } from '../sql/result-table';
 import { MYSQL_IDENTIFIERS } from '../sql/sql-identifiers';
+import { refuseDriftedTable, type DriftDialect } from '../sql/table-drift';
+import { describeMySqlTable, MEDIUMTEXT_CHARACTERS } from './mysql-existing-table';
 import { CHECKPOINT_TABLE, MIGRATIONS_TABLE, SNAPSHOT_TABLE } from './migrations';
 
 /** Binary collation: keys compare byte by byte, as the sink sorts them, and case-sensitively. */
@@ -56,19 +58,23 @@ export function resultTableDdl(table: TableSchema): string {
   return resultTableStatement(table, MYSQL_TABLES);
 }
 
-/** Creates the result table if absent, and checks an existing one has every column of the schema. */
-export async function ensureResultTable(connection: Connection, table: TableSchema): Promise<void> {
+/** How MySQL/MariaDB spells the job's columns, for comparing an existing table with them. */
+const MYSQL_DRIFT: DriftDialect = {
+  expectedType: (c) => {
+    const sql = mapColumnType(MYSQL_COLUMN_TYPES, c);
+    return c.type.kind === 'writtenAt' ? `${sql} DEFAULT CURRENT_TIMESTAMP(3)` : sql;
+  },
+  longTextCapacity: MEDIUMTEXT_CHARACTERS,
+};
+
+/**
+ * Creates the result table if absent; an existing one (created by an earlier run, or by hand) must
+ * match the job's schema, else TABLE_SCHEMA_MISMATCH names every difference (see `table-drift.ts`).
+ */
+export async function ensureResultTable(connection: Connection, table: TableSchema, job: string): Promise<void> {
   await connection.query(resultTableDdl(table));
-  const [rows] = await connection.query<RowDataPacket[]>(
-    'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-    [table.name],
-  );
-  const present = new Set(rows.map((r) => String(r.name)));
-  const missing = table.columns.map((c) => c.name).filter((n) => !present.has(n));
-  if (missing.length > 0) {
-    throw new HexstreamError(
-      'CONFIG_INVALID',
-      `table ${table.name} exists without column(s) ${missing.join(', ')}: migrate it or use another database`,
-    );
-  }
+  const existing = await describeMySqlTable(connection, table.name);
+  if (existing === undefined)
+    throw new HexstreamError('SINK_WRITE_FAILED', `table ${table.name} is not there right after CREATE TABLE`);
+  refuseDriftedTable(job, table, existing, MYSQL_DRIFT);
 }

@@ -82,7 +82,7 @@ export class PostgresSink implements ResultStorePort {
       connected = true;
       try {
         await migratePostgres(client);
-        await ensureResultTable(client, table);
+        await ensureResultTable(client, table, owner.job);
         const checkpoint = await readPgCheckpoint(client, owner, true);
         this.table = table;
         this.owner = owner;

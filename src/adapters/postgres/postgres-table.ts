@@ -1,8 +1,11 @@
 import type { PoolClient } from 'pg';
+import { HexstreamError } from '../../domain/hexstream-error';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import { mapColumnType, type ColumnTypeMap } from '../sql/column-type-map';
 import { resultTableStatement, sizeWithin, type TableDialect } from '../sql/result-table';
 import { POSTGRES_IDENTIFIERS } from '../sql/sql-identifiers';
+import { refuseDriftedTable, type DriftDialect } from '../sql/table-drift';
+import { describePgTable } from './postgres-existing-table';
 import {
   PG_CHECKPOINT_TABLE,
   PG_MIGRATIONS_TABLE,
@@ -53,17 +56,42 @@ export function pgResultTableDdl(table: TableSchema): string {
 
 /**
  * Creates the job's result table if absent; a table created before hexstream used timestamptz has
- * its instant columns converted (see {@link timestampsWithTimeZone}). Returns the converted columns.
+ * its instant columns converted (see {@link timestampsWithTimeZone}). The table must then match the
+ * job's schema, else TABLE_SCHEMA_MISMATCH names every difference (see `table-drift.ts`). All in one
+ * transaction (PostgreSQL's DDL is transactional): a refused table is left as it was. Returns the
+ * converted columns.
  */
-export function ensureResultTable(client: PoolClient, table: TableSchema): Promise<string[]> {
+export function ensureResultTable(client: PoolClient, table: TableSchema, job: string): Promise<string[]> {
   const ddl = pgResultTableDdl(table);
   return withMigrationLock(client, async () => {
-    await client.query(ddl);
-    const timestamps = table.columns.flatMap((c) =>
-      c.type.kind === 'instant' || c.type.kind === 'writtenAt'
-        ? [{ name: c.name, stampedByDatabase: c.type.kind === 'writtenAt' }]
-        : [],
-    );
-    return timestamps.length === 0 ? [] : timestampsWithTimeZone(client, table.name, timestamps);
+    await client.query('BEGIN');
+    try {
+      await client.query(ddl);
+      const converted = await convertTimestamps(client, table);
+      const existing = await describePgTable(client, table.name);
+      if (existing === undefined)
+        throw new HexstreamError('SINK_WRITE_FAILED', `table ${table.name} is not there right after CREATE TABLE`);
+      refuseDriftedTable(job, table, existing, POSTGRES_DRIFT);
+      await client.query('COMMIT');
+      return converted;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   });
 }
+
+function convertTimestamps(client: PoolClient, table: TableSchema): Promise<string[]> {
+  const timestamps = table.columns.flatMap((c) =>
+    c.type.kind === 'instant' || c.type.kind === 'writtenAt'
+      ? [{ name: c.name, stampedByDatabase: c.type.kind === 'writtenAt' }]
+      : [],
+  );
+  return timestamps.length === 0 ? Promise.resolve([]) : timestampsWithTimeZone(client, table.name, timestamps);
+}
+
+/** How PostgreSQL spells the job's columns, for comparing an existing table with them. */
+const POSTGRES_DRIFT: DriftDialect = {
+  expectedType: (c) => mapColumnType(POSTGRES_COLUMN_TYPES, c),
+  longTextCapacity: Infinity,
+};

@@ -81,9 +81,11 @@ describe('ensureResultTable', () => {
       await db.query('CREATE TABLE agg_order_window (rowkey CHAR(32) PRIMARY KEY, region VARCHAR(16))');
       const connection = await acquireSession(pool);
       try {
-        expect(await rejection(ensureResultTable(connection, aggOrderWindowTable))).toMatchObject({
-          code: 'CONFIG_INVALID',
-          message: stringContaining('window_start, window_end'),
+        expect(await rejection(ensureResultTable(connection, aggOrderWindowTable, 'orders'))).toMatchObject({
+          code: 'TABLE_SCHEMA_MISMATCH',
+          message: stringContaining(
+            'column window_start missing; column window_end missing; column region is VARCHAR(16) NULL, the job writes VARCHAR(16) NOT NULL; column shop_id missing',
+          ),
         });
       } finally {
         connection.release();
@@ -100,7 +102,7 @@ describe('ensureResultTable', () => {
     try {
       const connection = await acquireSession(pool);
       try {
-        await ensureResultTable(connection, aggOrderWindowTable);
+        await ensureResultTable(connection, aggOrderWindowTable, 'orders');
       } finally {
         connection.release();
       }
