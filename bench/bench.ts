@@ -2,13 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Child, field, fmt, MAIN as main, WORK as work } from './common';
+import { definitionComparison } from './orders-definitions';
 import { prodBenchmark } from './prod-bench';
 
 /**
  * `npm run bench`: generates 1,000,000 orders (10 minutes of event time) and times, in one run,
- * (a) a bare readline + JSON.parse loop over the file and (b) the `test` pipeline on it, each in its
- * own process so peak RSS is its own; then the same orders through Kafka and MySQL (`prod`, see
- * prod-bench.ts). BENCH_PROD=0 skips the Kafka/MySQL part, BENCH_FILE=0 the file part.
+ * (a) a bare readline + JSON.parse loop over the file, (b) the `test` pipeline on it and (c) the
+ * same pipeline with the built-in orders job and with its hand-written baseline (see
+ * orders-definitions.ts), each in its own process so peak RSS is its own; then the same orders
+ * through Kafka and MySQL (`prod`, see prod-bench.ts). BENCH_PROD=0 skips the Kafka/MySQL part,
+ * BENCH_FILE=0 the file part, BENCH_DEFINITIONS=0 the comparison (c).
  */
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const EVENT_SECONDS = 600;
@@ -43,6 +46,7 @@ function benchmark(): void {
   );
   const baseRate = baselineRate(input);
   for (const mode of ['update', 'append']) testPipeline(input, mode, baseRate);
+  if (process.env.BENCH_DEFINITIONS !== '0') definitionComparison(input);
   console.log('targets: (b)/(a) >= 0.7, peak RSS <= 300 MB');
 }
 
