@@ -6,6 +6,13 @@
 export interface CombineFn<I, A, O> {
   create(): A;
   add(acc: A, input: I): A;
+  /**
+   * Optional, for combiners whose `add` may throw (user code): does everything that can throw
+   * without changing `acc`, and returns the commit, which cannot throw and returns the new
+   * accumulator. The engine then stages an event for every window it goes to before committing
+   * any, so a throw leaves every window as it was. Without it the engine calls `add` per window.
+   */
+  stage?(acc: A, input: I): () => A;
   merge(a: A, b: A): A;
   extract(acc: A): O;
 }
