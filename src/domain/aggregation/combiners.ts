@@ -17,6 +17,13 @@ export interface CombineFn<I, A, O> {
   extract(acc: A): O;
 }
 
+/** A combiner that stages (see `CombineFn.stage`). */
+export type StagingCombineFn<I, A, O> = CombineFn<I, A, O> & { stage(acc: A, input: I): () => A };
+
+export function stages<I, A, O>(combiner: CombineFn<I, A, O>): combiner is StagingCombineFn<I, A, O> {
+  return combiner.stage !== undefined;
+}
+
 /** Exact integer sum; switches to bigint only if the sum leaves the safe-integer range. */
 export function sumInteger<I>(of: (input: I) => number): CombineFn<I, number | bigint, number | bigint> {
   const plus = (a: number | bigint, b: number | bigint): number | bigint => {

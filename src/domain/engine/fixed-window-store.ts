@@ -1,3 +1,4 @@
+import { stages, type StagingCombineFn } from '../aggregation/combiners';
 import type { JobDefinition, WindowBounds } from '../jobs/job';
 import type { WindowSnapshot } from './engine-snapshot';
 import { decodeState, encodeState } from './state-codec';
@@ -55,7 +56,8 @@ export class FixedWindowStore<E, G, A> {
    * that threw holding the event (the built-in combiners do not throw).
    */
   add(event: E, key: string, partition: number, position: number, run: WindowRun, trackChange: boolean): number {
-    if (this.job.combiner.stage !== undefined) return this.addStaged(event, key, partition, position, run, trackChange);
+    const combiner = this.job.combiner;
+    if (stages(combiner)) return this.addStaged(combiner, event, key, partition, position, run, trackChange);
     const group = run.count > 1 ? this.groupIfMissing(event, key, run) : undefined;
     let created = 0;
     for (let i = 0, s = run.first; i < run.count; i++, s += run.step) {
@@ -83,6 +85,7 @@ export class FixedWindowStore<E, G, A> {
    * commits cannot throw).
    */
   private addStaged(
+    combiner: StagingCombineFn<E, A, unknown>,
     event: E,
     key: string,
     partition: number,
@@ -90,15 +93,12 @@ export class FixedWindowStore<E, G, A> {
     run: WindowRun,
     trackChange: boolean,
   ): number {
-    const { combiner } = this.job;
-    const stage = combiner.stage;
-    if (stage === undefined) throw new RangeError('addStaged needs a combiner that stages');
     const commits: Array<() => A> = [];
     let group: G | undefined;
     for (let i = 0, s = run.first; i < run.count; i++, s += run.step) {
       const entry = this.windows.get(s)?.entries.get(key);
       if (entry === undefined) group ??= this.job.groupFields(event);
-      commits.push(stage.call(combiner, entry?.acc ?? combiner.create(), event));
+      commits.push(combiner.stage(entry?.acc ?? combiner.create(), event));
     }
     let created = 0;
     for (let i = 0, s = run.first; i < run.count; i++, s += run.step) {

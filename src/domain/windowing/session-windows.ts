@@ -1,4 +1,4 @@
-import type { CombineFn } from '../aggregation/combiners';
+import { stages, type CombineFn } from '../aggregation/combiners';
 
 /**
  * Session windows per group key (ARCHITECTURE §2): an event at `t` opens `[t, t + gap)`; sessions
@@ -47,9 +47,8 @@ export class SessionWindows<E, G, A> {
     // Sessions overlapping [t, t + gap): start < t + gap and end > t.
     const overlapping = list === undefined ? [] : list.filter((s) => s.startMs < end && s.endMs > t);
     const first = overlapping[0];
-    const stage = this.combiner.stage;
-    const commit =
-      stage === undefined ? undefined : stage.call(this.combiner, first?.acc ?? this.combiner.create(), event);
+    const combiner = this.combiner;
+    const commit = stages(combiner) ? combiner.stage(first?.acc ?? combiner.create(), event) : undefined;
     if (first === undefined) {
       const group = this.groupOf(event);
       const acc = commit !== undefined ? commit() : this.combiner.add(this.combiner.create(), event);
