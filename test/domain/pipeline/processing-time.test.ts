@@ -16,9 +16,9 @@ function pacedSource(clock: ManualClock, lines: readonly string[]): SourcePort {
   const memory = new MemorySource({ partitions: new Map([[0, lines]]), batchSizes: [1] });
   return {
     open: (from) => memory.open(from),
-    poll: async (n, wait) => {
+    poll: async (n) => {
       clock.advance(30 * SECOND);
-      return memory.poll(n, wait);
+      return memory.poll(n);
     },
     acknowledge: (at) => memory.acknowledge(at),
     close: () => memory.close(),
