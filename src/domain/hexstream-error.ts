@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'SINK_UNAVAILABLE'
   | 'NOTIFY_FAILED'
   | 'JOB_UNKNOWN'
+  /** The job's own code failed where no record can take the blame (building a row). */
+  | 'JOB_FAILED'
   | 'INTERNAL'
   /** The job's result table exists with columns or a primary key the job cannot write as its own. */
   | 'TABLE_SCHEMA_MISMATCH'
