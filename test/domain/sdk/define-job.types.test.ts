@@ -13,6 +13,7 @@ import {
   text,
   tumbling,
   writtenAt,
+  testJob,
   type RowOf,
 } from '../../../src/index';
 
@@ -176,6 +177,14 @@ export const messageKeyTypo = (): unknown =>
     io: { outputMessageKey: 'm' },
   });
 
+// testJob's rows are typed by the job's columns.
+export const typedRows = (): number | undefined => {
+  const [first] = testJob(valid).finish().rows;
+  // @ts-expect-error `average` is not a column
+  void first?.average;
+  return first?.avg;
+};
+
 // A row type names every column but writtenAt ones.
 export const row: RowOf<typeof table.columns> = { title: 't', window_start: 0, avg: 1.5, n: 2n };
 
@@ -186,5 +195,6 @@ describe('job spec types', () => {
     expect(timedByFunction.eventTimeMs(event)).toBe(1_735_689_600_001);
     expect(timedByFunction.timeDomain).toBe('event');
     expect(row.n).toBe(2n);
+    expect(typedRows()).toBeUndefined();
   });
 });
