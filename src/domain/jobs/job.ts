@@ -3,6 +3,7 @@ import type { OutputMode } from '../engine/output-mode';
 import type { ResultRow } from '../records';
 import type { TableSchema } from '../table-schema';
 import type { WindowSpec } from '../windowing/window-spec';
+import type { RecordGenerator } from './generator-catalog';
 
 /** Outcome of decoding and validating one record: a value, or the reason it is invalid. */
 export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly ok: false; readonly detail: string };
@@ -29,6 +30,27 @@ export interface JobDefaults {
   readonly fixedWindows?: string;
 }
 
+/** Where a job reads and writes outside the engine, and the tools that come with it: all optional but the topic. */
+export interface JobIo {
+  /** Input topic: `prod` reads it, `produce` writes it (usually the job's name). */
+  readonly topic: string;
+  /** `prod` reads to the end offsets and stops unless `--no-bounded`: a batch computation over a topic. */
+  readonly bounded: boolean;
+  /** Result column whose value keys output rows on Kafka (`--to-kafka`); absent: the row key. */
+  readonly outputMessageKey?: string;
+  /** Kafka key of a produced input record (records of one result row land in one partition); absent: no key. */
+  readonly partitionKey?: (text: string) => string | undefined;
+  /** Sample records for `produce --job NAME`; absent: the job cannot be produced. */
+  readonly generator?: RecordGenerator;
+  /** `produce`'s default `--fault-share` (absent: 0.01). */
+  readonly faultShare?: number;
+  /**
+   * Lines printed after the run summary, from the final table. A run of a job with a report keeps
+   * its final table in memory, so only for small results.
+   */
+  readonly report?: (rows: readonly ResultRow[]) => string[];
+}
+
 /** The window a row belongs to. */
 export interface WindowBounds {
   readonly startMs: number;
@@ -47,6 +69,7 @@ export interface JobDefinition<E, G, A> {
   readonly description: string;
   readonly table: TableSchema;
   readonly defaults: JobDefaults;
+  readonly io?: JobIo;
   /** Absent: `event`. */
   readonly timeDomain?: TimeDomain;
   /**
