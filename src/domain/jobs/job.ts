@@ -2,6 +2,7 @@ import type { CombineFn } from '../aggregation/combiners';
 import type { OutputMode } from '../engine/output-mode';
 import type { ResultRow } from '../records';
 import type { TableSchema } from '../table-schema';
+import type { RecordGenerator } from './generator-catalog';
 
 /** Outcome of decoding and validating one record: a value, or the reason it is invalid. */
 export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly ok: false; readonly detail: string };
@@ -21,6 +22,27 @@ export interface JobDefaults {
   readonly fixedWindows?: string;
 }
 
+/** Where a job reads and writes outside the engine, and the tools that come with it: all optional but the topic. */
+export interface JobIo {
+  /** Input topic: `prod` reads it, `produce` writes it (usually the job's name). */
+  readonly topic: string;
+  /** `prod` reads to the end offsets and stops unless `--no-bounded`: a batch computation over a topic. */
+  readonly bounded: boolean;
+  /** Result column whose value keys output rows on Kafka (`--to-kafka`); absent: the row key. */
+  readonly outputMessageKey?: string;
+  /** Kafka key of a produced input record (records of one result row land in one partition); absent: no key. */
+  readonly partitionKey?: (text: string) => string | undefined;
+  /** Sample records for `produce --job NAME`; absent: the job cannot be produced. */
+  readonly generator?: RecordGenerator;
+  /** `produce`'s default `--fault-share` (absent: 0.01). */
+  readonly faultShare?: number;
+  /**
+   * Lines printed after the run summary, from the final table. A run of a job with a report keeps
+   * its final table in memory, so only for small results.
+   */
+  readonly report?: (rows: readonly ResultRow[]) => string[];
+}
+
 /** The window a row belongs to. */
 export interface WindowBounds {
   readonly startMs: number;
@@ -29,8 +51,8 @@ export interface WindowBounds {
 
 /**
  * A job: what one record looks like, how records are grouped and windowed, how a group is
- * aggregated and what row it becomes. A new job is one file in `src/domain/jobs/` that exports one
- * of these and is listed in `job-catalog.ts`.
+ * aggregated, what row it becomes and where it reads and writes. A built-in job is one file
+ * `src/domain/jobs/<name>.job.ts` that exports one of these as `job`: the composition finds it there.
  *
  * E: the validated event; G: the grouping fields of a row; A: the accumulator.
  */
@@ -39,6 +61,7 @@ export interface JobDefinition<E, G, A> {
   readonly description: string;
   readonly table: TableSchema;
   readonly defaults: JobDefaults;
+  readonly io: JobIo;
   /**
    * Parses and validates one record's text. Never throws for bad input: returns `ok: false`.
    * `arrivalMs` is when the record arrived (see `SourceRecord.arrivalMs`), for records without a time.
