@@ -1,4 +1,4 @@
-import { firstWindowStart, lastWindowStart, type WindowSpec } from '../windowing/window-spec';
+import { firstWindowStart, lastWindowStart, type FixedWindowSpec } from '../windowing/window-spec';
 
 /** The windows of an event that are still open: starts `first`, `first + slide`, … up to `last`. */
 export interface OpenWindowStarts {
@@ -13,7 +13,7 @@ export interface OpenWindowStarts {
  * `w`; a sliding event may keep later windows when earlier ones closed. None open (`first > last`):
  * the event is late.
  */
-export function openWindowStarts(spec: WindowSpec, t: number, w: number): OpenWindowStarts {
+export function openWindowStarts(spec: FixedWindowSpec, t: number, w: number): OpenWindowStarts {
   const { lengthMs, slideMs } = spec;
   const last = lastWindowStart(spec, t);
   const firstOfEvent = firstWindowStart(spec, t);

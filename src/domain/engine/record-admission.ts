@@ -1,7 +1,7 @@
 import type { DeadLetter, DeadLetterReason, SourceRecord } from '../records';
 import type { JobDefinition } from '../jobs/job';
 import type { SessionWindows } from '../windowing/session-windows';
-import type { WindowSpec } from '../windowing/window-spec';
+import type { FixedWindowSpec } from '../windowing/window-spec';
 import type { DedupeIndex } from './dedupe-index';
 import { emptyCounters, type EngineCounters } from './engine-counters';
 import type { FixedWindowStore } from './fixed-window-store';
@@ -15,7 +15,7 @@ import { deadLetterOf } from './dead-letter-of';
 /** The engine's state a record is admitted into. */
 export interface AdmissionState<E, G, A> {
   readonly job: JobDefinition<E, G, A>;
-  readonly window: WindowSpec;
+  readonly window: FixedWindowSpec;
   readonly outputMode: OutputMode;
   readonly partitions: PartitionTable;
   readonly windows: FixedWindowStore<E, G, A>;

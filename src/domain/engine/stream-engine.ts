@@ -1,6 +1,6 @@
 import type { SourceRecord } from '../records';
 import type { JobDefinition } from '../jobs/job';
-import type { WindowSpec } from '../windowing/window-spec';
+import { describeWindows, type FixedWindowSpec, type WindowSpec } from '../windowing/window-spec';
 import { SessionWindows } from '../windowing/session-windows';
 import type { OutputMode } from './output-mode';
 import { DedupeIndex } from './dedupe-index';
@@ -62,7 +62,7 @@ export class StreamEngine<E, G, A> {
     private readonly job: JobDefinition<E, G, A>,
     private readonly settings: EngineSettings,
   ) {
-    const gap = settings.window.sessionGapMs;
+    const gap = settings.window.kind === 'session' ? settings.window.gapMs : undefined;
     if (gap !== undefined && settings.outputMode !== 'append') {
       // Rows are upserted, never deleted: a merge of two sessions would leave the rows of the merged ones.
       throw new RangeError(
@@ -70,11 +70,13 @@ export class StreamEngine<E, G, A> {
       );
     }
     this.sessions = gap === undefined ? undefined : new SessionWindows(gap, job.combiner);
-    this.windows = new FixedWindowStore(job, settings.window.lengthMs, settings.window.slideMs);
+    const fixed = settings.window.kind === 'session' ? sessionWindowsAsFixed(settings.window.gapMs) : settings.window;
+    if (fixed.kind !== 'fixed') throw new RangeError('global windows are not supported yet');
+    this.windows = new FixedWindowStore(job, fixed.lengthMs, fixed.slideMs);
     this.partitions = new PartitionTable(settings.watermarkMs);
     this.admission = new RecordAdmission({
       job,
-      window: settings.window,
+      window: fixed,
       outputMode: settings.outputMode,
       partitions: this.partitions,
       windows: this.windows,
@@ -97,8 +99,15 @@ export class StreamEngine<E, G, A> {
     this.partitions.add(ids, positions, watermarks);
   }
 
-  process(record: SourceRecord): void {
+  /** `nowMs`: the processing time at which the record is processed (required for processing-time jobs). */
+  process(record: SourceRecord, nowMs?: number): void {
+    void nowMs;
     this.admission.process(record);
+  }
+
+  /** Processing-time jobs: the processing-time watermark follows the clock to `nowMs`. */
+  advanceProcessingTime(nowMs: number): void {
+    void nowMs;
   }
 
   /** A bounded partition was read to its end: it stops holding the watermark back. */
@@ -184,11 +193,7 @@ export class StreamEngine<E, G, A> {
   /** The job and the settings that shape the state: a snapshot continues only a run with the same. */
   settingsKey(): string {
     const { window, watermarkMs, outputMode } = this.settings;
-    const windows =
-      window.sessionGapMs === undefined
-        ? `window=${window.lengthMs}/${window.slideMs}`
-        : `session-gap=${window.sessionGapMs}`;
-    return `${this.job.name} ${windows} watermark=${watermarkMs} output=${outputMode}`;
+    return `${this.job.name} ${describeWindows(window)} watermark=${watermarkMs} output=${outputMode}`;
   }
 
   /**
@@ -276,4 +281,9 @@ export class StreamEngine<E, G, A> {
     for (const c of candidates) if (c !== undefined && (oldest === undefined || c < oldest)) oldest = c;
     return oldest;
   };
+}
+
+/** A lone event's session window, as fixed windows of one gap. */
+function sessionWindowsAsFixed(gapMs: number): FixedWindowSpec {
+  return { kind: 'fixed', lengthMs: gapMs, slideMs: gapMs };
 }

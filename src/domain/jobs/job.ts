@@ -2,6 +2,7 @@ import type { CombineFn } from '../aggregation/combiners';
 import type { OutputMode } from '../engine/output-mode';
 import type { ResultRow } from '../records';
 import type { TableSchema } from '../table-schema';
+import type { WindowSpec } from '../windowing/window-spec';
 import type { RecordGenerator } from './generator-catalog';
 
 /** Outcome of decoding and validating one record: a value, or the reason it is invalid. */
@@ -11,9 +12,16 @@ export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly o
 export type DecodedMany<E> =
   { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly detail: string };
 
+/**
+ * Which clock assigns records to windows: `event`, the record's own time (`eventTimeMs`); or
+ * `processing`, the instant the engine processes it (given by the pipeline's clock), so that a
+ * replay may place a re-read record in another window.
+ */
+export type TimeDomain = 'event' | 'processing';
+
 export interface JobDefaults {
-  readonly windowMs: number;
-  readonly slideMs: number;
+  /** The job's windows (`--window`/`--slide`/`--session-gap` may replace them unless `fixedWindows`). */
+  readonly window: WindowSpec;
   readonly watermarkMs: number;
   readonly outputMode: OutputMode;
   /** Sample input shipped in the repo under `samples/`, read by `test` when no `--input` is given. */
@@ -62,6 +70,8 @@ export interface JobDefinition<E, G, A> {
   readonly table: TableSchema;
   readonly defaults: JobDefaults;
   readonly io: JobIo;
+  /** Absent: `event`. */
+  readonly timeDomain?: TimeDomain;
   /**
    * Parses and validates one record's text. Never throws for bad input: returns `ok: false`.
    * `arrivalMs` is when the record arrived (see `SourceRecord.arrivalMs`), for records without a time.
