@@ -157,5 +157,7 @@ export const aggOrderWindowTable: TableSchema = ordersJob.table;
 
 /** `rowkey`: lowercase hex MD5 of `${window_start_ms}|${window_end_ms}|${region}|${shopid}|${itemid}`. */
 export function orderRowKey(startMs: number, endMs: number, g: OrderGroup): string {
-  return md5Hex([startMs, endMs, ...ORDER_KEY.map((f) => g[f])].join('|'));
+  let text = `${startMs}|${endMs}`;
+  for (const f of ORDER_KEY) text += `|${g[f]}`;
+  return md5Hex(text);
 }

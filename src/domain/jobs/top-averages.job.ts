@@ -3,7 +3,7 @@ import { defineJob, double, eventTime, instant, integer, sliding, text, writtenA
 import type { WindowBounds } from './job';
 import { decodeQuotes, PRICE_SCALE, priceMicros, type Quote } from './quotes';
 import { quoteGenerator } from './top-averages.generator';
-import { validatedBy } from './validated-input';
+import { validatedManyBy } from './validated-input';
 
 /**
  * Top 3 symbols by mean price over the last 1, 5 and 15 minutes, every 10 seconds (after a
@@ -104,7 +104,7 @@ const maxLengthMs = Math.max(...TOP_AVERAGE_SPECS.map((s) => s.lengthMs));
 export const topAveragesJob = defineJob({
   name: 'top-averages',
   description: 'Top 3 symbols by mean price over 1, 5 and 15 minutes, every 10 s (Beam/Dataflow)',
-  input: validatedBy(decodeQuotes),
+  input: validatedManyBy(decodeQuotes),
   time: eventTime('eventMs'),
   // One group per window: the ranking needs every symbol.
   key: [],

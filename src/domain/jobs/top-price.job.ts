@@ -2,7 +2,7 @@ import { defineJob, double, eventTime, instant, text, tumbling, writtenAt } from
 import { jsonStringField } from './message-key';
 import { decodeQuote, decodeQuotes } from './quotes';
 import { topPriceGenerator } from './top-price.generator';
-import { validatedBy } from './validated-input';
+import { validatedManyBy } from './validated-input';
 
 export { decodeQuote };
 
@@ -21,7 +21,7 @@ export const topPriceJob = defineJob({
   name: 'top-price',
   description:
     'The symbol with the highest price in each tumbling 5-minute window, ties to the first symbol (Beam/Dataflow)',
-  input: validatedBy(decodeQuotes),
+  input: validatedManyBy(decodeQuotes),
   time: eventTime('eventMs'),
   // All quotes of a window form one group: the row has no grouping fields.
   key: [],
