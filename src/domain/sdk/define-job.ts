@@ -6,7 +6,7 @@ import type { WithRowType } from './row-type';
 import { compileCombiner, type JobCombiner } from './compiled-combiner';
 import { durationMs } from './duration';
 import { compileDecoders, compileKey, compileTime } from './event-functions';
-import type { AggregateMap, JobSpec, KeyField, RowContext } from './job-spec';
+import type { AggregateMap, JobSpec, RowContext } from './job-spec';
 import { checkSpec, type SpecView } from './spec-checks';
 import { tableSchemaOf } from './table';
 
@@ -25,7 +25,7 @@ export interface CompiledJob<E, G, O, R = Readonly<Record<string, ColumnValue>>>
  * Compiles a job spec into the engine's `JobDefinition`, checking it first: a spec that cannot run
  * throws an Error naming the job and the field (see docs/job-sdk.md).
  */
-export function defineJob<E, K extends KeyField<E>, Ag extends AggregateMap<E>, C extends Columns>(
+export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap<E>, C extends Columns>(
   spec: JobSpec<E, K, Ag, C>,
 ): CompiledJob<E, Pick<E, K>, OutputsOf<Ag>, RowOf<C>> {
   const named = spec.aggregate(aggregates<E>());

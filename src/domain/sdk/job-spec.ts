@@ -21,9 +21,6 @@ export interface TableSpec<C extends Columns> {
   readonly primaryKey: readonly NoInfer<keyof C & string>[];
 }
 
-/** A field that may key a group: a required field of a plain value (its text is part of the group key). */
-export type KeyField<E> = FieldsOf<E, string | number | boolean | bigint> & keyof E;
-
 /** Aggregates by name. */
 export type AggregateMap<E> = Readonly<Record<string, Aggregate<E, unknown>>>;
 

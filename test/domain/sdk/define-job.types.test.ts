@@ -100,19 +100,6 @@ export const wrongKeyField = (): unknown =>
   });
 
 /** Never called: the spec is refused at compile time (and by defineJob). */
-export const optionalKeyField = (): unknown =>
-  defineJob({
-    ...common,
-    time: eventTime('ts'),
-    // @ts-expect-error `note` is optional: a group key needs a value
-    key: ['note'],
-    aggregate: (a) => ({ n: a.count() }),
-    table: { name: 't', columns: { n: integer() }, primaryKey: ['n'] },
-    // @ts-expect-error follows from the error above: the spec no longer infers
-    row: ({ agg }) => ({ n: agg.n }),
-  });
-
-/** Never called: the spec is refused at compile time (and by defineJob). */
 export const wrongPrimaryKey = (): unknown =>
   defineJob({
     ...common,
