@@ -1,7 +1,7 @@
 import { isOutputMode, type OutputMode } from '../domain/engine/output-mode';
-import { JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
+import { builtInJob, jobNames } from './built-in-jobs';
 import { duration, idleTimeout, invalid, logLevel, positiveInteger } from './config-values';
 import type { RawFlags } from './raw-flags';
 import type { EngineConfig } from './run-config';
@@ -39,7 +39,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
 /** `--job`, and the window flags it allows (a job with fixed windows takes none). */
 function resolveJob(flags: RawFlags): AnyJob {
   const jobName = flags.job ?? 'orders';
-  const job: AnyJob | undefined = JOBS.get(jobName);
+  const job: AnyJob | undefined = builtInJob(jobName);
   if (job === undefined)
     throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const fixed = job.defaults.fixedWindows;

@@ -108,6 +108,7 @@ export function testJob(options: TestJobOptions = {}): JobDefinition<TestEvent, 
       outputMode: 'update',
       sampleFile: 'none',
     },
+    io: { topic: 'events', bounded: false },
     ...(options.timeDomain !== undefined ? { timeDomain: options.timeDomain } : {}),
     decode: (text) => {
       when(throws.decode, 'decode', text, undefined);
