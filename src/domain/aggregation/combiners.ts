@@ -13,6 +13,11 @@ export interface CombineFn<I, A, O> {
    * any, so a throw leaves every window as it was. Without it the engine calls `add` per window.
    */
   stage?(acc: A, input: I): () => A;
+  /**
+   * Declares that `add` never throws (plain arithmetic on validated events): a job's custom
+   * combiner that says so is added like a built-in one, without staging. Say it only when true.
+   */
+  readonly neverThrows?: boolean;
   merge(a: A, b: A): A;
   extract(acc: A): O;
 }

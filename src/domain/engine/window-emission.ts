@@ -69,7 +69,7 @@ export function emitSessions<E, G, A>(
 function emitSession<E, G, A>(job: JobDefinition<E, G, A>, s: Session<G, A>, into: ResultRow[]): void {
   const bounds = { startMs: s.startMs, endMs: s.endMs };
   if (job.toRows !== undefined) into.push(...job.toRows(bounds, s.group, s.acc));
-  else into.push(job.toRow(bounds, s.group, s.acc, job.rowKey(bounds, s.group)));
+  else into.push(job.toRow(bounds, s.group, s.acc, job.rowsCarryKeys === true ? '' : job.rowKey(bounds, s.group)));
 }
 
 /**
@@ -89,7 +89,9 @@ function emitEntry<E, G, A>(job: JobDefinition<E, G, A>, entry: WindowEntry<G, A
     entry.emittedRows = rows.length;
     return;
   }
-  if (entry.rowKey === undefined) entry.rowKey = job.rowKey(entry.window, entry.group);
+  // A job whose rows carry their own keys needs none computed (nor cached) here.
+  if (entry.rowKey === undefined)
+    entry.rowKey = job.rowsCarryKeys === true ? '' : job.rowKey(entry.window, entry.group);
   into.push(job.toRow(entry.window, entry.group, entry.acc, entry.rowKey));
   entry.emittedRows = 1;
 }

@@ -89,6 +89,12 @@ export interface JobDefinition<E, G, A> {
   readonly dedupe?: { readonly field: string; id(event: E): number | string };
   readonly combiner: CombineFn<E, A, unknown>;
   /** Primary key of the row of `group` in `window` (computed once per row and cached). */
+  /**
+   * Set when `toRow` takes each row's key from the row's own values (as `defineJob`'s jobs do):
+   * the engine then passes `toRow` no key and never calls `rowKey`, which stays for callers that
+   * want a group's key without its aggregates.
+   */
+  readonly rowsCarryKeys?: boolean;
   rowKey(window: WindowBounds, group: G): string;
   /** Builds the output row of one group in one window. */
   toRow(window: WindowBounds, group: G, acc: A, rowKey: string): ResultRow;

@@ -48,23 +48,23 @@ export const GLOBAL_WINDOW_MS = YEAR_2100_MS;
 /** The topic of the exercise: `produce --job price-stats` writes to it and `prod` reads it by default. */
 export const PRICE_STATS_TOPIC = 'prices';
 
-/** Σx² in millionths² (a bigint); adding cannot throw, so it stages in place. */
+/** Σx² in millionths² (a bigint); adding never throws, so it needs no staging. */
 const sumOfSquares: CombineFn<PriceTick, bigint, bigint> = {
   create: () => 0n,
   add: (acc, t) => acc + BigInt(t.micros) * BigInt(t.micros),
-  stage: (acc, t) => () => sumOfSquares.add(acc, t),
+  neverThrows: true,
   merge: (a, b) => a + b,
   extract: (acc) => acc,
 };
 
-/** Every price with its time, for the outliers; staged in place (no copy of the list per price). */
+/** Every price with its time, for the outliers; adding never throws, so it needs no staging (no copy of the list per price). */
 const keepPoints: CombineFn<PriceTick, PricePoint[], PricePoint[]> = {
   create: () => [],
   add: (acc, t) => {
     acc.push([t.eventMs, t.micros]);
     return acc;
   },
-  stage: (acc, t) => () => keepPoints.add(acc, t),
+  neverThrows: true,
   merge: (a, b) => a.concat(b),
   extract: (acc) => acc,
 };

@@ -47,11 +47,11 @@ function addToPane(acc: PaneSums, symbol: string, pane: number, sum: number, n: 
   return acc;
 }
 
-/** Adding a quote cannot throw, so it stages in place (no copy of the panes per window). */
+/** Adding a quote never throws, so it is added without staging (no copy of the panes per window). */
 const paneCombiner: CombineFn<Quote, PaneSums, PaneSums> = {
   create: () => new Map(),
   add: (acc, q) => addToPane(acc, q.symbol, Math.floor(q.eventMs / PANE_MS) * PANE_MS, priceMicros(q.price), 1),
-  stage: (acc, q) => () => paneCombiner.add(acc, q),
+  neverThrows: true,
   merge: (a, b) => {
     for (const [symbol, panes] of b) for (const [pane, [sum, n]] of panes) addToPane(a, symbol, pane, sum, n);
     return a;

@@ -125,7 +125,8 @@ export interface Aggregates<E> {
   topN<V extends Ordered>(n: number, by: ValueOf<E, number>, of: (event: E) => V): Aggregate<E, Ranked<V>[]>;
   /**
    * A combiner of your own, in Beam's CombineFn shape; its accumulator must be plain data. Its `add`
-   * runs on a copy of the accumulator (so a throw changes nothing) unless it has `stage`.
+   * runs on a copy of the accumulator (so a throw changes nothing) unless it has `stage`, or is not
+   * staged at all when it declares `neverThrows`.
    */
   custom<A, O>(fn: CombineFn<E, A, O>): Aggregate<E, O>;
 }

@@ -65,7 +65,9 @@ export function compileCombiner<E, O>(
       return out as O;
     },
   };
-  if (parts.some((p) => p.custom)) return { ...combiner, stage: stager(parts, timed, eventTimeMs) };
+  // A custom combiner that declares `neverThrows` needs no staging (see `CombineFn.neverThrows`).
+  if (parts.some((p) => p.custom && p.fold.neverThrows !== true))
+    return { ...combiner, stage: stager(parts, timed, eventTimeMs) };
   return combiner;
 }
 

@@ -48,6 +48,7 @@ export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap
     ...(spec.dedupe === undefined ? {} : { dedupe: dedupeOf<E>(spec.dedupe) }),
     combiner,
     rowKey: (w, g) => build.keyOf(w, g),
+    rowsCarryKeys: true,
     // A `rows` job's rows come from `toRows`, which the engine prefers; `toRow` then wants exactly one.
     toRow: (w, g, acc) => build.one(w, g, acc),
     ...(spec.rows === undefined ? {} : { toRows: build.many }),
@@ -96,21 +97,24 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
   spec: JobSpec<E, K, Ag, C>,
   combiner: JobCombiner<E, OutputsOf<Ag>>,
 ): RowBuilder<Pick<E, K>> {
-  const pk = spec.table.primaryKey as readonly string[];
+  type Values = Readonly<Record<string, ColumnValue>>;
+  const keyOfValues = primaryKeyText(spec.table.primaryKey as readonly string[]);
   const valueColumns = Object.keys(spec.table.columns).filter((c) => spec.table.columns[c]?.type.kind !== 'writtenAt');
   const global = spec.window.kind === 'global';
-  type Values = Readonly<Record<string, ColumnValue>>;
+  const row = spec.row as ((ctx: RowContext<Pick<E, K>, OutputsOf<Ag>>) => Values) | undefined;
   const userRows = (ctx: RowContext<Pick<E, K>, OutputsOf<Ag>>): readonly Values[] =>
-    spec.rows === undefined ? [spec.row(ctx) as Values] : (spec.rows(ctx) as readonly Values[]);
+    row === undefined ? (spec.rows?.(ctx) as readonly Values[]) : [row(ctx)];
   const toResult = (w: WindowBounds, values: Values): ResultRow => {
     for (const c of valueColumns)
       if (values[c] === undefined) throw new Error(`the row has no value for column "${c}"`);
-    return { key: pk.map((c) => String(values[c])).join('|'), finalAtMs: global ? Infinity : w.endMs, values };
+    return { key: keyOfValues(values), finalAtMs: global ? Infinity : w.endMs, values };
   };
   const many = (w: WindowBounds, g: Pick<E, K>, acc: unknown[]): ResultRow[] =>
     userRows({ window: w, key: g, agg: combiner.extract(acc) }).map((v) => toResult(w, v));
   return {
     one: (w, g, acc) => {
+      // The one-row form goes straight to its row: no array per emission.
+      if (row !== undefined) return toResult(w, row({ window: w, key: g, agg: combiner.extract(acc) }));
       const rows = many(w, g, acc);
       const first = rows[0];
       if (first === undefined || rows.length > 1)
@@ -119,16 +123,25 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
     },
     many,
     // The key of a group's row without its aggregates: the row of an empty accumulator (primary-key
-    // columns come from the window and the key fields, so they do not depend on it).
-    // Only a fallback (each emitted row's key comes from its own values): a row function that
-    // cannot build the row of an empty accumulator must not fail the run here.
+    // columns come from the window and the key fields, so they do not depend on it). The engine
+    // never calls it (rows carry their keys); it is there for callers that want the key alone.
     keyOf: (w, g) => {
       try {
         const values = userRows({ window: w, key: g, agg: combiner.extract(combiner.create()) })[0];
-        return values === undefined ? '' : pk.map((c) => String(values[c])).join('|');
+        return values === undefined ? '' : keyOfValues(values);
       } catch {
         return '';
       }
     },
+  };
+}
+
+/** A row's key: its primary-key values joined by '|', without an array per row. */
+function primaryKeyText(pk: readonly string[]): (values: Readonly<Record<string, ColumnValue>>) => string {
+  const [first = '', ...rest] = pk;
+  return (values) => {
+    let key = String(values[first]);
+    for (const c of rest) key += `|${String(values[c])}`;
+    return key;
   };
 }

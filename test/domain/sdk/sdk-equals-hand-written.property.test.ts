@@ -97,6 +97,7 @@ const handJob: JobDefinition<Spend, { region: string }, Acc> = {
   groupKey: (s) => s.region,
   groupFields: (s) => ({ region: s.region }),
   combiner,
+  rowsCarryKeys: false,
   rowKey: (w, g) => `${g.region}|${w.startMs}`,
   toRow: (w, g, acc, key) => {
     const r = combiner.extract(acc);
