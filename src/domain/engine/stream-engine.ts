@@ -199,7 +199,8 @@ export class StreamEngine<E, G, A> {
   settingsKey(): string {
     const { window, watermarkMs, outputMode } = this.settings;
     const time = this.job.timeDomain === 'processing' ? ' time=processing' : '';
-    return `${this.job.name} ${describeWindows(window)}${time} watermark=${watermarkMs} output=${outputMode}`;
+    const state = this.job.stateShape === undefined ? '' : ` state=${this.job.stateShape}`;
+    return `${this.job.name} ${describeWindows(window)}${time} watermark=${watermarkMs} output=${outputMode}${state}`;
   }
 
   /**

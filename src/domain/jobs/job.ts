@@ -94,6 +94,12 @@ export interface JobDefinition<E, G, A> {
    * the engine then passes `toRow` no key and never calls `rowKey`, which stays for callers that
    * want a group's key without its aggregates.
    */
+  /**
+   * What a group's accumulator is made of (for `defineJob`'s jobs: each aggregate's name and kind).
+   * Part of the engine's settings key, so a state snapshot written by a job whose aggregates have
+   * since changed is not restored (the run rebuilds its state from the committed positions instead).
+   */
+  readonly stateShape?: string;
   readonly rowsCarryKeys?: boolean;
   rowKey(window: WindowBounds, group: G): string;
   /** Builds the output row of one group in one window. */

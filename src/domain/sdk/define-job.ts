@@ -49,6 +49,9 @@ export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap
     combiner,
     rowKey: (w, g) => build.keyOf(w, g),
     rowsCarryKeys: true,
+    stateShape: Object.entries(named)
+      .map(([n, a]) => `${n}:${a.kind}`)
+      .join(','),
     // A `rows` job's rows come from `toRows`, which the engine prefers; `toRow` then wants exactly one.
     toRow: (w, g, acc) => build.one(w, g, acc),
     ...(spec.rows === undefined ? {} : { toRows: build.many }),
