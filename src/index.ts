@@ -1,0 +1,5 @@
+/**
+ * The hexstream library: define a job with `defineJob` and test it in memory with `testJob`
+ * (see docs/job-sdk.md).
+ */
+export * from './domain/sdk';
