@@ -27,12 +27,8 @@ function libraryModules(): ReadonlyMap<string, string> {
   return modules;
 }
 
-function notYetCompiled(_text: string, file: string): never {
-  throw invalid('--job', `${file}: YAML and JSON job files are not supported yet`);
-}
-
 export function jobFileLoader(): JobLoaderPort {
-  return new JobFileLoader(libraryModules(), notYetCompiled);
+  return new JobFileLoader(libraryModules());
 }
 
 /**

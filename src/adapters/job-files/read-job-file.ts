@@ -59,7 +59,7 @@ export function readJobFile(r: SpecReader): JobFileSpec {
     aggregate,
     table,
     row: readRow(r, m['row'], table, { key, fields, aggregates: aggregate }),
-    io: readIo(r, m['io'], table, names),
+    io: readIo(r, m['io'], table),
   };
 }
 
@@ -109,8 +109,11 @@ function readWindow(r: SpecReader, value: unknown): WindowDecl {
   }
 }
 
-/** `io`: `topic`, `bounded`, `outputMessageKey` (a column), `sample` (next to the file), `partitionKey` (a field). */
-function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table'], fields: readonly string[]): IoDecl {
+/**
+ * `io`: `topic`, `bounded`, `outputMessageKey` (a column), `sample` (next to the file),
+ * `partitionKey` (a top-level field of a JSON record, whose value keys the records `produce` sends).
+ */
+function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table']): IoDecl {
   if (value === undefined) return {};
   const keys = ['topic', 'bounded', 'outputMessageKey', 'sample', 'partitionKey'];
   const m = r.map(['io'], value, keys);
@@ -128,7 +131,6 @@ function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table'], fiel
       'column',
     );
   if (m['sample'] !== undefined) io['sample'] = r.string(['io', 'sample'], m['sample']);
-  if (m['partitionKey'] !== undefined)
-    io['partitionKey'] = r.reference(['io', 'partitionKey'], m['partitionKey'], fields, 'field');
+  if (m['partitionKey'] !== undefined) io['partitionKey'] = r.string(['io', 'partitionKey'], m['partitionKey']);
   return io as IoDecl;
 }
