@@ -21,6 +21,7 @@ const KEYS = [
 ];
 const REQUIRED = ['name', 'description', 'input', 'time', 'key', 'window', 'aggregate', 'table', 'row'];
 const WINDOWS = ['tumbling', 'sliding', 'session', 'global'];
+const OUTPUTS = ['update', 'append', 'complete'] as const;
 /** Job names end up in file names, consumer groups and topics. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -42,6 +43,11 @@ export function readJobFile(r: SpecReader): JobFileSpec {
   const dedupe = m['dedupe'] === undefined ? undefined : r.reference(['dedupe'], m['dedupe'], names, 'field');
   if (dedupe !== undefined && !['string', 'number'].includes((fields[dedupe] as FieldDecl).kind))
     throw r.error(['dedupe'], `must be a string or number field, ${dedupe} is a ${(fields[dedupe] as FieldDecl).kind}`);
+  const window = readWindow(r, m['window']);
+  const output = m['output'] === undefined ? undefined : r.oneOf(['output'], m['output'], OUTPUTS);
+  // A session's row is written once, when it closes: sessions take append mode (their default).
+  if (window.kind === 'session' && output !== undefined && output !== 'append')
+    throw r.error(['output'], `session windows need output: append, got ${output}`);
   const aggregate = readAggregates(r, m['aggregate'], fields);
   const table = readTable(r, m['table']);
   return {
@@ -51,11 +57,9 @@ export function readJobFile(r: SpecReader): JobFileSpec {
     time: readTime(r, m['time'], fields),
     key,
     ...(dedupe === undefined ? {} : { dedupe }),
-    window: readWindow(r, m['window']),
+    window,
     ...(m['watermark'] === undefined ? {} : { watermark: r.duration(['watermark'], m['watermark'], false) }),
-    ...(m['output'] === undefined
-      ? {}
-      : { output: r.oneOf(['output'], m['output'], ['update', 'append', 'complete'] as const) }),
+    ...(output === undefined ? {} : { output }),
     aggregate,
     table,
     row: readRow(r, m['row'], table, { key, fields, aggregates: aggregate }),
@@ -77,7 +81,7 @@ function readTime(r: SpecReader, value: unknown, fields: Readonly<Record<string,
   if (decl.kind !== 'time' || decl.optional)
     throw r.error(
       ['time', 'field'],
-      `${field} must be a field of type time, not optional (it is ${decl.optional ? 'an optional ' : 'a '}${decl.kind})`,
+      `must name a field of type time that is not optional, ${field} is ${decl.optional ? 'an optional ' : 'a '}${decl.kind}`,
     );
   return { field };
 }

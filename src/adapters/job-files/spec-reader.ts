@@ -43,6 +43,14 @@ export class SpecReader {
     return map;
   }
 
+  /** A mapping, whatever its keys, with `required` (to read what decides the keys it may have). */
+  anyMap(path: SpecPath, value: unknown, required: string): SpecMap {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw this.error(path, `must be a mapping with ${required}:, got ${describe(value)}`);
+    if ((value as SpecMap)[required] === undefined) throw this.error(path, `${required} is missing`);
+    return value as SpecMap;
+  }
+
   /** A mapping whose keys are names the user chooses (fields, aggregates, columns), not empty. */
   named(path: SpecPath, value: unknown, what: string): SpecMap {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0)
