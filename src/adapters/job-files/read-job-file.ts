@@ -71,7 +71,7 @@ export function readJobFile(r: SpecReader): JobFileSpec {
 function readTime(r: SpecReader, value: unknown, fields: Readonly<Record<string, FieldDecl>>): JobFileSpec['time'] {
   const m = r.map(['time'], value, ['processing', 'field']);
   if ((m['processing'] === undefined) === (m['field'] === undefined))
-    throw r.error(['time'], 'must be either processing: true or field: <a time field>');
+    throw r.error(['time'], 'must be either processing: true or field: <a time field>', true);
   if (m['processing'] !== undefined) {
     if (m['processing'] !== true) throw r.error(['time', 'processing'], 'must be true (or use field: for event time)');
     return { processing: true };
@@ -92,7 +92,7 @@ function readWindow(r: SpecReader, value: unknown): WindowDecl {
   const kinds = Object.keys(m);
   const kind = kinds[0];
   if (kind === undefined || kinds.length > 1)
-    throw r.error(['window'], `must be exactly one of ${orList(WINDOWS.map((w) => `${w}:`))}`);
+    throw r.error(['window'], `must be exactly one of ${orList(WINDOWS.map((w) => `${w}:`))}`, true);
   const path = ['window', kind];
   switch (kind) {
     case 'tumbling':

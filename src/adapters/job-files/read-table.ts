@@ -108,7 +108,8 @@ export function readRow(
     out[column] = source;
   }
   const unset = Object.keys(table.columns).find((c) => table.columns[c]?.type !== 'writtenAt' && !(c in given));
-  if (unset !== undefined) throw r.error(['row'], `column ${unset} is not set (every column but writtenAt ones is)`);
+  if (unset !== undefined)
+    throw r.error(['row'], `column ${unset} is not set (every column but writtenAt ones is)`, true);
   return out;
 }
 

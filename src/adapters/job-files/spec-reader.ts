@@ -39,7 +39,7 @@ export class SpecReader {
       if (!allowed.includes(key)) throw this.error([...path, key], `unknown key (expected ${orList(allowed)})`, true);
     }
     const missing = required.find((k) => map[k] === undefined || map[k] === null);
-    if (missing !== undefined) throw this.error(path, `${missing} is missing`);
+    if (missing !== undefined) throw this.error(path, `${missing} is missing`, true);
     return map;
   }
 
