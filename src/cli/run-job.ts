@@ -84,7 +84,7 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   // A global window has no length or watermark worth showing: it closes at the end of input only.
   const windows = isGlobalWindow(w)
     ? 'global window'
-    : `${w.sessionGapMs === undefined ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : `session gap ${formatDuration(w.sessionGapMs)}`} · watermark ${formatDuration(config.watermarkMs)}`;
+    : `${w.kind === 'fixed' ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : w.kind === 'session' ? `session gap ${formatDuration(w.gapMs)}` : 'global window'} · watermark ${formatDuration(config.watermarkMs)}`;
   out.line(`hexstream ${config.mode} · job ${report.job} · ${windows} · ${config.outputMode} mode`);
   line(
     'records read',

@@ -98,7 +98,12 @@ export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
   description:
     'One-minute open/high/low/close/volume bars per symbol, open and close by event time (lambda architecture)',
   table: ohlcBarsTable,
-  defaults: { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000, outputMode: 'update', sampleFile: 'ohlc.jsonl' },
+  defaults: {
+    window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
+    watermarkMs: 10_000,
+    outputMode: 'update',
+    sampleFile: 'ohlc.jsonl',
+  },
   decode: decodeOhlcTrade,
   eventTimeMs: (t) => t.eventMs,
   groupKey: (t) => t.symbol,

@@ -117,8 +117,7 @@ export const ordersJob: JobDefinition<Order, OrderGroup, OrderAccumulator> = {
   description: 'Orders per item, shop and region in 1-minute windows: spend, items, orders (Spark+Kafka+MySQL)',
   table: aggOrderWindowTable,
   defaults: {
-    windowMs: 60_000,
-    slideMs: 60_000,
+    window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
     watermarkMs: 10_000,
     outputMode: 'update',
     sampleFile: 'orders.jsonl',

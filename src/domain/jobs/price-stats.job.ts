@@ -150,8 +150,7 @@ export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulat
     'Per-symbol count, min, max, mean, sample standard deviation and 3-sigma outliers over a whole topic (Kafka prices exercise)',
   table: priceStatsTable,
   defaults: {
-    windowMs: GLOBAL_WINDOW_MS,
-    slideMs: GLOBAL_WINDOW_MS,
+    window: { kind: 'fixed', lengthMs: GLOBAL_WINDOW_MS, slideMs: GLOBAL_WINDOW_MS },
     watermarkMs: 0,
     outputMode: 'complete',
     sampleFile: 'price-stats.jsonl',

@@ -141,8 +141,7 @@ export const stockAveragesJob: JobDefinition<Trade, TradeGroup, TradeAccumulator
     'Moving averages of stock trades per symbol, sliding 3 s every 1 s: mean, min, max, trades, quantity (Spark moving averages)',
   table: stocksAveragesTable,
   defaults: {
-    windowMs: 3_000,
-    slideMs: 1_000,
+    window: { kind: 'fixed', lengthMs: 3_000, slideMs: 1_000 },
     watermarkMs: 5_000,
     outputMode: 'append',
     sampleFile: 'stock-averages.csv',

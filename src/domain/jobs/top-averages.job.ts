@@ -124,8 +124,7 @@ export const topAveragesJob: JobDefinition<Quote, Record<string, never>, PaneSum
   description: 'Top 3 symbols by mean price over 1, 5 and 15 minutes, every 10 s (Beam/Dataflow)',
   table: topAveragesTable,
   defaults: {
-    windowMs: maxLengthMs,
-    slideMs: PANE_MS,
+    window: { kind: 'fixed', lengthMs: maxLengthMs, slideMs: PANE_MS },
     watermarkMs: 10_000,
     outputMode: 'append',
     sampleFile: 'top-averages.jsonl',

@@ -58,8 +58,7 @@ export const topPriceJob: JobDefinition<Quote, WholeWindow, TopQuote | undefined
   table: topPriceTable,
   // 30 s: quotes of several feeds arrive some seconds out of order; a window is final 5.5 min after it began.
   defaults: {
-    windowMs: 300_000,
-    slideMs: 300_000,
+    window: { kind: 'fixed', lengthMs: 300_000, slideMs: 300_000 },
     watermarkMs: 30_000,
     outputMode: 'append',
     sampleFile: 'top-price.jsonl',

@@ -56,7 +56,8 @@ export function runReportText(report: RunReport, ctx: ReportContext): string {
  * over all of its input (price-stats), and its window closes only at the end of input.
  */
 export function isGlobalWindow(window: WindowSpec): boolean {
-  return window.sessionGapMs === undefined && window.slideMs === window.lengthMs && window.lengthMs >= YEAR_2100_MS;
+  if (window.kind === 'global') return true;
+  return window.kind === 'fixed' && window.slideMs === window.lengthMs && window.lengthMs >= YEAR_2100_MS;
 }
 
 /** `2 open windows, 5 rows, 3 remembered ids`; a global window is named so, not counted. */
