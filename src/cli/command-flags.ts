@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { OUTPUT_MODES } from '../domain/engine/output-mode';
-import { jobNames } from '../domain/jobs/job-catalog';
+import { jobNames } from '../composition/built-in-jobs';
 import type { CommandName } from './commands';
 
 function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {

@@ -1,7 +1,7 @@
 import { isOutputMode, type OutputMode } from '../domain/engine/output-mode';
-import { JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
+import { builtInJob, jobNames } from './built-in-jobs';
 import { duration, idleTimeout, invalid, logLevel, positiveInteger } from './config-values';
 import type { RawFlags } from './raw-flags';
 import { isJobFilePath } from './job-files';
@@ -42,7 +42,7 @@ function resolveJob(flags: RawFlags): AnyJob {
   const jobName = flags.job ?? 'orders';
   if (isJobFilePath(jobName) && flags.jobFile === undefined)
     throw new Error(`job file ${jobName} was not loaded (loadJobFiles)`);
-  const job: AnyJob | undefined = flags.jobFile?.job ?? JOBS.get(jobName);
+  const job: AnyJob | undefined = flags.jobFile?.job ?? builtInJob(jobName);
   if (job === undefined)
     throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const fixed = job.defaults.fixedWindows;

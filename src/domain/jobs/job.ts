@@ -59,8 +59,8 @@ export interface WindowBounds {
 
 /**
  * A job: what one record looks like, how records are grouped and windowed, how a group is
- * aggregated and what row it becomes. A new job is one file in `src/domain/jobs/` that exports one
- * of these and is listed in `job-catalog.ts`.
+ * aggregated, what row it becomes and where it reads and writes. A built-in job is one file
+ * `src/domain/jobs/<name>.job.ts` that exports one of these as `job`: the composition finds it there.
  *
  * E: the validated event; G: the grouping fields of a row; A: the accumulator.
  */
@@ -69,7 +69,7 @@ export interface JobDefinition<E, G, A> {
   readonly description: string;
   readonly table: TableSchema;
   readonly defaults: JobDefaults;
-  readonly io?: JobIo;
+  readonly io: JobIo;
   /** Absent: `event`. */
   readonly timeDomain?: TimeDomain;
   /**

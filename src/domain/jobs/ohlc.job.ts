@@ -2,6 +2,8 @@ import { combineAll, max, min, sumInteger, type CombineFn } from '../aggregation
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
 import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, timeField } from './validation';
+import { jsonStringField } from './message-key';
+import { ohlcGenerator } from './ohlc.generator';
 
 /**
  * One-minute OHLC bars per symbol (after a lambda-architecture project): open and close are the
@@ -104,6 +106,7 @@ export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
     outputMode: 'update',
     sampleFile: 'ohlc.jsonl',
   },
+  io: { topic: 'ohlc', bounded: false, partitionKey: jsonStringField('symbol'), generator: ohlcGenerator },
   decode: decodeOhlcTrade,
   eventTimeMs: (t) => t.eventMs,
   groupKey: (t) => t.symbol,
@@ -128,3 +131,6 @@ export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
     };
   },
 };
+
+/** The job as the built-in catalog finds it. */
+export { ohlcJob as job };

@@ -4,6 +4,8 @@ import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
 import { labelError, REGION_RULE } from './label-rules';
 import { fieldError, isPlainObject, MILLISECONDS_HINT, parseJson } from './validation';
+import { jsonIntegerField } from './message-key';
+import { ordersGenerator } from './orders.generator';
 
 /** A validated order. Money is kept in integer cents so sums are exact. */
 export interface Order {
@@ -122,6 +124,8 @@ export const ordersJob: JobDefinition<Order, OrderGroup, OrderAccumulator> = {
     outputMode: 'update',
     sampleFile: 'orders.jsonl',
   },
+  // Keyed by shop: an order that fails validation still goes with its shop's records.
+  io: { topic: 'orders', bounded: false, partitionKey: jsonIntegerField('shopid'), generator: ordersGenerator },
   decode: decodeOrder,
   eventTimeMs: (o) => o.eventMs,
   groupKey: (o) => `${o.region}|${o.shopid}|${o.itemid}`,
@@ -161,3 +165,6 @@ function isId(v: unknown): v is number {
 export function orderRowKey(startMs: number, endMs: number, g: OrderGroup): string {
   return md5Hex(`${startMs}|${endMs}|${g.region}|${g.shopid}|${g.itemid}`);
 }
+
+/** The job as the built-in catalog finds it. */
+export { ordersJob as job };

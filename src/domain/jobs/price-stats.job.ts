@@ -3,6 +3,9 @@ import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
 import { formatQuoteTime, quoteTimeMs } from './quote-time';
 import { fieldError, isPlainObject, parseJson, symbolError, YEAR_2100_MS } from './validation';
+import { jsonStringField } from './message-key';
+import { priceGenerator } from './price-stats.generator';
+import { priceStatsReport } from './price-stats.report';
 
 /**
  * Price statistics over a whole topic (after a Kafka + PySpark exercise): per symbol the number of
@@ -155,6 +158,15 @@ export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulat
     outputMode: 'complete',
     sampleFile: 'price-stats.jsonl',
   },
+  // The exercise's topic; its producer sends only well-formed messages; a batch over the whole topic.
+  io: {
+    topic: PRICE_STATS_TOPIC,
+    bounded: true,
+    partitionKey: jsonStringField('symbol'),
+    generator: priceGenerator,
+    faultShare: 0,
+    report: priceStatsReport,
+  },
   decode: decodePriceTick,
   eventTimeMs: (t) => t.eventMs,
   groupKey: (t) => t.symbol,
@@ -179,3 +191,6 @@ export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulat
     };
   },
 };
+
+/** The job as the built-in catalog finds it. */
+export { priceStatsJob as job };

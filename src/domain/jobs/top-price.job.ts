@@ -2,6 +2,8 @@ import type { CombineFn } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { JobDefinition } from './job';
 import { decodeQuote, decodeQuotes, type Quote } from './quotes';
+import { jsonStringField } from './message-key';
+import { topPriceGenerator } from './top-price.generator';
 
 export { decodeQuote };
 
@@ -63,6 +65,7 @@ export const topPriceJob: JobDefinition<Quote, WholeWindow, TopQuote | undefined
     outputMode: 'append',
     sampleFile: 'top-price.jsonl',
   },
+  io: { topic: 'top-price', bounded: false, partitionKey: jsonStringField('symbol'), generator: topPriceGenerator },
   decode: decodeQuote,
   decodeMany: decodeQuotes,
   eventTimeMs: (q) => q.eventMs,
@@ -77,3 +80,6 @@ export const topPriceJob: JobDefinition<Quote, WholeWindow, TopQuote | undefined
     values: { window_end: w.endMs, symbol: acc?.symbol ?? '', price: acc?.price ?? Number.NaN },
   }),
 };
+
+/** The job as the built-in catalog finds it. */
+export { topPriceJob as job };
