@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JobFileLoader } from '../adapters/job-files/job-file-loader.adapter';
 import { isJobFilePath } from '../adapters/job-files/job-file-kind';
+import type { AnyJob } from '../domain/jobs/job';
 import type { JobLoaderPort } from '../ports/job-loader.port';
 import { invalid } from './config-values';
 import type { RawFlags } from './raw-flags';
@@ -29,6 +30,11 @@ function libraryModules(): ReadonlyMap<string, string> {
 
 export function jobFileLoader(): JobLoaderPort {
   return new JobFileLoader(libraryModules());
+}
+
+/** The job a job file defines (`produce --job ./my-job.ts`). */
+export async function loadJobFile(path: string, loader: JobLoaderPort = jobFileLoader()): Promise<AnyJob> {
+  return (await loader.load(path)).job;
 }
 
 /**
