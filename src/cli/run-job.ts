@@ -4,7 +4,7 @@ import { releaseAdapters } from '../composition/release-adapters';
 import { checkRunServices } from '../composition/run-preflight';
 import { failureWithin } from '../composition/failure-within';
 import type { RunConfig } from '../composition/run-config';
-import type { StateSize } from '../domain/engine/engine-counters';
+import { deadLetterCount, type StateSize } from '../domain/engine/engine-counters';
 import { emissionsNote, isGlobalWindow, runReportText, stateText } from '../domain/pipeline/run-report-text';
 import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
 import { NotifierPort } from '../ports/notifier.port';
@@ -58,7 +58,7 @@ export async function runJob(
     stop.dispose();
   }
   const c = report.counters;
-  const dead = c.invalid + c.late + c.duplicate;
+  const dead = deadLetterCount(c);
   await notifier.send({
     kind: 'report',
     to: config.email,
@@ -95,8 +95,9 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   line('invalid', c.invalid);
   line('late', c.late);
   line('duplicates', c.duplicate);
+  if (c.error > 0) line('errors', c.error);
   printRows(line, config, report, outputs[0] ?? '');
-  line('dead letters', c.invalid + c.late + c.duplicate, `  → ${outputs[1] ?? ''}`);
+  line('dead letters', deadLetterCount(c), `  → ${outputs[1] ?? ''}`);
   out.line(
     `${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`,
   );

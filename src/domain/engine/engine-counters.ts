@@ -63,3 +63,8 @@ export function emptyCounters(): EngineCounters {
     stateRows: 0,
   };
 }
+
+/** Records made dead letters, whatever the reason. */
+export function deadLetterCount(c: EngineCounters): number {
+  return c.invalid + c.late + c.duplicate + c.error;
+}
