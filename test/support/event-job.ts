@@ -102,6 +102,7 @@ export function testJob(options: TestJobOptions = {}): JobDefinition<TestEvent, 
     name: 'events',
     description: 'sum and count of v per key and window',
     table: { name: 'events', primaryKey: ['key', 'window_start'], columns: [] },
+    io: { topic: 'events', bounded: false },
     defaults: {
       window: { kind: 'fixed', lengthMs: 1_000, slideMs: 1_000 },
       watermarkMs: 0,
