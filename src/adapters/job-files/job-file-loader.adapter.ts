@@ -11,7 +11,7 @@ import { exportedJob } from './exported-job';
 import { jobFileError, thrownMessage } from './job-file-error';
 import { JOB_FILE_EXTENSIONS, jobFileKind, type JobFileKind } from './job-file-kind';
 import { isEsmPackage } from './package-type';
-import { SyntaxProblem, syntaxProblemOf } from './syntax-problem';
+import { isSyntaxError, SyntaxProblem, syntaxProblemOf } from './syntax-problem';
 import { transpileTypeScript } from './typescript-transpile';
 
 /**
@@ -91,7 +91,7 @@ export class JobFileLoader implements JobLoaderPort {
  * only then, finds the line (when it sees the same error).
  */
 function esmSyntax(file: string, thrown: unknown): SyntaxProblem | undefined {
-  if (!(thrown instanceof SyntaxError)) return undefined;
+  if (!isSyntaxError(thrown)) return undefined;
   let line: number | undefined;
   try {
     const parsed = transpileTypeScript(readFileSync(file, 'utf8'), file);
