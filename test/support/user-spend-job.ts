@@ -5,7 +5,7 @@
  */
 
 /** The user's job file, as written into the user's folder. */
-export const USER_JOB_FILE = `import { decimal, decimalSum, defineJob, eventTime, field, instant, integer, json, text, tumbling } from 'hexstream';
+export const USER_JOB_FILE = `import { decimal, defineJob, eventTime, field, instant, integer, json, text, tumbling } from 'hexstream';
 
 export const job = defineJob({
   name: 'customer-spend',
