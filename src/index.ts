@@ -1,5 +1,5 @@
 /**
- * The library entry (`import … from 'hexstream'`): the job SDK and its test harness. Until the SDK
- * lands this exports the engine-facing job type only.
+ * The hexstream library: define a job with `defineJob` and test it in memory with `testJob`
+ * (see docs/job-sdk.md).
  */
-export type { JobDefinition } from './domain/jobs/job';
+export * from './domain/sdk';

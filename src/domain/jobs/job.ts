@@ -2,6 +2,8 @@ import type { CombineFn } from '../aggregation/combiners';
 import type { OutputMode } from '../engine/output-mode';
 import type { ResultRow } from '../records';
 import type { TableSchema } from '../table-schema';
+import type { WindowSpec } from '../windowing/window-spec';
+import type { RecordGenerator } from './generator-catalog';
 
 /** Outcome of decoding and validating one record: a value, or the reason it is invalid. */
 export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly ok: false; readonly detail: string };
@@ -11,6 +13,8 @@ export type DecodedMany<E> =
   { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly detail: string };
 
 export interface JobDefaults {
+  /** The job's windows (when absent: fixed windows of `windowMs` every `slideMs`). */
+  readonly window?: WindowSpec;
   readonly windowMs: number;
   readonly slideMs: number;
   readonly watermarkMs: number;
@@ -19,6 +23,27 @@ export interface JobDefaults {
   readonly sampleFile: string;
   /** Set when the job's windows are part of its definition (`--window`/`--slide` are refused): what it computes. */
   readonly fixedWindows?: string;
+}
+
+/** Whether windows follow the events' own time or the time at which the engine processes them. */
+export type TimeDomain = 'event' | 'processing';
+
+/** Where a job's records come from and go (see docs/job-sdk.md, `io`). */
+export interface JobIo {
+  /** Input topic: prod reads it, produce writes it (default: the job's name). */
+  readonly topic: string;
+  /** prod reads to the end offsets and stops unless --no-bounded (default false). */
+  readonly bounded: boolean;
+  /** Result column whose value keys output rows on Kafka (--to-kafka). */
+  readonly outputMessageKey?: string;
+  /** Kafka key of a produced input record. */
+  readonly partitionKey?: (text: string) => string | undefined;
+  /** The records `produce --job NAME` writes. */
+  readonly generator?: RecordGenerator;
+  /** produce's default --fault-share (default 0.01). */
+  readonly faultShare?: number;
+  /** Lines printed after the run summary. */
+  readonly report?: (rows: readonly ResultRow[]) => string[];
 }
 
 /** The window a row belongs to. */
@@ -39,6 +64,9 @@ export interface JobDefinition<E, G, A> {
   readonly description: string;
   readonly table: TableSchema;
   readonly defaults: JobDefaults;
+  /** Absent: 'event'. */
+  readonly timeDomain?: TimeDomain;
+  readonly io?: JobIo;
   /**
    * Parses and validates one record's text. Never throws for bad input: returns `ok: false`.
    * `arrivalMs` is when the record arrived (see `SourceRecord.arrivalMs`), for records without a time.

@@ -1,0 +1,81 @@
+import type { CombineFn } from '../aggregation/combiners';
+import type { TimedCombineFn } from '../aggregation/timed-combiner';
+import type { Aggregate } from './aggregates';
+
+/**
+ * The engine-facing combiner of a job's named aggregates: one accumulator array, one slot per
+ * aggregate. `stage` is present when some aggregate runs user code: it reads every value (and runs
+ * custom combiners on copies) before changing anything, so a throw leaves the accumulator as it was.
+ */
+export interface JobCombiner<E, O> extends CombineFn<E, unknown[], O> {
+  stage?(acc: unknown[], input: E): () => unknown[];
+}
+
+/** A copy of a custom combiner's accumulator, which its `add` may then mutate. */
+function copyOf(acc: unknown): unknown {
+  return structuredClone(acc);
+}
+
+export function compileCombiner<E, O>(
+  named: Readonly<Record<string, Aggregate<E, unknown>>>,
+  eventTimeMs: (event: E) => number,
+): JobCombiner<E, O> {
+  const names = Object.keys(named);
+  const parts = names.map((n) => named[n] as Aggregate<E, unknown>);
+  const reads = parts.map((p) => p.read);
+  const folds = parts.map((p) => p.fold);
+  // Only first/last read the event time; others get 0 and ignore it.
+  const timed = parts.some((p) => p.kind === 'first' || p.kind === 'last');
+  const size = parts.length;
+  const combiner: JobCombiner<E, O> = {
+    create: () => {
+      const acc = new Array<unknown>(size);
+      for (let i = 0; i < size; i++) acc[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).create();
+      return acc;
+    },
+    add: (acc, input) => {
+      const t = timed ? eventTimeMs(input) : 0;
+      for (let i = 0; i < size; i++) {
+        const fold = folds[i] as TimedCombineFn<unknown, unknown, unknown>;
+        acc[i] = fold.add(acc[i], (reads[i] as (e: E) => unknown)(input), t);
+      }
+      return acc;
+    },
+    merge: (a, b) => {
+      for (let i = 0; i < size; i++) a[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).merge(a[i], b[i]);
+      return a;
+    },
+    extract: (acc) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < size; i++) {
+        out[names[i] as string] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).extract(acc[i]);
+      }
+      return out as O;
+    },
+  };
+  if (parts.some((p) => p.userCode)) return { ...combiner, stage: stager(parts, timed, eventTimeMs) };
+  return combiner;
+}
+
+/** See `JobCombiner.stage`: everything that may throw happens before the commit function exists. */
+function stager<E>(
+  parts: readonly Aggregate<E, unknown>[],
+  timed: boolean,
+  eventTimeMs: (event: E) => number,
+): (acc: unknown[], input: E) => () => unknown[] {
+  return (acc, input) => {
+    const t = timed ? eventTimeMs(input) : 0;
+    const staged = new Array<unknown>(parts.length);
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as Aggregate<E, unknown>;
+      staged[i] = p.custom ? p.fold.add(copyOf(acc[i]), input, t) : p.read(input);
+    }
+    return () => {
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i] as Aggregate<E, unknown>;
+        acc[i] = p.custom ? staged[i] : p.fold.add(acc[i], staged[i], t);
+      }
+      return acc;
+    };
+  };
+}

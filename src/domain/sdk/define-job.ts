@@ -1,0 +1,130 @@
+import type { JobDefaults, JobDefinition, JobIo, TimeDomain, WindowBounds } from '../jobs/job';
+import type { ColumnValue, ResultRow } from '../records';
+import type { WindowSpec } from '../windowing/window-spec';
+import { aggregates, type OutputsOf } from './aggregates';
+import type { Columns } from './columns';
+import { compileCombiner, type JobCombiner } from './compiled-combiner';
+import { durationMs } from './duration';
+import { compileDecoders, compileKey, compileTime } from './event-functions';
+import type { AggregateMap, JobSpec, RowContext } from './job-spec';
+import { checkSpec, type SpecView } from './spec-checks';
+import { tableSchemaOf } from './table';
+import { engineWindow } from './window-mapping';
+
+/** A job compiled by `defineJob`: what the engine runs, with its I/O and windows always set. */
+export interface CompiledJob<E, G, O> extends JobDefinition<E, G, unknown[]> {
+  readonly defaults: JobDefaults & { readonly window: WindowSpec };
+  readonly timeDomain: TimeDomain;
+  readonly io: JobIo;
+  readonly combiner: JobCombiner<E, O>;
+}
+
+/**
+ * Compiles a job spec into the engine's `JobDefinition`, checking it first: a spec that cannot run
+ * throws an Error naming the job and the field (see docs/job-sdk.md).
+ */
+export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap<E>, C extends Columns>(
+  spec: JobSpec<E, K, Ag, C>,
+): CompiledJob<E, Pick<E, K>, OutputsOf<Ag>> {
+  const named = spec.aggregate(aggregates<E>());
+  checkSpec(spec as unknown as SpecView, named);
+  const time = compileTime(spec.time);
+  const combiner = compileCombiner<E, OutputsOf<Ag>>(named, time.eventTimeMs);
+  const { groupKey, groupFields } = compileKey<E, K>(spec.key);
+  const build = rowBuilder(spec, combiner);
+  const window = engineWindow(spec.window);
+  return {
+    name: spec.name,
+    description: spec.description,
+    table: tableSchemaOf(spec.table),
+    defaults: defaultsOf(spec, window),
+    timeDomain: time.domain,
+    io: ioOf(spec),
+    ...compileDecoders(spec.input),
+    eventTimeMs: time.eventTimeMs,
+    groupKey,
+    groupFields,
+    ...(spec.dedupe === undefined ? {} : { dedupe: dedupeOf<E>(spec.dedupe) }),
+    combiner,
+    rowKey: (w, g) => build.keyOf(w, g),
+    ...(spec.rows === undefined
+      ? { toRow: (w: WindowBounds, g: Pick<E, K>, acc: unknown[]) => build.one(w, g, acc) }
+      : { toRow: (w: WindowBounds, g: Pick<E, K>, acc: unknown[]) => build.one(w, g, acc), toRows: build.many }),
+  };
+}
+
+function dedupeOf<E>(field: string): { readonly field: string; id(event: E): number | string } {
+  return { field, id: (e) => (e as Record<string, number | string>)[field] as number | string };
+}
+
+function defaultsOf<E, K extends keyof E & string, Ag extends AggregateMap<E>, C extends Columns>(
+  spec: JobSpec<E, K, Ag, C>,
+  window: WindowSpec,
+): JobDefaults & { readonly window: WindowSpec } {
+  return {
+    window,
+    windowMs: window.lengthMs,
+    slideMs: window.slideMs,
+    watermarkMs: durationMs(spec.watermark ?? 0, `job "${spec.name}": watermark`),
+    outputMode: spec.output ?? (spec.window.kind === 'session' ? 'append' : 'update'),
+    sampleFile: spec.io?.sample ?? `${spec.name}.jsonl`,
+    ...(spec.fixedWindows === undefined ? {} : { fixedWindows: spec.fixedWindows }),
+  };
+}
+
+function ioOf<E, K extends keyof E & string, Ag extends AggregateMap<E>, C extends Columns>(
+  spec: JobSpec<E, K, Ag, C>,
+): JobIo {
+  const io = spec.io ?? {};
+  return {
+    topic: io.topic ?? spec.name,
+    bounded: io.bounded ?? false,
+    ...(io.outputMessageKey === undefined ? {} : { outputMessageKey: io.outputMessageKey }),
+    ...(io.partitionKey === undefined ? {} : { partitionKey: io.partitionKey }),
+    ...(io.generator === undefined ? {} : { generator: io.generator }),
+    faultShare: io.faultShare ?? 0.01,
+    ...(io.report === undefined ? {} : { report: io.report }),
+  };
+}
+
+interface RowBuilder<G> {
+  readonly one: (w: WindowBounds, g: G, acc: unknown[]) => ResultRow;
+  readonly many: (w: WindowBounds, g: G, acc: unknown[]) => ResultRow[];
+  readonly keyOf: (w: WindowBounds, g: G) => string;
+}
+
+/** Rows from the spec's row function: the key is the primary-key values joined by '|'. */
+function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C extends Columns>(
+  spec: JobSpec<E, K, Ag, C>,
+  combiner: JobCombiner<E, OutputsOf<Ag>>,
+): RowBuilder<Pick<E, K>> {
+  const pk = spec.table.primaryKey as readonly string[];
+  const valueColumns = Object.keys(spec.table.columns).filter((c) => spec.table.columns[c]?.type.kind !== 'writtenAt');
+  const global = spec.window.kind === 'global';
+  type Values = Readonly<Record<string, ColumnValue>>;
+  const userRows = (ctx: RowContext<Pick<E, K>, OutputsOf<Ag>>): readonly Values[] =>
+    spec.rows === undefined ? [spec.row(ctx) as Values] : (spec.rows(ctx) as readonly Values[]);
+  const toResult = (w: WindowBounds, values: Values): ResultRow => {
+    for (const c of valueColumns)
+      if (values[c] === undefined) throw new Error(`job "${spec.name}": row has no value for column "${c}"`);
+    return { key: pk.map((c) => String(values[c])).join('|'), finalAtMs: global ? Infinity : w.endMs, values };
+  };
+  const many = (w: WindowBounds, g: Pick<E, K>, acc: unknown[]): ResultRow[] =>
+    userRows({ window: w, key: g, agg: combiner.extract(acc) }).map((v) => toResult(w, v));
+  return {
+    one: (w, g, acc) => {
+      const rows = many(w, g, acc);
+      const first = rows[0];
+      if (first === undefined || rows.length > 1)
+        throw new Error(`job "${spec.name}": rows gave ${rows.length} rows where one was expected`);
+      return first;
+    },
+    many,
+    // The key of a group's row without its aggregates: the row of an empty accumulator (primary-key
+    // columns come from the window and the key fields, so they do not depend on it).
+    keyOf: (w, g) => {
+      const values = userRows({ window: w, key: g, agg: combiner.extract(combiner.create()) })[0];
+      return values === undefined ? '' : pk.map((c) => String(values[c])).join('|');
+    },
+  };
+}
