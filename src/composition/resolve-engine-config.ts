@@ -4,6 +4,7 @@ import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { duration, idleTimeout, invalid, logLevel, positiveInteger } from './config-values';
 import type { RawFlags } from './raw-flags';
+import { isJobFilePath } from './job-files';
 import type { EngineConfig } from './run-config';
 
 // Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
@@ -39,7 +40,9 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
 /** `--job`, and the window flags it allows (a job with fixed windows takes none). */
 function resolveJob(flags: RawFlags): AnyJob {
   const jobName = flags.job ?? 'orders';
-  const job: AnyJob | undefined = JOBS.get(jobName);
+  if (isJobFilePath(jobName) && flags.jobFile === undefined)
+    throw new Error(`job file ${jobName} was not loaded (loadJobFiles)`);
+  const job: AnyJob | undefined = flags.jobFile?.job ?? JOBS.get(jobName);
   if (job === undefined)
     throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const fixed = job.defaults.fixedWindows;

@@ -1,0 +1,23 @@
+/** A file of the job that does not parse: which file, which line (1-based) and why. */
+export class SyntaxProblem extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyntaxProblem';
+  }
+}
+
+/**
+ * A SyntaxError that V8 raised while compiling `file` (CommonJS or ESM), as a SyntaxProblem with
+ * its line: V8 puts `<file or file URL>:<line>` on the first line of such an error's stack.
+ */
+export function syntaxProblemOf(thrown: unknown, file: string, fileUrl: string): SyntaxProblem | undefined {
+  if (!(thrown instanceof SyntaxError)) return undefined;
+  const first = (thrown.stack ?? '').split('\n', 1)[0] ?? '';
+  const at = /^(.*):(\d+)$/.exec(first);
+  if (at === null || (at[1] !== file && at[1] !== fileUrl)) return undefined;
+  return new SyntaxProblem(file, Number(at[2]), thrown.message);
+}
