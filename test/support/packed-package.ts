@@ -16,6 +16,8 @@ interface PackageJson {
 }
 
 interface LockEntry {
+  readonly version?: string;
+  readonly resolved?: string;
   readonly dev?: boolean;
   readonly devOptional?: boolean;
 }
@@ -79,18 +81,40 @@ export function packRepository(into: string): PackedTarball {
 }
 
 /**
- * The lockfile of a project that depends on the tarball only: the tarball's own entry, and the
- * production packages of the repository's package-lock.json at the same places. `npm ci` fills
- * the npm cache with tarballs but not with the registry's metadata, so an offline
- * `npm install <tgz>` cannot resolve version ranges; with this lockfile nothing needs resolving,
- * and the project gets exactly the versions the repository is tested with.
+ * Where a locked package's tarball is: `<registry>/<name>/-/<name without scope>-<version>.tgz`,
+ * the address `npm ci` fetched it from and keeps it under in the npm cache.
  */
-export function userLockfile(name: string, tarballSpec: string, tarball: Buffer): Record<string, unknown> {
+function tarballUrl(registry: string, path: string, version: string): string {
+  const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  return `${registry.replace(/\/?$/, '/')}${name}/-/${name.slice(name.indexOf('/') + 1)}-${version}.tgz`;
+}
+
+/**
+ * The lockfile of a project that depends on the tarball only: the tarball's own entry, and the
+ * production packages of the repository's package-lock.json at the same places, each with its
+ * tarball's address on `registry`. `npm ci` fills the npm cache with tarballs but not always with
+ * the registry's metadata, so an offline `npm install <tgz>` may fail to resolve a version range
+ * (ENOTCACHED); with this lockfile nothing needs resolving nor any metadata, and the project gets
+ * exactly the versions the repository is tested with.
+ */
+export function userLockfile(
+  name: string,
+  tarballSpec: string,
+  tarball: Buffer,
+  registry: string,
+): Record<string, unknown> {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as PackageJson;
   const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, LockEntry>;
   };
-  const production = Object.entries(lock.packages).filter(([path, e]) => path !== '' && !e.dev && !e.devOptional);
+  const production = Object.entries(lock.packages)
+    .filter(([path, e]) => path !== '' && !e.dev && !e.devOptional)
+    .map(([path, e]) => [
+      path,
+      e.resolved !== undefined || e.version === undefined
+        ? e
+        : { ...e, resolved: tarballUrl(registry, path, e.version) },
+    ]);
   return {
     name,
     lockfileVersion: 3,
@@ -121,7 +145,7 @@ export function installTarball(tarball: string, folder: string): UserProject {
   );
   writeFileSync(
     join(folder, 'package-lock.json'),
-    `${JSON.stringify(userLockfile(name, spec, readFileSync(tarball)), null, 2)}\n`,
+    `${JSON.stringify(userLockfile(name, spec, readFileSync(tarball), run('npm', ['config', 'get', 'registry'], folder).trim()), null, 2)}\n`,
   );
   run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel', 'error'], folder);
   return { folder, cli: join(folder, 'node_modules', 'hexstream', 'dist', 'main.js') };
