@@ -86,7 +86,8 @@ describe('session-spend', () => {
       'not json',
     ]);
     const byUserAndStart = (a: Record<string, unknown>, b: Record<string, unknown>): number =>
-      String(a['user_id']).localeCompare(String(b['user_id'])) || Number(a['session_start']) - Number(b['session_start']);
+      String(a['user_id']).localeCompare(String(b['user_id'])) ||
+      Number(a['session_start']) - Number(b['session_start']);
     expect([...out.rows].sort(byUserAndStart)).toEqual([
       session('u-1', 0, 51, { events: 6, purchases: 2, pages: 3, cents: 2000 }),
       session('u-1', 70, 102, { events: 2, purchases: 1, pages: 2, cents: 725 }),
