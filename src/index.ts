@@ -3,3 +3,4 @@
  * (see docs/job-sdk.md).
  */
 export * from './domain/sdk';
+export * from './domain/sdk/testing';
