@@ -1,5 +1,5 @@
 /**
- * `hexstream/testing`: the in-memory test harness for users' jobs, also exported from 'hexstream'.
- * Until the SDK lands this exports the engine-facing job type only.
+ * `hexstream/testing`: the in-memory test harness for users' jobs (also exported from 'hexstream'),
+ * for a test file that wants the harness alone.
  */
-export type { JobDefinition } from './domain/jobs/job';
+export * from './domain/sdk/testing';
