@@ -58,8 +58,11 @@ describe('the package a user installs', () => {
 
 describe("a user project's lockfile", () => {
   const tarball = Buffer.from('not really a tarball');
-  const lock = userLockfile('app', 'file:/tmp/hexstream.tgz', tarball) as {
-    packages: Record<string, { version?: string; integrity?: string; dev?: boolean; dependencies?: unknown }>;
+  const lock = userLockfile('app', 'file:/tmp/hexstream.tgz', tarball, 'https://registry.example/npm') as {
+    packages: Record<
+      string,
+      { version?: string; resolved?: string; integrity?: string; dev?: boolean; dependencies?: unknown }
+    >;
   };
 
   it('pins the tarball by its sha512, with the dependencies package.json declares', () => {
@@ -83,5 +86,16 @@ describe("a user project's lockfile", () => {
     for (const dev of ['jest', 'eslint', 'ts-jest', 'fast-check'])
       expect(lock.packages[`node_modules/${dev}`]).toBeUndefined();
     expect(Object.values(lock.packages).filter((p) => p.dev === true)).toEqual([]);
+  });
+
+  it("gives each locked package its tarball's address on the registry, scoped names included", () => {
+    const versionOf = (path: string): string => lock.packages[path]?.version ?? 'none';
+    expect(lock.packages['node_modules/kafkajs']?.resolved).toBe(
+      `https://registry.example/npm/kafkajs/-/kafkajs-${versionOf('node_modules/kafkajs')}.tgz`,
+    );
+    expect(lock.packages['node_modules/@inversifyjs/core']?.resolved).toBe(
+      `https://registry.example/npm/@inversifyjs/core/-/core-${versionOf('node_modules/@inversifyjs/core')}.tgz`,
+    );
+    expect(Object.entries(lock.packages).filter(([path, p]) => path !== '' && p.resolved === undefined)).toEqual([]);
   });
 });
