@@ -62,7 +62,11 @@ function testExamples(): void {
       step(`hexstream new-job ${args.join(' ')}`, process.execPath, [project.cli, 'new-job', ...args], folder);
     newJob(['page-views', '--dir', 'scaffolds']);
     newJob(['page-views-yaml', '--dir', 'scaffolds', '--yaml']);
-    const resolved = require.resolve('hexstream', { paths: [join(folder, 'examples')] });
+    // Asked from a process in the project: a require from this script would resolve 'hexstream' to the repository itself.
+    const resolved = spawnSync(process.execPath, ['-p', "require.resolve('hexstream')"], {
+      cwd: join(folder, 'examples'),
+      encoding: 'utf8',
+    }).stdout.trim();
     if (!resolved.startsWith(join(folder, 'node_modules', 'hexstream')))
       throw new Error(`'hexstream' resolves to ${resolved}, not to the installed package`);
     const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -48,8 +48,8 @@ describe('session-spend', () => {
     ]);
   });
 
-  it('merges two sessions when a late event falls in the gap between them', () => {
-    const run = testJob(job);
+  it('merges two sessions when an event out of order falls in the gap between them (lateness of an hour allowed)', () => {
+    const run = testJob(job, { watermark: '1h' });
     run.addEvent({ user: 'u-1', action: 'view', page: '/a', ts: at(0) });
     run.addEvent({ user: 'u-1', action: 'view', page: '/b', ts: at(50) });
     run.addEvent({ user: 'u-1', action: 'view', page: '/a', ts: at(25) });

@@ -79,38 +79,48 @@ function typescriptTest(name: string): string {
   return `import { testJob } from 'hexstream/testing';
 import { job } from './${name}.job';
 
+const T0 = Date.parse('2025-01-01T00:00:00Z'); // event times must lie in 2000..2100
 const MINUTE = 60_000;
 
 describe('${name}', () => {
   it('counts the events of each key and minute and averages their value', () => {
     const run = testJob(job);
-    run.addEvent({ key: 'a', value: 2, ts: 0 });
-    run.addEvent({ key: 'b', value: 10, ts: 30_000 });
-    run.addEvent({ key: 'a', value: 4, ts: MINUTE - 1 });
-    run.addEvent({ key: 'a', value: 1, ts: MINUTE });
+    run.addEvent({ key: 'a', value: 2, ts: T0 });
+    run.addEvent({ key: 'b', value: 10, ts: T0 + 30_000 });
+    run.addEvent({ key: 'a', value: 4, ts: T0 + MINUTE - 1 });
+    run.addEvent({ key: 'a', value: 1, ts: T0 + MINUTE });
     expect(run.finish().rows).toEqual([
-      { key: 'a', window_start: 0, window_end: MINUTE, events: 2, mean_value: 3 },
-      { key: 'b', window_start: 0, window_end: MINUTE, events: 1, mean_value: 10 },
-      { key: 'a', window_start: MINUTE, window_end: 2 * MINUTE, events: 1, mean_value: 1 },
+      { key: 'a', window_start: T0, window_end: T0 + MINUTE, events: 2, mean_value: 3 },
+      { key: 'b', window_start: T0, window_end: T0 + MINUTE, events: 1, mean_value: 10 },
+      { key: 'a', window_start: T0 + MINUTE, window_end: T0 + 2 * MINUTE, events: 1, mean_value: 1 },
     ]);
   });
 
-  it('writes a minute once the watermark (10 s behind the latest event) passes its end', () => {
+  it("updates a minute's row at each trigger until the watermark (10 s behind the latest event) closes it", () => {
     const run = testJob(job);
-    run.addEvent({ key: 'a', value: 2, ts: 0 });
-    run.addEvent({ key: 'a', value: 4, ts: MINUTE + 9_999 });
-    expect(run.trigger().rows).toEqual([]);
-    run.addEvent({ key: 'a', value: 6, ts: MINUTE + 10_000 });
-    expect(run.trigger().rows).toEqual([{ key: 'a', window_start: 0, window_end: MINUTE, events: 1, mean_value: 2 }]);
+    run.addEvent({ key: 'a', value: 2, ts: T0 });
+    expect(run.trigger().rows).toEqual([
+      { key: 'a', window_start: T0, window_end: T0 + MINUTE, events: 1, mean_value: 2 },
+    ]);
+    run.addEvent({ key: 'a', value: 4, ts: T0 + 1_000 });
+    run.addEvent({ key: 'a', value: 9, ts: T0 + MINUTE + 10_000 });
+    expect(run.trigger().rows).toEqual([
+      { key: 'a', window_start: T0, window_end: T0 + MINUTE, events: 2, mean_value: 3 },
+      { key: 'a', window_start: T0 + MINUTE, window_end: T0 + 2 * MINUTE, events: 1, mean_value: 9 },
+    ]);
+    run.addEvent({ key: 'a', value: 7, ts: T0 + 2_000 });
+    const late = run.trigger();
+    expect(late.rows).toEqual([]);
+    expect(late.deadLetters.map((d) => d.reason)).toEqual(['late']);
   });
 
   it('turns an event without a value into a dead letter, and keeps the others', () => {
     const run = testJob(job);
-    run.add({ text: '{"key":"a","ts":0}' });
-    run.addEvent({ key: 'a', value: 5, ts: 1 });
+    run.add({ text: JSON.stringify({ key: 'a', ts: T0 }) });
+    run.addEvent({ key: 'a', value: 5, ts: T0 + 1 });
     const out = run.finish();
-    expect(out.deadLetters.map((d) => d.reason)).toEqual(['invalid']);
-    expect(out.rows).toEqual([{ key: 'a', window_start: 0, window_end: MINUTE, events: 1, mean_value: 5 }]);
+    expect(out.deadLetters.map((d) => [d.reason, d.raw])).toEqual([['invalid', \`{"key":"a","ts":\${T0}}\`]]);
+    expect(out.rows).toEqual([{ key: 'a', window_start: T0, window_end: T0 + MINUTE, events: 1, mean_value: 5 }]);
   });
 });
 `;
