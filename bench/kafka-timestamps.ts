@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { decodeOrder, orderRowKey, ordersJob } from '../src/domain/jobs/orders.job';
-import { slidingWindows, windowStartsFor } from '../src/domain/windowing/window-spec';
+import { windowStartsFor, type FixedWindowSpec, type WindowSpec } from '../src/domain/windowing/window-spec';
 import { benchBrokers } from './prod-bench-config';
 
 export interface SentTimes {
@@ -15,7 +15,7 @@ class SentAtIndex implements SentTimes {
   readonly sentAt = new Map<string, number[]>();
   firstMs = Infinity;
   lastMs = -Infinity;
-  private readonly spec = slidingWindows(ordersJob.defaults.windowMs, ordersJob.defaults.slideMs);
+  private readonly spec = fixedWindows(ordersJob.defaults.window);
   private readonly seenIds = new Set<number>();
   private readonly maxEventMs = new Map<number, number>();
 
@@ -84,4 +84,9 @@ export async function kafkaTimestamps(topic: string, groupId: string, total: num
     await consumer.disconnect().catch(() => undefined);
   }
   return { sentAt: index.sentAt, firstMs: index.firstMs, lastMs: index.lastMs };
+}
+
+function fixedWindows(spec: WindowSpec): FixedWindowSpec {
+  if (spec.kind !== 'fixed') throw new Error(`orders has ${spec.kind} windows: this bench times fixed ones`);
+  return spec;
 }

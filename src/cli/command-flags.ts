@@ -1,12 +1,15 @@
 import type { Argv } from 'yargs';
 import { OUTPUT_MODES } from '../domain/engine/output-mode';
-import { jobNames } from '../domain/jobs/job-catalog';
+import { jobNames } from '../composition/built-in-jobs';
 import type { CommandName } from './commands';
 
 function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
   return (
     y
-      .option('job', { type: 'string', describe: `job to run (${jobNames().join(', ')}); default orders` })
+      .option('job', {
+        type: 'string',
+        describe: `job to run: ${jobNames().join(', ')}, or a job file (./my-job.ts, .js, .mjs, .cjs, .yaml, .yml, .json); default orders`,
+      })
       .option('window', { type: 'string', describe: 'window length, e.g. 1m (job default)' })
       .option('slide', { type: 'string', describe: 'window slide; = window for tumbling (job default)' })
       .option('session-gap', {
@@ -187,7 +190,10 @@ function batchFlags<T>(y: Argv<T>): Argv<T> {
 function produceFlags<T>(y: Argv<T>): Argv<T> {
   return (
     y
-      .option('job', { type: 'string', describe: 'job whose records to generate (default orders)' })
+      .option('job', {
+        type: 'string',
+        describe: 'job whose records to generate, built in or a job file with a generator (default orders)',
+      })
       .option('count', { type: 'string', describe: 'number of records (default 5000; with --rate: until stopped)' })
       .option('seed', { type: 'string', describe: 'random seed; same seed, same output (default 1)' })
       // nargs 1: without it yargs takes a lone `-` for a positional, and `--to -` fails as unknown.

@@ -24,7 +24,4 @@ export function redactingOutput(out: CliOutput, redact: (text: string) => string
   };
 }
 
-/** 1234567 → "1,234,567". */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
+export { formatCount } from '../domain/format-count';

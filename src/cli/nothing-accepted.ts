@@ -21,6 +21,7 @@ export function nothingAcceptedLine(job: string, tally: RejectionTally): string 
 function hint(group: RejectionGroup): string {
   if (group.reason === 'late') return 'their windows had closed: is --watermark too short?';
   if (group.reason === 'duplicate') return 'every record repeats one already accepted';
+  if (group.reason === 'error') return "the job's own code threw on them";
   if (/UTF-8/.test(group.example)) return 'not text: a compressed (.gz) or binary file? Give the uncompressed file';
   if (/JSON/.test(group.example)) return 'not JSON: is this the right --job?';
   return 'is this the right --job?';

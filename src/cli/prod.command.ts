@@ -3,7 +3,7 @@ import { createContainer } from '../composition/create-container';
 import { loadJobFiles } from '../composition/job-files';
 import { resolveProdConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
-import { hasReport, printJobReport } from './job-reports';
+import { hasReport, printJobReport } from './job-report';
 import { runJob } from './run-job';
 import { flagsPerJob, runSideBySide } from './several-jobs';
 
@@ -15,7 +15,7 @@ import { flagsPerJob, runSideBySide } from './several-jobs';
  */
 export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const jobs = await loadJobFiles(flagsPerJob(flags));
-  const configs = jobs.map((f) => resolveProdConfig(f)).map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
+  const configs = jobs.map((f) => resolveProdConfig(f)).map((c) => ({ ...c, keepFinalTable: hasReport(c.job) }));
   const run = async (config: (typeof configs)[number]): Promise<number> => {
     const container = await createContainer('prod', config);
     const kafka = config.kafkaOutput;
@@ -24,7 +24,7 @@ export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<numb
         ? `topic ${kafka.outputTopic} (Kafka transactions, id hexstream.${config.job.name}.${config.group}.${kafka.instanceId})`
         : `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
     const code = await runJob(container, config, [table, `topic ${config.deadLetterTopic}`], out);
-    printJobReport(container, config.job.name, out);
+    printJobReport(container, config.job, out);
     return code;
   };
   const only = configs.length === 1 ? configs[0] : undefined;

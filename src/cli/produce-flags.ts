@@ -1,4 +1,3 @@
-import { defaultTopic } from '../domain/jobs/job-catalog';
 import { invalid } from '../composition/resolve-config';
 import type { KafkaTarget } from '../composition/produce-io';
 
@@ -18,7 +17,8 @@ export interface ProduceFlags {
 
 const DEFAULT_BROKERS = '127.0.0.1:9092';
 
-export function kafkaTarget(job: string, flags: ProduceFlags): KafkaTarget {
+/** Where `--to kafka` sends: `--brokers`, and `--topic` or else the job's input topic. */
+export function kafkaTarget(jobTopic: string, flags: ProduceFlags): KafkaTarget {
   const text = flags.brokers ?? DEFAULT_BROKERS;
   const brokers = String(text)
     .split(',')
@@ -27,7 +27,7 @@ export function kafkaTarget(job: string, flags: ProduceFlags): KafkaTarget {
   const bad = brokers.find((b) => !isHostPort(b));
   if (brokers.length === 0 || bad !== undefined)
     throw invalid('--brokers', `expected host:port[,host:port…], got ${JSON.stringify(text)}`);
-  const topic = flags.topic ?? defaultTopic(job);
+  const topic = flags.topic ?? jobTopic;
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
     throw invalid(
       '--topic',

@@ -1,30 +1,29 @@
 import { resolve } from 'node:path';
 import { once } from 'node:events';
-import { GENERATORS } from '../domain/jobs/generator-catalog';
+import { builtInJob, builtInJobs } from '../composition/built-in-jobs';
+import { isJobFilePath, loadJobFile } from '../composition/job-files';
+import type { AnyJob } from '../domain/jobs/job';
+import type { RecordGenerator } from '../domain/jobs/generator-catalog';
 import type { GeneratedRecord } from '../domain/jobs/orders.generator';
 import { invalid } from '../composition/resolve-config';
 import { produceIo, type GeneratedFile } from '../composition/produce-io';
 import { formatCount, type CliOutput } from './console-output';
-import { MESSAGE_KEYS } from './message-keys';
 import { integer, kafkaTarget, number, recordsPerSecond, type ProduceFlags } from './produce-flags';
 import { sendPaced } from './send-paced';
 import { stopOnSignals } from './stop-on-signals';
 
-export { MESSAGE_KEYS } from './message-keys';
 export type { ProduceFlags } from './produce-flags';
 
-/** `--fault-share` when not given: the exercise's price producer sends only well-formed messages. */
-const FAULT_SHARE_DEFAULTS: ReadonlyMap<string, number> = new Map([['price-stats', 0]]);
+/** `--fault-share` when the job gives none. */
+const FAULT_SHARE_DEFAULT = 0.01;
 
 const KAFKA = 'kafka';
 const PROGRESS_EVERY_MS = 2_000;
 
 /** `hexstream produce --to kafka|FILE|-`: sends or writes generated records, one per line. */
 export async function produceCommand(flags: ProduceFlags, out: CliOutput): Promise<number> {
-  const job = flags.job ?? 'orders';
-  const generate = GENERATORS.get(job);
-  if (generate === undefined)
-    throw invalid('--job', `no generator for job ${JSON.stringify(job)} (known: ${[...GENERATORS.keys()].join(', ')})`);
+  const job = await producibleJob(flags.job ?? 'orders');
+  const generate = job.generate;
   const toKafka = flags.to === KAFKA;
   const rate = flags.rate === undefined ? undefined : recordsPerSecond('--rate', flags.rate);
   if (rate !== undefined && !toKafka) throw invalid('--rate', 'only with --to kafka');
@@ -40,11 +39,46 @@ export async function produceCommand(flags: ProduceFlags, out: CliOutput): Promi
   if (!Number.isFinite(startMs)) throw invalid('--start', `not an ISO-8601 instant: ${JSON.stringify(flags.start)}`);
   const eventsPerSecond = number('--event-rate', flags.eventRate, rate ?? 1000);
   if (eventsPerSecond <= 0) throw invalid('--event-rate', 'must be greater than 0');
-  const faultShare = number('--fault-share', flags.faultShare, FAULT_SHARE_DEFAULTS.get(job) ?? 0.01);
+  const faultShare = number('--fault-share', flags.faultShare, job.definition.io.faultShare ?? FAULT_SHARE_DEFAULT);
   if (faultShare < 0 || faultShare > 1) throw invalid('--fault-share', 'must be between 0 and 1');
   if (toKafka)
-    return produceToKafka(job, generate({ count, seed, startMs, eventsPerSecond, faultShare }), flags, rate, out);
-  return produceToFile(job, generate({ count, seed, startMs, eventsPerSecond, faultShare }), count, flags.to, out);
+    return produceToKafka(
+      job.definition,
+      generate({ count, seed, startMs, eventsPerSecond, faultShare }),
+      flags,
+      rate,
+      out,
+    );
+  return produceToFile(
+    job.definition.name,
+    generate({ count, seed, startMs, eventsPerSecond, faultShare }),
+    count,
+    flags.to,
+    out,
+  );
+}
+
+/** A built-in job, or a job file (`./my-job.ts`), with a generator (`io.generator`). */
+async function producibleJob(
+  name: string,
+): Promise<{ readonly definition: AnyJob; readonly generate: RecordGenerator }> {
+  if (isJobFilePath(name)) {
+    const definition = await loadJobFile(name);
+    const generate = definition.io.generator;
+    if (generate === undefined)
+      throw invalid(
+        '--job',
+        `${name}: job ${definition.name} has no generator (io.generator): produce has nothing to write`,
+      );
+    return { definition, generate };
+  }
+  const definition = builtInJob(name);
+  const generate = definition?.io.generator;
+  if (definition === undefined || generate === undefined) {
+    const known = [...builtInJobs().values()].filter((j) => j.io.generator !== undefined).map((j) => j.name);
+    throw invalid('--job', `no generator for job ${JSON.stringify(name)} (known: ${known.join(', ')})`);
+  }
+  return { definition, generate };
 }
 
 async function produceToFile(
@@ -83,14 +117,14 @@ async function produceToFile(
 }
 
 async function produceToKafka(
-  job: string,
+  job: AnyJob,
   records: Iterable<GeneratedRecord>,
   flags: ProduceFlags,
   rate: number | undefined,
   out: CliOutput,
 ): Promise<number> {
-  const target = kafkaTarget(job, flags);
-  const producer = produceIo.kafkaProducer(target, MESSAGE_KEYS.get(job) ?? noKey);
+  const target = kafkaTarget(job.io.topic, flags);
+  const producer = produceIo.kafkaProducer(target, job.io.partitionKey ?? noKey);
   const opened = await producer.open();
   if (opened.partitions !== target.partitions) {
     process.stderr.write(
@@ -126,7 +160,7 @@ async function produceToKafka(
     .map((k) => `${k} ${formatCount(kinds.get(k) ?? 0)}`)
     .join(', ');
   out.line(
-    `sent ${formatCount(producer.sent)} ${job} records (${summary}) to topic ${target.topic} on ${target.brokers.join(',')}`,
+    `sent ${formatCount(producer.sent)} ${job.name} records (${summary}) to topic ${target.topic} on ${target.brokers.join(',')}`,
   );
   return 0;
 }

@@ -4,7 +4,7 @@ import { releaseAdapters } from '../composition/release-adapters';
 import { checkRunServices } from '../composition/run-preflight';
 import { failureWithin } from '../composition/failure-within';
 import type { RunConfig } from '../composition/run-config';
-import type { StateSize } from '../domain/engine/engine-counters';
+import { deadLetterCount, type StateSize } from '../domain/engine/engine-counters';
 import { emissionsNote, isGlobalWindow, runReportText, stateText } from '../domain/pipeline/run-report-text';
 import { StreamPipeline, type RunReport } from '../domain/pipeline/stream-pipeline';
 import { NotifierPort } from '../ports/notifier.port';
@@ -58,7 +58,7 @@ export async function runJob(
     stop.dispose();
   }
   const c = report.counters;
-  const dead = c.invalid + c.late + c.duplicate;
+  const dead = deadLetterCount(c);
   await notifier.send({
     kind: 'report',
     to: config.email,
@@ -84,7 +84,7 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   // A global window has no length or watermark worth showing: it closes at the end of input only.
   const windows = isGlobalWindow(w)
     ? 'global window'
-    : `${w.sessionGapMs === undefined ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : `session gap ${formatDuration(w.sessionGapMs)}`} · watermark ${formatDuration(config.watermarkMs)}`;
+    : `${w.kind === 'fixed' ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : w.kind === 'session' ? `session gap ${formatDuration(w.gapMs)}` : 'global window'} · watermark ${formatDuration(config.watermarkMs)}`;
   out.line(`hexstream ${config.mode} · job ${report.job} · ${windows} · ${config.outputMode} mode`);
   line(
     'records read',
@@ -95,8 +95,9 @@ function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outp
   line('invalid', c.invalid);
   line('late', c.late);
   line('duplicates', c.duplicate);
+  if (c.error > 0) line('errors', c.error);
   printRows(line, config, report, outputs[0] ?? '');
-  line('dead letters', c.invalid + c.late + c.duplicate, `  → ${outputs[1] ?? ''}`);
+  line('dead letters', deadLetterCount(c), `  → ${outputs[1] ?? ''}`);
   out.line(
     `${'report'.padEnd(15)}${config.email} → ${config.mode === 'prod' && config.smtpUrl !== undefined ? 'SMTP' : config.outbox}`,
   );

@@ -3,7 +3,7 @@ import { createContainer } from '../composition/create-container';
 import { loadJobFiles } from '../composition/job-files';
 import { resolveTestConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
-import { hasReport, printJobReport } from './job-reports';
+import { hasReport, printJobReport } from './job-report';
 import { runJob } from './run-job';
 import { flagsPerJob, runOneAfterAnother } from './several-jobs';
 
@@ -18,11 +18,11 @@ export async function testCommand(flags: RawFlags, out: CliOutput): Promise<numb
   // Every job's configuration is checked before any of them starts.
   const configs = jobs
     .map((f) => resolveTestConfig(f, samplesDir()))
-    .map((c) => ({ ...c, keepFinalTable: hasReport(c.job.name) }));
+    .map((c) => ({ ...c, keepFinalTable: hasReport(c.job) }));
   const run = async (config: (typeof configs)[number]): Promise<number> => {
     const container = await createContainer('test', config);
     const code = await runJob(container, config, [config.output, config.deadLetter], out);
-    printJobReport(container, config.job.name, out);
+    printJobReport(container, config.job, out);
     return code;
   };
   const only = configs.length === 1 ? configs[0] : undefined;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JobFileLoader } from '../adapters/job-files/job-file-loader.adapter';
 import { isJobFilePath } from '../adapters/job-files/job-file-kind';
+import type { AnyJob } from '../domain/jobs/job';
 import type { JobLoaderPort } from '../ports/job-loader.port';
 import { invalid } from './config-values';
 import type { RawFlags } from './raw-flags';
@@ -27,12 +28,13 @@ function libraryModules(): ReadonlyMap<string, string> {
   return modules;
 }
 
-function notYetCompiled(_text: string, file: string): never {
-  throw invalid('--job', `${file}: YAML and JSON job files are not supported yet`);
+export function jobFileLoader(): JobLoaderPort {
+  return new JobFileLoader(libraryModules());
 }
 
-export function jobFileLoader(): JobLoaderPort {
-  return new JobFileLoader(libraryModules(), notYetCompiled);
+/** The job a job file defines (`produce --job ./my-job.ts`). */
+export async function loadJobFile(path: string, loader: JobLoaderPort = jobFileLoader()): Promise<AnyJob> {
+  return (await loader.load(path)).job;
 }
 
 /**

@@ -13,9 +13,6 @@ import type { KafkaOutputConfig, ProdRunConfig } from './run-config';
 import { smtpNotifierBinding } from './smtp-notifier.binding';
 import { bindSqlSink } from './sql-sink.binding';
 
-/** The column whose value keys a job's messages on its output topic (ARCHITECTURE §4); other jobs use the row key. */
-const MESSAGE_KEY_COLUMNS: ReadonlyMap<string, string> = new Map([['stock-averages', 'symbol']]);
-
 /**
  * `prod` mode's adapters: a Kafka consumer group in; out, either a MySQL (or PostgreSQL) result
  * store with a Kafka dead-letter topic (at least once), or (`--to-kafka`) the Kafka transactional
@@ -76,7 +73,8 @@ function kafkaSinkOptions(config: ProdRunConfig, kafka: KafkaOutputConfig): Kafk
     deadLetterTopic: config.deadLetterTopic,
     checkpointTopic: kafka.checkpointTopic,
     instanceId: kafka.instanceId,
-    keyColumn: MESSAGE_KEY_COLUMNS.get(config.job.name),
+    // The column whose value keys a job's messages on its output topic (ARCHITECTURE §4); else the row key.
+    keyColumn: config.job.io.outputMessageKey,
   };
 }
 

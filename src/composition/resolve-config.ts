@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import { parseFailpoints, type FailpointPlan } from '../adapters/failpoints/failpoints';
-import { boundedByDefault, defaultTopic } from '../domain/jobs/job-catalog';
 import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { STDIN } from '../adapters/file/byte-source';
 import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
@@ -53,7 +52,7 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
       '--brokers',
       `expected host:port[,host:port…] (a host name or IPv4 address, a port from 1 to 65535), got ${JSON.stringify(flags.brokers)}`,
     );
-  const topic = flags.topic ?? defaultTopic(engine.job.name);
+  const topic = flags.topic ?? engine.job.io.topic;
   if (!TOPIC.test(topic)) throw invalid('--topic', `not a valid Kafka topic name: ${JSON.stringify(topic)}`);
   const deadLetterTopic = flags.deadLetterTopic ?? `${topic}.dead-letter`;
   if (!TOPIC.test(deadLetterTopic))
@@ -62,14 +61,12 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   // resumes from the positions and state of the default topic.
   const group =
     flags.group ??
-    (topic === defaultTopic(engine.job.name)
-      ? `hexstream-${engine.job.name}`
-      : `hexstream-${engine.job.name}-${topic}`);
+    (topic === engine.job.io.topic ? `hexstream-${engine.job.name}` : `hexstream-${engine.job.name}-${topic}`);
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
   const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], undefined);
   const kafkaOutput = resolveKafkaOutput(flags, engine.job.table.name);
-  const bounded = flags.bounded ?? boundedByDefault(engine.job.name);
+  const bounded = flags.bounded ?? engine.job.io.bounded;
   return {
     ...engine,
     mode: 'prod',

@@ -1,7 +1,7 @@
 import { isOutputMode, type OutputMode } from '../domain/engine/output-mode';
-import { JOBS, jobNames } from '../domain/jobs/job-catalog';
 import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
+import { builtInJob, jobNames } from './built-in-jobs';
 import { duration, idleTimeout, invalid, logLevel, positiveInteger } from './config-values';
 import type { RawFlags } from './raw-flags';
 import { isJobFilePath } from './job-files';
@@ -42,7 +42,7 @@ function resolveJob(flags: RawFlags): AnyJob {
   const jobName = flags.job ?? 'orders';
   if (isJobFilePath(jobName) && flags.jobFile === undefined)
     throw new Error(`job file ${jobName} was not loaded (loadJobFiles)`);
-  const job: AnyJob | undefined = flags.jobFile?.job ?? JOBS.get(jobName);
+  const job: AnyJob | undefined = flags.jobFile?.job ?? builtInJob(jobName);
   if (job === undefined)
     throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const fixed = job.defaults.fixedWindows;
@@ -70,11 +70,16 @@ function resolveWindows(flags: RawFlags, job: AnyJob): WindowSpec {
     if (gapMs <= 0) throw invalid('--session-gap', 'must be longer than 0');
     return sessionWindows(gapMs);
   }
-  const windowMs = duration('--window', flags.window, d.windowMs);
+  if (flags.window === undefined && flags.slide === undefined) return d.window;
+  // A job with session or global windows takes `--window` (and `--slide`) as a tumbling default.
+  const fixed = d.window.kind === 'fixed' ? d.window : undefined;
+  if (fixed === undefined && flags.window === undefined)
+    throw invalid('--slide', `job ${job.name} has ${d.window.kind} windows: --slide needs --window`);
+  const windowMs = duration('--window', flags.window, fixed?.lengthMs ?? 0);
   const slideMs =
-    flags.slide === undefined && flags.window !== undefined && d.slideMs === d.windowMs
+    flags.slide === undefined && (fixed === undefined || fixed.slideMs === fixed.lengthMs)
       ? windowMs
-      : duration('--slide', flags.slide, d.slideMs);
+      : duration('--slide', flags.slide, fixed?.slideMs ?? windowMs);
   if (windowMs <= 0) throw invalid('--window', 'must be longer than 0');
   if (slideMs <= 0) throw invalid('--slide', 'must be longer than 0');
   if (slideMs > windowMs) throw invalid('--slide', `must not exceed --window (${slideMs} ms > ${windowMs} ms)`);
@@ -83,10 +88,10 @@ function resolveWindows(flags: RawFlags, job: AnyJob): WindowSpec {
 
 function resolveOutputMode(flags: RawFlags, job: AnyJob, window: WindowSpec): OutputMode {
   // A session's row is written once, when it closes: append is the one mode sessions have.
-  const outputMode = flags.outputMode ?? (window.sessionGapMs !== undefined ? 'append' : job.defaults.outputMode);
+  const outputMode = flags.outputMode ?? (window.kind === 'session' ? 'append' : job.defaults.outputMode);
   if (!isOutputMode(outputMode))
     throw invalid('--output-mode', `must be update, append or complete, got ${JSON.stringify(outputMode)}`);
-  if (window.sessionGapMs !== undefined && outputMode !== 'append') {
+  if (window.kind === 'session' && outputMode !== 'append') {
     throw invalid(
       '--output-mode',
       `session windows need append mode (rows are upserted, never deleted: a merge of two sessions would leave the row of the merged one), got ${outputMode}`,

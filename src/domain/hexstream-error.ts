@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'SINK_UNAVAILABLE'
   | 'NOTIFY_FAILED'
   | 'JOB_UNKNOWN'
+  /** The job's own code failed where no record can take the blame (building a row). */
+  | 'JOB_FAILED'
   | 'INTERNAL'
   /** Another instance committed a newer position for a partition this instance writes. */
   | 'SINK_FENCED';

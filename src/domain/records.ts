@@ -33,7 +33,8 @@ export interface SourceRecord {
   readonly arrivalMs?: number;
 }
 
-export type DeadLetterReason = 'invalid' | 'late' | 'duplicate';
+/** `error`: the job's own code threw on the record (the detail holds the exception's message). */
+export type DeadLetterReason = 'invalid' | 'late' | 'duplicate' | 'error';
 
 /** A record that was not aggregated, with the reason. Nothing is dropped silently. */
 export interface DeadLetter {

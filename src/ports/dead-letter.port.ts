@@ -2,7 +2,7 @@ import type { ServiceIdentifier } from 'inversify';
 import type { DeadLetter } from '../domain/records';
 
 /**
- * Where rejected records go (invalid, late, duplicate), with their reason and source position.
+ * Where rejected records go (invalid, late, duplicate, error: the job's code threw), with their reason and source position.
  *
  * Contract:
  * - `open()` readies the destination (a topic, a file); called before the result store opens, and

@@ -8,6 +8,7 @@ import { referenceOrders } from '../support/reference-orders';
 import { referenceStockAverages } from '../support/reference-stock-averages';
 import { runCli } from '../support/run-cli';
 import { spawnCli } from '../support/spawn-cli';
+import { fixedWindow } from '../support/fixed-window';
 
 jest.setTimeout(300_000);
 
@@ -146,8 +147,8 @@ describe('hexstream prod: an instance joins a running group', () => {
       const data = topicPartitions(await readTopic(input));
       const d = stockAveragesJob.defaults;
       const expected = referenceStockAverages(data, {
-        windowMs: d.windowMs,
-        slideMs: d.slideMs,
+        windowMs: fixedWindow(d.window).lengthMs,
+        slideMs: fixedWindow(d.window).slideMs,
         watermarkMs: d.watermarkMs,
       });
       // A bounded run ends with each partition's watermark where its input left it: the windows

@@ -5,6 +5,7 @@ import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read'
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { referenceStockAverages } from '../support/reference-stock-averages';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
+import { fixedWindow } from '../support/fixed-window';
 
 jest.setTimeout(300_000);
 
@@ -66,8 +67,8 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
       const data = topicPartitions(await readTopic(input));
       const d = stockAveragesJob.defaults;
       const expected = referenceStockAverages(data, {
-        windowMs: d.windowMs,
-        slideMs: d.slideMs,
+        windowMs: fixedWindow(d.window).lengthMs,
+        slideMs: fixedWindow(d.window).slideMs,
         watermarkMs: d.watermarkMs,
       });
       expect(expected.rows.size).toBeGreaterThan(1_000);

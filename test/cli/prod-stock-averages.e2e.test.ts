@@ -4,6 +4,7 @@ import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { referenceStockAverages, type StockReferenceRow } from '../support/reference-stock-averages';
 import { runCli } from '../support/run-cli';
+import { fixedWindow } from '../support/fixed-window';
 
 jest.setTimeout(300_000);
 
@@ -35,8 +36,8 @@ describe('hexstream prod --job stock-averages (real Kafka and MariaDB)', () => {
     }
     const d = stockAveragesJob.defaults;
     const expected = referenceStockAverages(data, {
-      windowMs: d.windowMs,
-      slideMs: d.slideMs,
+      windowMs: fixedWindow(d.window).lengthMs,
+      slideMs: fixedWindow(d.window).slideMs,
       watermarkMs: d.watermarkMs,
     });
     const topic = await topicWith(data);

@@ -26,6 +26,14 @@ const D1: DeadLetter = {
   position: 123_456_789,
 };
 const D2: DeadLetter = { reason: 'duplicate', detail: 'orderid 7 seen before', raw: '', partition: 0, position: 5 };
+/** The job's own code threw on the record. */
+const D3: DeadLetter = {
+  reason: 'error',
+  detail: 'wage is not a number: "x"',
+  raw: '{"wage":"x"}',
+  partition: 2,
+  position: 0,
+};
 
 function objects(letters: readonly DeadLetter[]): Array<Record<string, unknown>> {
   return letters.map((d) => ({
@@ -54,9 +62,9 @@ export function describeDeadLetterContract(name: string, factory: () => Promise<
         await t.port.open();
         await t.port.publish([D0, D1]);
         await t.port.publish([]);
-        await t.port.publish([D2]);
+        await t.port.publish([D2, D3]);
         await t.port.close();
-        expect(await t.read()).toEqual(objects([D0, D1, D2]));
+        expect(await t.read()).toEqual(objects([D0, D1, D2, D3]));
       });
     });
 

@@ -23,7 +23,7 @@ export interface ReferenceRow {
 }
 
 export interface ReferenceDeadLetter {
-  reason: 'invalid' | 'late' | 'duplicate';
+  reason: 'invalid' | 'late' | 'duplicate' | 'error';
   partition: number;
   position: number;
 }

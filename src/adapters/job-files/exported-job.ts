@@ -51,6 +51,7 @@ function isJob(value: unknown): value is AnyJob {
     typeof value['toRow'] === 'function' &&
     isRecord(value['combiner']) &&
     isRecord(value['table']) &&
-    isRecord(value['defaults'])
+    isRecord(value['defaults']) &&
+    isRecord(value['io'])
   );
 }

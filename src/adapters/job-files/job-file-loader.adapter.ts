@@ -6,15 +6,13 @@ import type { AnyJob } from '../../domain/jobs/job';
 import type { JobLoaderPort, LoadedJob } from '../../ports/job-loader.port';
 import { CommonJsModules } from './commonjs-modules';
 import { importEsm } from './esm-import';
+import { dataJob } from './data-job-file';
 import { exportedJob } from './exported-job';
 import { jobFileError, thrownMessage } from './job-file-error';
 import { JOB_FILE_EXTENSIONS, jobFileKind, type JobFileKind } from './job-file-kind';
 import { isEsmPackage } from './package-type';
 import { SyntaxProblem, syntaxProblemOf } from './syntax-problem';
 import { transpileTypeScript } from './typescript-transpile';
-
-/** Compiles a YAML or JSON job file's text (see `loadDataJob`); `file` as the user gave it. */
-export type DataJobCompiler = (text: string, file: string) => AnyJob;
 
 /**
  * `JobLoaderPort` over files: TypeScript (transpiled at load time), CommonJS and ES module job
@@ -26,7 +24,6 @@ export class JobFileLoader implements JobLoaderPort {
 
   constructor(
     private readonly hexstream: ReadonlyMap<string, string>,
-    private readonly compileData: DataJobCompiler,
     private readonly cwd: string = process.cwd(),
   ) {
     this.modules = new CommonJsModules(hexstream);
@@ -60,7 +57,7 @@ export class JobFileLoader implements JobLoaderPort {
     } catch (e) {
       throw jobFileError(path, `cannot be read: ${thrownMessage(e)}`);
     }
-    return this.compileData(text, path);
+    return dataJob(text, path);
   }
 
   private async moduleJob(path: string, file: string, kind: Exclude<JobFileKind, 'data'>): Promise<AnyJob> {

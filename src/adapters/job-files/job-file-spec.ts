@@ -76,7 +76,7 @@ export interface IoDecl {
   readonly bounded?: boolean;
   readonly outputMessageKey?: string;
   readonly sample?: string;
-  /** An input field whose value keys the records `produce` sends (`jsonField`). */
+  /** A top-level field of a JSON record whose value keys it on Kafka (`jsonField`). */
   readonly partitionKey?: string;
 }
 

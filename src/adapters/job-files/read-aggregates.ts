@@ -26,7 +26,7 @@ export function readAggregates(
     const kinds = Object.keys(m) as AggregateKind[];
     const kind = kinds[0];
     if (kind === undefined || kinds.length > 1)
-      throw r.error(path, `must be exactly one of ${orList(KINDS.map((k) => `${k}:`))}, got ${kinds.length}`);
+      throw r.error(path, `must be exactly one of ${orList(KINDS.map((k) => `${k}:`))}, got ${kinds.length}`, true);
     if (kind === 'count') {
       if (m['count'] !== true) throw r.error([...path, 'count'], 'must be true (count: true)');
       out[name] = { kind };

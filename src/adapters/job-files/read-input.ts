@@ -20,8 +20,7 @@ const RULES: Readonly<Record<FieldKind, readonly string[]>> = {
  */
 export function readInput(r: SpecReader, value: unknown): InputDecl {
   const path = ['input'];
-  const first = r.map(path, value, ['format', 'events', 'columns', 'header', 'fields'], ['format', 'fields']);
-  const format = r.oneOf([...path, 'format'], first['format'], ['json', 'csv'] as const);
+  const format = r.oneOf([...path, 'format'], r.anyMap(path, value, 'format')['format'], ['json', 'csv'] as const);
   const m =
     format === 'json'
       ? r.map(path, value, ['format', 'events', 'fields'], ['format', 'fields'])
@@ -50,8 +49,7 @@ function readFields(r: SpecReader, path: SpecPath, value: unknown): Record<strin
 /** `{ type: number, min: 0 }`, or only the type's name for a field with no rules (`number`). */
 function readField(r: SpecReader, path: SpecPath, value: unknown): FieldDecl {
   const spec = typeof value === 'string' ? { type: value } : value;
-  const typed = r.map(path, spec, ['type', 'optional', ...Object.values(RULES).flat()], ['type']);
-  const kind = r.oneOf([...path, 'type'], typed['type'], KINDS);
+  const kind = r.oneOf([...path, 'type'], r.anyMap(path, spec, 'type')['type'], KINDS);
   const m = r.map(path, spec, ['type', 'optional', ...RULES[kind]], kind === 'time' ? ['type', 'format'] : ['type']);
   const at = (key: string): SpecPath => [...path, key];
   const has = (key: string): boolean => m[key] !== undefined;

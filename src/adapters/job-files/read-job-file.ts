@@ -21,6 +21,7 @@ const KEYS = [
 ];
 const REQUIRED = ['name', 'description', 'input', 'time', 'key', 'window', 'aggregate', 'table', 'row'];
 const WINDOWS = ['tumbling', 'sliding', 'session', 'global'];
+const OUTPUTS = ['update', 'append', 'complete'] as const;
 /** Job names end up in file names, consumer groups and topics. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -42,6 +43,11 @@ export function readJobFile(r: SpecReader): JobFileSpec {
   const dedupe = m['dedupe'] === undefined ? undefined : r.reference(['dedupe'], m['dedupe'], names, 'field');
   if (dedupe !== undefined && !['string', 'number'].includes((fields[dedupe] as FieldDecl).kind))
     throw r.error(['dedupe'], `must be a string or number field, ${dedupe} is a ${(fields[dedupe] as FieldDecl).kind}`);
+  const window = readWindow(r, m['window']);
+  const output = m['output'] === undefined ? undefined : r.oneOf(['output'], m['output'], OUTPUTS);
+  // A session's row is written once, when it closes: sessions take append mode (their default).
+  if (window.kind === 'session' && output !== undefined && output !== 'append')
+    throw r.error(['output'], `session windows need output: append, got ${output}`);
   const aggregate = readAggregates(r, m['aggregate'], fields);
   const table = readTable(r, m['table']);
   return {
@@ -51,15 +57,13 @@ export function readJobFile(r: SpecReader): JobFileSpec {
     time: readTime(r, m['time'], fields),
     key,
     ...(dedupe === undefined ? {} : { dedupe }),
-    window: readWindow(r, m['window']),
+    window,
     ...(m['watermark'] === undefined ? {} : { watermark: r.duration(['watermark'], m['watermark'], false) }),
-    ...(m['output'] === undefined
-      ? {}
-      : { output: r.oneOf(['output'], m['output'], ['update', 'append', 'complete'] as const) }),
+    ...(output === undefined ? {} : { output }),
     aggregate,
     table,
     row: readRow(r, m['row'], table, { key, fields, aggregates: aggregate }),
-    io: readIo(r, m['io'], table, names),
+    io: readIo(r, m['io'], table),
   };
 }
 
@@ -67,7 +71,7 @@ export function readJobFile(r: SpecReader): JobFileSpec {
 function readTime(r: SpecReader, value: unknown, fields: Readonly<Record<string, FieldDecl>>): JobFileSpec['time'] {
   const m = r.map(['time'], value, ['processing', 'field']);
   if ((m['processing'] === undefined) === (m['field'] === undefined))
-    throw r.error(['time'], 'must be either processing: true or field: <a time field>');
+    throw r.error(['time'], 'must be either processing: true or field: <a time field>', true);
   if (m['processing'] !== undefined) {
     if (m['processing'] !== true) throw r.error(['time', 'processing'], 'must be true (or use field: for event time)');
     return { processing: true };
@@ -77,7 +81,7 @@ function readTime(r: SpecReader, value: unknown, fields: Readonly<Record<string,
   if (decl.kind !== 'time' || decl.optional)
     throw r.error(
       ['time', 'field'],
-      `${field} must be a field of type time, not optional (it is ${decl.optional ? 'an optional ' : 'a '}${decl.kind})`,
+      `must name a field of type time that is not optional, ${field} is ${decl.optional ? 'an optional ' : 'a '}${decl.kind}`,
     );
   return { field };
 }
@@ -88,7 +92,7 @@ function readWindow(r: SpecReader, value: unknown): WindowDecl {
   const kinds = Object.keys(m);
   const kind = kinds[0];
   if (kind === undefined || kinds.length > 1)
-    throw r.error(['window'], `must be exactly one of ${orList(WINDOWS.map((w) => `${w}:`))}`);
+    throw r.error(['window'], `must be exactly one of ${orList(WINDOWS.map((w) => `${w}:`))}`, true);
   const path = ['window', kind];
   switch (kind) {
     case 'tumbling':
@@ -109,8 +113,11 @@ function readWindow(r: SpecReader, value: unknown): WindowDecl {
   }
 }
 
-/** `io`: `topic`, `bounded`, `outputMessageKey` (a column), `sample` (next to the file), `partitionKey` (a field). */
-function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table'], fields: readonly string[]): IoDecl {
+/**
+ * `io`: `topic`, `bounded`, `outputMessageKey` (a column), `sample` (next to the file),
+ * `partitionKey` (a top-level field of a JSON record, whose value keys the records `produce` sends).
+ */
+function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table']): IoDecl {
   if (value === undefined) return {};
   const keys = ['topic', 'bounded', 'outputMessageKey', 'sample', 'partitionKey'];
   const m = r.map(['io'], value, keys);
@@ -128,7 +135,6 @@ function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table'], fiel
       'column',
     );
   if (m['sample'] !== undefined) io['sample'] = r.string(['io', 'sample'], m['sample']);
-  if (m['partitionKey'] !== undefined)
-    io['partitionKey'] = r.reference(['io', 'partitionKey'], m['partitionKey'], fields, 'field');
+  if (m['partitionKey'] !== undefined) io['partitionKey'] = r.string(['io', 'partitionKey'], m['partitionKey']);
   return io as IoDecl;
 }

@@ -45,8 +45,7 @@ function identifier(r: SpecReader, path: SpecPath, value: unknown): string {
 
 function readColumn(r: SpecReader, path: SpecPath, value: unknown): ColumnDecl {
   const spec = typeof value === 'string' ? { type: value } : value;
-  const typed = r.map(path, spec, ['type', ...Object.values(TYPE_KEYS).flat()], ['type']);
-  const type = r.oneOf([...path, 'type'], typed['type'], TYPES);
+  const type = r.oneOf([...path, 'type'], r.anyMap(path, spec, 'type')['type'], TYPES);
   const required = type === 'text' ? ['maxLength'] : type === 'decimal' ? ['precision', 'scale'] : [];
   const m = r.map(path, spec, ['type', ...TYPE_KEYS[type]], ['type', ...required]);
   const at = (key: string): SpecPath => [...path, key];
@@ -109,7 +108,8 @@ export function readRow(
     out[column] = source;
   }
   const unset = Object.keys(table.columns).find((c) => table.columns[c]?.type !== 'writtenAt' && !(c in given));
-  if (unset !== undefined) throw r.error(['row'], `column ${unset} is not set (every column but writtenAt ones is)`);
+  if (unset !== undefined)
+    throw r.error(['row'], `column ${unset} is not set (every column but writtenAt ones is)`, true);
   return out;
 }
 

@@ -39,8 +39,16 @@ export class SpecReader {
       if (!allowed.includes(key)) throw this.error([...path, key], `unknown key (expected ${orList(allowed)})`, true);
     }
     const missing = required.find((k) => map[k] === undefined || map[k] === null);
-    if (missing !== undefined) throw this.error(path, `${missing} is missing`);
+    if (missing !== undefined) throw this.error(path, `${missing} is missing`, true);
     return map;
+  }
+
+  /** A mapping, whatever its keys, with `required` (to read what decides the keys it may have). */
+  anyMap(path: SpecPath, value: unknown, required: string): SpecMap {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw this.error(path, `must be a mapping with ${required}:, got ${describe(value)}`);
+    if ((value as SpecMap)[required] === undefined) throw this.error(path, `${required} is missing`);
+    return value as SpecMap;
   }
 
   /** A mapping whose keys are names the user chooses (fields, aggregates, columns), not empty. */

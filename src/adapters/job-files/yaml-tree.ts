@@ -32,7 +32,8 @@ export function parseSpecTree(text: string, file: string): SpecTree {
       const dup = duplicateKey(doc.contents, error.pos[0], []);
       throw jobFileError(file, dup === undefined ? 'a key is given twice' : duplicateText(dup), line);
     }
-    throw jobFileError(file, `not valid YAML: ${error.message.split('\n')[0] ?? ''}`, line);
+    const format = file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML';
+    throw jobFileError(file, `not valid ${format}: ${error.message.split('\n')[0] ?? ''}`, line);
   }
   const root: unknown = doc.contents;
   return {

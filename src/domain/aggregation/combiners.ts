@@ -6,8 +6,22 @@
 export interface CombineFn<I, A, O> {
   create(): A;
   add(acc: A, input: I): A;
+  /**
+   * Optional, for combiners whose `add` may throw (user code): does everything that can throw
+   * without changing `acc`, and returns the commit, which cannot throw and returns the new
+   * accumulator. The engine then stages an event for every window it goes to before committing
+   * any, so a throw leaves every window as it was. Without it the engine calls `add` per window.
+   */
+  stage?(acc: A, input: I): () => A;
   merge(a: A, b: A): A;
   extract(acc: A): O;
+}
+
+/** A combiner that stages (see `CombineFn.stage`). */
+export type StagingCombineFn<I, A, O> = CombineFn<I, A, O> & { stage(acc: A, input: I): () => A };
+
+export function stages<I, A, O>(combiner: CombineFn<I, A, O>): combiner is StagingCombineFn<I, A, O> {
+  return combiner.stage !== undefined;
 }
 
 /** Exact integer sum; switches to bigint only if the sum leaves the safe-integer range. */

@@ -11,6 +11,8 @@ export interface EngineCounters {
   invalid: number;
   late: number;
   duplicate: number;
+  /** Records on which the job's own code threw (decoding, keys, aggregation). */
+  error: number;
   /** (record, window) pairs dropped because that window had closed, for records accepted elsewhere. */
   lateWindowDrops: number;
   /** Row writes sent to the sink (a row of update or complete mode is written at many triggers). */
@@ -51,6 +53,7 @@ export function emptyCounters(): EngineCounters {
     invalid: 0,
     late: 0,
     duplicate: 0,
+    error: 0,
     lateWindowDrops: 0,
     rowsEmitted: 0,
     finalRows: 0,
@@ -59,4 +62,9 @@ export function emptyCounters(): EngineCounters {
     triggers: 0,
     stateRows: 0,
   };
+}
+
+/** Records made dead letters, whatever the reason. */
+export function deadLetterCount(c: EngineCounters): number {
+  return c.invalid + c.late + c.duplicate + c.error;
 }

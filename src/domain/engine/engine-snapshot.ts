@@ -124,7 +124,12 @@ export function parseSnapshot(text: string): EngineSnapshot {
     settings: s.settings,
     closedUpToMs: instant(s.closedUpToMs),
     partitions,
-    windows: s.windows as WindowSnapshot[],
+    // A global window spans ±Infinity, written as strings like the other instants.
+    windows: (s.windows as WindowSnapshot[]).map((w) => ({
+      ...w,
+      startMs: instant(w.startMs),
+      endMs: instant(w.endMs),
+    })),
     ids: s.ids as IdBucketSnapshot[],
     ...sessions,
   };

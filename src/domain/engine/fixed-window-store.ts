@@ -1,3 +1,4 @@
+import { stages, type StagingCombineFn } from '../aggregation/combiners';
 import type { JobDefinition, WindowBounds } from '../jobs/job';
 import type { WindowSnapshot } from './engine-snapshot';
 import { decodeState, encodeState } from './state-codec';
@@ -19,17 +20,21 @@ export interface OpenWindow<G, A> extends WindowBounds {
   readonly firstPositions: Map<number, number>;
 }
 
-/** Where an event comes from: its group, and the record that holds it. */
-export interface EventOrigin {
-  readonly key: string;
-  readonly partition: number;
-  readonly position: number;
+/**
+ * The windows one event goes to: `count` windows starting at `first`, `first + step`, … (a global
+ * window: one, starting at -Infinity). The assigner that placed the event owns it and reuses it, so
+ * that placing a record allocates nothing.
+ */
+export interface WindowRun {
+  first: number;
+  count: number;
+  step: number;
 }
 
 /**
- * The open fixed (tumbling or sliding) windows of one engine, by start, with their entries per
- * group; it tracks which entries changed in the current trigger (update mode) and whether anything
- * changed since the last emission (complete mode).
+ * The open windows of one engine, by start, with their entries per group; it tracks which entries
+ * changed in the current trigger (update mode) and whether anything changed since the last
+ * emission (complete mode). Fixed (tumbling, sliding) and global windows keep their state here.
  */
 export class FixedWindowStore<E, G, A> {
   private readonly windows = new Map<number, OpenWindow<G, A>>();
@@ -39,33 +44,100 @@ export class FixedWindowStore<E, G, A> {
 
   constructor(
     private readonly job: JobDefinition<E, G, A>,
-    private readonly lengthMs: number,
-    private readonly slideMs: number,
+    /** The end of the window starting at a start. */
+    private readonly endOf: (startMs: number) => number,
   ) {}
 
   /**
-   * Adds `event` to the windows starting at `first` … `last`; `trackChange` lists each entry it
-   * changes for this trigger's emission. Returns how many entries it created.
+   * Adds `event` of group `key` to the windows of `run`; `trackChange` lists each entry it changes
+   * for this trigger's emission. Returns how many entries it created. The job's code (group fields,
+   * the combiner) runs before anything changes where it can: with a combiner that stages, a throw
+   * leaves every window as it was; without, a throw from `add` leaves the windows before the one
+   * that threw holding the event (the built-in combiners do not throw).
    */
-  add(event: E, origin: EventOrigin, first: number, last: number, trackChange: boolean): number {
+  add(event: E, key: string, partition: number, position: number, run: WindowRun, trackChange: boolean): number {
+    const combiner = this.job.combiner;
+    if (stages(combiner)) return this.addStaged(combiner, event, key, partition, position, run, trackChange);
+    const group = run.count > 1 ? this.groupIfMissing(event, key, run) : undefined;
     let created = 0;
-    for (let s = first; s <= last; s += this.slideMs) {
-      const win = this.window(s);
-      if (!win.firstPositions.has(origin.partition)) win.firstPositions.set(origin.partition, origin.position);
-      let entry = win.entries.get(origin.key);
-      if (entry === undefined) {
-        entry = newEntry(win, this.job.groupFields(event), this.job.combiner.create());
-        win.entries.set(origin.key, entry);
-        created++;
+    for (let i = 0, s = run.first; i < run.count; i++, s += run.step) {
+      const existing = this.windows.get(s);
+      let entry = existing?.entries.get(key);
+      if (existing !== undefined && entry !== undefined) {
+        entry.acc = this.job.combiner.add(entry.acc, event);
+        this.touch(existing, entry, partition, position, trackChange);
+        continue;
       }
-      entry.acc = this.job.combiner.add(entry.acc, event);
-      this.changedSinceEmission = true;
-      if (trackChange && entry.changedInTrigger !== this.triggerSeq) {
-        entry.changedInTrigger = this.triggerSeq;
-        this.changed.push(entry);
-      }
+      // A new entry's first accumulator, before the entry exists: a throw leaves no empty row.
+      const g = group ?? this.job.groupFields(event);
+      const acc = this.job.combiner.add(this.job.combiner.create(), event);
+      const win = existing ?? this.open(s);
+      entry = newEntry(win, g, acc);
+      win.entries.set(key, entry);
+      created++;
+      this.touch(win, entry, partition, position, trackChange);
     }
     return created;
+  }
+
+  /**
+   * `add` for a combiner that stages: stages the event for every window, then commits all (the
+   * commits cannot throw).
+   */
+  private addStaged(
+    combiner: StagingCombineFn<E, A, unknown>,
+    event: E,
+    key: string,
+    partition: number,
+    position: number,
+    run: WindowRun,
+    trackChange: boolean,
+  ): number {
+    const commits: Array<() => A> = [];
+    let group: G | undefined;
+    for (let i = 0, s = run.first; i < run.count; i++, s += run.step) {
+      const entry = this.windows.get(s)?.entries.get(key);
+      if (entry === undefined) group ??= this.job.groupFields(event);
+      commits.push(combiner.stage(entry?.acc ?? combiner.create(), event));
+    }
+    let created = 0;
+    for (let i = 0, s = run.first; i < run.count; i++, s += run.step) {
+      const win = this.windows.get(s) ?? this.open(s);
+      let entry = win.entries.get(key);
+      const acc = (commits[i] as () => A)();
+      if (entry === undefined) {
+        entry = newEntry(win, group as G, acc);
+        win.entries.set(key, entry);
+        created++;
+      } else {
+        entry.acc = acc;
+      }
+      this.touch(win, entry, partition, position, trackChange);
+    }
+    return created;
+  }
+
+  private touch(
+    win: OpenWindow<G, A>,
+    entry: WindowEntry<G, A>,
+    partition: number,
+    position: number,
+    track: boolean,
+  ): void {
+    if (!win.firstPositions.has(partition)) win.firstPositions.set(partition, position);
+    this.changedSinceEmission = true;
+    if (track && entry.changedInTrigger !== this.triggerSeq) {
+      entry.changedInTrigger = this.triggerSeq;
+      this.changed.push(entry);
+    }
+  }
+
+  /** Group fields of an event that opens an entry in one of its windows, asked before any window changes. */
+  private groupIfMissing(event: E, key: string, run: WindowRun): G | undefined {
+    for (let i = 0, s = run.first; i < run.count; i++, s += run.step) {
+      if (this.windows.get(s)?.entries.has(key) !== true) return this.job.groupFields(event);
+    }
+    return undefined;
   }
 
   /** The entries changed since the last call (update mode, called once per trigger), which starts the next trigger. */
@@ -140,12 +212,14 @@ export class FixedWindowStore<E, G, A> {
     return entries;
   }
 
-  private window(startMs: number): OpenWindow<G, A> {
-    let win = this.windows.get(startMs);
-    if (win === undefined) {
-      win = { startMs, endMs: startMs + this.lengthMs, entries: new Map(), firstPositions: new Map() };
-      this.windows.set(startMs, win);
-    }
+  private open(startMs: number): OpenWindow<G, A> {
+    const win: OpenWindow<G, A> = {
+      startMs,
+      endMs: this.endOf(startMs),
+      entries: new Map(),
+      firstPositions: new Map(),
+    };
+    this.windows.set(startMs, win);
     return win;
   }
 }

@@ -71,6 +71,11 @@ export class PartitionTable {
     }
   }
 
+  /** See `StreamEngine.advanceProcessingTime`: every live partition's time reaches `nowMs`. */
+  advanceProcessingTime(nowMs: number): void {
+    for (const ps of this.states.values()) if (!ps.watermark.isEnded()) ps.watermark.observe(nowMs);
+  }
+
   /** The smallest watermark of the partitions that hold windows open. */
   globalWatermark(): number {
     let min = Infinity;

@@ -1,26 +1,22 @@
 import type { DeadLetter, DeadLetterReason, SourceRecord } from '../records';
-import type { JobDefinition } from '../jobs/job';
-import type { SessionWindows } from '../windowing/session-windows';
-import type { WindowSpec } from '../windowing/window-spec';
+import type { Decoded, DecodedMany, JobDefinition } from '../jobs/job';
+import { HexstreamError } from '../hexstream-error';
 import type { DedupeIndex } from './dedupe-index';
 import { emptyCounters, type EngineCounters } from './engine-counters';
-import type { FixedWindowStore } from './fixed-window-store';
-import { openWindowStarts } from './fixed-window-assignment';
 import { formatInstant } from './format-instant';
 import type { OutputMode } from './output-mode';
-import { effectiveWatermark } from './partition-state';
+import { effectiveWatermark, type PartitionState } from './partition-state';
 import type { PartitionTable } from './partition-table';
 import { deadLetterOf } from './dead-letter-of';
+import { thrownMessage } from './thrown-message';
+import type { WindowAssigner } from './window-assigner';
 
 /** The engine's state a record is admitted into. */
 export interface AdmissionState<E, G, A> {
   readonly job: JobDefinition<E, G, A>;
-  readonly window: WindowSpec;
+  readonly windows: WindowAssigner<E>;
   readonly outputMode: OutputMode;
   readonly partitions: PartitionTable;
-  readonly windows: FixedWindowStore<E, G, A>;
-  /** Session windows instead of fixed ones, when the window spec has a gap. */
-  readonly sessions: SessionWindows<E, G, A> | undefined;
   readonly dedupe: DedupeIndex;
   readonly counters: EngineCounters;
   /** Windows ending at or before this instant are closed for every partition. */
@@ -35,7 +31,9 @@ interface Rejection {
 /**
  * Admits each record into the engine's state: checks it (invalid → late → duplicate), aggregates
  * what passes into its windows, advances its partition's watermark, and collects a dead letter for
- * what does not.
+ * what does not. A throw of the job's own code (decoding, time, keys, de-duplication id,
+ * aggregation) on a record makes it a dead letter `error` holding the exception's message; the
+ * record then changes nothing, not even the watermark.
  */
 export class RecordAdmission<E, G, A> {
   /**
@@ -46,9 +44,14 @@ export class RecordAdmission<E, G, A> {
   private outcomes: EngineCounters;
   private readonly replayOutcomes: EngineCounters = emptyCounters();
   private deadLetters: DeadLetter[] = [];
+  /** How late details name the instant that placed an event. */
+  private readonly timeName: string;
+  /** The message of the job's last throw while decoding. */
+  private thrown = '';
 
   constructor(private readonly state: AdmissionState<E, G, A>) {
     this.outcomes = state.counters;
+    this.timeName = state.job.timeDomain === 'processing' ? 'processing time' : 'event time';
   }
 
   /** The dead letters collected since the last call. */
@@ -58,7 +61,8 @@ export class RecordAdmission<E, G, A> {
     return deadLetters;
   }
 
-  process(record: SourceRecord): void {
+  /** `nowMs`: the processing time the record is processed at (what places it for processing-time jobs). */
+  process(record: SourceRecord, nowMs?: number): void {
     const ps = this.state.partitions.get(record.partition);
     if (record.position < ps.nextPosition && ps.boundaries.isEmpty() === false) {
       // Delivered again by an at-least-once source (e.g. after a rebalance): already processed.
@@ -81,22 +85,29 @@ export class RecordAdmission<E, G, A> {
       this.outcomes.blank++;
       return;
     }
-    const job = this.state.job;
-    const decoded =
-      job.decodeMany === undefined ? job.decode(text, record.arrivalMs) : job.decodeMany(text, record.arrivalMs);
+    const decoded = this.decode(text, record.arrivalMs);
+    if (decoded === undefined) return this.reject('error', this.thrown, text, record);
     if (!decoded.ok) return this.reject('invalid', decoded.detail, text, record);
 
     // Check against W before this record advances it.
     const w = effectiveWatermark(ps, this.state.closedUpTo());
     if ('event' in decoded) {
-      const t = this.state.job.eventTimeMs(decoded.event);
-      const rejected = this.check(record, decoded.event, t, w);
+      const rejected = this.admit(record, ps, decoded.event, nowMs, w);
       if (rejected !== undefined) this.reject(rejected.reason, rejected.detail, text, record);
-      // Every valid record advances W — accepted, late or duplicate — and only after its checks.
-      ps.watermark.observe(t);
       return;
     }
-    this.processBatched(record, decoded.events, w, text);
+    this.processBatched(record, ps, decoded.events, nowMs, w, text);
+  }
+
+  /** The job's decoding; `undefined` when it threw (see `thrown`). */
+  private decode(text: string, arrivalMs: number | undefined): Decoded<E> | DecodedMany<E> | undefined {
+    const job = this.state.job;
+    try {
+      return job.decodeMany === undefined ? job.decode(text, arrivalMs) : job.decodeMany(text, arrivalMs);
+    } catch (e) {
+      this.thrown = jobThrew(e);
+      return undefined;
+    }
   }
 
   /**
@@ -104,15 +115,20 @@ export class RecordAdmission<E, G, A> {
    * record) and aggregated on its own; those rejected make one dead letter for the record, naming
    * each (so nothing disappears, and a record has at most one dead letter).
    */
-  private processBatched(record: SourceRecord, events: readonly E[], w: number, text: string): void {
+  private processBatched(
+    record: SourceRecord,
+    ps: PartitionState,
+    events: readonly E[],
+    nowMs: number | undefined,
+    w: number,
+    text: string,
+  ): void {
     if (events.length === 0) return this.reject('invalid', 'record holds no event', text, record);
     const rejected: Rejection[] = [];
     for (const event of events) {
-      const r = this.check(record, event, this.state.job.eventTimeMs(event), w);
+      const r = this.admit(record, ps, event, nowMs, w);
       if (r !== undefined) rejected.push(r);
     }
-    const ps = this.state.partitions.get(record.partition);
-    for (const event of events) ps.watermark.observe(this.state.job.eventTimeMs(event));
     const first = rejected[0];
     if (first === undefined) return;
     const detail =
@@ -122,76 +138,63 @@ export class RecordAdmission<E, G, A> {
     this.reject(first.reason, detail, text, record);
   }
 
-  /** Checks one event (late, then duplicate) and aggregates it; returns why not, if rejected. */
-  private check(record: SourceRecord, event: E, t: number, w: number): Rejection | undefined {
-    if (this.state.sessions !== undefined) return this.checkSession(this.state.sessions, record, event, t, w);
-    const { first, last, closed } = openWindowStarts(this.state.window, t, w);
-    const lengthMs = this.state.window.lengthMs;
-    if (first > last) {
+  /**
+   * Checks one event (late, then duplicate) against `w`, aggregates it, and advances W by it —
+   * accepted, late or duplicate. Returns why not, if rejected. W advancing at once leaves the
+   * other events of a record checked against the same `w`.
+   */
+  private admit(
+    record: SourceRecord,
+    ps: PartitionState,
+    event: E,
+    nowMs: number | undefined,
+    w: number,
+  ): Rejection | undefined {
+    try {
+      const t = this.state.windows.timeOf(event, nowMs);
+      const rejected = this.place(record, event, t, w);
+      ps.watermark.observe(t);
+      return rejected;
+    } catch (e) {
+      return { reason: 'error', detail: jobThrew(e) };
+    }
+  }
+
+  /**
+   * Places an event at `t` in its windows, unless late or a duplicate. Everything that runs the
+   * job's code comes before anything changes (the windows add atomically, see `WindowAssigner.add`).
+   */
+  private place(record: SourceRecord, event: E, t: number, w: number): Rejection | undefined {
+    const { windows, job } = this.state;
+    const lastEndMs = windows.assign(t, w);
+    if (lastEndMs === undefined) {
       return {
         reason: 'late',
-        detail: `event time ${formatInstant(t)} is behind watermark ${formatInstant(w)} of partition ${record.partition}: window [${formatInstant(last)}, ${formatInstant(last + lengthMs)}) is closed`,
+        detail: `${this.timeName} ${formatInstant(t)} is behind watermark ${formatInstant(w)} of partition ${record.partition}: ${windows.closedWhy(t)}`,
       };
     }
-    const duplicate = this.checkDuplicate(record, event, w, last + lengthMs);
-    if (duplicate !== undefined) return duplicate;
-    this.outcomes.lateWindowDrops += closed;
+    const key = job.groupKey(event);
+    const id = job.dedupe?.id(event);
+    if (
+      id !== undefined &&
+      this.state.dedupe.isRemembered(id, this.state.partitions.watermarkOf, record.partition, w)
+    ) {
+      return {
+        reason: 'duplicate',
+        detail: `${job.dedupe?.field ?? 'id'} ${String(id)} was already accepted and a window of it is still open`,
+      };
+    }
     // A replayed record's effect is in the table already (its trigger committed it): a row changed
     // only by replayed records is not written again, which would put back a value rebuilt so far
     // over the complete one. A row written again because of a new record carries everything.
     const trackChange =
       this.state.outputMode === 'update' && record.position >= this.state.partitions.replayUntil(record.partition);
-    const origin = { key: this.state.job.groupKey(event), partition: record.partition, position: record.position };
-    this.state.counters.stateRows += this.state.windows.add(event, origin, first, last, trackChange);
+    this.state.counters.stateRows += windows.add(event, key, record.partition, record.position, trackChange);
+    // Remembered until its last window closes; the earlier record's partition is asked for its W
+    // (for this partition that is still the W before this record).
+    if (id !== undefined) this.state.dedupe.remember(id, record.partition, lastEndMs, record.position);
+    this.outcomes.lateWindowDrops += windows.closedOfAssigned();
     this.outcomes.accepted++;
-    return undefined;
-  }
-
-  /**
-   * `check` for session windows: late when behind the watermark (`t < W`). A session closes once W
-   * reaches its end, so an event behind W might belong to one already written; accepting it would
-   * start a second session where a batch computation has one, depending on when triggers fired.
-   * Events at or after W never touch a closed session, so the result is the batch one.
-   */
-  private checkSession(
-    sessions: SessionWindows<E, G, A>,
-    record: SourceRecord,
-    event: E,
-    t: number,
-    w: number,
-  ): Rejection | undefined {
-    if (t < w) {
-      return {
-        reason: 'late',
-        detail: `event time ${formatInstant(t)} is behind watermark ${formatInstant(w)} of partition ${record.partition}: sessions up to the watermark may be closed`,
-      };
-    }
-    const duplicate = this.checkDuplicate(record, event, w, t + this.state.window.lengthMs);
-    if (duplicate !== undefined) return duplicate;
-    const key = this.state.job.groupKey(event);
-    const groupFields = (): G => this.state.job.groupFields(event);
-    const { created, merged } = sessions.add(key, groupFields, event, t, record.partition, record.position);
-    this.state.counters.stateRows += created - merged;
-    this.outcomes.accepted++;
-    return undefined;
-  }
-
-  /**
-   * Jobs with a unique id: a duplicate when the id was accepted and a window of it is still open;
-   * otherwise the id is remembered until `lastEndMs` closes. The earlier record's partition is asked
-   * for its W; for this partition that is still the W before this record.
-   */
-  private checkDuplicate(record: SourceRecord, event: E, w: number, lastEndMs: number): Rejection | undefined {
-    const dedupe = this.state.job.dedupe;
-    if (dedupe === undefined) return undefined;
-    const id = dedupe.id(event);
-    if (this.state.dedupe.isRemembered(id, this.state.partitions.watermarkOf, record.partition, w)) {
-      return {
-        reason: 'duplicate',
-        detail: `${dedupe.field} ${String(id)} was already accepted and a window of it is still open`,
-      };
-    }
-    this.state.dedupe.remember(id, record.partition, lastEndMs, record.position);
     return undefined;
   }
 
@@ -201,6 +204,12 @@ export class RecordAdmission<E, G, A> {
     if (record.position < this.state.partitions.replayUntil(record.partition)) return;
     this.deadLetters.push(deadLetterOf(reason, why, raw, record));
   }
+}
+
+/** The detail of a throw of the job's code; the engine's own errors (a `HexstreamError`) go on failing the run. */
+function jobThrew(e: unknown): string {
+  if (e instanceof HexstreamError) throw e;
+  return thrownMessage(e);
 }
 
 function isBlank(text: string): boolean {

@@ -2,8 +2,8 @@ import type { SessionWindows } from '../windowing/session-windows';
 import type { SessionSnapshot } from './engine-snapshot';
 import { decodeState, encodeState } from './state-codec';
 
-export function snapshotSessions<E, G, A>(sessions: SessionWindows<E, G, A> | undefined): SessionSnapshot[] {
-  return (sessions?.all() ?? []).map((s) => ({
+export function snapshotSessions<E, G, A>(sessions: SessionWindows<E, G, A>): SessionSnapshot[] {
+  return sessions.all().map((s) => ({
     key: s.key,
     startMs: s.startMs,
     endMs: s.endMs,
@@ -13,12 +13,11 @@ export function snapshotSessions<E, G, A>(sessions: SessionWindows<E, G, A> | un
   }));
 }
 
-/** Puts the sessions of a snapshot back (none without session windows); returns how many. */
+/** Puts the sessions of a snapshot back; returns how many. */
 export function restoreSessions<E, G, A>(
-  sessions: SessionWindows<E, G, A> | undefined,
+  sessions: SessionWindows<E, G, A>,
   snapshots: readonly SessionSnapshot[],
 ): number {
-  if (sessions === undefined) return 0;
   for (const s of snapshots) {
     sessions.restore({
       key: s.key,
@@ -27,7 +26,6 @@ export function restoreSessions<E, G, A>(
       group: decodeState(s.group) as G,
       acc: decodeState(s.acc) as A,
       firstPositions: new Map(s.firstPositions),
-      changedInTrigger: -1,
     });
   }
   return snapshots.length;

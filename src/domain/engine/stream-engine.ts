@@ -1,7 +1,7 @@
 import type { SourceRecord } from '../records';
 import type { JobDefinition } from '../jobs/job';
-import type { WindowSpec } from '../windowing/window-spec';
-import { SessionWindows } from '../windowing/session-windows';
+import { HexstreamError } from '../hexstream-error';
+import { describeWindows, type WindowSpec } from '../windowing/window-spec';
 import type { OutputMode } from './output-mode';
 import { DedupeIndex } from './dedupe-index';
 import { emptyCounters, maxStateSize, NO_STATE, type EngineCounters, type StateSize } from './engine-counters';
@@ -14,10 +14,11 @@ import {
   restorePartitionSnapshots,
   snapshotPartitions,
 } from './partition-checkpoints';
-import { FixedWindowStore } from './fixed-window-store';
-import { emitFixedWindows, emitSessions, type Emission } from './window-emission';
+import type { Emission } from './window-emission';
 import { RecordAdmission } from './record-admission';
-import { restoreSessions, snapshotSessions } from './session-snapshots';
+import { thrownMessage } from './thrown-message';
+import type { WindowAssigner } from './window-assigner';
+import { windowAssignerFor } from './window-assigners';
 import type { TriggerOutput } from './trigger-output';
 
 export type { Backlog } from './partition-table';
@@ -42,12 +43,11 @@ export interface EngineSettings {
  *                 [s, e) closes when min ≥ e          processing time)
  */
 export class StreamEngine<E, G, A> {
-  private readonly windows: FixedWindowStore<E, G, A>;
+  /** The job's windows, whatever their kind. */
+  private readonly windows: WindowAssigner<E>;
   private readonly partitions: PartitionTable;
   private readonly dedupe = new DedupeIndex();
   private readonly counters: EngineCounters = emptyCounters();
-  /** Session windows instead of fixed ones, when the window spec has a gap. */
-  private readonly sessions: SessionWindows<E, G, A> | undefined;
   private readonly admission: RecordAdmission<E, G, A>;
   private closedUpTo = -Infinity;
   /** The largest state seen at a trigger, before it evicted (when state is largest). */
@@ -62,23 +62,19 @@ export class StreamEngine<E, G, A> {
     private readonly job: JobDefinition<E, G, A>,
     private readonly settings: EngineSettings,
   ) {
-    const gap = settings.window.sessionGapMs;
-    if (gap !== undefined && settings.outputMode !== 'append') {
+    if (settings.window.kind === 'session' && settings.outputMode !== 'append') {
       // Rows are upserted, never deleted: a merge of two sessions would leave the rows of the merged ones.
       throw new RangeError(
         `session windows need append output mode (a session's row is written once, when it closes), got ${settings.outputMode}`,
       );
     }
-    this.sessions = gap === undefined ? undefined : new SessionWindows(gap, job.combiner);
-    this.windows = new FixedWindowStore(job, settings.window.lengthMs, settings.window.slideMs);
+    this.windows = windowAssignerFor(job, settings.window, settings.outputMode);
     this.partitions = new PartitionTable(settings.watermarkMs);
     this.admission = new RecordAdmission({
       job,
-      window: settings.window,
       outputMode: settings.outputMode,
       partitions: this.partitions,
       windows: this.windows,
-      sessions: this.sessions,
       dedupe: this.dedupe,
       counters: this.counters,
       closedUpTo: () => this.closedUpTo,
@@ -97,8 +93,18 @@ export class StreamEngine<E, G, A> {
     this.partitions.add(ids, positions, watermarks);
   }
 
-  process(record: SourceRecord): void {
-    this.admission.process(record);
+  /** `nowMs`: the processing time at which the record is processed (required for processing-time jobs). */
+  process(record: SourceRecord, nowMs?: number): void {
+    this.admission.process(record, nowMs);
+  }
+
+  /**
+   * Processing-time jobs: the watermark of every partition follows the clock to `nowMs` (less the
+   * watermark delay), records or not, so that windows the clock has passed close at the next
+   * trigger. The pipeline calls it before each trigger; a no-op for event-time jobs.
+   */
+  advanceProcessingTime(nowMs: number): void {
+    if (this.job.timeDomain === 'processing') this.partitions.advanceProcessingTime(nowMs);
   }
 
   /** A bounded partition was read to its end: it stops holding the watermark back. */
@@ -136,6 +142,8 @@ export class StreamEngine<E, G, A> {
    * partition idle while the source cannot tell (`'unknown'`: the broker is unreachable).
    */
   advanceIdle(nowMs: number, idleTimeoutMs: number, backlog?: Backlog): void {
+    // Processing time moves every partition's watermark already (`advanceProcessingTime`).
+    if (this.job.timeDomain === 'processing') return;
     this.partitions.advanceIdle(nowMs, idleTimeoutMs, backlog);
   }
 
@@ -143,10 +151,7 @@ export class StreamEngine<E, G, A> {
   trigger(): TriggerOutput {
     this.peakState = maxStateSize(this.peakState, this.stateSize());
     const closeUpTo = this.flushing ? Infinity : Math.max(this.closedUpTo, this.globalWatermark());
-    const emission: Emission =
-      this.sessions !== undefined
-        ? emitSessions(this.sessions, this.job, closeUpTo, this.counters)
-        : emitFixedWindows(this.windows, this.job, this.settings.outputMode, closeUpTo, this.counters);
+    const emission = this.emit(closeUpTo);
     if (emission.tableRows !== undefined) this.completeRows = emission.tableRows;
     // A flush keeps later windows open for later records: closed up to the last window it wrote.
     this.closedUpTo = this.flushing ? Math.max(this.closedUpTo, emission.lastEndMs) : closeUpTo;
@@ -184,11 +189,8 @@ export class StreamEngine<E, G, A> {
   /** The job and the settings that shape the state: a snapshot continues only a run with the same. */
   settingsKey(): string {
     const { window, watermarkMs, outputMode } = this.settings;
-    const windows =
-      window.sessionGapMs === undefined
-        ? `window=${window.lengthMs}/${window.slideMs}`
-        : `session-gap=${window.sessionGapMs}`;
-    return `${this.job.name} ${windows} watermark=${watermarkMs} output=${outputMode}`;
+    const time = this.job.timeDomain === 'processing' ? ' time=processing' : '';
+    return `${this.job.name} ${describeWindows(window)}${time} watermark=${watermarkMs} output=${outputMode}`;
   }
 
   /**
@@ -196,15 +198,15 @@ export class StreamEngine<E, G, A> {
    * re-reading (see `EngineSnapshot`). `committed` is that trigger's checkpoint.
    */
   snapshot(committed: EngineCheckpoint): EngineSnapshot {
-    const sessions = snapshotSessions(this.sessions);
+    const { windows, sessions } = this.windows.snapshot();
     return {
       format: 2,
       settings: this.settingsKey(),
       closedUpToMs: this.closedUpTo,
       partitions: snapshotPartitions(this.partitions, committed, this.closedUpTo),
-      windows: this.windows.snapshot(),
+      windows,
       ids: this.dedupe.snapshot(),
-      ...(sessions.length > 0 ? { sessions } : {}),
+      ...(sessions !== undefined && sessions.length > 0 ? { sessions } : {}),
     };
   }
 
@@ -212,8 +214,7 @@ export class StreamEngine<E, G, A> {
   restoreSnapshot(snapshot: EngineSnapshot): Map<number, number> {
     this.closedUpTo = snapshot.closedUpToMs;
     const starts = restorePartitionSnapshots(this.partitions, snapshot.partitions);
-    this.counters.stateRows += this.windows.restore(snapshot.windows);
-    this.counters.stateRows += restoreSessions(this.sessions, snapshot.sessions ?? []);
+    this.counters.stateRows += this.windows.restore(snapshot);
     this.dedupe.restore(snapshot.ids);
     return starts;
   }
@@ -224,7 +225,7 @@ export class StreamEngine<E, G, A> {
 
   stateSize(): StateSize {
     return {
-      openWindows: this.sessions?.size() ?? this.windows.size(),
+      openWindows: this.windows.size(),
       rows: this.counters.stateRows,
       rememberedIds: this.dedupe.size(),
     };
@@ -267,13 +268,21 @@ export class StreamEngine<E, G, A> {
 
   /** The oldest position of the partition that open windows, sessions or remembered ids still need. */
   private readonly oldestOpenPosition = (partition: number, watermarkMs: number): number | undefined => {
-    const candidates = [
-      this.windows.firstPosition(partition),
-      this.sessions?.firstPosition(partition),
-      this.dedupe.firstLivePosition(partition, watermarkMs),
-    ];
-    let oldest: number | undefined;
-    for (const c of candidates) if (c !== undefined && (oldest === undefined || c < oldest)) oldest = c;
-    return oldest;
+    const windows = this.windows.firstPosition(partition);
+    const ids = this.dedupe.firstLivePosition(partition, watermarkMs);
+    if (windows === undefined || ids === undefined) return windows ?? ids;
+    return Math.min(windows, ids);
   };
+
+  /** The trigger's emission; a throw of the job's row code fails the run (no record is to blame). */
+  private emit(closeUpTo: number): Emission {
+    try {
+      return this.windows.emit(closeUpTo, this.counters);
+    } catch (e) {
+      if (e instanceof HexstreamError) throw e;
+      throw new HexstreamError('JOB_FAILED', `job ${this.job.name}: building a row failed: ${thrownMessage(e)}`, {
+        cause: e,
+      });
+    }
+  }
 }

@@ -12,11 +12,16 @@ export type Decoded<E> = { readonly ok: true; readonly event: E } | { readonly o
 export type DecodedMany<E> =
   { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly detail: string };
 
+/**
+ * Which clock assigns records to windows: `event`, the record's own time (`eventTimeMs`); or
+ * `processing`, the instant the engine processes it (given by the pipeline's clock), so that a
+ * replay may place a re-read record in another window.
+ */
+export type TimeDomain = 'event' | 'processing';
+
 export interface JobDefaults {
-  /** The job's windows (when absent: fixed windows of `windowMs` every `slideMs`). */
-  readonly window?: WindowSpec;
-  readonly windowMs: number;
-  readonly slideMs: number;
+  /** The job's windows (`--window`/`--slide`/`--session-gap` may replace them unless `fixedWindows`). */
+  readonly window: WindowSpec;
   readonly watermarkMs: number;
   readonly outputMode: OutputMode;
   /** Sample input shipped in the repo under `samples/`, read by `test` when no `--input` is given. */
@@ -25,24 +30,24 @@ export interface JobDefaults {
   readonly fixedWindows?: string;
 }
 
-/** Whether windows follow the events' own time or the time at which the engine processes them. */
-export type TimeDomain = 'event' | 'processing';
-
-/** Where a job's records come from and go (see docs/job-sdk.md, `io`). */
+/** Where a job reads and writes outside the engine, and the tools that come with it: all optional but the topic. */
 export interface JobIo {
-  /** Input topic: prod reads it, produce writes it (default: the job's name). */
+  /** Input topic: `prod` reads it, `produce` writes it (usually the job's name). */
   readonly topic: string;
-  /** prod reads to the end offsets and stops unless --no-bounded (default false). */
+  /** `prod` reads to the end offsets and stops unless `--no-bounded`: a batch computation over a topic. */
   readonly bounded: boolean;
-  /** Result column whose value keys output rows on Kafka (--to-kafka). */
+  /** Result column whose value keys output rows on Kafka (`--to-kafka`); absent: the row key. */
   readonly outputMessageKey?: string;
-  /** Kafka key of a produced input record. */
+  /** Kafka key of a produced input record (records of one result row land in one partition); absent: no key. */
   readonly partitionKey?: (text: string) => string | undefined;
-  /** The records `produce --job NAME` writes. */
+  /** Sample records for `produce --job NAME`; absent: the job cannot be produced. */
   readonly generator?: RecordGenerator;
-  /** produce's default --fault-share (default 0.01). */
+  /** `produce`'s default `--fault-share` (absent: 0.01). */
   readonly faultShare?: number;
-  /** Lines printed after the run summary. */
+  /**
+   * Lines printed after the run summary, from the final table. A run of a job with a report keeps
+   * its final table in memory, so only for small results.
+   */
   readonly report?: (rows: readonly ResultRow[]) => string[];
 }
 
@@ -54,8 +59,8 @@ export interface WindowBounds {
 
 /**
  * A job: what one record looks like, how records are grouped and windowed, how a group is
- * aggregated and what row it becomes. A new job is one file in `src/domain/jobs/` that exports one
- * of these and is listed in `job-catalog.ts`.
+ * aggregated, what row it becomes and where it reads and writes. A built-in job is one file
+ * `src/domain/jobs/<name>.job.ts` that exports one of these as `job`: the composition finds it there.
  *
  * E: the validated event; G: the grouping fields of a row; A: the accumulator.
  */
@@ -64,9 +69,9 @@ export interface JobDefinition<E, G, A> {
   readonly description: string;
   readonly table: TableSchema;
   readonly defaults: JobDefaults;
-  /** Absent: 'event'. */
+  readonly io: JobIo;
+  /** Absent: `event`. */
   readonly timeDomain?: TimeDomain;
-  readonly io?: JobIo;
   /**
    * Parses and validates one record's text. Never throws for bad input: returns `ok: false`.
    * `arrivalMs` is when the record arrived (see `SourceRecord.arrivalMs`), for records without a time.

@@ -1,6 +1,7 @@
 import type { GeneratedRecord } from './orders.generator';
 import { createRng } from './orders.generator';
 import { checkGeneratorOptions } from './validation';
+import type { RecordGenerator } from './generator-catalog';
 
 /**
  * Seeded random trades for the `ohlc` job as JSON lines `{symbol, price, volume, ts}` (ts in epoch
@@ -57,3 +58,13 @@ function* lines(
     }
   }
 }
+
+/** `produce --job ohlc`: the job's `io.generator`. */
+export const ohlcGenerator: RecordGenerator = (o) =>
+  generateOhlcTrades({
+    count: o.count,
+    seed: o.seed,
+    startMs: o.startMs,
+    tradesPerSecond: o.eventsPerSecond,
+    faultShare: o.faultShare,
+  });

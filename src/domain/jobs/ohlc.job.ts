@@ -2,6 +2,8 @@ import { combineAll, max, min, sumInteger, type CombineFn } from '../aggregation
 import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
 import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, timeField } from './validation';
+import { jsonStringField } from './message-key';
+import { ohlcGenerator } from './ohlc.generator';
 
 /**
  * One-minute OHLC bars per symbol (after a lambda-architecture project): open and close are the
@@ -98,7 +100,13 @@ export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
   description:
     'One-minute open/high/low/close/volume bars per symbol, open and close by event time (lambda architecture)',
   table: ohlcBarsTable,
-  defaults: { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000, outputMode: 'update', sampleFile: 'ohlc.jsonl' },
+  defaults: {
+    window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
+    watermarkMs: 10_000,
+    outputMode: 'update',
+    sampleFile: 'ohlc.jsonl',
+  },
+  io: { topic: 'ohlc', bounded: false, partitionKey: jsonStringField('symbol'), generator: ohlcGenerator },
   decode: decodeOhlcTrade,
   eventTimeMs: (t) => t.eventMs,
   groupKey: (t) => t.symbol,
@@ -123,3 +131,6 @@ export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
     };
   },
 };
+
+/** The job as the built-in catalog finds it. */
+export { ohlcJob as job };

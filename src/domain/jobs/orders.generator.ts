@@ -1,4 +1,5 @@
 import { HexstreamError } from '../hexstream-error';
+import type { RecordGenerator } from './generator-catalog';
 
 /**
  * Seeded sample input for the `orders` job (ARCHITECTURE §4), after the Python mock producer of the
@@ -266,3 +267,13 @@ function checkOptions(o: OrderGeneratorOptions): void {
     fail('ordersPerSecond', 'a positive number', o.ordersPerSecond);
   if (!(o.faultShare >= 0 && o.faultShare <= 1)) fail('faultShare', 'between 0 and 1', o.faultShare);
 }
+
+/** `produce --job orders`: the job's `io.generator`. */
+export const ordersGenerator: RecordGenerator = (o) =>
+  generateOrders({
+    count: o.count,
+    seed: o.seed,
+    startMs: o.startMs,
+    ordersPerSecond: o.eventsPerSecond,
+    faultShare: o.faultShare,
+  });

@@ -4,6 +4,8 @@ import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
 import { labelError, REGION_RULE } from './label-rules';
 import { fieldError, isPlainObject, MILLISECONDS_HINT, parseJson } from './validation';
+import { jsonIntegerField } from './message-key';
+import { ordersGenerator } from './orders.generator';
 
 /** A validated order. Money is kept in integer cents so sums are exact. */
 export interface Order {
@@ -117,12 +119,13 @@ export const ordersJob: JobDefinition<Order, OrderGroup, OrderAccumulator> = {
   description: 'Orders per item, shop and region in 1-minute windows: spend, items, orders (Spark+Kafka+MySQL)',
   table: aggOrderWindowTable,
   defaults: {
-    windowMs: 60_000,
-    slideMs: 60_000,
+    window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
     watermarkMs: 10_000,
     outputMode: 'update',
     sampleFile: 'orders.jsonl',
   },
+  // Keyed by shop: an order that fails validation still goes with its shop's records.
+  io: { topic: 'orders', bounded: false, partitionKey: jsonIntegerField('shopid'), generator: ordersGenerator },
   decode: decodeOrder,
   eventTimeMs: (o) => o.eventMs,
   groupKey: (o) => `${o.region}|${o.shopid}|${o.itemid}`,
@@ -162,3 +165,6 @@ function isId(v: unknown): v is number {
 export function orderRowKey(startMs: number, endMs: number, g: OrderGroup): string {
   return md5Hex(`${startMs}|${endMs}|${g.region}|${g.shopid}|${g.itemid}`);
 }
+
+/** The job as the built-in catalog finds it. */
+export { ordersJob as job };

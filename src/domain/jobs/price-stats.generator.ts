@@ -2,6 +2,7 @@ import type { GeneratedRecord } from './orders.generator';
 import { createRng } from './orders.generator';
 import { formatQuoteTime } from './quote-time';
 import { checkGeneratorOptions } from './validation';
+import type { RecordGenerator } from './generator-catalog';
 
 /**
  * Seeded prices for the `price-stats` job, like the exercise's producer: JSON lines
@@ -66,3 +67,13 @@ function* lines(
     }
   }
 }
+
+/** `produce --job price-stats`: the job's `io.generator`. */
+export const priceGenerator: RecordGenerator = (o) =>
+  generatePrices({
+    count: o.count,
+    seed: o.seed,
+    startMs: o.startMs,
+    pricesPerSecond: o.eventsPerSecond,
+    faultShare: o.faultShare,
+  });

@@ -3,6 +3,9 @@ import type { TableSchema } from '../table-schema';
 import type { Decoded, JobDefinition } from './job';
 import { formatQuoteTime, quoteTimeMs } from './quote-time';
 import { fieldError, isPlainObject, parseJson, symbolError, YEAR_2100_MS } from './validation';
+import { jsonStringField } from './message-key';
+import { priceGenerator } from './price-stats.generator';
+import { priceStatsReport } from './price-stats.report';
 
 /**
  * Price statistics over a whole topic (after a Kafka + PySpark exercise): per symbol the number of
@@ -150,11 +153,19 @@ export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulat
     'Per-symbol count, min, max, mean, sample standard deviation and 3-sigma outliers over a whole topic (Kafka prices exercise)',
   table: priceStatsTable,
   defaults: {
-    windowMs: GLOBAL_WINDOW_MS,
-    slideMs: GLOBAL_WINDOW_MS,
+    window: { kind: 'fixed', lengthMs: GLOBAL_WINDOW_MS, slideMs: GLOBAL_WINDOW_MS },
     watermarkMs: 0,
     outputMode: 'complete',
     sampleFile: 'price-stats.jsonl',
+  },
+  // The exercise's topic; its producer sends only well-formed messages; a batch over the whole topic.
+  io: {
+    topic: PRICE_STATS_TOPIC,
+    bounded: true,
+    partitionKey: jsonStringField('symbol'),
+    generator: priceGenerator,
+    faultShare: 0,
+    report: priceStatsReport,
   },
   decode: decodePriceTick,
   eventTimeMs: (t) => t.eventMs,
@@ -180,3 +191,6 @@ export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulat
     };
   },
 };
+
+/** The job as the built-in catalog finds it. */
+export { priceStatsJob as job };

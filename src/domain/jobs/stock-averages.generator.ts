@@ -1,6 +1,7 @@
 import type { GeneratedRecord } from './orders.generator';
 import { createRng } from './orders.generator';
 import { checkGeneratorOptions } from './validation';
+import type { RecordGenerator } from './generator-catalog';
 
 /**
  * Seeded random trades for the `stock-averages` job, as CSV lines
@@ -73,3 +74,13 @@ function readable(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
+
+/** `produce --job stock-averages`: the job's `io.generator`. */
+export const tradeGenerator: RecordGenerator = (o) =>
+  generateTrades({
+    count: o.count,
+    seed: o.seed,
+    startMs: o.startMs,
+    tradesPerSecond: o.eventsPerSecond,
+    faultShare: o.faultShare,
+  });

@@ -11,6 +11,8 @@ import {
   YEAR_2000_MS,
   YEAR_2100_MS,
 } from './validation';
+import { csvFirstField, jsonStringField } from './message-key';
+import { tradeGenerator } from './stock-averages.generator';
 
 /**
  * Moving averages of stock trades (after a Spark Structured Streaming project): per symbol, in
@@ -34,6 +36,7 @@ export interface TradeGroup {
 
 const MAX_SYMBOL_CHARS = 16;
 const MICROS = 1_000_000;
+const stockName = jsonStringField('stockName');
 const TRADE_TYPES = new Set(['BUY', 'SELL']);
 export const STOCK_CSV_HEADER = 'stockName,tradeType,price,quantity,eventTimeMillis,eventTimeReadable';
 
@@ -135,17 +138,28 @@ function validateTrade(
   return { ok: true, event: { symbol, micros, price, quantity, eventMs: millis } };
 }
 
+/** Kafka key of a produced trade: its symbol, the first field of a CSV line or `stockName` of a JSON one. */
+function tradeSymbol(line: string): string | undefined {
+  return line.trim().startsWith('{') ? stockName(line) : csvFirstField(line);
+}
+
 export const stockAveragesJob: JobDefinition<Trade, TradeGroup, TradeAccumulator> = {
   name: 'stock-averages',
   description:
     'Moving averages of stock trades per symbol, sliding 3 s every 1 s: mean, min, max, trades, quantity (Spark moving averages)',
   table: stocksAveragesTable,
   defaults: {
-    windowMs: 3_000,
-    slideMs: 1_000,
+    window: { kind: 'fixed', lengthMs: 3_000, slideMs: 1_000 },
     watermarkMs: 5_000,
     outputMode: 'append',
     sampleFile: 'stock-averages.csv',
+  },
+  io: {
+    topic: 'stock-averages',
+    bounded: false,
+    outputMessageKey: 'symbol',
+    partitionKey: tradeSymbol,
+    generator: tradeGenerator,
   },
   decode: decodeTrade,
   eventTimeMs: (t) => t.eventMs,
@@ -171,3 +185,6 @@ export const stockAveragesJob: JobDefinition<Trade, TradeGroup, TradeAccumulator
     };
   },
 };
+
+/** The job as the built-in catalog finds it. */
+export { stockAveragesJob as job };

@@ -1,6 +1,7 @@
 import type { GeneratedRecord } from './orders.generator';
 import { createRng } from './orders.generator';
 import { checkGeneratorOptions } from './validation';
+import type { RecordGenerator } from './generator-catalog';
 
 /**
  * Seeded random quotes for `top-averages`: mostly `{symbol, price, ts}` (ts in epoch ms), every
@@ -72,3 +73,13 @@ function* lines(
     }
   }
 }
+
+/** `produce --job top-averages`: the job's `io.generator`. */
+export const quoteGenerator: RecordGenerator = (o) =>
+  generateQuotes({
+    count: o.count,
+    seed: o.seed,
+    startMs: o.startMs,
+    quotesPerSecond: o.eventsPerSecond,
+    faultShare: o.faultShare,
+  });

@@ -3,6 +3,7 @@ import type { ResultRow } from '../records';
 import type { TableSchema } from '../table-schema';
 import type { JobDefinition, WindowBounds } from './job';
 import { decodeQuote, decodeQuotes, PRICE_SCALE, priceMicros, type Quote } from './quotes';
+import { quoteGenerator } from './top-averages.generator';
 
 /**
  * Top 3 symbols by mean price over the last 1, 5 and 15 minutes, every 10 seconds (after a
@@ -124,13 +125,14 @@ export const topAveragesJob: JobDefinition<Quote, Record<string, never>, PaneSum
   description: 'Top 3 symbols by mean price over 1, 5 and 15 minutes, every 10 s (Beam/Dataflow)',
   table: topAveragesTable,
   defaults: {
-    windowMs: maxLengthMs,
-    slideMs: PANE_MS,
+    window: { kind: 'fixed', lengthMs: maxLengthMs, slideMs: PANE_MS },
     watermarkMs: 10_000,
     outputMode: 'append',
     sampleFile: 'top-averages.jsonl',
     fixedWindows: 'computes 60 s, 300 s and 900 s windows every 10 s',
   },
+  // No partition key: one instance ranks every symbol, so all partitions go to it anyway.
+  io: { topic: 'top-averages', bounded: false, generator: quoteGenerator },
   decode: decodeQuote,
   decodeMany: decodeQuotes,
   eventTimeMs: (q) => q.eventMs,
@@ -146,3 +148,6 @@ export const topAveragesJob: JobDefinition<Quote, Record<string, never>, PaneSum
   },
   toRows: (w, _g, acc) => topAverageRows(w, acc),
 };
+
+/** The job as the built-in catalog finds it. */
+export { topAveragesJob as job };

@@ -1,6 +1,7 @@
 import type { GeneratedRecord } from './orders.generator';
 import { createRng } from './orders.generator';
 import { checkGeneratorOptions } from './validation';
+import type { RecordGenerator } from './generator-catalog';
 
 /**
  * Seeded random quotes for the `top-price` job as JSON lines `{symbol, price, ts}`, with `ts` in
@@ -76,3 +77,13 @@ function malformed(quote: { symbol: string; price: number }, ms: number, which: 
       return JSON.stringify({ ...quote, ts: ms }).slice(0, 20);
   }
 }
+
+/** `produce --job top-price`: the job's `io.generator`. */
+export const topPriceGenerator: RecordGenerator = (o) =>
+  generateQuotes({
+    count: o.count,
+    seed: o.seed,
+    startMs: o.startMs,
+    quotesPerSecond: o.eventsPerSecond,
+    faultShare: o.faultShare,
+  });

@@ -2,6 +2,8 @@ import type { CombineFn } from '../aggregation/combiners';
 import type { TableSchema } from '../table-schema';
 import type { JobDefinition } from './job';
 import { decodeQuote, decodeQuotes, type Quote } from './quotes';
+import { jsonStringField } from './message-key';
+import { topPriceGenerator } from './top-price.generator';
 
 export { decodeQuote };
 
@@ -58,12 +60,12 @@ export const topPriceJob: JobDefinition<Quote, WholeWindow, TopQuote | undefined
   table: topPriceTable,
   // 30 s: quotes of several feeds arrive some seconds out of order; a window is final 5.5 min after it began.
   defaults: {
-    windowMs: 300_000,
-    slideMs: 300_000,
+    window: { kind: 'fixed', lengthMs: 300_000, slideMs: 300_000 },
     watermarkMs: 30_000,
     outputMode: 'append',
     sampleFile: 'top-price.jsonl',
   },
+  io: { topic: 'top-price', bounded: false, partitionKey: jsonStringField('symbol'), generator: topPriceGenerator },
   decode: decodeQuote,
   decodeMany: decodeQuotes,
   eventTimeMs: (q) => q.eventMs,
@@ -78,3 +80,6 @@ export const topPriceJob: JobDefinition<Quote, WholeWindow, TopQuote | undefined
     values: { window_end: w.endMs, symbol: acc?.symbol ?? '', price: acc?.price ?? Number.NaN },
   }),
 };
+
+/** The job as the built-in catalog finds it. */
+export { topPriceJob as job };

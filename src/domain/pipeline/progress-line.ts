@@ -1,5 +1,5 @@
 import type { LogContext } from '../../ports/logger.port';
-import type { EngineCounters, StateSize } from '../engine/engine-counters';
+import { deadLetterCount, type EngineCounters, type StateSize } from '../engine/engine-counters';
 import { formatInstant } from '../engine/format-instant';
 
 /** What the progress line says while a service is unreachable. */
@@ -72,7 +72,8 @@ export class ProgressLine {
       accepted: c.accepted,
       late: c.late,
       duplicates: c.duplicate,
-      deadLetters: c.invalid + c.late + c.duplicate,
+      ...(c.error > 0 ? { errors: c.error } : {}),
+      deadLetters: deadLetterCount(c),
       openWindows: view.state.openWindows,
       stateRows: view.state.rows,
       rememberedIds: view.state.rememberedIds,

@@ -1,5 +1,5 @@
 import { formatInstant } from '../engine/format-instant';
-import type { StateSize } from '../engine/engine-counters';
+import { deadLetterCount, type StateSize } from '../engine/engine-counters';
 import type { OutputMode } from '../engine/output-mode';
 import { YEAR_2100_MS } from '../jobs/validation';
 import type { WindowSpec } from '../windowing/window-spec';
@@ -34,7 +34,9 @@ export function runReportText(report: RunReport, ctx: ReportContext): string {
     `  invalid        ${c.invalid}`,
     `  late           ${c.late}`,
     `  duplicates     ${c.duplicate}`,
-    `dead letters     ${c.invalid + c.late + c.duplicate}`,
+    // Shown once the job's code threw on a record: a built-in job never does.
+    ...(c.error > 0 ? [`  errors         ${c.error}`] : []),
+    `dead letters     ${deadLetterCount(c)}`,
     `late (record, window) pairs dropped from accepted records: ${c.lateWindowDrops}`,
     `row emissions    ${c.rowsEmitted}`,
     `final rows       ${report.finalRows}`,
@@ -56,7 +58,8 @@ export function runReportText(report: RunReport, ctx: ReportContext): string {
  * over all of its input (price-stats), and its window closes only at the end of input.
  */
 export function isGlobalWindow(window: WindowSpec): boolean {
-  return window.sessionGapMs === undefined && window.slideMs === window.lengthMs && window.lengthMs >= YEAR_2100_MS;
+  if (window.kind === 'global') return true;
+  return window.kind === 'fixed' && window.slideMs === window.lengthMs && window.lengthMs >= YEAR_2100_MS;
 }
 
 /** `2 open windows, 5 rows, 3 remembered ids`; a global window is named so, not counted. */

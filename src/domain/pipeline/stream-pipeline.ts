@@ -156,7 +156,10 @@ export class StreamPipeline {
     if (batch.lag !== undefined) for (const [p, n] of batch.lag) if (owned.has(p)) state.lag.set(p, n);
     run.outages.watchSource(batch.unavailable, state);
     const engine = state.engine;
-    for (const record of batch.records) engine.process(record);
+    // A processing-time job places the records of a batch by when they are processed: now. (Read
+    // only for those jobs: a clock that steps on every read keeps its pace for the others.)
+    const nowMs = this.settings.job.timeDomain === 'processing' ? this.clock.now() : undefined;
+    for (const record of batch.records) engine.process(record, nowMs);
     if (run.triggers.endsPartitions()) for (const p of batch.endedPartitions) engine.endPartition(p);
     if (alignment !== undefined && this.source.holdBack !== undefined) {
       alignment.observe(batch);

@@ -30,6 +30,8 @@ export class TriggerFiring {
    */
   async fire(state: RunState, now: number, last = false, wait = last): Promise<void> {
     const engine = state.engine;
+    // Processing-time windows close as the clock passes their end (a no-op for event time).
+    engine.advanceProcessingTime(now);
     // Records waiting in a partition (its lag) mean a slow reader, not an idle partition; while
     // the broker is unreachable, whether a partition is idle is unknown.
     engine.advanceIdle(now, this.settings.idleTimeoutMs, state.sourceOutage === undefined ? state.lag : 'unknown');

@@ -1,6 +1,7 @@
 import type { CombineFn } from '../aggregation/combiners';
 import type { TimedCombineFn } from '../aggregation/timed-combiner';
 import type { Aggregate } from './aggregates';
+import { plainCopy } from './plain-copy';
 
 /**
  * The engine-facing combiner of a job's named aggregates: one accumulator array, one slot per
@@ -9,11 +10,6 @@ import type { Aggregate } from './aggregates';
  */
 export interface JobCombiner<E, O> extends CombineFn<E, unknown[], O> {
   stage?(acc: unknown[], input: E): () => unknown[];
-}
-
-/** A copy of a custom combiner's accumulator, which its `add` may then mutate. */
-function copyOf(acc: unknown): unknown {
-  return structuredClone(acc);
 }
 
 export function compileCombiner<E, O>(
@@ -68,7 +64,7 @@ function stager<E>(
     const staged = new Array<unknown>(parts.length);
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i] as Aggregate<E, unknown>;
-      staged[i] = p.custom ? p.fold.add(copyOf(acc[i]), input, t) : p.read(input);
+      staged[i] = p.custom ? p.fold.add(plainCopy(acc[i]), input, t) : p.read(input);
     }
     return () => {
       for (let i = 0; i < parts.length; i++) {

@@ -1,6 +1,5 @@
 import type { JobDefaults, JobDefinition, JobIo, TimeDomain, WindowBounds } from '../jobs/job';
 import type { ColumnValue, ResultRow } from '../records';
-import type { WindowSpec } from '../windowing/window-spec';
 import { aggregates, type OutputsOf } from './aggregates';
 import type { Columns } from './columns';
 import { compileCombiner, type JobCombiner } from './compiled-combiner';
@@ -9,11 +8,9 @@ import { compileDecoders, compileKey, compileTime } from './event-functions';
 import type { AggregateMap, JobSpec, RowContext } from './job-spec';
 import { checkSpec, type SpecView } from './spec-checks';
 import { tableSchemaOf } from './table';
-import { engineWindow } from './window-mapping';
 
 /** A job compiled by `defineJob`: what the engine runs, with its I/O and windows always set. */
 export interface CompiledJob<E, G, O> extends JobDefinition<E, G, unknown[]> {
-  readonly defaults: JobDefaults & { readonly window: WindowSpec };
   readonly timeDomain: TimeDomain;
   readonly io: JobIo;
   readonly combiner: JobCombiner<E, O>;
@@ -32,12 +29,11 @@ export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap
   const combiner = compileCombiner<E, OutputsOf<Ag>>(named, time.eventTimeMs);
   const { groupKey, groupFields } = compileKey<E, K>(spec.key);
   const build = rowBuilder(spec, combiner);
-  const window = engineWindow(spec.window);
   return {
     name: spec.name,
     description: spec.description,
     table: tableSchemaOf(spec.table),
-    defaults: defaultsOf(spec, window),
+    defaults: defaultsOf(spec),
     timeDomain: time.domain,
     io: ioOf(spec),
     ...compileDecoders(spec.input),
@@ -59,12 +55,9 @@ function dedupeOf<E>(field: string): { readonly field: string; id(event: E): num
 
 function defaultsOf<E, K extends keyof E & string, Ag extends AggregateMap<E>, C extends Columns>(
   spec: JobSpec<E, K, Ag, C>,
-  window: WindowSpec,
-): JobDefaults & { readonly window: WindowSpec } {
+): JobDefaults {
   return {
-    window,
-    windowMs: window.lengthMs,
-    slideMs: window.slideMs,
+    window: spec.window,
     watermarkMs: durationMs(spec.watermark ?? 0, `job "${spec.name}": watermark`),
     outputMode: spec.output ?? (spec.window.kind === 'session' ? 'append' : 'update'),
     sampleFile: spec.io?.sample ?? `${spec.name}.jsonl`,

@@ -1,16 +1,13 @@
+import { globalWindows, sessionWindows, slidingWindows, type WindowSpec } from '../windowing/window-spec';
 import { durationMs, type Duration } from './duration';
 
 /**
- * A job's windows as the SDK describes them (the same shape as the engine's `WindowSpec` of the
- * window contract; `window-mapping.ts` turns it into what the engine runs):
+ * A job's windows, as the engine runs them (`WindowSpec`):
  * - `fixed`: windows of `lengthMs` starting every `slideMs` (tumbling when equal), aligned to the epoch;
  * - `session`: per key, events closer than `gapMs` share one window;
  * - `global`: one window for all time, closed only at the end of the input.
  */
-export type JobWindow =
-  | { readonly kind: 'fixed'; readonly lengthMs: number; readonly slideMs: number }
-  | { readonly kind: 'session'; readonly gapMs: number }
-  | { readonly kind: 'global' };
+export type JobWindow = WindowSpec;
 
 function positive(d: Duration, what: string): number {
   const ms = durationMs(d, what);
@@ -21,7 +18,7 @@ function positive(d: Duration, what: string): number {
 /** Windows of `length`, one after the other: each event is in exactly one. */
 export function tumbling(length: Duration): JobWindow {
   const lengthMs = positive(length, 'tumbling window length');
-  return { kind: 'fixed', lengthMs, slideMs: lengthMs };
+  return slidingWindows(lengthMs, lengthMs);
 }
 
 /** Windows of `length` starting every `slide` (≤ length): each event is in length / slide of them. */
@@ -30,15 +27,15 @@ export function sliding(length: Duration, slide: Duration): JobWindow {
   const slideMs = positive(slide, 'sliding window slide');
   if (slideMs > lengthMs)
     throw new Error(`sliding window slide (${slideMs} ms) must not exceed its length (${lengthMs} ms)`);
-  return { kind: 'fixed', lengthMs, slideMs };
+  return slidingWindows(lengthMs, slideMs);
 }
 
 /** Per key: a window that stays open while events come less than `gap` apart (needs output 'append'). */
 export function session(gap: Duration): JobWindow {
-  return { kind: 'session', gapMs: positive(gap, 'session gap') };
+  return sessionWindows(positive(gap, 'session gap'));
 }
 
 /** One window over the whole input: its rows are final only at the end of the input. */
 export function globalWindow(): JobWindow {
-  return { kind: 'global' };
+  return globalWindows();
 }

@@ -1,4 +1,4 @@
-import type { CombineFn } from '../aggregation/combiners';
+import { stages, type CombineFn } from '../aggregation/combiners';
 
 /**
  * Session windows per group key (ARCHITECTURE §2): an event at `t` opens `[t, t + gap)`; sessions
@@ -22,8 +22,6 @@ export interface Session<G, A> {
   acc: A;
   /** Per partition, the position of its first record in the session (merged: the smallest). */
   readonly firstPositions: Map<number, number>;
-  /** Trigger in which it last changed (for update tracking). */
-  changedInTrigger: number;
 }
 
 export class SessionWindows<E, G, A> {
@@ -34,58 +32,45 @@ export class SessionWindows<E, G, A> {
   constructor(
     private readonly gapMs: number,
     private readonly combiner: CombineFn<E, A, unknown>,
+    /** The grouping fields of an event (asked when it opens a session). */
+    private readonly groupOf: (event: E) => G,
   ) {}
 
-  /** Adds an event at `t` to its key's sessions, merging those it bridges; returns the session that holds it. */
-  add(
-    key: string,
-    groupOf: () => G,
-    event: E,
-    t: number,
-    partition: number,
-    position: number,
-  ): { session: Session<G, A>; created: number; merged: number } {
+  /**
+   * Adds an event at `t` to its key's sessions, merging those it bridges; returns how many
+   * sessions it added (1 for a new one, -n for n merged away). The job's code (group fields, a
+   * combiner that stages) runs before anything changes, so a throw leaves the sessions as they were.
+   */
+  add(key: string, event: E, t: number, partition: number, position: number): number {
     const end = t + this.gapMs;
-    let list = this.byKey.get(key);
-    if (list === undefined) {
-      list = [];
-      this.byKey.set(key, list);
-    }
+    const list = this.byKey.get(key);
     // Sessions overlapping [t, t + gap): start < t + gap and end > t.
-    const overlapping = list.filter((s) => s.startMs < end && s.endMs > t);
-    let target: Session<G, A>;
-    let created = 0;
-    if (overlapping.length === 0) {
-      target = {
-        startMs: t,
-        endMs: end,
-        key,
-        group: groupOf(),
-        acc: this.combiner.create(),
-        firstPositions: new Map(),
-        changedInTrigger: -1,
-      };
-      list.push(target);
-      list.sort((a, b) => a.startMs - b.startMs);
-      this.count++;
-      created = 1;
-    } else {
-      target = overlapping[0] as Session<G, A>;
-      for (const other of overlapping.slice(1)) {
-        target.acc = this.combiner.merge(target.acc, other.acc);
-        target.startMs = Math.min(target.startMs, other.startMs);
-        target.endMs = Math.max(target.endMs, other.endMs);
-        for (const [p, pos] of other.firstPositions)
-          target.firstPositions.set(p, Math.min(pos, target.firstPositions.get(p) ?? pos));
-        list.splice(list.indexOf(other), 1);
-        this.count--;
-      }
-      target.startMs = Math.min(target.startMs, t);
-      target.endMs = Math.max(target.endMs, end);
+    const overlapping = list === undefined ? [] : list.filter((s) => s.startMs < end && s.endMs > t);
+    const first = overlapping[0];
+    const combiner = this.combiner;
+    const commit = stages(combiner) ? combiner.stage(first?.acc ?? combiner.create(), event) : undefined;
+    if (first === undefined) {
+      const group = this.groupOf(event);
+      const acc = commit !== undefined ? commit() : this.combiner.add(this.combiner.create(), event);
+      this.insert(key, { startMs: t, endMs: end, key, group, acc, firstPositions: new Map([[partition, position]]) });
+      return 1;
     }
-    target.acc = this.combiner.add(target.acc, event);
-    if (!target.firstPositions.has(partition)) target.firstPositions.set(partition, position);
-    return { session: target, created, merged: overlapping.length > 1 ? overlapping.length - 1 : 0 };
+    // Staged: the event is in the first session's accumulator before the others merge into it.
+    if (commit !== undefined) first.acc = commit();
+    for (const other of overlapping.slice(1)) {
+      first.acc = this.combiner.merge(first.acc, other.acc);
+      first.startMs = Math.min(first.startMs, other.startMs);
+      first.endMs = Math.max(first.endMs, other.endMs);
+      for (const [p, pos] of other.firstPositions)
+        first.firstPositions.set(p, Math.min(pos, first.firstPositions.get(p) ?? pos));
+      (list as Session<G, A>[]).splice((list as Session<G, A>[]).indexOf(other), 1);
+      this.count--;
+    }
+    first.startMs = Math.min(first.startMs, t);
+    first.endMs = Math.max(first.endMs, end);
+    if (commit === undefined) first.acc = this.combiner.add(first.acc, event);
+    if (!first.firstPositions.has(partition)) first.firstPositions.set(partition, position);
+    return 1 - overlapping.length;
   }
 
   /** Removes and returns the sessions ending at or before `ms`, in (start, key) order. */
@@ -123,10 +108,14 @@ export class SessionWindows<E, G, A> {
 
   /** Puts back a session (restoring a snapshot). */
   restore(session: Session<G, A>): void {
-    const list = this.byKey.get(session.key) ?? [];
+    this.insert(session.key, session);
+  }
+
+  private insert(key: string, session: Session<G, A>): void {
+    const list = this.byKey.get(key) ?? [];
     list.push(session);
     list.sort((a, b) => a.startMs - b.startMs);
-    this.byKey.set(session.key, list);
+    this.byKey.set(key, list);
     this.count++;
   }
 

@@ -1,33 +1,50 @@
 /**
- * Event-time windows aligned to the Unix epoch (UTC). An event at `t` belongs to every window
- * `[s, s + lengthMs)` with `s` a multiple of `slideMs` and `s <= t < s + lengthMs`.
+ * How a job's events are grouped into windows:
  *
- *   slide = 1m, length = 2m          t
- *   ...|-----w0-----|                :
- *      |     |-----w1-----|          :   t = s + length belongs to the *next* window:
- *            |     |-----w2-----|    :   the end of a window is exclusive.
+ * - `fixed`: event-time windows aligned to the Unix epoch (UTC). An event at `t` belongs to every
+ *   window `[s, s + lengthMs)` with `s` a multiple of `slideMs` and `s <= t < s + lengthMs`
+ *   (tumbling: `slideMs === lengthMs`; sliding: `slideMs < lengthMs`).
+ *
+ *     slide = 1m, length = 2m          t
+ *     ...|-----w0-----|                :
+ *        |     |-----w1-----|          :   t = s + length belongs to the *next* window:
+ *              |     |-----w2-----|    :   the end of a window is exclusive.
+ *
+ * - `session`: per group key, events closer than `gapMs` merge into one window (see `SessionWindows`).
+ * - `global`: one window holding every event, closed only at the end of input.
  */
-export interface WindowSpec {
+export type WindowSpec = FixedWindowSpec | SessionWindowSpec | GlobalWindowSpec;
+
+export interface FixedWindowSpec {
+  readonly kind: 'fixed';
   readonly lengthMs: number;
   readonly slideMs: number;
-  /**
-   * Set for session windows (see `SessionWindows`): events of one key closer than this merge into
-   * one window. `lengthMs` and `slideMs` are then the gap too (a lone event's window).
-   */
-  readonly sessionGapMs?: number;
 }
 
-export function sessionWindows(gapMs: number): WindowSpec {
+export interface SessionWindowSpec {
+  readonly kind: 'session';
+  readonly gapMs: number;
+}
+
+export interface GlobalWindowSpec {
+  readonly kind: 'global';
+}
+
+export function sessionWindows(gapMs: number): SessionWindowSpec {
   if (!Number.isSafeInteger(gapMs) || gapMs <= 0)
     throw new RangeError(`session gap must be a positive whole number of milliseconds, got ${gapMs}`);
-  return { lengthMs: gapMs, slideMs: gapMs, sessionGapMs: gapMs };
+  return { kind: 'session', gapMs };
 }
 
-export function tumblingWindows(lengthMs: number): WindowSpec {
+export function globalWindows(): GlobalWindowSpec {
+  return { kind: 'global' };
+}
+
+export function tumblingWindows(lengthMs: number): FixedWindowSpec {
   return slidingWindows(lengthMs, lengthMs);
 }
 
-export function slidingWindows(lengthMs: number, slideMs: number): WindowSpec {
+export function slidingWindows(lengthMs: number, slideMs: number): FixedWindowSpec {
   if (!Number.isSafeInteger(lengthMs) || lengthMs <= 0) {
     throw new RangeError(`window length must be a positive whole number of milliseconds, got ${lengthMs}`);
   }
@@ -38,16 +55,16 @@ export function slidingWindows(lengthMs: number, slideMs: number): WindowSpec {
     // Gaps between windows would silently drop events that fall in them.
     throw new RangeError(`window slide (${slideMs} ms) must not exceed its length (${lengthMs} ms)`);
   }
-  return { lengthMs, slideMs };
+  return { kind: 'fixed', lengthMs, slideMs };
 }
 
 /** Start of the last window (highest start) that contains `t`. */
-export function lastWindowStart(spec: WindowSpec, t: number): number {
+export function lastWindowStart(spec: FixedWindowSpec, t: number): number {
   return Math.floor(t / spec.slideMs) * spec.slideMs;
 }
 
 /** Starts of all windows containing `t`, oldest first. */
-export function windowStartsFor(spec: WindowSpec, t: number): number[] {
+export function windowStartsFor(spec: FixedWindowSpec, t: number): number[] {
   const starts: number[] = [];
   const last = lastWindowStart(spec, t);
   for (let s = firstWindowStart(spec, t); s <= last; s += spec.slideMs) starts.push(s);
@@ -55,10 +72,17 @@ export function windowStartsFor(spec: WindowSpec, t: number): number[] {
 }
 
 /** Start of the first window (lowest start) that contains `t`: the smallest multiple of slide > t - length. */
-export function firstWindowStart(spec: WindowSpec, t: number): number {
+export function firstWindowStart(spec: FixedWindowSpec, t: number): number {
   return (Math.floor((t - spec.lengthMs) / spec.slideMs) + 1) * spec.slideMs;
 }
 
 export function isTumbling(spec: WindowSpec): boolean {
-  return spec.slideMs === spec.lengthMs;
+  return spec.kind === 'fixed' && spec.slideMs === spec.lengthMs;
+}
+
+/** The spec in words, as the run summary and the snapshot settings name it. */
+export function describeWindows(spec: WindowSpec): string {
+  if (spec.kind === 'session') return `session-gap=${spec.gapMs}`;
+  if (spec.kind === 'global') return 'global';
+  return `window=${spec.lengthMs}/${spec.slideMs}`;
 }

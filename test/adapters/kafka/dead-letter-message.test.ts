@@ -10,6 +10,15 @@ describe('deadLetterMessage', () => {
     });
   });
 
+  it("carries a record on which the job's code threw with reason error and the exception's message", () => {
+    expect(
+      deadLetterMessage({ reason: 'error', detail: 'boom: 7', raw: '{"a":7}', partition: 0, position: 3 }),
+    ).toEqual({
+      value: '{"a":7}',
+      headers: { reason: 'error', detail: 'boom: 7', 'source-partition': '0', 'source-offset': '3' },
+    });
+  });
+
   it('names the file of a record read from one in a source header, keeping the other headers', () => {
     expect(
       deadLetterMessage({

@@ -1,6 +1,6 @@
 import { resultTableDdl } from '../../../src/adapters/mysql/mysql-table';
 import { pgResultTableDdl } from '../../../src/adapters/postgres/postgres-table';
-import { JOBS } from '../../../src/domain/jobs/job-catalog';
+import { builtInJobs } from '../../../src/composition/built-in-jobs';
 import type { TableSchema } from '../../../src/domain/table-schema';
 
 /**
@@ -114,21 +114,24 @@ const CREATED: Record<string, { readonly mysql: string[]; readonly postgres: str
 };
 
 function tableOf(job: string): TableSchema {
-  const table = JOBS.get(job)?.table;
+  const table = builtInJobs().get(job)?.table;
   if (table === undefined) throw new Error(`no job ${job}`);
   return table;
 }
 
 describe('result table DDL of every job', () => {
   it('covers every job the CLI can run', () => {
-    expect([...JOBS.keys()].sort()).toEqual(Object.keys(CREATED).sort());
+    expect([...builtInJobs().keys()].sort()).toEqual(Object.keys(CREATED).sort());
   });
 
-  it.each([...JOBS.keys()])('%s: MySQL/MariaDB DDL is the one existing databases were created with', (name) => {
-    expect(resultTableDdl(tableOf(name))).toBe(CREATED[name]?.mysql.join('\n'));
-  });
+  it.each([...builtInJobs().keys()])(
+    '%s: MySQL/MariaDB DDL is the one existing databases were created with',
+    (name) => {
+      expect(resultTableDdl(tableOf(name))).toBe(CREATED[name]?.mysql.join('\n'));
+    },
+  );
 
-  it.each([...JOBS.keys()])('%s: PostgreSQL DDL is the one existing databases were created with', (name) => {
+  it.each([...builtInJobs().keys()])('%s: PostgreSQL DDL is the one existing databases were created with', (name) => {
     expect(pgResultTableDdl(tableOf(name))).toBe(CREATED[name]?.postgres);
   });
 });

@@ -74,7 +74,7 @@ describe('ohlc: bars', () => {
     const sink = new MemorySink();
     const settings = ordersSettings({
       job: ohlcJob as AnyJob,
-      window: { lengthMs: 60_000, slideMs: 60_000 },
+      window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
       watermarkMs: 60_000,
     });
     await new StreamPipeline(
@@ -117,7 +117,7 @@ describe('ohlc: bars', () => {
           const sink = new MemorySink();
           const settings = ordersSettings({
             job: ohlcJob as AnyJob,
-            window: { lengthMs: 60_000, slideMs: 60_000 },
+            window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
             watermarkMs: 10_000,
             outputMode: mode,
             triggerRecords: trigger,

@@ -401,8 +401,7 @@ describe('ordersJob', () => {
   it('declares the defaults of ARCHITECTURE §4: tumbling 1 min, watermark 10 s, update mode', () => {
     expect(ordersJob.name).toBe('orders');
     expect(ordersJob.defaults).toMatchObject({
-      windowMs: 60_000,
-      slideMs: 60_000,
+      window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
       watermarkMs: 10_000,
       outputMode: 'update',
     });

@@ -22,7 +22,7 @@ async function run(
   const sink = new MemorySink();
   const settings = ordersSettings({
     job: priceStatsJob as AnyJob,
-    window: { lengthMs: GLOBAL_WINDOW_MS, slideMs: GLOBAL_WINDOW_MS },
+    window: { kind: 'fixed', lengthMs: GLOBAL_WINDOW_MS, slideMs: GLOBAL_WINDOW_MS },
     watermarkMs: 0,
     outputMode: opts.mode ?? 'complete',
     triggerRecords: opts.trigger ?? 1_000,

@@ -12,6 +12,7 @@ import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceStockAverages, type StockReferenceRow } from '../../support/reference-stock-averages';
 import { propertyRuns } from '../../support/property-runs';
+import { fixedWindow } from '../../support/fixed-window';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -114,7 +115,7 @@ describe('stock-averages: the pipeline against an independent reference', () => 
           const d = stockAveragesJob.defaults;
           const settings = ordersSettings({
             job: stockAveragesJob as AnyJob,
-            window: { lengthMs: d.windowMs, slideMs: d.slideMs },
+            window: d.window,
             watermarkMs: d.watermarkMs,
             outputMode: mode,
             triggerRecords: trigger,
@@ -127,8 +128,8 @@ describe('stock-averages: the pipeline against an independent reference', () => 
             settings,
           ).run();
           const expected = referenceStockAverages(data, {
-            windowMs: d.windowMs,
-            slideMs: d.slideMs,
+            windowMs: fixedWindow(d.window).lengthMs,
+            slideMs: fixedWindow(d.window).slideMs,
             watermarkMs: d.watermarkMs,
           });
           expect(new Map([...sink.table.values()].map((r) => [r.key, asReference(r.values)]))).toEqual(expected.rows);

@@ -20,7 +20,7 @@ const settings = (
 ): ReturnType<typeof ordersSettings> =>
   ordersSettings({
     job: topAveragesJob as AnyJob,
-    window: { lengthMs: 900_000, slideMs: 10_000 },
+    window: { kind: 'fixed', lengthMs: 900_000, slideMs: 10_000 },
     watermarkMs: 10_000,
     outputMode: overrides.outputMode ?? 'append',
     triggerRecords: overrides.triggerRecords ?? 1000,

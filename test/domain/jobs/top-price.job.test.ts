@@ -23,7 +23,7 @@ async function run(
   const sink = new MemorySink();
   const settings = ordersSettings({
     job: topPriceJob as AnyJob,
-    window: { lengthMs: FIVE_MIN, slideMs: FIVE_MIN },
+    window: { kind: 'fixed', lengthMs: FIVE_MIN, slideMs: FIVE_MIN },
     watermarkMs: 30_000,
     outputMode: opts.mode ?? 'append',
     triggerRecords: opts.trigger ?? 1_000,

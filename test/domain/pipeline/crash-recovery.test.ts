@@ -92,7 +92,7 @@ async function runWithCrashes(data: Map<number, string[]>, s: Scenario): Promise
   const sink = new DeferredSink();
   const settings = ordersSettings({
     outputMode: s.outputMode,
-    window: { lengthMs: s.semantics.windowMs, slideMs: s.semantics.slideMs },
+    window: { kind: 'fixed', lengthMs: s.semantics.windowMs, slideMs: s.semantics.slideMs },
     watermarkMs: s.semantics.watermarkMs,
     triggerRecords: s.triggerRecords,
     onStop: 'checkpoint',
@@ -206,7 +206,7 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
           const settings = ordersSettings({
             overlapCommits,
             outputMode,
-            window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
+            window: { kind: 'fixed', lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
             watermarkMs: semantics.watermarkMs,
             triggerRecords,
             onStop: 'checkpoint',

@@ -135,7 +135,7 @@ describe('group members holding different partitions, killed at random polls', (
           const sink = new MemorySink();
           const settings = ordersSettings({
             outputMode,
-            window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
+            window: { kind: 'fixed', lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
             watermarkMs: semantics.watermarkMs,
             triggerRecords,
             onStop: 'checkpoint',
@@ -387,7 +387,7 @@ describe('a member joining a running group', () => {
           const sink = new MemorySink();
           const settings = ordersSettings({
             outputMode,
-            window: { lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
+            window: { kind: 'fixed', lengthMs: semantics.windowMs, slideMs: semantics.slideMs },
             watermarkMs: semantics.watermarkMs,
             triggerRecords,
             onStop: 'flush',

@@ -1,5 +1,4 @@
 import { defineJob, field, json, eventTime, tumbling, text, integer } from '../../../src/domain/sdk';
-import { slidingWindows } from '../../../src/domain/windowing/window-spec';
 import { T0, tradeBars } from './trade-job';
 
 describe('defineJob', () => {
@@ -21,9 +20,7 @@ describe('defineJob', () => {
       ],
     });
     expect(tradeBars.defaults).toEqual({
-      window: slidingWindows(60_000, 60_000),
-      windowMs: 60_000,
-      slideMs: 60_000,
+      window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
       watermarkMs: 10_000,
       outputMode: 'update',
       sampleFile: 'trades.jsonl',

@@ -179,6 +179,44 @@ describe('session windows (gap 30 s, watermark 10 s, append)', () => {
     expect(out.deadLetters.map((d) => [d.reason, d.position])).toEqual([['duplicate', 1]]);
   });
 
+  it("keys sessions by the job's group key: keyed by shop only, orders of different items of a shop merge", () => {
+    const byShop: typeof ordersJob = {
+      ...ordersJob,
+      groupKey: (o) => String(o.shopid),
+      groupFields: (o) => ({ region: o.region, shopid: o.shopid, itemid: 0 }),
+    };
+    const engine = new StreamEngine(byShop, { window: sessionWindows(GAP), watermarkMs: 10_000, outputMode: 'append' });
+    [
+      order({ orderid: 1, itemid: 1, t: '00:00:00' }),
+      order({ orderid: 2, itemid: 2, price: 2, t: '00:00:20' }),
+      order({ orderid: 3, itemid: 1, shopid: 2, t: '00:00:25' }),
+      order({ orderid: 4, itemid: 3, count: 3, t: '00:00:45' }),
+    ].forEach((value, position) => engine.process({ partition: 0, position, value }));
+    expect(engine.stateSize()).toMatchObject({ openWindows: 2, rows: 2 });
+    engine.finish();
+    expect(emitted(engine.trigger())).toEqual([
+      row({
+        window: ['00:00:00', '00:01:15'],
+        itemid: 0,
+        expenditure: '6.00',
+        items: 5,
+        orders: 3,
+        first: '00:00:00',
+        last: '00:00:45',
+      }),
+      row({
+        window: ['00:00:25', '00:00:55'],
+        shopid: 2,
+        itemid: 0,
+        expenditure: '1.00',
+        items: 1,
+        orders: 1,
+        first: '00:00:25',
+        last: '00:00:25',
+      }),
+    ]);
+  });
+
   it('refuses the update and complete output modes (a merge would leave the row of the merged session)', () => {
     for (const outputMode of ['update', 'complete'] as const) {
       expect(() => new StreamEngine(ordersJob, { window: sessionWindows(GAP), watermarkMs: 0, outputMode })).toThrow(

@@ -36,7 +36,7 @@ function bigIntStarts(lengthMs: number, slideMs: number, t: number): number[] {
 
 describe('tumblingWindows', () => {
   it('is a sliding spec whose slide equals its length', () => {
-    expect(tumblingWindows(MINUTE)).toEqual({ lengthMs: MINUTE, slideMs: MINUTE });
+    expect(tumblingWindows(MINUTE)).toEqual({ kind: 'fixed', lengthMs: MINUTE, slideMs: MINUTE });
     expect(isTumbling(tumblingWindows(MINUTE))).toBe(true);
     expect(isTumbling(slidingWindows(2 * MINUTE, MINUTE))).toBe(false);
   });
@@ -182,8 +182,8 @@ describe('window spec validation', () => {
   });
 
   it('accepts a slide equal to the length and a slide of 1 ms', () => {
-    expect(slidingWindows(1_000, 1_000)).toEqual({ lengthMs: 1_000, slideMs: 1_000 });
-    expect(slidingWindows(1_000, 1)).toEqual({ lengthMs: 1_000, slideMs: 1 });
+    expect(slidingWindows(1_000, 1_000)).toEqual({ kind: 'fixed', lengthMs: 1_000, slideMs: 1_000 });
+    expect(slidingWindows(1_000, 1)).toEqual({ kind: 'fixed', lengthMs: 1_000, slideMs: 1 });
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('rejects a length of %p', (length) => {

@@ -2,9 +2,7 @@ import { StreamEngine } from '../../engine/stream-engine';
 import type { OutputMode } from '../../engine/output-mode';
 import type { JobDefinition } from '../../jobs/job';
 import type { ColumnValue, DeadLetterReason } from '../../records';
-import { slidingWindows, type WindowSpec } from '../../windowing/window-spec';
 import { durationMs, type Duration } from '../duration';
-import { stampedByProcessingTime } from './processing-time-adapter';
 
 export interface TestJobOptions {
   /** Allowed lateness of event time. Default: the job's watermark. */
@@ -52,10 +50,6 @@ export interface JobRun {
   finish(): TriggerResult;
 }
 
-function windowOf(job: JobDefinition<unknown, unknown, unknown>): WindowSpec {
-  return job.defaults.window ?? slidingWindows(job.defaults.windowMs, job.defaults.slideMs);
-}
-
 /**
  * Runs `job` on the real engine in memory, with the test in charge of event time, watermarks and
  * processing time — Beam's TestStream for hexstream:
@@ -66,15 +60,9 @@ function windowOf(job: JobDefinition<unknown, unknown, unknown>): WindowSpec {
  */
 export function testJob<E, G, A>(job: JobDefinition<E, G, A>, options: TestJobOptions = {}): JobRun {
   let nowMs = 0;
-  const processing = job.timeDomain === 'processing';
-  const runnable = (processing ? stampedByProcessingTime(job, () => nowMs) : job) as JobDefinition<
-    unknown,
-    unknown,
-    unknown
-  >;
-  const engine = new StreamEngine(runnable, {
-    window: windowOf(runnable),
-    watermarkMs: processing ? 0 : durationMs(options.watermark ?? job.defaults.watermarkMs, 'testJob watermark'),
+  const engine = new StreamEngine(job, {
+    window: job.defaults.window,
+    watermarkMs: durationMs(options.watermark ?? job.defaults.watermarkMs, 'testJob watermark'),
     outputMode: options.outputMode ?? job.defaults.outputMode,
   });
   const next = new Map<number, number>();
@@ -101,7 +89,7 @@ export function testJob<E, G, A>(job: JobDefinition<E, G, A>, options: TestJobOp
       const partition = record.partition ?? 0;
       const position = declare(partition);
       next.set(partition, position + 1);
-      engine.process({ partition, position, value: record.text, arrivalMs: record.arrivalMs ?? nowMs });
+      engine.process({ partition, position, value: record.text, arrivalMs: record.arrivalMs ?? nowMs }, nowMs);
       return run;
     },
     addEvent: (event, opts = {}) => run.add({ ...opts, text: JSON.stringify(event) }),
@@ -111,8 +99,7 @@ export function testJob<E, G, A>(job: JobDefinition<E, G, A>, options: TestJobOp
     },
     advanceProcessingTime: (ms) => {
       nowMs = Math.max(nowMs, ms);
-      // Processing time is the watermark of a processing-time job: windows up to the clock close.
-      if (processing) advanceTo(nowMs);
+      engine.advanceProcessingTime(nowMs);
       return run;
     },
     trigger: output,

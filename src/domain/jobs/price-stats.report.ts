@@ -1,5 +1,5 @@
-import type { ResultRow } from '../domain/records';
-import { formatCount } from './console-output';
+import { formatCount } from '../format-count';
+import type { ResultRow } from '../records';
 
 interface Outlier {
   readonly ts: string;

@@ -1,0 +1,120 @@
+import type { CombineFn } from '../../../src/domain/aggregation/combiners';
+import { aggregates, type Aggregate } from '../../../src/domain/sdk/aggregates';
+import { compileCombiner } from '../../../src/domain/sdk/compiled-combiner';
+import { decodeState, encodeState } from '../../../src/domain/engine/state-codec';
+
+interface Ev {
+  readonly s: string;
+  readonly x: number;
+  readonly units: number;
+  readonly t: number;
+}
+const a = aggregates<Ev>();
+const evs: Ev[] = [
+  { s: 'a', x: 2, units: 5, t: 30 },
+  { s: 'b', x: 4, units: Number.MAX_SAFE_INTEGER, t: 10 },
+  { s: 'a', x: 4, units: 5, t: 10 },
+  { s: 'c', x: 9, units: 1, t: 30 },
+];
+
+function run<O>(named: Record<string, Aggregate<Ev, unknown>>, events: Ev[] = evs): O {
+  const c = compileCombiner<Ev, O>(named, (e) => e.t);
+  return c.extract(events.reduce((acc, e) => c.add(acc, e), c.create()));
+}
+
+describe('aggregates', () => {
+  it('compute each named aggregate over the events', () => {
+    expect(
+      run({
+        sum: a.sum('x'),
+        n: a.count(),
+        lo: a.min('x'),
+        hi: a.max('x'),
+        avg: a.mean((e) => e.x * 2),
+        sd: a.stddev('x'),
+        first: a.first('s'),
+        last: a.last((e) => `${e.s}${e.x}`),
+        distinct: a.distinctCount('s'),
+        top: a.topN(2, 'x', 's'),
+        exact: a.decimalSum('units'),
+      }),
+    ).toEqual({
+      sum: 19,
+      n: 4,
+      lo: 2,
+      hi: 9,
+      avg: 9.5,
+      // mean 4.75; squared deviations 7.5625 + 0.5625 + 0.5625 + 18.0625 = 26.75, / 3.
+      sd: Math.sqrt(26.75 / 3),
+      // earliest t = 10: 'b' arrived before 'a'; latest t = 30: 'c9' arrived after 'a2'.
+      first: 'b',
+      last: 'c9',
+      distinct: 3,
+      top: [
+        { value: 'c', by: 9 },
+        { value: 'a', by: 4 },
+      ],
+      exact: BigInt(Number.MAX_SAFE_INTEGER) + 11n,
+    });
+  });
+
+  it('custom combiners run as given', () => {
+    const concat: CombineFn<Ev, string[], string> = {
+      create: () => [],
+      add: (acc, e) => [...acc, e.s],
+      merge: (x, y) => [...x, ...y],
+      extract: (acc) => acc.join(''),
+    };
+    expect(run({ all: a.custom(concat), n: a.count() })).toEqual({ all: 'abac', n: 4 });
+  });
+
+  it('decimalSum refuses a value that is not whole', () => {
+    const c = compileCombiner<Ev, unknown>({ s: a.decimalSum((e) => e.x / 3) }, (e) => e.t);
+    expect(() => c.stage?.(c.create(), evs[0] as Ev)).toThrow(
+      'decimalSum needs whole numbers (integer units of a decimal), got 0.6666666666666666',
+    );
+  });
+
+  it('only jobs running user code stage', () => {
+    expect(compileCombiner<Ev, unknown>({ n: a.count(), s: a.sum('x') }, (e) => e.t).stage).toBeUndefined();
+    expect(compileCombiner<Ev, unknown>({ s: a.sum((e) => e.x) }, (e) => e.t).stage).toBeDefined();
+  });
+
+  it('a throw while staging leaves every accumulator as it was', () => {
+    const failing: CombineFn<Ev, { seen: string[] }, number> = {
+      create: () => ({ seen: [] }),
+      add: (acc, e) => {
+        acc.seen.push(e.s); // mutates first, then throws: only a copy is touched
+        if (e.s === 'c') throw new Error('no c');
+        return acc;
+      },
+      merge: (x, y) => ({ seen: [...x.seen, ...y.seen] }),
+      extract: (acc) => acc.seen.length,
+    };
+    const c = compileCombiner<Ev, { n: number; sum: number; custom: number }>(
+      { n: a.count(), sum: a.sum((e) => (e.x > 100 ? Number.NaN : e.x)), custom: a.custom(failing) },
+      (e) => e.t,
+    );
+    const stage = c.stage;
+    if (stage === undefined) throw new Error('expected stage');
+    let acc = c.create();
+    for (const e of evs.slice(0, 3)) acc = stage(acc, e)();
+    const before = encodeState(acc);
+    expect(() => stage(acc, evs[3] as Ev)).toThrow('no c');
+    expect(encodeState(acc)).toEqual(before);
+    expect(c.extract(acc)).toEqual({ n: 3, sum: 10, custom: 3 });
+  });
+
+  it('accumulators survive the state codec', () => {
+    const named = {
+      d: a.distinctCount('s'),
+      top: a.topN(2, 'x', 's'),
+      f: a.first('x'),
+      m: a.mean('x'),
+      sd: a.stddev('x'),
+    };
+    const c = compileCombiner<Ev, unknown>(named, (e) => e.t);
+    const acc = evs.reduce((x, e) => c.add(x, e), c.create());
+    expect(c.extract(decodeState(encodeState(acc)) as unknown[])).toEqual(c.extract(acc));
+  });
+});
