@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { anyString, stringContaining } from '../support/matchers';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
-import { packedProject, type UserProject } from '../support/packed-package';
+import { packedProject, REPO, type UserProject } from '../support/packed-package';
 import { exitStatusOf, until } from '../support/prod-orders';
 import { cliEnv, type CliResult } from '../support/run-cli';
 import { referenceSpend, sortSpend, spendInput, USER_JOB_FILE, type SpendRow } from '../support/user-spend-job';
@@ -159,6 +159,57 @@ describe('a user job outside the repository, run by the installed package', () =
       await db.drop();
       await topic.remove();
     }
+  });
+
+  it('test: the session example gives the sessions its harness test expects', () => {
+    cpSync(join(REPO, 'examples', 'session-spend'), join(project.folder, 'session-spend'), { recursive: true });
+    const output = join(project.folder, 'out', 'sessions.jsonl');
+    const r = hexstream([
+      'test',
+      'you@example.com',
+      '--job',
+      './session-spend/session-spend.job.ts',
+      '--output',
+      output,
+      '--dead-letter',
+      join(project.folder, 'out', 'sessions.dead-letter.jsonl'),
+      ...outputs('sessions'),
+    ]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const at = (minutes: number): string =>
+      new Date(Date.parse('2025-01-01T10:00:00Z') + minutes * 60_000).toISOString();
+    const session = (
+      user: string,
+      from: number,
+      to: number,
+      counts: readonly [number, number, number, string],
+    ): string =>
+      JSON.stringify({
+        user_id: user,
+        session_start: at(from),
+        session_end: at(to),
+        events: counts[0],
+        purchases: counts[1],
+        pages: counts[2],
+        spend: counts[3],
+      });
+    expect(
+      readFileSync(output, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .sort(),
+    ).toEqual(
+      [
+        session('u-1', 0, 51, [6, 2, 3, '20.00']),
+        session('u-1', 70, 102, [2, 1, 2, '7.25']),
+        session('u-2', 1, 36, [2, 1, 1, '5.00']),
+        session('u-2', 40, 70, [1, 0, 1, '0.00']),
+        session('u-2', 75, 105, [1, 0, 1, '0.00']),
+        session('u-3', 8, 55, [2, 1, 1, '120.50']),
+        session('u-3', 80, 110, [1, 0, 1, '0.00']),
+        session('u-9', 200, 230, [1, 0, 1, '0.00']),
+      ].sort(),
+    );
   });
 
   it('a job file that does not compile is refused with one line naming it (exit 2)', () => {
