@@ -23,17 +23,20 @@ export function compileCombiner<E, O>(
   // Only first/last read the event time; others get 0 and ignore it.
   const timed = parts.some((p) => p.kind === 'first' || p.kind === 'last');
   const size = parts.length;
+  // Reused by every `add` (the engine adds one event at a time): no allocation per record.
+  const values = new Array<unknown>(size);
   const combiner: JobCombiner<E, O> = {
     create: () => {
       const acc = new Array<unknown>(size);
       for (let i = 0; i < size; i++) acc[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).create();
       return acc;
     },
+    // Every value is read before any accumulator changes (a read may throw); the folds cannot throw.
     add: (acc, input) => {
       const t = timed ? eventTimeMs(input) : 0;
+      for (let i = 0; i < size; i++) values[i] = (reads[i] as (e: E) => unknown)(input);
       for (let i = 0; i < size; i++) {
-        const fold = folds[i] as TimedCombineFn<unknown, unknown, unknown>;
-        acc[i] = fold.add(acc[i], (reads[i] as (e: E) => unknown)(input), t);
+        acc[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).add(acc[i], values[i], t);
       }
       return acc;
     },

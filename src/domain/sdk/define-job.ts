@@ -115,9 +115,15 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
     many,
     // The key of a group's row without its aggregates: the row of an empty accumulator (primary-key
     // columns come from the window and the key fields, so they do not depend on it).
+    // Only a fallback (each emitted row's key comes from its own values): a row function that
+    // cannot build the row of an empty accumulator must not fail the run here.
     keyOf: (w, g) => {
-      const values = userRows({ window: w, key: g, agg: combiner.extract(combiner.create()) })[0];
-      return values === undefined ? '' : pk.map((c) => String(values[c])).join('|');
+      try {
+        const values = userRows({ window: w, key: g, agg: combiner.extract(combiner.create()) })[0];
+        return values === undefined ? '' : pk.map((c) => String(values[c])).join('|');
+      } catch {
+        return '';
+      }
     },
   };
 }

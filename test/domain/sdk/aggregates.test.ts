@@ -75,6 +75,19 @@ describe('aggregates', () => {
     );
   });
 
+  it('add reads every value before it changes an accumulator', () => {
+    const c = compileCombiner<Ev, { n: number; s: number | bigint }>(
+      { n: a.count(), s: a.decimalSum('x') },
+      (e) => e.t,
+    );
+    expect(c.stage).toBeUndefined();
+    const acc = c.add(c.create(), evs[0] as Ev);
+    expect(() => c.add(acc, { s: 'z', x: 0.5, units: 0, t: 0 })).toThrow(
+      'decimalSum needs whole numbers (integer units of a decimal), got 0.5',
+    );
+    expect(c.extract(acc)).toEqual({ n: 1, s: 2 });
+  });
+
   it('only jobs running user code stage', () => {
     expect(compileCombiner<Ev, unknown>({ n: a.count(), s: a.sum('x') }, (e) => e.t).stage).toBeUndefined();
     expect(compileCombiner<Ev, unknown>({ s: a.sum((e) => e.x) }, (e) => e.t).stage).toBeDefined();
