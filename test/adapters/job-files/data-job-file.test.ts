@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataJob } from '../../../src/adapters/job-files/data-job-file';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
+import { testJob } from '../../../src/domain/sdk/testing';
 
-const EXAMPLE = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'wage-averages.yaml'), 'utf8');
+const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
+const EXAMPLE = readFileSync(join(EXAMPLES, 'wage-averages.yaml'), 'utf8');
+const SAMPLE = readFileSync(join(EXAMPLES, 'wage-averages.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 
 /** The example with one part replaced (which must be there). */
 function edited(from: string, to: string): string {
@@ -34,7 +39,7 @@ describe('a YAML job file', () => {
     const job = dataJob(EXAMPLE, 'wage-averages.yaml');
     expect(job.name).toBe('wage-averages');
     expect(job.timeDomain).toBe('processing');
-    expect(job.defaults.window).toEqual({ lengthMs: 60_000, slideMs: 60_000 });
+    expect(job.defaults.window).toEqual({ kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 });
     expect(job.defaults.outputMode).toBe('update');
     expect(job.defaults.sampleFile).toBe('wage-averages.jsonl');
     expect(job.io?.topic).toBe('visa-applications');
@@ -74,6 +79,37 @@ describe('a YAML job file', () => {
       ok: false,
       detail: 'data[0]: field "wageRangeFrom" must be ≥ 0, got -1',
     });
+  });
+
+  it('averages wageRangeFrom per job title over processing-time minutes: its sample, then a record a minute later', () => {
+    const run = testJob(dataJob(EXAMPLE, 'wage-averages.yaml'));
+    const minute = Date.UTC(2021, 3, 1, 12, 0);
+    run.advanceProcessingTime(minute + 5_000);
+    for (const text of SAMPLE) run.add({ text });
+    const first = run.trigger();
+    // The sample's wages by title (examples/wage-averages.jsonl), the IBM record refused.
+    const window = { window_start: minute, window_end: minute + 60_000 };
+    expect(first.rows).toEqual([
+      { job_title: 'Software Engineer', ...window, avg_wage: (145000 + 155000 + 120000 + 140000) / 4, applications: 4 },
+      { job_title: 'Data Scientist', ...window, avg_wage: (130000 + 150000 + 125000) / 3, applications: 3 },
+      { job_title: 'Program Manager', ...window, avg_wage: (110000 + 115000) / 2, applications: 2 },
+      { job_title: 'Hardware Engineer', ...window, avg_wage: 140000, applications: 1 },
+    ]);
+    expect(first.deadLetters.map((d) => [d.reason, d.detail])).toEqual([
+      ['invalid', 'data[0]: field "wageRangeFrom" must be a finite number, got string "n/a"'],
+    ]);
+    run
+      .advanceProcessingTime(minute + 65_000)
+      .addEvent({ symbol: 'X', data: [{ jobTitle: 'Data Scientist', wageRangeFrom: 1 }] });
+    expect(run.trigger().rows).toEqual([
+      {
+        job_title: 'Data Scientist',
+        window_start: minute + 60_000,
+        window_end: minute + 120_000,
+        avg_wage: 1,
+        applications: 1,
+      },
+    ]);
   });
 
   it.each([
