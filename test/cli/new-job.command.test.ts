@@ -79,6 +79,17 @@ describe('hexstream new-job', () => {
     expect(readFileSync(join(dir, 'clicks.job.test.ts'), 'utf8')).toBe('mine');
   });
 
+  it('exits 1 with one line when the folder cannot be made (a file is in the way)', async () => {
+    writeFileSync(join(dir, 'jobs'), '');
+    const r = await cli(['new-job', 'clicks', '--dir', join(dir, 'jobs')]);
+    expect({ code: r.code, stdout: r.stdout, lines: r.stderr.trimEnd().split('\n').length }).toEqual({
+      code: 1,
+      stdout: '',
+      lines: 1,
+    });
+    expect(r.stderr).toContain(join(dir, 'jobs'));
+  });
+
   it.each([['Page-Views'], ['page_views'], ['page--views'], ['page-'], ['9lives'], ['page views'], ['../page'], ['']])(
     'refuses the name %j with one line, exit 2, writing nothing',
     async (name) => {
