@@ -5,7 +5,7 @@ import { anyString, stringContaining } from '../support/matchers';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { packedProject, REPO, type UserProject } from '../support/packed-package';
-import { exitStatusOf, until } from '../support/prod-orders';
+import { deadLetterKeys, exitStatusOf, until } from '../support/prod-orders';
 import { cliEnv, type CliResult } from '../support/run-cli';
 import { referenceSpend, sortSpend, spendInput, USER_JOB_FILE, type SpendRow } from '../support/user-spend-job';
 
@@ -104,7 +104,7 @@ describe('a user job outside the repository, run by the installed package', () =
     }
   });
 
-  it('prod: killed with SIGKILL mid-run, restarted, ends with exactly the reference table', async () => {
+  it('prod: killed with SIGKILL mid-run, restarted, ends with exactly the reference table and every dead letter', async () => {
     const topic = await topicWith(input);
     const db = await createTestDatabase();
     const group = uniqueName('user-job');
@@ -155,6 +155,7 @@ describe('a user job outside the repository, run by the installed package', () =
         new RegExp(`^records read\\s+${(total - atKill).toLocaleString('en-US')}\\b`, 'm'),
       );
       expect(await spendTable(db)).toEqual(reference.rows);
+      expect(await deadLetterKeys(`${topic.topic}.dead-letter`)).toEqual(reference.deadLetters);
     } finally {
       await db.drop();
       await topic.remove();

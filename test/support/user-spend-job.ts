@@ -96,18 +96,22 @@ export function spendInput(count: number, seed: number, partitions = 3): Map<num
   return out;
 }
 
-/** What the input must give: the rows by `customer|window_start`, and how many records are not valid. */
+/**
+ * What the input must give: the rows (sorted), how many records are not valid, and their dead
+ * letters as `invalid@partition:position` (sorted, as `deadLetterKeys` reads them from a topic).
+ */
 export function referenceSpend(input: ReadonlyMap<number, readonly string[]>): {
   rows: SpendRow[];
   invalid: number;
+  deadLetters: string[];
 } {
   const groups = new Map<string, { customer: string; start: number; purchases: number; cents: bigint }>();
-  let invalid = 0;
-  for (const lines of input.values())
-    for (const line of lines) {
+  const deadLetters: string[] = [];
+  for (const [partition, lines] of input)
+    for (const [position, line] of lines.entries()) {
       const m = /^\{"customer":"([^"]+)","amount":"(\d+)\.(\d\d)","ts":"([^"]+)"\}$/.exec(line);
       if (m === null) {
-        invalid++;
+        deadLetters.push(`invalid@${partition}:${position}`);
         continue;
       }
       const [, customer = '', units = '', hundredths = '', ts = ''] = m;
@@ -118,7 +122,11 @@ export function referenceSpend(input: ReadonlyMap<number, readonly string[]>): {
       g.cents += BigInt(units) * 100n + BigInt(hundredths);
       groups.set(key, g);
     }
-  return { rows: sortSpend([...groups.values()].map(toRow)), invalid };
+  return {
+    rows: sortSpend([...groups.values()].map(toRow)),
+    invalid: deadLetters.length,
+    deadLetters: deadLetters.sort(),
+  };
 }
 
 function toRow(g: { customer: string; start: number; purchases: number; cents: bigint }): SpendRow {
