@@ -5,8 +5,10 @@ import { plainCopy } from './plain-copy';
 
 /**
  * The engine-facing combiner of a job's named aggregates: one accumulator array, one slot per
- * aggregate. `stage` is present when some aggregate runs user code: it reads every value (and runs
- * custom combiners on copies) before changing anything, so a throw leaves the accumulator as it was.
+ * aggregate. `add` reads every value (user functions may throw) before any fold changes the
+ * accumulator, and the built-in folds cannot throw, so a throw in `add` changes nothing. A custom
+ * combiner's own `add` may throw halfway through changing its accumulator: with one, `stage` is
+ * present, and runs it on a copy before anything changes (see `CombineFn.stage`).
  */
 export interface JobCombiner<E, O> extends CombineFn<E, unknown[], O> {
   stage?(acc: unknown[], input: E): () => unknown[];
@@ -52,7 +54,7 @@ export function compileCombiner<E, O>(
       return out as O;
     },
   };
-  if (parts.some((p) => p.userCode)) return { ...combiner, stage: stager(parts, timed, eventTimeMs) };
+  if (parts.some((p) => p.custom)) return { ...combiner, stage: stager(parts, timed, eventTimeMs) };
   return combiner;
 }
 

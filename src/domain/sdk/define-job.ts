@@ -99,7 +99,7 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
     spec.rows === undefined ? [spec.row(ctx) as Values] : (spec.rows(ctx) as readonly Values[]);
   const toResult = (w: WindowBounds, values: Values): ResultRow => {
     for (const c of valueColumns)
-      if (values[c] === undefined) throw new Error(`job "${spec.name}": row has no value for column "${c}"`);
+      if (values[c] === undefined) throw new Error(`the row has no value for column "${c}"`);
     return { key: pk.map((c) => String(values[c])).join('|'), finalAtMs: global ? Infinity : w.endMs, values };
   };
   const many = (w: WindowBounds, g: Pick<E, K>, acc: unknown[]): ResultRow[] =>
@@ -109,7 +109,7 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
       const rows = many(w, g, acc);
       const first = rows[0];
       if (first === undefined || rows.length > 1)
-        throw new Error(`job "${spec.name}": rows gave ${rows.length} rows where one was expected`);
+        throw new Error(`rows gave ${rows.length} rows where one was expected`);
       return first;
     },
     many,

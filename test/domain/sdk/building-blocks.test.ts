@@ -123,3 +123,21 @@ describe('rows: several rows per group', () => {
     ]);
   });
 });
+
+describe('a row without a value for a column', () => {
+  it('fails the run naming the job and the column', () => {
+    const job = defineJob({
+      name: 'holes',
+      description: 'a row function that leaves a column out at run time',
+      input: json({ fields: { k: field.string(), ts: field.time('epoch-ms') } }),
+      time: eventTime('ts'),
+      key: ['k'],
+      window: tumbling('1m'),
+      aggregate: (a) => ({ n: a.count() }),
+      table: { name: 'holes', columns: { k: text(4), n: integer() }, primaryKey: ['k'] },
+      row: ({ key, agg }) => ({ k: key.k, n: agg.n > 0 ? (undefined as unknown as number) : 0 }),
+    });
+    const run = testJob(job).addEvent({ k: 'a', ts: T0 });
+    expect(() => run.trigger()).toThrow('job holes: building a row failed: the row has no value for column "n"');
+  });
+});
