@@ -5,7 +5,6 @@ import { decimal, double, instant, integer, longText, text, writtenAt, type Colu
 import { defineJob } from '../../domain/sdk/define-job';
 import { field, type Field } from '../../domain/sdk/fields';
 import { csv, json, type Input } from '../../domain/sdk/input';
-import { jsonField } from '../../domain/sdk/io';
 import type { JobSpec, RowContext } from '../../domain/sdk/job-spec';
 import { eventTime, processingTime } from '../../domain/sdk/time';
 import { globalWindow, session, sliding, tumbling, type JobWindow } from '../../domain/sdk/windows';
@@ -37,7 +36,6 @@ export function compileJobFile(spec: JobFileSpec): AnyJob {
       ...(io.bounded === undefined ? {} : { bounded: io.bounded }),
       ...(io.outputMessageKey === undefined ? {} : { outputMessageKey: io.outputMessageKey }),
       ...(io.sample === undefined ? {} : { sample: io.sample }),
-      ...(io.partitionKey === undefined ? {} : { partitionKey: jsonField(io.partitionKey) }),
     },
   };
   // The file's names were checked against each other by `readJobFile`; the types cannot know them.

@@ -76,8 +76,6 @@ export interface IoDecl {
   readonly bounded?: boolean;
   readonly outputMessageKey?: string;
   readonly sample?: string;
-  /** A top-level field of a JSON record whose value keys it on Kafka (`jsonField`). */
-  readonly partitionKey?: string;
 }
 
 export interface JobFileSpec {

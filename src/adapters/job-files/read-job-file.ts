@@ -114,12 +114,12 @@ function readWindow(r: SpecReader, value: unknown): WindowDecl {
 }
 
 /**
- * `io`: `topic`, `bounded`, `outputMessageKey` (a column), `sample` (next to the file),
- * `partitionKey` (a top-level field of a JSON record, whose value keys the records `produce` sends).
+ * `io`: `topic`, `bounded`, `outputMessageKey` (a column), `sample` (next to the file). A job file
+ * has no generator (nor the Kafka key of generated records): `produce` takes TypeScript jobs.
  */
 function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table']): IoDecl {
   if (value === undefined) return {};
-  const keys = ['topic', 'bounded', 'outputMessageKey', 'sample', 'partitionKey'];
+  const keys = ['topic', 'bounded', 'outputMessageKey', 'sample'];
   const m = r.map(['io'], value, keys);
   const io: Record<string, unknown> = {};
   if (m['topic'] !== undefined) {
@@ -135,6 +135,5 @@ function readIo(r: SpecReader, value: unknown, table: JobFileSpec['table']): IoD
       'column',
     );
   if (m['sample'] !== undefined) io['sample'] = r.string(['io', 'sample'], m['sample']);
-  if (m['partitionKey'] !== undefined) io['partitionKey'] = r.string(['io', 'partitionKey'], m['partitionKey']);
   return io as IoDecl;
 }

@@ -1,10 +1,9 @@
 import type { HexstreamError } from '../../domain/hexstream-error';
+import { durationMs } from '../../domain/sdk/duration';
 import { jobFileError } from './job-file-error';
 import { pathText, type SpecPath, type SpecTree } from './yaml-tree';
 
 export type SpecMap = Readonly<Record<string, unknown>>;
-
-const DURATION = /^\d+(\.\d+)?(ms|s|m|h)$/;
 
 /** `a, b or c`. */
 export function orList(items: readonly string[]): string {
@@ -94,12 +93,15 @@ export class SpecReader {
     return list;
   }
 
-  /** A duration: `500ms`, `10s`, `1m`, `2h`, or whole milliseconds. */
+  /** A duration: `500ms`, `10s`, `1.5m`, `2h` (whole milliseconds), or a whole number of milliseconds. */
   duration(path: SpecPath, value: unknown, positive: boolean): string | number {
-    const ok =
-      (typeof value === 'number' && Number.isSafeInteger(value) && value >= (positive ? 1 : 0)) ||
-      (typeof value === 'string' && DURATION.test(value) && (!positive || Number.parseFloat(value) > 0));
-    if (!ok)
+    let ms: number;
+    try {
+      ms = typeof value === 'number' || typeof value === 'string' ? durationMs(value, 'duration') : -1;
+    } catch {
+      ms = -1;
+    }
+    if (ms < 0 || (positive && ms === 0))
       throw this.error(
         path,
         `must be a ${positive ? 'positive ' : ''}duration such as 500ms, 10s, 1m, 2h (or whole milliseconds), got ${describe(value)}`,

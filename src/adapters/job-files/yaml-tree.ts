@@ -32,9 +32,9 @@ export function parseSpecTree(text: string, file: string): SpecTree {
       const dup = duplicateKey(doc.contents, error.pos[0], []);
       throw jobFileError(file, dup === undefined ? 'a key is given twice' : duplicateText(dup), line);
     }
-    const format = file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML';
-    throw jobFileError(file, `not valid ${format}: ${error.message.split('\n')[0] ?? ''}`, line);
+    throw jobFileError(file, `not valid ${format(file)}: ${error.message.split('\n')[0] ?? ''}`, line);
   }
+  if (format(file) === 'JSON') strictJson(text, file, lineAt);
   const root: unknown = doc.contents;
   return {
     value: doc.toJS({ maxAliasCount: 100 }) as unknown,
@@ -52,6 +52,25 @@ export function parseSpecTree(text: string, file: string): SpecTree {
       return line;
     },
   };
+}
+
+function format(file: string): 'JSON' | 'YAML' {
+  return file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML';
+}
+
+/**
+ * A `.json` file must be JSON, not only YAML (which also takes `{a: 1,}`): what YAML's parser
+ * missed, JSON.parse finds, with the line when its message gives the position.
+ */
+function strictJson(text: string, file: string, lineAt: (offset: number) => number): void {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const position = /at position (\d+)/.exec(message)?.[1];
+    const what = (message.split('\n')[0] ?? '').replace(/, \.\.\..*$/, '').replace(/ in JSON at position \d+.*$/, '');
+    throw jobFileError(file, `not valid JSON: ${what}`, position === undefined ? undefined : lineAt(Number(position)));
+  }
 }
 
 function rangeLine(node: unknown, lineAt: (offset: number) => number): number | undefined {

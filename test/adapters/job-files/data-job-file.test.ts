@@ -44,7 +44,6 @@ describe('a YAML job file', () => {
     expect(job.defaults.sampleFile).toBe('wage-averages.jsonl');
     expect(job.io?.topic).toBe('visa-applications');
     expect(job.io?.outputMessageKey).toBe('job_title');
-    expect(job.io?.partitionKey?.('{"symbol":"AAPL","data":[]}')).toBe('AAPL');
     expect(job.table).toEqual({
       name: 'wage_averages',
       primaryKey: ['job_title', 'window_start'],
