@@ -226,10 +226,18 @@ function produceFlags<T>(y: Argv<T>): Argv<T> {
   );
 }
 
+function newJobFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .positional('name', { type: 'string', describe: "the job's name: lower-case words joined by hyphens" })
+    .option('dir', { type: 'string', describe: 'folder to write the files in, created if absent (default .)' })
+    .option('yaml', { type: 'boolean', describe: 'a YAML job file instead of a TypeScript module' });
+}
+
 /** Each command's flags, as yargs options. */
 export const COMMAND_FLAGS: Readonly<Record<CommandName, <T>(y: Argv<T>) => Argv<T>>> = {
   test: testFlags,
   prod: prodFlags,
   batch: batchFlags,
   produce: produceFlags,
+  'new-job': newJobFlags,
 };

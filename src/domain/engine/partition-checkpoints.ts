@@ -8,11 +8,17 @@ import type { PartitionTable } from './partition-table';
  * position `oldestOpen` names for it (open windows, sessions, remembered ids), taken back to a
  * trigger boundary. Called once per trigger, after eviction; it also records this trigger as a
  * boundary to replay from later.
+ *
+ * `exact` (processing time): the replay starts at the oldest position itself. A boundary is where
+ * the watermark is known, which an event-time replay needs to make the same late decisions; a
+ * processing-time replay places records by the clock anyway, and records before the oldest open
+ * window's first would land in new windows though their own were written already.
  */
 export function checkpointPartitions(
   table: PartitionTable,
   closedUpTo: number,
   oldestOpen: (partition: number, watermarkMs: number) => number | undefined,
+  exact = false,
 ): EngineCheckpoint {
   const partitions = new Map<number, PartitionCheckpoint>();
   for (const [p, ps] of table.all()) {
@@ -20,10 +26,11 @@ export function checkpointPartitions(
     const open = oldestOpen(p, w);
     const oldest = open !== undefined && open < ps.nextPosition ? open : ps.nextPosition;
     ps.boundaries.add(ps.nextPosition, ps.watermark.maxEventTime());
-    const from = ps.boundaries.atOrBefore(oldest) ?? {
+    const boundary = ps.boundaries.atOrBefore(oldest) ?? {
       position: ps.nextPosition,
       maxEventMs: ps.watermark.maxEventTime(),
     };
+    const from = exact ? { position: oldest, maxEventMs: boundary.maxEventMs } : boundary;
     // While replaying, what was committed before still counts as committed.
     partitions.set(p, {
       nextPosition: Math.max(ps.nextPosition, ps.replayUntil),

@@ -166,7 +166,12 @@ export class StreamEngine<E, G, A> {
       watermarks: this.watermarks(),
       closedUpToMs: this.closedUpTo,
       closedWindows: emission.closedWindows,
-      checkpoint: checkpointPartitions(this.partitions, this.closedUpTo, this.oldestOpenPosition),
+      checkpoint: checkpointPartitions(
+        this.partitions,
+        this.closedUpTo,
+        this.oldestOpenPosition,
+        this.job.timeDomain === 'processing',
+      ),
     };
   }
 

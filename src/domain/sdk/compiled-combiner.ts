@@ -5,8 +5,10 @@ import { plainCopy } from './plain-copy';
 
 /**
  * The engine-facing combiner of a job's named aggregates: one accumulator array, one slot per
- * aggregate. `stage` is present when some aggregate runs user code: it reads every value (and runs
- * custom combiners on copies) before changing anything, so a throw leaves the accumulator as it was.
+ * aggregate. `add` reads every value (user functions may throw) before any fold changes the
+ * accumulator, and the built-in folds cannot throw, so a throw in `add` changes nothing. A custom
+ * combiner's own `add` may throw halfway through changing its accumulator: with one, `stage` is
+ * present, and runs it on a copy before anything changes (see `CombineFn.stage`).
  */
 export interface JobCombiner<E, O> extends CombineFn<E, unknown[], O> {
   stage?(acc: unknown[], input: E): () => unknown[];
@@ -23,17 +25,20 @@ export function compileCombiner<E, O>(
   // Only first/last read the event time; others get 0 and ignore it.
   const timed = parts.some((p) => p.kind === 'first' || p.kind === 'last');
   const size = parts.length;
+  // Reused by every `add` (the engine adds one event at a time): no allocation per record.
+  const values = new Array<unknown>(size);
   const combiner: JobCombiner<E, O> = {
     create: () => {
       const acc = new Array<unknown>(size);
       for (let i = 0; i < size; i++) acc[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).create();
       return acc;
     },
+    // Every value is read before any accumulator changes (a read may throw); the folds cannot throw.
     add: (acc, input) => {
       const t = timed ? eventTimeMs(input) : 0;
+      for (let i = 0; i < size; i++) values[i] = (reads[i] as (e: E) => unknown)(input);
       for (let i = 0; i < size; i++) {
-        const fold = folds[i] as TimedCombineFn<unknown, unknown, unknown>;
-        acc[i] = fold.add(acc[i], (reads[i] as (e: E) => unknown)(input), t);
+        acc[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).add(acc[i], values[i], t);
       }
       return acc;
     },
@@ -49,7 +54,7 @@ export function compileCombiner<E, O>(
       return out as O;
     },
   };
-  if (parts.some((p) => p.userCode)) return { ...combiner, stage: stager(parts, timed, eventTimeMs) };
+  if (parts.some((p) => p.custom)) return { ...combiner, stage: stager(parts, timed, eventTimeMs) };
   return combiner;
 }
 

@@ -99,7 +99,7 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
     spec.rows === undefined ? [spec.row(ctx) as Values] : (spec.rows(ctx) as readonly Values[]);
   const toResult = (w: WindowBounds, values: Values): ResultRow => {
     for (const c of valueColumns)
-      if (values[c] === undefined) throw new Error(`job "${spec.name}": row has no value for column "${c}"`);
+      if (values[c] === undefined) throw new Error(`the row has no value for column "${c}"`);
     return { key: pk.map((c) => String(values[c])).join('|'), finalAtMs: global ? Infinity : w.endMs, values };
   };
   const many = (w: WindowBounds, g: Pick<E, K>, acc: unknown[]): ResultRow[] =>
@@ -109,15 +109,21 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
       const rows = many(w, g, acc);
       const first = rows[0];
       if (first === undefined || rows.length > 1)
-        throw new Error(`job "${spec.name}": rows gave ${rows.length} rows where one was expected`);
+        throw new Error(`rows gave ${rows.length} rows where one was expected`);
       return first;
     },
     many,
     // The key of a group's row without its aggregates: the row of an empty accumulator (primary-key
     // columns come from the window and the key fields, so they do not depend on it).
+    // Only a fallback (each emitted row's key comes from its own values): a row function that
+    // cannot build the row of an empty accumulator must not fail the run here.
     keyOf: (w, g) => {
-      const values = userRows({ window: w, key: g, agg: combiner.extract(combiner.create()) })[0];
-      return values === undefined ? '' : pk.map((c) => String(values[c])).join('|');
+      try {
+        const values = userRows({ window: w, key: g, agg: combiner.extract(combiner.create()) })[0];
+        return values === undefined ? '' : pk.map((c) => String(values[c])).join('|');
+      } catch {
+        return '';
+      }
     },
   };
 }

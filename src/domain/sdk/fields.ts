@@ -77,7 +77,9 @@ function stringField<const R extends StringRules>(rules?: R): Field<Opt<R, OneOf
   const { minLength = 0, maxLength, pattern, oneOf } = rules ?? {};
   const f = make('string', rules?.optional === true, (name, v) => {
     if (typeof v !== 'string') return fieldError(name, v, 'a string');
-    const chars = maxLength !== undefined && v.length > maxLength ? [...v].length : v.length;
+    // Code points ≤ UTF-16 units ≤ 2 × code points: count them only when the units cannot decide.
+    const count = (maxLength !== undefined && v.length > maxLength) || v.length < 2 * minLength;
+    const chars = count ? [...v].length : v.length;
     if (maxLength !== undefined && chars > maxLength)
       return { ok: false, detail: `${name} has ${chars} characters, at most ${maxLength} allowed` };
     if (chars < minLength) return fieldError(name, v, `at least ${minLength} characters long`);

@@ -73,7 +73,7 @@ function checkFields(
     for (const f of agg.fields) {
       const kind = kindOf(`aggregate ${name}`, f);
       const allowed = NUMERIC[agg.kind];
-      if (allowed !== undefined && !(allowed.includes(kind) && (agg.kind !== 'topN' || f !== agg.fields[0])))
+      if (allowed !== undefined && !allowed.includes(kind))
         fail(`aggregate ${name}`, `${agg.kind} needs a numeric field, "${f}" is a ${kind} field`);
     }
   }

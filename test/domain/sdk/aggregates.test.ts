@@ -70,14 +70,49 @@ describe('aggregates', () => {
 
   it('decimalSum refuses a value that is not whole', () => {
     const c = compileCombiner<Ev, unknown>({ s: a.decimalSum((e) => e.x / 3) }, (e) => e.t);
-    expect(() => c.stage?.(c.create(), evs[0] as Ev)).toThrow(
+    expect(() => c.add(c.create(), evs[0] as Ev)).toThrow(
       'decimalSum needs whole numbers (integer units of a decimal), got 0.6666666666666666',
     );
   });
 
-  it('only jobs running user code stage', () => {
-    expect(compileCombiner<Ev, unknown>({ n: a.count(), s: a.sum('x') }, (e) => e.t).stage).toBeUndefined();
-    expect(compileCombiner<Ev, unknown>({ s: a.sum((e) => e.x) }, (e) => e.t).stage).toBeDefined();
+  it('add reads every value before it changes an accumulator', () => {
+    const c = compileCombiner<Ev, { n: number; s: number | bigint }>(
+      { n: a.count(), s: a.decimalSum('x') },
+      (e) => e.t,
+    );
+    expect(c.stage).toBeUndefined();
+    const acc = c.add(c.create(), evs[0] as Ev);
+    expect(() => c.add(acc, { s: 'z', x: 0.5, units: 0, t: 0 })).toThrow(
+      'decimalSum needs whole numbers (integer units of a decimal), got 0.5',
+    );
+    expect(c.extract(acc)).toEqual({ n: 1, s: 2 });
+  });
+
+  it('only jobs with a custom combiner stage', () => {
+    expect(compileCombiner<Ev, unknown>({ n: a.count(), s: a.sum((e) => e.x) }, (e) => e.t).stage).toBeUndefined();
+    const custom = a.custom<number, number>({
+      create: () => 0,
+      add: (n) => n + 1,
+      merge: (x, y) => x + y,
+      extract: (n) => n,
+    });
+    expect(compileCombiner<Ev, unknown>({ s: a.sum('x'), c: custom }, (e) => e.t).stage).toBeDefined();
+  });
+
+  it('a throw of a value function in add changes nothing', () => {
+    const c = compileCombiner<Ev, { n: number; s: number }>(
+      {
+        n: a.count(),
+        s: a.sum((e) => {
+          if (e.s === 'c') throw new Error('no c');
+          return e.x;
+        }),
+      },
+      (e) => e.t,
+    );
+    const acc = evs.slice(0, 3).reduce((x, e) => c.add(x, e), c.create());
+    expect(() => c.add(acc, evs[3] as Ev)).toThrow('no c');
+    expect(c.extract(acc)).toEqual({ n: 3, s: 10 });
   });
 
   it('a throw while staging leaves every accumulator as it was', () => {

@@ -1,4 +1,4 @@
-import { defineJob, field, json, eventTime, tumbling, text, integer } from '../../../src/domain/sdk';
+import { defineJob, field, json, eventTime, session, testJob, tumbling, text, integer } from '../../../src/index';
 import { T0, tradeBars } from './trade-job';
 
 describe('defineJob', () => {
@@ -75,6 +75,43 @@ describe('defineJob', () => {
     const a = c.add(c.create(), { symbol: 'X', price: 1, volume: 1, ts: T0 + 9 });
     const b = c.add(c.create(), { symbol: 'X', price: 4, volume: 2, ts: T0 + 1 });
     expect(c.extract(c.merge(a, b))).toEqual({ open: 4, high: 4, low: 1, close: 1, volume: 3, trades: 2, avg: 2.5 });
+  });
+
+  it('defaults io, watermark, output mode and sample; dedupes by the dedupe field', () => {
+    const job = defineJob({
+      name: 'clicks',
+      description: 'clicks per user',
+      input: json({ fields: { id: field.number({ integer: true }), user: field.string(), t: field.time('epoch-ms') } }),
+      time: eventTime('t'),
+      key: ['user'],
+      dedupe: 'id',
+      window: session('1m'),
+      aggregate: (a) => ({ n: a.count() }),
+      table: { name: 'clicks', columns: { user: text(8), n: integer() }, primaryKey: ['user'] },
+      row: ({ key, agg }) => ({ user: key.user, n: agg.n }),
+    });
+    expect(job.io).toEqual({ topic: 'clicks', bounded: false, faultShare: 0.01 });
+    expect(job.defaults).toEqual({
+      window: { kind: 'session', gapMs: 60_000 },
+      watermarkMs: 0,
+      outputMode: 'append',
+      sampleFile: 'clicks.jsonl',
+    });
+    expect(job.dedupe?.field).toBe('id');
+    const run = testJob(job);
+    run
+      .addEvent({ id: 1, user: 'u', t: T0 })
+      .addEvent({ id: 1, user: 'u', t: T0 + 5 })
+      .addEvent({ id: 2, user: 'u', t: T0 + 9 });
+    const out = run.finish();
+    expect(out.rows).toEqual([{ user: 'u', n: 2 }]);
+    expect(out.deadLetters).toEqual([
+      {
+        reason: 'duplicate',
+        detail: 'id 1 was already accepted and a window of it is still open',
+        raw: `{"id":1,"user":"u","t":${T0 + 5}}`,
+      },
+    ]);
   });
 
   it('refuses a spec that cannot run, naming the job and the field', () => {
