@@ -11,7 +11,7 @@ function typescript(): typeof TypeScript {
 
 /** Transpiled code, or the first syntax error with its 1-based line. */
 export type Transpiled =
-  | { readonly ok: true; readonly code: string }
+  | { readonly ok: true; readonly code: string; readonly mappings: string }
   | { readonly ok: false; readonly line: number | undefined; readonly message: string };
 
 function options(ts: typeof TypeScript): TypeScript.CompilerOptions {
@@ -23,6 +23,8 @@ function options(ts: typeof TypeScript): TypeScript.CompilerOptions {
     esModuleInterop: true,
     experimentalDecorators: true,
     emitDecoratorMetadata: true,
+    // To tell the line of the job file where loading it threw.
+    sourceMap: true,
   };
 }
 
@@ -34,7 +36,10 @@ export function transpileTypeScript(source: string, fileName: string): Transpile
   const ts = typescript();
   const out = ts.transpileModule(source, { fileName, compilerOptions: options(ts), reportDiagnostics: true });
   const error = (out.diagnostics ?? []).find((d) => d.category === ts.DiagnosticCategory.Error);
-  if (error === undefined) return { ok: true, code: out.outputText };
+  if (error === undefined) {
+    const map = JSON.parse(out.sourceMapText ?? '{}') as { mappings?: unknown };
+    return { ok: true, code: out.outputText, mappings: typeof map.mappings === 'string' ? map.mappings : '' };
+  }
   const line =
     error.file !== undefined && error.start !== undefined
       ? error.file.getLineAndCharacterOfPosition(error.start).line + 1

@@ -5,6 +5,7 @@ import { CommonJsModules } from '../../../src/adapters/job-files/commonjs-module
 import { exportedJob } from '../../../src/adapters/job-files/exported-job';
 import { isJobFilePath } from '../../../src/adapters/job-files/job-file-kind';
 import { isEsmPackage } from '../../../src/adapters/job-files/package-type';
+import { stackLine } from '../../../src/adapters/job-files/source-lines';
 import { SyntaxProblem } from '../../../src/adapters/job-files/syntax-problem';
 import { testJob as eventJob } from '../../support/event-job';
 
@@ -100,6 +101,23 @@ describe('TypeScript and CommonJS job modules', () => {
     expect(ts).toBeInstanceOf(SyntaxProblem);
     expect(ts).toMatchObject({ file: join(dir, 'helper.ts'), line: 2, message: 'Expression expected.' });
     expect(thrown(plain)).toMatchObject({ file: plain, line: 3, message: "Unexpected token ';'" });
+  });
+
+  it('maps a line of the transpiled code back to the TypeScript line it came from', () => {
+    const main = write(
+      'main.ts',
+      "import type { Job } from './types';\n\ninterface Limits {\n  readonly max: number;\n}\nconst limits: Limits = { max: 1 };\n\nexport const fails = (): never => {\n  throw new Error(String(limits.max));\n};\n",
+    );
+    const modules = new CommonJsModules(new Map());
+    const { fails } = modules.load(main) as { fails: () => never };
+    let thrown: unknown;
+    try {
+      fails();
+    } catch (e) {
+      thrown = e;
+    }
+    const generated = stackLine(thrown, main, `file://${main}`);
+    expect(generated === undefined ? undefined : modules.sourceLine(main, generated)).toBe(9);
   });
 
   it('decides whether a .js file is an ES module by the nearest package.json', () => {
