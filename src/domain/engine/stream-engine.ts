@@ -95,6 +95,9 @@ export class StreamEngine<E, G, A> {
 
   /** `nowMs`: the processing time at which the record is processed (required for processing-time jobs). */
   process(record: SourceRecord, nowMs?: number): void {
+    if (nowMs === undefined && this.job.timeDomain === 'processing') {
+      throw new HexstreamError('INTERNAL', `job ${this.job.name} runs on processing time: process() needs the time`);
+    }
     this.admission.process(record, nowMs);
   }
 
@@ -284,7 +287,6 @@ export class StreamEngine<E, G, A> {
     try {
       return this.windows.emit(closeUpTo, this.counters);
     } catch (e) {
-      if (e instanceof HexstreamError) throw e;
       throw new HexstreamError('JOB_FAILED', `job ${this.job.name}: building a row failed: ${thrownMessage(e)}`, {
         cause: e,
       });

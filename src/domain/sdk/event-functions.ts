@@ -27,7 +27,11 @@ export function compileDecoders<E>(input: Input<E>): {
  * The event time of each event. Under processing time the engine windows records by its clock; the
  * event time is then 0 for all, so first/last keep arrival order.
  */
-export function compileTime<E>(time: TimeSpec<E, string>): { domain: TimeDomain; eventTimeMs: (event: E) => number } {
+export function compileTime<E>(time: TimeSpec<E, string> | ((event: E) => number)): {
+  domain: TimeDomain;
+  eventTimeMs: (event: E) => number;
+} {
+  if (typeof time === 'function') return { domain: 'event', eventTimeMs: time };
   if (time.kind === 'processing') return { domain: 'processing', eventTimeMs: () => 0 };
   if ('of' in time) return { domain: 'event', eventTimeMs: time.of };
   const field = time.field;
@@ -47,5 +51,12 @@ export function compileKey<E, K extends keyof E & string>(
   const [only] = fields;
   if (fields.length === 0) return { groupKey: () => '', groupFields };
   if (fields.length === 1 && only !== undefined) return { groupKey: (e) => String(e[only]), groupFields };
-  return { groupKey: (e) => fields.map((f) => String(e[f])).join('|'), groupFields };
+  // Called once per event: concatenation allocates no array.
+  const [head, ...rest] = fields as [K, ...K[]];
+  const groupKey = (e: E): string => {
+    let k = String(e[head]);
+    for (const f of rest) k += `|${String(e[f])}`;
+    return k;
+  };
+  return { groupKey, groupFields };
 }

@@ -46,10 +46,14 @@ export function json<const F extends Fields>(spec: {
  * hold commas (`""` is a quote).
  */
 export function csv<const F extends Fields>(spec: {
-  readonly columns: readonly (keyof F & string)[] | readonly string[];
+  readonly columns: readonly string[];
   readonly fields: F;
   readonly header?: boolean;
 }): Input<EventOf<F>> {
+  const missing = Object.keys(spec.fields).filter((f) => !spec.columns.includes(f));
+  if (missing.length > 0)
+    throw new Error(`csv: field "${missing.join('", "')}" is not one of the columns (${spec.columns.join(', ')})`);
+  if (new Set(spec.columns).size !== spec.columns.length) throw new Error(`csv: a column is named twice`);
   return {
     format: 'csv',
     fields: kinds(spec.fields),

@@ -11,7 +11,10 @@ export interface SpecView {
   readonly row?: unknown;
   readonly rows?: unknown;
   readonly input: { readonly fields: Readonly<Record<string, FieldKind>> | undefined };
-  readonly time: { readonly kind: 'event'; readonly field: string } | { readonly kind: 'event' | 'processing' };
+  readonly time:
+    | { readonly kind: 'event'; readonly field: string }
+    | { readonly kind: 'event' | 'processing' }
+    | ((event: never) => number);
   readonly key: readonly string[];
   readonly dedupe?: string;
   readonly table: { readonly name: string; readonly columns: Columns; readonly primaryKey: readonly string[] };
@@ -65,8 +68,9 @@ function checkFields(
   if (kinds === undefined) return;
   const kindOf = (what: string, name: string): FieldKind =>
     kinds[name] ?? fail(what, `"${name}" is not a field of the input (fields: ${Object.keys(kinds).join(', ')})`);
-  if (spec.time.kind === 'event' && 'field' in spec.time && kindOf('time', spec.time.field) !== 'time')
-    fail('time', `event time field "${spec.time.field}" must be declared with field.time(…)`);
+  const time = spec.time;
+  if (typeof time !== 'function' && 'field' in time && kindOf('time', time.field) !== 'time')
+    fail('time', `event time field "${time.field}" must be declared with field.time(…)`);
   for (const k of spec.key) kindOf('key', k);
   if (spec.dedupe !== undefined) kindOf('dedupe', spec.dedupe);
   for (const [name, agg] of Object.entries(named)) {
