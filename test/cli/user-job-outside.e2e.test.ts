@@ -17,7 +17,7 @@ jest.setTimeout(300_000);
  * results and guarantees as a built-in job, in `test`, `batch` and `prod` (crash included).
  */
 let project: UserProject;
-const input = spendInput(4_000, 7);
+const input = spendInput(6_000, 7);
 const reference = referenceSpend(input);
 
 beforeAll(() => {
