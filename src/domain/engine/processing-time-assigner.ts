@@ -1,4 +1,3 @@
-import { HexstreamError } from '../hexstream-error';
 import type { EngineCounters } from './engine-counters';
 import type { AssignerSnapshot, WindowAssigner } from './window-assigner';
 import type { Emission } from './window-emission';
@@ -23,10 +22,9 @@ export class ProcessingTimeAssigner<E> implements WindowAssigner<E> {
     private readonly jobName: string,
   ) {}
 
+  /** `nowMs` is always given: `StreamEngine.process` refuses a processing-time record without it. */
   timeOf(_event: E, nowMs: number | undefined): number {
-    if (nowMs === undefined || !Number.isFinite(nowMs)) {
-      throw new HexstreamError('INTERNAL', `job ${this.jobName} runs on processing time: process() needs the time`);
-    }
+    if (nowMs === undefined) throw new RangeError(`job ${this.jobName} runs on processing time: no time given`);
     return nowMs;
   }
 

@@ -1,6 +1,5 @@
 import type { DeadLetter, DeadLetterReason, SourceRecord } from '../records';
 import type { Decoded, DecodedMany, JobDefinition } from '../jobs/job';
-import { HexstreamError } from '../hexstream-error';
 import type { DedupeIndex } from './dedupe-index';
 import { emptyCounters, type EngineCounters } from './engine-counters';
 import { formatInstant } from './format-instant';
@@ -105,7 +104,7 @@ export class RecordAdmission<E, G, A> {
     try {
       return job.decodeMany === undefined ? job.decode(text, arrivalMs) : job.decodeMany(text, arrivalMs);
     } catch (e) {
-      this.thrown = jobThrew(e);
+      this.thrown = thrownMessage(e);
       return undefined;
     }
   }
@@ -156,7 +155,7 @@ export class RecordAdmission<E, G, A> {
       ps.watermark.observe(t);
       return rejected;
     } catch (e) {
-      return { reason: 'error', detail: jobThrew(e) };
+      return { reason: 'error', detail: thrownMessage(e) };
     }
   }
 
@@ -204,12 +203,6 @@ export class RecordAdmission<E, G, A> {
     if (record.position < this.state.partitions.replayUntil(record.partition)) return;
     this.deadLetters.push(deadLetterOf(reason, why, raw, record));
   }
-}
-
-/** The detail of a throw of the job's code; the engine's own errors (a `HexstreamError`) go on failing the run. */
-function jobThrew(e: unknown): string {
-  if (e instanceof HexstreamError) throw e;
-  return thrownMessage(e);
 }
 
 function isBlank(text: string): boolean {

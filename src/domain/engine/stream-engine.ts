@@ -31,8 +31,9 @@ export interface EngineSettings {
 }
 
 /**
- * The event-time engine of one job: checks each record (invalid → late → duplicate), assigns it to
- * its windows, aggregates, and at each trigger emits rows per output mode and evicts closed windows.
+ * The engine of one job: checks each record (invalid → late → duplicate; `error` when the job's code
+ * throws), has its window assigner (any kind, over event or processing time) place and aggregate
+ * it, and at each trigger emits rows per output mode and evicts closed windows.
  *
  * Late is decided per partition (`W_p`, the record's own partition), so it depends only on the order
  * of records within a partition, never on how partitions interleave. A window's state is shared by
@@ -95,6 +96,9 @@ export class StreamEngine<E, G, A> {
 
   /** `nowMs`: the processing time at which the record is processed (required for processing-time jobs). */
   process(record: SourceRecord, nowMs?: number): void {
+    if (nowMs === undefined && this.job.timeDomain === 'processing') {
+      throw new HexstreamError('INTERNAL', `job ${this.job.name} runs on processing time: process() needs the time`);
+    }
     this.admission.process(record, nowMs);
   }
 
@@ -284,7 +288,6 @@ export class StreamEngine<E, G, A> {
     try {
       return this.windows.emit(closeUpTo, this.counters);
     } catch (e) {
-      if (e instanceof HexstreamError) throw e;
       throw new HexstreamError('JOB_FAILED', `job ${this.job.name}: building a row failed: ${thrownMessage(e)}`, {
         cause: e,
       });

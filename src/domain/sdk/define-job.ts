@@ -1,7 +1,8 @@
 import type { JobDefaults, JobDefinition, JobIo, TimeDomain, WindowBounds } from '../jobs/job';
 import type { ColumnValue, ResultRow } from '../records';
 import { aggregates, type OutputsOf } from './aggregates';
-import type { Columns } from './columns';
+import type { Columns, RowOf } from './columns';
+import type { WithRowType } from './row-type';
 import { compileCombiner, type JobCombiner } from './compiled-combiner';
 import { durationMs } from './duration';
 import { compileDecoders, compileKey, compileTime } from './event-functions';
@@ -9,8 +10,12 @@ import type { AggregateMap, JobSpec, RowContext } from './job-spec';
 import { checkSpec, type SpecView } from './spec-checks';
 import { tableSchemaOf } from './table';
 
-/** A job compiled by `defineJob`: what the engine runs, with its I/O and windows always set. */
-export interface CompiledJob<E, G, O> extends JobDefinition<E, G, unknown[]> {
+/**
+ * A job compiled by `defineJob`: what the engine runs, with its I/O and time domain always set.
+ * E: the event, G: the key fields of a group, O: the named aggregates' values, R: a row's values.
+ */
+export interface CompiledJob<E, G, O, R = Readonly<Record<string, ColumnValue>>>
+  extends JobDefinition<E, G, unknown[]>, WithRowType<R> {
   readonly timeDomain: TimeDomain;
   readonly io: JobIo;
   readonly combiner: JobCombiner<E, O>;
@@ -22,7 +27,7 @@ export interface CompiledJob<E, G, O> extends JobDefinition<E, G, unknown[]> {
  */
 export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap<E>, C extends Columns>(
   spec: JobSpec<E, K, Ag, C>,
-): CompiledJob<E, Pick<E, K>, OutputsOf<Ag>> {
+): CompiledJob<E, Pick<E, K>, OutputsOf<Ag>, RowOf<C>> {
   const named = spec.aggregate(aggregates<E>());
   checkSpec(spec as unknown as SpecView, named);
   const time = compileTime(spec.time);
@@ -43,9 +48,9 @@ export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap
     ...(spec.dedupe === undefined ? {} : { dedupe: dedupeOf<E>(spec.dedupe) }),
     combiner,
     rowKey: (w, g) => build.keyOf(w, g),
-    ...(spec.rows === undefined
-      ? { toRow: (w: WindowBounds, g: Pick<E, K>, acc: unknown[]) => build.one(w, g, acc) }
-      : { toRow: (w: WindowBounds, g: Pick<E, K>, acc: unknown[]) => build.one(w, g, acc), toRows: build.many }),
+    // A `rows` job's rows come from `toRows`, which the engine prefers; `toRow` then wants exactly one.
+    toRow: (w, g, acc) => build.one(w, g, acc),
+    ...(spec.rows === undefined ? {} : { toRows: build.many }),
   };
 }
 

@@ -27,7 +27,11 @@ export function compileDecoders<E>(input: Input<E>): {
  * The event time of each event. Under processing time the engine windows records by its clock; the
  * event time is then 0 for all, so first/last keep arrival order.
  */
-export function compileTime<E>(time: TimeSpec<E, string>): { domain: TimeDomain; eventTimeMs: (event: E) => number } {
+export function compileTime<E>(time: TimeSpec<E, string> | ((event: E) => number)): {
+  domain: TimeDomain;
+  eventTimeMs: (event: E) => number;
+} {
+  if (typeof time === 'function') return { domain: 'event', eventTimeMs: time };
   if (time.kind === 'processing') return { domain: 'processing', eventTimeMs: () => 0 };
   if ('of' in time) return { domain: 'event', eventTimeMs: time.of };
   const field = time.field;

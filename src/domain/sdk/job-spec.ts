@@ -32,7 +32,8 @@ export interface JobSpecBase<E, K extends keyof E & string, Ag extends Aggregate
   readonly name: string;
   readonly description: string;
   readonly input: Input<E>;
-  readonly time: TimeSpec<NoInfer<E>, FieldsOf<NoInfer<E>, number>>;
+  /** `eventTime(…)`, `processingTime()`, or a function of the event giving its event time (epoch ms). */
+  readonly time: TimeSpec<NoInfer<E>, FieldsOf<NoInfer<E>, number>> | ((event: NoInfer<E>) => number);
   readonly key: readonly K[];
   readonly dedupe?: NoInfer<FieldsOf<E, string | number>>;
   readonly window: JobWindow;

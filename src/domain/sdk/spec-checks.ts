@@ -10,8 +10,14 @@ export interface SpecView {
   readonly window: JobWindow;
   readonly row?: unknown;
   readonly rows?: unknown;
-  readonly input: { readonly fields: Readonly<Record<string, FieldKind>> | undefined };
-  readonly time: { readonly kind: 'event'; readonly field: string } | { readonly kind: 'event' | 'processing' };
+  readonly input: {
+    readonly fields: Readonly<Record<string, FieldKind>> | undefined;
+    readonly optionalFields?: readonly string[];
+  };
+  readonly time:
+    | { readonly kind: 'event'; readonly field: string }
+    | { readonly kind: 'event' | 'processing' }
+    | ((event: never) => number);
   readonly key: readonly string[];
   readonly dedupe?: string;
   readonly table: { readonly name: string; readonly columns: Columns; readonly primaryKey: readonly string[] };
@@ -65,10 +71,17 @@ function checkFields(
   if (kinds === undefined) return;
   const kindOf = (what: string, name: string): FieldKind =>
     kinds[name] ?? fail(what, `"${name}" is not a field of the input (fields: ${Object.keys(kinds).join(', ')})`);
-  if (spec.time.kind === 'event' && 'field' in spec.time && kindOf('time', spec.time.field) !== 'time')
-    fail('time', `event time field "${spec.time.field}" must be declared with field.time(…)`);
-  for (const k of spec.key) kindOf('key', k);
-  if (spec.dedupe !== undefined) kindOf('dedupe', spec.dedupe);
+  const time = spec.time;
+  if (typeof time !== 'function' && 'field' in time && kindOf('time', time.field) !== 'time')
+    fail('time', `event time field "${time.field}" must be declared with field.time(…)`);
+  const optional = new Set(spec.input.optionalFields ?? []);
+  const required = (what: string, name: string): void => {
+    kindOf(what, name);
+    if (optional.has(name)) fail(what, `"${name}" is an optional field: every event needs a value for it`);
+  };
+  for (const k of spec.key) required('key', k);
+  if (spec.dedupe !== undefined) required('dedupe', spec.dedupe);
+  if (typeof time !== 'function' && 'field' in time) required('time', time.field);
   for (const [name, agg] of Object.entries(named)) {
     for (const f of agg.fields) {
       const kind = kindOf(`aggregate ${name}`, f);

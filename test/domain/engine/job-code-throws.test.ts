@@ -115,6 +115,11 @@ describe("a throw of the job's own code on a record", () => {
     ['an Error without a message', new TypeError(''), 'TypeError'],
     ['a number', 42, '42'],
     [
+      "a HexstreamError (the job's, not the engine's)",
+      new HexstreamError('CONFIG_INVALID', 'no such field'),
+      'no such field',
+    ],
+    [
       'a value that cannot become text',
       {
         toString: (): string => {

@@ -1,3 +1,4 @@
+import { HexstreamError } from '../../../src/domain/hexstream-error';
 import { emptyCounters } from '../../../src/domain/engine/engine-counters';
 import { FixedWindowAssigner } from '../../../src/domain/engine/fixed-window-assigner';
 import { ProcessingTimeAssigner } from '../../../src/domain/engine/processing-time-assigner';
@@ -23,7 +24,18 @@ describe('ProcessingTimeAssigner', () => {
     const job = processingJob();
     const a = new ProcessingTimeAssigner(new FixedWindowAssigner(job, tumblingWindows(MINUTE), 'append'), job.name);
     expect(() => a.timeOf({ id: 1, key: 'a', t: 0, v: 1 }, undefined)).toThrow(
-      'job events runs on processing time: process() needs the time',
+      'job events runs on processing time: no time given',
+    );
+  });
+
+  it('makes the engine refuse a record of a processing-time job without the time, failing the run', () => {
+    const s = new TestEventStream(processingJob(), {
+      window: tumblingWindows(MINUTE),
+      watermarkMs: 0,
+      outputMode: 'append',
+    });
+    expect(() => s.add(0, [event(1, 'a', 0)])).toThrow(
+      new HexstreamError('INTERNAL', 'job events runs on processing time: process() needs the time'),
     );
   });
 });

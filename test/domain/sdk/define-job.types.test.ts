@@ -13,6 +13,7 @@ import {
   text,
   tumbling,
   writtenAt,
+  testJob,
   type RowOf,
 } from '../../../src/index';
 
@@ -39,6 +40,27 @@ export const valid = defineJob({
   table,
   row: ({ window, key, agg }) => ({ title: key.title, window_start: window.startMs, avg: agg.avg, n: agg.n }),
 });
+
+export const timedByFunction = defineJob({
+  ...common,
+  time: (e) => e.ts + 1,
+  key: ['title'],
+  aggregate: (a) => ({ avg: a.mean('wage'), n: a.count() }),
+  table,
+  row: ({ window, key, agg }) => ({ title: key.title, window_start: window.startMs, avg: agg.avg, n: agg.n }),
+});
+
+/** Never called: the spec is refused at compile time. */
+export const timeOfText = (): unknown =>
+  defineJob({
+    ...common,
+    // @ts-expect-error the event time must be a number
+    time: (e) => e.title,
+    key: [],
+    aggregate: (a) => ({ n: a.count() }),
+    table: { name: 't', columns: { n: integer() }, primaryKey: ['n'] },
+    row: ({ agg }) => ({ n: agg.n }),
+  });
 
 /** Never called: the spec is refused at compile time (and by defineJob). */
 export const columnTypo = (): unknown =>
@@ -155,12 +177,24 @@ export const messageKeyTypo = (): unknown =>
     io: { outputMessageKey: 'm' },
   });
 
+// testJob's rows are typed by the job's columns.
+export const typedRows = (): number | undefined => {
+  const [first] = testJob(valid).finish().rows;
+  // @ts-expect-error `average` is not a column
+  void first?.average;
+  return first?.avg;
+};
+
 // A row type names every column but writtenAt ones.
 export const row: RowOf<typeof table.columns> = { title: 't', window_start: 0, avg: 1.5, n: 2n };
 
 describe('job spec types', () => {
   it('compile a valid spec (the refusals above are checked by the type checker)', () => {
     expect(valid.table.primaryKey).toEqual(['title', 'window_start']);
+    const event = { title: 'dev', wage: 1, note: undefined, ts: 1_735_689_600_000 };
+    expect(timedByFunction.eventTimeMs(event)).toBe(1_735_689_600_001);
+    expect(timedByFunction.timeDomain).toBe('event');
     expect(row.n).toBe(2n);
+    expect(typedRows()).toBeUndefined();
   });
 });

@@ -82,6 +82,13 @@ describe('inputs', () => {
     });
   });
 
+  it('csv: every field is one of the columns, each named once', () => {
+    expect(() => csv({ columns: ['a', 'b'], fields: { c: field.string() } })).toThrow(
+      'csv: field "c" is not one of the columns (a, b)',
+    );
+    expect(() => csv({ columns: ['a', 'a'], fields: { a: field.string() } })).toThrow('csv: a column is named twice');
+  });
+
   it('splits CSV lines with quotes', () => {
     expect(splitCsvLine('a,"b,""c""",d,')).toEqual(['a', 'b,"c"', 'd', '']);
     expect(splitCsvLine('')).toEqual(['']);

@@ -3,6 +3,7 @@ import type { OutputMode } from '../../engine/output-mode';
 import type { JobDefinition } from '../../jobs/job';
 import type { ColumnValue, DeadLetterReason } from '../../records';
 import { durationMs, type Duration } from '../duration';
+import type { WithRowType } from '../row-type';
 
 export interface TestJobOptions {
   /** Allowed lateness of event time. Default: the job's watermark. */
@@ -29,25 +30,25 @@ export interface TestDeadLetter {
   readonly raw: string;
 }
 
-/** What one trigger emitted. */
-export interface TriggerResult {
-  readonly rows: TestRow[];
+/** What one trigger emitted: rows (typed by the job's columns for a job of `defineJob`) and dead letters. */
+export interface TriggerResult<R = TestRow> {
+  readonly rows: R[];
   readonly deadLetters: TestDeadLetter[];
 }
 
 /** A job running in memory (see `testJob`). Methods that feed it return the run, to chain. */
-export interface JobRun {
-  add(record: TestRecord): JobRun;
+export interface JobRun<R = TestRow> {
+  add(record: TestRecord): JobRun<R>;
   /** Adds `JSON.stringify(event)` as a record. */
-  addEvent(event: unknown, options?: Omit<TestRecord, 'text'>): JobRun;
+  addEvent(event: unknown, options?: Omit<TestRecord, 'text'>): JobRun<R>;
   /** Moves every partition's watermark to at least `watermarkMs` (epoch ms). */
-  advanceWatermark(watermarkMs: number): JobRun;
+  advanceWatermark(watermarkMs: number): JobRun<R>;
   /** Sets the processing-time clock (epoch ms); it never goes back. */
-  advanceProcessingTime(nowMs: number): JobRun;
+  advanceProcessingTime(nowMs: number): JobRun<R>;
   /** One trigger: rows per the output mode, and the dead letters since the last trigger. */
-  trigger(): TriggerResult;
+  trigger(): TriggerResult<R>;
   /** End of input: closes every window and returns that last trigger's output. */
-  finish(): TriggerResult;
+  finish(): TriggerResult<R>;
 }
 
 /**
@@ -58,7 +59,10 @@ export interface JobRun {
  *   run.addEvent({ symbol: 'A', price: 1, ts: 1_700_000_000_000 }).advanceWatermark(1_700_000_060_000);
  *   expect(run.trigger().rows).toEqual([{ symbol: 'A', … }]);
  */
-export function testJob<E, G, A>(job: JobDefinition<E, G, A>, options: TestJobOptions = {}): JobRun {
+export function testJob<E, G, A, R = TestRow>(
+  job: JobDefinition<E, G, A> & WithRowType<R>,
+  options: TestJobOptions = {},
+): JobRun<R> {
   let nowMs = 0;
   const engine = new StreamEngine(job, {
     window: job.defaults.window,
@@ -76,15 +80,15 @@ export function testJob<E, G, A>(job: JobDefinition<E, G, A>, options: TestJobOp
   const advanceTo = (watermarkMs: number): void => {
     engine.addPartitions(next.keys(), undefined, new Map([...next.keys()].map((p) => [p, watermarkMs])));
   };
-  const output = (): TriggerResult => {
+  const output = (): TriggerResult<R> => {
     const out = engine.trigger();
     return {
-      rows: out.rows.map((r) => ({ ...r.values })),
+      rows: out.rows.map((r) => ({ ...r.values }) as R),
       deadLetters: out.deadLetters.map((d) => ({ reason: d.reason, detail: d.detail, raw: d.raw })),
     };
   };
   next.set(0, 0);
-  const run: JobRun = {
+  const run: JobRun<R> = {
     add: (record) => {
       const partition = record.partition ?? 0;
       const position = declare(partition);
