@@ -53,7 +53,8 @@ function testFlags<T>(y: Argv<T>): Argv<T> {
       .option('input', {
         type: 'string',
         nargs: 1,
-        describe: "input FILE or DIR, or - for standard input (default: the job's sample in samples/)",
+        describe:
+          "input FILE or DIR, or - for standard input (default: the job's sample, in samples/ or next to its job file)",
       })
       .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
       .option('dead-letter', {

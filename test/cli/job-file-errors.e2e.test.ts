@@ -73,14 +73,14 @@ describe('a job file that cannot run: exit 2 and one line naming the file and wh
     ['./missing.ts', 'hexstream: ./missing.ts: no such file'],
     ['./syntax.ts', 'hexstream: ./syntax.ts:2: Expression expected.'],
     ['./syntax.mjs', "hexstream: ./syntax.mjs:3: Unexpected token ';'"],
-    ['./throws.ts', "hexstream: ./throws.ts: loading failed: Cannot read properties of undefined (reading 'topic')"],
+    ['./throws.ts', "hexstream: ./throws.ts:2: loading failed: Cannot read properties of undefined (reading 'topic')"],
     [
       './nojob.ts',
       'hexstream: ./nojob.ts: exports no job: export the result of defineJob(…) as default or as "job" (it exports x, helper)',
     ],
     [
       './bad-key.ts',
-      'hexstream: ./bad-key.ts: loading failed: job "ticks": table.primaryKey: "minute" is not a column of the table',
+      'hexstream: ./bad-key.ts:3: loading failed: job "ticks": table.primaryKey: "minute" is not a column of the table',
     ],
     ['./bad-field.yaml', 'hexstream: ./bad-field.yaml:12: aggregate.n.sum: unknown field "amount" (fields: k, at)'],
     ['./bad-type.yaml', 'hexstream: ./bad-type.yaml:18: table.columns.n.bits: must be 32 or 64, got 16'],

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { isEsmPackage } from './package-type';
+import { sourceLine } from './source-lines';
 import { SyntaxProblem, syntaxProblemOf } from './syntax-problem';
 import { transpileTypeScript } from './typescript-transpile';
 
@@ -38,6 +39,8 @@ const CANDIDATES = ['', '.ts', '.js', '.cjs', '/index.ts', '/index.js'];
  */
 export class CommonJsModules {
   private readonly modules = new Map<string, CommonJsModule>();
+  /** Source maps of the TypeScript files loaded, by file. */
+  private readonly mappings = new Map<string, string>();
 
   constructor(private readonly hexstream: ReadonlyMap<string, string>) {}
 
@@ -70,7 +73,14 @@ export class CommonJsModules {
     if (extname(file) !== '.ts') return source;
     const out = transpileTypeScript(source, file);
     if (!out.ok) throw new SyntaxProblem(file, out.line, out.message);
+    this.mappings.set(file, out.mappings);
     return out.code;
+  }
+
+  /** The line of `file` as written, of a line of the code evaluated for it (TypeScript is transpiled). */
+  sourceLine(file: string, line: number): number | undefined {
+    const mappings = this.mappings.get(file);
+    return mappings === undefined ? line : sourceLine(mappings, line);
   }
 
   private requireFrom(file: string): (id: string) => unknown {

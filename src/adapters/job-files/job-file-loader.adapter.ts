@@ -11,7 +11,8 @@ import { exportedJob } from './exported-job';
 import { jobFileError, thrownMessage } from './job-file-error';
 import { JOB_FILE_EXTENSIONS, jobFileKind, type JobFileKind } from './job-file-kind';
 import { isEsmPackage } from './package-type';
-import { SyntaxProblem, syntaxProblemOf } from './syntax-problem';
+import { stackLine } from './source-lines';
+import { isSyntaxError, SyntaxProblem, syntaxProblemOf } from './syntax-problem';
 import { transpileTypeScript } from './typescript-transpile';
 
 /**
@@ -79,7 +80,11 @@ export class JobFileLoader implements JobLoaderPort {
       thrown instanceof SyntaxProblem
         ? thrown
         : (syntaxProblemOf(thrown, file, pathToFileURL(file).href) ?? esmSyntax(file, thrown));
-    if (syntax === undefined) return jobFileError(path, `loading failed: ${thrownMessage(thrown)}`, undefined, thrown);
+    if (syntax === undefined) {
+      const line = stackLine(thrown, file, pathToFileURL(file).href);
+      const source = line === undefined ? undefined : this.modules.sourceLine(file, line);
+      return jobFileError(path, `loading failed: ${thrownMessage(thrown)}`, source, thrown);
+    }
     if (syntax.file === file) return jobFileError(path, syntax.message, syntax.line, thrown);
     const other = relative(this.cwd, syntax.file);
     return jobFileError(path, `${syntax.line === undefined ? other : `${other}:${syntax.line}`}: ${syntax.message}`);
@@ -91,7 +96,7 @@ export class JobFileLoader implements JobLoaderPort {
  * only then, finds the line (when it sees the same error).
  */
 function esmSyntax(file: string, thrown: unknown): SyntaxProblem | undefined {
-  if (!(thrown instanceof SyntaxError)) return undefined;
+  if (!isSyntaxError(thrown)) return undefined;
   let line: number | undefined;
   try {
     const parsed = transpileTypeScript(readFileSync(file, 'utf8'), file);

@@ -15,9 +15,16 @@ export class SyntaxProblem extends Error {
  * its line: V8 puts `<file or file URL>:<line>` on the first line of such an error's stack.
  */
 export function syntaxProblemOf(thrown: unknown, file: string, fileUrl: string): SyntaxProblem | undefined {
-  if (!(thrown instanceof SyntaxError)) return undefined;
+  if (!isSyntaxError(thrown)) return undefined;
   const first = (thrown.stack ?? '').split('\n', 1)[0] ?? '';
   const at = /^(.*):(\d+)$/.exec(first);
   if (at === null || (at[1] !== file && at[1] !== fileUrl)) return undefined;
   return new SyntaxProblem(file, Number(at[2]), thrown.message);
+}
+
+/** By name: an error of another realm (a vm context, a test sandbox) is not `instanceof SyntaxError`. */
+export function isSyntaxError(thrown: unknown): thrown is Error {
+  if (typeof thrown !== 'object' || thrown === null) return false;
+  const { name, message } = thrown as { name?: unknown; message?: unknown };
+  return name === 'SyntaxError' && typeof message === 'string';
 }

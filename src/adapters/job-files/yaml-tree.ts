@@ -1,4 +1,5 @@
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { jobFileError } from './job-file-error';
 
 /** A place in a job file: keys of mappings, indexes of lists (`['aggregate', 'avg', 'mean']`). */
@@ -9,6 +10,15 @@ export interface SpecTree {
   readonly value: unknown;
   /** 1-based line of the value at `path` (of its key, with `key`); the nearest known line else. */
   lineOf(path: SpecPath, key?: boolean): number | undefined;
+}
+
+let library: typeof Yaml | undefined;
+
+/** The YAML parser, loaded on first use (only runs with a job file pay for it). */
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+  library ??= require('yaml') as typeof Yaml;
+  return library;
 }
 
 /** `aggregate.avg.mean`, `key[1]`: a path as messages show it. */
@@ -22,6 +32,7 @@ export function pathText(path: SpecPath): string {
  * mapping, is one line naming the file and the line.
  */
 export function parseSpecTree(text: string, file: string): SpecTree {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number): number => lines.linePos(offset).line;
@@ -40,7 +51,7 @@ export function parseSpecTree(text: string, file: string): SpecTree {
     value: doc.toJS({ maxAliasCount: 100 }) as unknown,
     lineOf: (path, key = false) => {
       let node: unknown = root;
-      let line = isNode(root) && root.range !== undefined && root.range !== null ? lineAt(root.range[0]) : 1;
+      let line = yaml().isNode(root) && root.range !== undefined && root.range !== null ? lineAt(root.range[0]) : 1;
       for (let i = 0; i < path.length; i++) {
         const pair = childPair(node, path[i] as string | number);
         if (pair === undefined) return line;
@@ -74,18 +85,18 @@ function strictJson(text: string, file: string, lineAt: (offset: number) => numb
 }
 
 function rangeLine(node: unknown, lineAt: (offset: number) => number): number | undefined {
-  if (!isNode(node)) return undefined;
+  if (!yaml().isNode(node)) return undefined;
   const range = (node as YamlNode).range;
   return range === undefined || range === null ? undefined : lineAt(range[0]);
 }
 
 /** The key node and value node at one step of a path. */
 function childPair(node: unknown, step: string | number): { key: unknown; value: unknown } | undefined {
-  if (isMap(node)) {
-    const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === step);
+  if (yaml().isMap(node)) {
+    const pair = node.items.find((p) => yaml().isPair(p) && (yaml().isScalar(p.key) ? p.key.value : p.key) === step);
     return pair === undefined ? undefined : { key: pair.key, value: pair.value };
   }
-  if (isSeq(node) && typeof step === 'number') {
+  if (yaml().isSeq(node) && typeof step === 'number') {
     const item: unknown = node.items[step];
     return item === undefined ? undefined : { key: item, value: item };
   }
@@ -99,14 +110,14 @@ interface Duplicate {
 
 /** Which mapping holds the key given twice, whose second occurrence starts at `offset`. */
 function duplicateKey(node: unknown, offset: number, path: SpecPath): Duplicate | undefined {
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     for (const pair of node.items) {
-      const k: unknown = isScalar(pair.key) ? pair.key.value : pair.key;
-      if (isNode(pair.key) && pair.key.range?.[0] === offset) return { path, key: String(k) };
+      const k: unknown = yaml().isScalar(pair.key) ? pair.key.value : pair.key;
+      if (yaml().isNode(pair.key) && pair.key.range?.[0] === offset) return { path, key: String(k) };
       const inner = duplicateKey(pair.value, offset, [...path, String(k)]);
       if (inner !== undefined) return inner;
     }
-  } else if (isSeq(node)) {
+  } else if (yaml().isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
       const inner = duplicateKey(node.items[i], offset, [...path, i]);
       if (inner !== undefined) return inner;

@@ -252,6 +252,13 @@ describe('a YAML job file', () => {
     );
   });
 
+  it('is shown in docs/jobs.md as it is (from its name on)', () => {
+    const docs = readFileSync(join(EXAMPLES, '..', 'docs', 'jobs.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## Job files'));
+    const shown = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(shown).toBe(EXAMPLE.slice(EXAMPLE.indexOf('name: wage-averages')));
+  });
+
   it('reads the same job from JSON', () => {
     const spec = {
       name: 'wage-averages',
