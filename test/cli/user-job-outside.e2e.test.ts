@@ -6,7 +6,7 @@ import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { packedProject, REPO, type UserProject } from '../support/packed-package';
 import { deadLetterKeys, exitStatusOf, until } from '../support/prod-orders';
-import { cliEnv, type CliResult } from '../support/run-cli';
+import { cliEnv, MAIN, type CliResult } from '../support/run-cli';
 import { referenceSpend, sortSpend, spendInput, USER_JOB_FILE, type SpendRow } from '../support/user-spend-job';
 
 jest.setTimeout(300_000);
@@ -17,7 +17,7 @@ jest.setTimeout(300_000);
  * results and guarantees as a built-in job, in `test`, `batch` and `prod` (crash included).
  */
 let project: UserProject;
-const input = spendInput(4_000, 7);
+const input = spendInput(6_000, 7);
 const reference = referenceSpend(input);
 
 beforeAll(() => {
@@ -211,6 +211,28 @@ describe('a user job outside the repository, run by the installed package', () =
         session('u-9', 200, 230, [1, 0, 1, '0.00']),
       ].sort(),
     );
+  });
+
+  it('test: a built-in job on its sample shipped in the package gives the same table as from the repository', () => {
+    const tableOf = (cli: string, name: string): string[] => {
+      const output = join(project.folder, 'out', `${name}.jsonl`);
+      const args = ['test', 'you@example.com', '--job', 'ohlc', '--output', output];
+      const r = spawnSync(
+        process.execPath,
+        [cli, ...args, '--dead-letter', `${output}.dead-letter`, ...outputs(name)],
+        { cwd: project.folder, env: cliEnv(args), encoding: 'utf8' },
+      );
+      expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      // `updated_at` is when the row was written: the one column two runs differ in.
+      return readFileSync(output, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.stringify({ ...(JSON.parse(l) as Record<string, unknown>), updated_at: undefined }))
+        .sort();
+    };
+    const installed = tableOf(project.cli, 'ohlc-installed');
+    expect(installed.length).toBeGreaterThan(10);
+    expect(installed).toEqual(tableOf(MAIN, 'ohlc-repository'));
   });
 
   it('a job file that does not compile is refused with one line naming it (exit 2)', () => {

@@ -31,8 +31,9 @@ export interface EngineSettings {
 }
 
 /**
- * The event-time engine of one job: checks each record (invalid → late → duplicate), assigns it to
- * its windows, aggregates, and at each trigger emits rows per output mode and evicts closed windows.
+ * The engine of one job: checks each record (invalid → late → duplicate; `error` when the job's code
+ * throws), has its window assigner (any kind, over event or processing time) place and aggregate
+ * it, and at each trigger emits rows per output mode and evicts closed windows.
  *
  * Late is decided per partition (`W_p`, the record's own partition), so it depends only on the order
  * of records within a partition, never on how partitions interleave. A window's state is shared by

@@ -25,8 +25,20 @@ export function compileCombiner<E, O>(
   // Only first/last read the event time; others get 0 and ignore it.
   const timed = parts.some((p) => p.kind === 'first' || p.kind === 'last');
   const size = parts.length;
-  // Reused by every `add` (the engine adds one event at a time): no allocation per record.
+  // The values of the last event read, reused: the engine adds an event to each of its windows in
+  // turn, so value functions run once per record, not once per window, and nothing is allocated.
   const values = new Array<unknown>(size);
+  let read = false;
+  let readOf: E | undefined;
+  let t = 0;
+  const readAll = (input: E): void => {
+    if (read && readOf === input) return;
+    read = false; // a throw below must not leave half-read values behind
+    t = timed ? eventTimeMs(input) : 0;
+    for (let i = 0; i < size; i++) values[i] = (reads[i] as (e: E) => unknown)(input);
+    readOf = input;
+    read = true;
+  };
   const combiner: JobCombiner<E, O> = {
     create: () => {
       const acc = new Array<unknown>(size);
@@ -35,8 +47,7 @@ export function compileCombiner<E, O>(
     },
     // Every value is read before any accumulator changes (a read may throw); the folds cannot throw.
     add: (acc, input) => {
-      const t = timed ? eventTimeMs(input) : 0;
-      for (let i = 0; i < size; i++) values[i] = (reads[i] as (e: E) => unknown)(input);
+      readAll(input);
       for (let i = 0; i < size; i++) {
         acc[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).add(acc[i], values[i], t);
       }

@@ -48,9 +48,9 @@ export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap
     ...(spec.dedupe === undefined ? {} : { dedupe: dedupeOf<E>(spec.dedupe) }),
     combiner,
     rowKey: (w, g) => build.keyOf(w, g),
-    ...(spec.rows === undefined
-      ? { toRow: (w: WindowBounds, g: Pick<E, K>, acc: unknown[]) => build.one(w, g, acc) }
-      : { toRow: (w: WindowBounds, g: Pick<E, K>, acc: unknown[]) => build.one(w, g, acc), toRows: build.many }),
+    // A `rows` job's rows come from `toRows`, which the engine prefers; `toRow` then wants exactly one.
+    toRow: (w, g, acc) => build.one(w, g, acc),
+    ...(spec.rows === undefined ? {} : { toRows: build.many }),
   };
 }
 

@@ -19,3 +19,7 @@ export type { Aggregate, Aggregates, OutputsOf, Ranked, FieldsOf, ValueOf } from
 export type { JobSpec, RowContext, TableSpec } from './job-spec';
 export { jsonField, type IoSpec } from './io';
 export type { Duration } from './duration';
+export type { CombineFn } from '../aggregation/combiners';
+export type { ColumnValue, DeadLetterReason, ResultRow } from '../records';
+export type { JobDefinition, JobIo, WindowBounds } from '../jobs/job';
+export type { GeneratorOptions, RecordGenerator } from '../jobs/generator-catalog';

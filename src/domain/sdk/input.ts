@@ -10,9 +10,15 @@ import { csvDecoder } from './csv-input';
 export interface Input<E> {
   readonly format: 'json' | 'csv' | 'custom';
   readonly fields: Readonly<Record<string, FieldKind>> | undefined;
+  /** The declared fields that may be missing (`optional: true`). */
+  readonly optionalFields?: readonly string[];
   /** Whether one record may hold several events (`decodeMany`). */
   readonly many: boolean;
   decode(text: string, arrivalMs: number | undefined): Decoded<E> | DecodedMany<E>;
+}
+
+function optionalOf(fields: Fields): string[] {
+  return Object.keys(fields).filter((name) => fields[name]?.optional === true);
 }
 
 function kinds(fields: Fields): Record<string, FieldKind> {
@@ -34,6 +40,7 @@ export function json<const F extends Fields>(spec: {
   return {
     format: 'json',
     fields: kinds(fields),
+    optionalFields: optionalOf(fields),
     many: events !== undefined,
     decode: events === undefined ? jsonEvent(read) : jsonEvents(read, events),
   };
@@ -57,6 +64,7 @@ export function csv<const F extends Fields>(spec: {
   return {
     format: 'csv',
     fields: kinds(spec.fields),
+    optionalFields: optionalOf(spec.fields),
     many: false,
     decode: csvDecoder<EventOf<F>>(spec.columns, spec.fields, spec.header === true),
   };

@@ -10,7 +10,10 @@ export interface SpecView {
   readonly window: JobWindow;
   readonly row?: unknown;
   readonly rows?: unknown;
-  readonly input: { readonly fields: Readonly<Record<string, FieldKind>> | undefined };
+  readonly input: {
+    readonly fields: Readonly<Record<string, FieldKind>> | undefined;
+    readonly optionalFields?: readonly string[];
+  };
   readonly time:
     | { readonly kind: 'event'; readonly field: string }
     | { readonly kind: 'event' | 'processing' }
@@ -71,8 +74,14 @@ function checkFields(
   const time = spec.time;
   if (typeof time !== 'function' && 'field' in time && kindOf('time', time.field) !== 'time')
     fail('time', `event time field "${time.field}" must be declared with field.time(…)`);
-  for (const k of spec.key) kindOf('key', k);
-  if (spec.dedupe !== undefined) kindOf('dedupe', spec.dedupe);
+  const optional = new Set(spec.input.optionalFields ?? []);
+  const required = (what: string, name: string): void => {
+    kindOf(what, name);
+    if (optional.has(name)) fail(what, `"${name}" is an optional field: every event needs a value for it`);
+  };
+  for (const k of spec.key) required('key', k);
+  if (spec.dedupe !== undefined) required('dedupe', spec.dedupe);
+  if (typeof time !== 'function' && 'field' in time) required('time', time.field);
   for (const [name, agg] of Object.entries(named)) {
     for (const f of agg.fields) {
       const kind = kindOf(`aggregate ${name}`, f);

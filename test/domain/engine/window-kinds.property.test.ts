@@ -101,14 +101,22 @@ function referenceFixed(
 }
 
 /** Sessions as a batch computes them: per key, the on-time events by time, split where the gap is reached. */
-function referenceSessions(input: readonly Step[], gap: number, delay: number): Map<string, string> {
+function referenceSessions(
+  input: readonly Step[],
+  gap: number,
+  delay: number,
+  onTrigger: (w: Watermarks, i: number) => void = () => undefined,
+): Map<string, string> {
   const w = new Watermarks(delay);
   const onTime = new Map<string, Step[]>();
-  for (const s of input) {
+  input.forEach((s, i) => {
     if (s.t >= w.before(s.p)) onTime.set(s.key, [...(onTime.get(s.key) ?? []), s]);
     w.saw(s.p, s.t);
-    if (s.trigger) w.trigger();
-  }
+    if (s.trigger) {
+      onTrigger(w, i);
+      w.trigger();
+    }
+  });
   const table = new Map<string, [number, number]>();
   for (const [key, events] of onTime) {
     const sorted = [...events].sort((a, b) => a.t - b.t);
@@ -200,6 +208,21 @@ describe('every window kind against a naive reference', () => {
           for (const p of PARTITIONS) w.saw(p, clock(i));
         });
         expect(engineTable(input, spec, delay, mode, now, clock)).toEqual(expected);
+      }),
+      { numRuns: propertyRuns(300) },
+    );
+  });
+
+  it('session windows over processing time', () => {
+    fc.assert(
+      fc.property(steps, fc.constantFrom(300, 1_000, 2_500), delays, (input, gap, delay) => {
+        const clock = (i: number): number => 4_000 + 250 * i;
+        const now = (s: Step, i: number): number => clock(i) - s.lag;
+        const processed = input.map((s, i) => ({ ...s, t: now(s, i) }));
+        const expected = referenceSessions(processed, gap, delay, (w, i) => {
+          for (const p of PARTITIONS) w.saw(p, clock(i));
+        });
+        expect(engineTable(input, sessionWindows(gap), delay, 'append', now, clock)).toEqual(expected);
       }),
       { numRuns: propertyRuns(300) },
     );

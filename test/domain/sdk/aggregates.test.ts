@@ -88,6 +88,25 @@ describe('aggregates', () => {
     expect(c.extract(acc)).toEqual({ n: 1, s: 2 });
   });
 
+  it('reads an event once however many windows it is added to', () => {
+    let reads = 0;
+    const c = compileCombiner<Ev, { s: number }>(
+      {
+        s: a.sum((e) => {
+          reads++;
+          return e.x;
+        }),
+      },
+      (e) => e.t,
+    );
+    const [w1, w2] = [c.create(), c.create()];
+    const e = evs[0] as Ev;
+    c.add(w1, e);
+    c.add(w2, e);
+    c.add(w1, { ...e });
+    expect([reads, c.extract(w1).s, c.extract(w2).s]).toEqual([2, 4, 2]);
+  });
+
   it('only jobs with a custom combiner stage', () => {
     expect(compileCombiner<Ev, unknown>({ n: a.count(), s: a.sum((e) => e.x) }, (e) => e.t).stage).toBeUndefined();
     const custom = a.custom<number, number>({

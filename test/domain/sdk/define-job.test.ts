@@ -137,6 +137,10 @@ describe('defineJob', () => {
     expect(() => defineJob({ ...base, key: ['zz' as 'a'] })).toThrow(
       'job "bad": key: "zz" is not a field of the input (fields: a, n, t)',
     );
+    const withOptional = json({ fields: { a: field.string({ optional: true }), t: field.time('epoch-s') } });
+    expect(() => defineJob({ ...base, input: withOptional as unknown as typeof base.input })).toThrow(
+      'job "bad": key: "a" is an optional field: every event needs a value for it',
+    );
     expect(() => defineJob({ ...base, aggregate: (ag) => ({ s: ag.sum('a' as 'n') }) })).toThrow(
       'job "bad": aggregate s: sum needs a numeric field, "a" is a string field',
     );
