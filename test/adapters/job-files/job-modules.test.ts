@@ -5,7 +5,7 @@ import { CommonJsModules } from '../../../src/adapters/job-files/commonjs-module
 import { exportedJob } from '../../../src/adapters/job-files/exported-job';
 import { isJobFilePath } from '../../../src/adapters/job-files/job-file-kind';
 import { isEsmPackage } from '../../../src/adapters/job-files/package-type';
-import { stackLine } from '../../../src/adapters/job-files/source-lines';
+import { mappedStack, stackLine } from '../../../src/adapters/job-files/source-lines';
 import { SyntaxProblem } from '../../../src/adapters/job-files/syntax-problem';
 import { testJob as eventJob } from '../../support/event-job';
 
@@ -116,8 +116,20 @@ describe('TypeScript and CommonJS job modules', () => {
     } catch (e) {
       thrown = e;
     }
-    const generated = stackLine(thrown, main, `file://${main}`);
-    expect(generated === undefined ? undefined : modules.sourceLine(main, generated)).toBe(9);
+    // The module runs in Node's own realm, not the test's: its Error is not this realm's `Error`.
+    const stack = String((thrown as { stack?: unknown }).stack);
+    const generated = stackLine(stack, main, `file://${main}`) ?? NaN;
+    expect(generated).not.toBe(9);
+    const column = Number(new RegExp(`${main}:${generated}:(\\d+)`).exec(stack)?.[1]);
+    // The error is made (`new Error`, where V8 places it) at column 9 of line 9 of main.ts as written.
+    expect(modules.sourcePosition(main, { line: generated, column })).toEqual({ line: 9, column: 9 });
+    expect(
+      stackLine(
+        mappedStack(stack, (f, at) => modules.sourcePosition(f, at)),
+        main,
+        '',
+      ),
+    ).toBe(9);
   });
 
   it('decides whether a .js file is an ES module by the nearest package.json', () => {
