@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommonJsModules } from '../../../src/adapters/job-files/commonjs-modules';
 import { exportedJob } from '../../../src/adapters/job-files/exported-job';
+import { initialize, resolve } from '../../../src/adapters/job-files/hexstream-resolve.hooks';
 import { isJobFilePath } from '../../../src/adapters/job-files/job-file-kind';
 import { isEsmPackage } from '../../../src/adapters/job-files/package-type';
 import { mappedStack, stackLine } from '../../../src/adapters/job-files/source-lines';
@@ -138,5 +139,27 @@ describe('TypeScript and CommonJS job modules', () => {
     writeFileSync(join(dir, 'package.json'), '{"name": "x"}');
     expect(isEsmPackage(join(dir, 'esm', 'inner', 'job.js'))).toBe(true);
     expect(isEsmPackage(join(dir, 'job.js'))).toBe(false);
+  });
+});
+
+describe('the module hooks of ES module job files', () => {
+  it("resolve 'hexstream' and its subpaths to the running hexstream's files, everything else as before", async () => {
+    initialize({
+      modules: {
+        hexstream: 'file:///opt/hexstream/dist/index.js',
+        'hexstream/testing': 'file:///opt/hexstream/dist/testing.js',
+      },
+    });
+    const next = (specifier: string): { url: string } => ({ url: `next:${specifier}` });
+    expect(await resolve('hexstream', {}, next)).toEqual({
+      url: 'file:///opt/hexstream/dist/index.js',
+      shortCircuit: true,
+    });
+    expect(await resolve('hexstream/testing', {}, next)).toEqual({
+      url: 'file:///opt/hexstream/dist/testing.js',
+      shortCircuit: true,
+    });
+    expect(await resolve('hexstream-extra', {}, next)).toEqual({ url: 'next:hexstream-extra' });
+    expect(await resolve('./helper.mjs', {}, next)).toEqual({ url: 'next:./helper.mjs' });
   });
 });
