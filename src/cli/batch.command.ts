@@ -1,5 +1,6 @@
 import { redactUrl } from '../domain/redaction/redact';
 import { createContainer } from '../composition/create-container';
+import { loadJobFiles } from '../composition/job-files';
 import { resolveBatchConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
 import { runJob } from './run-job';
@@ -11,7 +12,8 @@ import { runJob } from './run-job';
  * are late for windows the previous run closed).
  */
 export async function batchCommand(flags: RawFlags, out: CliOutput): Promise<number> {
-  const config = resolveBatchConfig(flags);
+  const [jobFlags = flags] = await loadJobFiles([flags]);
+  const config = resolveBatchConfig(jobFlags);
   const container = await createContainer('batch', config);
   const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
   return runJob(container, config, [table, config.deadLetter], out);

@@ -6,7 +6,10 @@ import type { CommandName } from './commands';
 function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
   return (
     y
-      .option('job', { type: 'string', describe: `job to run (${jobNames().join(', ')}); default orders` })
+      .option('job', {
+        type: 'string',
+        describe: `job to run: ${jobNames().join(', ')}, or a job file (./my-job.ts, .js, .mjs, .cjs, .yaml, .yml, .json); default orders`,
+      })
       .option('window', { type: 'string', describe: 'window length, e.g. 1m (job default)' })
       .option('slide', { type: 'string', describe: 'window slide; = window for tumbling (job default)' })
       .option('session-gap', {
@@ -50,7 +53,8 @@ function testFlags<T>(y: Argv<T>): Argv<T> {
       .option('input', {
         type: 'string',
         nargs: 1,
-        describe: "input FILE or DIR, or - for standard input (default: the job's sample in samples/)",
+        describe:
+          "input FILE or DIR, or - for standard input (default: the job's sample, in samples/ or next to its job file)",
       })
       .option('output', { type: 'string', describe: 'result table as JSON Lines (default out/<job>.jsonl)' })
       .option('dead-letter', {
@@ -187,7 +191,10 @@ function batchFlags<T>(y: Argv<T>): Argv<T> {
 function produceFlags<T>(y: Argv<T>): Argv<T> {
   return (
     y
-      .option('job', { type: 'string', describe: 'job whose records to generate (default orders)' })
+      .option('job', {
+        type: 'string',
+        describe: 'job whose records to generate, built in or a job file with a generator (default orders)',
+      })
       .option('count', { type: 'string', describe: 'number of records (default 5000; with --rate: until stopped)' })
       .option('seed', { type: 'string', describe: 'random seed; same seed, same output (default 1)' })
       // nargs 1: without it yargs takes a lone `-` for a positional, and `--to -` fails as unknown.
@@ -220,10 +227,18 @@ function produceFlags<T>(y: Argv<T>): Argv<T> {
   );
 }
 
+function newJobFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .positional('name', { type: 'string', describe: "the job's name: lower-case words joined by hyphens" })
+    .option('dir', { type: 'string', describe: 'folder to write the files in, created if absent (default .)' })
+    .option('yaml', { type: 'boolean', describe: 'a YAML job file instead of a TypeScript module' });
+}
+
 /** Each command's flags, as yargs options. */
 export const COMMAND_FLAGS: Readonly<Record<CommandName, <T>(y: Argv<T>) => Argv<T>>> = {
   test: testFlags,
   prod: prodFlags,
   batch: batchFlags,
   produce: produceFlags,
+  'new-job': newJobFlags,
 };

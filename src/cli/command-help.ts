@@ -37,6 +37,10 @@ const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, string]>
       'into PostgreSQL',
     ],
   ],
+  'new-job': [
+    ['hexstream new-job page-views', 'page-views.job.ts, its test and a sample input, in the current folder'],
+    ['hexstream new-job page-views --yaml --dir jobs', 'the same job as a YAML job file, in jobs/'],
+  ],
   produce: [
     ['hexstream produce --to orders.jsonl --count 10000', 'a file of 10,000 orders'],
     ['hexstream produce --to kafka --topic orders --rate 1000', '1,000 orders a second into Kafka until stopped'],
@@ -60,11 +64,23 @@ const PRODUCE_EXIT_CODES = [
   '  2  bad command line or variable',
 ].join('\n');
 
+const NEW_JOB_EXIT_CODES = [
+  'Exit codes:',
+  '  0  the files are written',
+  '  1  a file could not be written',
+  '  2  bad command line or variable, a bad name, or a file already there (nothing is written)',
+].join('\n');
+
 /** Examples, the command's environment variables, the duration syntax and the exit codes. */
 export function commandHelp(command: string, flags: readonly string[]): CommandHelp {
   const variables = flags.filter((f) => f !== 'failpoints').map(envVariable);
   const environment = `Environment: each flag also as HEXSTREAM_<FLAG> (flag > variable > default); other HEXSTREAM_* variables are ignored by ${command}:\n  ${variables.join(' ')}`;
-  const sections = command === 'produce' ? [environment, PRODUCE_EXIT_CODES] : [environment, DURATIONS, EXIT_CODES];
+  const sections =
+    command === 'produce'
+      ? [environment, PRODUCE_EXIT_CODES]
+      : command === 'new-job'
+        ? [environment, NEW_JOB_EXIT_CODES]
+        : [environment, DURATIONS, EXIT_CODES];
   return { examples: EXAMPLES[command] ?? [], epilog: sections.join('\n\n') };
 }
 

@@ -81,9 +81,20 @@ function joinNegativeValues(args: readonly string[], flags: ReadonlyMap<string, 
   return out;
 }
 
+/** The positional arguments of each command, as said when there is one too many. */
+const TAKES: Readonly<Record<CommandName, string>> = {
+  test: 'one <email>',
+  prod: 'one <email>',
+  batch: 'one <email>',
+  produce: 'no argument',
+  'new-job': 'one <name>',
+};
+
 /** A yargs message, said in terms of the command. */
 function explain(message: string, command: CommandName, args: readonly string[]): string {
   if (message.startsWith('Not enough non-option arguments')) {
+    if (command === 'new-job')
+      return `new-job: <name> is missing: the job's name, lower-case words joined by hyphens (e.g. hexstream new-job page-views)`;
     return `${command}: <email> is missing: the operator's address, which gets the run report (e.g. hexstream ${command} you@example.com)`;
   }
   const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1];
@@ -100,10 +111,11 @@ function unknownArgument(name: string, command: CommandName, args: readonly stri
     (a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}` || a === `-${name}`,
   );
   if (typed === undefined)
-    return `unexpected argument ${JSON.stringify(name)} (${command} takes ${command === 'produce' ? 'no argument' : 'one <email>'} besides flags)`;
+    return `unexpected argument ${JSON.stringify(name)} (${command} takes ${TAKES[command]} besides flags)`;
   const flag = `--${name.replace(/^no-/, '')}`;
   const owners = COMMANDS.filter((c) => c !== command && flagsOf(c).has(flag.slice(2)));
-  if (owners.length > 0) return `${flag} is a flag of ${owners.join(' and ')}, not of ${command}`;
+  if (owners.length > 0)
+    return `${flag} is a flag of ${[owners.slice(0, -1).join(', '), owners[owners.length - 1]].filter((s) => s !== '').join(' and ')}, not of ${command}`;
   const guess = closest(flag.slice(2), [...flagsOf(command).keys()]);
   return `unknown flag ${typed.split('=')[0] ?? flag} for ${command}${guess === undefined ? '' : ` (did you mean --${guess}?)`}`;
 }

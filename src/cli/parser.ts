@@ -22,7 +22,7 @@ export function flagsOf(command: CommandName): ReadonlyMap<string, FlagInfo> {
   const booleans = new Set(options.boolean);
   const out = new Map<string, FlagInfo>();
   for (const key of Object.keys(options.key)) {
-    if (key === 'help' || key === 'version' || key === 'email' || /[A-Z]/.test(key)) continue;
+    if (key === 'help' || key === 'version' || key === 'email' || key === 'name' || /[A-Z]/.test(key)) continue;
     out.set(key, { type: booleans.has(key) ? 'boolean' : 'string' });
   }
   return out;
@@ -33,6 +33,16 @@ const DESCRIPTIONS: Readonly<Record<CommandName, string>> = {
   prod: 'consume a Kafka topic into MySQL/MariaDB, PostgreSQL or Kafka, effectively once, until SIGINT/SIGTERM',
   batch: 'run a job over files into MySQL or PostgreSQL; running it again over the same files changes nothing',
   produce: 'generate sample records',
+  'new-job': 'write a job of your own, its test and a sample input, ready to edit and run',
+};
+
+/** How each command is called: its positional argument. */
+const USAGES: Readonly<Record<CommandName, string>> = {
+  test: 'test <email>',
+  prod: 'prod <email>',
+  batch: 'batch <email>',
+  produce: 'produce',
+  'new-job': 'new-job <name>',
 };
 
 /**
@@ -46,7 +56,7 @@ export function buildParser(): Argv {
     // A flag given twice takes its last value (as most CLIs do), rather than becoming a list.
     .parserConfiguration({ 'duplicate-arguments-array': false });
   for (const name of COMMANDS) {
-    const usage = name === 'produce' ? 'produce' : `${name} <email>`;
+    const usage = USAGES[name];
     y = y.command(usage, DESCRIPTIONS[name], (c) => {
       const help = commandHelp(name, [...flagsOf(name).keys()]);
       let built = FLAGS[name](c).usage(`hexstream ${usage} [flags]\n\n${DESCRIPTIONS[name]}`);

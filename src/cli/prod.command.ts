@@ -1,5 +1,6 @@
 import { redactUrl } from '../domain/redaction/redact';
 import { createContainer } from '../composition/create-container';
+import { loadJobFiles } from '../composition/job-files';
 import { resolveProdConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
 import { hasReport, printJobReport } from './job-report';
@@ -13,7 +14,7 @@ import { flagsPerJob, runSideBySide } from './several-jobs';
  * Kafka transaction). Restarting resumes exactly.
  */
 export async function prodCommand(flags: RawFlags, out: CliOutput): Promise<number> {
-  const jobs = flagsPerJob(flags);
+  const jobs = await loadJobFiles(flagsPerJob(flags));
   const configs = jobs.map((f) => resolveProdConfig(f)).map((c) => ({ ...c, keepFinalTable: hasReport(c.job) }));
   const run = async (config: (typeof configs)[number]): Promise<number> => {
     const container = await createContainer('prod', config);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { builtInJob, builtInJobs } from '../composition/built-in-jobs';
+import { isJobFilePath, loadJobFile } from '../composition/job-files';
 import type { AnyJob } from '../domain/jobs/job';
 import type { RecordGenerator } from '../domain/jobs/generator-catalog';
 import type { GeneratedRecord } from '../domain/jobs/orders.generator';
@@ -21,7 +22,7 @@ const PROGRESS_EVERY_MS = 2_000;
 
 /** `hexstream produce --to kafka|FILE|-`: sends or writes generated records, one per line. */
 export async function produceCommand(flags: ProduceFlags, out: CliOutput): Promise<number> {
-  const job = producibleJob(flags.job ?? 'orders');
+  const job = await producibleJob(flags.job ?? 'orders');
   const generate = job.generate;
   const toKafka = flags.to === KAFKA;
   const rate = flags.rate === undefined ? undefined : recordsPerSecond('--rate', flags.rate);
@@ -57,8 +58,20 @@ export async function produceCommand(flags: ProduceFlags, out: CliOutput): Promi
   );
 }
 
-/** A built-in job with a generator (`io.generator`). */
-function producibleJob(name: string): { readonly definition: AnyJob; readonly generate: RecordGenerator } {
+/** A built-in job, or a job file (`./my-job.ts`), with a generator (`io.generator`). */
+async function producibleJob(
+  name: string,
+): Promise<{ readonly definition: AnyJob; readonly generate: RecordGenerator }> {
+  if (isJobFilePath(name)) {
+    const definition = await loadJobFile(name);
+    const generate = definition.io.generator;
+    if (generate === undefined)
+      throw invalid(
+        '--job',
+        `${name}: job ${definition.name} has no generator (io.generator): produce has nothing to write`,
+      );
+    return { definition, generate };
+  }
   const definition = builtInJob(name);
   const generate = definition?.io.generator;
   if (definition === undefined || generate === undefined) {

@@ -8,6 +8,7 @@ import { consoleOutput, redactingOutput, type CliOutput } from './console-output
 import { batchCommand } from './batch.command';
 import { prodCommand } from './prod.command';
 import { produceCommand, type ProduceFlags } from './produce.command';
+import { newJobCommand, type NewJobFlags } from './new-job.command';
 import { failureLine, failureOf, oneLine } from './run-failed';
 import { testCommand } from './test.command';
 
@@ -57,11 +58,15 @@ export async function runCli(
         return await batchCommand(flags, safe);
       case 'produce':
         return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by parseCommandLine
+      case 'new-job':
+        return newJobCommand(argv as NewJobFlags, safe);
     }
   } catch (thrown) {
     const e = failureOf(thrown);
     if (e instanceof HexstreamError && CONFIGURATION_ERRORS.has(e.code)) {
       safe.error(oneLine(nameVariable(e.message, parsed.sources)));
+      // What a job file threw while loading: with --verbose, its stack says where.
+      if (verbose && e.cause !== undefined) for (const stack of stacks(e.cause)) safe.error(stack);
       return 2;
     }
     safe.error(failureLine(thrown));

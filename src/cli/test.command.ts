@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createContainer } from '../composition/create-container';
+import { loadJobFiles } from '../composition/job-files';
 import { resolveTestConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
 import { hasReport, printJobReport } from './job-report';
@@ -13,7 +14,7 @@ export function samplesDir(): string {
 
 /** `hexstream test <email>`: runs the job over files and prints a summary. */
 export async function testCommand(flags: RawFlags, out: CliOutput): Promise<number> {
-  const jobs = flagsPerJob(flags);
+  const jobs = await loadJobFiles(flagsPerJob(flags));
   // Every job's configuration is checked before any of them starts.
   const configs = jobs
     .map((f) => resolveTestConfig(f, samplesDir()))

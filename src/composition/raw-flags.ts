@@ -1,7 +1,11 @@
+import type { LoadedJob } from '../ports/job-loader.port';
+
 /** Flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
 export interface RawFlags {
   readonly email?: string;
   readonly job?: string;
+  /** Not a flag: the job `job` names as a file, once loaded (see `loadJobFiles`). */
+  readonly jobFile?: LoadedJob;
   readonly window?: string;
   readonly slide?: string;
   readonly sessionGap?: string;

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseFailpoints, type FailpointPlan } from '../adapters/failpoints/failpoints';
 import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { STDIN } from '../adapters/file/byte-source';
@@ -21,13 +21,21 @@ export function resolveTestConfig(flags: RawFlags, samplesDir: string): TestRunC
     ...engine,
     mode: 'test',
     // `-` is standard input (e.g. `produce --to - | test … --input -`): nothing stored on disk.
-    input: flags.input === STDIN ? STDIN : resolve(flags.input ?? `${samplesDir}/${engine.job.defaults.sampleFile}`),
+    input:
+      flags.input === STDIN
+        ? STDIN
+        : resolve(flags.input ?? sampleOf(flags, samplesDir, engine.job.defaults.sampleFile)),
     output: resolve(flags.output ?? `out/${name}.jsonl`),
     deadLetter: resolve(flags.deadLetter ?? `out/${name}.dead-letter.jsonl`),
     outbox: resolve(flags.outbox ?? 'out/outbox'),
     maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES),
     arrivalMs: instant('--arrival-time', flags.arrivalTime),
   };
+}
+
+/** A built-in job's sample is in the shipped samples; a job file's, next to the file. */
+function sampleOf(flags: RawFlags, samplesDir: string, sampleFile: string): string {
+  return flags.jobFile === undefined ? `${samplesDir}/${sampleFile}` : resolve(dirname(flags.jobFile.file), sampleFile);
 }
 
 const TOPIC = CONFIG_PATTERNS.kafkaTopic;

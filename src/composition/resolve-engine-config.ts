@@ -4,6 +4,7 @@ import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windo
 import { builtInJob, jobNames } from './built-in-jobs';
 import { duration, idleTimeout, invalid, logLevel, positiveInteger } from './config-values';
 import type { RawFlags } from './raw-flags';
+import { isJobFilePath } from './job-files';
 import type { EngineConfig } from './run-config';
 
 // Pragmatic address check: one @, a local part without spaces or specials, a dotted domain.
@@ -39,7 +40,9 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
 /** `--job`, and the window flags it allows (a job with fixed windows takes none). */
 function resolveJob(flags: RawFlags): AnyJob {
   const jobName = flags.job ?? 'orders';
-  const job: AnyJob | undefined = builtInJob(jobName);
+  if (isJobFilePath(jobName) && flags.jobFile === undefined)
+    throw new Error(`job file ${jobName} was not loaded (loadJobFiles)`);
+  const job: AnyJob | undefined = flags.jobFile?.job ?? builtInJob(jobName);
   if (job === undefined)
     throw invalid('--job', `unknown job ${JSON.stringify(jobName)} (known: ${jobNames().join(', ')})`);
   const fixed = job.defaults.fixedWindows;

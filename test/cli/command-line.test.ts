@@ -101,15 +101,15 @@ describe('HEXSTREAM_* variables', () => {
 
 describe("command line errors say what is wrong in the user's terms (exit 2, one line)", () => {
   it.each([
-    [[], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
-    [['--window', '1m'], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
-    [['--bogus'], 'name a command: test, prod, batch or produce (hexstream --help lists them)'],
+    [[], 'name a command: test, prod, batch, produce or new-job (hexstream --help lists them)'],
+    [['--window', '1m'], 'name a command: test, prod, batch, produce or new-job (hexstream --help lists them)'],
+    [['--bogus'], 'name a command: test, prod, batch, produce or new-job (hexstream --help lists them)'],
     [
       ['tset', 'you@example.com'],
-      'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce',
+      'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce, new-job',
     ],
-    [['prdo'], 'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce'],
-    [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce'],
+    [['prdo'], 'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce, new-job'],
+    [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce, new-job'],
     [
       ['test'],
       "test: <email> is missing: the operator's address, which gets the run report (e.g. hexstream test you@example.com)",
@@ -129,6 +129,12 @@ describe("command line errors say what is wrong in the user's terms (exit 2, one
     ],
     [['batch', 'you@example.com'], 'batch: --input is required (hexstream batch --help)'],
     [['produce'], 'produce: --to is required (hexstream produce --help)'],
+    [
+      ['new-job'],
+      "new-job: <name> is missing: the job's name, lower-case words joined by hyphens (e.g. hexstream new-job page-views)",
+    ],
+    [['new-job', 'a', 'b'], 'unexpected argument "b" (new-job takes one <name> besides flags)'],
+    [['new-job', 'a', '--job', 'orders'], '--job is a flag of test, prod, batch and produce, not of new-job'],
   ])('%j', async (args, line) => {
     expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `hexstream: ${line}\n` });
   });
@@ -184,7 +190,7 @@ describe('help and version (exit 0, on stdout)', () => {
   it('--help lists every command', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['test <email>', 'prod <email>', 'batch <email>', 'produce'])
+    for (const command of ['test <email>', 'prod <email>', 'batch <email>', 'produce', 'new-job <name>'])
       expect(r.stdout).toContain(`hexstream ${command} `);
   });
 });

@@ -118,7 +118,7 @@ describe('npm scripts', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts;
 
-  it('npm test checks, builds and runs every tier, unit first on all cores, properties at their full counts', () => {
+  it('npm test checks, builds and runs every tier, unit first on all cores, properties at their full counts, then the examples through the packed package', () => {
     expect(scripts['test']?.split(' && ')).toEqual([
       'npm run lint',
       'npm run lint:deps',
@@ -127,6 +127,7 @@ describe('npm scripts', () => {
       'npm run typecheck',
       'HEXSTREAM_PROPERTY_RUNS=full jest --selectProjects unit --maxWorkers=100%',
       'HEXSTREAM_PROPERTY_RUNS=full jest --selectProjects integration e2e soak',
+      'npm run test:examples',
     ]);
   });
 
@@ -136,11 +137,13 @@ describe('npm scripts', () => {
       integration: scripts['test:integration'],
       e2e: scripts['test:e2e'],
       soak: scripts['test:soak'],
+      examples: scripts['test:examples'],
     }).toEqual({
       unit: 'jest --selectProjects unit --maxWorkers=100%',
       integration: 'jest --selectProjects integration --no-watchman',
       e2e: 'npm run build && jest --selectProjects e2e --no-watchman',
       soak: 'npm run build && jest --selectProjects soak --no-watchman',
+      examples: 'npm run build && node -r ./test/support/ts-register.cjs scripts/test-examples.ts',
     });
   });
 });
