@@ -109,6 +109,8 @@ export const legacyOrdersJob: JobDefinition<Order, OrderGroup, OrderAccumulator>
   ...ordersJob,
   decodeMany: undefined,
   toRows: undefined,
+  rowsCarryKeys: false,
+  stateShape: undefined,
   decode: decodeOrder,
   eventTimeMs: (o) => o.eventMs,
   groupKey: (o) => `${o.region}|${o.shopid}|${o.itemid}`,
