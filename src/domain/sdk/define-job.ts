@@ -108,8 +108,10 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
   const userRows = (ctx: RowContext<Pick<E, K>, OutputsOf<Ag>>): readonly Values[] =>
     row === undefined ? (spec.rows?.(ctx) as readonly Values[]) : [row(ctx)];
   const toResult = (w: WindowBounds, values: Values): ResultRow => {
-    for (const c of valueColumns)
+    for (let i = 0; i < valueColumns.length; i++) {
+      const c = valueColumns[i] as string;
       if (values[c] === undefined) throw new Error(`the row has no value for column "${c}"`);
+    }
     return { key: keyOfValues(values), finalAtMs: global ? Infinity : w.endMs, values };
   };
   const many = (w: WindowBounds, g: Pick<E, K>, acc: unknown[]): ResultRow[] =>
@@ -142,6 +144,7 @@ function rowBuilder<E, K extends keyof E & string, Ag extends AggregateMap<E>, C
 /** A row's key: its primary-key values joined by '|', without an array per row. */
 function primaryKeyText(pk: readonly string[]): (values: Readonly<Record<string, ColumnValue>>) => string {
   const [first = '', ...rest] = pk;
+  if (rest.length === 0) return (values) => String(values[first]);
   return (values) => {
     let key = String(values[first]);
     for (const c of rest) key += `|${String(values[c])}`;
