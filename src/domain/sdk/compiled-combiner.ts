@@ -28,16 +28,13 @@ export function compileCombiner<E, O>(
   // The values of the last event read, reused: the engine adds an event to each of its windows in
   // turn, so value functions run once per record, not once per window, and nothing is allocated.
   const values = new Array<unknown>(size);
-  let read = false;
   let readOf: E | undefined;
   let t = 0;
   const readAll = (input: E): void => {
-    if (read && readOf === input) return;
-    read = false; // a throw below must not leave half-read values behind
+    readOf = undefined; // a throw below must not leave half-read values behind
     t = timed ? eventTimeMs(input) : 0;
     for (let i = 0; i < size; i++) values[i] = (reads[i] as (e: E) => unknown)(input);
     readOf = input;
-    read = true;
   };
   const combiner: JobCombiner<E, O> = {
     create: () => {
@@ -47,7 +44,7 @@ export function compileCombiner<E, O>(
     },
     // Every value is read before any accumulator changes (a read may throw); the folds cannot throw.
     add: (acc, input) => {
-      readAll(input);
+      if (readOf !== input) readAll(input);
       for (let i = 0; i < size; i++) {
         acc[i] = (folds[i] as TimedCombineFn<unknown, unknown, unknown>).add(acc[i], values[i], t);
       }
