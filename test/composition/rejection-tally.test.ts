@@ -28,6 +28,15 @@ describe('RejectionTally', () => {
     ).toBe('event time T is behind watermark T of partition N');
   });
 
+  it("counts the records the job's code threw on apart from the invalid ones with the same detail", () => {
+    const tally = new RejectionTally();
+    tally.add(letter('error', 'add failed on id 2'));
+    tally.add(letter('error', 'add failed on id 7'));
+    tally.add(letter('invalid', 'add failed on id 9'));
+    expect(tally.total).toBe(3);
+    expect(tally.mostCommon()).toEqual({ reason: 'error', example: 'add failed on id 2', count: 2 });
+  });
+
   it('counts details that differ only in their values together, and gives the first one as the example', () => {
     const tally = new RejectionTally();
     tally.add(letter('invalid', 'invalid UTF-8 at byte 3 of the record'));

@@ -45,8 +45,6 @@ export class RecordAdmission<E, G, A> {
   private deadLetters: DeadLetter[] = [];
   /** How late details name the instant that placed an event. */
   private readonly timeName: string;
-  /** The message of the job's last throw while decoding. */
-  private thrown = '';
 
   constructor(private readonly state: AdmissionState<E, G, A>) {
     this.outcomes = state.counters;
@@ -85,7 +83,7 @@ export class RecordAdmission<E, G, A> {
       return;
     }
     const decoded = this.decode(text, record.arrivalMs);
-    if (decoded === undefined) return this.reject('error', this.thrown, text, record);
+    if (typeof decoded === 'string') return this.reject('error', decoded, text, record);
     if (!decoded.ok) return this.reject('invalid', decoded.detail, text, record);
 
     // Check against W before this record advances it.
@@ -98,14 +96,14 @@ export class RecordAdmission<E, G, A> {
     this.processBatched(record, ps, decoded.events, nowMs, w, text);
   }
 
-  /** The job's decoding; `undefined` when it threw (see `thrown`). */
-  private decode(text: string, arrivalMs: number | undefined): Decoded<E> | DecodedMany<E> | undefined {
+  /** The job's decoding, or what went wrong when it threw (or, in a job written in JavaScript, returned no result). */
+  private decode(text: string, arrivalMs: number | undefined): Decoded<E> | DecodedMany<E> | string {
     const job = this.state.job;
     try {
-      return job.decodeMany === undefined ? job.decode(text, arrivalMs) : job.decodeMany(text, arrivalMs);
+      const decoded = job.decodeMany === undefined ? job.decode(text, arrivalMs) : job.decodeMany(text, arrivalMs);
+      return typeof decoded === 'object' && decoded !== null ? decoded : 'decoding returned no result';
     } catch (e) {
-      this.thrown = thrownMessage(e);
-      return undefined;
+      return thrownMessage(e);
     }
   }
 

@@ -152,6 +152,13 @@ describe("a throw of the job's own code on a record", () => {
     expect(figures(out.rows)).toEqual(new Map([['a|0|1000', '1/1']]));
   });
 
+  it('takes a decoding that returns no result (a job in JavaScript) as an error of the job', () => {
+    const job: Job = { ...testJob(), decode: () => undefined as unknown as ReturnType<Job['decode']> };
+    const s = new TestEventStream(job, TUMBLING);
+    s.add(0, [event(1, 'a', 100)]);
+    expect(s.fire().deadLetters.map((d) => [d.reason, d.detail])).toEqual([['error', 'decoding returned no result']]);
+  });
+
   it('from decodeMany makes the record a dead letter error', () => {
     const job: Job = {
       ...testJob(),

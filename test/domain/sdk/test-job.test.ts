@@ -1,5 +1,7 @@
 import type { Aggregates } from '../../../src/index';
 import {
+  csv,
+  decoder,
   defineJob,
   eventTime,
   field,
@@ -8,6 +10,7 @@ import {
   integer,
   json,
   processingTime,
+  reject,
   session,
   testJob,
   text,
@@ -158,5 +161,62 @@ describe('testJob (other windows and processing time)', () => {
     expect(run.advanceProcessingTime(T0 + 120_000).trigger().rows).toEqual([
       { user: 'u', first_at: T0, last_at: T0, clicks: 1 },
     ]);
+  });
+});
+
+describe('testJob with csv and custom inputs', () => {
+  it('a csv job: values from text, a header line refused as such', () => {
+    const job = defineJob({
+      name: 'csv-volume',
+      description: 'volume per symbol',
+      input: csv({
+        columns: ['symbol', 'volume', 'ts'],
+        fields: { symbol: field.string(), volume: field.number({ integer: true }), ts: field.time('epoch-s') },
+        header: true,
+      }),
+      time: eventTime('ts'),
+      key: ['symbol'],
+      window: tumbling('1m'),
+      aggregate: (a) => ({ volume: a.decimalSum('volume') }),
+      table: {
+        name: 'vol',
+        columns: { symbol: text(8), window_start: instant(), volume: integer() },
+        primaryKey: ['symbol', 'window_start'],
+      },
+      row: ({ window, key, agg }) => ({ symbol: key.symbol, window_start: window.startMs, volume: agg.volume }),
+    });
+    const run = testJob(job);
+    for (const line of ['symbol,volume,ts', 'AB,3,1735689600', 'AB,4,1735689659.5', 'AB,x,1735689600'])
+      run.add({ text: line });
+    const out = run.finish();
+    expect(out.rows).toEqual([{ symbol: 'AB', window_start: T0, volume: 7 }]);
+    expect(out.deadLetters.map((d) => d.detail)).toEqual([
+      'CSV header line, not an event',
+      'field "volume" must be a finite number, got string "x"',
+    ]);
+  });
+
+  it('a custom decoder timed by arrival: one record, several events', () => {
+    const job = defineJob({
+      name: 'words',
+      description: 'words per minute of arrival',
+      input: decoder((text, arrivalMs) =>
+        text.includes('!') ? reject('not a word list') : text.split(' ').map((word) => ({ word, at: arrivalMs ?? 0 })),
+      ),
+      time: (e) => e.at,
+      key: ['word'],
+      window: tumbling('1m'),
+      aggregate: (a) => ({ n: a.count() }),
+      table: { name: 'words', columns: { word: text(16), n: integer() }, primaryKey: ['word'] },
+      row: ({ key, agg }) => ({ word: key.word, n: agg.n }),
+    });
+    const run = testJob(job);
+    run.add({ text: 'a b a', arrivalMs: T0 }).add({ text: 'hey!', arrivalMs: T0 });
+    const out = run.finish();
+    expect(out.rows).toEqual([
+      { word: 'a', n: 2 },
+      { word: 'b', n: 1 },
+    ]);
+    expect(out.deadLetters).toEqual([{ reason: 'invalid', detail: 'not a word list', raw: 'hey!' }]);
   });
 });

@@ -41,7 +41,7 @@ export interface JobRun<R = TestRow> {
   add(record: TestRecord): JobRun<R>;
   /** Adds `JSON.stringify(event)` as a record. */
   addEvent(event: unknown, options?: Omit<TestRecord, 'text'>): JobRun<R>;
-  /** Moves every partition's watermark to at least `watermarkMs` (epoch ms). */
+  /** Moves the watermark of every partition used so far (0 and those records went to) to at least `watermarkMs` (epoch ms). */
   advanceWatermark(watermarkMs: number): JobRun<R>;
   /** Sets the processing-time clock (epoch ms); it never goes back. */
   advanceProcessingTime(nowMs: number): JobRun<R>;
