@@ -59,6 +59,8 @@ export async function runCli(
     const e = failureOf(thrown);
     if (e instanceof HexstreamError && e.code === 'CONFIG_INVALID') {
       safe.error(oneLine(nameVariable(e.message, parsed.sources)));
+      // What a job file threw while loading: with --verbose, its stack says where.
+      if (verbose && e.cause !== undefined) for (const stack of stacks(e.cause)) safe.error(stack);
       return 2;
     }
     safe.error(failureLine(thrown));

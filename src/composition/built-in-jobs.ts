@@ -37,11 +37,18 @@ export function jobNames(): string[] {
   return [...builtInJobs().keys()];
 }
 
+/**
+ * Whether `file` is a job module in a folder of modules ending in `extension`: under ts-jest this
+ * module is .ts and so are its siblings; built, both are .js, next to their .d.ts and .map files.
+ */
+export function isJobModule(file: string, extension: string): boolean {
+  return file.endsWith(`.job${extension}`);
+}
+
 function discoverJobs(): AnyJob[] {
-  // Under ts-jest this module is .ts and so are its siblings; built, both are .js (next to .d.ts and .map).
-  const suffix = `.job${extname(__filename)}`;
+  const extension = extname(__filename);
   const jobs = readdirSync(JOBS_FOLDER)
-    .filter((file) => file.endsWith(suffix))
+    .filter((file) => isJobModule(file, extension))
     .map((file) => jobOf(join(JOBS_FOLDER, file)));
   const rank = (job: AnyJob): number => {
     const i = LISTED_FIRST.indexOf(job.name);

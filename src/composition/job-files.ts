@@ -52,14 +52,15 @@ export async function loadJobFiles(
   }
   const byName = new Map<string, string>();
   for (const flags of loaded) {
-    const name = flags.jobFile?.job.name ?? flags.job ?? 'orders';
+    const given = flags.job ?? 'orders';
+    const name = flags.jobFile?.job.name ?? given;
     const other = byName.get(name);
     if (other !== undefined)
       throw invalid(
         '--job',
-        `${other} and ${String(flags.job)} are both the job ${JSON.stringify(name)}: jobs run together need their own names (their outputs are named after them)`,
+        `${other} and ${given} are both the job ${JSON.stringify(name)}: jobs run together need their own names (their outputs are named after them)`,
       );
-    byName.set(name, String(flags.job));
+    byName.set(name, given);
   }
   return loaded;
 }

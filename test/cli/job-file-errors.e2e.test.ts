@@ -96,6 +96,18 @@ describe('a job file that cannot run: exit 2 and one line naming the file and wh
     expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: `${line}\n`, stdout: '' });
   });
 
+  it('with --verbose, then the stack of what the module threw, at its TypeScript lines as written', () => {
+    const r = runCli(['test', 'you@example.com', '--job', './throws.ts', '--verbose'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const [first, second, frame] = r.stderr.split('\n');
+    expect([first, second]).toEqual([
+      "hexstream: ./throws.ts:2: loading failed: Cannot read properties of undefined (reading 'topic')",
+      "hexstream: TypeError: Cannot read properties of undefined (reading 'topic')",
+    ]);
+    // `export const topic = config.topic;`: the property read is at column 29 of line 2.
+    expect(frame).toBe(`    at Object.<anonymous> (${join(dir, 'throws.ts')}:2:29)`);
+  });
+
   it('a job file is checked before anything runs in prod and batch too', () => {
     for (const args of [
       ['prod', 'you@example.com', '--job', './bad-field.yaml'],

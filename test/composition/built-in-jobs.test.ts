@@ -1,4 +1,4 @@
-import { builtInJob, builtInJobs, jobNames } from '../../src/composition/built-in-jobs';
+import { builtInJob, builtInJobs, isJobModule, jobNames } from '../../src/composition/built-in-jobs';
 import { ohlcJob } from '../../src/domain/jobs/ohlc.job';
 import { ordersJob } from '../../src/domain/jobs/orders.job';
 import { priceStatsJob } from '../../src/domain/jobs/price-stats.job';
@@ -28,5 +28,12 @@ describe('built-in jobs', () => {
       ['top-price', 'top-price', false],
       ['price-stats', 'prices', true],
     ]);
+  });
+
+  it('takes the job modules of the running build only: .ts under ts-jest, .js built (not .d.ts or .map)', () => {
+    const built = ['orders.job.js', 'orders.job.d.ts', 'orders.job.js.map', 'orders.generator.js', 'job.js'];
+    expect(built.filter((f) => isJobModule(f, '.js'))).toEqual(['orders.job.js']);
+    const sources = ['orders.job.ts', 'orders.generator.ts', 'job.ts', 'validated-input.ts'];
+    expect(sources.filter((f) => isJobModule(f, '.ts'))).toEqual(['orders.job.ts']);
   });
 });

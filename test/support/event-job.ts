@@ -102,13 +102,13 @@ export function testJob(options: TestJobOptions = {}): JobDefinition<TestEvent, 
     name: 'events',
     description: 'sum and count of v per key and window',
     table: { name: 'events', primaryKey: ['key', 'window_start'], columns: [] },
-    io: { topic: 'events', bounded: false },
     defaults: {
       window: { kind: 'fixed', lengthMs: 1_000, slideMs: 1_000 },
       watermarkMs: 0,
       outputMode: 'update',
       sampleFile: 'none',
     },
+    io: { topic: 'events', bounded: false },
     ...(options.timeDomain !== undefined ? { timeDomain: options.timeDomain } : {}),
     decode: (text) => {
       when(throws.decode, 'decode', text, undefined);

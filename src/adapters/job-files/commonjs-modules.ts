@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { isEsmPackage } from './package-type';
-import { sourceLine } from './source-lines';
+import { sourcePosition, type Position } from './source-lines';
 import { SyntaxProblem, syntaxProblemOf } from './syntax-problem';
 import { transpileTypeScript } from './typescript-transpile';
 
@@ -77,10 +77,10 @@ export class CommonJsModules {
     return out.code;
   }
 
-  /** The line of `file` as written, of a line of the code evaluated for it (TypeScript is transpiled). */
-  sourceLine(file: string, line: number): number | undefined {
+  /** Where a place in the code evaluated for `file` is in `file` as written (TypeScript is transpiled). */
+  sourcePosition(file: string, at: Position): Position | undefined {
     const mappings = this.mappings.get(file);
-    return mappings === undefined ? line : sourceLine(mappings, line);
+    return mappings === undefined ? undefined : sourcePosition(mappings, at);
   }
 
   private requireFrom(file: string): (id: string) => unknown {

@@ -11,7 +11,7 @@ import { exportedJob } from './exported-job';
 import { jobFileError, thrownMessage } from './job-file-error';
 import { JOB_FILE_EXTENSIONS, jobFileKind, type JobFileKind } from './job-file-kind';
 import { isEsmPackage } from './package-type';
-import { stackLine } from './source-lines';
+import { mappedStack, stackLine } from './source-lines';
 import { isSyntaxError, SyntaxProblem, syntaxProblemOf } from './syntax-problem';
 import { transpileTypeScript } from './typescript-transpile';
 
@@ -81,13 +81,30 @@ export class JobFileLoader implements JobLoaderPort {
         ? thrown
         : (syntaxProblemOf(thrown, file, pathToFileURL(file).href) ?? esmSyntax(file, thrown));
     if (syntax === undefined) {
-      const line = stackLine(thrown, file, pathToFileURL(file).href);
-      const source = line === undefined ? undefined : this.modules.sourceLine(file, line);
-      return jobFileError(path, `loading failed: ${thrownMessage(thrown)}`, source, thrown);
+      const stack = this.sourceStack(thrown);
+      const line = stack === undefined ? undefined : stackLine(stack, file, pathToFileURL(file).href);
+      return jobFileError(path, `loading failed: ${thrownMessage(thrown)}`, line, thrown);
     }
     if (syntax.file === file) return jobFileError(path, syntax.message, syntax.line, thrown);
     const other = relative(this.cwd, syntax.file);
     return jobFileError(path, `${syntax.line === undefined ? other : `${other}:${syntax.line}`}: ${syntax.message}`);
+  }
+
+  /**
+   * The stack of what a job module threw, with its TypeScript files' places as written (put back
+   * on the error, which `--verbose` prints).
+   */
+  private sourceStack(thrown: unknown): string | undefined {
+    if (typeof thrown !== 'object' || thrown === null) return undefined;
+    const error = thrown as { stack?: unknown };
+    if (typeof error.stack !== 'string') return undefined;
+    const stack = mappedStack(error.stack, (f, at) => this.modules.sourcePosition(f, at));
+    try {
+      error.stack = stack;
+    } catch {
+      // A frozen error keeps its stack; the line is still the one mapped.
+    }
+    return stack;
   }
 }
 

@@ -37,6 +37,9 @@ export function readAggregates(
     const reads = READS[kind];
     if (reads !== undefined && !reads.includes(decl.kind))
       throw r.error([...path, kind], `${kind} needs a ${orList(reads)} field, ${field} is a ${decl.kind}`);
+    // As in TypeScript, where an optional field's values are `number | undefined`, not numbers.
+    if (reads !== undefined && decl.optional)
+      throw r.error([...path, kind], `${kind} needs a field that is not optional, ${field} is optional`);
     if (kind === 'decimalSum' && decl.kind === 'number' && decl.integer !== true)
       throw r.error([...path, kind], `decimalSum needs a decimal field or a number field with integer: true`);
     out[name] = { kind, field };

@@ -41,8 +41,12 @@ export function readJobFile(r: SpecReader): JobFileSpec {
   const key = r.names(['key'], m['key'], true);
   key.forEach((k, i) => r.reference(['key', i], k, names, 'field'));
   const dedupe = m['dedupe'] === undefined ? undefined : r.reference(['dedupe'], m['dedupe'], names, 'field');
-  if (dedupe !== undefined && !['string', 'number'].includes((fields[dedupe] as FieldDecl).kind))
-    throw r.error(['dedupe'], `must be a string or number field, ${dedupe} is a ${(fields[dedupe] as FieldDecl).kind}`);
+  const id = dedupe === undefined ? undefined : (fields[dedupe] as FieldDecl);
+  if (dedupe !== undefined && id !== undefined && (!['string', 'number'].includes(id.kind) || id.optional))
+    throw r.error(
+      ['dedupe'],
+      `must be a string or number field that is not optional, ${dedupe} is ${describeField(id)}`,
+    );
   const window = readWindow(r, m['window']);
   const output = m['output'] === undefined ? undefined : r.oneOf(['output'], m['output'], OUTPUTS);
   // A session's row is written once, when it closes: sessions take append mode (their default).
@@ -67,6 +71,10 @@ export function readJobFile(r: SpecReader): JobFileSpec {
   };
 }
 
+function describeField(field: FieldDecl): string {
+  return `${field.optional ? 'an optional' : 'a'} ${field.kind}`;
+}
+
 /** `time`: `{ processing: true }`, or `{ field: <a time field> }` for event time. */
 function readTime(r: SpecReader, value: unknown, fields: Readonly<Record<string, FieldDecl>>): JobFileSpec['time'] {
   const m = r.map(['time'], value, ['processing', 'field']);
@@ -81,7 +89,7 @@ function readTime(r: SpecReader, value: unknown, fields: Readonly<Record<string,
   if (decl.kind !== 'time' || decl.optional)
     throw r.error(
       ['time', 'field'],
-      `must name a field of type time that is not optional, ${field} is ${decl.optional ? 'an optional ' : 'a '}${decl.kind}`,
+      `must name a field of type time that is not optional, ${field} is ${describeField(decl)}`,
     );
   return { field };
 }

@@ -30,7 +30,7 @@ export interface JobDefaults {
   readonly fixedWindows?: string;
 }
 
-/** Where a job reads and writes outside the engine, and the tools that come with it: all optional but the topic. */
+/** Where a job reads and writes outside the engine, and the tools that come with it (optional but the first two). */
 export interface JobIo {
   /** Input topic: `prod` reads it, `produce` writes it (usually the job's name). */
   readonly topic: string;

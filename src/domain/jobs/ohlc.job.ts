@@ -1,9 +1,9 @@
-import { combineAll, max, min, sumInteger, type CombineFn } from '../aggregation/combiners';
-import type { TableSchema } from '../table-schema';
-import type { Decoded, JobDefinition } from './job';
+import { defineJob, double, eventTime, instant, integer, text, tumbling, writtenAt } from '../sdk';
+import type { Decoded } from './job';
 import { csvNumber, fieldError, isPlainObject, parseJson, symbolError, timeField } from './validation';
 import { jsonStringField } from './message-key';
 import { ohlcGenerator } from './ohlc.generator';
+import { validatedBy } from './validated-input';
 
 /**
  * One-minute OHLC bars per symbol (after a lambda-architecture project): open and close are the
@@ -19,50 +19,10 @@ export interface OhlcTrade {
   readonly eventMs: number;
 }
 
-export interface OhlcGroup {
-  readonly symbol: string;
-}
+export type OhlcGroup = Pick<OhlcTrade, 'symbol'>;
 
 const MAX_SYMBOL_CHARS = 16;
 export const OHLC_CSV_HEADER = 'symbol,price,volume,ts';
-
-/** The price at the earliest (`first`) or latest event time: [eventMs, price], ties to the earlier arrival. */
-function priceAt(which: 'first' | 'last'): CombineFn<OhlcTrade, [number, number] | undefined, number | undefined> {
-  const better =
-    which === 'first'
-      ? (t: number, best: number): boolean => t < best
-      : (t: number, best: number): boolean => t >= best;
-  return {
-    create: () => undefined,
-    add: (acc, trade) => (acc === undefined || better(trade.eventMs, acc[0]) ? [trade.eventMs, trade.price] : acc),
-    merge: (a, b) => (a === undefined ? b : b === undefined ? a : better(b[0], a[0]) ? b : a),
-    extract: (acc) => acc?.[1],
-  };
-}
-
-const barCombiner = combineAll({
-  open: priceAt('first'),
-  high: max<OhlcTrade>((t) => t.price),
-  low: min<OhlcTrade>((t) => t.price),
-  close: priceAt('last'),
-  volume: sumInteger<OhlcTrade>((t) => t.volume),
-});
-type BarAccumulator = ReturnType<typeof barCombiner.create>;
-
-export const ohlcBarsTable: TableSchema = {
-  name: 'ohlc_bars',
-  primaryKey: ['symbol', 'window_start'],
-  columns: [
-    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
-    { name: 'window_start', type: { kind: 'instant' } },
-    { name: 'open', type: { kind: 'double' } },
-    { name: 'high', type: { kind: 'double' } },
-    { name: 'low', type: { kind: 'double' } },
-    { name: 'close', type: { kind: 'double' } },
-    { name: 'volume', type: { kind: 'integer', bits: 64 } },
-    { name: 'updated_at', type: { kind: 'writtenAt' } },
-  ],
-};
 
 export function decodeOhlcTrade(text: string): Decoded<OhlcTrade> {
   const trimmed = text.trim();
@@ -95,42 +55,50 @@ function validate(symbol: unknown, price: unknown, volume: unknown, ts: unknown)
   return { ok: true, event: { symbol, price, volume, eventMs } };
 }
 
-export const ohlcJob: JobDefinition<OhlcTrade, OhlcGroup, BarAccumulator> = {
+export const ohlcJob = defineJob({
   name: 'ohlc',
   description:
     'One-minute open/high/low/close/volume bars per symbol, open and close by event time (lambda architecture)',
-  table: ohlcBarsTable,
-  defaults: {
-    window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
-    watermarkMs: 10_000,
-    outputMode: 'update',
-    sampleFile: 'ohlc.jsonl',
+  input: validatedBy(decodeOhlcTrade),
+  time: eventTime('eventMs'),
+  key: ['symbol'],
+  window: tumbling('1m'),
+  watermark: '10s',
+  output: 'update',
+  aggregate: (a) => ({
+    // By event time, not arrival; trades with the same time keep their arrival order.
+    open: a.first('price'),
+    high: a.max('price'),
+    low: a.min('price'),
+    close: a.last('price'),
+    volume: a.decimalSum('volume'),
+  }),
+  table: {
+    name: 'ohlc_bars',
+    columns: {
+      symbol: text(MAX_SYMBOL_CHARS),
+      window_start: instant(),
+      open: double(),
+      high: double(),
+      low: double(),
+      close: double(),
+      volume: integer(64),
+      updated_at: writtenAt(),
+    },
+    primaryKey: ['symbol', 'window_start'],
   },
-  io: { topic: 'ohlc', bounded: false, partitionKey: jsonStringField('symbol'), generator: ohlcGenerator },
-  decode: decodeOhlcTrade,
-  eventTimeMs: (t) => t.eventMs,
-  groupKey: (t) => t.symbol,
-  groupFields: (t) => ({ symbol: t.symbol }),
-  combiner: barCombiner,
-  rowKey: (w, g) => `${g.symbol}|${w.startMs}`,
-  toRow: (w, g, acc, rowKey) => {
-    const bar = barCombiner.extract(acc);
-    return {
-      key: rowKey,
-      finalAtMs: w.endMs,
-      values: {
-        symbol: g.symbol,
-        window_start: w.startMs,
-        // A row exists only once a trade was added, so open and close are set.
-        open: bar.open ?? Number.NaN,
-        high: bar.high,
-        low: bar.low,
-        close: bar.close ?? Number.NaN,
-        volume: bar.volume,
-      },
-    };
-  },
-};
+  row: ({ window, key, agg }) => ({
+    symbol: key.symbol,
+    window_start: window.startMs,
+    // A row exists only once a trade was added, so open and close are set.
+    open: agg.open ?? Number.NaN,
+    high: agg.high,
+    low: agg.low,
+    close: agg.close ?? Number.NaN,
+    volume: agg.volume,
+  }),
+  io: { sample: 'ohlc.jsonl', partitionKey: jsonStringField('symbol'), generator: ohlcGenerator },
+});
 
 /** The job as the built-in catalog finds it. */
-export { ohlcJob as job };
+export const job = ohlcJob;

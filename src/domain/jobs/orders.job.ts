@@ -1,11 +1,18 @@
-import { combineAll, count, max, min, sumInteger } from '../aggregation/combiners';
-import { md5Hex } from '../hashing/md5';
 import type { TableSchema } from '../table-schema';
-import type { Decoded, JobDefinition } from './job';
+import { md5Hex } from '../hashing/md5';
+import { decimal, defineJob, eventTime, instant, integer, text, tumbling, writtenAt } from '../sdk';
+import type { Decoded } from './job';
 import { labelError, REGION_RULE } from './label-rules';
-import { fieldError, isPlainObject, MILLISECONDS_HINT, parseJson } from './validation';
 import { jsonIntegerField } from './message-key';
 import { ordersGenerator } from './orders.generator';
+import { validatedBy } from './validated-input';
+import { fieldError, isPlainObject, MILLISECONDS_HINT, parseJson } from './validation';
+
+/**
+ * Orders per item, shop and region in tumbling one-minute windows (ARCHITECTURE §4, after the
+ * Spark + Kafka + MySQL example): what was spent, sold and ordered. Keyed by `rowkey`, the MD5 of
+ * the window and the group.
+ */
 
 /** A validated order. Money is kept in integer cents so sums are exact. */
 export interface Order {
@@ -18,46 +25,14 @@ export interface Order {
   readonly eventMs: number;
 }
 
-export interface OrderGroup {
-  readonly region: string;
-  readonly shopid: number;
-  readonly itemid: number;
-}
+/** The fields an order is grouped by, in the order of the group key and of `rowkey`'s text. */
+const ORDER_KEY = ['region', 'shopid', 'itemid'] as const;
+
+export type OrderGroup = Pick<Order, (typeof ORDER_KEY)[number]>;
 
 const YEAR_2000_MS = 946_684_800_000;
 const YEAR_2100_MS = 4_102_444_800_000;
 const MAX_REGION_CHARS = 16;
-
-const orderCombiner = combineAll({
-  expenditureCents: sumInteger<Order>((o) => o.cents * o.count),
-  itemsSold: sumInteger<Order>((o) => o.count),
-  // Duplicates are removed before aggregation and an id stays remembered while any window of its
-  // first record is open, so within one row every accepted order has a distinct id: a count is the
-  // distinct count, without keeping a set of ids per row.
-  orders: count<Order>(),
-  firstEventMs: min<Order>((o) => o.eventMs),
-  lastEventMs: max<Order>((o) => o.eventMs),
-});
-type OrderAccumulator = ReturnType<typeof orderCombiner.create>;
-
-export const aggOrderWindowTable: TableSchema = {
-  name: 'agg_order_window',
-  primaryKey: ['rowkey'],
-  columns: [
-    { name: 'rowkey', type: { kind: 'text', maxLength: 32, fixedLength: true } },
-    { name: 'window_start', type: { kind: 'instant' } },
-    { name: 'window_end', type: { kind: 'instant' } },
-    { name: 'region', type: { kind: 'text', maxLength: 16 } },
-    { name: 'shop_id', type: { kind: 'integer', bits: 64 } },
-    { name: 'item_id', type: { kind: 'integer', bits: 64 } },
-    { name: 'total_expenditure', type: { kind: 'decimal', precision: 20, scale: 2 } },
-    { name: 'total_items_sold', type: { kind: 'integer', bits: 64 } },
-    { name: 'total_orders', type: { kind: 'integer', bits: 64 } },
-    { name: 'first_event_at', type: { kind: 'instant' } },
-    { name: 'last_event_at', type: { kind: 'instant' } },
-    { name: 'updated_at', type: { kind: 'writtenAt' } },
-  ],
-};
 
 /** Validation rules of ARCHITECTURE §4; every rejection names the field and the value. */
 export function decodeOrder(text: string): Decoded<Order> {
@@ -114,57 +89,75 @@ function validateOrder(
   };
 }
 
-export const ordersJob: JobDefinition<Order, OrderGroup, OrderAccumulator> = {
-  name: 'orders',
-  description: 'Orders per item, shop and region in 1-minute windows: spend, items, orders (Spark+Kafka+MySQL)',
-  table: aggOrderWindowTable,
-  defaults: {
-    window: { kind: 'fixed', lengthMs: 60_000, slideMs: 60_000 },
-    watermarkMs: 10_000,
-    outputMode: 'update',
-    sampleFile: 'orders.jsonl',
-  },
-  // Keyed by shop: an order that fails validation still goes with its shop's records.
-  io: { topic: 'orders', bounded: false, partitionKey: jsonIntegerField('shopid'), generator: ordersGenerator },
-  decode: decodeOrder,
-  eventTimeMs: (o) => o.eventMs,
-  groupKey: (o) => `${o.region}|${o.shopid}|${o.itemid}`,
-  groupFields: (o) => ({ region: o.region, shopid: o.shopid, itemid: o.itemid }),
-  dedupe: { field: 'orderid', id: (o) => o.orderid },
-  combiner: orderCombiner,
-  rowKey: (w, g) => orderRowKey(w.startMs, w.endMs, g),
-  toRow: (w, g, acc, rowKey) => {
-    const r = orderCombiner.extract(acc);
-    return {
-      key: rowKey,
-      finalAtMs: w.endMs,
-      values: {
-        rowkey: rowKey,
-        window_start: w.startMs,
-        window_end: w.endMs,
-        region: g.region,
-        shop_id: g.shopid,
-        item_id: g.itemid,
-        total_expenditure: r.expenditureCents,
-        total_items_sold: r.itemsSold,
-        total_orders: r.orders,
-        first_event_at: r.firstEventMs,
-        last_event_at: r.lastEventMs,
-      },
-    };
-  },
-};
-
 const ID = 'a non-negative safe integer';
 
 function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** `rowkey`: lowercase hex MD5 of `${window_start_ms}|${window_end_ms}|${region}|${shopid}|${itemid}`. */
-export function orderRowKey(startMs: number, endMs: number, g: OrderGroup): string {
-  return md5Hex(`${startMs}|${endMs}|${g.region}|${g.shopid}|${g.itemid}`);
-}
+export const ordersJob = defineJob({
+  name: 'orders',
+  description: 'Orders per item, shop and region in 1-minute windows: spend, items, orders (Spark+Kafka+MySQL)',
+  input: validatedBy(decodeOrder),
+  time: eventTime('eventMs'),
+  key: ORDER_KEY,
+  dedupe: 'orderid',
+  window: tumbling('1m'),
+  watermark: '10s',
+  output: 'update',
+  aggregate: (a) => ({
+    expenditureCents: a.decimalSum((o) => o.cents * o.count),
+    itemsSold: a.decimalSum('count'),
+    // Duplicates are removed before aggregation and an id stays remembered while any window of its
+    // first record is open, so within one row every accepted order has a distinct id: a count is the
+    // distinct count, without keeping a set of ids per row.
+    orders: a.count(),
+    firstEventMs: a.min('eventMs'),
+    lastEventMs: a.max('eventMs'),
+  }),
+  table: {
+    name: 'agg_order_window',
+    columns: {
+      rowkey: text(32, { fixed: true }),
+      window_start: instant(),
+      window_end: instant(),
+      region: text(MAX_REGION_CHARS),
+      shop_id: integer(64),
+      item_id: integer(64),
+      total_expenditure: decimal(20, 2),
+      total_items_sold: integer(64),
+      total_orders: integer(64),
+      first_event_at: instant(),
+      last_event_at: instant(),
+      updated_at: writtenAt(),
+    },
+    primaryKey: ['rowkey'],
+  },
+  row: ({ window, key, agg }) => ({
+    rowkey: orderRowKey(window.startMs, window.endMs, key),
+    window_start: window.startMs,
+    window_end: window.endMs,
+    region: key.region,
+    shop_id: key.shopid,
+    item_id: key.itemid,
+    total_expenditure: agg.expenditureCents,
+    total_items_sold: agg.itemsSold,
+    total_orders: agg.orders,
+    first_event_at: agg.firstEventMs,
+    last_event_at: agg.lastEventMs,
+  }),
+  // Keyed by shop: an order that fails validation still goes with its shop's records.
+  io: { sample: 'orders.jsonl', partitionKey: jsonIntegerField('shopid'), generator: ordersGenerator },
+});
 
 /** The job as the built-in catalog finds it. */
-export { ordersJob as job };
+export const job = ordersJob;
+
+export const aggOrderWindowTable: TableSchema = ordersJob.table;
+
+/** `rowkey`: lowercase hex MD5 of `${window_start_ms}|${window_end_ms}|${region}|${shopid}|${itemid}`. */
+export function orderRowKey(startMs: number, endMs: number, g: OrderGroup): string {
+  let text = `${startMs}|${endMs}`;
+  for (const f of ORDER_KEY) text += `|${g[f]}`;
+  return md5Hex(text);
+}

@@ -1,11 +1,12 @@
-import { combineAll, count, max, min, sumInteger, type CombineFn } from '../aggregation/combiners';
-import type { TableSchema } from '../table-schema';
-import type { Decoded, JobDefinition } from './job';
+import type { CombineFn } from '../aggregation/combiners';
+import { defineJob, double, eventTime, globalWindow, integer, longText, text, writtenAt } from '../sdk';
+import type { Decoded } from './job';
 import { formatQuoteTime, quoteTimeMs } from './quote-time';
 import { fieldError, isPlainObject, parseJson, symbolError, YEAR_2100_MS } from './validation';
 import { jsonStringField } from './message-key';
 import { priceGenerator } from './price-stats.generator';
 import { priceStatsReport } from './price-stats.report';
+import { validatedBy } from './validated-input';
 
 /**
  * Price statistics over a whole topic (after a Kafka + PySpark exercise): per symbol the number of
@@ -13,16 +14,11 @@ import { priceStatsReport } from './price-stats.report';
  * standard deviations from their symbol's mean. A message is a JSON object
  * `{ts: "YYYY-MM-DD hh:mm:ss.fff", symbol, price}` (`ts` in UTC; any form `quoteTimeMs` accepts).
  *
- * **Global, on the windowed engine.** The default window is one tumbling window of length
- * 2100-01-01 in epoch ms, so it is `[1970-01-01, 2100-01-01)`: it contains every valid event time
- * (2000..2100), and the watermark — at most the latest event time, which is before 2100 — never
- * passes its end. Nothing is late and the window stays open until the input ends, which is what a
- * global aggregation is. `complete` output emits the whole table (one row per symbol) at every
- * trigger; that mode keeps all state, which this job needs anyway: outliers are decided against the
- * final mean and deviation, so every price is kept until then.
- *
- *   1970 ──────────── 2000 ═════ valid event times ═════ 2100
- *   [──────────────── the one window ────────────────────)   closes only at the end of input
+ * **Global.** The job's window is the engine's global window: one window over the whole input,
+ * which closes only when the input ends, so nothing is late. `complete` output emits the whole
+ * table (one row per symbol) at every trigger; that mode keeps all state, which this job needs
+ * anyway: outliers are decided against the final mean and deviation, so every price is kept until
+ * then.
  *
  * **Exact.** Prices have at most 6 decimals and are summed as integer millionths (their squares as
  * bigint), so count, mean and variance come from exact sums and do not depend on arrival order or
@@ -36,63 +32,52 @@ export interface PriceTick {
   readonly eventMs: number;
 }
 
-export interface SymbolGroup {
-  readonly symbol: string;
-}
+export type SymbolGroup = Pick<PriceTick, 'symbol'>;
 
 /** A kept price: [event time (epoch ms), price in millionths]. */
 export type PricePoint = readonly [number, number];
 
 const MAX_SYMBOL_CHARS = 16;
 const MICROS = 1_000_000;
-/** The window that makes the job global (see above). */
+/**
+ * A fixed window as long as 2100-01-01 in epoch ms, `[1970-01-01, 2100-01-01)`: it holds every
+ * valid event time and no watermark passes its end, so on it the job computes what its global
+ * window does.
+ */
 export const GLOBAL_WINDOW_MS = YEAR_2100_MS;
 /** The topic of the exercise: `produce --job price-stats` writes to it and `prod` reads it by default. */
 export const PRICE_STATS_TOPIC = 'prices';
 
+/** Σx² in millionths² (a bigint); adding cannot throw, so it stages in place. */
 const sumOfSquares: CombineFn<PriceTick, bigint, bigint> = {
   create: () => 0n,
   add: (acc, t) => acc + BigInt(t.micros) * BigInt(t.micros),
+  stage: (acc, t) => () => sumOfSquares.add(acc, t),
   merge: (a, b) => a + b,
   extract: (acc) => acc,
 };
 
+/** Every price with its time, for the outliers; staged in place (no copy of the list per price). */
 const keepPoints: CombineFn<PriceTick, PricePoint[], PricePoint[]> = {
   create: () => [],
   add: (acc, t) => {
     acc.push([t.eventMs, t.micros]);
     return acc;
   },
+  stage: (acc, t) => () => keepPoints.add(acc, t),
   merge: (a, b) => a.concat(b),
   extract: (acc) => acc,
 };
 
-const statsCombiner = combineAll({
-  n: count<PriceTick>(),
-  sum: sumInteger<PriceTick>((t) => t.micros),
-  squares: sumOfSquares,
-  low: min<PriceTick>((t) => t.micros),
-  high: max<PriceTick>((t) => t.micros),
-  points: keepPoints,
-});
-type StatsAccumulator = ReturnType<typeof statsCombiner.create>;
-
-export const priceStatsTable: TableSchema = {
-  name: 'price_stats',
-  primaryKey: ['symbol'],
-  columns: [
-    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
-    { name: 'price_count', type: { kind: 'integer', bits: 64 } },
-    { name: 'min_price', type: { kind: 'double' } },
-    { name: 'max_price', type: { kind: 'double' } },
-    { name: 'mean_price', type: { kind: 'double' } },
-    { name: 'stddev_price', type: { kind: 'double' } },
-    { name: 'outlier_count', type: { kind: 'integer', bits: 64 } },
-    // JSON array of {"ts": "YYYY-MM-DD hh:mm:ss.fff", "price": p}, by time.
-    { name: 'outliers', type: { kind: 'longText' } },
-    { name: 'updated_at', type: { kind: 'writtenAt' } },
-  ],
-};
+/** The sums the statistics come from (see `symbolStats`). */
+export interface StatsSums {
+  readonly n: number;
+  readonly sum: number | bigint;
+  readonly squares: bigint;
+  readonly low: number;
+  readonly high: number;
+  readonly points: readonly PricePoint[];
+}
 
 export function decodePriceTick(text: string): Decoded<PriceTick> {
   const parsed = parseJson(text);
@@ -125,8 +110,7 @@ export interface SymbolStats {
   readonly outliers: readonly PricePoint[];
 }
 
-export function symbolStats(acc: StatsAccumulator): SymbolStats {
-  const r = statsCombiner.extract(acc);
+export function symbolStats(r: StatsSums): SymbolStats {
   const n = BigInt(r.n);
   const sum = BigInt(r.sum);
   // n·Σx² − (Σx)² = n·(n−1)·s² in millionths², exactly.
@@ -147,50 +131,63 @@ export function symbolStats(acc: StatsAccumulator): SymbolStats {
   };
 }
 
-export const priceStatsJob: JobDefinition<PriceTick, SymbolGroup, StatsAccumulator> = {
+export const priceStatsJob = defineJob({
   name: 'price-stats',
   description:
     'Per-symbol count, min, max, mean, sample standard deviation and 3-sigma outliers over a whole topic (Kafka prices exercise)',
-  table: priceStatsTable,
-  defaults: {
-    window: { kind: 'fixed', lengthMs: GLOBAL_WINDOW_MS, slideMs: GLOBAL_WINDOW_MS },
-    watermarkMs: 0,
-    outputMode: 'complete',
-    sampleFile: 'price-stats.jsonl',
+  input: validatedBy(decodePriceTick),
+  time: eventTime('eventMs'),
+  key: ['symbol'],
+  window: globalWindow(),
+  output: 'complete',
+  aggregate: (a) => ({
+    n: a.count(),
+    sum: a.decimalSum('micros'),
+    squares: a.custom(sumOfSquares),
+    low: a.min('micros'),
+    high: a.max('micros'),
+    points: a.custom(keepPoints),
+  }),
+  table: {
+    name: 'price_stats',
+    columns: {
+      symbol: text(MAX_SYMBOL_CHARS),
+      price_count: integer(64),
+      min_price: double(),
+      max_price: double(),
+      mean_price: double(),
+      stddev_price: double(),
+      outlier_count: integer(64),
+      // JSON array of {"ts": "YYYY-MM-DD hh:mm:ss.fff", "price": p}, by time.
+      outliers: longText(),
+      updated_at: writtenAt(),
+    },
+    primaryKey: ['symbol'],
+  },
+  row: ({ key, agg }) => {
+    const s = symbolStats(agg);
+    return {
+      symbol: key.symbol,
+      price_count: s.count,
+      min_price: s.min,
+      max_price: s.max,
+      mean_price: s.mean,
+      stddev_price: s.stddev,
+      outlier_count: s.outliers.length,
+      outliers: `[${s.outliers.map(([ms, x]) => `{"ts":"${formatQuoteTime(ms)}","price":${x / MICROS}}`).join(',')}]`,
+    };
   },
   // The exercise's topic; its producer sends only well-formed messages; a batch over the whole topic.
   io: {
     topic: PRICE_STATS_TOPIC,
     bounded: true,
+    sample: 'price-stats.jsonl',
     partitionKey: jsonStringField('symbol'),
     generator: priceGenerator,
     faultShare: 0,
     report: priceStatsReport,
   },
-  decode: decodePriceTick,
-  eventTimeMs: (t) => t.eventMs,
-  groupKey: (t) => t.symbol,
-  groupFields: (t) => ({ symbol: t.symbol }),
-  combiner: statsCombiner,
-  rowKey: (_w, g) => g.symbol,
-  toRow: (w, g, acc, rowKey) => {
-    const s = symbolStats(acc);
-    return {
-      key: rowKey,
-      finalAtMs: w.endMs,
-      values: {
-        symbol: g.symbol,
-        price_count: s.count,
-        min_price: s.min,
-        max_price: s.max,
-        mean_price: s.mean,
-        stddev_price: s.stddev,
-        outlier_count: s.outliers.length,
-        outliers: `[${s.outliers.map(([ms, x]) => `{"ts":"${formatQuoteTime(ms)}","price":${x / MICROS}}`).join(',')}]`,
-      },
-    };
-  },
-};
+});
 
 /** The job as the built-in catalog finds it. */
-export { priceStatsJob as job };
+export const job = priceStatsJob;

@@ -1,6 +1,6 @@
-import { combineAll, count, max, min, sumInteger } from '../aggregation/combiners';
+import { defineJob, double, eventTime, instant, integer, sliding, text, writtenAt } from '../sdk';
 import type { TableSchema } from '../table-schema';
-import type { Decoded, JobDefinition } from './job';
+import type { Decoded } from './job';
 import {
   csvNumber,
   fieldError,
@@ -13,6 +13,7 @@ import {
 } from './validation';
 import { csvFirstField, jsonStringField } from './message-key';
 import { tradeGenerator } from './stock-averages.generator';
+import { validatedBy } from './validated-input';
 
 /**
  * Moving averages of stock trades (after a Spark Structured Streaming project): per symbol, in
@@ -30,40 +31,13 @@ export interface Trade {
   readonly eventMs: number;
 }
 
-export interface TradeGroup {
-  readonly symbol: string;
-}
+export type TradeGroup = Pick<Trade, 'symbol'>;
 
 const MAX_SYMBOL_CHARS = 16;
 const MICROS = 1_000_000;
 const stockName = jsonStringField('stockName');
 const TRADE_TYPES = new Set(['BUY', 'SELL']);
 export const STOCK_CSV_HEADER = 'stockName,tradeType,price,quantity,eventTimeMillis,eventTimeReadable';
-
-const tradeCombiner = combineAll({
-  priceMicros: sumInteger<Trade>((t) => t.micros),
-  trades: count<Trade>(),
-  minPrice: min<Trade>((t) => t.price),
-  maxPrice: max<Trade>((t) => t.price),
-  quantity: sumInteger<Trade>((t) => t.quantity),
-});
-type TradeAccumulator = ReturnType<typeof tradeCombiner.create>;
-
-export const stocksAveragesTable: TableSchema = {
-  name: 'stocks_averages',
-  primaryKey: ['symbol', 'window_start', 'window_end'],
-  columns: [
-    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
-    { name: 'window_start', type: { kind: 'instant' } },
-    { name: 'window_end', type: { kind: 'instant' } },
-    { name: 'avg_price', type: { kind: 'double' } },
-    { name: 'min_price', type: { kind: 'double' } },
-    { name: 'max_price', type: { kind: 'double' } },
-    { name: 'trade_count', type: { kind: 'integer', bits: 64 } },
-    { name: 'total_quantity', type: { kind: 'integer', bits: 64 } },
-    { name: 'updated_at', type: { kind: 'writtenAt' } },
-  ],
-};
 
 /** A CSV line or a JSON object; the CSV header line is rejected by name, like any other bad line. */
 export function decodeTrade(text: string): Decoded<Trade> {
@@ -143,48 +117,57 @@ function tradeSymbol(line: string): string | undefined {
   return line.trim().startsWith('{') ? stockName(line) : csvFirstField(line);
 }
 
-export const stockAveragesJob: JobDefinition<Trade, TradeGroup, TradeAccumulator> = {
+export const stockAveragesJob = defineJob({
   name: 'stock-averages',
   description:
     'Moving averages of stock trades per symbol, sliding 3 s every 1 s: mean, min, max, trades, quantity (Spark moving averages)',
-  table: stocksAveragesTable,
-  defaults: {
-    window: { kind: 'fixed', lengthMs: 3_000, slideMs: 1_000 },
-    watermarkMs: 5_000,
-    outputMode: 'append',
-    sampleFile: 'stock-averages.csv',
+  input: validatedBy(decodeTrade),
+  time: eventTime('eventMs'),
+  key: ['symbol'],
+  window: sliding('3s', '1s'),
+  watermark: '5s',
+  output: 'append',
+  aggregate: (a) => ({
+    priceMicros: a.decimalSum('micros'),
+    trades: a.count(),
+    minPrice: a.min('price'),
+    maxPrice: a.max('price'),
+    quantity: a.decimalSum('quantity'),
+  }),
+  table: {
+    name: 'stocks_averages',
+    columns: {
+      symbol: text(MAX_SYMBOL_CHARS),
+      window_start: instant(),
+      window_end: instant(),
+      avg_price: double(),
+      min_price: double(),
+      max_price: double(),
+      trade_count: integer(64),
+      total_quantity: integer(64),
+      updated_at: writtenAt(),
+    },
+    primaryKey: ['symbol', 'window_start', 'window_end'],
   },
+  row: ({ window, key, agg }) => ({
+    symbol: key.symbol,
+    window_start: window.startMs,
+    window_end: window.endMs,
+    avg_price: Number(agg.priceMicros) / agg.trades / MICROS,
+    min_price: agg.minPrice,
+    max_price: agg.maxPrice,
+    trade_count: agg.trades,
+    total_quantity: agg.quantity,
+  }),
   io: {
-    topic: 'stock-averages',
-    bounded: false,
+    sample: 'stock-averages.csv',
     outputMessageKey: 'symbol',
     partitionKey: tradeSymbol,
     generator: tradeGenerator,
   },
-  decode: decodeTrade,
-  eventTimeMs: (t) => t.eventMs,
-  groupKey: (t) => t.symbol,
-  groupFields: (t) => ({ symbol: t.symbol }),
-  combiner: tradeCombiner,
-  rowKey: (w, g) => `${g.symbol}|${w.startMs}|${w.endMs}`,
-  toRow: (w, g, acc, rowKey) => {
-    const r = tradeCombiner.extract(acc);
-    return {
-      key: rowKey,
-      finalAtMs: w.endMs,
-      values: {
-        symbol: g.symbol,
-        window_start: w.startMs,
-        window_end: w.endMs,
-        avg_price: Number(r.priceMicros) / r.trades / MICROS,
-        min_price: r.minPrice,
-        max_price: r.maxPrice,
-        trade_count: r.trades,
-        total_quantity: r.quantity,
-      },
-    };
-  },
-};
+});
 
 /** The job as the built-in catalog finds it. */
-export { stockAveragesJob as job };
+export const job = stockAveragesJob;
+
+export const stocksAveragesTable: TableSchema = stockAveragesJob.table;

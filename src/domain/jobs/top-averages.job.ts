@@ -1,9 +1,9 @@
 import type { CombineFn } from '../aggregation/combiners';
-import type { ResultRow } from '../records';
-import type { TableSchema } from '../table-schema';
-import type { JobDefinition, WindowBounds } from './job';
-import { decodeQuote, decodeQuotes, PRICE_SCALE, priceMicros, type Quote } from './quotes';
+import { defineJob, double, eventTime, instant, integer, sliding, text, writtenAt } from '../sdk';
+import type { WindowBounds } from './job';
+import { decodeQuotes, PRICE_SCALE, priceMicros, type Quote } from './quotes';
 import { quoteGenerator } from './top-averages.generator';
+import { validatedManyBy } from './validated-input';
 
 /**
  * Top 3 symbols by mean price over the last 1, 5 and 15 minutes, every 10 seconds (after a
@@ -32,60 +32,45 @@ export const TOP_N = 3;
 /** Per symbol, per pane start: [sum of prices in millionths, count]. */
 type PaneSums = Map<string, Map<number, [number, number]>>;
 
+function addToPane(acc: PaneSums, symbol: string, pane: number, sum: number, n: number): PaneSums {
+  let panes = acc.get(symbol);
+  if (panes === undefined) {
+    panes = new Map();
+    acc.set(symbol, panes);
+  }
+  const sums = panes.get(pane);
+  if (sums === undefined) panes.set(pane, [sum, n]);
+  else {
+    sums[0] += sum;
+    sums[1] += n;
+  }
+  return acc;
+}
+
+/** Adding a quote cannot throw, so it stages in place (no copy of the panes per window). */
 const paneCombiner: CombineFn<Quote, PaneSums, PaneSums> = {
   create: () => new Map(),
-  add: (acc, q) => {
-    let panes = acc.get(q.symbol);
-    if (panes === undefined) {
-      panes = new Map();
-      acc.set(q.symbol, panes);
-    }
-    const pane = Math.floor(q.eventMs / PANE_MS) * PANE_MS;
-    const sums = panes.get(pane);
-    if (sums === undefined) panes.set(pane, [priceMicros(q.price), 1]);
-    else {
-      sums[0] += priceMicros(q.price);
-      sums[1] += 1;
-    }
-    return acc;
-  },
+  add: (acc, q) => addToPane(acc, q.symbol, Math.floor(q.eventMs / PANE_MS) * PANE_MS, priceMicros(q.price), 1),
+  stage: (acc, q) => () => paneCombiner.add(acc, q),
   merge: (a, b) => {
-    for (const [symbol, panes] of b) {
-      for (const [pane, [sum, n]] of panes) {
-        let into = a.get(symbol);
-        if (into === undefined) {
-          into = new Map();
-          a.set(symbol, into);
-        }
-        const sums = into.get(pane);
-        if (sums === undefined) into.set(pane, [sum, n]);
-        else {
-          sums[0] += sum;
-          sums[1] += n;
-        }
-      }
-    }
+    for (const [symbol, panes] of b) for (const [pane, [sum, n]] of panes) addToPane(a, symbol, pane, sum, n);
     return a;
   },
   extract: (acc) => acc,
 };
 
-export const topAveragesTable: TableSchema = {
-  name: 'top_averages',
-  primaryKey: ['aggregation_type', 'window_end', 'rank'],
-  columns: [
-    { name: 'window_end', type: { kind: 'instant' } },
-    { name: 'aggregation_type', type: { kind: 'integer', bits: 32 } },
-    { name: 'rank', type: { kind: 'integer', bits: 32 } },
-    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
-    { name: 'average', type: { kind: 'double' } },
-    { name: 'updated_at', type: { kind: 'writtenAt' } },
-  ],
-};
+/** One row of the ranking. */
+interface TopAverageRow {
+  readonly window_end: number;
+  readonly aggregation_type: number;
+  readonly rank: number;
+  readonly symbol: string;
+  readonly average: number;
+}
 
 /** The top `TOP_N` of each spec ending at `w.endMs`: mean price descending, then symbol ascending. */
-export function topAverageRows(w: WindowBounds, acc: PaneSums): ResultRow[] {
-  const rows: ResultRow[] = [];
+export function topAverageRows(w: WindowBounds, acc: PaneSums): TopAverageRow[] {
+  const rows: TopAverageRow[] = [];
   for (const spec of TOP_AVERAGE_SPECS) {
     const from = w.endMs - spec.lengthMs;
     const means: { symbol: string; mean: number }[] = [];
@@ -103,15 +88,11 @@ export function topAverageRows(w: WindowBounds, acc: PaneSums): ResultRow[] {
     means.sort((a, b) => b.mean - a.mean || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
     means.slice(0, TOP_N).forEach((m, i) => {
       rows.push({
-        key: `${spec.aggregationType}|${w.endMs}|${i + 1}`,
-        finalAtMs: w.endMs,
-        values: {
-          window_end: w.endMs,
-          aggregation_type: spec.aggregationType,
-          rank: i + 1,
-          symbol: m.symbol,
-          average: m.mean,
-        },
+        window_end: w.endMs,
+        aggregation_type: spec.aggregationType,
+        rank: i + 1,
+        symbol: m.symbol,
+        average: m.mean,
       });
     });
   }
@@ -120,34 +101,33 @@ export function topAverageRows(w: WindowBounds, acc: PaneSums): ResultRow[] {
 
 const maxLengthMs = Math.max(...TOP_AVERAGE_SPECS.map((s) => s.lengthMs));
 
-export const topAveragesJob: JobDefinition<Quote, Record<string, never>, PaneSums> = {
+export const topAveragesJob = defineJob({
   name: 'top-averages',
   description: 'Top 3 symbols by mean price over 1, 5 and 15 minutes, every 10 s (Beam/Dataflow)',
-  table: topAveragesTable,
-  defaults: {
-    window: { kind: 'fixed', lengthMs: maxLengthMs, slideMs: PANE_MS },
-    watermarkMs: 10_000,
-    outputMode: 'append',
-    sampleFile: 'top-averages.jsonl',
-    fixedWindows: 'computes 60 s, 300 s and 900 s windows every 10 s',
-  },
-  // No partition key: one instance ranks every symbol, so all partitions go to it anyway.
-  io: { topic: 'top-averages', bounded: false, generator: quoteGenerator },
-  decode: decodeQuote,
-  decodeMany: decodeQuotes,
-  eventTimeMs: (q) => q.eventMs,
+  input: validatedManyBy(decodeQuotes),
+  time: eventTime('eventMs'),
   // One group per window: the ranking needs every symbol.
-  groupKey: () => '',
-  groupFields: () => ({}),
-  combiner: paneCombiner,
-  rowKey: (w) => String(w.endMs),
-  toRow: (w, _g, acc) => {
-    // Not used (toRows is); kept total: the first row of the ranking.
-    const [first] = topAverageRows(w, acc);
-    return first ?? { key: String(w.endMs), finalAtMs: w.endMs, values: {} };
+  key: [],
+  window: sliding(maxLengthMs, PANE_MS),
+  fixedWindows: 'computes 60 s, 300 s and 900 s windows every 10 s',
+  watermark: '10s',
+  output: 'append',
+  aggregate: (a) => ({ panes: a.custom(paneCombiner) }),
+  table: {
+    name: 'top_averages',
+    columns: {
+      window_end: instant(),
+      aggregation_type: integer(32),
+      rank: integer(32),
+      symbol: text(16),
+      average: double(),
+      updated_at: writtenAt(),
+    },
+    primaryKey: ['aggregation_type', 'window_end', 'rank'],
   },
-  toRows: (w, _g, acc) => topAverageRows(w, acc),
-};
+  rows: ({ window, agg }) => topAverageRows(window, agg.panes),
+  io: { sample: 'top-averages.jsonl', generator: quoteGenerator },
+});
 
 /** The job as the built-in catalog finds it. */
-export { topAveragesJob as job };
+export const job = topAveragesJob;

@@ -1,9 +1,8 @@
-import type { CombineFn } from '../aggregation/combiners';
-import type { TableSchema } from '../table-schema';
-import type { JobDefinition } from './job';
-import { decodeQuote, decodeQuotes, type Quote } from './quotes';
+import { defineJob, double, eventTime, instant, text, tumbling, writtenAt } from '../sdk';
 import { jsonStringField } from './message-key';
+import { decodeQuote, decodeQuotes } from './quotes';
 import { topPriceGenerator } from './top-price.generator';
+import { validatedManyBy } from './validated-input';
 
 export { decodeQuote };
 
@@ -18,68 +17,34 @@ export { decodeQuote };
  * (the instance reads all partitions), since two instances would each write the top of their own
  * partitions under the same `window_end`.
  */
-
-/** All quotes of a window form one group: the row has no grouping fields. */
-export type WholeWindow = Readonly<Record<string, never>>;
-
-/** The best quote so far: highest price, then lowest symbol. */
-export interface TopQuote {
-  readonly symbol: string;
-  readonly price: number;
-}
-
-const WHOLE_WINDOW: WholeWindow = {};
-
-function beats(a: TopQuote, b: TopQuote): boolean {
-  return a.price > b.price || (a.price === b.price && a.symbol < b.symbol);
-}
-
-/** A total order on (price desc, symbol asc): add and merge commute, so batches and triggers cannot change the winner. */
-export const topQuote: CombineFn<Quote, TopQuote | undefined, TopQuote | undefined> = {
-  create: () => undefined,
-  add: (acc, q) => (acc === undefined || beats(q, acc) ? { symbol: q.symbol, price: q.price } : acc),
-  merge: (a, b) => (a === undefined ? b : b === undefined ? a : beats(b, a) ? b : a),
-  extract: (acc) => acc,
-};
-
-export const topPriceTable: TableSchema = {
-  name: 'top_price',
-  primaryKey: ['window_end'],
-  columns: [
-    { name: 'window_end', type: { kind: 'instant' } },
-    { name: 'symbol', type: { kind: 'text', maxLength: 16 } },
-    { name: 'price', type: { kind: 'double' } },
-    { name: 'updated_at', type: { kind: 'writtenAt' } },
-  ],
-};
-
-export const topPriceJob: JobDefinition<Quote, WholeWindow, TopQuote | undefined> = {
+export const topPriceJob = defineJob({
   name: 'top-price',
   description:
     'The symbol with the highest price in each tumbling 5-minute window, ties to the first symbol (Beam/Dataflow)',
-  table: topPriceTable,
+  input: validatedManyBy(decodeQuotes),
+  time: eventTime('eventMs'),
+  // All quotes of a window form one group: the row has no grouping fields.
+  key: [],
+  window: tumbling('5m'),
   // 30 s: quotes of several feeds arrive some seconds out of order; a window is final 5.5 min after it began.
-  defaults: {
-    window: { kind: 'fixed', lengthMs: 300_000, slideMs: 300_000 },
-    watermarkMs: 30_000,
-    outputMode: 'append',
-    sampleFile: 'top-price.jsonl',
-  },
-  io: { topic: 'top-price', bounded: false, partitionKey: jsonStringField('symbol'), generator: topPriceGenerator },
-  decode: decodeQuote,
-  decodeMany: decodeQuotes,
-  eventTimeMs: (q) => q.eventMs,
-  groupKey: () => '',
-  groupFields: () => WHOLE_WINDOW,
-  combiner: topQuote,
-  rowKey: (w) => String(w.endMs),
-  toRow: (w, _group, acc, rowKey) => ({
-    key: rowKey,
-    finalAtMs: w.endMs,
-    // A row exists only once a quote was added, so acc is set.
-    values: { window_end: w.endMs, symbol: acc?.symbol ?? '', price: acc?.price ?? Number.NaN },
+  watermark: '30s',
+  output: 'append',
+  aggregate: (a) => ({
+    // Highest price, then lowest symbol: a total order, so batches and triggers cannot change the winner.
+    top: a.topN(1, 'price', 'symbol'),
   }),
-};
+  table: {
+    name: 'top_price',
+    columns: { window_end: instant(), symbol: text(16), price: double(), updated_at: writtenAt() },
+    primaryKey: ['window_end'],
+  },
+  row: ({ window, agg }) => {
+    // A row exists only once a quote was added, so the top is set.
+    const [top] = agg.top;
+    return { window_end: window.endMs, symbol: top?.value ?? '', price: top?.by ?? Number.NaN };
+  },
+  io: { sample: 'top-price.jsonl', partitionKey: jsonStringField('symbol'), generator: topPriceGenerator },
+});
 
 /** The job as the built-in catalog finds it. */
-export { topPriceJob as job };
+export const job = topPriceJob;

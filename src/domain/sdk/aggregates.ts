@@ -123,7 +123,10 @@ export interface Aggregates<E> {
   /** The n distinct values of `of` with the highest `by`, best first (ties: smaller value first). */
   topN<K extends FieldsOf<E, Ordered>>(n: number, by: ValueOf<E, number>, of: K): Aggregate<E, Ranked<E[K]>[]>;
   topN<V extends Ordered>(n: number, by: ValueOf<E, number>, of: (event: E) => V): Aggregate<E, Ranked<V>[]>;
-  /** A combiner of your own, in Beam's CombineFn shape; its accumulator must be plain data. */
+  /**
+   * A combiner of your own, in Beam's CombineFn shape; its accumulator must be plain data. Its `add`
+   * runs on a copy of the accumulator (so a throw changes nothing) unless it has `stage`.
+   */
   custom<A, O>(fn: CombineFn<E, A, O>): Aggregate<E, O>;
 }
 

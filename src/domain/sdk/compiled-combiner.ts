@@ -69,6 +69,16 @@ export function compileCombiner<E, O>(
   return combiner;
 }
 
+/**
+ * A custom combiner's staged add: its own `stage` when it has one (it knows what can throw), else
+ * `add` on a copy of the accumulator — which costs a copy of the whole accumulator per event.
+ */
+function stageCustom<E>(fold: Aggregate<E, unknown>['fold'], acc: unknown, input: E, t: number): () => unknown {
+  if (fold.stage !== undefined) return fold.stage(acc, input);
+  const next = fold.add(plainCopy(acc), input, t);
+  return () => next;
+}
+
 /** See `JobCombiner.stage`: everything that may throw happens before the commit function exists. */
 function stager<E>(
   parts: readonly Aggregate<E, unknown>[],
@@ -80,12 +90,12 @@ function stager<E>(
     const staged = new Array<unknown>(parts.length);
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i] as Aggregate<E, unknown>;
-      staged[i] = p.custom ? p.fold.add(plainCopy(acc[i]), input, t) : p.read(input);
+      staged[i] = p.custom ? stageCustom(p.fold, acc[i], input, t) : p.read(input);
     }
     return () => {
       for (let i = 0; i < parts.length; i++) {
         const p = parts[i] as Aggregate<E, unknown>;
-        acc[i] = p.custom ? staged[i] : p.fold.add(acc[i], staged[i], t);
+        acc[i] = p.custom ? (staged[i] as () => unknown)() : p.fold.add(acc[i], staged[i], t);
       }
       return acc;
     };

@@ -51,5 +51,12 @@ export function compileKey<E, K extends keyof E & string>(
   const [only] = fields;
   if (fields.length === 0) return { groupKey: () => '', groupFields };
   if (fields.length === 1 && only !== undefined) return { groupKey: (e) => String(e[only]), groupFields };
-  return { groupKey: (e) => fields.map((f) => String(e[f])).join('|'), groupFields };
+  // Called once per event: concatenation allocates no array.
+  const [head, ...rest] = fields as [K, ...K[]];
+  const groupKey = (e: E): string => {
+    let k = String(e[head]);
+    for (const f of rest) k += `|${String(e[f])}`;
+    return k;
+  };
+  return { groupKey, groupFields };
 }

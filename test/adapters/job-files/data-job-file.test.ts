@@ -236,6 +236,24 @@ describe('a YAML job file', () => {
       'output: update',
       'output: session windows need output: append, got update',
     ],
+    [
+      '{ type: number, min: 0 }',
+      '{ type: number, min: 0, optional: true }',
+      'mean: wageRangeFrom',
+      'aggregate.avgWage.mean: mean needs a field that is not optional, wageRangeFrom is optional',
+    ],
+    [
+      '    wageRangeFrom: { type: number, min: 0 }\ntime:',
+      '    wageRangeFrom: { type: number, min: 0 }\n    id: boolean\ndedupe: id\ntime:',
+      'dedupe: id',
+      'dedupe: must be a string or number field that is not optional, id is a boolean',
+    ],
+    [
+      '    jobTitle: { type: string, maxLength: 128 }',
+      '    jobTitle: { type: string, maxLength: 128, optional: true }',
+      'job_title: key.jobTitle',
+      'row.job_title: jobTitle is optional: a key field that may be missing cannot fill a column',
+    ],
   ])('%j → %j fails naming the line of %j: %s', (from, to, at, message) => {
     const text = edited(from, to);
     const line = at === '    avg_wage: double\n    avg_wage' ? lineOf(at, text) + 1 : lineOf(at, text);

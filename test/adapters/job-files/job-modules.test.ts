@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommonJsModules } from '../../../src/adapters/job-files/commonjs-modules';
 import { exportedJob } from '../../../src/adapters/job-files/exported-job';
+import { initialize, resolve } from '../../../src/adapters/job-files/hexstream-resolve.hooks';
 import { isJobFilePath } from '../../../src/adapters/job-files/job-file-kind';
 import { isEsmPackage } from '../../../src/adapters/job-files/package-type';
-import { stackLine } from '../../../src/adapters/job-files/source-lines';
+import { mappedStack, stackLine } from '../../../src/adapters/job-files/source-lines';
 import { SyntaxProblem } from '../../../src/adapters/job-files/syntax-problem';
 import { testJob as eventJob } from '../../support/event-job';
 
@@ -116,8 +117,20 @@ describe('TypeScript and CommonJS job modules', () => {
     } catch (e) {
       thrown = e;
     }
-    const generated = stackLine(thrown, main, `file://${main}`);
-    expect(generated === undefined ? undefined : modules.sourceLine(main, generated)).toBe(9);
+    // The module runs in Node's own realm, not the test's: its Error is not this realm's `Error`.
+    const stack = String((thrown as { stack?: unknown }).stack);
+    const generated = stackLine(stack, main, `file://${main}`) ?? NaN;
+    expect(generated).not.toBe(9);
+    const column = Number(new RegExp(`${main}:${generated}:(\\d+)`).exec(stack)?.[1]);
+    // The error is made (`new Error`, where V8 places it) at column 9 of line 9 of main.ts as written.
+    expect(modules.sourcePosition(main, { line: generated, column })).toEqual({ line: 9, column: 9 });
+    expect(
+      stackLine(
+        mappedStack(stack, (f, at) => modules.sourcePosition(f, at)),
+        main,
+        '',
+      ),
+    ).toBe(9);
   });
 
   it('decides whether a .js file is an ES module by the nearest package.json', () => {
@@ -126,5 +139,27 @@ describe('TypeScript and CommonJS job modules', () => {
     writeFileSync(join(dir, 'package.json'), '{"name": "x"}');
     expect(isEsmPackage(join(dir, 'esm', 'inner', 'job.js'))).toBe(true);
     expect(isEsmPackage(join(dir, 'job.js'))).toBe(false);
+  });
+});
+
+describe('the module hooks of ES module job files', () => {
+  it("resolve 'hexstream' and its subpaths to the running hexstream's files, everything else as before", async () => {
+    initialize({
+      modules: {
+        hexstream: 'file:///opt/hexstream/dist/index.js',
+        'hexstream/testing': 'file:///opt/hexstream/dist/testing.js',
+      },
+    });
+    const next = (specifier: string): { url: string } => ({ url: `next:${specifier}` });
+    expect(await resolve('hexstream', {}, next)).toEqual({
+      url: 'file:///opt/hexstream/dist/index.js',
+      shortCircuit: true,
+    });
+    expect(await resolve('hexstream/testing', {}, next)).toEqual({
+      url: 'file:///opt/hexstream/dist/testing.js',
+      shortCircuit: true,
+    });
+    expect(await resolve('hexstream-extra', {}, next)).toEqual({ url: 'next:hexstream-extra' });
+    expect(await resolve('./helper.mjs', {}, next)).toEqual({ url: 'next:./helper.mjs' });
   });
 });

@@ -159,6 +159,33 @@ describe('aggregates', () => {
     expect(c.extract(acc)).toEqual({ n: 3, sum: 10, custom: 3 });
   });
 
+  it('a custom combiner that stages itself is staged in place, not on a copy', () => {
+    const list: string[] = [];
+    const staging: CombineFn<Ev, string[], string> = {
+      create: () => list,
+      add: () => {
+        throw new Error('add is not called when the combiner stages');
+      },
+      stage: (acc, e) => {
+        if (e.s === 'c') throw new Error('no c');
+        return () => {
+          acc.push(e.s);
+          return acc;
+        };
+      },
+      merge: (x, y) => [...x, ...y],
+      extract: (acc) => acc.join(''),
+    };
+    const c = compileCombiner<Ev, { n: number; all: string }>({ n: a.count(), all: a.custom(staging) }, (e) => e.t);
+    const stage = c.stage;
+    if (stage === undefined) throw new Error('expected stage');
+    let acc = c.create();
+    for (const e of evs.slice(0, 3)) acc = stage(acc, e)();
+    expect(() => stage(acc, evs[3] as Ev)).toThrow('no c');
+    expect(acc[1]).toBe(list);
+    expect(c.extract(acc)).toEqual({ n: 3, all: 'aba' });
+  });
+
   it('accumulators survive the state codec', () => {
     const named = {
       d: a.distinctCount('s'),
