@@ -235,7 +235,7 @@ describe('a user job outside the repository, run by the installed package', () =
     expect(installed).toEqual(tableOf(MAIN, 'ohlc-repository'));
   });
 
-  it('a job file that does not compile is refused with one line naming it (exit 2)', () => {
+  it('a job file whose spec defineJob refuses stops the run with one line naming the file (exit 2)', () => {
     writeFileSync(join(project.folder, 'broken-job.ts'), USER_JOB_FILE.replace("key: ['customer']", "key: ['client']"));
     const r = hexstream(['test', 'you@example.com', '--job', './broken-job.ts', ...outputs('broken')]);
     expect(r).toEqual({ code: 2, stdout: '', stderr: anyString() });
