@@ -58,30 +58,21 @@ function wholeUnits(kind: string, of: ValueOf<unknown, number>): (e: unknown) =>
   };
 }
 
-/**
- * A combiner over plain values whose accumulator is a value of the same kind (sum, min, max): adding a
- * value is merging it, so `add` is `merge` itself, without the identity function `add` would call
- * per value (these folds run for every aggregate of every event).
- */
-function foldByMerge<A>(fn: CombineFn<number, A, A>): CombineFn<number, A, A> {
-  return { create: fn.create, add: fn.merge as (acc: A, input: number) => A, merge: fn.merge, extract: fn.extract };
-}
-
 /** The aggregates a job may compute over its events E (the `a` of `aggregate: (a) => ({ … })`). */
 export function aggregates<E>(): Aggregates<E> {
   const num = identity as (v: number) => number;
   return {
-    sum: (of) => make<E, number, number>('sum', of, foldByMerge(sum(num))),
+    sum: (of) => make<E, number, number>('sum', of, sum(num)),
     count: () => make<E, unknown, number>('count', undefined, count()),
-    min: (of) => make<E, number, number>('min', of, foldByMerge(min(num))),
-    max: (of) => make<E, number, number>('max', of, foldByMerge(max(num))),
+    min: (of) => make<E, number, number>('min', of, min(num)),
+    max: (of) => make<E, number, number>('max', of, max(num)),
     mean: (of) => make<E, number, number>('mean', of, mean(num)),
     stddev: (of) => make<E, number, number>('stddev', of, sampleStddev(num)),
     first: <V>(of: string | ((e: E) => V)) => make<E, V, V | undefined>('first', of, firstByTime<V>()),
     last: <V>(of: string | ((e: E) => V)) => make<E, V, V | undefined>('last', of, lastByTime<V>()),
     distinctCount: (of) => make<E, unknown, number>('distinctCount', of, distinctCount(identity)),
     decimalSum: (of) => ({
-      ...make<E, number, number | bigint>('decimalSum', of, foldByMerge(sumInteger(num))),
+      ...make<E, number, number | bigint>('decimalSum', of, sumInteger(num)),
       read: wholeUnits('decimalSum', of as ValueOf<unknown, number>),
     }),
     topN: <V extends Ordered>(n: number, by: ValueOf<E, number>, of: string | ((e: E) => V)) => {
