@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -38,10 +38,12 @@ function runOnSample(job: string): { rows: Row[]; deadLetters: string[] } {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return {
+  const result = {
     rows: lines(output) as unknown as Row[],
     deadLetters: lines(deadLetter).map((d) => String(d['reason'])),
   };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
 }
 
 describe('wage-averages.yaml', () => {
@@ -81,5 +83,6 @@ describe('wage-averages.yaml', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`wage-averages.yaml:${line}:`);
     expect(r.stderr).toContain('wageRange');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

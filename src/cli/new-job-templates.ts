@@ -168,7 +168,7 @@ io:
 
 function yamlTest(name: string): string {
   return `import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -185,7 +185,9 @@ function run(lines: readonly string[]): unknown[] {
     CLI, 'test', 'you@example.com', '--job', join(__dirname, '${name}.yaml'), '--input', input, '--output', output,
     '--dead-letter', join(dir, 'dead-letters.jsonl'), '--outbox', join(dir, 'outbox'),
   ]);
-  return readFileSync(output, 'utf8').split('\\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+  const rows = readFileSync(output, 'utf8').split('\\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+  rmSync(dir, { recursive: true, force: true });
+  return rows;
 }
 
 describe('${name}.yaml', () => {
