@@ -13,7 +13,9 @@ export type ErrorCode =
   /** The job's result table exists with columns or a primary key the job cannot write as its own. */
   | 'TABLE_SCHEMA_MISMATCH'
   /** Another instance committed a newer position for a partition this instance writes. */
-  | 'SINK_FENCED';
+  | 'SINK_FENCED'
+  /** The HTTP endpoint's address is taken (given explicitly) or no port of the default range is free. */
+  | 'HTTP_PORT_BUSY';
 
 /**
  * The one error type of the project. Adapters translate driver errors into it at the boundary and
