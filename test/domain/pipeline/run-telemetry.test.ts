@@ -308,14 +308,14 @@ describe('StreamPipeline: what it tells its telemetry', () => {
       open: (from) => memory.open(from),
       acknowledge: (at) => memory.acknowledge(at),
       close: () => memory.close(),
-      poll: async (n, wait) => {
+      poll: async (n) => {
         polls++;
         if (t.run !== undefined) seen.push(pick(t.reading(), ['nowMs', 'outage', 'outageMs']));
         if (polls >= 2 && polls <= 4) {
           clock.advance(3_000);
           return { records: [], endedPartitions: [], exhausted: false, unavailable: 'broker down' };
         }
-        const batch = await memory.poll(n, wait);
+        const batch = await memory.poll(n);
         return polls === 5 ? { ...batch, lag: new Map([[0, 2]]) } : batch;
       },
     };
