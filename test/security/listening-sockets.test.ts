@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { FastifyEndpoint } from '../../src/adapters/http/fastify-endpoint.adapter';
+import { resolveHttpSettings } from '../../src/composition/http-settings';
 import { tsFiles } from '../support/ts-files';
 import { isIpv4Loopback, listeningSocketsOf } from '../support/listening-sockets';
 import { startTestSmtpServer } from '../support/test-smtp-server';
 
 /**
  * Whatever the project or its tests make listen binds 127.0.0.1: nothing is reachable from
- * another machine. Read from the kernel's socket tables, not from configuration. (The Kafka broker's
+ * another machine (the HTTP endpoint only when told another address with `--http`). Read from the kernel's socket tables, not from configuration. (The Kafka broker's
  * sockets: test/scripts/kafka-script.int.test.ts, on the broker it starts.)
  */
 describe('listening sockets', () => {
@@ -48,11 +50,26 @@ describe('listening sockets', () => {
     }
   });
 
-  it('src starts no server: it only connects', () => {
+  it('src starts one server, the HTTP endpoint: its adapter listens, the composition asks it to', () => {
     const root = resolve(__dirname, '..', '..', 'src');
-    const listening = tsFiles(root).filter((f) =>
-      /\.listen\(|createServer\(|createSocket\(|new SMTPServer\(/.test(readFileSync(f, 'utf8')),
-    );
-    expect(listening).toEqual([]);
+    const listening = tsFiles(root)
+      .filter((f) => /\.listen\(|createServer\(|createSocket\(|new SMTPServer\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(listening.sort()).toEqual(['adapters/http/fastify-endpoint.adapter.ts', 'composition/http-endpoint.ts']);
+  });
+
+  it('the HTTP endpoint listens on its default address, 127.0.0.1, and nowhere else', async () => {
+    const endpoint = new FastifyEndpoint();
+    const defaults = resolveHttpSettings({}, 'prod');
+    if (defaults === undefined) throw new Error('prod serves the endpoint by default');
+    // The default port may be taken on a shared machine: the same host on any port.
+    const at = await endpoint.listen({ ...defaults, port: 0, tryNextPorts: 0 }, []);
+    try {
+      expect(listeningSocketsOf(process.pid).filter((s) => s.port === at.port)).toEqual([
+        { address: '127.0.0.1', port: at.port },
+      ]);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
