@@ -38,6 +38,11 @@ function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
         type: 'string',
         describe: `debug | info | warn | error | silent (default ${logLevelDefault})`,
       })
+      .option('log-format', {
+        type: 'string',
+        describe:
+          'pretty (level, local time, message, key=value) | json (default: pretty when stderr is a terminal, else json)',
+      })
       .option('verbose', { type: 'boolean', describe: 'debug logs and stack traces' })
   );
 }
