@@ -13,6 +13,8 @@ export interface PinoLoggerOptions {
   readonly write?: (line: string) => void;
   /** The time of each event, epoch ms (default: the system clock). */
   readonly now?: () => number;
+  /** Pretty lines: minutes east of UTC at an instant (default: the process's time zone). */
+  readonly utcOffset?: (ms: number) => number;
 }
 
 export const PinoLoggerOptions: ServiceIdentifier<PinoLoggerOptions> = Symbol.for('hexstream.PinoLoggerOptions');

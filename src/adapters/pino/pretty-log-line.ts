@@ -2,9 +2,14 @@ import type { LogContext } from '../../ports/logger.port';
 
 export type PrettyLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** `2026-12-04T22:31:05.123+01:00`: the local time of the process's time zone, with its offset. */
-export function localIsoTime(ms: number): string {
-  const offsetMin = -new Date(ms).getTimezoneOffset();
+/** Minutes east of UTC at an instant: the process's time zone (`TZ`, else the system's). */
+export function processUtcOffset(ms: number): number {
+  return -new Date(ms).getTimezoneOffset();
+}
+
+/** `2026-12-04T22:31:05.123+01:00`: the local time, with its offset from UTC. */
+export function localIsoTime(ms: number, utcOffset: (ms: number) => number = processUtcOffset): string {
+  const offsetMin = utcOffset(ms);
   const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 23);
   const abs = Math.abs(offsetMin);
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');
@@ -26,7 +31,13 @@ function value(v: string | number | boolean): string {
  * the level's name padded to five, the message (its line breaks escaped), then the context as
  * key=value in the order given; undefined values are left out, as the JSON lines leave them out.
  */
-export function prettyLogLine(level: PrettyLevel, timeMs: number, message: string, context?: LogContext): string {
+export function prettyLogLine(
+  level: PrettyLevel,
+  timeMs: number,
+  message: string,
+  context?: LogContext,
+  utcOffset: (ms: number) => number = processUtcOffset,
+): string {
   const fields =
     context === undefined
       ? []
@@ -34,5 +45,5 @@ export function prettyLogLine(level: PrettyLevel, timeMs: number, message: strin
           .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
           .map(([k, v]) => `${k}=${value(v)}`);
   const text = message.replace(/\r?\n/g, '\\n');
-  return [localIsoTime(timeMs), level.toUpperCase().padEnd(5), text, ...fields].join(' ');
+  return [localIsoTime(timeMs, utcOffset), level.toUpperCase().padEnd(5), text, ...fields].join(' ');
 }

@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { LogContext, LoggerPort } from '../../ports/logger.port';
 import { redactor, redactSecrets } from '../../domain/redaction/redact';
 import { PinoLoggerOptions } from './pino-logger.adapter';
-import { prettyLogLine, type PrettyLevel } from './pretty-log-line';
+import { prettyLogLine, processUtcOffset, type PrettyLevel } from './pretty-log-line';
 
 const RANK: Readonly<Record<PinoLoggerOptions['level'], number>> = {
   debug: 20,
@@ -24,12 +24,14 @@ export class PrettyLogger implements LoggerPort {
   private readonly write: (line: string) => void;
   private readonly now: () => number;
   private readonly min: number;
+  private readonly utcOffset: (ms: number) => number;
 
   constructor(@inject(PinoLoggerOptions) options: PinoLoggerOptions) {
     this.redact = redactor(options.secrets ?? []);
     this.write = options.write ?? ((line): void => void writeSync(options.fd, `${line}\n`));
     this.now = options.now ?? Date.now;
     this.min = RANK[options.level];
+    this.utcOffset = options.utcOffset ?? processUtcOffset;
   }
 
   debug(message: string, context?: LogContext): void {
@@ -52,7 +54,7 @@ export class PrettyLogger implements LoggerPort {
     if (RANK[level] < this.min) return;
     const safe = context === undefined ? undefined : redactSecrets(context, this.redact);
     try {
-      this.write(prettyLogLine(level, this.now(), this.redact(message), safe));
+      this.write(prettyLogLine(level, this.now(), this.redact(message), safe, this.utcOffset));
     } catch {
       // A logger never fails the run (a closed standard error).
     }
