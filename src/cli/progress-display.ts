@@ -116,7 +116,10 @@ export class ProgressDisplay {
     const atMs = this.options.now();
     const every = this.options.plainEveryMs;
     if (!this.options.terminal && (every === undefined || atMs - this.lastPlainMs < every)) return;
-    const figures = this.samples.next(atMs, this.input.inputProgress());
+    const progress = this.input.inputProgress();
+    // Nothing read yet: the input is not open (or standard input is silent); the banner says what runs.
+    if (progress.bytesRead === 0 && progress.records === 0) return;
+    const figures = this.samples.next(atMs, progress);
     if (this.options.terminal) {
       this.status.show(progressBarFrame(figures, this.status.columns()));
       return;

@@ -79,6 +79,13 @@ describe('the progress bar on a terminal', () => {
     ]);
   });
 
+  it('draws nothing before anything is read (the input is not open yet)', () => {
+    const s = scripted(1_000_000);
+    const status = new RecordedStatus(true);
+    new ProgressDisplay(s.input, status, { terminal: true, plainEveryMs: 5_000, now: s.now }).tick();
+    expect(status.calls).toEqual([]);
+  });
+
   it('is cut to the width of the terminal, so that it never wraps', () => {
     const figures = new ProgressSamples({ atMs: 0, progress: { records: 0, bytesRead: 0, bytesTotal: 100 } }).next(
       1_000,
