@@ -6,6 +6,7 @@ import type { EndpointPart } from './endpoint-part';
 import { FanOutTelemetry } from './fan-out-telemetry';
 import { healthPart, metricsPart } from './observe-parts';
 import type { RunConfig } from './run-config';
+import { topicsPartFor } from './topics-part';
 
 /** What the endpoint's parts may need to know of the command that serves them. */
 export interface EndpointContext {
@@ -18,11 +19,12 @@ export interface EndpointContext {
  * The features of the endpoint, in the order their routes are registered. This is the one list
  * of them: a new feature of the endpoint is one more part here.
  */
-export function endpointParts(_context: EndpointContext): EndpointPart[] {
+export function endpointParts(context: EndpointContext): EndpointPart[] {
   return [
     metricsPart(),
     healthPart(),
     // ── Endpoint parts: the live console (consolePart) and the topic browser (topicsPart, prod with a broker) join here. ──
+    ...topicsPartFor(context.configs),
   ];
 }
 
