@@ -31,7 +31,9 @@ label { display: flex; flex-direction: column; font-size: 12px; color: #556; }
 input, select, button.action { font: inherit; padding: 4px 6px; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { border-bottom: 1px solid #e3e6ec; padding: 6px 8px; vertical-align: top; text-align: left; }
-td pre { margin: 0; white-space: pre-wrap; word-break: break-all; font: 12px/1.35 ui-monospace, monospace; max-height: 24em; overflow: auto; }
+td pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font: 12px/1.35 ui-monospace, monospace; max-height: 24em; overflow: auto; }
+td.value { min-width: 22em; }
+td.headers { max-width: 34em; overflow-wrap: anywhere; }
 .binary { color: #8a3b00; }
 .note, .empty { color: #667; font-size: 12px; }
 .error { color: #b00020; }
