@@ -18,6 +18,9 @@ const ROOT = resolve(__dirname, '..', '..');
 const order = (id: number, second: number): string =>
   `{"orderid":${id},"itemid":10,"shopid":100472,"region":"ID","count":2,"price":19.80,"timestamp":${1735689600 + second}}`;
 
+/** Markup in a key: the page must show it as text. */
+const HOSTILE_KEY = '<img src=x onerror="window.pwned=1">';
+
 /**
  * One partition: offset 0 is the order the page must show; 2 moves the watermark to 90 s, so 3 and
  * 6 (in the closed first minute) are late; 4 repeats 2's id while its window is open (duplicate);
@@ -29,7 +32,7 @@ const INPUT = [
   { key: 'shop-100472', value: order(2, 100) },
   { key: 'late-1', value: order(3, 1) },
   { key: 'dup-1', value: order(2, 100) },
-  { key: 'bad-2', value: 'not json' },
+  { key: HOSTILE_KEY, value: 'not json <script>window.pwned = 1</script>' },
   { key: 'late-2', value: order(4, 5) },
 ];
 
@@ -104,6 +107,14 @@ describe('the topic browser, beside a prod run', () => {
       );
       expect(await page.locator('#messages tbody tr').count()).toBe(3);
       expect(await page.locator('#messages tr[data-offset="1"] td.value').innerText()).toBe('{oops');
+      // The tail (the last 3 messages) holds the record with markup in its key and value: shown as text.
+      await page.locator('#from').selectOption('end');
+      await page.locator('#load').click();
+      const hostile = page.locator('#messages tr[data-offset="5"]');
+      await hostile.waitFor({ timeout: 30_000 });
+      expect(await hostile.locator('td.key').innerText()).toBe(HOSTILE_KEY);
+      expect(await hostile.locator('td.value').innerText()).toBe('not json <script>window.pwned = 1</script>');
+      expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
     } finally {
       await page.close();
     }
