@@ -47,12 +47,30 @@ function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
   );
 }
 
+/**
+ * The HTTP endpoint (/metrics, /health/*, the console): on by default where a run lasts (prod,
+ * batch), on request in `test`.
+ */
+function httpFlags<T>(y: Argv<T>, byDefault: boolean): Argv<T> {
+  return y
+    .option('http', {
+      type: 'string',
+      describe: byDefault
+        ? 'serve /metrics, /health/live, /health/ready and the console on HOST:PORT or PORT (default 127.0.0.1:7071, else the next free port up to 7087); off: no endpoint'
+        : 'serve /metrics, /health/live, /health/ready and the console while the run lasts: alone, on 127.0.0.1:7071 (else the next free port up to 7087), or on HOST:PORT or PORT (default off)',
+    })
+    .option('http-token', {
+      type: 'string',
+      describe: 'require Authorization: Bearer TOKEN on the endpoint (the health checks excepted)',
+    });
+}
+
 /** Crash tests only: named points where the run fails on purpose (src/adapters/failpoints/failpoints.ts). */
 const FAILPOINTS_OPTION = { type: 'string', hidden: true, describe: 'name=kill|error[@N];… (tests)' } as const;
 
 function testFlags<T>(y: Argv<T>): Argv<T> {
   return (
-    engineFlags(y, 'warn')
+    httpFlags(engineFlags(y, 'warn'), false)
       .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
       // nargs 1: a lone `-` (standard input) must stay the flag's value.
       .option('input', {
@@ -77,7 +95,7 @@ function testFlags<T>(y: Argv<T>): Argv<T> {
 }
 
 function prodFlags<T>(y: Argv<T>): Argv<T> {
-  return prodOutputFlags(prodServiceFlags(engineFlags(y, 'info')));
+  return httpFlags(prodOutputFlags(prodServiceFlags(engineFlags(y, 'info'))), true);
 }
 
 /** Where a prod run reads, writes and reports. */
@@ -159,7 +177,7 @@ function prodOutputFlags<T>(y: Argv<T>): Argv<T> {
 }
 
 function batchFlags<T>(y: Argv<T>): Argv<T> {
-  return engineFlags(y, 'warn')
+  return httpFlags(engineFlags(y, 'warn'), true)
     .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
     .option('input', {
       type: 'string',
@@ -232,6 +250,33 @@ function produceFlags<T>(y: Argv<T>): Argv<T> {
   );
 }
 
+function replayFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('job', { type: 'string', describe: 'job whose input topic gets the letters (default orders)' })
+    .option('brokers', { type: 'string', describe: 'Kafka bootstrap servers host:port,… (default 127.0.0.1:9092)' })
+    .option('topic', { type: 'string', describe: "input topic to send them to (default: the job's topic)" })
+    .option('dead-letter-topic', {
+      type: 'string',
+      describe: 'topic of the dead letters (default <topic>.dead-letter)',
+    })
+    .option('reason', {
+      type: 'string',
+      describe: 'only these reasons: invalid, late, duplicate, error (comma-separated)',
+    })
+    .option('partition', {
+      type: 'string',
+      describe: 'only letters of records from these input partitions (comma-separated)',
+    })
+    .option('from-offset', { type: 'string', describe: 'only records at this input offset or after' })
+    .option('to-offset', { type: 'string', describe: 'only records at this input offset or before' })
+    .option('from-time', {
+      type: 'string',
+      describe: 'only letters written at this time or after (epoch ms or ISO-8601)',
+    })
+    .option('to-time', { type: 'string', describe: 'only letters written before this time (epoch ms or ISO-8601)' })
+    .option('dry-run', { type: 'boolean', describe: 'count what would be sent; send nothing' });
+}
+
 function newJobFlags<T>(y: Argv<T>): Argv<T> {
   return y
     .positional('name', { type: 'string', describe: "the job's name: lower-case words joined by hyphens" })
@@ -245,5 +290,6 @@ export const COMMAND_FLAGS: Readonly<Record<CommandName, <T>(y: Argv<T>) => Argv
   prod: prodFlags,
   batch: batchFlags,
   produce: produceFlags,
+  replay: replayFlags,
   'new-job': newJobFlags,
 };
