@@ -38,6 +38,11 @@ function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
         type: 'string',
         describe: `debug | info | warn | error | silent (default ${logLevelDefault})`,
       })
+      .option('log-format', {
+        type: 'string',
+        describe:
+          'pretty (level, local time, message, key=value) | json (default: pretty when stderr is a terminal, else json)',
+      })
       .option('verbose', { type: 'boolean', describe: 'debug logs and stack traces' })
   );
 }
@@ -245,6 +250,33 @@ function produceFlags<T>(y: Argv<T>): Argv<T> {
   );
 }
 
+function replayFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('job', { type: 'string', describe: 'job whose input topic gets the letters (default orders)' })
+    .option('brokers', { type: 'string', describe: 'Kafka bootstrap servers host:port,… (default 127.0.0.1:9092)' })
+    .option('topic', { type: 'string', describe: "input topic to send them to (default: the job's topic)" })
+    .option('dead-letter-topic', {
+      type: 'string',
+      describe: 'topic of the dead letters (default <topic>.dead-letter)',
+    })
+    .option('reason', {
+      type: 'string',
+      describe: 'only these reasons: invalid, late, duplicate, error (comma-separated)',
+    })
+    .option('partition', {
+      type: 'string',
+      describe: 'only letters of records from these input partitions (comma-separated)',
+    })
+    .option('from-offset', { type: 'string', describe: 'only records at this input offset or after' })
+    .option('to-offset', { type: 'string', describe: 'only records at this input offset or before' })
+    .option('from-time', {
+      type: 'string',
+      describe: 'only letters written at this time or after (epoch ms or ISO-8601)',
+    })
+    .option('to-time', { type: 'string', describe: 'only letters written before this time (epoch ms or ISO-8601)' })
+    .option('dry-run', { type: 'boolean', describe: 'count what would be sent; send nothing' });
+}
+
 function newJobFlags<T>(y: Argv<T>): Argv<T> {
   return y
     .positional('name', { type: 'string', describe: "the job's name: lower-case words joined by hyphens" })
@@ -258,5 +290,6 @@ export const COMMAND_FLAGS: Readonly<Record<CommandName, <T>(y: Argv<T>) => Argv
   prod: prodFlags,
   batch: batchFlags,
   produce: produceFlags,
+  replay: replayFlags,
   'new-job': newJobFlags,
 };

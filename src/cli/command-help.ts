@@ -37,6 +37,13 @@ const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, string]>
       'into PostgreSQL',
     ],
   ],
+  replay: [
+    ['hexstream replay --reason error --dry-run', 'count the dead letters of orders the job threw on'],
+    [
+      'hexstream replay --job ohlc --reason invalid --from-time 2026-01-01T10:00:00Z',
+      'send the invalid trades dead-lettered since 10:00 back to topic ohlc',
+    ],
+  ],
   'new-job': [
     ['hexstream new-job page-views', 'page-views.job.ts, its test and a sample input, in the current folder'],
     ['hexstream new-job page-views --yaml --dir jobs', 'the same job as a YAML job file, in jobs/'],
@@ -76,7 +83,7 @@ export function commandHelp(command: string, flags: readonly string[]): CommandH
   const variables = flags.filter((f) => f !== 'failpoints').map(envVariable);
   const environment = `Environment: each flag also as HEXSTREAM_<FLAG> (flag > variable > default); other HEXSTREAM_* variables are ignored by ${command}:\n  ${variables.join(' ')}`;
   const sections =
-    command === 'produce'
+    command === 'produce' || command === 'replay'
       ? [environment, PRODUCE_EXIT_CODES]
       : command === 'new-job'
         ? [environment, NEW_JOB_EXIT_CODES]

@@ -100,6 +100,7 @@ const TAKES: Readonly<Record<CommandName, string>> = {
   prod: 'one <email>',
   batch: 'one <email>',
   produce: 'no argument',
+  replay: 'no argument',
   'new-job': 'one <name>',
 };
 

@@ -11,6 +11,7 @@ import { produceCommand, type ProduceFlags } from './produce.command';
 import { newJobCommand, type NewJobFlags } from './new-job.command';
 import { failureLine, failureOf, oneLine } from './run-failed';
 import { testCommand } from './test.command';
+import { replayCommand, type ReplayFlags } from './replay.command';
 
 /**
  * Errors of the configuration, found before anything ran: exit 2 with the message alone. A result
@@ -67,6 +68,8 @@ export async function runCli(
         return await batchCommand(flags, safe);
       case 'produce':
         return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by parseCommandLine
+      case 'replay':
+        return await replayCommand(argv as ReplayFlags, safe);
       case 'new-job':
         return newJobCommand(argv as NewJobFlags, safe);
     }

@@ -1,5 +1,4 @@
 import type { Container } from 'inversify';
-import { formatDuration } from '../composition/duration';
 import { releaseAdapters } from '../composition/release-adapters';
 import { checkRunServices } from '../composition/run-preflight';
 import { failureWithin } from '../composition/failure-within';
@@ -12,6 +11,7 @@ import { RejectionTally } from '../composition/rejection-tally';
 import { formatCount, type CliOutput } from './console-output';
 import { NOTHING_ACCEPTED_EXIT, nothingAcceptedLine } from './nothing-accepted';
 import { RunFailed } from './run-failed';
+import { bannerLine, showRunStart } from './run-progress';
 import { stopOnSignals } from './stop-on-signals';
 
 /** Bound on sending the failure alert: past it the run's error is reported without waiting more. */
@@ -38,11 +38,13 @@ export async function runJob(
   const notifier = container.get(NotifierPort);
   const stop = stopOnSignals();
   const job = config.job.name;
+  const start = showRunStart(container, config, out);
   let report: RunReport;
   try {
     await checkRunServices(config);
     report = await pipeline.run(stop);
   } catch (e) {
+    start.stop();
     await releaseAdapters(container, config);
     const message = e instanceof Error ? e.message : String(e);
     // A header holds one line: a driver's message may hold several.
@@ -55,6 +57,7 @@ export async function runJob(
     });
     throw new RunFailed(e, await failureWithin(alert, ALERT_TIMEOUT_MS));
   } finally {
+    start.stop();
     stop.dispose();
   }
   const c = report.counters;
@@ -65,7 +68,7 @@ export async function runJob(
     subject: `hexstream ${config.mode} ${report.job}: ${c.read} records, ${c.accepted} accepted, ${dead} dead letters`,
     text: runReportText(report, { mode: config.mode, outputs, window: config.window }),
   });
-  printSummary(out, config, report, outputs);
+  printSummary(out, config, report, outputs, start.bannerShown);
   const tally = container.get(RejectionTally);
   const endsByItself = config.mode !== 'prod' || config.bounded;
   if (endsByItself && c.accepted === 0 && tally.total > 0) {
@@ -75,17 +78,20 @@ export async function runJob(
   return 0;
 }
 
-function printSummary(out: CliOutput, config: RunConfig, report: RunReport, outputs: readonly string[]): void {
+/** The summary on stdout; its banner unless it was shown when the run started. */
+function printSummary(
+  out: CliOutput,
+  config: RunConfig,
+  report: RunReport,
+  outputs: readonly string[],
+  bannerShown: boolean,
+): void {
   const c = report.counters;
   const seconds = report.elapsedMs / 1000;
   const w = config.window;
   const line = (label: string, n: number, extra = ''): void =>
     out.line(`${label.padEnd(15)}${formatCount(n).padStart(12)}${extra}`);
-  // A global window has no length or watermark worth showing: it closes at the end of input only.
-  const windows = isGlobalWindow(w)
-    ? 'global window'
-    : `${w.kind === 'fixed' ? `window ${formatDuration(w.lengthMs)} slide ${formatDuration(w.slideMs)}` : w.kind === 'session' ? `session gap ${formatDuration(w.gapMs)}` : 'global window'} · watermark ${formatDuration(config.watermarkMs)}`;
-  out.line(`hexstream ${config.mode} · job ${report.job} · ${windows} · ${config.outputMode} mode`);
+  if (!bannerShown) out.line(bannerLine(config));
   line(
     'records read',
     c.read,

@@ -5,6 +5,7 @@ import { LineFileSource, LineFileSourceOptions } from '../adapters/file/line-fil
 import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-notifier.adapter';
 import { NotifierPort } from '../ports/notifier.port';
 import { DeadLetterPort } from '../ports/dead-letter.port';
+import { InputProgressPort } from '../ports/input-progress.port';
 import { SourcePort } from '../ports/source.port';
 import type { BatchRunConfig } from './run-config';
 import { bindSqlSink } from './sql-sink.binding';
@@ -19,7 +20,9 @@ export function batchIoModule(config: BatchRunConfig, failpoints: Failpoints): C
       partitionIds: 'name',
       ...arrival,
     });
-    bind(SourcePort).to(LineFileSource).inSingletonScope();
+    bind(LineFileSource).toSelf().inSingletonScope();
+    bind(SourcePort).toService(LineFileSource);
+    bind(InputProgressPort).toService(LineFileSource);
     bindSqlSink(bind, config, failpoints);
     bind(DeadLetterPort).toConstantValue(new FileDeadLetters(config.deadLetter));
     bind(FileOutboxOptions).toConstantValue({ directory: config.outbox, from: 'hexstream <hexstream@localhost>' });

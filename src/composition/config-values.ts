@@ -1,7 +1,7 @@
 import { HexstreamError } from '../domain/hexstream-error';
 import { DURATION_SYNTAX, parseDuration } from './duration';
 import type { RawFlags } from './raw-flags';
-import type { LogLevel } from './run-config';
+import type { LogFormat, LogLevel } from './run-config';
 
 export function invalid(flag: string, message: string): HexstreamError {
   return new HexstreamError('CONFIG_INVALID', `${flag}: ${message}`);
@@ -64,4 +64,11 @@ export function logLevel(flags: Pick<RawFlags, 'verbose' | 'logLevel'>): LogLeve
   if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error' || level === 'silent')
     return level;
   throw invalid('--log-level', `must be debug, info, warn, error or silent, got ${JSON.stringify(level)}`);
+}
+
+/** `--log-format pretty|json`; undefined when not given (the composition picks by the terminal). */
+export function logFormat(flags: Pick<RawFlags, 'logFormat'>): LogFormat | undefined {
+  const format = flags.logFormat;
+  if (format === undefined || format === 'json' || format === 'pretty') return format;
+  throw invalid('--log-format', `must be pretty or json, got ${JSON.stringify(format)}`);
 }

@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import { FinalTableTap } from '../adapters/memory/final-table-tap';
 import { PinoLogger, PinoLoggerOptions } from '../adapters/pino/pino-logger.adapter';
+import { PrettyLogger } from '../adapters/pino/pretty-logger.adapter';
+import { stderrStatusLine } from '../adapters/system/stderr-status-line.adapter';
 import { redactor } from '../domain/redaction/redact';
 import { ProcessMemory } from '../adapters/system/process-memory.adapter';
 import { SystemClock } from '../adapters/system/system-clock.adapter';
@@ -13,6 +15,7 @@ import { DeadLetterPort } from '../ports/dead-letter.port';
 import { ResultStorePort } from '../ports/result-store.port';
 import { RunTelemetryPort } from '../ports/run-telemetry.port';
 import { SourcePort } from '../ports/source.port';
+import { StatusLinePort } from '../ports/status-line.port';
 import { configSecrets } from './config-secrets';
 import { RedactingNotifier } from './redacting-notifier';
 import { RejectionTally } from './rejection-tally';
@@ -28,11 +31,22 @@ export function coreModule(config: RunConfig, telemetry?: RunTelemetryPort): Con
     const secrets = configSecrets(config);
     const redact = redactor(secrets);
     bind(ClockPort).to(SystemClock).inSingletonScope();
-    bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2, secrets });
+    // Logs share standard error with the progress display of test and batch: a line goes above the bar.
+    const stderr = stderrStatusLine();
+    bind(StatusLinePort).toConstantValue(stderr);
+    bind(PinoLoggerOptions).toConstantValue({
+      level: config.logLevel,
+      fd: 2,
+      secrets,
+      write: (line) => stderr.writeLine(line),
+    });
     onActivation(NotifierPort, (_ctx, notifier) => new RedactingNotifier(notifier, redact));
     // Whatever the mode's outputs, the dead letters of committed triggers are counted (what a run that accepted nothing says).
     bind(RejectionTally).toConstantValue(new RejectionTally());
-    bind(LoggerPort).to(PinoLogger).inSingletonScope();
+    const pretty = (config.logFormat ?? (stderr.isTerminal() ? 'pretty' : 'json')) === 'pretty';
+    bind(LoggerPort)
+      .to(pretty ? PrettyLogger : PinoLogger)
+      .inSingletonScope();
     bind(MemoryUsagePort).to(ProcessMemory).inSingletonScope();
     if (telemetry !== undefined) bind(RunTelemetryPort).toConstantValue(telemetry);
     const keepFinalTable = config.keepFinalTable === true;

@@ -5,6 +5,7 @@ import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-n
 import { NotifierPort } from '../ports/notifier.port';
 import { DeadLetterPort } from '../ports/dead-letter.port';
 import { ResultStorePort } from '../ports/result-store.port';
+import { InputProgressPort } from '../ports/input-progress.port';
 import { SourcePort } from '../ports/source.port';
 import type { TestRunConfig } from './run-config';
 
@@ -16,7 +17,9 @@ export function fileIoModule(config: TestRunConfig): ContainerModule {
       maxRecordBytes: config.maxRecordBytes,
       ...(config.arrivalMs !== undefined ? { arrivalMs: config.arrivalMs } : {}),
     });
-    bind(SourcePort).to(LineFileSource).inSingletonScope();
+    bind(LineFileSource).toSelf().inSingletonScope();
+    bind(SourcePort).toService(LineFileSource);
+    bind(InputProgressPort).toService(LineFileSource);
     bind(JsonLinesFileSinkOptions).toConstantValue({ tablePath: config.output, deadLetterPath: config.deadLetter });
     bind(JsonLinesFileSink).toSelf().inSingletonScope();
     bind(ResultStorePort).toService(JsonLinesFileSink);

@@ -6,6 +6,7 @@ import type { EndpointPart } from './endpoint-part';
 import { FanOutTelemetry } from './fan-out-telemetry';
 import { healthPart, metricsPart } from './observe-parts';
 import type { RunConfig } from './run-config';
+import { topicsPartFor } from './topics-part';
 
 /** What the endpoint's parts may need to know of the command that serves them. */
 export interface EndpointContext {
@@ -22,7 +23,8 @@ export function endpointParts(context: EndpointContext): EndpointPart[] {
   return [
     metricsPart(),
     healthPart(context.configs),
-    // ── Endpoint parts: the live console (consolePart) and the topic browser (topicsPart, prod with a broker) join here. ──
+    ...topicsPartFor(context.configs),
+    // ── Endpoint parts: the live console (consolePart) joins here. ──
   ];
 }
 

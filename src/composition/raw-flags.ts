@@ -17,6 +17,7 @@ export interface RawFlags {
   readonly maxDrift?: string;
   readonly progressInterval?: string;
   readonly logLevel?: string;
+  readonly logFormat?: string;
   readonly verbose?: boolean;
   readonly input?: string;
   readonly output?: string;

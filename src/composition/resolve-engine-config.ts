@@ -2,7 +2,7 @@ import { isOutputMode, type OutputMode } from '../domain/engine/output-mode';
 import type { AnyJob } from '../domain/jobs/job';
 import { sessionWindows, slidingWindows, type WindowSpec } from '../domain/windowing/window-spec';
 import { builtInJob, jobNames } from './built-in-jobs';
-import { duration, idleTimeout, invalid, logLevel, positiveInteger } from './config-values';
+import { duration, idleTimeout, invalid, logFormat, logLevel, positiveInteger } from './config-values';
 import type { RawFlags } from './raw-flags';
 import { isJobFilePath } from './job-files';
 import type { EngineConfig } from './run-config';
@@ -21,6 +21,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
   const triggerIntervalMs = duration('--trigger-interval', flags.triggerInterval, prodDefaults.triggerIntervalMs);
   if (triggerIntervalMs <= 0) throw invalid('--trigger-interval', 'must be longer than 0');
   const progressIntervalMs = duration('--progress-interval', flags.progressInterval, 5_000);
+  const format = logFormat(flags);
   if (progressIntervalMs <= 0) throw invalid('--progress-interval', 'must be longer than 0');
   return {
     email,
@@ -34,6 +35,7 @@ export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerInte
     progressIntervalMs,
     maxDriftMs: duration('--max-drift', flags.maxDrift, 60_000),
     logLevel: logLevel(flags),
+    ...(format !== undefined ? { logFormat: format } : {}),
   };
 }
 

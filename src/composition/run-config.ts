@@ -4,10 +4,15 @@ import type { PipelineSettings } from '../domain/pipeline/stream-pipeline';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
+/** How log lines look: `json` (one JSON object a line) or `pretty` (for a person at a terminal). */
+export type LogFormat = 'json' | 'pretty';
+
 /** Settings shared by every mode, resolved from flags > HEXSTREAM_* environment > job defaults. */
 export interface EngineConfig extends Omit<PipelineSettings, 'onStop'> {
   readonly email: string;
   readonly logLevel: LogLevel;
+  /** `--log-format`; undefined: pretty when standard error is a terminal, else json. */
+  readonly logFormat?: LogFormat;
   /** Keep the final result table in memory for the command to print (jobs with a report, such as price-stats). */
   readonly keepFinalTable?: boolean;
 }

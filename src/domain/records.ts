@@ -31,6 +31,11 @@ export interface SourceRecord {
    * sees the same instant.
    */
   readonly arrivalMs?: number;
+  /**
+   * The record's key as it arrived (a Kafka message key of at most `MAX_KEY_BYTES`), kept only for
+   * its dead letter: a dead letter sent back to the input topic keeps the partition its key chose.
+   */
+  readonly key?: Uint8Array;
 }
 
 /** `error`: the job's own code threw on the record (the detail holds the exception's message). */
@@ -46,6 +51,8 @@ export interface DeadLetter {
   readonly rawBytes?: number;
   /** The record's `source` (its file), when it has one. */
   readonly source?: string;
+  /** The record's key, when it had one (see `SourceRecord.key`). */
+  readonly key?: Uint8Array;
   readonly partition: number;
   readonly position: number;
 }

@@ -101,15 +101,18 @@ describe('HEXSTREAM_* variables', () => {
 
 describe("command line errors say what is wrong in the user's terms (exit 2, one line)", () => {
   it.each([
-    [[], 'name a command: test, prod, batch, produce or new-job (hexstream --help lists them)'],
-    [['--window', '1m'], 'name a command: test, prod, batch, produce or new-job (hexstream --help lists them)'],
-    [['--bogus'], 'name a command: test, prod, batch, produce or new-job (hexstream --help lists them)'],
+    [[], 'name a command: test, prod, batch, produce, replay or new-job (hexstream --help lists them)'],
+    [['--window', '1m'], 'name a command: test, prod, batch, produce, replay or new-job (hexstream --help lists them)'],
+    [['--bogus'], 'name a command: test, prod, batch, produce, replay or new-job (hexstream --help lists them)'],
     [
       ['tset', 'you@example.com'],
-      'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce, new-job',
+      'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce, replay, new-job',
     ],
-    [['prdo'], 'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce, new-job'],
-    [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce, new-job'],
+    [
+      ['prdo'],
+      'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce, replay, new-job',
+    ],
+    [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce, replay, new-job'],
     [
       ['test'],
       "test: <email> is missing: the operator's address, which gets the run report (e.g. hexstream test you@example.com)",
@@ -119,8 +122,8 @@ describe("command line errors say what is wrong in the user's terms (exit 2, one
       "prod: <email> is missing: the operator's address, which gets the run report (e.g. hexstream prod you@example.com)",
     ],
     [['test', 'you@example.com', '--window', '-5s'], `--window: invalid duration "-5s": ${DURATION}`],
-    [['test', 'you@example.com', '--topic', 'x'], '--topic is a flag of prod and produce, not of test'],
-    [['test', 'you@example.com', '--brokers=h:1'], '--brokers is a flag of prod and produce, not of test'],
+    [['test', 'you@example.com', '--topic', 'x'], '--topic is a flag of prod, produce and replay, not of test'],
+    [['test', 'you@example.com', '--brokers=h:1'], '--brokers is a flag of prod, produce and replay, not of test'],
     [['batch', 'you@example.com', '--input', 'x', '--output', 'y'], '--output is a flag of test, not of batch'],
     [['test', 'you@example.com', '--windw', '1m'], 'unknown flag --windw for test (did you mean --window?)'],
     [
@@ -134,7 +137,7 @@ describe("command line errors say what is wrong in the user's terms (exit 2, one
       "new-job: <name> is missing: the job's name, lower-case words joined by hyphens (e.g. hexstream new-job page-views)",
     ],
     [['new-job', 'a', 'b'], 'unexpected argument "b" (new-job takes one <name> besides flags)'],
-    [['new-job', 'a', '--job', 'orders'], '--job is a flag of test, prod, batch and produce, not of new-job'],
+    [['new-job', 'a', '--job', 'orders'], '--job is a flag of test, prod, batch, produce and replay, not of new-job'],
   ])('%j', async (args, line) => {
     expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr: `hexstream: ${line}\n` });
   });

@@ -345,7 +345,10 @@ describe('command line errors', () => {
       ['test'],
       /^hexstream: test: <email> is missing: the operator's address, which gets the run report \(e\.g\. hexstream test you@example\.com\)\n$/,
     ],
-    [[], /^hexstream: name a command: test, prod, batch, produce or new-job \(hexstream --help lists them\)\n$/],
+    [
+      [],
+      /^hexstream: name a command: test, prod, batch, produce, replay or new-job \(hexstream --help lists them\)\n$/,
+    ],
   ])('exits 2 with one line for %j', (args, message) => {
     const r = runCli(args);
     expect(r.code).toBe(2);

@@ -9,6 +9,8 @@ export const STDIN = '-';
 export interface ByteSource {
   /** What the bytes are, for messages: the file's path, or `stdin`. */
   readonly name: string;
+  /** The file's size when opened; undefined for a stream. */
+  readonly size?: number;
   read(into: Buffer): Promise<number>;
   close(): Promise<void>;
 }
@@ -21,8 +23,10 @@ export async function fileBytes(path: string): Promise<ByteSource> {
     throw new HexstreamError('SOURCE_UNAVAILABLE', `cannot open input ${path}: ${(e as Error).message}`, { cause: e });
   }
   const file = handle;
+  const { size } = await file.stat();
   return {
     name: path,
+    size,
     read: async (into) => (await file.read(into, 0, into.length, null)).bytesRead,
     close: () => file.close(),
   };

@@ -1,7 +1,8 @@
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import type { SourceRecord } from '../../domain/records';
+import type { InputProgress, InputProgressPort } from '../../ports/input-progress.port';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
-import { fileBytes, STDIN, streamBytes } from './byte-source';
+import { fileBytes, STDIN, streamBytes, type ByteSource } from './byte-source';
 import { listInput, partitionsByName, sourceName } from './input-files';
 import { LineReader } from './line-reader';
 
@@ -36,8 +37,11 @@ export const LineFileSourceOptions: ServiceIdentifier<LineFileSourceOptions> = S
  * Standard input (`-`) is one partition, read as it comes: nothing needs to be stored first.
  */
 @injectable()
-export class LineFileSource implements SourcePort {
+export class LineFileSource implements SourcePort, InputProgressPort {
   private readers: LineReader[] = [];
+  private records = 0;
+  private bytesRead = 0;
+  private bytesTotal: number | undefined;
   private readonly reported = new Set<number>();
   private next = 0;
   private held: ReadonlySet<number> = new Set();
@@ -45,8 +49,11 @@ export class LineFileSource implements SourcePort {
   constructor(@inject(LineFileSourceOptions) private readonly options: LineFileSourceOptions) {}
 
   async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
+    // Opened again to rebuild after an outage: the files are read again from their start.
+    this.bytesRead = 0;
+    this.bytesTotal = undefined;
     if (this.options.input === STDIN) {
-      const reader = new LineReader(0, STDIN, streamBytes('stdin', process.stdin), this.options);
+      const reader = new LineReader(0, STDIN, this.counted(streamBytes('stdin', process.stdin)), this.options);
       await reader.skipTo(resumeFrom.get(0) ?? 0);
       this.readers = [reader];
       return [0];
@@ -59,7 +66,7 @@ export class LineFileSource implements SourcePort {
         const reader = new LineReader(
           partition,
           sourceName(this.options.input, file),
-          await fileBytes(file),
+          this.counted(await fileBytes(file)),
           this.options,
         );
         await reader.skipTo(resumeFrom.get(partition) ?? 0);
@@ -67,6 +74,25 @@ export class LineFileSource implements SourcePort {
       }),
     );
     return this.readers.map((r) => r.partition);
+  }
+
+  /** Bytes read so far of the files' sizes at open (the whole input, resumed or not). */
+  inputProgress(): InputProgress {
+    return { records: this.records, bytesRead: this.bytesRead, bytesTotal: this.bytesTotal };
+  }
+
+  /** `bytes`, counting what is read of it; its size adds to the total (none for a stream). */
+  private counted(bytes: ByteSource): ByteSource {
+    this.bytesTotal = bytes.size === undefined ? undefined : (this.bytesTotal ?? 0) + bytes.size;
+    return {
+      name: bytes.name,
+      read: async (into) => {
+        const n = await bytes.read(into);
+        this.bytesRead += n;
+        return n;
+      },
+      close: () => bytes.close(),
+    };
   }
 
   async poll(maxRecords: number): Promise<SourceBatch> {
@@ -100,6 +126,7 @@ export class LineFileSource implements SourcePort {
 
   private batch(records: readonly SourceRecord[], endedPartitions: number[]): SourceBatch {
     for (const p of endedPartitions) this.reported.add(p);
+    this.records += records.length;
     return { records, endedPartitions, exhausted: this.readers.every((r) => r.isDone()) };
   }
 

@@ -21,12 +21,15 @@ export function toRecord(
   const timestampMs = Number(message.timestamp);
   const arrival = Number.isSafeInteger(timestampMs) && timestampMs >= 0 ? { arrivalMs: timestampMs } : {};
   const { key, value } = message;
-  if (value === null) return { partition, position, value: undefined, ...arrival };
+  // The key is kept for the record's dead letter only (sent back to the input topic, it picks the
+  // same partition); an over-long one is not kept.
+  const keyOf = key === null || key === undefined || key.length > MAX_KEY_BYTES ? {} : { key };
+  if (value === null) return { partition, position, value: undefined, ...arrival, ...keyOf };
   const decoded = decodeRecordBytes(value, maxRecordBytes);
   if (key !== null && key !== undefined && key.length > MAX_KEY_BYTES) {
     const keyError = `key is ${key.length} bytes, more than the limit of ${MAX_KEY_BYTES}`;
     const decodeError = decoded.decodeError === undefined ? keyError : `${keyError}; ${decoded.decodeError}`;
     return { partition, position, ...decoded, decodeError, ...arrival };
   }
-  return { partition, position, ...decoded, ...arrival };
+  return { partition, position, ...decoded, ...arrival, ...keyOf };
 }

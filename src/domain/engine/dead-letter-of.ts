@@ -6,7 +6,11 @@ export function deadLetterOf(reason: DeadLetterReason, why: string, raw: string,
   const { partition, position } = record;
   const detail = boundedDetail(why);
   const kept = boundedRaw(raw, record.byteLength);
-  const source = record.source === undefined ? {} : { source: record.source };
+  const source = {
+    ...(record.source === undefined ? {} : { source: record.source }),
+    // A copy: the source's key may be a view of a whole fetched batch, kept alive until the letter is written.
+    ...(record.key === undefined ? {} : { key: new Uint8Array(record.key) }),
+  };
   if (kept.rawBytes === undefined) return { reason, detail, raw, ...source, partition, position };
   const note = `; raw holds its first ${utf8ByteLength(kept.raw)} of ${kept.rawBytes} bytes`;
   return {

@@ -43,3 +43,11 @@ describe('deadLetterMessage', () => {
     });
   });
 });
+
+describe("a dead letter's key", () => {
+  it('travels as the bytes of a source-key header', () => {
+    const key = new Uint8Array([0x6b, 0x00, 0xff]);
+    const message = deadLetterMessage({ reason: 'invalid', detail: 'x', raw: 'r', key, partition: 1, position: 9 });
+    expect(message.headers?.['source-key']).toEqual(Buffer.from([0x6b, 0x00, 0xff]));
+  });
+});
