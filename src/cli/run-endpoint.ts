@@ -1,6 +1,7 @@
 import { endpointParts, startEndpoint, type EndpointContext } from '../composition/http-endpoint';
 import { isLoopback, resolveHttpSettings } from '../composition/http-settings';
 import type { RawFlags } from '../composition/raw-flags';
+import type { HttpListenOptions } from '../ports/http-endpoint.port';
 import type { RunTelemetryPort } from '../ports/run-telemetry.port';
 import type { CliOutput } from './console-output';
 
@@ -20,12 +21,16 @@ export async function withEndpoint(
   const endpoint = await startEndpoint(settings, endpointParts(context));
   try {
     out.line(`${'endpoint'.padEnd(15)}${endpoint.url}`);
-    if (!isLoopback(settings.host) && settings.token === undefined)
-      out.error(
-        `warning: the endpoint on ${settings.host} is open to anyone who can reach it: give --http-token to require a token`,
-      );
+    const warning = openEndpointWarning(settings);
+    if (warning !== undefined) out.error(warning);
     return await body(endpoint.telemetry);
   } finally {
     await endpoint.close();
   }
+}
+
+/** The one line said when the endpoint listens beyond this machine without a token. */
+export function openEndpointWarning(settings: Pick<HttpListenOptions, 'host' | 'token'>): string | undefined {
+  if (isLoopback(settings.host) || settings.token !== undefined) return undefined;
+  return `warning: the endpoint on ${settings.host} is open to anyone who can reach it: give --http-token to require a token`;
 }

@@ -1,4 +1,5 @@
 import { parseCommandLine } from '../../src/cli/command-line';
+import { openEndpointWarning } from '../../src/cli/run-endpoint';
 
 function argv(args: string[], env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
   const parsed = parseCommandLine(args, env);
@@ -28,5 +29,16 @@ describe('--http and --http-token on the command line', () => {
     expect(() => argv(['produce', '--to', '-', '--http', '9000'])).toThrow(
       '--http is a flag of test, prod and batch, not of produce',
     );
+  });
+});
+
+describe('the warning of an open endpoint', () => {
+  it('is said for a host beyond this machine without a token, and only then', () => {
+    expect(openEndpointWarning({ host: '0.0.0.0' })).toBe(
+      'warning: the endpoint on 0.0.0.0 is open to anyone who can reach it: give --http-token to require a token',
+    );
+    expect(openEndpointWarning({ host: '0.0.0.0', token: 'tok' })).toBeUndefined();
+    expect(openEndpointWarning({ host: '127.0.0.1' })).toBeUndefined();
+    expect(openEndpointWarning({ host: '::1' })).toBeUndefined();
   });
 });
