@@ -5,11 +5,11 @@ import type { HttpEventStream } from '../../ports/http-endpoint.port';
 export type OpenStreams = Set<() => void>;
 
 /** A comment line every so often keeps proxies and browsers from timing an idle stream out. */
-const KEEP_ALIVE_MS = 15_000;
+export const KEEP_ALIVE_MS = 15_000;
 
 /**
  * Serves a stream of server-sent events on the raw response: `event: …` and `data: …` lines (one
- * `data:` per line of the payload), a `: keep-alive` comment every 15 s, and the route's stop
+ * `data:` per line of the payload), a `: keep-alive` comment every `keepAliveMs` (15 s), and the route's stop
  * called once when the client goes away or the endpoint closes.
  */
 export function openEventStream(
@@ -17,6 +17,7 @@ export function openEventStream(
   request: FastifyRequest,
   reply: FastifyReply,
   streams: OpenStreams,
+  keepAliveMs = KEEP_ALIVE_MS,
 ): void {
   reply.hijack();
   const res = reply.raw;
@@ -38,7 +39,7 @@ export function openEventStream(
     res.write(`event: ${event.replace(/[\r\n]/g, ' ')}\n${lines.join('')}\n`);
   };
   const stopRoute = stream.open(send);
-  const timer = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  const timer = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
   timer.unref();
   const end = (): void => {
     if (ended) return;

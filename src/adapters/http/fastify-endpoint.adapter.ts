@@ -12,7 +12,7 @@ import type {
   HttpRoute,
 } from '../../ports/http-endpoint.port';
 import { bearerAccepted, isOpenPath } from './bearer-token';
-import { openEventStream, type OpenStreams } from './event-stream';
+import { KEEP_ALIVE_MS, openEventStream, type OpenStreams } from './event-stream';
 
 /**
  * The HTTP endpoint on fastify: GET and HEAD on exactly the routes given, 404 on any other path,
@@ -22,6 +22,9 @@ import { openEventStream, type OpenStreams } from './event-stream';
 export class FastifyEndpoint implements HttpEndpointPort {
   private app: FastifyInstance | undefined;
   private readonly streams: OpenStreams = new Set();
+
+  /** `keepAliveMs`: how often an idle event stream gets a comment line (tests shorten it). */
+  constructor(private readonly options: { readonly keepAliveMs?: number } = {}) {}
 
   async listen(options: HttpListenOptions, routes: readonly HttpRoute[]): Promise<HttpAddress> {
     if (this.app !== undefined) throw new HexstreamError('INTERNAL', 'the HTTP endpoint is already listening');
@@ -94,7 +97,7 @@ export class FastifyEndpoint implements HttpEndpointPort {
       return;
     }
     if (isEventStream(response)) {
-      openEventStream(response, request, reply, this.streams);
+      openEventStream(response, request, reply, this.streams, this.options.keepAliveMs ?? KEEP_ALIVE_MS);
       return;
     }
     await sendBody(reply, response);
