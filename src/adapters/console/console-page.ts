@@ -27,7 +27,7 @@ figure { margin: 0; background: var(--bg); border: 1px solid var(--line); border
 figcaption { color: var(--dim); font-size: 11px; display: flex; justify-content: space-between; gap: 8px; }
 figcaption .now { color: var(--text); font-variant-numeric: tabular-nums; }
 svg { display: block; width: 100%; height: auto; }
-svg text { fill: var(--dim); font-size: 10px; }
+svg text { font-size: 10px; fill: var(--text); } svg text.axis { fill: var(--dim); }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 svg .series { fill: none; stroke-width: 1.5; }
 svg .wick { stroke-width: 1; } svg .up { fill: var(--up); stroke: var(--up); } svg .down { fill: var(--down); stroke: var(--down); }

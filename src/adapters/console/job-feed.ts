@@ -41,9 +41,10 @@ function consoleValue(v: ColumnValue): ConsoleValue {
   return v;
 }
 
+/** Per-partition figures keyed by partition; a watermark not set yet (−∞) is left out. */
 function record(entries: ReadonlyMap<number, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of entries) out[String(k)] = v;
+  for (const [k, v] of entries) if (Number.isFinite(v)) out[String(k)] = v;
   return out;
 }
 
