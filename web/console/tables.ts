@@ -24,7 +24,7 @@ export function deadLetters(job: Job): string {
   const rows = [...job.lists.deadLetters].reverse().map((l) => {
     const at = l.source !== undefined ? `${l.source} line ${l.position + 1}` : `p${l.partition} @${l.position}`;
     const raw = l.rawBytes !== undefined ? `${l.raw} (${count(l.rawBytes)} bytes)` : l.raw;
-    return `<tr data-reason="${escapeHtml(l.reason)}">${td(clock(l.atMs))}${td(l.reason)}${td(at)}${td(l.detail)}${td(raw, 'raw')}</tr>`;
+    return `<tr data-reason="${escapeHtml(l.reason)}">${td(clock(l.atMs))}${td(l.reason)}${td(at)}${td(l.detail, 'detail')}${td(raw, 'raw')}</tr>`;
   });
   return `<h3>Dead letters by reason</h3><div class="stats">${reasons}</div>${table(['committed', 'reason', 'at', 'detail', 'record'], rows, 'No dead letter yet.')}`;
 }

@@ -35,10 +35,11 @@ svg .wick { stroke-width: 1; } svg .up { fill: var(--up); stroke: var(--up); } s
 h3 { font-size: 13px; margin: 12px 0 6px; color: var(--dim); font-weight: 600; }
 .candles { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 10px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); vertical-align: top; white-space: nowrap; }
 th { color: var(--dim); font-weight: 600; font-size: 11px; }
-td.raw { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; max-width: 480px; }
-.tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 12px; }
+td.raw, td.detail { white-space: normal; overflow-wrap: anywhere; min-width: 160px; max-width: 420px; }
+td.raw { font-family: ui-monospace, monospace; font-size: 12px; }
+.tables { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 12px; }
 .scroll { overflow-x: auto; }
 .empty { color: var(--dim); font-style: italic; }
 `;

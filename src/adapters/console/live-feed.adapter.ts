@@ -5,8 +5,8 @@ import { JobFeed, type FeedLimits } from './job-feed';
 
 export const DEFAULT_FEED_LIMITS: FeedLimits = {
   samples: 300,
-  deadLetters: 20,
-  rows: 20,
+  deadLetters: 10,
+  rows: 10,
   text: 300,
   symbols: 12,
   bars: 60,
