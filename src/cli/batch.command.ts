@@ -3,6 +3,7 @@ import { createContainer } from '../composition/create-container';
 import { loadJobFiles } from '../composition/job-files';
 import { resolveBatchConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
+import { withEndpoint } from './run-endpoint';
 import { runJob } from './run-job';
 
 /**
@@ -14,7 +15,9 @@ import { runJob } from './run-job';
 export async function batchCommand(flags: RawFlags, out: CliOutput): Promise<number> {
   const [jobFlags = flags] = await loadJobFiles([flags]);
   const config = resolveBatchConfig(jobFlags);
-  const container = await createContainer('batch', config);
-  const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
-  return runJob(container, config, [table, config.deadLetter], out);
+  return withEndpoint(flags, { mode: 'batch', configs: [config] }, out, async (telemetry) => {
+    const container = await createContainer('batch', config, telemetry);
+    const table = `${redactUrl(config.postgresUrl ?? config.mysqlUrl)} table ${config.job.table.name}`;
+    return runJob(container, config, [table, config.deadLetter], out);
+  });
 }

@@ -42,12 +42,30 @@ function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
   );
 }
 
+/**
+ * The HTTP endpoint (/metrics, /health/*, the console): on by default where a run lasts (prod,
+ * batch), on request in `test`.
+ */
+function httpFlags<T>(y: Argv<T>, byDefault: boolean): Argv<T> {
+  return y
+    .option('http', {
+      type: 'string',
+      describe: byDefault
+        ? 'serve /metrics, /health/live, /health/ready and the console on HOST:PORT or PORT (default 127.0.0.1:7071, else the next free port up to 7087); off: no endpoint'
+        : 'serve /metrics, /health/live, /health/ready and the console while the run lasts: alone, on 127.0.0.1:7071 (else the next free port up to 7087), or on HOST:PORT or PORT (default off)',
+    })
+    .option('http-token', {
+      type: 'string',
+      describe: 'require Authorization: Bearer TOKEN on the endpoint (the health checks excepted)',
+    });
+}
+
 /** Crash tests only: named points where the run fails on purpose (src/adapters/failpoints/failpoints.ts). */
 const FAILPOINTS_OPTION = { type: 'string', hidden: true, describe: 'name=kill|error[@N];… (tests)' } as const;
 
 function testFlags<T>(y: Argv<T>): Argv<T> {
   return (
-    engineFlags(y, 'warn')
+    httpFlags(engineFlags(y, 'warn'), false)
       .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
       // nargs 1: a lone `-` (standard input) must stay the flag's value.
       .option('input', {
@@ -72,7 +90,7 @@ function testFlags<T>(y: Argv<T>): Argv<T> {
 }
 
 function prodFlags<T>(y: Argv<T>): Argv<T> {
-  return prodOutputFlags(prodServiceFlags(engineFlags(y, 'info')));
+  return httpFlags(prodOutputFlags(prodServiceFlags(engineFlags(y, 'info'))), true);
 }
 
 /** Where a prod run reads, writes and reports. */
@@ -154,7 +172,7 @@ function prodOutputFlags<T>(y: Argv<T>): Argv<T> {
 }
 
 function batchFlags<T>(y: Argv<T>): Argv<T> {
-  return engineFlags(y, 'warn')
+  return httpFlags(engineFlags(y, 'warn'), true)
     .positional('email', { type: 'string', describe: 'operator address: gets the run report (out/outbox/*.eml)' })
     .option('input', {
       type: 'string',

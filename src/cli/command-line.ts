@@ -34,9 +34,13 @@ export function parseCommandLine(args: readonly string[], env: NodeJS.ProcessEnv
   let help: string | undefined;
   let argv: Record<string, unknown>;
   try {
-    argv = buildParser().parse(joinNegativeValues(args, flags), {}, (_err: unknown, _argv: unknown, output: string) => {
-      help = output;
-    }) as Record<string, unknown>;
+    argv = buildParser().parse(
+      joinNegativeValues(aloneHttp(args), flags),
+      {},
+      (_err: unknown, _argv: unknown, output: string) => {
+        help = output;
+      },
+    ) as Record<string, unknown>;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     if (command !== undefined) throw new UsageError(explain(e.message, command, args));
@@ -79,6 +83,15 @@ function joinNegativeValues(args: readonly string[], flags: ReadonlyMap<string, 
     }
   }
   return out;
+}
+
+/**
+ * `--http` may stand alone (the default address): `test --http you@example.com` must not take the
+ * address of the report for the endpoint's, so a value that cannot be one (it holds `@`) is left
+ * to be the positional argument it is.
+ */
+function aloneHttp(args: readonly string[]): string[] {
+  return args.map((arg, i) => (arg === '--http' && args[i + 1]?.includes('@') === true ? '--http=' : arg));
 }
 
 /** The positional arguments of each command, as said when there is one too many. */

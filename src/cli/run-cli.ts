@@ -16,7 +16,12 @@ import { testCommand } from './test.command';
  * Errors of the configuration, found before anything ran: exit 2 with the message alone. A result
  * table that does not match its job is one: the run is refused before it reads or writes a record.
  */
-const CONFIGURATION_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CONFIG_INVALID', 'TABLE_SCHEMA_MISMATCH']);
+const CONFIGURATION_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CONFIG_INVALID',
+  'TABLE_SCHEMA_MISMATCH',
+  // The endpoint's address is taken: refused before any job starts, like a bad flag.
+  'HTTP_PORT_BUSY',
+]);
 
 /**
  * Runs one command line and returns the exit code: 0 done, 1 failed at run time, 2 bad command
@@ -46,7 +51,11 @@ export async function runCli(
   }
   const argv = parsed.argv;
   const flags = argv as RawFlags;
-  const safe = redactingOutput(out, redactor(passwordsOf([flags.mysql, flags.postgres, flags.smtp])));
+  const secrets = [
+    ...passwordsOf([flags.mysql, flags.postgres, flags.smtp]),
+    ...(flags.httpToken !== undefined ? [flags.httpToken] : []),
+  ];
+  const safe = redactingOutput(out, redactor(secrets));
   const verbose = argv['verbose'] === true;
   try {
     switch (parsed.command) {

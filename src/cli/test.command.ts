@@ -4,6 +4,7 @@ import { loadJobFiles } from '../composition/job-files';
 import { resolveTestConfig, type RawFlags } from '../composition/resolve-config';
 import type { CliOutput } from './console-output';
 import { hasReport, printJobReport } from './job-report';
+import { withEndpoint } from './run-endpoint';
 import { runJob } from './run-job';
 import { flagsPerJob, runOneAfterAnother } from './several-jobs';
 
@@ -19,13 +20,15 @@ export async function testCommand(flags: RawFlags, out: CliOutput): Promise<numb
   const configs = jobs
     .map((f) => resolveTestConfig(f, samplesDir()))
     .map((c) => ({ ...c, keepFinalTable: hasReport(c.job) }));
-  const run = async (config: (typeof configs)[number]): Promise<number> => {
-    const container = await createContainer('test', config);
-    const code = await runJob(container, config, [config.output, config.deadLetter], out);
-    printJobReport(container, config.job, out);
-    return code;
-  };
-  const only = configs.length === 1 ? configs[0] : undefined;
-  if (only !== undefined) return run(only);
-  return runOneAfterAnother(jobs, (f) => run(configs[jobs.indexOf(f)] as (typeof configs)[number]), out);
+  return withEndpoint(flags, { mode: 'test', configs }, out, async (telemetry) => {
+    const run = async (config: (typeof configs)[number]): Promise<number> => {
+      const container = await createContainer('test', config, telemetry);
+      const code = await runJob(container, config, [config.output, config.deadLetter], out);
+      printJobReport(container, config.job, out);
+      return code;
+    };
+    const only = configs.length === 1 ? configs[0] : undefined;
+    if (only !== undefined) return run(only);
+    return runOneAfterAnother(jobs, (f) => run(configs[jobs.indexOf(f)] as (typeof configs)[number]), out);
+  });
 }

@@ -11,6 +11,7 @@ import { NotifierPort } from '../ports/notifier.port';
 import { MemoryUsagePort } from '../ports/memory-usage.port';
 import { DeadLetterPort } from '../ports/dead-letter.port';
 import { ResultStorePort } from '../ports/result-store.port';
+import { RunTelemetryPort } from '../ports/run-telemetry.port';
 import { SourcePort } from '../ports/source.port';
 import { configSecrets } from './config-secrets';
 import { RedactingNotifier } from './redacting-notifier';
@@ -22,7 +23,7 @@ import type { RunConfig } from './run-config';
  * bound. The passwords of the run's service URLs are masked in every log line and in every
  * notification, whichever notifier the mode binds.
  */
-export function coreModule(config: RunConfig): ContainerModule {
+export function coreModule(config: RunConfig, telemetry?: RunTelemetryPort): ContainerModule {
   return new ContainerModule(({ bind, onActivation }) => {
     const secrets = configSecrets(config);
     const redact = redactor(secrets);
@@ -33,6 +34,7 @@ export function coreModule(config: RunConfig): ContainerModule {
     bind(RejectionTally).toConstantValue(new RejectionTally());
     bind(LoggerPort).to(PinoLogger).inSingletonScope();
     bind(MemoryUsagePort).to(ProcessMemory).inSingletonScope();
+    if (telemetry !== undefined) bind(RunTelemetryPort).toConstantValue(telemetry);
     const keepFinalTable = config.keepFinalTable === true;
     if (keepFinalTable) bind(FinalTableTap).toConstantValue(new FinalTableTap());
     // The domain stays free of decorators: the use case is built here from its ports.

@@ -2,6 +2,7 @@ import { Container } from 'inversify';
 import { Failpoints } from '../adapters/failpoints/failpoints';
 import { HexstreamError } from '../domain/hexstream-error';
 import { LoggerPort } from '../ports/logger.port';
+import type { RunTelemetryPort } from '../ports/run-telemetry.port';
 import { coreModule } from './core.module';
 import { fileIoModule } from './file-io.module';
 import { batchIoModule } from './batch-io.module';
@@ -10,8 +11,11 @@ import { RunConfig } from './run-config';
 
 export type Mode = RunConfig['mode'];
 
-/** The one place where the mode picks the adapters. */
-export async function createContainer(mode: Mode, config: RunConfig): Promise<Container> {
+/**
+ * The one place where the mode picks the adapters. `telemetry`, when the process serves an HTTP
+ * endpoint, is told what the run does (see `startEndpoint`).
+ */
+export async function createContainer(mode: Mode, config: RunConfig, telemetry?: RunTelemetryPort): Promise<Container> {
   const container = new Container();
   container.bind(RunConfig).toConstantValue(config);
   if (mode !== config.mode) throw new Error(`createContainer: mode ${mode} with a ${config.mode} configuration`);
@@ -20,13 +24,13 @@ export async function createContainer(mode: Mode, config: RunConfig): Promise<Co
   });
   switch (config.mode) {
     case 'test':
-      await container.load(coreModule(config), fileIoModule(config));
+      await container.load(coreModule(config, telemetry), fileIoModule(config));
       break;
     case 'prod':
-      await container.load(coreModule(config), prodIoModule(config, failpoints));
+      await container.load(coreModule(config, telemetry), prodIoModule(config, failpoints));
       break;
     case 'batch':
-      await container.load(coreModule(config), batchIoModule(config, failpoints));
+      await container.load(coreModule(config, telemetry), batchIoModule(config, failpoints));
       break;
   }
   const unclaimed = failpoints.unclaimed();

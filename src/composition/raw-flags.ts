@@ -39,4 +39,7 @@ export interface RawFlags {
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
   readonly failpoints?: string;
+  /** `--http`: the endpoint's address, `off`, or empty (the flag alone: the default address). */
+  readonly http?: string;
+  readonly httpToken?: string;
 }
