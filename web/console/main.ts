@@ -32,7 +32,9 @@ function setConnection(text: string, cls: string): void {
   connection.className = cls;
 }
 
-const live = new EventSource('/api/live');
+// A page opened with `?token=…` (an endpoint behind a token) hands it on: EventSource sends no header.
+const token = new URLSearchParams(window.location.search).get('token');
+const live = new EventSource(token === null ? '/api/live' : `/api/live?token=${encodeURIComponent(token)}`);
 live.addEventListener('open', () => setConnection('live', 'live'));
 live.addEventListener('error', () => setConnection('connection lost, retrying…', 'lost'));
 live.addEventListener('state', (e: MessageEvent<string>) => {
