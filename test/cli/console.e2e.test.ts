@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { kafkaClient, topicWith, uniqueName } from '../support/kafka-topics';
+import { appendTo, kafkaClient, topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
-import { exitStatusOf, until } from '../support/prod-orders';
+import { exitStatusOf, slices, until } from '../support/prod-orders';
 import { referenceOhlc } from '../support/reference-ohlc';
 import { cliEnv, MAIN } from '../support/run-cli';
 
@@ -104,7 +104,9 @@ describe('the live console of hexstream prod (real Kafka and MariaDB, Chromium)'
     const data = trades();
     const expected = referenceOhlc(data, { windowMs: 60_000, watermarkMs: 10_000 });
     expect([expected.rows.size, expected.dead.length]).toEqual([8, 4]);
-    const topic = await topicWith(data);
+    // A quarter of the input is there when the run starts; the rest comes while the console watches.
+    const [first, ...later] = slices(data, 4) as [Map<number, string[]>, ...Array<Map<number, string[]>>];
+    const topic = await topicWith(first);
     const db = await createTestDatabase();
     const group = uniqueName('console');
     const args = ['prod', 'ops@example.com', '--job', 'ohlc', '--topic', topic.topic, '--group', group];
@@ -132,6 +134,10 @@ describe('the live console of hexstream prod (real Kafka and MariaDB, Chromium)'
       page.on('pageerror', (e) => problems.push(e.message));
       page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined));
       await page.goto(url);
+      for (const slice of later) {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await appendTo(topic.topic, slice);
+      }
       const total = async (key: string): Promise<number> =>
         Number(await attr(page, `[data-total="${key}"]`, 'data-value'));
       const records = 2 * SECONDS + 4;

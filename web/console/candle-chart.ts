@@ -10,6 +10,7 @@ const T = 10;
 const B = 18;
 /** More slots than this and bars are placed side by side, gaps in time ignored. */
 const MAX_SLOTS = 240;
+const MIN_SLOTS = 12;
 
 /** The bars' period: the smallest gap between two starts (one minute when there is one bar). */
 function periodOf(bars: readonly Bar[]): number {
@@ -53,15 +54,20 @@ export function candleChart(symbol: string, bars: readonly Bar[]): string {
   const step = periodOf(bars);
   const byTime = (bars[bars.length - 1] as Bar).startMs - first;
   const slots = byTime / step + 1 <= MAX_SLOTS ? Math.round(byTime / step) + 1 : bars.length;
-  const slot = (W - L - R) / Math.max(slots, 10);
+  // At least MIN_SLOTS wide, so that a few bars stay narrow; the newest bar at the right edge.
+  const shown = Math.max(slots, MIN_SLOTS);
+  const slot = (W - L - R) / shown;
   const cx = (b: Bar, i: number): number =>
-    L + slot * ((slots === bars.length ? i : Math.round((b.startMs - first) / step)) + 0.5);
+    L + slot * (shown - slots + (slots === bars.length ? i : Math.round((b.startMs - first) / step)) + 0.5);
   const body = bars.map((b, i) => candle(b, cx(b, i), Math.max(1, slot * 0.6), y)).join('');
   const axis =
     `<line class="grid" x1="${L}" x2="${W - R}" y1="${T}" y2="${T}"/><line class="grid" x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}"/>` +
     `<text class="axis" x="${L - 4}" y="${T}" text-anchor="end" dominant-baseline="middle">${escapeHtml(amount(hi))}</text>` +
     `<text class="axis" x="${L - 4}" y="${H - B}" text-anchor="end" dominant-baseline="middle">${escapeHtml(amount(lo))}</text>` +
-    `<text class="axis" x="${L}" y="${H - 3}">${minute(first)}</text>` +
+    // The first bar's time, unless it would run into the last one's.
+    (W - R - cx(bars[0] as Bar, 0) > 80
+      ? `<text class="axis" x="${cx(bars[0] as Bar, 0).toFixed(1)}" y="${H - 3}" text-anchor="middle">${minute(first)}</text>`
+      : '') +
     `<text class="axis" x="${W - R}" y="${H - 3}" text-anchor="end">${minute((bars[bars.length - 1] as Bar).startMs)} UTC</text>`;
   return `<figure class="candle-chart" data-symbol="${escapeHtml(symbol)}">${caption}<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(`${symbol} one-minute bars`)}">${axis}${body}</svg></figure>`;
 }
