@@ -152,7 +152,9 @@ describe('the live console of hexstream prod (real Kafka and MariaDB, Chromium)'
       const m = await metrics(url);
       const metric = (name: string, labels: string[]): number | undefined =>
         m.get(`hexstream_${name}{${['job="ohlc"', ...labels].sort().join(',')}}`);
+      const outcomes = ['accepted', 'invalid', 'late', 'duplicate', 'error'];
       const shown = {
+        read: await total('read'),
         accepted: await total('accepted'),
         rowsWritten: await total('rowsWritten'),
         dead: await Promise.all(
@@ -160,6 +162,8 @@ describe('the live console of hexstream prod (real Kafka and MariaDB, Chromium)'
         ),
       };
       expect(shown).toEqual({
+        // The input has no blank line: every record read has one of the outcomes.
+        read: outcomes.reduce((n, o) => n + (metric('records_total', [`outcome="${o}"`]) ?? NaN), 0),
         accepted: metric('records_total', ['outcome="accepted"']),
         rowsWritten: metric('rows_written_total', []),
         dead: ['invalid', 'late', 'duplicate', 'error'].map((r) =>
