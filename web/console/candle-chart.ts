@@ -1,5 +1,5 @@
 import { escapeHtml } from '../shared/escape.js';
-import { amount, count, instant, minute } from './format.js';
+import { count, instant, minute, price } from './format.js';
 import type { Bar } from './model.js';
 
 const W = 300;
@@ -37,7 +37,7 @@ function candle(b: Bar, cx: number, width: number, y: (v: number) => number): st
 
 /** A candlestick chart of one symbol's bars (sorted by start), one `g.candle` per bar with its figures as data. */
 export function candleChart(symbol: string, bars: readonly Bar[]): string {
-  const caption = `<figcaption><span>${escapeHtml(symbol)}</span><span class="now">${bars.length === 0 ? '' : escapeHtml(`close ${amount((bars[bars.length - 1] as Bar).close)}`)}</span></figcaption>`;
+  const caption = `<figcaption><span>${escapeHtml(symbol)}</span><span class="now">${bars.length === 0 ? '' : escapeHtml(`close ${price((bars[bars.length - 1] as Bar).close)}`)}</span></figcaption>`;
   if (bars.length === 0) return `<figure data-symbol="${escapeHtml(symbol)}">${caption}</figure>`;
   let lo = Infinity;
   let hi = -Infinity;
@@ -62,8 +62,8 @@ export function candleChart(symbol: string, bars: readonly Bar[]): string {
   const body = bars.map((b, i) => candle(b, cx(b, i), Math.max(1, slot * 0.6), y)).join('');
   const axis =
     `<line class="grid" x1="${L}" x2="${W - R}" y1="${T}" y2="${T}"/><line class="grid" x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}"/>` +
-    `<text class="axis" x="${L - 4}" y="${T}" text-anchor="end" dominant-baseline="middle">${escapeHtml(amount(hi))}</text>` +
-    `<text class="axis" x="${L - 4}" y="${H - B}" text-anchor="end" dominant-baseline="middle">${escapeHtml(amount(lo))}</text>` +
+    `<text class="axis" x="${L - 4}" y="${T}" text-anchor="end" dominant-baseline="middle">${escapeHtml(price(hi))}</text>` +
+    `<text class="axis" x="${L - 4}" y="${H - B}" text-anchor="end" dominant-baseline="middle">${escapeHtml(price(lo))}</text>` +
     // The first bar's time, unless it would run into the last one's.
     (W - R - cx(bars[0] as Bar, 0) > 80
       ? `<text class="axis" x="${cx(bars[0] as Bar, 0).toFixed(1)}" y="${H - 3}" text-anchor="middle">${minute(first)}</text>`

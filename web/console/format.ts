@@ -13,6 +13,13 @@ export function amount(n: number | null | undefined): string {
   return Math.abs(n) >= 100 ? whole.format(n) : decimal.format(n);
 }
 
+const prices = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+
+/** A price or a mean of prices: two to four decimals. */
+export function price(n: number): string {
+  return Number.isFinite(n) ? prices.format(n) : '—';
+}
+
 /** Milliseconds as a duration: `850 ms`, `12.5 s`, `3.2 min`, `5.1 h`. */
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';

@@ -34,19 +34,28 @@ function latest(points: Series['points']): number | null {
   return null;
 }
 
-/** The path of one series, broken where a value is missing; also how many points it drew. */
+/**
+ * The path of one series, broken where a value is missing (a point alone between gaps is a short
+ * dash, so that it shows); also how many points it drew.
+ */
 function pathOf(s: Series, x: (t: number) => number, y: (v: number) => number): { d: string; drawn: number } {
-  let d = '';
-  let pen = false;
-  let drawn = 0;
+  const runs: Array<Array<[number, number]>> = [];
+  let run: Array<[number, number]> = [];
   for (const [t, v] of s.points) {
-    if (v === null || !Number.isFinite(v)) {
-      pen = false;
-      continue;
+    if (v !== null && Number.isFinite(v)) run.push([x(t), y(v)]);
+    else if (run.length > 0) {
+      runs.push(run);
+      run = [];
     }
-    d += `${pen ? 'L' : 'M'}${x(t).toFixed(1)} ${y(v).toFixed(1)}`;
-    pen = true;
-    drawn++;
+  }
+  if (run.length > 0) runs.push(run);
+  let d = '';
+  let drawn = 0;
+  for (const r of runs) {
+    drawn += r.length;
+    const [x0, y0] = r[0] as [number, number];
+    if (r.length === 1) d += `M${(x0 - 2).toFixed(1)} ${y0.toFixed(1)}h4`;
+    else d += r.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${px.toFixed(1)} ${py.toFixed(1)}`).join('');
   }
   return { d, drawn };
 }

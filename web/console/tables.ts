@@ -1,5 +1,5 @@
 import { escapeHtml } from '../shared/escape.js';
-import { amount, clock, count, duration, instant } from './format.js';
+import { clock, count, duration, instant, price } from './format.js';
 import type { Job, Lists, Sample, Value } from './model.js';
 
 function table(head: readonly string[], rows: readonly string[], empty: string): string {
@@ -53,7 +53,7 @@ export function rankings(lists: Lists): string {
   const rows = (lists.rankings ?? []).map((r) => {
     const places = [1, 2, 3].map((rank) => {
       const p = r.ranks.find((x) => x.rank === rank);
-      return p === undefined ? td('') : td(`${p.symbol} ${amount(p.average)}`);
+      return p === undefined ? td('') : td(`${p.symbol} ${price(p.average)}`);
     });
     return `<tr data-window="${r.aggregationType}">${td(`${r.aggregationType} min`)}${td(instant(r.windowEndMs))}${places.join('')}</tr>`;
   });
