@@ -29,9 +29,11 @@ figcaption .now { color: var(--text); font-variant-numeric: tabular-nums; }
 svg { display: block; width: 100%; height: auto; }
 svg text { font-size: 10px; fill: var(--text); } svg text.axis { fill: var(--dim); }
 svg .grid { stroke: var(--line); stroke-width: 1; }
-svg .series { fill: none; stroke-width: 1.5; }
+svg .series { fill: none; stroke: currentColor; stroke-width: 1.5; }
+.c0 { color: #5aa9ff; } .c1 { color: #3fbf7f; } .c2 { color: #e5b443; } .c3 { color: #ef5f5f; }
+.c4 { color: #b58cff; } .c5 { color: #4fd1c5; } .c6 { color: #ff8fb1; } .c7 { color: #a3be8c; }
 svg .wick { stroke-width: 1; } svg .up { fill: var(--up); stroke: var(--up); } svg .down { fill: var(--down); stroke: var(--down); }
-.legend { color: var(--dim); font-size: 11px; } .legend span { margin-right: 8px; }
+.legend { font-size: 11px; font-variant-numeric: tabular-nums; } .legend span { margin-right: 10px; white-space: nowrap; }
 h3 { font-size: 13px; margin: 12px 0 6px; color: var(--dim); font-weight: 600; }
 .candles { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 10px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
