@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { appendTo, kafkaClient, topicWith, uniqueName } from '../support/kafka-topics';
@@ -146,44 +147,60 @@ describe('the live console of hexstream prod (real Kafka and MariaDB, Chromium)'
         async () => Number(await attr(page, 'path.series[data-series="records"]', 'data-points')) >= 3,
         'the records/s chart draws three points',
       );
-      await until(async () => (await candles(page)).size === 8, 'the console draws eight candles');
-
-      // Every record is read: the figures stay as they are while the two are read.
-      const m = await metrics(url);
-      const metric = (name: string, labels: string[]): number | undefined =>
-        m.get(`hexstream_${name}{${['job="ohlc"', ...labels].sort().join(',')}}`);
-      const outcomes = ['accepted', 'invalid', 'late', 'duplicate', 'error'];
-      const shown = {
-        read: await total('read'),
-        accepted: await total('accepted'),
-        rowsWritten: await total('rowsWritten'),
-        dead: await Promise.all(
-          ['invalid', 'late', 'duplicate', 'error'].map((r) => attr(page, `[data-dead="${r}"]`, 'data-value')),
-        ),
+      // The console samples once a second: its figures equal /metrics once the last commit is in a sample.
+      const figures = async (): Promise<{ shown: Record<string, unknown>; metrics: Record<string, unknown> }> => {
+        const m = await metrics(url);
+        const metric = (name: string, labels: string[]): number | undefined =>
+          m.get(`hexstream_${name}{${['job="ohlc"', ...labels].sort().join(',')}}`);
+        const reasons = ['invalid', 'late', 'duplicate', 'error'];
+        return {
+          shown: {
+            read: await total('read'),
+            accepted: await total('accepted'),
+            rowsWritten: await total('rowsWritten'),
+            dead: await Promise.all(
+              reasons.map(async (r) => Number(await attr(page, `[data-dead="${r}"]`, 'data-value'))),
+            ),
+          },
+          metrics: {
+            // The input has no blank line: every record read has one of the outcomes.
+            read: ['accepted', ...reasons].reduce(
+              (n, o) => n + (metric('records_total', [`outcome="${o}"`]) ?? NaN),
+              0,
+            ),
+            accepted: metric('records_total', ['outcome="accepted"']),
+            rowsWritten: metric('rows_written_total', []),
+            dead: reasons.map((r) => metric('dead_letters_total', [`reason="${r}"`])),
+          },
+        };
       };
-      expect(shown).toEqual({
-        // The input has no blank line: every record read has one of the outcomes.
-        read: outcomes.reduce((n, o) => n + (metric('records_total', [`outcome="${o}"`]) ?? NaN), 0),
-        accepted: metric('records_total', ['outcome="accepted"']),
-        rowsWritten: metric('rows_written_total', []),
-        dead: ['invalid', 'late', 'duplicate', 'error'].map((r) =>
-          String(metric('dead_letters_total', [`reason="${r}"`])),
-        ),
-      });
-      expect([shown.accepted, shown.dead]).toEqual([2 * SECONDS, ['3', '1', '0', '0']]);
+      const expectedBars = new Map(
+        [...expected.rows.values()].map((r) => [
+          `${r.symbol}|${r.window_start}`,
+          { open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume },
+        ]),
+      );
+      const barsShown = async (): Promise<Map<string, Record<string, number | undefined>>> =>
+        new Map(
+          [...(await candles(page))].map(([k, c]) => [
+            k,
+            { open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume },
+          ]),
+        );
+      // Waited for, then asserted: a failure shows the difference.
+      const settled = async (check: () => Promise<boolean>, what: string): Promise<void> =>
+        until(check, what, 30_000).catch(() => undefined);
+      await settled(async () => {
+        const f = await figures();
+        return isDeepStrictEqual(f.shown, f.metrics);
+      }, 'the console shows the figures of /metrics');
+      const f = await figures();
+      expect(f.shown).toEqual(f.metrics);
+      expect([f.shown['accepted'], f.shown['dead']]).toEqual([2 * SECONDS, [3, 1, 0, 0]]);
+      await settled(async () => isDeepStrictEqual(await barsShown(), expectedBars), 'the candles show the bars');
+      expect(await barsShown()).toEqual(expectedBars);
 
       const drawn = await candles(page);
-      const figures = new Map(
-        [...drawn].map(([k, c]) => [k, { open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume }]),
-      );
-      expect(figures).toEqual(
-        new Map(
-          [...expected.rows.values()].map((r) => [
-            `${r.symbol}|${r.window_start}`,
-            { open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume },
-          ]),
-        ),
-      );
       // Drawn as candles: the wick spans high to low around the body; the colour says up or down.
       for (const c of drawn.values()) {
         expect(c.wickTop).toBeLessThanOrEqual(c.bodyTop);
