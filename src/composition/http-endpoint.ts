@@ -19,10 +19,10 @@ export interface EndpointContext {
  * The features of the endpoint, in the order their routes are registered. This is the one list
  * of them: a new feature of the endpoint is one more part here.
  */
-export function endpointParts(_context: EndpointContext): EndpointPart[] {
+export function endpointParts(context: EndpointContext): EndpointPart[] {
   return [
     metricsPart(),
-    healthPart(),
+    healthPart(context.configs),
     consolePart(),
     // ── Endpoint parts: the live console (consolePart) and the topic browser (topicsPart, prod with a broker) join here. ──
   ];

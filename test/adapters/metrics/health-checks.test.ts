@@ -70,4 +70,18 @@ describe('HealthChecks', () => {
     health.runEnded('orders', 'stopped');
     expect(await get(health, '/health/ready')).toEqual([503, { ready: false, reason: 'no job is running', jobs: [] }]);
   });
+
+  it('masks secrets in the reasons it gives', async () => {
+    const health = new HealthChecks((t) => t.split('hunter2').join('***'));
+    health.runStarted(identity('orders'), () =>
+      reading({ outage: { side: 'sink', what: 'mysql://root:hunter2@db/x refused', sinceMs: 0 } }),
+    );
+    expect(await get(health, '/health/ready')).toEqual([
+      503,
+      {
+        ready: false,
+        jobs: [{ job: 'orders', ready: false, reason: 'sink unreachable: mysql://root:***@db/x refused' }],
+      },
+    ]);
+  });
 });
