@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Child, field, fmt, MAIN as main, WORK as work } from './common';
+import { endpointCost } from './endpoint-cost';
 import { definitionComparison } from './orders-definitions';
 import { prodBenchmark } from './prod-bench';
 
@@ -11,7 +12,9 @@ import { prodBenchmark } from './prod-bench';
  * same pipeline with the built-in orders job and with its hand-written baseline (see
  * orders-definitions.ts), each in its own process so peak RSS is its own; then the same orders
  * through Kafka and MySQL (`prod`, see prod-bench.ts). BENCH_PROD=0 skips the Kafka/MySQL part,
- * BENCH_FILE=0 the file part, BENCH_DEFINITIONS=0 the comparison (c).
+ * BENCH_FILE=0 the file part, BENCH_DEFINITIONS=0 the comparison (c). Then (d), the pipeline
+ * of (b) with the HTTP endpoint off and on (scraped every second; see endpoint-cost.ts);
+ * BENCH_ENDPOINT=0 skips it.
  */
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const EVENT_SECONDS = 600;
@@ -24,7 +27,8 @@ function run(args: string[]): { stdout: string; seconds: number } {
   return { stdout: r.stdout, seconds };
 }
 
-function benchmark(): void {
+/** (a), (b), (c) on a fresh file of orders; returns the file. */
+function benchmark(): string {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const input = join(work, 'orders.jsonl');
@@ -48,6 +52,7 @@ function benchmark(): void {
   for (const mode of ['update', 'append']) testPipeline(input, mode, baseRate);
   if (process.env.BENCH_DEFINITIONS !== '0') definitionComparison(input);
   console.log('targets: (b)/(a) >= 0.7, peak RSS <= 300 MB');
+  return input;
 }
 
 /** (a): a bare readline + JSON.parse loop over the file; returns its lines per second. */
@@ -96,7 +101,10 @@ function testPipeline(input: string, mode: string, baseRate: number): void {
 }
 
 async function benchAll(): Promise<void> {
-  if (process.env.BENCH_FILE !== '0') benchmark();
+  if (process.env.BENCH_FILE !== '0') {
+    const input = benchmark();
+    if (process.env.BENCH_ENDPOINT !== '0') await endpointCost(input);
+  }
   if (process.env.BENCH_PROD !== '0') {
     if (process.env.BENCH_FILE !== '0') console.log('');
     await prodBenchmark({ count: COUNT, eventSeconds: EVENT_SECONDS });

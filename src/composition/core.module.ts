@@ -66,10 +66,16 @@ export function coreModule(config: RunConfig, telemetry?: RunTelemetryPort): Con
             ctx.get(LoggerPort),
             pipelineSettings(config),
             ctx.get(MemoryUsagePort),
+            telemetry === undefined ? undefined : { telemetry, mode: config.mode, input: inputOf(config) },
           ),
       )
       .inSingletonScope();
   });
+}
+
+/** Where a run's records come from, as its observers show it. */
+function inputOf(config: RunConfig): string {
+  return config.mode === 'prod' ? `topic ${config.topic}` : config.input;
 }
 
 export function pipelineSettings(config: RunConfig): PipelineSettings {

@@ -3,6 +3,7 @@ import { HexstreamError } from '../domain/hexstream-error';
 import type { HttpEndpointPort, HttpListenOptions } from '../ports/http-endpoint.port';
 import type { RunTelemetryPort } from '../ports/run-telemetry.port';
 import type { EndpointPart } from './endpoint-part';
+import { consolePart } from './console-part';
 import { FanOutTelemetry } from './fan-out-telemetry';
 import { healthPart, metricsPart } from './observe-parts';
 import type { RunConfig } from './run-config';
@@ -22,7 +23,8 @@ export interface EndpointContext {
 export function endpointParts(context: EndpointContext): EndpointPart[] {
   return [
     metricsPart(),
-    healthPart(),
+    healthPart(context.configs),
+    consolePart(),
     // ── Endpoint parts: the live console (consolePart) and the topic browser (topicsPart, prod with a broker) join here. ──
     ...topicsPartFor(context.configs),
   ];

@@ -5,7 +5,7 @@ import { generateOhlcTrades } from '../../src/domain/jobs/ohlc.generator';
 import { createTestDatabase } from '../support/mariadb';
 import { createTestPgDatabase } from '../support/postgres';
 import { referenceOhlc, type OhlcReferenceRow } from '../support/reference-ohlc';
-import { runCli } from '../support/run-cli';
+import { ENDPOINT_LINE, runCli } from '../support/run-cli';
 
 jest.setTimeout(180_000);
 
@@ -226,7 +226,7 @@ describe('hexstream batch: a dead-letter file that cannot be written', () => {
         'hexstream: SINK_WRITE_FAILED: cannot write /dev/full: ENOSPC: no space left on device, write\n',
       );
       expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
+      expect(r.stdout).toMatch(new RegExp(`${ENDPOINT_LINE.source}$`));
       // The trigger's dead letters are written before its rows: its rows were not committed.
       expect((await db.readBars()).size).toBe(0);
     } finally {

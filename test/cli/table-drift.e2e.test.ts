@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase } from '../support/mariadb';
 import { stringMatching } from '../support/matchers';
-import { runCli } from '../support/run-cli';
+import { ENDPOINT_LINE, runCli } from '../support/run-cli';
 
 jest.setTimeout(120_000);
 
@@ -48,7 +48,8 @@ describe('hexstream batch into a MariaDB whose result table changed since the la
       ]);
       expect(run.stderr).toBe(`hexstream: ${MISMATCH}\n`);
       expect(run.code).toBe(2);
-      expect(run.stdout).toBe('');
+      // Only the endpoint's address, printed before the run found the table.
+      expect(run.stdout).toMatch(new RegExp(`${ENDPOINT_LINE.source}$`));
       expect(await db.query('SELECT COUNT(*) AS n FROM agg_order_window')).toEqual([{ n: '0' }]);
       expect(await db.query('SELECT COUNT(*) AS n FROM hexstream_checkpoint')).toEqual([{ n: '0' }]);
       expect(existsSync(deadLetters)).toBe(false);

@@ -12,6 +12,9 @@ import { RunBook } from './run-book';
 export class HealthChecks implements RunTelemetryPort {
   private readonly book = new RunBook();
 
+  /** `redact` masks the secrets a reason may hold (a driver's message may quote its URL). */
+  constructor(private readonly redact: (text: string) => string = (t) => t) {}
+
   runStarted(run: RunIdentity, read: () => RunReading): void {
     this.book.started(run, read);
   }
@@ -40,7 +43,9 @@ export class HealthChecks implements RunTelemetryPort {
     if (running.length === 0) return json(503, { ready: false, reason: 'no job is running', jobs: [] });
     const jobs = running.map((r) => {
       const reason = notReadyBecause(r.read());
-      return reason === undefined ? { job: r.run.job, ready: true } : { job: r.run.job, ready: false, reason };
+      return reason === undefined
+        ? { job: r.run.job, ready: true }
+        : { job: r.run.job, ready: false, reason: this.redact(reason) };
     });
     const ready = jobs.every((j) => j.ready);
     return json(ready ? 200 : 503, { ready, jobs });

@@ -74,7 +74,7 @@ export class PrometheusMetrics implements RunTelemetryPort {
     for (const ms of timing.eventToCommitMs) this.latencySeconds.observe({ job }, Math.max(0, ms) / 1000);
   }
 
-  commitFailed(job: string): void {
+  commitFailed(job: string, _error: string, _atMs: number): void {
     this.commitFailures.inc({ job });
   }
 
@@ -146,9 +146,9 @@ export class PrometheusMetrics implements RunTelemetryPort {
     this.reading(
       'gauge',
       'watermark_timestamp_seconds',
-      'Event-time watermark per partition (Unix seconds).',
+      'Event-time watermark per partition (Unix seconds); absent before its first event and once it ended.',
       ['partition'],
-      (r) => [...r.watermarks].map(([p, ms]) => [{ partition: p }, ms / 1000]),
+      (r) => [...r.watermarks].filter(([, ms]) => Number.isFinite(ms)).map(([p, ms]) => [{ partition: p }, ms / 1000]),
     );
     this.reading(
       'gauge',

@@ -22,6 +22,8 @@ export interface PartitionState {
    * that committed it last (restored from its checkpoint): they stay closed for its records.
    */
   closedFloor: number;
+  /** The newest event time read from the partition since the last trigger (replayed records aside): its freshness. */
+  newestEventMs: number | undefined;
 }
 
 export function newPartitionState(watermarkDelayMs: number): PartitionState {
@@ -36,6 +38,7 @@ export function newPartitionState(watermarkDelayMs: number): PartitionState {
     boundaries: new ReplayBoundaries(),
     replayUntil: 0,
     closedFloor: -Infinity,
+    newestEventMs: undefined,
   };
 }
 

@@ -109,6 +109,16 @@ export class PartitionTable {
     return out;
   }
 
+  /** The newest event time read per partition since the last call, for the partitions that read events. */
+  takeNewestEvents(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [id, ps] of this.states) {
+      if (ps.newestEventMs !== undefined) out.set(id, ps.newestEventMs);
+      ps.newestEventMs = undefined;
+    }
+    return out;
+  }
+
   /** Records still to re-read before the state is rebuilt. */
   replayLeft(): number {
     let left = 0;

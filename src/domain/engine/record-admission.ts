@@ -149,6 +149,7 @@ export class RecordAdmission<E, G, A> {
   ): Rejection | undefined {
     try {
       const t = this.state.windows.timeOf(event, nowMs);
+      if (record.position >= ps.replayUntil) ps.newestEventMs = Math.max(ps.newestEventMs ?? t, t);
       const rejected = this.place(record, event, t, w);
       ps.watermark.observe(t);
       return rejected;

@@ -176,6 +176,7 @@ export class StreamEngine<E, G, A> {
         this.oldestOpenPosition,
         this.job.timeDomain === 'processing',
       ),
+      newestEventMs: this.partitions.takeNewestEvents(),
     };
   }
 

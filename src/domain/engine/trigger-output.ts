@@ -15,4 +15,9 @@ export interface TriggerOutput {
   readonly closedWindows: number;
   /** What a restart needs to rebuild this state (see `EngineCheckpoint`). */
   readonly checkpoint: EngineCheckpoint;
+  /**
+   * Per partition that read events since the previous trigger: the newest event time among them
+   * (replayed records aside). What the event-to-commit latency is measured from.
+   */
+  readonly newestEventMs?: ReadonlyMap<number, number>;
 }

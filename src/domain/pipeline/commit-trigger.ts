@@ -2,6 +2,7 @@ import { commitOutput, type PipelineOutput, type TriggerCommit } from './pipelin
 import type { SourcePort } from '../../ports/source.port';
 import type { EngineCounters } from '../engine/engine-counters';
 import type { AnyEngine, RunState } from './run-state';
+import type { RunWatch } from './run-watch';
 
 /** Who produced a trigger, and when it fired. */
 export interface TriggerOrigin {
@@ -11,6 +12,8 @@ export interface TriggerOrigin {
   readonly stats: EngineCounters;
   /** The trigger's instant: reading the clock again would move a stepping test clock. */
   readonly atMs: number;
+  /** Per partition that read events in the trigger: the newest event time (for the event-to-commit latency). */
+  readonly newestEventMs?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -26,12 +29,21 @@ export async function commitTrigger(
   trigger: TriggerCommit,
   state: RunState,
   origin: TriggerOrigin,
+  watch?: RunWatch,
 ): Promise<void> {
   const began = { sinceMs: origin.atMs };
   state.committing = began;
   state.lastCommitStartMs = began.sinceMs;
-  await commitOutput(output, trigger);
+  const startedAtMs = watch?.commitBegins();
+  try {
+    await commitOutput(output, trigger);
+  } catch (e) {
+    watch?.commitFailed(state, e);
+    throw e;
+  }
   if (state.committing === began) state.committing = undefined;
   state.committed(origin.owner, origin.stats);
+  if (watch !== undefined && startedAtMs !== undefined)
+    watch.committed(state, trigger, startedAtMs, origin.newestEventMs ?? new Map());
   await source.acknowledge(trigger.positions);
 }

@@ -71,8 +71,11 @@ export class OutagePolicy {
   watchSource(unavailable: string | undefined, state: RunState): void {
     const outage = state.sourceOutage;
     if (unavailable === undefined) {
-      if (outage !== undefined)
-        this.logger.warn('source available again', { downMs: this.clock.now() - outage.sinceMs });
+      if (outage !== undefined) {
+        const downMs = this.clock.now() - outage.sinceMs;
+        state.outageDoneMs.source += Math.max(0, downMs);
+        this.logger.warn('source available again', { downMs });
+      }
       state.sourceOutage = undefined;
       state.sinkOutageBeganMs = undefined;
       return;
@@ -111,10 +114,9 @@ export class OutagePolicy {
         await this.pauseBeforeAttempt(attempt, sinceMs, last, state, hooks);
         try {
           await hooks.reconnect();
-          this.logger.warn('sink available again; rebuilt from the last commit', {
-            downMs: this.clock.now() - sinceMs,
-            attempts: attempt,
-          });
+          const downMs = this.clock.now() - sinceMs;
+          state.outageDoneMs.sink += Math.max(0, downMs);
+          this.logger.warn('sink available again; rebuilt from the last commit', { downMs, attempts: attempt });
           return;
         } catch (e) {
           if (!isUnavailable(e)) throw e;
@@ -138,6 +140,7 @@ export class OutagePolicy {
     const downMs = now - sinceMs;
     if (this.exceeded(downMs) || hooks.isStopped()) {
       const why = hooks.isStopped() ? 'stopped while waiting for it' : this.limitText();
+      state.outageDoneMs.sink += Math.max(0, downMs);
       throw this.giveUp(last.code, downMs, why, last.message, last);
     }
     const retryInMs = this.retryInMs(attempt, downMs);

@@ -48,6 +48,10 @@ export class RunState {
   lastCommitStartMs: number;
   /** Positions of the last trigger handed to the sink: a trigger that moves none has nothing new. */
   committedPositions: ReadonlyMap<number, number>;
+  /** The last commit attempt: when it ended and how (kept only when the run is watched, see `RunWatch`). */
+  lastCommit: { readonly atMs: number; readonly ok: boolean; readonly error?: string } | undefined;
+  /** Time each side spent unreachable in outages that are over. */
+  readonly outageDoneMs = { source: 0, sink: 0 };
   /** Counters of engines replaced by a rebuild, as of their last commit. */
   private readonly carried = emptyCounters();
   /** The current engine's counters as of its last successful commit: all a rebuild keeps of it. */

@@ -12,6 +12,7 @@ import type { PipelineSettings, StopToken } from './pipeline-settings';
 import { ProgressReporter } from './progress-reporter';
 import { RebuildFromCommit } from './rebuild-from-commit';
 import { RunState } from './run-state';
+import { RunWatch, type RunWatchSettings } from './run-watch';
 import { TriggerFiring } from './trigger-firing';
 import { TriggerPolicy, type OpenWindowsAction } from './trigger-policy';
 
@@ -38,6 +39,7 @@ export interface RunReport {
 }
 
 export type { PipelineSettings, StopToken } from './pipeline-settings';
+export type { RunWatchSettings } from './run-watch';
 
 const NEVER_STOP: StopToken = { isStopped: () => false };
 
@@ -52,6 +54,7 @@ interface Run {
   readonly outages: OutagePolicy;
   readonly progress: ProgressReporter;
   readonly alignment: EventTimeAlignment | undefined;
+  readonly watch: RunWatch | undefined;
 }
 
 /**
@@ -77,6 +80,8 @@ export class StreamPipeline {
     private readonly logger: LoggerPort,
     private readonly settings: PipelineSettings,
     private readonly memory?: MemoryUsagePort,
+    /** Who watches the run (metrics, health checks, the live console), when anyone does. */
+    private readonly watchSettings?: RunWatchSettings,
   ) {
     this.output = asPipelineOutput(output);
   }
@@ -95,10 +100,12 @@ export class StreamPipeline {
     } catch (error) {
       await run.commits.drain();
       await this.release();
+      run.watch?.ended('failed');
       throw error;
     } finally {
       stopTicking();
     }
+    run.watch?.ended(state.exhausted ? 'completed' : 'stopped');
     return this.report(state, run.triggers, startedAtMs);
   }
 
@@ -113,6 +120,9 @@ export class StreamPipeline {
     this.logger.info('pipeline started', { job: s.job.name, partitions: partitions.length, outputMode: s.outputMode });
     const state = new RunState(engine, partitions, startedAtMs);
     const triggers = new TriggerPolicy(s);
+    const watch =
+      this.watchSettings === undefined ? undefined : new RunWatch(this.watchSettings, this.clock, s.job.name);
+    watch?.started({ job: s.job.name, outputMode: s.outputMode, table: s.job.table, startedAtMs }, state);
     return {
       state,
       stop,
@@ -120,7 +130,8 @@ export class StreamPipeline {
       triggers,
       recovery,
       alignment,
-      firing: new TriggerFiring(this.output, this.source, triggers, commits, s),
+      watch,
+      firing: new TriggerFiring(this.output, this.source, triggers, commits, s, watch),
       outages: new OutagePolicy(this.clock, this.logger, s.maxOutageMs),
       progress: new ProgressReporter(this.clock, this.logger, s, state, startedAtMs, this.memory),
     };

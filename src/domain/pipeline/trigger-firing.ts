@@ -7,6 +7,7 @@ import type { CommitQueue } from './commit-queue';
 import type { RunState } from './run-state';
 import type { TriggerPolicy } from './trigger-policy';
 import type { PipelineSettings } from './pipeline-settings';
+import type { RunWatch } from './run-watch';
 
 /** The settings a trigger's firing depends on. */
 export type FiringSettings = Pick<PipelineSettings, 'idleTimeoutMs' | 'overlapCommits'>;
@@ -22,6 +23,7 @@ export class TriggerFiring {
     private readonly policy: TriggerPolicy,
     private readonly commits: CommitQueue,
     private readonly settings: FiringSettings,
+    private readonly watch?: RunWatch,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class TriggerFiring {
     // Records waiting in a partition (its lag) mean a slow reader, not an idle partition; while
     // the broker is unreachable, whether a partition is idle is unknown.
     engine.advanceIdle(now, this.settings.idleTimeoutMs, state.sourceOutage === undefined ? state.lag : 'unknown');
-    const out = engine.trigger();
+    const { newestEventMs, ...out } = engine.trigger();
     state.pending = 0;
     state.lastTriggerMs = now;
     if (!this.policy.commits(out, state.committedPositions, wait)) return;
@@ -47,10 +49,10 @@ export class TriggerFiring {
       ...out,
       ...(snapshot !== undefined ? { snapshot } : {}),
     };
-    const origin = { owner: engine, stats: engine.stats(), atMs: now };
+    const origin = { owner: engine, stats: engine.stats(), atMs: now, ...(newestEventMs ? { newestEventMs } : {}) };
     state.committedPositions = out.positions;
     await this.commits.submit(
-      () => commitTrigger(this.output, this.source, trigger, state, origin),
+      () => commitTrigger(this.output, this.source, trigger, state, origin, this.watch),
       this.settings.overlapCommits === true && !wait,
     );
   }
