@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { FastifyEndpoint } from '../../src/adapters/http/fastify-endpoint.adapter';
+import { resolveHttpSettings } from '../../src/composition/http-settings';
 import { tsFiles } from '../support/ts-files';
 import { isIpv4Loopback, listeningSocketsOf } from '../support/listening-sockets';
 import { startTestSmtpServer } from '../support/test-smtp-server';
@@ -48,11 +50,27 @@ describe('listening sockets', () => {
     }
   });
 
-  it('src starts no server: it only connects', () => {
+  it('src starts one server, the HTTP endpoint: its adapter listens, the composition starts it; nothing else does', () => {
     const root = resolve(__dirname, '..', '..', 'src');
-    const listening = tsFiles(root).filter((f) =>
-      /\.listen\(|createServer\(|createSocket\(|new SMTPServer\(/.test(readFileSync(f, 'utf8')),
-    );
-    expect(listening).toEqual([]);
+    const listening = tsFiles(root)
+      .filter((f) => /\.listen\(|createServer\(|createSocket\(|new SMTPServer\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f))
+      .sort();
+    expect(listening).toEqual(['adapters/http/fastify-endpoint.adapter.ts', 'composition/http-endpoint.ts']);
+  });
+
+  it('the HTTP endpoint at its default address listens on 127.0.0.1 only', async () => {
+    const options = resolveHttpSettings({}, 'prod');
+    if (options === undefined) throw new Error('prod serves the endpoint by default');
+    const endpoint = new FastifyEndpoint();
+    const address = await endpoint.listen(options, []);
+    try {
+      expect(address.host).toBe('127.0.0.1');
+      expect(listeningSocketsOf(process.pid).filter((s) => s.port === address.port)).toEqual([
+        { address: '127.0.0.1', port: address.port },
+      ]);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
