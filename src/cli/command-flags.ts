@@ -48,7 +48,7 @@ function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
 }
 
 /**
- * The HTTP endpoint (/metrics, /health/*, the pages): on by default where a run lasts (prod,
+ * The HTTP endpoint (/metrics, /health/*, the console, the topic browser): on by default where a run lasts (prod,
  * batch), on request in `test`.
  */
 function httpFlags<T>(y: Argv<T>, byDefault: boolean): Argv<T> {
@@ -56,8 +56,8 @@ function httpFlags<T>(y: Argv<T>, byDefault: boolean): Argv<T> {
     .option('http', {
       type: 'string',
       describe: byDefault
-        ? 'serve /metrics, /health/live and /health/ready (prod: the topic browser too) on HOST:PORT or PORT (default 127.0.0.1:7071, else the next free port up to 7087); off: no endpoint'
-        : 'serve /metrics, /health/live and /health/ready while the run lasts: alone, on 127.0.0.1:7071 (else the next free port up to 7087), or on HOST:PORT or PORT (default off)',
+        ? 'serve /metrics, /health/live, /health/ready and the console (prod: the topic browser too) on HOST:PORT or PORT (default 127.0.0.1:7071, else the next free port up to 7087); off: no endpoint'
+        : 'serve /metrics, /health/live, /health/ready and the console while the run lasts: alone, on 127.0.0.1:7071 (else the next free port up to 7087), or on HOST:PORT or PORT (default off)',
     })
     .option('http-token', {
       type: 'string',

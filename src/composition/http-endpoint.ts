@@ -3,6 +3,7 @@ import { HexstreamError } from '../domain/hexstream-error';
 import type { HttpEndpointPort, HttpListenOptions } from '../ports/http-endpoint.port';
 import type { RunTelemetryPort } from '../ports/run-telemetry.port';
 import type { EndpointPart } from './endpoint-part';
+import { consolePart } from './console-part';
 import { FanOutTelemetry } from './fan-out-telemetry';
 import { healthPart, metricsPart } from './observe-parts';
 import type { RunConfig } from './run-config';
@@ -23,8 +24,9 @@ export function endpointParts(context: EndpointContext): EndpointPart[] {
   return [
     metricsPart(),
     healthPart(context.configs),
+    consolePart(),
     ...topicsPartFor(context.configs),
-    // ── Endpoint parts: the live console (consolePart) joins here. ──
+    // ── Endpoint parts: a new feature of the endpoint joins this list. ──
   ];
 }
 

@@ -16,7 +16,8 @@ const CI_RUN = resolve(__dirname, '..', '..', '.ci', 'run');
 
 /**
  * `.ci/run` in a copy of its own: <tmp>/repo/.ci/run, with a stand-in `npm` on the PATH that only
- * records its arguments, so what the script would run is seen without installing or testing.
+ * records its arguments, and a stand-in `scripts/chromium.sh` that records that it ran, so what the
+ * script would run, in order, is seen without installing or testing.
  */
 function ciRun(
   setUp: (root: string) => void,
@@ -26,6 +27,8 @@ function ciRun(
   try {
     mkdirSync(join(root, 'repo', '.ci'), { recursive: true });
     mkdirSync(join(root, 'bin'));
+    mkdirSync(join(root, 'repo', 'scripts'));
+    writeFileSync(join(root, 'repo', 'scripts', 'chromium.sh'), `echo chromium.sh >>"${join(root, 'npm.log')}"\n`);
     copyFileSync(CI_RUN, join(root, 'repo', '.ci', 'run'));
     writeFileSync(join(root, 'bin', 'npm'), `#!/bin/sh\necho "$*" >>"${join(root, 'npm.log')}"\n`);
     chmodSync(join(root, 'bin', 'npm'), 0o755);
@@ -53,7 +56,11 @@ function ciRun(
 describe('.ci/run: where the conformance data comes from', () => {
   it('takes ../shared/conformance next to the repository', () => {
     const r = ciRun((root) => mkdirSync(join(root, 'shared', 'conformance'), { recursive: true }));
-    expect(r).toEqual({ code: 0, stderr: '', npm: ['ci', 'test', 'run conformance -- <tmp>/shared/conformance'] });
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      npm: ['chromium.sh', 'ci', 'test', 'run conformance -- <tmp>/shared/conformance'],
+    });
   });
 
   it('takes HEXSTREAM_CONFORMANCE first, relative to the current directory', () => {
@@ -64,7 +71,7 @@ describe('.ci/run: where the conformance data comes from', () => {
       },
       { HEXSTREAM_CONFORMANCE: 'mine' },
     );
-    expect(r).toEqual({ code: 0, stderr: '', npm: ['ci', 'test', 'run conformance -- <tmp>/mine'] });
+    expect(r).toEqual({ code: 0, stderr: '', npm: ['chromium.sh', 'ci', 'test', 'run conformance -- <tmp>/mine'] });
   });
 
   it('fails at once with the message, before installing or testing, when neither is there (no folder of one machine instead)', () => {

@@ -2,10 +2,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Paths served without the token: the health checks, so that a Kubernetes probe (which carries no
- * secret) can ask. They say only whether the process serves and whether its jobs are ready.
+ * secret) can ask. They say only whether the process serves and whether its jobs are ready. Also
+ * the pages' compiled scripts (the console's and the topic browser's): the same code for everyone,
+ * no data, and a browser cannot add the token to the module imports of a page it opened with
+ * `?token=`.
  */
 export function isOpenPath(path: string): boolean {
-  return path === '/health/live' || path === '/health/ready';
+  return (
+    path === '/health/live' ||
+    path === '/health/ready' ||
+    path.startsWith('/console/assets/') ||
+    path.startsWith('/topics/assets/')
+  );
 }
 
 /**

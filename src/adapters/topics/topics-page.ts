@@ -46,7 +46,7 @@ td.headers { max-width: 34em; overflow-wrap: anywhere; }
 <nav><ul id="topics"><li class="note">loading…</li></ul></nav>
 <section id="browser"><p class="note">Pick a topic.</p></section>
 </main>
-<script type="module" src="/topics/topics/topics.js"></script>
+<script type="module" src="/topics/assets/topics/topics.js"></script>
 </body>
 </html>
 `;
@@ -60,7 +60,7 @@ export const TOPICS_PAGE: HttpBody = {
 
 /**
  * A route for each compiled script of the page (`web/topics/*`) and of what it imports
- * (`web/shared/*`), read once: `/topics/topics/<file>.js` and `/topics/shared/<file>.js`. None when
+ * (`web/shared/*`), read once: `/topics/assets/topics/<file>.js` and `/topics/assets/shared/<file>.js`. None when
  * the pages are not built (the page then says so: its script fails to load).
  */
 export function pageAssetRoutes(webDir: string = WEB_DIR): HttpRoute[] {
@@ -75,7 +75,7 @@ export function pageAssetRoutes(webDir: string = WEB_DIR): HttpRoute[] {
           contentType: 'text/javascript; charset=utf-8',
           body: readFileSync(join(dir, file), 'utf8'),
         };
-        return { path: `/topics/${folder}/${file}`, handle: () => body };
+        return { path: `/topics/assets/${folder}/${file}`, handle: () => body };
       });
   });
 }

@@ -254,13 +254,13 @@ describe('the topic browser routes', () => {
         '/api/messages',
         '/api/topics',
         '/topics',
-        '/topics/shared/escape.js',
-        '/topics/topics/topics.js',
+        '/topics/assets/shared/escape.js',
+        '/topics/assets/topics/topics.js',
       ]);
       const page = await get(routes, '/topics');
       expect([page.status, page.contentType]).toEqual([200, 'text/html; charset=utf-8']);
-      expect(String(page.body)).toContain('<script type="module" src="/topics/topics/topics.js"></script>');
-      expect(await get(routes, '/topics/topics/topics.js')).toEqual({
+      expect(String(page.body)).toContain('<script type="module" src="/topics/assets/topics/topics.js"></script>');
+      expect(await get(routes, '/topics/assets/topics/topics.js')).toEqual({
         status: 200,
         contentType: 'text/javascript; charset=utf-8',
         body: 'import "../shared/escape.js";',
