@@ -28,11 +28,11 @@ export async function endpointCost(input: string): Promise<void> {
   const onRate = median(on.map((w) => w.rate));
   const live = on[0]?.liveBytes;
   const watchers = `/metrics every 1 s${live === undefined ? '' : ' + SSE client on /api/live'}`;
+  const events = live === undefined ? '' : `, ${fmt(live)} bytes of events`;
   console.log(
     `(d) endpoint off                     ${fmt(offRate).padStart(9)} records/s  (median of ${ROUNDS})\n` +
-      `    endpoint on, ${watchers.padEnd(20)} ${fmt(onRate).padStart(9)} records/s  (median of ${ROUNDS}; ` +
-      `${on.map((w) => w.scrapes).join(', ')} scrapes${live === undefined ? '' : `, ${fmt(live)} bytes of events`})   ` +
-      `cost ${(((offRate - onRate) / offRate) * 100).toFixed(1)} %`,
+      `(d) endpoint on                      ${fmt(onRate).padStart(9)} records/s  (median of ${ROUNDS}; ${watchers}: ` +
+      `${on.map((w) => w.scrapes).join(', ')} scrapes${events})   cost ${(((offRate - onRate) / offRate) * 100).toFixed(1)} %`,
   );
 }
 
