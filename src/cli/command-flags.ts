@@ -62,6 +62,11 @@ function httpFlags<T>(y: Argv<T>, byDefault: boolean): Argv<T> {
     .option('http-token', {
       type: 'string',
       describe: 'require Authorization: Bearer TOKEN on the endpoint (the health checks excepted)',
+    })
+    .option('http-linger', {
+      type: 'string',
+      describe:
+        'after the run ends, keep serving the endpoint (its final figures) for DURATION, or until SIGINT/SIGTERM (default: close at once)',
     });
 }
 

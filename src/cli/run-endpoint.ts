@@ -1,14 +1,17 @@
 import { endpointParts, startEndpoint, type EndpointContext } from '../composition/http-endpoint';
-import { isLoopback, resolveHttpSettings } from '../composition/http-settings';
+import { formatDuration } from '../composition/duration';
+import { isLoopback, resolveHttpLinger, resolveHttpSettings } from '../composition/http-settings';
 import type { RawFlags } from '../composition/raw-flags';
 import type { HttpListenOptions } from '../ports/http-endpoint.port';
 import type { RunTelemetryPort } from '../ports/run-telemetry.port';
 import type { CliOutput } from './console-output';
+import { linger } from './linger';
 
 /**
  * Runs `body` with the process's HTTP endpoint up (when `--http` and the mode ask for one): the
  * endpoint starts before any job, its URL is the first line on stdout, and it closes once every
- * job is over. `body` gets the telemetry to bind into each job's container (none when off).
+ * job is over, or (`--http-linger`) after that long or a signal. `body` gets the telemetry to bind
+ * into each job's container (none when off).
  */
 export async function withEndpoint(
   flags: RawFlags,
@@ -17,13 +20,21 @@ export async function withEndpoint(
   body: (telemetry: RunTelemetryPort | undefined) => Promise<number>,
 ): Promise<number> {
   const settings = resolveHttpSettings(flags, context.mode);
+  const lingerMs = resolveHttpLinger(flags, settings);
   if (settings === undefined) return body(undefined);
   const endpoint = await startEndpoint(settings, endpointParts(context));
   try {
     out.line(`${'endpoint'.padEnd(15)}${endpoint.url}`);
     const warning = openEndpointWarning(settings);
     if (warning !== undefined) out.error(warning);
-    return await body(endpoint.telemetry);
+    const code = await body(endpoint.telemetry);
+    if (lingerMs !== undefined) {
+      out.line(
+        `${'endpoint'.padEnd(15)}stays up for ${formatDuration(lingerMs)} (or until SIGINT/SIGTERM): ${endpoint.url}`,
+      );
+      await linger(lingerMs);
+    }
+    return code;
   } finally {
     await endpoint.close();
   }

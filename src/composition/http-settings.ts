@@ -1,5 +1,6 @@
 import type { HttpListenOptions } from '../ports/http-endpoint.port';
 import { invalid } from './config-values';
+import { parseDuration } from './duration';
 import type { RawFlags } from './raw-flags';
 
 /** Where the endpoint listens when `--http` gives no address (like Spark's UI, on the next free port). */
@@ -51,4 +52,21 @@ function resolveToken(token: string | undefined): string | undefined {
 /** Whether only this machine can reach `host` (a loopback address or name). */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * `--http-linger`: how long the endpoint keeps serving the run's final figures after the run ends,
+ * in ms; undefined when not asked. Refused without an endpoint to keep.
+ */
+export function resolveHttpLinger(flags: RawFlags, settings: HttpListenOptions | undefined): number | undefined {
+  if (flags.httpLinger === undefined) return undefined;
+  const ms = parseDuration(flags.httpLinger);
+  if (ms === undefined || ms === 0)
+    throw invalid(
+      '--http-linger',
+      `expected a duration above 0, such as 30s, 10m or 1h, got ${JSON.stringify(flags.httpLinger)}`,
+    );
+  if (settings === undefined)
+    throw invalid('--http-linger', 'keeps the endpoint up after the run, but there is none: give --http');
+  return ms;
 }

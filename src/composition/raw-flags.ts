@@ -43,4 +43,6 @@ export interface RawFlags {
   /** `--http`: the endpoint's address, `off`, or empty (the flag alone: the default address). */
   readonly http?: string;
   readonly httpToken?: string;
+  /** `--http-linger`: how long the endpoint stays up after the run ends (a duration). */
+  readonly httpLinger?: string;
 }

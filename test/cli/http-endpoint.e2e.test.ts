@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateOrders } from '../../src/domain/jobs/orders.generator';
@@ -141,6 +141,60 @@ describe('the HTTP endpoint of a run', () => {
     expect(cli.stderr()).toBe('');
     expect(cli.stdout().split('\n')[0]).toMatch(/^endpoint {7}http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(cli.stdout()).toMatch(new RegExp(`^accepted +${expected.accepted.toLocaleString('en-US')}$`, 'm'));
+  });
+
+  it('test --http-linger: after a bounded run, /metrics still gives its exact final counts until a signal', async () => {
+    const lines = [
+      ...generateOrders({
+        count: 2_000,
+        seed: 9,
+        startMs: Date.UTC(2025, 0, 1),
+        ordersPerSecond: 20,
+        faultShare: 0.05,
+      }),
+    ].map((g) => g.line);
+    const input = join(dir, 'orders.jsonl');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const expected = referenceOrders(new Map([[0, lines]]), SEMANTICS);
+    const cli = start([
+      'test',
+      'ops@example.com',
+      '--http',
+      '127.0.0.1:0',
+      '--http-linger',
+      '2m',
+      '--input',
+      input,
+      ...EXACT,
+      ...files(),
+    ]);
+    try {
+      await until(
+        async () => /^endpoint +stays up for 2m /m.test(cli.stdout()),
+        'the line saying the endpoint stays up',
+      );
+      const url = endpointUrl(cli.stdout()) as string;
+      const values = await scrapeMetrics(url);
+      // The run is over: every window was flushed at the end of the input, in append mode once each.
+      const dead = (reason: string): number => expected.deadLetters.filter((d) => d.reason === reason).length;
+      const want = new Map<string, number>([
+        ['hexstream_records_total{job="orders",outcome="accepted"}', expected.accepted],
+        ['hexstream_rows_written_total{job="orders"}', expected.rows.size],
+        ['hexstream_state_rows{job="orders"}', 0],
+        ['hexstream_open_windows{job="orders"}', 0],
+        ['hexstream_up{job="orders"}', 0],
+      ]);
+      for (const reason of ['invalid', 'late', 'duplicate', 'error']) {
+        want.set(`hexstream_records_total{job="orders",outcome="${reason}"}`, dead(reason));
+        want.set(`hexstream_dead_letters_total{job="orders",reason="${reason}"}`, dead(reason));
+      }
+      expect(pickSeries(values, want)).toEqual(want);
+      expect(cli.stdout()).toMatch(new RegExp(`^accepted +${expected.accepted.toLocaleString('en-US')}$`, 'm'));
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    }
   });
 
   it('prod: /metrics on the real broker and MariaDB gives the exact counts, lag and rows of a known topic', async () => {

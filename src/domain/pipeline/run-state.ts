@@ -100,10 +100,12 @@ export class RunState {
     return left;
   }
 
-  /** The run's counters once it is over: the current engine's all count (the run committed them). */
+  /**
+   * The run's counters once it is over: the current engine's all count (the run committed them).
+   * A reading, not a change: the run's telemetry goes on reading `totals()` after the end.
+   */
   finalCounters(): EngineCounters {
-    addCounters(this.carried, this.current.stats());
-    return this.carried;
+    return { ...sumCounters(this.carried, this.current.stats()), stateRows: this.carried.stateRows };
   }
 
   peakState(): StateSize {
