@@ -10,6 +10,9 @@ interface Watched {
   readonly scrapes: number;
   /** Bytes of events the SSE client got, or undefined when the endpoint has no `/api/live`. */
   readonly liveBytes: number | undefined;
+  /** How responsive the endpoint stayed while the pipeline ran flat out (ms). */
+  readonly slowestScrapeMs: number;
+  readonly longestLiveGapMs: number | undefined;
 }
 
 /**
@@ -29,10 +32,16 @@ export async function endpointCost(input: string): Promise<void> {
   const live = on[0]?.liveBytes;
   const watchers = `/metrics every 1 s${live === undefined ? '' : ' + SSE client on /api/live'}`;
   const events = live === undefined ? '' : `, ${fmt(live)} bytes of events`;
+  const slowest = Math.max(...on.map((w) => w.slowestScrapeMs));
+  const gaps = on.flatMap((w) => (w.longestLiveGapMs === undefined ? [] : [w.longestLiveGapMs]));
   console.log(
     `(d) endpoint off                     ${fmt(offRate).padStart(9)} records/s  (median of ${ROUNDS})\n` +
       `(d) endpoint on                      ${fmt(onRate).padStart(9)} records/s  (median of ${ROUNDS}; ${watchers}: ` +
-      `${on.map((w) => w.scrapes).join(', ')} scrapes${events})   cost ${(((offRate - onRate) / offRate) * 100).toFixed(1)} %`,
+      `${on.map((w) => w.scrapes).join(', ')} scrapes${events})   cost ${(((offRate - onRate) / offRate) * 100).toFixed(1)} %\n` +
+      `(d) responsiveness while it ran      slowest /metrics ${fmt(slowest)} ms` +
+      (gaps.length === 0
+        ? ''
+        : `, longest wait between console updates ${fmt(Math.max(...gaps))} ms (sent every 1,000 ms)`),
   );
 }
 
@@ -63,24 +72,41 @@ async function watchedRun(input: string, endpoint: boolean): Promise<Watched> {
     rate: field(r.stdout, 'records read') / field(r.stdout, 'elapsed'),
     scrapes: watch?.scrapes() ?? 0,
     liveBytes: watch?.liveBytes(),
+    slowestScrapeMs: watch?.slowestScrapeMs() ?? 0,
+    longestLiveGapMs: watch?.longestLiveGapMs(),
   };
 }
 
-/** Scrapes `/metrics` every second and follows `/api/live` (if served) until stopped. */
-async function watchEndpoint(
-  child: Child,
-): Promise<{ stop(): void; scrapes(): number; liveBytes(): number | undefined }> {
+interface Watch {
+  stop(): void;
+  scrapes(): number;
+  liveBytes(): number | undefined;
+  slowestScrapeMs(): number;
+  longestLiveGapMs(): number | undefined;
+}
+
+/**
+ * Scrapes `/metrics` every second and follows `/api/live` (if served) until stopped, noting the
+ * slowest scrape and the longest wait between two events: the pipeline shares its event loop with
+ * the endpoint, so both show how responsive the endpoint stays while the pipeline runs flat out.
+ */
+async function watchEndpoint(child: Child): Promise<Watch> {
   const url = await endpointOf(child);
   let scrapes = 0;
+  let slowest = 0;
   const timer = setInterval(() => {
+    const sentAt = performance.now();
     get(`${url}metrics`, (res) => {
       res.resume();
       res.on('end', () => {
         if (res.statusCode === 200) scrapes++;
+        slowest = Math.max(slowest, performance.now() - sentAt);
       });
     }).on('error', () => undefined);
   }, 1_000);
   let bytes: number | undefined;
+  let lastEventAt: number | undefined;
+  let longestGap: number | undefined;
   const live: ClientRequest = get(`${url}api/live`, (res) => {
     if (res.statusCode !== 200) {
       res.resume();
@@ -89,6 +115,9 @@ async function watchEndpoint(
     bytes = 0;
     res.on('data', (chunk: Buffer) => {
       bytes = (bytes ?? 0) + chunk.length;
+      const now = performance.now();
+      if (lastEventAt !== undefined) longestGap = Math.max(longestGap ?? 0, now - lastEventAt);
+      lastEventAt = now;
     });
   }).on('error', () => undefined);
   return {
@@ -98,6 +127,8 @@ async function watchEndpoint(
     },
     scrapes: () => scrapes,
     liveBytes: () => bytes,
+    slowestScrapeMs: () => slowest,
+    longestLiveGapMs: () => longestGap,
   };
 }
 
