@@ -1,7 +1,9 @@
+/* eslint-disable max-lines -- every command's flags in one place: the parser, the help and the docs test read this list */
 import type { Argv } from 'yargs';
 import { OUTPUT_MODES } from '../domain/engine/output-mode';
 import { jobNames } from '../composition/built-in-jobs';
 import type { CommandName } from './commands';
+import { ingestFlags } from './ingest-flags';
 
 function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
   return (
@@ -295,6 +297,7 @@ export const COMMAND_FLAGS: Readonly<Record<CommandName, <T>(y: Argv<T>) => Argv
   prod: prodFlags,
   batch: batchFlags,
   produce: produceFlags,
+  ingest: ingestFlags,
   replay: replayFlags,
   'new-job': newJobFlags,
 };

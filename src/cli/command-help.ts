@@ -48,6 +48,17 @@ const EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [string, string]>
     ['hexstream new-job page-views', 'page-views.job.ts, its test and a sample input, in the current folder'],
     ['hexstream new-job page-views --yaml --dir jobs', 'the same job as a YAML job file, in jobs/'],
   ],
+  ingest: [
+    [
+      'hexstream ingest ops@example.com --from https://quotes.example/batch?symbols=AAPL,MSFT --format iex-batch',
+      'poll a quote API every 10 s into topic quotes',
+    ],
+    [
+      `FINNHUB_TOKEN=… hexstream ingest ops@example.com --from wss://ws.finnhub.io --format finnhub-trades --token-env FINNHUB_TOKEN --subscribe '{"type":"subscribe","symbol":"BINANCE:BTCUSDT"}'`,
+      "Finnhub's trade stream into topic trades",
+    ],
+    ['hexstream ingest you@example.com --from http://127.0.0.1:8080/q --format json --to quotes.jsonl', 'into a file'],
+  ],
   produce: [
     ['hexstream produce --to orders.jsonl --count 10000', 'a file of 10,000 orders'],
     ['hexstream produce --to kafka --topic orders --rate 1000', '1,000 orders a second into Kafka until stopped'],
@@ -71,6 +82,13 @@ const PRODUCE_EXIT_CODES = [
   '  2  bad command line or variable',
 ].join('\n');
 
+const INGEST_EXIT_CODES = [
+  'Exit codes:',
+  '  0  stopped by SIGINT/SIGTERM, everything received sent (or dead-lettered)',
+  '  1  failed at run time (one line on stderr says what and why)',
+  '  2  bad command line, variable or configuration (nothing was run)',
+].join('\n');
+
 const NEW_JOB_EXIT_CODES = [
   'Exit codes:',
   '  0  the files are written',
@@ -87,7 +105,9 @@ export function commandHelp(command: string, flags: readonly string[]): CommandH
       ? [environment, PRODUCE_EXIT_CODES]
       : command === 'new-job'
         ? [environment, NEW_JOB_EXIT_CODES]
-        : [environment, DURATIONS, EXIT_CODES];
+        : command === 'ingest'
+          ? [environment, DURATIONS, INGEST_EXIT_CODES]
+          : [environment, DURATIONS, EXIT_CODES];
   return { examples: EXAMPLES[command] ?? [], epilog: sections.join('\n\n') };
 }
 

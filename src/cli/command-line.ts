@@ -33,9 +33,10 @@ export function parseCommandLine(args: readonly string[], env: NodeJS.ProcessEnv
   const flags = command === undefined ? new Map() : flagsOf(command);
   let help: string | undefined;
   let argv: Record<string, unknown>;
+  const repeated = command === 'ingest' ? takeRepeated(args, 'subscribe') : { rest: args, values: [] };
   try {
     argv = buildParser().parse(
-      joinNegativeValues(aloneHttp(args), flags),
+      joinNegativeValues(aloneHttp(repeated.rest), flags),
       {},
       (_err: unknown, _argv: unknown, output: string) => {
         help = output;
@@ -48,6 +49,7 @@ export function parseCommandLine(args: readonly string[], env: NodeJS.ProcessEnv
     throw new UsageError(/^Unknown arguments?:/.test(e.message) ? NO_COMMAND : e.message);
   }
   if (argv['help'] === true) return { kind: 'help', text: help ?? '' };
+  if (repeated.values.length > 0) argv = { ...argv, subscribe: repeated.values };
   if (command === undefined) throw new UsageError(NO_COMMAND);
   const fromEnv = flagsFromEnv(flags, argv, env);
   const all = { ...argv, ...fromEnv.values };
@@ -86,6 +88,25 @@ function joinNegativeValues(args: readonly string[], flags: ReadonlyMap<string, 
 }
 
 /**
+ * A flag that may be given several times (`ingest --subscribe A --subscribe B`), taken out of the
+ * arguments with its values in order: the parser keeps only the last value of a repeated flag.
+ */
+function takeRepeated(args: readonly string[], flag: string): { rest: string[]; values: string[] } {
+  const rest: string[] = [];
+  const values: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (arg.startsWith(`--${flag}=`)) values.push(arg.slice(flag.length + 3));
+    else if (arg === `--${flag}` && next !== undefined) {
+      values.push(next);
+      i++;
+    } else rest.push(arg);
+  }
+  return { rest, values };
+}
+
+/**
  * `--http` may stand alone (the default address): `test --http you@example.com` must not take the
  * address of the report for the endpoint's, so a value that cannot be one (it holds `@`) is left
  * to be the positional argument it is.
@@ -100,6 +121,7 @@ const TAKES: Readonly<Record<CommandName, string>> = {
   prod: 'one <email>',
   batch: 'one <email>',
   produce: 'no argument',
+  ingest: 'one <email>',
   replay: 'no argument',
   'new-job': 'one <name>',
 };

@@ -1,5 +1,5 @@
 /** The commands, in the order `--help` lists them. */
-export const COMMANDS = ['test', 'prod', 'batch', 'produce', 'replay', 'new-job'] as const;
+export const COMMANDS = ['test', 'prod', 'batch', 'produce', 'ingest', 'replay', 'new-job'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /**
@@ -11,6 +11,7 @@ export const REQUIRED_FLAGS: Readonly<Record<CommandName, readonly string[]>> = 
   prod: [],
   batch: ['input'],
   produce: ['to'],
+  ingest: ['from', 'format'],
   replay: [],
   'new-job': [],
 };

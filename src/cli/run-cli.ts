@@ -12,6 +12,7 @@ import { newJobCommand, type NewJobFlags } from './new-job.command';
 import { failureLine, failureOf, oneLine } from './run-failed';
 import { testCommand } from './test.command';
 import { replayCommand, type ReplayFlags } from './replay.command';
+import { ingestCommand, type IngestFlags } from './ingest.command';
 
 /**
  * Errors of the configuration, found before anything ran: exit 2 with the message alone. A result
@@ -55,6 +56,7 @@ export async function runCli(
   const secrets = [
     ...passwordsOf([flags.mysql, flags.postgres, flags.smtp]),
     ...(flags.httpToken !== undefined ? [flags.httpToken] : []),
+    ...ingestToken(parsed.command, argv, env),
   ];
   const safe = redactingOutput(out, redactor(secrets));
   const verbose = argv['verbose'] === true;
@@ -68,6 +70,8 @@ export async function runCli(
         return await batchCommand(flags, safe);
       case 'produce':
         return await produceCommand(argv as unknown as ProduceFlags, safe); // --to is demanded by parseCommandLine
+      case 'ingest':
+        return await ingestCommand(argv as IngestFlags, safe, env); // --from and --format are demanded by parseCommandLine
       case 'replay':
         return await replayCommand(argv as ReplayFlags, safe);
       case 'new-job':
@@ -85,6 +89,13 @@ export async function runCli(
     if (verbose) for (const stack of stacks(e)) safe.error(stack);
     return 1;
   }
+}
+
+/** `ingest --token-env NAME`: the token in that variable, masked in everything printed, whatever fails. */
+function ingestToken(command: string, argv: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  const name = argv['tokenEnv'];
+  const value = command === 'ingest' && typeof name === 'string' ? env[name] : undefined;
+  return value === undefined || value === '' ? [] : [value];
 }
 
 /** The stack of an error, then of each `cause` it wraps (drivers' own errors). */

@@ -6,14 +6,17 @@ import type { EndpointPart } from './endpoint-part';
 import { consolePart } from './console-part';
 import { FanOutTelemetry } from './fan-out-telemetry';
 import { healthPart, metricsPart } from './observe-parts';
+import { ingestPart, type IngestRunSlot } from './ingest-part';
 import type { RunConfig } from './run-config';
 import { topicsPartFor } from './topics-part';
 
 /** What the endpoint's parts may need to know of the command that serves them. */
 export interface EndpointContext {
-  readonly mode: RunConfig['mode'];
-  /** Every job the command runs (resolved, not started yet). */
+  readonly mode: RunConfig['mode'] | 'ingest';
+  /** Every job the command runs (resolved, not started yet); none for `ingest`. */
   readonly configs: readonly RunConfig[];
+  /** `ingest`: where its run's figures are read from once it runs. */
+  readonly ingest?: IngestRunSlot;
 }
 
 /**
@@ -21,6 +24,8 @@ export interface EndpointContext {
  * of them: a new feature of the endpoint is one more part here.
  */
 export function endpointParts(context: EndpointContext): EndpointPart[] {
+  // ingest runs no job: its own figures and health checks stand in for the jobs' parts.
+  if (context.ingest !== undefined) return [ingestPart(context.ingest)];
   return [
     metricsPart(),
     healthPart(context.configs),

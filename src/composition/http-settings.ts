@@ -10,15 +10,15 @@ export const DEFAULT_HTTP_PORT = 7071;
 export const DEFAULT_HTTP_TRIES = 16;
 
 /**
- * The endpoint `--http` and `--http-token` ask for, or undefined when it is off. `prod` and `batch`
- * serve it by default; `test` only with `--http` (no value: the default address). An address given
+ * The endpoint `--http` and `--http-token` ask for, or undefined when it is off. `prod`, `batch` and
+ * `ingest` serve it by default; `test` only with `--http` (no value: the default address). An address given
  * explicitly is taken as is: when busy, the run is refused rather than moved to another port.
  *
  *   --http off | (test, absent)     no endpoint
  *   --http | --http on | (absent)   127.0.0.1:7071, else the next free port up to 7087
  *   --http HOST:PORT | PORT         exactly there (PORT 0: any free port)
  */
-export function resolveHttpSettings(flags: RawFlags, mode: 'test' | 'prod' | 'batch'): HttpListenOptions | undefined {
+export function resolveHttpSettings(flags: RawFlags, mode: 'test' | 'prod' | 'batch' | 'ingest'): HttpListenOptions | undefined {
   const token = resolveToken(flags.httpToken);
   const text = flags.http?.trim();
   if (text === 'off' || (text === undefined && mode === 'test')) return undefined;
