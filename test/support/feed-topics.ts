@@ -45,3 +45,33 @@ export async function readFeedTopic(topic: string): Promise<FeedTopicMessage[]> 
     .sort((a, b) => a.partition - b.partition || a.offset - b.offset)
     .map(({ offset: _offset, ...m }) => m);
 }
+
+/** Messages on a topic now (the sum of its partitions' end offsets; 0 when it does not exist yet). */
+export async function topicCount(topic: string): Promise<number> {
+  const admin = kafkaClient().admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits until the topic holds at least `n` messages; fails past `timeoutMs` saying how many it holds. */
+export async function waitForTopicCount(topic: string, n: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await topicCount(topic);
+    if (count >= n) return;
+    if (Date.now() > deadline) throw new Error(`topic ${topic} holds ${count} messages after ${timeoutMs / 1000} s, not ${n}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** A topic's messages as a job's input: per partition, the values in offset order. */
+export function partitionsOf(messages: readonly FeedTopicMessage[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const m of messages) out.set(m.partition, [...(out.get(m.partition) ?? []), m.value]);
+  return out;
+}

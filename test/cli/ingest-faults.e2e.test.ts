@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startIngest, type IngestProcess } from '../support/ingest-process';
+import { readFeedTopic, waitForTopicCount } from '../support/feed-topics';
+import { deleteTopics } from '../support/kafka-read';
+import { BROKERS, uniqueName } from '../support/kafka-topics';
+import { scriptedHttpServer, scriptedWsServer } from '../support/scripted-feed-servers';
+
+jest.setTimeout(180_000);
+
+const T0 = Date.UTC(2026, 0, 6, 10, 0, 0);
+
+/** The `ingest progress` log lines (JSON: stderr is not a terminal) as objects. */
+function progressLines(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((o) => o['msg'] === 'ingest progress');
+}
+
+/** Whether a progress line told of an outage of the feed matching `what`. */
+function showedOutage(stderr: string, what: RegExp): boolean {
+  return progressLines(stderr).some((o) => what.test(JSON.stringify(o)));
+}
+
+/** An IEX batch body quoting `symbols` at `ts` (price from the time, whole cents). */
+function batch(symbols: readonly string[], ts: number): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      symbols.map((symbol, i) => [symbol, { quote: { symbol, latestPrice: 100 + i + (ts % 97) / 100, latestUpdate: ts } }]),
+    ),
+  );
+}
+
+interface Run {
+  readonly topic: string;
+  readonly dir: string;
+  start(from: string, format: string, extra: readonly string[]): IngestProcess;
+  cleanup(): Promise<void>;
+}
+
+function run(): Run {
+  const topic = uniqueName('ingest-faults');
+  const dir = mkdtempSync(join(tmpdir(), 'hexstream-ingest-faults-'));
+  return {
+    topic,
+    dir,
+    start: (from, format, extra) =>
+      startIngest([
+        'ops@example.com',
+        '--from',
+        from,
+        '--format',
+        format,
+        '--topic',
+        topic,
+        '--brokers',
+        BROKERS.join(','),
+        '--http',
+        'off',
+        '--progress-interval',
+        '250ms',
+        '--outbox',
+        join(dir, 'outbox'),
+        ...extra,
+      ]),
+    cleanup: async () => {
+      await deleteTopics([topic, `${topic}.dead-letter`]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('hexstream ingest through faults of its feed', () => {
+  it('reconnects to a WebSocket server gone silent, shows it, and loses no trade', async () => {
+    const r = run();
+    const frame = (n: number): string =>
+      JSON.stringify({ type: 'trade', data: [{ s: 'AAPL', p: 190 + n, t: T0 + n * 1_000, v: n + 1 }] });
+    // The first connection sends two trades and falls silent (no message, no pong); the second sends two more.
+    const server = await scriptedWsServer(1, (socket, n) => {
+      for (const k of n === 0 ? [0, 1] : n === 1 ? [2, 3] : []) socket.send(frame(k));
+    });
+    try {
+      const ingest = r.start(server.url, 'finnhub-trades', [
+        '--subscribe',
+        '{"type":"subscribe","symbol":"AAPL"}',
+        '--silence',
+        '1s',
+      ]);
+      await waitForTopicCount(r.topic, 4, 60_000);
+      await ingest.waitForStderr((s) => showedOutage(s, /silen/i), 'a progress line showing the silent feed');
+      const stopped = await ingest.stop();
+      expect(stopped.code).toBe(0);
+      expect(server.received().slice(0, 2)).toEqual([
+        ['{"type":"subscribe","symbol":"AAPL"}'],
+        ['{"type":"subscribe","symbol":"AAPL"}'],
+      ]);
+      expect((await readFeedTopic(r.topic)).map((m) => m.timestampMs)).toEqual([0, 1, 2, 3].map((n) => T0 + n * 1_000));
+    } finally {
+      await server.close();
+      await r.cleanup();
+    }
+  });
+
+  it('rides out a server answering 500 for a while, shows the outage, and sends every quote served after it', async () => {
+    const r = run();
+    const symbols = ['AAPL', 'MSFT'];
+    const failUntil = Date.now() + 4_000;
+    let good = 0;
+    // 500s for 4 s, then six new batches, then the last one again (unchanged: nothing new).
+    const server = await scriptedHttpServer(() => {
+      if (Date.now() < failUntil) return { status: 500, body: '{"error":"internal"}' };
+      const k = Math.min(good++, 5);
+      return { status: 200, body: batch(symbols, T0 + k * 10_000) };
+    });
+    try {
+      const ingest = r.start(server.url, 'iex-batch', ['--every', '200ms', '--timeout', '1s']);
+      await ingest.waitForStderr((s) => showedOutage(s, /500/), 'a progress line showing the HTTP 500s', 60_000);
+      await waitForTopicCount(r.topic, 12, 60_000);
+      while (good < 8) await new Promise((resolve) => setTimeout(resolve, 100));
+      const stopped = await ingest.stop();
+      expect(stopped.code).toBe(0);
+      const sent = (await readFeedTopic(r.topic)).map((m) => `${m.key ?? ''}@${m.timestampMs - T0}`).sort();
+      expect(sent).toEqual(
+        [0, 1, 2, 3, 4, 5].flatMap((k) => symbols.map((s) => `${s}@${k * 10_000}`)).sort(),
+      );
+    } finally {
+      await server.close();
+      await r.cleanup();
+    }
+  });
+
+  it('dead-letters a 10 MB response as too large, keeps polling, and sends the quotes after it', async () => {
+    const r = run();
+    const huge = `{"AAPL":{"quote":{"symbol":"AAPL","latestPrice":1,"latestUpdate":${T0},"note":"${'x'.repeat(10 * 1024 * 1024)}"}}}`;
+    let n = 0;
+    const server = await scriptedHttpServer(() => {
+      const k = n++;
+      if (k === 0) return { status: 200, body: huge };
+      return { status: 200, body: batch(['AAPL'], T0 + Math.min(k, 3) * 10_000) };
+    });
+    try {
+      const ingest = r.start(server.url, 'iex-batch', ['--every', '200ms']);
+      await waitForTopicCount(r.topic, 3, 60_000);
+      await waitForTopicCount(`${r.topic}.dead-letter`, 1, 60_000);
+      await ingest.waitForStderr((s) => showedOutage(s, /too-large/), 'a progress line counting the too-large body');
+      const stopped = await ingest.stop();
+      expect(stopped.code).toBe(0);
+      expect((await readFeedTopic(r.topic)).map((m) => m.timestampMs - T0)).toEqual([10_000, 20_000, 30_000]);
+      const letters = await readFeedTopic(`${r.topic}.dead-letter`);
+      expect(letters.map((l) => l.headers['reason'])).toEqual(['too-large']);
+      expect(letters[0]?.value.length).toBeLessThan(64 * 1024);
+    } finally {
+      await server.close();
+      await r.cleanup();
+    }
+  });
+});
