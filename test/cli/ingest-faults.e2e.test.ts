@@ -145,7 +145,10 @@ describe('hexstream ingest through faults of its feed', () => {
       const ingest = r.start(server.url, 'iex-batch', ['--every', '200ms']);
       await waitForTopicCount(r.topic, 3, 60_000);
       await waitForTopicCount(`${r.topic}.dead-letter`, 1, 60_000);
-      await ingest.waitForStderr((s) => showedOutage(s, /too-large/), 'a progress line counting the too-large body');
+      await ingest.waitForStderr(
+        (s) => progressLines(s).some((o) => o['deadLetters'] === 1),
+        'a progress line counting the too-large body as a dead letter',
+      );
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
       expect((await readFeedTopic(r.topic)).map((m) => m.timestampMs - T0)).toEqual([10_000, 20_000, 30_000]);
