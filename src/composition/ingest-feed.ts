@@ -1,9 +1,26 @@
-import { HexstreamError } from '../domain/hexstream-error';
+import { HttpPollFeed } from '../adapters/http-feed/http-poll-feed.adapter';
+import { WebSocketFeed } from '../adapters/ws-feed/websocket-feed.adapter';
 import type { ClockPort } from '../ports/clock.port';
 import type { FeedSourcePort } from '../ports/feed-source.port';
 import type { IngestConfig } from './ingest-config';
 
-/** The feed of an ingest run: polled over HTTP for http(s)://, streamed for ws(s)://. */
-export function feedSource(config: IngestConfig, _clock: ClockPort): FeedSourcePort {
-  throw new HexstreamError('INTERNAL', `no ${config.feed} feed adapter is wired yet`);
+/** The feed of an ingest run, picked by the URL's scheme: polled over HTTP for http(s)://, streamed for ws(s)://. */
+export function feedSource(config: IngestConfig, clock: ClockPort): FeedSourcePort {
+  const token = config.token;
+  if (config.feed === 'http')
+    return new HttpPollFeed(config.from, {
+      everyMs: config.everyMs,
+      timeoutMs: config.timeoutMs,
+      maxPayloadBytes: config.maxPayloadBytes,
+      clock,
+      ...(token === undefined ? {} : { token: { value: token.value, placement: { in: token.in, name: token.name } } }),
+    });
+  return new WebSocketFeed({
+    url: config.from,
+    subscribe: config.subscribe,
+    silenceMs: config.silenceMs,
+    maxPayloadBytes: config.maxPayloadBytes,
+    clock,
+    ...(token === undefined ? {} : { token: { value: token.value, in: token.in, name: token.name } }),
+  });
 }
