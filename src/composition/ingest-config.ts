@@ -69,7 +69,7 @@ export interface IngestConfig {
   /** WebSocket: the messages sent on every (re)connect, in order. */
   readonly subscribe: readonly string[];
   readonly token: FeedToken | undefined;
-  /** HTTP: bound on one request; WebSocket: on connecting. */
+  /** HTTP: bound on one request, from connecting to the last byte. */
   readonly timeoutMs: number;
   /** WebSocket: no message for this long and the connection is dropped and made again. */
   readonly silenceMs: number;
