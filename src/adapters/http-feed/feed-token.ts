@@ -1,10 +1,16 @@
 import { redactor } from '../../domain/redaction/redact';
 import type { HttpFeedToken } from './http-poll-options';
 
-/** The URL a request goes to: `url` with the token's query parameter set, when that is where it goes. */
+/**
+ * The URL a request goes to: `url` with `name=token` appended to its query, when that is where the
+ * token goes. The query as given is kept byte for byte (re-serializing it would turn `AAPL,MSFT`
+ * into `AAPL%2CMSFT`, which not every server reads the same).
+ */
 export function requestUrl(url: URL, token: HttpFeedToken | undefined): URL {
   const out = new URL(url.href);
-  if (token?.placement.in === 'query') out.searchParams.set(token.placement.name, token.value);
+  if (token?.placement.in !== 'query') return out;
+  const pair = `${encodeURIComponent(token.placement.name)}=${encodeURIComponent(token.value)}`;
+  out.search = url.search === '' || url.search === '?' ? `?${pair}` : `${url.search}&${pair}`;
   return out;
 }
 

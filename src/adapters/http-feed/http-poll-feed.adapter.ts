@@ -120,12 +120,11 @@ export class HttpPollFeed implements FeedSourcePort {
       }
       this.markOutage(outcome.what, nowMs);
       const asked = result.ok ? retryAfterMs(result.answer.retryAfter, nowMs) : undefined;
-      const waitMs = retryDelayMs(attempt, asked, retry, random);
       if (attempt >= retry.attempts) {
         if (result.ok) this.reject(statusRejection(result.answer, `after ${attempts(attempt)}`), nowMs);
-        return asked === undefined ? 0 : waitMs;
+        return asked === undefined ? 0 : Math.min(asked, retry.maxRetryAfterMs);
       }
-      await pause(waitMs, signal);
+      await pause(retryDelayMs(attempt, asked, retry, random), signal);
       if (signal.aborted) return 0;
     }
   }
