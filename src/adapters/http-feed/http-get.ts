@@ -17,7 +17,8 @@ export interface HttpAnswer {
   readonly tooLarge?: { readonly declaredBytes?: number };
 }
 
-export type HttpAttempt = { readonly ok: true; readonly answer: HttpAnswer } | { readonly ok: false; readonly what: string };
+export type HttpAttempt =
+  { readonly ok: true; readonly answer: HttpAnswer } | { readonly ok: false; readonly what: string };
 
 export interface HttpGetLimits {
   readonly timeoutMs: number;
@@ -34,7 +35,12 @@ export interface HttpGetLimits {
  * `agent: false` gives every request its own connection, closed after it: a poll every few seconds
  * gains nothing from keep-alive, and a pooled socket the server has closed would fail the next poll.
  */
-export function httpGet(url: URL, headers: Record<string, string>, limits: HttpGetLimits, signal: AbortSignal): Promise<HttpAttempt> {
+export function httpGet(
+  url: URL,
+  headers: Record<string, string>,
+  limits: HttpGetLimits,
+  signal: AbortSignal,
+): Promise<HttpAttempt> {
   return new Promise((resolve) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     let settled = false;
@@ -48,7 +54,10 @@ export function httpGet(url: URL, headers: Record<string, string>, limits: HttpG
       // Whatever is still open (a body cut off, a request timed out) goes now.
       req?.destroy();
     };
-    const timer = setTimeout(() => finish({ ok: false, what: `no complete answer within ${limits.timeoutMs} ms` }), limits.timeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, what: `no complete answer within ${limits.timeoutMs} ms` }),
+      limits.timeoutMs,
+    );
     const onAbort = (): void => finish({ ok: false, what: 'the feed was closed' });
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) return onAbort();

@@ -142,7 +142,12 @@ export class HttpPollFeed implements FeedSourcePort {
 
   private reject(rejection: Omit<FeedRejection, 'receivedAtMs'>, nowMs: number): void {
     const { reason } = rejection;
-    this.rejected.push({ reason, detail: this.mask(rejection.detail), raw: this.mask(rejection.raw), receivedAtMs: nowMs });
+    this.rejected.push({
+      reason,
+      detail: this.mask(rejection.detail),
+      raw: this.mask(rejection.raw),
+      receivedAtMs: nowMs,
+    });
     this.arrivals.wake();
   }
 

@@ -2,7 +2,8 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { ClockPort } from '../../ports/clock.port';
 
 /** Where the token goes: a query parameter (`?token=…`) or a request header (`X-Finnhub-Token: …`). */
-export type TokenPlacement = { readonly in: 'query'; readonly name: string } | { readonly in: 'header'; readonly name: string };
+export type TokenPlacement =
+  { readonly in: 'query'; readonly name: string } | { readonly in: 'header'; readonly name: string };
 
 export interface HttpFeedToken {
   readonly value: string;
@@ -73,7 +74,8 @@ export function resolveHttpPollOptions(options: HttpPollOptions): ResolvedHttpPo
     'retry.attempts': retry.attempts,
   };
   for (const [name, value] of Object.entries(positive))
-    if (!Number.isSafeInteger(value) || value < 1) throw invalid(`${name} must be a whole number of at least 1, not ${value}`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw invalid(`${name} must be a whole number of at least 1, not ${value}`);
   for (const [name, value] of Object.entries(retry))
     if (!Number.isFinite(value) || value < 0) throw invalid(`retry.${name} must be 0 or more, not ${value}`);
   if (options.token !== undefined) checkToken(options.token);

@@ -19,7 +19,13 @@ export async function pollUntil(
   maxPolls = 50,
   waitMs = 100,
 ): Promise<Polled> {
-  const got = { payloads: [] as string[], receivedAt: [] as number[], rejected: [] as FeedRejection[], outages: [] as FeedPoll['unavailable'][], polls: 0 };
+  const got = {
+    payloads: [] as string[],
+    receivedAt: [] as number[],
+    rejected: [] as FeedRejection[],
+    outages: [] as FeedPoll['unavailable'][],
+    polls: 0,
+  };
   while (got.polls < maxPolls) {
     const poll = await feed.poll(waitMs);
     got.polls += 1;

@@ -51,7 +51,10 @@ describe('HttpPollFeed under faults', () => {
     server = undefined;
   });
 
-  async function start(script: (n: number) => ScriptedReply, extra: Partial<HttpPollOptions> = {}): Promise<HttpPollFeed> {
+  async function start(
+    script: (n: number) => ScriptedReply,
+    extra: Partial<HttpPollOptions> = {},
+  ): Promise<HttpPollFeed> {
     server = await startScriptedHttpServer(script);
     feed = new HttpPollFeed(`${server.origin}/quotes`, options(extra));
     await feed.open();
@@ -60,12 +63,19 @@ describe('HttpPollFeed under faults', () => {
 
   it('reports a run of 500s as an outage, rejects each poll that ends on one, and loses nothing after', async () => {
     const boom: ScriptedReply = { status: 500, body: 'boom' };
-    const f = await start(inSequence([boom, boom, boom, boom, boom, boom, { body: 'q1' }, { body: 'q2' }], NOT_MODIFIED));
+    const f = await start(
+      inSequence([boom, boom, boom, boom, boom, boom, { body: 'q1' }, { body: 'q2' }], NOT_MODIFIED),
+    );
     const got = await pollUntil(f, (g) => g.payloads.length >= 2);
     const after = await pollUntil(f, (g) => g.polls === 2, 2, 20);
     expect(got.payloads).toEqual(['q1', 'q2']);
     // Two polls of three attempts each met only 500s.
-    const rejection = { reason: 'status', detail: 'HTTP 500 Internal Server Error, after 3 attempts', raw: 'boom', receivedAtMs: 1_000 };
+    const rejection = {
+      reason: 'status',
+      detail: 'HTTP 500 Internal Server Error, after 3 attempts',
+      raw: 'boom',
+      receivedAtMs: 1_000,
+    };
     expect(got.rejected).toEqual([rejection, rejection]);
     expect(got.outages).toContainEqual({ what: 'HTTP 500 Internal Server Error', sinceMs: 1_000 });
     expect(got.outages.at(-1)).toBeUndefined();
@@ -111,9 +121,12 @@ describe('HttpPollFeed under faults', () => {
   });
 
   it('times out a body that stops coming halfway', async () => {
-    const f = await start(inSequence([{ body: '{"AAPL":{"quote"', stallAfterBytes: 8 }, { body: '{}' }], NOT_MODIFIED), {
-      timeoutMs: 100,
-    });
+    const f = await start(
+      inSequence([{ body: '{"AAPL":{"quote"', stallAfterBytes: 8 }, { body: '{}' }], NOT_MODIFIED),
+      {
+        timeoutMs: 100,
+      },
+    );
     const got = await pollUntil(f, (g) => g.payloads.length >= 1);
     expect(got.payloads).toEqual(['{}']);
     expect(got.outages).toContainEqual({ what: 'no complete answer within 100 ms', sinceMs: 1_000 });
@@ -142,14 +155,22 @@ describe('HttpPollFeed under faults', () => {
   });
 
   it('accepts a body of exactly the limit', async () => {
-    const f = await start(inSequence([{ body: 'y'.repeat(1024), chunked: true }], NOT_MODIFIED), { maxPayloadBytes: 1024 });
+    const f = await start(inSequence([{ body: 'y'.repeat(1024), chunked: true }], NOT_MODIFIED), {
+      maxPayloadBytes: 1024,
+    });
     const got = await pollUntil(f, (g) => g.payloads.length >= 1);
     expect(got.payloads).toEqual(['y'.repeat(1024)]);
   });
 
   it('never has two requests under way, even when answers take longer than the interval', async () => {
     const bodies = ['a', 'b', 'c', 'd', 'e'];
-    const f = await start(inSequence(bodies.map((body) => ({ body, delayMs: 40 })), { ...NOT_MODIFIED, delayMs: 40 }), { everyMs: 1 });
+    const f = await start(
+      inSequence(
+        bodies.map((body) => ({ body, delayMs: 40 })),
+        { ...NOT_MODIFIED, delayMs: 40 },
+      ),
+      { everyMs: 1 },
+    );
     const got = await pollUntil(f, (g) => g.payloads.length >= 5);
     expect(got.payloads).toEqual(bodies);
     expect(server?.maxConcurrent).toBe(1);

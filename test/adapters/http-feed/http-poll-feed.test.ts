@@ -8,7 +8,14 @@ import { pollUntil } from './feed-polls';
 const NOT_MODIFIED: ScriptedReply = { status: 304 };
 
 function options(extra: Partial<HttpPollOptions> = {}): HttpPollOptions {
-  return { everyMs: 5, timeoutMs: 2_000, maxPayloadBytes: 1024, clock: new ManualClock(1_000), random: () => 0, ...extra };
+  return {
+    everyMs: 5,
+    timeoutMs: 2_000,
+    maxPayloadBytes: 1024,
+    clock: new ManualClock(1_000),
+    random: () => 0,
+    ...extra,
+  };
 }
 
 describe('HttpPollFeed', () => {
@@ -22,7 +29,10 @@ describe('HttpPollFeed', () => {
   });
 
   async function start(
-    script: (n: number, request: SeenRequest) => ScriptedReply, extra: Partial<HttpPollOptions> = {}, path = '/quotes'): Promise<HttpPollFeed> {
+    script: (n: number, request: SeenRequest) => ScriptedReply,
+    extra: Partial<HttpPollOptions> = {},
+    path = '/quotes',
+  ): Promise<HttpPollFeed> {
     server = await startScriptedHttpServer(script);
     feed = new HttpPollFeed(`${server.origin}${path}`, options(extra));
     await feed.open();
@@ -31,7 +41,12 @@ describe('HttpPollFeed', () => {
 
   it('hands on each body of a scripted sequence once, in order, stamped by the clock', async () => {
     const bodies = ['{"AAPL":{"quote":{"latestPrice":1}}}', '{"AAPL":{"quote":{"latestPrice":2}}}', '[]'];
-    const f = await start(inSequence(bodies.map((body) => ({ body })), NOT_MODIFIED));
+    const f = await start(
+      inSequence(
+        bodies.map((body) => ({ body })),
+        NOT_MODIFIED,
+      ),
+    );
     const got = await pollUntil(f, (g) => g.payloads.length >= 3);
     // Answers after the script are 304s: a few more polls bring nothing.
     const later = await pollUntil(f, (g) => g.polls === 3, 3, 20);
@@ -59,20 +74,36 @@ describe('HttpPollFeed', () => {
     await pollUntil(f, () => (server?.requests.length ?? 0) >= 6);
     expect(got.payloads).toEqual(['v1', 'v2', 'v3']);
     // After v3, which came without an ETag, there is nothing to send back.
-    expect(server?.requests.slice(0, 6).map((r) => r.headers['if-none-match'])).toEqual([undefined, '"v1"', '"v1"', '"v1"', 'W/"v2"', undefined]);
+    expect(server?.requests.slice(0, 6).map((r) => r.headers['if-none-match'])).toEqual([
+      undefined,
+      '"v1"',
+      '"v1"',
+      '"v1"',
+      'W/"v2"',
+      undefined,
+    ]);
   });
 
   it('drops a UTF-8 byte order mark and rejects a body that is not UTF-8', async () => {
     const f = await start(
       inSequence(
-        [{ body: Buffer.from([0xef, 0xbb, 0xbf, 0x5b, 0x5d]) }, { body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]) }, { body: 'after' }],
+        [
+          { body: Buffer.from([0xef, 0xbb, 0xbf, 0x5b, 0x5d]) },
+          { body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]) },
+          { body: 'after' },
+        ],
         NOT_MODIFIED,
       ),
     );
     const got = await pollUntil(f, (g) => g.payloads.length >= 2);
     expect(got.payloads).toEqual(['[]', 'after']);
     expect(got.rejected).toEqual([
-      { reason: 'not-text', detail: 'body of 5 bytes is not UTF-8: invalid byte at offset 2', raw: '{"\uFFFD"}', receivedAtMs: 1_000 },
+      {
+        reason: 'not-text',
+        detail: 'body of 5 bytes is not UTF-8: invalid byte at offset 2',
+        raw: '{"\uFFFD"}',
+        receivedAtMs: 1_000,
+      },
     ]);
   });
 
@@ -127,7 +158,12 @@ describe('HttpPollFeed', () => {
     const got = await pollUntil(f, (g) => g.rejected.length >= 2);
     expect(server?.requests[0]?.headers['x-finnhub-token']).toBe(token);
     expect(got.rejected.slice(0, 2)).toEqual([
-      { reason: 'status', detail: 'HTTP 403 Forbidden', raw: 'refused /api/v1/quote?token=*** (***)', receivedAtMs: 1_000 },
+      {
+        reason: 'status',
+        detail: 'HTTP 403 Forbidden',
+        raw: 'refused /api/v1/quote?token=*** (***)',
+        receivedAtMs: 1_000,
+      },
       {
         reason: 'status',
         detail: 'HTTP 302 Found, to /elsewhere?token=***: redirects are not followed',

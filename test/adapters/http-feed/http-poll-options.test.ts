@@ -23,7 +23,10 @@ describe('HTTP feed options', () => {
     [{ timeoutMs: 1.5 }, 'HTTP feed: timeoutMs must be a whole number of at least 1, not 1.5'],
     [{ retry: { attempts: 0 } }, 'HTTP feed: retry.attempts must be a whole number of at least 1, not 0'],
     [{ retry: { maxDelayMs: -1 } }, 'HTTP feed: retry.maxDelayMs must be 0 or more, not -1'],
-    [{ token: { value: 'abcd', placement: { in: 'header', name: 'X Token' } } }, 'HTTP feed: "X Token" is not a header name'],
+    [
+      { token: { value: 'abcd', placement: { in: 'header', name: 'X Token' } } },
+      'HTTP feed: "X Token" is not a header name',
+    ],
     [{ token: { value: '', placement: { in: 'query', name: 'token' } } }, 'HTTP feed: the token is empty'],
   ] as const)('refuses %j', (extra, message) => {
     expect(() => resolveHttpPollOptions({ ...BASE, ...extra })).toThrow(message);
@@ -49,7 +52,9 @@ describe('the token', () => {
   const header = { value: 'abc123', placement: { in: 'header', name: 'X-Finnhub-Token' } } as const;
 
   it('is appended to the query as given, or set as a header', () => {
-    expect(requestUrl(new URL('https://h/q?symbols=A,B'), query).href).toBe('https://h/q?symbols=A,B&api%20key=a%20b%26c');
+    expect(requestUrl(new URL('https://h/q?symbols=A,B'), query).href).toBe(
+      'https://h/q?symbols=A,B&api%20key=a%20b%26c',
+    );
     expect(requestUrl(new URL('https://h/q'), query).href).toBe('https://h/q?api%20key=a%20b%26c');
     expect(requestUrl(new URL('https://h/q?x=1'), header).href).toBe('https://h/q?x=1');
     expect(tokenHeaders(header)).toEqual({ 'X-Finnhub-Token': 'abc123' });

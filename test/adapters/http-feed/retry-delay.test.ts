@@ -35,6 +35,11 @@ describe('retry delays', () => {
   });
 
   it('has defaults of four attempts, 0.5 s doubling to 30 s, Retry-After up to 5 minutes', () => {
-    expect(HTTP_POLL_DEFAULTS.retry).toEqual({ attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 });
+    expect(HTTP_POLL_DEFAULTS.retry).toEqual({
+      attempts: 4,
+      baseDelayMs: 500,
+      maxDelayMs: 30_000,
+      maxRetryAfterMs: 300_000,
+    });
   });
 });
