@@ -107,6 +107,7 @@ export class HttpPollFeed implements FeedSourcePort {
   private async pollOnce(signal: AbortSignal): Promise<number> {
     const { clock, retry, random, maxPayloadBytes } = this.options;
     for (let attempt = 1; ; attempt++) {
+      const sentAtMs = clock.now();
       const result = await httpGet(this.url, this.headers(), this.limits, signal);
       if (signal.aborted) return 0;
       const nowMs = clock.now();
@@ -118,7 +119,8 @@ export class HttpPollFeed implements FeedSourcePort {
         this.take(outcome, result.ok ? result.answer : undefined, nowMs);
         return 0;
       }
-      this.markOutage(outcome.what, nowMs);
+      // Down since the request that failed was sent (a timeout is noticed only at its end).
+      this.markOutage(outcome.what, sentAtMs);
       const asked = result.ok ? retryAfterMs(result.answer.retryAfter, nowMs) : undefined;
       if (attempt >= retry.attempts) {
         if (result.ok) this.reject(statusRejection(result.answer, `after ${attempts(attempt)}`), nowMs);
