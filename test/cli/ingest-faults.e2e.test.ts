@@ -5,7 +5,8 @@ import { startIngest, type IngestProcess } from '../support/ingest-process';
 import { readFeedTopic, waitForTopicCount } from '../support/feed-topics';
 import { deleteTopics } from '../support/kafka-read';
 import { BROKERS, uniqueName } from '../support/kafka-topics';
-import { scriptedHttpServer, scriptedWsServer } from '../support/scripted-feed-servers';
+import { startScriptedHttpServer } from '../support/scripted-http-server';
+import { ScriptedWsServer } from '../support/scripted-ws-server';
 
 jest.setTimeout(180_000);
 
@@ -78,9 +79,12 @@ describe('hexstream ingest through faults of its feed', () => {
     const r = run();
     const frame = (n: number): string =>
       JSON.stringify({ type: 'trade', data: [{ s: 'AAPL', p: 190 + n, t: T0 + n * 1_000, v: n + 1 }] });
-    // The first connection sends two trades and falls silent (no message, no pong); the second sends two more.
-    const server = await scriptedWsServer(1, (socket, n) => {
-      for (const k of n === 0 ? [0, 1] : n === 1 ? [2, 3] : []) socket.send(frame(k));
+    // The first connection sends two trades, then stops reading (no message, no pong: silent); the second sends two more.
+    const server = await ScriptedWsServer.start((connection, n) => {
+      connection.socket.once('message', () => {
+        for (const k of n === 0 ? [0, 1] : n === 1 ? [2, 3] : []) connection.socket.send(frame(k));
+        if (n === 0) connection.socket.pause();
+      });
     });
     try {
       const ingest = r.start(server.url, 'finnhub-trades', [
@@ -93,7 +97,7 @@ describe('hexstream ingest through faults of its feed', () => {
       await ingest.waitForStderr((s) => showedOutage(s, /silen/i), 'a progress line showing the silent feed');
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
-      expect(server.received().slice(0, 2)).toEqual([
+      expect(server.connections.slice(0, 2).map((c) => c.received)).toEqual([
         ['{"type":"subscribe","symbol":"AAPL"}'],
         ['{"type":"subscribe","symbol":"AAPL"}'],
       ]);
@@ -110,13 +114,13 @@ describe('hexstream ingest through faults of its feed', () => {
     const failUntil = Date.now() + 4_000;
     let good = 0;
     // 500s for 4 s, then six new batches, then the last one again (unchanged: nothing new).
-    const server = await scriptedHttpServer(() => {
+    const server = await startScriptedHttpServer(() => {
       if (Date.now() < failUntil) return { status: 500, body: '{"error":"internal"}' };
       const k = Math.min(good++, 5);
       return { status: 200, body: batch(symbols, T0 + k * 10_000) };
     });
     try {
-      const ingest = r.start(server.url, 'iex-batch', ['--every', '200ms', '--timeout', '1s']);
+      const ingest = r.start(`${server.origin}/batch`, 'iex-batch', ['--every', '200ms', '--timeout', '1s']);
       await ingest.waitForStderr((s) => showedOutage(s, /500/), 'a progress line showing the HTTP 500s', 60_000);
       await waitForTopicCount(r.topic, 12, 60_000);
       while (good < 8) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -136,13 +140,13 @@ describe('hexstream ingest through faults of its feed', () => {
     const r = run();
     const huge = `{"AAPL":{"quote":{"symbol":"AAPL","latestPrice":1,"latestUpdate":${T0},"note":"${'x'.repeat(10 * 1024 * 1024)}"}}}`;
     let n = 0;
-    const server = await scriptedHttpServer(() => {
+    const server = await startScriptedHttpServer(() => {
       const k = n++;
       if (k === 0) return { status: 200, body: huge };
       return { status: 200, body: batch(['AAPL'], T0 + Math.min(k, 3) * 10_000) };
     });
     try {
-      const ingest = r.start(server.url, 'iex-batch', ['--every', '200ms']);
+      const ingest = r.start(`${server.origin}/batch`, 'iex-batch', ['--every', '200ms']);
       await waitForTopicCount(r.topic, 3, 60_000);
       await waitForTopicCount(`${r.topic}.dead-letter`, 1, 60_000);
       await ingest.waitForStderr(

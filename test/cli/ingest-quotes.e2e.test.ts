@@ -8,7 +8,7 @@ import { BROKERS, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { referenceTopAverages, type TopAverageReferenceRow } from '../support/reference-top-averages';
 import { runCli } from '../support/run-cli';
-import { scriptedHttpServer } from '../support/scripted-feed-servers';
+import { startScriptedHttpServer } from '../support/scripted-http-server';
 
 jest.setTimeout(300_000);
 
@@ -50,7 +50,7 @@ describe('hexstream ingest --format iex-batch → Kafka → prod --job top-avera
     const topic = uniqueName('ingest-quotes');
     const dir = mkdtempSync(join(tmpdir(), 'hexstream-ingest-quotes-'));
     // After the script, the last response again and again: nothing new.
-    const server = await scriptedHttpServer((n) => ({ status: 200, body: response(Math.min(n, RESPONSES - 1)).body }));
+    const server = await startScriptedHttpServer((n) => ({ status: 200, body: response(Math.min(n, RESPONSES - 1)).body }));
     const served = new Map<string, Served>();
     for (let n = 0; n < RESPONSES; n++) for (const q of response(n).quotes) served.set(`${q.symbol}|${q.ts}`, q);
     const expected = [...served.values()];
@@ -59,7 +59,7 @@ describe('hexstream ingest --format iex-batch → Kafka → prod --job top-avera
       const ingest = startIngest([
         'ops@example.com',
         '--from',
-        server.url,
+        `${server.origin}/batch`,
         '--format',
         'iex-batch',
         '--every',
@@ -74,7 +74,7 @@ describe('hexstream ingest --format iex-batch → Kafka → prod --job top-avera
         join(dir, 'outbox'),
       ]);
       await waitForTopicCount(topic, expected.length);
-      while (server.requests() < RESPONSES + 2) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (server.requests.length < RESPONSES + 2) await new Promise((resolve) => setTimeout(resolve, 100));
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
 

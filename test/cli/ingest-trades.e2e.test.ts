@@ -8,7 +8,7 @@ import { BROKERS, uniqueName } from '../support/kafka-topics';
 import { createTestPgDatabase } from '../support/postgres';
 import { referenceOhlc, type OhlcReferenceRow } from '../support/reference-ohlc';
 import { runCli } from '../support/run-cli';
-import { scriptedWsServer } from '../support/scripted-feed-servers';
+import { ScriptedWsServer } from '../support/scripted-ws-server';
 
 jest.setTimeout(300_000);
 
@@ -48,8 +48,11 @@ describe('hexstream ingest --format finnhub-trades → Kafka → prod --job ohlc
     const topic = uniqueName('ingest-trades');
     const dir = mkdtempSync(join(tmpdir(), 'hexstream-ingest-trades-'));
     const { frames, trades } = script();
-    const server = await scriptedWsServer(SUBSCRIPTIONS.length, (socket) => {
-      for (const frame of frames) socket.send(frame);
+    // Finnhub answers a subscription with the trades of its symbol: here, all of them once all are in.
+    const server = await ScriptedWsServer.start((connection) => {
+      connection.socket.on('message', () => {
+        if (connection.received.length === SUBSCRIPTIONS.length) for (const frame of frames) connection.socket.send(frame);
+      });
     });
     const db = await createTestPgDatabase();
     try {
@@ -72,7 +75,7 @@ describe('hexstream ingest --format finnhub-trades → Kafka → prod --job ohlc
       await waitForTopicCount(topic, trades.length);
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
-      expect(server.received()[0]).toEqual(SUBSCRIPTIONS);
+      expect(server.connections[0]?.received).toEqual(SUBSCRIPTIONS);
 
       const messages = await readFeedTopic(topic);
       const sent = messages.map((m) => ({ key: m.key, timestampMs: m.timestampMs, value: JSON.parse(m.value) as unknown }));
