@@ -79,13 +79,16 @@ describe('hexstream ingest through faults of its feed', () => {
     const r = run();
     const frame = (n: number): string =>
       JSON.stringify({ type: 'trade', data: [{ s: 'AAPL', p: 190 + n, t: T0 + n * 1_000, v: n + 1 }] });
-    // The first connection sends two trades, then stops reading (no message, no pong: silent); the second sends two more.
-    const server = await ScriptedWsServer.start((connection, n) => {
-      connection.socket.once('message', () => {
-        for (const k of n === 0 ? [0, 1] : n === 1 ? [2, 3] : []) connection.socket.send(frame(k));
-        if (n === 0) connection.socket.pause();
-      });
-    });
+    // The first connection sends two trades and falls silent; the next three attempts are refused
+    // (503: the outage lasts a few backoffs); the connection after them sends two more.
+    const server = await ScriptedWsServer.start(
+      (connection, n) => {
+        connection.socket.once('message', () => {
+          for (const k of n === 0 ? [0, 1] : n === 1 ? [2, 3] : []) connection.socket.send(frame(k));
+        });
+      },
+      { refuse: (attempt) => (attempt >= 1 && attempt <= 3 ? 503 : undefined) },
+    );
     try {
       const ingest = r.start(server.url, 'finnhub-trades', [
         '--subscribe',
