@@ -21,9 +21,9 @@ function progressLines(stderr: string): Array<Record<string, unknown>> {
     .filter((o) => o['msg'] === 'ingest progress');
 }
 
-/** Whether a progress line told of an outage of the feed matching `what`. */
+/** Whether a progress line told of an outage (`outage`: side, what failed, for how long) matching `what`. */
 function showedOutage(stderr: string, what: RegExp): boolean {
-  return progressLines(stderr).some((o) => what.test(JSON.stringify(o)));
+  return progressLines(stderr).some((o) => typeof o['outage'] === 'string' && what.test(o['outage']));
 }
 
 /** An IEX batch body quoting `symbols` at `ts` (price from the time, whole cents). */
@@ -97,7 +97,7 @@ describe('hexstream ingest through faults of its feed', () => {
         '1s',
       ]);
       await waitForTopicCount(r.topic, 4, 60_000);
-      await ingest.waitForStderr((s) => showedOutage(s, /silen/i), 'a progress line showing the silent feed');
+      await ingest.waitForStderr((s) => showedOutage(s, /^source (silent|.*503)/), 'a progress line showing the outage of the feed');
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
       expect(server.connections.slice(0, 2).map((c) => c.received)).toEqual([
@@ -124,7 +124,7 @@ describe('hexstream ingest through faults of its feed', () => {
     });
     try {
       const ingest = r.start(`${server.origin}/batch`, 'iex-batch', ['--every', '200ms', '--timeout', '1s']);
-      await ingest.waitForStderr((s) => showedOutage(s, /500/), 'a progress line showing the HTTP 500s', 60_000);
+      await ingest.waitForStderr((s) => showedOutage(s, /^source .*500/), 'a progress line showing the HTTP 500s', 60_000);
       await waitForTopicCount(r.topic, 12, 60_000);
       while (good < 8) await new Promise((resolve) => setTimeout(resolve, 100));
       const stopped = await ingest.stop();
