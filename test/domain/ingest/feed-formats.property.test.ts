@@ -43,13 +43,17 @@ const elements = fc
   .integer({ min: 1, max: 12 })
   .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => element(i))));
 
+/** An IEX entry's key: the symbol made unique (and never an array index, which objects order first). */
+const iexKey = (symbol: unknown, i: number): string =>
+  `${typeof symbol === 'string' ? symbol : (JSON.stringify(symbol) ?? 'undefined')}_${i}`;
+
 /** The payload of `format` holding `items`, one element each. */
 function payloadOf(format: FeedFormat, items: readonly Element[]): string {
   switch (format) {
     case 'iex-batch':
       return JSON.stringify(
         Object.fromEntries(
-          items.map((e, i) => [`${String(e.symbol)}_${i}`, { quote: { latestPrice: e.price, latestUpdate: e.ts } }]),
+          items.map((e, i) => [iexKey(e.symbol, i), { quote: { latestPrice: e.price, latestUpdate: e.ts } }]),
         ),
       );
     case 'finnhub-trades':
@@ -139,7 +143,7 @@ describe('splitting payloads', () => {
         const split = splitPayload(format, { text: payloadOf(format, items), receivedAtMs: AT });
         const trades = format === 'finnhub-trades' || format === 'json' || format === 'jsonl';
         const symbolOf = (e: Element, i: number): string =>
-          format === 'iex-batch' ? `${String(e.symbol)}_${i}` : String(e.symbol);
+          format === 'iex-batch' ? iexKey(e.symbol, i) : String(e.symbol);
         expect(split.deadLetters).toEqual([]);
         expect(split.messages).toEqual(
           items.map((e, i) => ({
