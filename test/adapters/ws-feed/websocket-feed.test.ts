@@ -4,6 +4,7 @@ import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { WebSocketFeed } from '../../../src/adapters/ws-feed/websocket-feed.adapter';
 import type { WebSocketFeedOptions } from '../../../src/adapters/ws-feed/websocket-feed-options';
 import type { FeedPoll, FeedRejection } from '../../../src/ports/feed-source.port';
+import { errorWith } from '../../support/matchers';
 import { ScriptedWsServer, until } from '../../support/scripted-ws-server';
 
 const TOKEN = 's3cret-token-123';
@@ -308,7 +309,7 @@ describe('WebSocketFeed', () => {
 
   it('refuses a URL that is not ws:// or wss://', () => {
     expect(() => new WebSocketFeed({ url: 'http://127.0.0.1/x', clock: new ManualClock() })).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+      errorWith({ code: 'CONFIG_INVALID', message: 'a WebSocket feed needs a ws:// or wss:// URL' }),
     );
   });
 });
