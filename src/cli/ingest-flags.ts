@@ -35,7 +35,8 @@ function ingestFeedFlags<T>(y: Argv<T>): Argv<T> {
     })
     .option('subscribe', {
       type: 'string',
-      describe: 'WebSocket: a text sent on every (re)connect, e.g. {"type":"subscribe","symbol":"AAPL"}; repeat it for more',
+      describe:
+        'WebSocket: a text sent on every (re)connect, e.g. {"type":"subscribe","symbol":"AAPL"}; repeat it for more',
     })
     .option('silence', {
       type: 'string',
@@ -64,7 +65,8 @@ function ingestServiceFlags<T>(y: Argv<T>): Argv<T> {
     })
     .option('topic', {
       type: 'string',
-      describe: 'with --to kafka: the topic (default quotes; trades for finnhub-trades); dead letters to <topic>.dead-letter',
+      describe:
+        'with --to kafka: the topic (default quotes; trades for finnhub-trades); dead letters to <topic>.dead-letter',
     })
     .option('brokers', { type: 'string', describe: 'Kafka bootstrap servers host:port,… (default 127.0.0.1:9092)' })
     .option('partitions', {

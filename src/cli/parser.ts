@@ -33,7 +33,8 @@ const DESCRIPTIONS: Readonly<Record<CommandName, string>> = {
   prod: 'consume a Kafka topic into MySQL/MariaDB, PostgreSQL or Kafka, effectively once, until SIGINT/SIGTERM',
   batch: 'run a job over files into MySQL or PostgreSQL; running it again over the same files changes nothing',
   produce: 'generate sample records',
-  ingest: 'poll an HTTP quote API or stream a WebSocket of trades into Kafka, one message per quote or trade, until SIGINT/SIGTERM',
+  ingest:
+    'poll an HTTP quote API or stream a WebSocket of trades into Kafka, one message per quote or trade, until SIGINT/SIGTERM',
   replay: 'send dead letters back to the input topic, chosen by reason, source partition, offset or time',
   'new-job': 'write a job of your own, its test and a sample input, ready to edit and run',
 };

@@ -18,7 +18,10 @@ export const DEFAULT_HTTP_TRIES = 16;
  *   --http | --http on | (absent)   127.0.0.1:7071, else the next free port up to 7087
  *   --http HOST:PORT | PORT         exactly there (PORT 0: any free port)
  */
-export function resolveHttpSettings(flags: RawFlags, mode: 'test' | 'prod' | 'batch' | 'ingest'): HttpListenOptions | undefined {
+export function resolveHttpSettings(
+  flags: RawFlags,
+  mode: 'test' | 'prod' | 'batch' | 'ingest',
+): HttpListenOptions | undefined {
   const token = resolveToken(flags.httpToken);
   const text = flags.http?.trim();
   if (text === 'off' || (text === undefined && mode === 'test')) return undefined;

@@ -34,7 +34,12 @@ export function ingestIoModule(config: IngestConfig): ContainerModule {
     bind(ClockPort).to(SystemClock).inSingletonScope();
     const stderr = stderrStatusLine();
     bind(StatusLinePort).toConstantValue(stderr);
-    bind(PinoLoggerOptions).toConstantValue({ level: config.logLevel, fd: 2, secrets, write: (l) => stderr.writeLine(l) });
+    bind(PinoLoggerOptions).toConstantValue({
+      level: config.logLevel,
+      fd: 2,
+      secrets,
+      write: (l) => stderr.writeLine(l),
+    });
     const pretty = (config.logFormat ?? (stderr.isTerminal() ? 'pretty' : 'json')) === 'pretty';
     bind(LoggerPort)
       .to(pretty ? PrettyLogger : PinoLogger)

@@ -30,7 +30,10 @@ function showedOutage(stderr: string, what: RegExp): boolean {
 function batch(symbols: readonly string[], ts: number): string {
   return JSON.stringify(
     Object.fromEntries(
-      symbols.map((symbol, i) => [symbol, { quote: { symbol, latestPrice: 100 + i + (ts % 97) / 100, latestUpdate: ts } }]),
+      symbols.map((symbol, i) => [
+        symbol,
+        { quote: { symbol, latestPrice: 100 + i + (ts % 97) / 100, latestUpdate: ts } },
+      ]),
     ),
   );
 }
@@ -97,7 +100,10 @@ describe('hexstream ingest through faults of its feed', () => {
         '1s',
       ]);
       await waitForTopicCount(r.topic, 4, 60_000);
-      await ingest.waitForStderr((s) => showedOutage(s, /^source (silent|.*503)/), 'a progress line showing the outage of the feed');
+      await ingest.waitForStderr(
+        (s) => showedOutage(s, /^source (silent|.*503)/),
+        'a progress line showing the outage of the feed',
+      );
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
       expect(server.connections.slice(0, 2).map((c) => c.received)).toEqual([
@@ -124,15 +130,17 @@ describe('hexstream ingest through faults of its feed', () => {
     });
     try {
       const ingest = r.start(`${server.origin}/batch`, 'iex-batch', ['--every', '200ms', '--timeout', '1s']);
-      await ingest.waitForStderr((s) => showedOutage(s, /^source .*500/), 'a progress line showing the HTTP 500s', 60_000);
+      await ingest.waitForStderr(
+        (s) => showedOutage(s, /^source .*500/),
+        'a progress line showing the HTTP 500s',
+        60_000,
+      );
       await waitForTopicCount(r.topic, 12, 60_000);
       while (good < 8) await new Promise((resolve) => setTimeout(resolve, 100));
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
       const sent = (await readFeedTopic(r.topic)).map((m) => `${m.key ?? ''}@${m.timestampMs - T0}`).sort();
-      expect(sent).toEqual(
-        [0, 1, 2, 3, 4, 5].flatMap((k) => symbols.map((s) => `${s}@${k * 10_000}`)).sort(),
-      );
+      expect(sent).toEqual([0, 1, 2, 3, 4, 5].flatMap((k) => symbols.map((s) => `${s}@${k * 10_000}`)).sort());
     } finally {
       await server.close();
       await r.cleanup();

@@ -50,7 +50,10 @@ describe('hexstream ingest --format iex-batch → Kafka → prod --job top-avera
     const topic = uniqueName('ingest-quotes');
     const dir = mkdtempSync(join(tmpdir(), 'hexstream-ingest-quotes-'));
     // After the script, the last response again and again: nothing new.
-    const server = await startScriptedHttpServer((n) => ({ status: 200, body: response(Math.min(n, RESPONSES - 1)).body }));
+    const server = await startScriptedHttpServer((n) => ({
+      status: 200,
+      body: response(Math.min(n, RESPONSES - 1)).body,
+    }));
     const served = new Map<string, Served>();
     for (let n = 0; n < RESPONSES; n++) for (const q of response(n).quotes) served.set(`${q.symbol}|${q.ts}`, q);
     const expected = [...served.values()];
@@ -79,11 +82,17 @@ describe('hexstream ingest --format iex-batch → Kafka → prod --job top-avera
       expect(stopped.code).toBe(0);
 
       const messages = await readFeedTopic(topic);
-      const asSent = messages.map((m) => ({ key: m.key, timestampMs: m.timestampMs, value: JSON.parse(m.value) as unknown }));
+      const asSent = messages.map((m) => ({
+        key: m.key,
+        timestampMs: m.timestampMs,
+        value: JSON.parse(m.value) as unknown,
+      }));
       const byIdentity = (a: { timestampMs: number; key?: string }, b: { timestampMs: number; key?: string }): number =>
         a.timestampMs - b.timestampMs || String(a.key).localeCompare(String(b.key));
       expect(asSent.sort(byIdentity)).toEqual(
-        expected.map((q) => ({ key: q.symbol, timestampMs: q.ts, value: { symbol: q.symbol, price: q.price, ts: q.ts } })).sort(byIdentity),
+        expected
+          .map((q) => ({ key: q.symbol, timestampMs: q.ts, value: { symbol: q.symbol, price: q.price, ts: q.ts } }))
+          .sort(byIdentity),
       );
       const letters = await readFeedTopic(`${topic}.dead-letter`);
       expect(letters.map((l) => l.headers['reason'])).toEqual(['invalid']);

@@ -34,7 +34,12 @@ function script(): { frames: string[]; trades: Trade[] } {
     for (let k = 0; k <= m % 3; k++) {
       t += 1_300;
       const i = (m + k) % SYMBOLS.length;
-      data.push({ s: SYMBOLS[i] ?? '', p: 100 + i * 50 + ((m * 7 + k * 3) % 19) + (m % 4) / 4, t, v: 1 + ((m + k) % 9) });
+      data.push({
+        s: SYMBOLS[i] ?? '',
+        p: 100 + i * 50 + ((m * 7 + k * 3) % 19) + (m % 4) / 4,
+        t,
+        v: 1 + ((m + k) % 9),
+      });
     }
     trades.push(...data);
     frames.push(JSON.stringify({ type: 'trade', data }));
@@ -51,7 +56,8 @@ describe('hexstream ingest --format finnhub-trades → Kafka → prod --job ohlc
     // Finnhub answers a subscription with the trades of its symbol: here, all of them once all are in.
     const server = await ScriptedWsServer.start((connection) => {
       connection.socket.on('message', () => {
-        if (connection.received.length === SUBSCRIPTIONS.length) for (const frame of frames) connection.socket.send(frame);
+        if (connection.received.length === SUBSCRIPTIONS.length)
+          for (const frame of frames) connection.socket.send(frame);
       });
     });
     const db = await createTestPgDatabase();
@@ -78,7 +84,11 @@ describe('hexstream ingest --format finnhub-trades → Kafka → prod --job ohlc
       expect(server.connections[0]?.received).toEqual(SUBSCRIPTIONS);
 
       const messages = await readFeedTopic(topic);
-      const sent = messages.map((m) => ({ key: m.key, timestampMs: m.timestampMs, value: JSON.parse(m.value) as unknown }));
+      const sent = messages.map((m) => ({
+        key: m.key,
+        timestampMs: m.timestampMs,
+        value: JSON.parse(m.value) as unknown,
+      }));
       const byTime = (a: { timestampMs: number }, b: { timestampMs: number }): number => a.timestampMs - b.timestampMs;
       expect(sent.sort(byTime)).toEqual(
         trades.map((x) => ({ key: x.s, timestampMs: x.t, value: { symbol: x.s, price: x.p, volume: x.v, ts: x.t } })),

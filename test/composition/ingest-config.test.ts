@@ -12,7 +12,11 @@ function refused(flags: IngestFlags, env: NodeJS.ProcessEnv = {}): string {
   throw new Error('accepted');
 }
 
-const QUOTES: IngestFlags = { email: 'ops@example.com', from: 'https://q.example/batch?symbols=AAPL', format: 'iex-batch' };
+const QUOTES: IngestFlags = {
+  email: 'ops@example.com',
+  from: 'https://q.example/batch?symbols=AAPL',
+  format: 'iex-batch',
+};
 
 describe('resolveIngestConfig', () => {
   it('polls every 10 s into topic quotes on the local broker by default', () => {
@@ -80,15 +84,23 @@ describe('resolveIngestConfig', () => {
     expect(refused({ ...QUOTES, tokenEnv: 'NOPE' })).toBe(
       '--token-env: the variable NOPE is not set (or empty): export it with the token',
     );
-    expect(refused({ ...QUOTES, tokenEnv: 'A', tokenIn: 'cookie:x' }, { A: 'abcdef' })).toMatch(/^--token-in: expected query:NAME or header:NAME/);
+    expect(refused({ ...QUOTES, tokenEnv: 'A', tokenIn: 'cookie:x' }, { A: 'abcdef' })).toMatch(
+      /^--token-in: expected query:NAME or header:NAME/,
+    );
     expect(refused({ ...QUOTES, tokenIn: 'query:k' })).toBe('--token-in: only with --token-env');
   });
 
   it('refuses what it cannot use, naming the flag', () => {
-    expect(refused({ ...QUOTES, from: 'ftp://x/y' })).toBe('--from: expected http://, https://, ws:// or wss://, got ftp://…');
+    expect(refused({ ...QUOTES, from: 'ftp://x/y' })).toBe(
+      '--from: expected http://, https://, ws:// or wss://, got ftp://…',
+    );
     expect(refused({ ...QUOTES, from: 'quotes' })).toBe('--from: not a URL: "quotes" (http(s)://… or ws(s)://…)');
-    expect(refused({ ...QUOTES, format: 'csv' })).toBe('--format: must be iex-batch, finnhub-trades, json, jsonl, got "csv"');
-    expect(refused({ ...QUOTES, subscribe: 'x' })).toBe('--subscribe: only with a WebSocket feed (--from ws://… or wss://…)');
+    expect(refused({ ...QUOTES, format: 'csv' })).toBe(
+      '--format: must be iex-batch, finnhub-trades, json, jsonl, got "csv"',
+    );
+    expect(refused({ ...QUOTES, subscribe: 'x' })).toBe(
+      '--subscribe: only with a WebSocket feed (--from ws://… or wss://…)',
+    );
     expect(refused({ ...QUOTES, every: '0' })).toBe('--every: must be longer than 0');
     expect(refused({ ...QUOTES, brokers: 'kafka' })).toMatch(/^--brokers: expected host:port/);
     expect(refused({ ...QUOTES, topic: 'a b' })).toBe('--topic: not a valid Kafka topic name: "a b"');

@@ -66,7 +66,9 @@ export function describeFeedSinkContract(
 
   const expected = (messages: readonly FeedMessage[]): StoredFeedMessage[] =>
     messages.map((m) =>
-      capabilities.keepsKeyAndTimestamp ? { key: m.key, value: m.value, timestampMs: m.timestampMs } : { value: m.value },
+      capabilities.keepsKeyAndTimestamp
+        ? { key: m.key, value: m.value, timestampMs: m.timestampMs }
+        : { value: m.value },
     );
 
   describe(`FeedSinkPort contract: ${name}`, () => {

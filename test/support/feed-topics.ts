@@ -41,9 +41,7 @@ export async function readFeedTopic(topic: string): Promise<FeedTopicMessage[]> 
     },
     { timeoutMs: 30_000 },
   );
-  return out
-    .sort((a, b) => a.partition - b.partition || a.offset - b.offset)
-    .map(({ offset: _offset, ...m }) => m);
+  return out.sort((a, b) => a.partition - b.partition || a.offset - b.offset).map(({ offset: _offset, ...m }) => m);
 }
 
 /** Messages on a topic now (the sum of its partitions' end offsets; 0 when it does not exist yet). */
@@ -64,7 +62,8 @@ export async function waitForTopicCount(topic: string, n: number, timeoutMs = 60
   for (;;) {
     const count = await topicCount(topic);
     if (count >= n) return;
-    if (Date.now() > deadline) throw new Error(`topic ${topic} holds ${count} messages after ${timeoutMs / 1000} s, not ${n}`);
+    if (Date.now() > deadline)
+      throw new Error(`topic ${topic} holds ${count} messages after ${timeoutMs / 1000} s, not ${n}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

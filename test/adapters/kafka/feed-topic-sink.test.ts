@@ -44,7 +44,11 @@ describe('FeedTopicSink', () => {
       await sink.open();
       const keys = ['AAPL', 'MSFT', 'GOOG', 'AMZN', 'TSLA', 'META'];
       await sink.send(
-        keys.map((k, i) => ({ key: k, value: `{"symbol":"${k}","price":${i},"ts":${1000 + i}}`, timestampMs: 1000 + i })),
+        keys.map((k, i) => ({
+          key: k,
+          value: `{"symbol":"${k}","price":${i},"ts":${1000 + i}}`,
+          timestampMs: 1000 + i,
+        })),
         [{ reason: 'too-large', detail: 'body over 4 MiB', raw: 'x', receivedAtMs: 5 }],
       );
       const read = await readFeedTopic(topic);

@@ -45,9 +45,15 @@ describe('IngestMetrics', () => {
     ]);
   });
 
-  it('has no series of a run before it starts', async () => {
+  it('counts 0 before the run starts, with no series by reason or side', async () => {
     const metrics = new IngestMetrics(() => undefined, { defaultMetrics: false });
-    expect(ingestSamples((await get(metrics.routes(), '/metrics')).body)).toEqual([]);
+    expect(ingestSamples((await get(metrics.routes(), '/metrics')).body)).toEqual([
+      'hexstream_ingest_payloads_total 0',
+      'hexstream_ingest_messages_total 0',
+      'hexstream_ingest_unchanged_total 0',
+      'hexstream_ingest_pending 0',
+      'hexstream_ingest_up 0',
+    ]);
   });
 
   it('is ready while running without an outage, and says why not otherwise', async () => {
