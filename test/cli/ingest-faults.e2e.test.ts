@@ -40,6 +40,8 @@ function batch(symbols: readonly string[], ts: number): string {
 
 interface Run {
   readonly topic: string;
+  /** The ingest process started, stopped by `cleanup` if the test did not. */
+  ingest?: IngestProcess;
   readonly dir: string;
   start(from: string, format: string, extra: readonly string[]): IngestProcess;
   cleanup(): Promise<void>;
@@ -48,11 +50,11 @@ interface Run {
 function run(): Run {
   const topic = uniqueName('ingest-faults');
   const dir = mkdtempSync(join(tmpdir(), 'hexstream-ingest-faults-'));
-  return {
+  const r: Run = {
     topic,
     dir,
     start: (from, format, extra) =>
-      startIngest([
+      (r.ingest = startIngest([
         'ops@example.com',
         '--from',
         from,
@@ -69,12 +71,14 @@ function run(): Run {
         '--outbox',
         join(dir, 'outbox'),
         ...extra,
-      ]),
+      ])),
     cleanup: async () => {
+      await r.ingest?.stop();
       await deleteTopics([topic, `${topic}.dead-letter`]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return r;
 }
 
 describe('hexstream ingest through faults of its feed', () => {

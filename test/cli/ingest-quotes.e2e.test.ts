@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startIngest } from '../support/ingest-process';
+import { startIngest, type IngestProcess } from '../support/ingest-process';
 import { partitionsOf, readFeedTopic, waitForTopicCount } from '../support/feed-topics';
 import { deleteTopics } from '../support/kafka-read';
 import { BROKERS, uniqueName } from '../support/kafka-topics';
@@ -57,9 +57,10 @@ describe('hexstream ingest --format iex-batch → Kafka → prod --job top-avera
     const served = new Map<string, Served>();
     for (let n = 0; n < RESPONSES; n++) for (const q of response(n).quotes) served.set(`${q.symbol}|${q.ts}`, q);
     const expected = [...served.values()];
+    let ingest: IngestProcess | undefined;
     const db = await createTestDatabase();
     try {
-      const ingest = startIngest([
+      ingest = startIngest([
         'ops@example.com',
         '--from',
         `${server.origin}/batch`,
@@ -141,6 +142,7 @@ describe('hexstream ingest --format iex-batch → Kafka → prod --job top-avera
       expect(actual.size).toBeGreaterThan(0);
       expect(twelve(actual)).toEqual(twelve(reference.rows));
     } finally {
+      await ingest?.stop();
       await server.close();
       await db.drop();
       await deleteTopics([topic, `${topic}.dead-letter`]);

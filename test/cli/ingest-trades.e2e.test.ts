@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startIngest } from '../support/ingest-process';
+import { startIngest, type IngestProcess } from '../support/ingest-process';
 import { partitionsOf, readFeedTopic, waitForTopicCount } from '../support/feed-topics';
 import { deleteTopics } from '../support/kafka-read';
 import { BROKERS, uniqueName } from '../support/kafka-topics';
@@ -60,9 +60,10 @@ describe('hexstream ingest --format finnhub-trades → Kafka → prod --job ohlc
           for (const frame of frames) connection.socket.send(frame);
       });
     });
+    let ingest: IngestProcess | undefined;
     const db = await createTestPgDatabase();
     try {
-      const ingest = startIngest([
+      ingest = startIngest([
         'ops@example.com',
         '--from',
         server.url,
@@ -139,6 +140,7 @@ describe('hexstream ingest --format finnhub-trades → Kafka → prod --job ohlc
       expect(bars.size).toBeGreaterThan(SYMBOLS.length);
       expect(bars).toEqual(expected.rows);
     } finally {
+      await ingest?.stop();
       await server.close();
       await db.drop();
       await deleteTopics([topic, `${topic}.dead-letter`]);
