@@ -3,7 +3,7 @@ import { MemoryFeedSource, type ScriptedPoll } from '../../../src/adapters/memor
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
-import { IngestPipeline, STOP_FLUSH_MS } from '../../../src/domain/ingest/ingest-pipeline';
+import { IngestPipeline, SEND_BATCH, STOP_FLUSH_MS } from '../../../src/domain/ingest/ingest-pipeline';
 import type { IngestSettings } from '../../../src/domain/ingest/ingest-settings';
 import type { FeedPoll } from '../../../src/ports/feed-source.port';
 
@@ -224,5 +224,21 @@ describe('IngestPipeline', () => {
       pending: 0,
       outageMs: { source: 0, sink: 0 },
     });
+  });
+});
+
+describe('IngestPipeline with more pending than one send takes', () => {
+  it('sends them in batches of SEND_BATCH, in arrival order, after an outage', async () => {
+    const quotes = Array.from({ length: SEND_BATCH * 2 + 7 }, (_, i) => line(`S${i}`, 1, T0 + i));
+    const r = rig([lines(...quotes.slice(0, SEND_BATCH)), lines(...quotes.slice(SEND_BATCH))]);
+    r.sink.failNext(unavailable());
+    await r.pipeline.run({ isStopped: () => r.feed.played() });
+    expect(r.sink.messages.map((m) => m.value)).toEqual(quotes);
+    expect(r.sink.sends).toEqual([
+      [SEND_BATCH, 0, false],
+      [SEND_BATCH, 0, true],
+      [SEND_BATCH, 0, true],
+      [7, 0, true],
+    ]);
   });
 });
