@@ -242,3 +242,38 @@ describe('IngestPipeline with more pending than one send takes', () => {
     ]);
   });
 });
+
+describe('IngestPipeline progress while the sink does not answer', () => {
+  it("logs progress lines from the clock's ticks while a send hangs, and stops ticking at the end", async () => {
+    const ticks: Array<() => void> = [];
+    let stopped = 0;
+    const clock = Object.assign(new ManualClock(T0), {
+      every: (_ms: number, tick: () => void): (() => void) => {
+        ticks.push(tick);
+        return () => void stopped++;
+      },
+    });
+    const feed = new MemoryFeedSource([lines(line('A', 1, T0))], clock);
+    const sink = new MemoryFeedSink();
+    let release: () => void = () => undefined;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    const send = sink.send.bind(sink);
+    sink.send = async (messages, deadLetters): Promise<void> => {
+      await hanging;
+      return send(messages, deadLetters);
+    };
+    const logger = new MemoryLogger();
+    const pipeline = new IngestPipeline(feed, sink, clock, logger, settings({ progressIntervalMs: 1000 }));
+    const run = pipeline.run({ isStopped: () => feed.played() });
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(1000);
+    for (const tick of ticks) tick();
+    expect(logged(logger, 'ingest progress')).toEqual([
+      { payloads: 1, messages: 0, rate: 0, deadLetters: 0, unchanged: 0, pending: 1, outage: undefined },
+    ]);
+    release();
+    await run;
+    expect(sink.messages).toEqual([message('A', 1, T0)]);
+    expect([ticks.length, stopped]).toEqual([1, 1]);
+  });
+});
