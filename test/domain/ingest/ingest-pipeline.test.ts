@@ -3,7 +3,7 @@ import { MemoryFeedSource, type ScriptedPoll } from '../../../src/adapters/memor
 import { ManualClock } from '../../../src/adapters/memory/manual-clock.adapter';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import { HexstreamError } from '../../../src/domain/hexstream-error';
-import { IngestPipeline, STOP_FLUSH_MS } from '../../../src/domain/ingest/ingest-pipeline';
+import { IngestPipeline, SEND_BATCH, STOP_FLUSH_MS } from '../../../src/domain/ingest/ingest-pipeline';
 import type { IngestSettings } from '../../../src/domain/ingest/ingest-settings';
 import type { FeedPoll } from '../../../src/ports/feed-source.port';
 
@@ -224,5 +224,56 @@ describe('IngestPipeline', () => {
       pending: 0,
       outageMs: { source: 0, sink: 0 },
     });
+  });
+});
+
+describe('IngestPipeline with more pending than one send takes', () => {
+  it('sends them in batches of SEND_BATCH, in arrival order, after an outage', async () => {
+    const quotes = Array.from({ length: SEND_BATCH * 2 + 7 }, (_, i) => line(`S${i}`, 1, T0 + i));
+    const r = rig([lines(...quotes.slice(0, SEND_BATCH)), lines(...quotes.slice(SEND_BATCH))]);
+    r.sink.failNext(unavailable());
+    await r.pipeline.run({ isStopped: () => r.feed.played() });
+    expect(r.sink.messages.map((m) => m.value)).toEqual(quotes);
+    expect(r.sink.sends).toEqual([
+      [SEND_BATCH, 0, false],
+      [SEND_BATCH, 0, true],
+      [SEND_BATCH, 0, true],
+      [7, 0, true],
+    ]);
+  });
+});
+
+describe('IngestPipeline progress while the sink does not answer', () => {
+  it("logs progress lines from the clock's ticks while a send hangs, and stops ticking at the end", async () => {
+    const ticks: Array<() => void> = [];
+    let stopped = 0;
+    const clock = Object.assign(new ManualClock(T0), {
+      every: (_ms: number, tick: () => void): (() => void) => {
+        ticks.push(tick);
+        return () => void stopped++;
+      },
+    });
+    const feed = new MemoryFeedSource([lines(line('A', 1, T0))], clock);
+    const sink = new MemoryFeedSink();
+    let release: () => void = () => undefined;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    const send = sink.send.bind(sink);
+    sink.send = async (messages, deadLetters): Promise<void> => {
+      await hanging;
+      return send(messages, deadLetters);
+    };
+    const logger = new MemoryLogger();
+    const pipeline = new IngestPipeline(feed, sink, clock, logger, settings({ progressIntervalMs: 1000 }));
+    const run = pipeline.run({ isStopped: () => feed.played() });
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(1000);
+    for (const tick of ticks) tick();
+    expect(logged(logger, 'ingest progress')).toEqual([
+      { payloads: 1, messages: 0, rate: 0, deadLetters: 0, unchanged: 0, pending: 1, outage: undefined },
+    ]);
+    release();
+    await run;
+    expect(sink.messages).toEqual([message('A', 1, T0)]);
+    expect([ticks.length, stopped]).toEqual([1, 1]);
   });
 });
