@@ -155,7 +155,10 @@ export class HttpPollFeed implements FeedSourcePort {
 
   /** The outage keeps the time it began while its cause changes (500s, then refused). */
   private markOutage(what: string, nowMs: number): void {
+    const began = this.outage === undefined;
     this.outage = { what: this.mask(what), sinceMs: this.outage?.sinceMs ?? nowMs };
+    // A poll waiting for payloads returns at once with the news: the outage shows without delay.
+    if (began) this.arrivals.wake();
   }
 
   private headers(): Record<string, string> {
