@@ -132,6 +132,16 @@ describe('HttpPollFeed under faults', () => {
     expect(got.outages).toContainEqual({ what: 'no complete answer within 500 ms', sinceMs: 1_000 });
   });
 
+  it('reports a connection dropped halfway through the body as an outage, and goes on', async () => {
+    const f = await start(inSequence([{ body: '{"AAPL":{"quote"', dropAfterBytes: 8 }, { body: '{}' }], NOT_MODIFIED), {
+      retry: { attempts: 1 },
+    });
+    const got = await pollUntil(f, (g) => g.payloads.length >= 1);
+    expect(got.payloads).toEqual(['{}']);
+    expect(got.rejected).toEqual([]);
+    expect(got.outages).toContainEqual({ what: 'connection dropped before the body was complete', sinceMs: 1_000 });
+  });
+
   it('rejects a 10 MB body as too large, declared or streamed, keeping its start, and goes on', async () => {
     const big = Buffer.alloc(TEN_MB, 'x');
     const f = await start(inSequence([{ body: big }, { body: big, chunked: true }, { body: 'small' }], NOT_MODIFIED));
