@@ -13,6 +13,8 @@ export interface ScriptedReply {
   readonly chunked?: boolean;
   /** Send the head and the body's first `stallAfterBytes` bytes, then nothing more. */
   readonly stallAfterBytes?: number;
+  /** Send the head and the body's first `dropAfterBytes` bytes, then close the connection. */
+  readonly dropAfterBytes?: number;
 }
 
 export interface SeenRequest {
@@ -74,6 +76,10 @@ function answer(_req: IncomingMessage, res: ServerResponse, reply: ScriptedReply
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.chunked !== true) headers['content-length'] ??= String(body.length);
   res.writeHead(reply.status ?? 200, headers);
+  if (reply.dropAfterBytes !== undefined) {
+    res.write(body.subarray(0, reply.dropAfterBytes), () => res.socket?.destroy());
+    return;
+  }
   if (reply.stallAfterBytes !== undefined) {
     res.write(body.subarray(0, reply.stallAfterBytes));
     return;

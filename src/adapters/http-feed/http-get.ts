@@ -102,9 +102,11 @@ function readAnswer(res: IncomingMessage, limits: HttpGetLimits, finish: (attemp
     finish({ ok: true, answer: answer(keepWhole) });
   });
   res.on('end', () => finish({ ok: true, answer: answer(false) }));
-  res.on('error', (e) => finish({ ok: false, what: networkFailure(e) }));
+  // A response's only errors are the connection ending early (`aborted`); its close says the same.
+  const dropped = (): void => finish({ ok: false, what: 'connection dropped before the body was complete' });
+  res.on('error', dropped);
   res.on('close', () => {
-    if (!res.complete) finish({ ok: false, what: 'connection dropped before the body was complete' });
+    if (!res.complete) dropped();
   });
 }
 

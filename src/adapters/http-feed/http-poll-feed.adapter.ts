@@ -9,7 +9,7 @@ import { httpGet } from './http-get';
 import type { HttpAnswer, HttpGetLimits } from './http-get';
 import { resolveHttpPollOptions } from './http-poll-options';
 import type { HttpPollOptions, ResolvedHttpPollOptions } from './http-poll-options';
-import { retryAfterMs, retryDelayMs } from './retry-delay';
+import { retryAfterMs, retryDelayMs, untilNextPollMs } from './retry-delay';
 import { pause, WakeUp } from './wake-up';
 
 const ACCEPT = 'application/json, application/x-ndjson;q=0.9, text/plain;q=0.8, */*;q=0.5';
@@ -99,7 +99,7 @@ export class HttpPollFeed implements FeedSourcePort {
         // A bug, not an outage of the server; shown as one rather than ending the feed silently.
         this.markOutage(`internal error: ${e instanceof Error ? e.message : String(e)}`, clock.now());
       }
-      await pause(Math.max(startedAtMs + everyMs - clock.now(), holdOffMs), signal);
+      await pause(untilNextPollMs(startedAtMs, clock.now(), everyMs, holdOffMs), signal);
     }
   }
 
@@ -155,7 +155,10 @@ export class HttpPollFeed implements FeedSourcePort {
 
   /** The outage keeps the time it began while its cause changes (500s, then refused). */
   private markOutage(what: string, nowMs: number): void {
+    const began = this.outage === undefined;
     this.outage = { what: this.mask(what), sinceMs: this.outage?.sinceMs ?? nowMs };
+    // A poll waiting for payloads returns at once with the news: the outage shows without delay.
+    if (began) this.arrivals.wake();
   }
 
   private headers(): Record<string, string> {

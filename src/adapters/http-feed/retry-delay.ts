@@ -34,3 +34,12 @@ export function retryDelayMs(
   if (retryAfter !== undefined) return Math.min(retryAfter, limits.maxRetryAfterMs);
   return backoffMs(failures, limits, random);
 }
+
+/**
+ * How long after a poll ends the next one starts: at a fixed rate from the last start, at once if
+ * the poll ran past it (never two at a time, and no burst to catch up on missed ones), and not
+ * before the `Retry-After` the last answer asked (`holdOffMs`, 0 if none).
+ */
+export function untilNextPollMs(startedAtMs: number, nowMs: number, everyMs: number, holdOffMs: number): number {
+  return Math.max(startedAtMs + everyMs - nowMs, holdOffMs, 0);
+}

@@ -1,6 +1,6 @@
 import { HTTP_POLL_DEFAULTS } from '../../../src/adapters/http-feed/http-poll-options';
 import type { RetryLimits } from '../../../src/adapters/http-feed/http-poll-options';
-import { backoffMs, retryAfterMs, retryDelayMs } from '../../../src/adapters/http-feed/retry-delay';
+import { backoffMs, retryAfterMs, retryDelayMs, untilNextPollMs } from '../../../src/adapters/http-feed/retry-delay';
 
 const LIMITS: RetryLimits = { attempts: 10, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 5_000 };
 
@@ -32,6 +32,12 @@ describe('retry delays', () => {
     expect(retryDelayMs(1, 2_000, LIMITS, () => 0.5)).toBe(2_000);
     expect(retryDelayMs(1, 60_000, LIMITS, () => 0.5)).toBe(5_000);
     expect(retryDelayMs(2, undefined, LIMITS, () => 0.5)).toBe(100);
+  });
+
+  it('starts polls at a fixed rate, at once after a poll that ran long, never before a Retry-After', () => {
+    expect(untilNextPollMs(10_000, 10_300, 1_000, 0)).toBe(700);
+    expect(untilNextPollMs(10_000, 12_500, 1_000, 0)).toBe(0);
+    expect(untilNextPollMs(10_000, 10_300, 1_000, 5_000)).toBe(5_000);
   });
 
   it('has defaults of four attempts, 0.5 s doubling to 30 s, Retry-After up to 5 minutes', () => {
