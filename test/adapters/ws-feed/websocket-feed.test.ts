@@ -256,6 +256,7 @@ describe('WebSocketFeed', () => {
     await reader.readUntil((r) => r.outages.length === 1, 5000, 'an outage');
     const server = await serve((c) => c.socket.send('a'), { port });
     await reader.readUntil((r) => r.texts.length === 1, 5000, 'a payload');
+    await until(() => server.connections[0]?.received.length === 2, 5000, 'the subscriptions');
 
     expect(reader.outages).toEqual([{ what: `cannot connect: connect ECONNREFUSED 127.0.0.1:${port}`, sinceMs: NOW }]);
     expect(server.connections.map((c) => c.received)).toEqual([SUBSCRIBE]);
