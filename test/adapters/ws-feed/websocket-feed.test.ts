@@ -91,7 +91,7 @@ describe('WebSocketFeed', () => {
     });
     const { reader } = await openFeed(server.url, {
       subscribe: SUBSCRIBE,
-      token: { value: TOKEN, in: 'query', name: 'token' },
+      token: { value: TOKEN, placement: { in: 'query', name: 'token' } },
     });
     await reader.readUntil((r) => r.texts.length >= 4, 5000, 'four payloads');
     await until(() => server.connections[0]?.received.length === 2, 5000, 'the subscriptions');
@@ -105,7 +105,9 @@ describe('WebSocketFeed', () => {
 
   it('puts the token in a header when told to, and not in the URL', async () => {
     const server = await serve((c) => c.socket.send('a'));
-    const { reader } = await openFeed(server.url, { token: { value: TOKEN, in: 'header', name: 'X-Finnhub-Token' } });
+    const { reader } = await openFeed(server.url, {
+      token: { value: TOKEN, placement: { in: 'header', name: 'X-Finnhub-Token' } },
+    });
     await reader.readUntil((r) => r.texts.length === 1, 5000, 'one payload');
 
     expect(server.connections.map((c) => [c.path, c.headers['x-finnhub-token']])).toEqual([['/stream', TOKEN]]);
@@ -240,7 +242,9 @@ describe('WebSocketFeed', () => {
       },
       { refuse: (n) => (n === 1 ? 401 : undefined) },
     );
-    const { reader } = await openFeed(server.url, { token: { value: TOKEN, in: 'query', name: 'token' } });
+    const { reader } = await openFeed(server.url, {
+      token: { value: TOKEN, placement: { in: 'query', name: 'token' } },
+    });
     await reader.readUntil((r) => r.texts.length === 1, 5000, 'a payload');
 
     expect(reader.outages).toEqual([
