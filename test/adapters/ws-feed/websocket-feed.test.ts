@@ -152,6 +152,22 @@ describe('WebSocketFeed', () => {
     }
   }, 10_000);
 
+  it('stays unavailable across reconnections to a server that accepts and says nothing', async () => {
+    const server = await serve(() => undefined);
+    const { reader } = await openFeed(server.url, {
+      subscribe: SUBSCRIBE,
+      silenceMs: 100,
+      backoff: { initialMs: 20, maxMs: 40 },
+    });
+    await reader.readUntil(() => server.connections[2]?.received.length === 2, 5000, 'a third connection');
+    await reader.pollOnce(0);
+    const fromFirstOutage = reader.polls.slice(reader.polls.findIndex((p) => p.unavailable !== undefined));
+
+    expect(reader.outages).toEqual([{ what: 'silent: nothing received for 100 ms', sinceMs: NOW }]);
+    expect(fromFirstOutage.filter((p) => p.unavailable === undefined)).toEqual([]);
+    expect(server.connections.slice(0, 3).map((c) => c.received)).toEqual([SUBSCRIBE, SUBSCRIBE, SUBSCRIBE]);
+  }, 10_000);
+
   it('answers protocol pings, and they count as life', async () => {
     let sent = 0;
     const server = await serve((c) => {
