@@ -1,6 +1,8 @@
 /**
- * The console's data as the server sends it (the same shapes as `src/adapters/console/console-view.ts`)
- * and how an update is folded into what the page holds.
+ * The console's data as the server sends it (the same shapes as `src/adapters/console/console-view.ts`;
+ * the browser code is compiled apart from the server's, so they are written twice, and
+ * test/web/wire-types.test.ts fails when the two differ) and how an update is folded into what the
+ * page holds.
  */
 export interface Sample {
   readonly t: number;

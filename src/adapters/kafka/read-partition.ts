@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { deleteGroup } from './read-topic';
 
 /** A range of one partition to read: from `start` (an offset) up to at most `limit` messages before `end`. */
 export interface PartitionRange {
@@ -82,16 +83,4 @@ export async function readPartition(kafka: Kafka, range: PartitionRange): Promis
     await deleteGroup(kafka, groupId);
   }
   return read;
-}
-
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // A leftover empty group holds nothing and expires with the broker's offsets retention.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

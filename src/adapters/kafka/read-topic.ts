@@ -107,7 +107,8 @@ function readProgress(remaining: Map<number, number>): ReadProgress {
   return { done, advance, fail };
 }
 
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+/** Deletes a reader's own short-lived consumer group; a failure leaves an empty group that expires. */
+export async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
   const admin = kafka.admin();
   try {
     await admin.connect();

@@ -1,12 +1,14 @@
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { ClockPort } from '../../ports/clock.port';
 
-/** The service's token and where it goes: a query parameter of the URL or a header of the handshake. */
+/**
+ * The service's token and where it goes: a query parameter of the URL or a header of the handshake
+ * (the parameter's or the header's name: `token`, `X-Finnhub-Token`). The same shape as the HTTP
+ * feed's token, so one value serves both.
+ */
 export interface FeedToken {
   readonly value: string;
-  readonly in: 'query' | 'header';
-  /** The parameter's or the header's name (`token`, `X-Finnhub-Token`). */
-  readonly name: string;
+  readonly placement: { readonly in: 'query' | 'header'; readonly name: string };
 }
 
 /** Reconnection delays: the n-th reconnection in a row waits up to `min(maxMs, initialMs * 2^(n-1))`. */
@@ -62,15 +64,18 @@ export function connectTarget(
   token: FeedToken | undefined,
 ): { readonly url: string; readonly headers: Readonly<Record<string, string>> } {
   if (token === undefined) return { url, headers: {} };
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(token.name))
-    throw new HexstreamError('CONFIG_INVALID', `the token's ${token.in} name "${token.name}" is not a valid name`);
-  if (token.in === 'header') {
+  const { name } = token.placement;
+  if (token.placement.in === 'header') {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new HexstreamError('CONFIG_INVALID', `the token's header name "${name}" is not a valid header name`);
     // Control characters would make every handshake fail; say so once, without showing the token.
-    if (/[\0-\x08\x0a-\x1f\x7f]/.test(token.value))
+    if ([...token.value].some((c) => (c < ' ' && c !== '\t') || c === '\x7f'))
       throw new HexstreamError('CONFIG_INVALID', 'the token holds control characters, which a header cannot carry');
-    return { url, headers: { [token.name]: token.value } };
+    return { url, headers: { [name]: token.value } };
   }
+  // Appended, not re-serialized: the query as given stays byte for byte (`AAPL,MSFT` is not `AAPL%2CMSFT`).
   const withToken = new URL(url);
-  withToken.searchParams.set(token.name, token.value);
-  return { url: withToken.toString(), headers: {} };
+  const pair = `${encodeURIComponent(name)}=${encodeURIComponent(token.value)}`;
+  withToken.search = withToken.search === '' || withToken.search === '?' ? `?${pair}` : `${withToken.search}&${pair}`;
+  return { url: withToken.href, headers: {} };
 }

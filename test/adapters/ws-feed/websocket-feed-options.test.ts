@@ -20,18 +20,27 @@ describe('reconnectDelayMs', () => {
 
 describe('connectTarget', () => {
   it('adds the token as a query parameter, encoded, keeping the query there is', () => {
-    expect(connectTarget('wss://ws.finnhub.io', { value: 'ab c&d', in: 'query', name: 'token' })).toEqual({
-      url: 'wss://ws.finnhub.io/?token=ab+c%26d',
+    expect(
+      connectTarget('wss://ws.finnhub.io', { value: 'ab c&d', placement: { in: 'query', name: 'token' } }),
+    ).toEqual({
+      url: 'wss://ws.finnhub.io/?token=ab%20c%26d',
       headers: {},
     });
-    expect(connectTarget('ws://127.0.0.1:9000/s?x=1', { value: 't0k', in: 'query', name: 'key' })).toEqual({
-      url: 'ws://127.0.0.1:9000/s?x=1&key=t0k',
+    expect(
+      connectTarget('ws://127.0.0.1:9000/s?symbols=AAPL,MSFT', {
+        value: 't0k',
+        placement: { in: 'query', name: 'key' },
+      }),
+    ).toEqual({
+      url: 'ws://127.0.0.1:9000/s?symbols=AAPL,MSFT&key=t0k',
       headers: {},
     });
   });
 
   it('sends the token as a header, leaving the URL as it is', () => {
-    expect(connectTarget('wss://ws.finnhub.io', { value: 'tok', in: 'header', name: 'X-Finnhub-Token' })).toEqual({
+    expect(
+      connectTarget('wss://ws.finnhub.io', { value: 'tok', placement: { in: 'header', name: 'X-Finnhub-Token' } }),
+    ).toEqual({
       url: 'wss://ws.finnhub.io',
       headers: { 'X-Finnhub-Token': 'tok' },
     });
@@ -42,10 +51,10 @@ describe('connectTarget', () => {
   });
 
   it('refuses a header name that HTTP does not allow, and a token a header cannot carry', () => {
-    expect(() => connectTarget('ws://h/', { value: 'tok', in: 'header', name: 'X Token' })).toThrow(
+    expect(() => connectTarget('ws://h/', { value: 'tok', placement: { in: 'header', name: 'X Token' } })).toThrow(
       errorWith({ code: 'CONFIG_INVALID' }),
     );
-    expect(() => connectTarget('ws://h/', { value: 'to\r\nk', in: 'header', name: 'X-Token' })).toThrow(
+    expect(() => connectTarget('ws://h/', { value: 'to\r\nk', placement: { in: 'header', name: 'X-Token' } })).toThrow(
       errorWith({
         code: 'CONFIG_INVALID',
         message: 'the token holds control characters, which a header cannot carry',

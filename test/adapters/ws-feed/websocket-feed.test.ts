@@ -91,7 +91,7 @@ describe('WebSocketFeed', () => {
     });
     const { reader } = await openFeed(server.url, {
       subscribe: SUBSCRIBE,
-      token: { value: TOKEN, in: 'query', name: 'token' },
+      token: { value: TOKEN, placement: { in: 'query', name: 'token' } },
     });
     await reader.readUntil((r) => r.texts.length >= 4, 5000, 'four payloads');
     await until(() => server.connections[0]?.received.length === 2, 5000, 'the subscriptions');
@@ -105,7 +105,9 @@ describe('WebSocketFeed', () => {
 
   it('puts the token in a header when told to, and not in the URL', async () => {
     const server = await serve((c) => c.socket.send('a'));
-    const { reader } = await openFeed(server.url, { token: { value: TOKEN, in: 'header', name: 'X-Finnhub-Token' } });
+    const { reader } = await openFeed(server.url, {
+      token: { value: TOKEN, placement: { in: 'header', name: 'X-Finnhub-Token' } },
+    });
     await reader.readUntil((r) => r.texts.length === 1, 5000, 'one payload');
 
     expect(server.connections.map((c) => [c.path, c.headers['x-finnhub-token']])).toEqual([['/stream', TOKEN]]);
@@ -148,6 +150,22 @@ describe('WebSocketFeed', () => {
     } finally {
       pinging.forEach(clearInterval);
     }
+  }, 10_000);
+
+  it('stays unavailable across reconnections to a server that accepts and says nothing', async () => {
+    const server = await serve(() => undefined);
+    const { reader } = await openFeed(server.url, {
+      subscribe: SUBSCRIBE,
+      silenceMs: 100,
+      backoff: { initialMs: 20, maxMs: 40 },
+    });
+    await reader.readUntil(() => server.connections[2]?.received.length === 2, 5000, 'a third connection');
+    await reader.pollOnce(0);
+    const fromFirstOutage = reader.polls.slice(reader.polls.findIndex((p) => p.unavailable !== undefined));
+
+    expect(reader.outages).toEqual([{ what: 'silent: nothing received for 100 ms', sinceMs: NOW }]);
+    expect(fromFirstOutage.filter((p) => p.unavailable === undefined)).toEqual([]);
+    expect(server.connections.slice(0, 3).map((c) => c.received)).toEqual([SUBSCRIBE, SUBSCRIBE, SUBSCRIBE]);
   }, 10_000);
 
   it('answers protocol pings, and they count as life', async () => {
@@ -240,7 +258,9 @@ describe('WebSocketFeed', () => {
       },
       { refuse: (n) => (n === 1 ? 401 : undefined) },
     );
-    const { reader } = await openFeed(server.url, { token: { value: TOKEN, in: 'query', name: 'token' } });
+    const { reader } = await openFeed(server.url, {
+      token: { value: TOKEN, placement: { in: 'query', name: 'token' } },
+    });
     await reader.readUntil((r) => r.texts.length === 1, 5000, 'a payload');
 
     expect(reader.outages).toEqual([
@@ -256,6 +276,7 @@ describe('WebSocketFeed', () => {
     await reader.readUntil((r) => r.outages.length === 1, 5000, 'an outage');
     const server = await serve((c) => c.socket.send('a'), { port });
     await reader.readUntil((r) => r.texts.length === 1, 5000, 'a payload');
+    await until(() => server.connections[0]?.received.length === 2, 5000, 'the subscriptions');
 
     expect(reader.outages).toEqual([{ what: `cannot connect: connect ECONNREFUSED 127.0.0.1:${port}`, sinceMs: NOW }]);
     expect(server.connections.map((c) => c.received)).toEqual([SUBSCRIBE]);
