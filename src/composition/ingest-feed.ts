@@ -2,18 +2,18 @@ import { HttpPollFeed } from '../adapters/http-feed/http-poll-feed.adapter';
 import { WebSocketFeed } from '../adapters/ws-feed/websocket-feed.adapter';
 import type { ClockPort } from '../ports/clock.port';
 import type { FeedSourcePort } from '../ports/feed-source.port';
-import type { IngestConfig } from './ingest-config';
+import type { FeedToken, IngestConfig } from './ingest-config';
 
 /** The feed of an ingest run, picked by the URL's scheme: polled over HTTP for http(s)://, streamed for ws(s)://. */
 export function feedSource(config: IngestConfig, clock: ClockPort): FeedSourcePort {
-  const token = config.token;
+  const token = config.token === undefined ? {} : { token: feedToken(config.token) };
   if (config.feed === 'http')
     return new HttpPollFeed(config.from, {
       everyMs: config.everyMs,
       timeoutMs: config.timeoutMs,
       maxPayloadBytes: config.maxPayloadBytes,
       clock,
-      ...(token === undefined ? {} : { token: { value: token.value, placement: { in: token.in, name: token.name } } }),
+      ...token,
     });
   return new WebSocketFeed({
     url: config.from,
@@ -21,6 +21,11 @@ export function feedSource(config: IngestConfig, clock: ClockPort): FeedSourcePo
     silenceMs: config.silenceMs,
     maxPayloadBytes: config.maxPayloadBytes,
     clock,
-    ...(token === undefined ? {} : { token: { value: token.value, in: token.in, name: token.name } }),
+    ...token,
   });
+}
+
+/** The token as both feeds take it: its value, and where it goes. */
+function feedToken(token: FeedToken): { value: string; placement: { in: 'query' | 'header'; name: string } } {
+  return { value: token.value, placement: { in: token.in, name: token.name } };
 }
