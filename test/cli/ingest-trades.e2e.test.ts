@@ -14,6 +14,7 @@ jest.setTimeout(300_000);
 
 const T0 = Date.UTC(2026, 0, 5, 15, 0, 0);
 const SYMBOLS = ['BINANCE:BTCUSDT', 'AAPL', 'MSFT'];
+const TOKEN = 'fh-0a1b2c3d4e5f';
 const SUBSCRIPTIONS = SYMBOLS.map((s) => JSON.stringify({ type: 'subscribe', symbol: s }));
 
 interface Trade {
@@ -63,26 +64,35 @@ describe('hexstream ingest --format finnhub-trades → Kafka → prod --job ohlc
     let ingest: IngestProcess | undefined;
     const db = await createTestPgDatabase();
     try {
-      ingest = startIngest([
-        'ops@example.com',
-        '--from',
-        server.url,
-        '--format',
-        'finnhub-trades',
-        ...SUBSCRIPTIONS.flatMap((s) => ['--subscribe', s]),
-        '--topic',
-        topic,
-        '--brokers',
-        BROKERS.join(','),
-        '--http',
-        'off',
-        '--outbox',
-        join(dir, 'outbox'),
-      ]);
+      ingest = startIngest(
+        [
+          'ops@example.com',
+          '--from',
+          server.url,
+          '--format',
+          'finnhub-trades',
+          ...SUBSCRIPTIONS.flatMap((s) => ['--subscribe', s]),
+          '--topic',
+          topic,
+          '--brokers',
+          BROKERS.join(','),
+          '--token-env',
+          'FINNHUB_TOKEN',
+          '--token-in',
+          'header:X-Finnhub-Token',
+          '--http',
+          'off',
+          '--outbox',
+          join(dir, 'outbox'),
+        ],
+        { FINNHUB_TOKEN: TOKEN },
+      );
       await waitForTopicCount(topic, trades.length);
       const stopped = await ingest.stop();
       expect(stopped.code).toBe(0);
       expect(server.connections[0]?.received).toEqual(SUBSCRIPTIONS);
+      expect(server.connections[0]?.headers['x-finnhub-token']).toBe(TOKEN);
+      expect(`${stopped.stdout}${stopped.stderr}`).not.toContain(TOKEN);
 
       const messages = await readFeedTopic(topic);
       const sent = messages.map((m) => ({
