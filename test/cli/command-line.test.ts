@@ -101,18 +101,24 @@ describe('HEXSTREAM_* variables', () => {
 
 describe("command line errors say what is wrong in the user's terms (exit 2, one line)", () => {
   it.each([
-    [[], 'name a command: test, prod, batch, produce, replay or new-job (hexstream --help lists them)'],
-    [['--window', '1m'], 'name a command: test, prod, batch, produce, replay or new-job (hexstream --help lists them)'],
-    [['--bogus'], 'name a command: test, prod, batch, produce, replay or new-job (hexstream --help lists them)'],
+    [[], 'name a command: test, prod, batch, produce, ingest, replay or new-job (hexstream --help lists them)'],
+    [
+      ['--window', '1m'],
+      'name a command: test, prod, batch, produce, ingest, replay or new-job (hexstream --help lists them)',
+    ],
+    [
+      ['--bogus'],
+      'name a command: test, prod, batch, produce, ingest, replay or new-job (hexstream --help lists them)',
+    ],
     [
       ['tset', 'you@example.com'],
-      'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce, replay, new-job',
+      'unknown command "tset" (did you mean test?); the commands are test, prod, batch, produce, ingest, replay, new-job',
     ],
     [
       ['prdo'],
-      'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce, replay, new-job',
+      'unknown command "prdo" (did you mean prod?); the commands are test, prod, batch, produce, ingest, replay, new-job',
     ],
-    [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce, replay, new-job'],
+    [['xyzzy'], 'unknown command "xyzzy"; the commands are test, prod, batch, produce, ingest, replay, new-job'],
     [
       ['test'],
       "test: <email> is missing: the operator's address, which gets the run report (e.g. hexstream test you@example.com)",
@@ -122,8 +128,11 @@ describe("command line errors say what is wrong in the user's terms (exit 2, one
       "prod: <email> is missing: the operator's address, which gets the run report (e.g. hexstream prod you@example.com)",
     ],
     [['test', 'you@example.com', '--window', '-5s'], `--window: invalid duration "-5s": ${DURATION}`],
-    [['test', 'you@example.com', '--topic', 'x'], '--topic is a flag of prod, produce and replay, not of test'],
-    [['test', 'you@example.com', '--brokers=h:1'], '--brokers is a flag of prod, produce and replay, not of test'],
+    [['test', 'you@example.com', '--topic', 'x'], '--topic is a flag of prod, produce, ingest and replay, not of test'],
+    [
+      ['test', 'you@example.com', '--brokers=h:1'],
+      '--brokers is a flag of prod, produce, ingest and replay, not of test',
+    ],
     [['batch', 'you@example.com', '--input', 'x', '--output', 'y'], '--output is a flag of test, not of batch'],
     [['test', 'you@example.com', '--windw', '1m'], 'unknown flag --windw for test (did you mean --window?)'],
     [

@@ -25,9 +25,9 @@ describe('--http and --http-token on the command line', () => {
     expect(b['http']).toBe('9000');
   });
 
-  it('belongs to test, prod and batch only', () => {
+  it('belongs to test, prod, batch and ingest only', () => {
     expect(() => argv(['produce', '--to', '-', '--http', '9000'])).toThrow(
-      '--http is a flag of test, prod and batch, not of produce',
+      '--http is a flag of test, prod, batch and ingest, not of produce',
     );
   });
 });

@@ -347,7 +347,7 @@ describe('command line errors', () => {
     ],
     [
       [],
-      /^hexstream: name a command: test, prod, batch, produce, replay or new-job \(hexstream --help lists them\)\n$/,
+      /^hexstream: name a command: test, prod, batch, produce, ingest, replay or new-job \(hexstream --help lists them\)\n$/,
     ],
   ])('exits 2 with one line for %j', (args, message) => {
     const r = runCli(args);
