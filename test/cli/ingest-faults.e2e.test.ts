@@ -133,12 +133,25 @@ describe('hexstream ingest through faults of its feed', () => {
       return { status: 200, body: batch(symbols, T0 + k * 10_000) };
     });
     try {
-      const ingest = r.start(`${server.origin}/batch`, 'iex-batch', ['--every', '200ms', '--timeout', '1s']);
+      const ingest = r.start(`${server.origin}/batch`, 'iex-batch', [
+        '--every',
+        '200ms',
+        '--timeout',
+        '1s',
+        '--http',
+        '127.0.0.1:0',
+      ]);
       await ingest.waitForStderr(
         (s) => showedOutage(s, /^source .*500/),
         'a progress line showing the HTTP 500s',
         60_000,
       );
+      // The endpoint counts it too: the feed's outage time, in /metrics.
+      const endpoint = /^endpoint {7}(http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(ingest.stdout())?.[1];
+      expect(endpoint).toBeDefined();
+      const metrics = await (await fetch(`${endpoint ?? ''}metrics`)).text();
+      const outage = /^hexstream_ingest_outage_seconds_total\{side="source"\} (\S+)$/m.exec(metrics)?.[1];
+      expect(Number(outage)).toBeGreaterThan(0);
       await waitForTopicCount(r.topic, 12, 60_000);
       while (good < 8) await new Promise((resolve) => setTimeout(resolve, 100));
       const stopped = await ingest.stop();
