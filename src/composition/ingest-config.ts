@@ -4,6 +4,7 @@ import { FEED_FORMATS, type FeedFormat } from '../domain/ingest/ingest-settings'
 import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
 import { invalid, logFormat, logLevel, positiveDuration, positiveInteger } from './config-values';
 import type { LogFormat, LogLevel } from './run-config';
+import { operatorEmail } from './resolve-engine-config';
 import { checkUrl } from './service-urls';
 
 /** `ingest`'s flags as parsed (strings as typed; absent when neither flag nor HEXSTREAM_* variable is set). */
@@ -107,7 +108,7 @@ export function resolveIngestConfig(flags: IngestFlags, env: NodeJS.ProcessEnv):
     throw invalid('--subscribe', 'only with a WebSocket feed (--from ws://… or wss://…)');
   return {
     mode: 'ingest',
-    email: flags.email ?? '',
+    email: operatorEmail(flags.email),
     from,
     feed,
     format,

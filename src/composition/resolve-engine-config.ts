@@ -11,10 +11,16 @@ import type { EngineConfig } from './run-config';
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerIntervalMs: number }): EngineConfig {
-  const email = flags.email ?? '';
+/** The operator's address (`<email>`), checked. */
+export function operatorEmail(text: string | undefined): string {
+  const email = text ?? '';
   if (email.length > 254 || !EMAIL.test(email))
     throw invalid('<email>', `not a valid e-mail address: ${JSON.stringify(email)}`);
+  return email;
+}
+
+export function resolveEngineConfig(flags: RawFlags, prodDefaults: { triggerIntervalMs: number }): EngineConfig {
+  const email = operatorEmail(flags.email);
   const job = resolveJob(flags);
   const window = resolveWindows(flags, job);
   const outputMode = resolveOutputMode(flags, job, window);

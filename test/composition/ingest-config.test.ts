@@ -104,5 +104,6 @@ describe('resolveIngestConfig', () => {
     expect(refused({ ...QUOTES, every: '0' })).toBe('--every: must be longer than 0');
     expect(refused({ ...QUOTES, brokers: 'kafka' })).toMatch(/^--brokers: expected host:port/);
     expect(refused({ ...QUOTES, topic: 'a b' })).toBe('--topic: not a valid Kafka topic name: "a b"');
+    expect(refused({ ...QUOTES, email: 'ops' })).toBe('<email>: not a valid e-mail address: "ops"');
   });
 });
