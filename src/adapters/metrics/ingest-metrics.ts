@@ -1,6 +1,7 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { IngestReading } from '../../domain/ingest/ingest-settings';
 import type { HttpBody, HttpRoute } from '../../ports/http-endpoint.port';
+import { scrapedFamily } from './scraped-family';
 
 /** The ingest run as the endpoint sees it: its figures now, and whether it still runs. */
 export interface IngestRunView {
@@ -109,27 +110,11 @@ export class IngestMetrics {
     figure: (r: IngestReading) => ReadonlyArray<readonly [Labels, number]>,
   ): void {
     const current = this.current;
-    const config = { name: `hexstream_ingest_${name}`, help, labelNames, registers: [this.registry] };
-    const fill = (set: (l: Labels, v: number) => void): void => {
+    const config = { name: `hexstream_ingest_${name}`, help, labelNames };
+    scrapedFamily(this.registry, kind, config, (set) => {
       const run = current();
       if (run !== undefined) for (const [l, v] of figure(run.reading)) set(l, v);
-    };
-    if (kind === 'counter')
-      new Counter({
-        ...config,
-        collect(this: Counter) {
-          this.reset();
-          fill((l, v) => this.inc(l, v));
-        },
-      });
-    else
-      new Gauge({
-        ...config,
-        collect(this: Gauge) {
-          this.reset();
-          fill((l, v) => this.set(l, v));
-        },
-      });
+    });
   }
 }
 

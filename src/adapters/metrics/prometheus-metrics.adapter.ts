@@ -1,8 +1,9 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { TriggerCommit } from '../../domain/pipeline/pipeline-output';
 import type { HttpRoute } from '../../ports/http-endpoint.port';
 import type { CommitTiming, RunIdentity, RunReading, RunTelemetryPort } from '../../ports/run-telemetry.port';
 import { notReadyBecause } from './readiness';
+import { scrapedFamily } from './scraped-family';
 import { RunBook, type WatchedRun } from './run-book';
 
 /** Commit durations: a file commit takes milliseconds, a database one tens, an outage's retry seconds. */
@@ -183,25 +184,9 @@ export class PrometheusMetrics implements RunTelemetryPort {
   private reading(kind: 'counter' | 'gauge', name: string, help: string, labels: string[], figure: Figure): void {
     const book = this.book;
     const readingOf = (w: WatchedRun): RunReading => this.scrape?.get(w) ?? w.read();
-    const config = { name: `hexstream_${name}`, help, labelNames: ['job', ...labels], registers: [this.registry] };
-    const fill = (set: (l: Labels, v: number) => void): void => {
+    const config = { name: `hexstream_${name}`, help, labelNames: ['job', ...labels] };
+    scrapedFamily(this.registry, kind, config, (set) => {
       for (const w of book.all()) for (const [l, v] of figure(readingOf(w), w)) set({ job: w.run.job, ...l }, v);
-    };
-    if (kind === 'counter')
-      new Counter({
-        ...config,
-        collect(this: Counter) {
-          this.reset();
-          fill((l, v) => this.inc(l, v));
-        },
-      });
-    else
-      new Gauge({
-        ...config,
-        collect(this: Gauge) {
-          this.reset();
-          fill((l, v) => this.set(l, v));
-        },
-      });
+    });
   }
 }
