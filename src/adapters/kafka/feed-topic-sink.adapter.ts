@@ -1,7 +1,7 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { FeedDeadLetter, FeedMessage, FeedSinkPort } from '../../ports/feed-sink.port';
-import { withDeadline } from '../system/deadline';
+import { connectWithin } from './connect-within';
 import { describeKafkaError, isKafkaUnavailable } from './kafka-errors';
 import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
 
@@ -62,23 +62,12 @@ export class FeedTopicSink implements FeedSinkPort {
       retry: SEND_RETRY,
     });
     const ms = this.options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
-    const connecting = this.connect(admin, producer);
-    try {
-      await withDeadline(connecting, ms, () => {
-        throw new Error(`no answer within ${ms} ms`);
-      });
-    } catch (e) {
-      // Not awaited: a disconnect waits for requests in flight; what the connect still opens is closed when it ends.
-      void connecting
-        .catch(() => undefined)
-        .then(() => Promise.all([producer.disconnect(), admin.disconnect()]))
-        .catch(() => undefined);
-      throw new HexstreamError(
-        'SINK_UNAVAILABLE',
-        `cannot reach Kafka at ${this.where()} to open topic ${this.options.topic}: ${describeKafkaError(e)}`,
-        { cause: e },
-      );
-    }
+    await connectWithin(
+      this.connect(admin, producer),
+      ms,
+      [producer, admin],
+      `cannot reach Kafka at ${this.where()} to open topic ${this.options.topic}`,
+    );
     await admin.disconnect().catch(() => undefined);
     this.producer = producer;
   }

@@ -3,7 +3,7 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { DeadLetter } from '../../domain/records';
 import type { DeadLetterPort } from '../../ports/dead-letter.port';
 import { deadLetterMessage } from './dead-letter-message';
-import { withDeadline } from '../system/deadline';
+import { connectWithin } from './connect-within';
 import { describeKafkaError, isKafkaUnavailable } from './kafka-errors';
 import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
 
@@ -55,24 +55,12 @@ export class KafkaDeadLetterTopic implements DeadLetterPort {
     const admin = this.kafka.admin();
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     const ms = this.options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
-    const connecting = this.connect(admin, producer);
-    try {
-      await withDeadline(connecting, ms, () => {
-        throw new Error(`no answer within ${ms} ms`);
-      });
-    } catch (e) {
-      // Not awaited: a disconnect waits for requests in flight, up to kafkajs's 30 s request
-      // timeout. Whatever the abandoned connect still opens is closed when it ends.
-      void connecting
-        .catch(() => undefined)
-        .then(() => Promise.all([producer.disconnect(), admin.disconnect()]))
-        .catch(() => undefined);
-      throw new HexstreamError(
-        'SINK_UNAVAILABLE',
-        `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}: ${describeKafkaError(e)}`,
-        { cause: e },
-      );
-    }
+    await connectWithin(
+      this.connect(admin, producer),
+      ms,
+      [producer, admin],
+      `cannot reach Kafka at ${this.options.brokers.join(',')} to open the dead-letter topic ${this.options.topic}`,
+    );
     await admin.disconnect().catch(() => undefined);
     this.producer = producer;
   }
