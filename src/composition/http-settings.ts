@@ -16,7 +16,7 @@ export const DEFAULT_HTTP_TRIES = 16;
  *
  *   --http off | (test, absent)     no endpoint
  *   --http | --http on | (absent)   127.0.0.1:7071, else the next free port up to 7087
- *   --http HOST:PORT | PORT         exactly there (PORT 0: any free port)
+ *   --http HOST:PORT | PORT         exactly there (PORT 0: a free port the system picks)
  */
 export function resolveHttpSettings(
   flags: RawFlags,
