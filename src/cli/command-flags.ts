@@ -1,9 +1,9 @@
-/* eslint-disable max-lines -- every command's flags in one place: the parser, the help and the docs test read this list */
 import type { Argv } from 'yargs';
 import { OUTPUT_MODES } from '../domain/engine/output-mode';
 import { jobNames } from '../composition/built-in-jobs';
 import type { CommandName } from './commands';
 import { ingestFlags } from './ingest-flags';
+import { reportFlags } from './report-flags';
 
 function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
   return (
@@ -107,7 +107,7 @@ function prodFlags<T>(y: Argv<T>): Argv<T> {
 
 /** Where a prod run reads, writes and reports. */
 function prodServiceFlags<T>(y: Argv<T>): Argv<T> {
-  return y
+  return reportFlags(y)
     .positional('email', { type: 'string', describe: 'operator address: gets the run report and failure alerts' })
     .option('brokers', { type: 'string', describe: 'Kafka bootstrap servers host:port,… (default 127.0.0.1:9092)' })
     .option('topic', {
@@ -131,14 +131,6 @@ function prodServiceFlags<T>(y: Argv<T>): Argv<T> {
     .option('dead-letter-topic', {
       type: 'string',
       describe: 'topic for rejected records (default <topic>.dead-letter)',
-    })
-    .option('smtp', {
-      type: 'string',
-      describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)',
-    })
-    .option('outbox', {
-      type: 'string',
-      describe: 'folder for report e-mails when --smtp is not given (default out/outbox)',
     });
 }
 

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { FEED_FORMATS } from '../domain/ingest/ingest-settings';
+import { reportFlags } from './report-flags';
 
 /** `hexstream ingest <email>`: where the feed is, its shape, where it goes, and how hard to try. */
 export function ingestFlags<T>(y: Argv<T>): Argv<T> {
@@ -57,7 +58,7 @@ function ingestFeedFlags<T>(y: Argv<T>): Argv<T> {
 }
 
 function ingestServiceFlags<T>(y: Argv<T>): Argv<T> {
-  return y
+  return reportFlags(y)
     .option('to', {
       type: 'string',
       nargs: 1,
@@ -72,14 +73,6 @@ function ingestServiceFlags<T>(y: Argv<T>): Argv<T> {
     .option('partitions', {
       type: 'string',
       describe: 'with --to kafka: partitions of the topic if it must be created (default 3)',
-    })
-    .option('smtp', {
-      type: 'string',
-      describe: 'smtp[s]://user:pass@host:port for the report and alerts (default: .eml files in --outbox)',
-    })
-    .option('outbox', {
-      type: 'string',
-      describe: 'folder for report e-mails when --smtp is not given (default out/outbox)',
     })
     .option('http', {
       type: 'string',
