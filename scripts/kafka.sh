@@ -19,7 +19,7 @@ set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 POM="$REPO_DIR/scripts/kafka/pom.xml"
-LOG4J="$REPO_DIR/scripts/kafka/log4j.properties"
+LOG4J="$REPO_DIR/scripts/kafka/log4j2.properties"
 
 KAFKA_HOME_DIR="${HEXSTREAM_KAFKA_HOME:-$REPO_DIR/.cache/kafka}"
 PORT="${HEXSTREAM_KAFKA_PORT:-9092}"
@@ -43,7 +43,7 @@ PROPS="$DATA_DIR/server.properties"
 PID_FILE="$DATA_DIR/kafka.pid"
 SERVER_LOG="$DATA_DIR/server.log"
 OUT_LOG="$DATA_DIR/kafka.out"
-TOOLS_LOG4J="$KAFKA_HOME_DIR/tools-log4j.properties"
+TOOLS_LOG4J="$KAFKA_HOME_DIR/tools-log4j2.properties"
 
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM")"
 [[ -n "$KAFKA_VERSION" ]] || die "cannot read <kafka.version> from $POM"
@@ -92,17 +92,19 @@ ensure_libs() {
 write_tools_log4j() {
   # The helper JVMs (StorageTool, readiness probe) only need to say what went wrong.
   cat >"$TOOLS_LOG4J" <<'EOF'
-log4j.rootLogger=ERROR, stderr
-log4j.appender.stderr=org.apache.log4j.ConsoleAppender
-log4j.appender.stderr.Target=System.err
-log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
-log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+appender.stderr.type = Console
+appender.stderr.name = stderr
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = ERROR
+rootLogger.appenderRef.stderr.ref = stderr
 EOF
 }
 
 run_tool() { # run_tool <main class> args...
   "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$TOOLS_LOG4J" -cp "$LIBS/*" "$@"
+    -Dlog4j2.configurationFile="$TOOLS_LOG4J" -cp "$LIBS/*" "$@"
 }
 
 # ---------------------------------------------------------------- config + format
@@ -185,8 +187,8 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 broker_ready() {
   local out
   out="$(timeout 20 "$JAVA" -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
-          -Dlog4j.configuration="file:$TOOLS_LOG4J" -cp "$LIBS/*" \
-          kafka.admin.BrokerApiVersionsCommand --bootstrap-server "127.0.0.1:$PORT" 2>/dev/null)" || return 1
+          -Dlog4j2.configurationFile="$TOOLS_LOG4J" -cp "$LIBS/*" \
+          org.apache.kafka.tools.BrokerApiVersionsCommand --bootstrap-server "127.0.0.1:$PORT" 2>/dev/null)" || return 1
   grep -q '(id: 1 ' <<<"$out"
 }
 
@@ -252,7 +254,7 @@ do_start() {
 # 8>&-: the broker must not inherit (and hold forever) this script's lock on the data dir.
   setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
     "$JAVA" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
-    -Djava.awt.headless=true -Dkafka.logs.dir="$DATA_DIR" -Dlog4j.configuration="file:$LOG4J" \
+    -Djava.awt.headless=true -Dkafka.logs.dir="$DATA_DIR" -Dlog4j2.configurationFile="$LOG4J" \
     -cp "$LIBS/*" kafka.Kafka "$PROPS" >>"$OUT_LOG" 2>&1 </dev/null 8>&- &
   local i
   for i in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
