@@ -51,7 +51,7 @@ function benchmark(): string {
   const baseRate = baselineRate(input);
   for (const mode of ['update', 'append']) testPipeline(input, mode, baseRate);
   if (process.env.BENCH_DEFINITIONS !== '0') definitionComparison(input);
-  console.log('targets: (b)/(a) >= 0.7, peak RSS <= 300 MB');
+  console.log('targets: (b)/(a) >= 0.5, peak RSS <= 300 MB');
   return input;
 }
 
