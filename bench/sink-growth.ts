@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createConnection, type Connection } from 'mysql2/promise';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { MySqlSink } from '../src/adapters/mysql/mysql-sink.adapter';
 import { quoteIdentifier } from '../src/adapters/mysql/mysql-pool';
 import type { ResultRow } from '../src/domain/records';
@@ -60,7 +61,7 @@ export async function sinkGrowth(options: GrowthOptions = {}): Promise<GrowthRes
 async function oneLayout(table: TableSchema, options: GrowthOptions): Promise<GrowthResult> {
   const server = (options.url ?? MYSQL).replace(/\/+$/, '');
   const sizes = options.sizes ?? [0, 1_000_000, 5_000_000];
-  const perPoint = options.rowsPerPoint ?? 10 * GROUPS;
+  const perPoint = options.rowsPerPoint ?? 30 * GROUPS;
   const log = options.log ?? ((line: string) => console.log(line));
   const layout = table.primaryKey.join(', ') as GrowthResult['layout'];
   const database = `hexstream_growth_${table.primaryKey.length}_${process.pid}`;
@@ -80,6 +81,7 @@ async function oneLayout(table: TableSchema, options: GrowthOptions): Promise<Gr
           `  sink growth (${layout}): table filled to ${fmt(state.rows)} rows in ${((Date.now() - started) / 1000).toFixed(0)} s`,
         );
       }
+      await settle(sql, log);
       const tableRows = state.rows;
       const seconds = await writeWindows(sink, state, perPoint);
       points.push({ tableRows, rowsPerSecond: perPoint / seconds });
@@ -183,6 +185,47 @@ async function fill(sql: Connection, table: TableSchema, state: State, rows: num
   );
   state.window += windows;
   state.rows += rows;
+}
+
+/** Dirty pages the buffer pool may hold for the server to count as settled: a tenth of them. */
+const SETTLED_DIRTY_SHARE = 0.1;
+/** Or their count stopped falling for this long (other writers on a shared server keep some dirty). */
+const SETTLED_STEADY_MS = 10_000;
+const SETTLE_LIMIT_MS = 180_000;
+
+/**
+ * Waits until the server has written out the pages a fill made dirty (a fill of millions of rows
+ * leaves the pool dirty and the redo log full, and their flushing would be timed with the sink's
+ * writes): a tenth of the pool or less dirty, or no fewer for 10 s, or 3 minutes.
+ */
+async function settle(sql: Connection, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  let lowest = Infinity;
+  let lowestAt = started;
+  for (;;) {
+    const [rows] = await sql.query<RowDataPacket[]>(
+      "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')",
+    );
+    const value = (name: string): number => Number(rows.find((r) => r['Variable_name'] === name)?.['Value'] ?? 0);
+    const dirty = value('Innodb_buffer_pool_pages_dirty');
+    const total = value('Innodb_buffer_pool_pages_total');
+    const now = Date.now();
+    if (dirty < lowest) {
+      lowest = dirty;
+      lowestAt = now;
+    }
+    if (
+      dirty <= SETTLED_DIRTY_SHARE * total ||
+      now - lowestAt >= SETTLED_STEADY_MS ||
+      now - started > SETTLE_LIMIT_MS
+    ) {
+      log(
+        `  sink growth: waited ${((now - started) / 1000).toFixed(0)} s for dirty pages to be written (${fmt(dirty)} of ${fmt(total)} left)`,
+      );
+      return;
+    }
+    await sleep(1_000);
+  }
 }
 
 function report(results: readonly GrowthResult[]): void {
