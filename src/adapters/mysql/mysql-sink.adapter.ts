@@ -91,7 +91,7 @@ export class MySqlSink implements ResultStorePort {
       const connection = await acquireSession(pool);
       try {
         await migrate(connection, database);
-        await ensureResultTable(connection, table, owner.job, (m) => this.logger?.info(m, { table: table.name }));
+        await ensureResultTable(connection, table, owner.job, (m) => this.logger?.warn(m, { table: table.name }));
         const [rows] = await connection.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS max');
         this.maxPacketBytes = Math.min(Number(rows[0]?.max), this.options.maxStatementBytes ?? Infinity);
         checkpoint = await readCheckpoint(connection, owner);

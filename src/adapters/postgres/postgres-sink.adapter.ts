@@ -87,7 +87,7 @@ export class PostgresSink implements ResultStorePort {
       connected = true;
       try {
         await migratePostgres(client);
-        await ensureResultTable(client, table, owner.job, (m) => this.logger?.info(m, { table: table.name }));
+        await ensureResultTable(client, table, owner.job, (m) => this.logger?.warn(m, { table: table.name }));
         const checkpoint = await readPgCheckpoint(client, owner, true);
         this.table = table;
         this.owner = owner;

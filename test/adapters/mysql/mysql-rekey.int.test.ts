@@ -29,11 +29,11 @@ describe('MySQL result table re-keying', () => {
     await db.drop();
   });
 
-  /** A logger keeping its info lines. */
+  /** A logger keeping its warnings. */
   function recorder(): { logger: LoggerPort; lines: string[] } {
     const lines: string[] = [];
     const ignore = (): void => undefined;
-    return { lines, logger: { debug: ignore, info: (m) => lines.push(m), warn: ignore, error: ignore } };
+    return { lines, logger: { debug: ignore, info: ignore, warn: (m) => lines.push(m), error: ignore } };
   }
 
   /** Writes `rows` through a sink of `table` in one trigger, positions moved to `position`. */
