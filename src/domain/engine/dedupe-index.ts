@@ -136,6 +136,11 @@ export class DedupeIndex {
 }
 
 /** Whether bucket `b`'s windows are open: for the asking partition by its W before the record, for others by theirs now. */
-function isOpen(b: Bucket, watermarkOf: (partition: number) => number, partition: number, watermarkMs: number): boolean {
+function isOpen(
+  b: Bucket,
+  watermarkOf: (partition: number) => number,
+  partition: number,
+  watermarkMs: number,
+): boolean {
   return (b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs;
 }
