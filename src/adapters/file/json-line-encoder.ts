@@ -1,6 +1,7 @@
 import type { ColumnValue, ResultRow } from '../../domain/records';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import { rowRenderer } from '../encoding/row-json';
+import type { ByteAppender, RowArena } from './row-arena';
 
 /**
  * Encodes result rows as JSON lines straight into a byte buffer: the same text as `rowRenderer`
@@ -12,7 +13,7 @@ import { rowRenderer } from '../encoding/row-json';
  * Values outside the fast paths (non-ASCII text, floats, bigints, years beyond 9999) are rendered
  * as text by the same rules as `rowRenderer` and copied in.
  */
-export class JsonLineEncoder {
+export class JsonLineEncoder implements ByteAppender {
   private buf: Buffer;
   private pos = 0;
   private readonly columns: ColumnEncoder[];
@@ -40,12 +41,35 @@ export class JsonLineEncoder {
     this.byte(0x0a); // \n
   }
 
+  /** The bytes encoded so far, in the encoder's own buffer: valid until the next `clear` or encode. */
+  encoded(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** Forgets the bytes encoded so far; the buffer is reused. */
+  clear(): void {
+    this.pos = 0;
+  }
+
   /** Hands over the bytes encoded so far and starts a new buffer. */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(Math.max(this.initialBytes, this.pos));
     this.pos = 0;
     return out;
+  }
+
+  /** Moves the bytes encoded so far into `arena` (over slot `previous` when they fit); returns their slot. */
+  moveInto(arena: RowArena, previous?: number): number {
+    const handle = arena.put(this.buf, this.pos, previous);
+    this.pos = 0;
+    return handle;
+  }
+
+  /** Appends bytes encoded earlier (a row held in an arena). */
+  append(src: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    this.pos += src.copy(this.buf, this.pos, start, end);
   }
 
   /** Room for `n` more bytes. */

@@ -1,6 +1,6 @@
 import { inject, injectable, type ServiceIdentifier } from 'inversify';
 import { HexstreamError } from '../../domain/hexstream-error';
-import type { DeadLetter, ResultRow } from '../../domain/records';
+import type { DeadLetter } from '../../domain/records';
 import type { TableSchema } from '../../domain/table-schema';
 import type { StoreWithDeadLetters } from '../../domain/pipeline/pipeline-output';
 import type { DeadLetterPort } from '../../ports/dead-letter.port';
@@ -8,6 +8,7 @@ import type { StoreCommit, StoredCheckpoint } from '../../ports/result-store.por
 import { ClockPort } from '../../ports/clock.port';
 import { openFileOutput, type FileOutput } from './file-output';
 import { JsonLineEncoder } from './json-line-encoder';
+import { ChunkPool, RowArena } from './row-arena';
 
 export interface JsonLinesFileSinkOptions {
   /** The final table, one JSON object per row. */
@@ -24,8 +25,10 @@ export const JsonLinesFileSinkOptions: ServiceIdentifier<JsonLinesFileSinkOption
  * Test mode's result store and, through `deadLetterPort`, its dead letters, as JSON Lines. A file cannot be updated in
  * place, so a row is held in memory until it is final (its window closed: `finalAtMs <=
  * closedUpToMs`) and then written once; memory is bounded by the open windows, as in the engine.
+ * A row is held encoded (with its `updated_at`, the time of the commit that upserted it last), in
+ * an arena outside the JavaScript heap (`RowArena`): the row object dies young.
  *
- *   commit k:  rows ─▶ pending[finalAt][key] (last value wins)
+ *   commit k:  rows ─▶ encode ─▶ pending[finalAt]: arena slot per key (last value wins)
  *              closedUpTo ─▶ write every pending bucket with finalAt <= closedUpTo, drop it
  *   close:     write what is left (windows still open when a run stops)
  *
@@ -44,9 +47,11 @@ export class JsonLinesFileSink implements StoreWithDeadLetters {
   /** A write failed: what was written is not the whole table and must not be put in place. */
   private failed = false;
   private encoder: JsonLineEncoder | undefined;
-  /** finalAt → row key → last value, with the time of its last upsert (`updated_at`). */
-  private readonly pending = new Map<number, Map<string, PendingRow>>();
+  /** finalAt → the rows final then: row key → arena slot of its last value, encoded. */
+  private readonly pending = new Map<number, PendingBucket>();
   private writtenUpTo = -Infinity;
+  /** The arenas' chunks, reused from one window to the next. */
+  private readonly chunks = new ChunkPool();
   rowsWritten = 0;
 
   /** Writes into this store's dead-letter file; opened and closed with the store. */
@@ -87,17 +92,19 @@ export class JsonLinesFileSink implements StoreWithDeadLetters {
 
   async commit(trigger: StoreCommit): Promise<void> {
     if (this.encoder === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
+    const enc = this.encoder;
     const now = this.clock.now();
     for (const row of trigger.rows) {
       // Rows at or before what was written are final and unchanged (complete mode re-emits them).
       if (row.finalAtMs <= this.writtenUpTo) continue;
       let bucket = this.pending.get(row.finalAtMs);
       if (bucket === undefined) {
-        bucket = new Map();
+        bucket = { arena: new RowArena(this.chunks), slots: new Map() };
         this.pending.set(row.finalAtMs, bucket);
       }
-      // Encoded only once final: in update mode most rows are upserted more than once.
-      bucket.set(row.key, { row, upsertedAtMs: now });
+      // `updated_at` is the time of this upsert: what a later write of the row must say.
+      enc.encode(row, now);
+      bucket.slots.set(row.key, enc.moveInto(bucket.arena, bucket.slots.get(row.key)));
     }
     await this.writeFinal(trigger.closedUpToMs);
   }
@@ -142,27 +149,42 @@ export class JsonLinesFileSink implements StoreWithDeadLetters {
     }
   }
 
+  /**
+   * Writes the encoder's bytes and reuses its buffer (the write is done when this resolves): one
+   * buffer for the run instead of one per megabyte written.
+   */
+  private async writeEncoded(enc: JsonLineEncoder): Promise<void> {
+    try {
+      await this.write(this.table, enc.encoded(), this.options.tablePath);
+    } finally {
+      enc.clear();
+    }
+  }
+
   private async writeFinal(upToMs: number): Promise<void> {
     const due = [...this.pending.keys()].filter((t) => t <= upToMs).sort((a, b) => a - b);
     if (due.length === 0) return;
     const enc = this.encoder;
     if (enc === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'file sink used before open()');
     for (const finalAt of due) {
-      for (const { row, upsertedAtMs } of (this.pending.get(finalAt) as Map<string, PendingRow>).values()) {
-        enc.encode(row, upsertedAtMs);
+      const { arena, slots } = this.pending.get(finalAt) as PendingBucket;
+      for (const slot of slots.values()) {
+        arena.writeTo(slot, enc);
         this.rowsWritten++;
-        if (enc.length >= 1 << 20) await this.write(this.table, enc.take(), this.options.tablePath);
+        if (enc.length >= 1 << 20) await this.writeEncoded(enc);
       }
       this.pending.delete(finalAt);
+      arena.release();
     }
-    if (enc.length > 0) await this.write(this.table, enc.take(), this.options.tablePath);
+    if (enc.length > 0) await this.writeEncoded(enc);
     this.writtenUpTo = Math.max(this.writtenUpTo, upToMs);
   }
 }
 
-interface PendingRow {
-  readonly row: ResultRow;
-  readonly upsertedAtMs: number;
+/** The rows of one `finalAt`, in the order of their first upsert (a Map keeps it): the order they are written in. */
+interface PendingBucket {
+  readonly arena: RowArena;
+  readonly slots: Map<string, number>;
 }
 
 /**

@@ -36,6 +36,8 @@ export class LineReader {
   private readonly chunk: Buffer;
   /** Bytes after the last newline of the previous chunk (a line in progress). */
   private carry: Buffer = Buffer.alloc(0);
+  /** Where a carried line start and the next chunk are joined (see `joined`). */
+  private join: Buffer = Buffer.alloc(0);
   /** Decoded lines not yet handed out. */
   private lines: SourceRecord[] = [];
   private taken = 0;
@@ -129,12 +131,24 @@ export class LineReader {
       if (this.carryTooLong()) this.emitTooLong();
       return;
     }
-    const complete =
-      this.carry.length > 0 ? Buffer.concat([this.carry, data.subarray(0, lastNl + 1)]) : data.subarray(0, lastNl + 1);
+    const complete = this.carry.length > 0 ? this.joined(data, lastNl + 1) : data.subarray(0, lastNl + 1);
     this.carry = Buffer.from(data.subarray(lastNl + 1));
     if (isUtf8(complete)) this.emitText(complete.toString('utf8'));
     else this.emitLinesOneByOne(complete);
     if (this.carryTooLong()) this.emitTooLong();
+  }
+
+  /**
+   * The carried start of a line followed by `data[0, end)`, in a buffer kept for it: what is built
+   * from it (strings) copies its bytes, so it is reused at each fill. A buffer of a chunk's size
+   * allocated and freed at each fill instead raises glibc's mmap threshold and then stays in its heap.
+   */
+  private joined(data: Buffer, end: number): Buffer {
+    const length = this.carry.length + end;
+    if (this.join.length < length) this.join = Buffer.allocUnsafe(Math.max(length, this.chunk.length + 4096));
+    this.carry.copy(this.join, 0);
+    data.copy(this.join, this.carry.length, 0, end);
+    return this.join.subarray(0, length);
   }
 
   /** The line in progress is over the limit (a trailing CR may still be the start of CRLF). */

@@ -15,7 +15,11 @@ import type { IdBucketSnapshot } from './engine-snapshot';
 interface Bucket {
   readonly partition: number;
   readonly endMs: number;
-  readonly ids: Set<number | string>;
+  /**
+   * Each id once (an array, not a Set: the index already knows which ids a bucket holds; ids as
+   * doubles take 8 bytes each in an array).
+   */
+  readonly ids: Array<number | string>;
   /** Position of the first id added: positions grow within a partition, so it is the smallest. */
   readonly firstPosition: number;
 }
@@ -43,8 +47,9 @@ export class DedupeIndex {
   ): boolean {
     const found = this.index.get(id);
     if (found === undefined) return false;
-    const open = (b: Bucket): boolean => (b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs;
-    return Array.isArray(found) ? found.some(open) : open(found);
+    if (!Array.isArray(found)) return isOpen(found, watermarkOf, partition, watermarkMs);
+    for (const b of found) if (isOpen(b, watermarkOf, partition, watermarkMs)) return true;
+    return false;
   }
 
   remember(id: number | string, partition: number, lastEndMs: number, position = 0): void {
@@ -52,13 +57,12 @@ export class DedupeIndex {
     if (bucket === undefined || bucket.partition !== partition || bucket.endMs !== lastEndMs) {
       bucket = this.buckets.find((b) => b.partition === partition && b.endMs === lastEndMs);
       if (bucket === undefined) {
-        bucket = { partition, endMs: lastEndMs, ids: new Set(), firstPosition: position };
+        bucket = { partition, endMs: lastEndMs, ids: [], firstPosition: position };
         this.buckets.push(bucket);
       }
       this.lastBucket = bucket;
     }
-    bucket.ids.add(id);
-    this.indexId(id, bucket);
+    if (this.indexId(id, bucket)) bucket.ids.push(id);
   }
 
   forgetClosed(watermarkOf: (partition: number) => number): void {
@@ -71,12 +75,16 @@ export class DedupeIndex {
     this.lastBucket = undefined;
   }
 
-  private indexId(id: number | string, bucket: Bucket): void {
+  /** Maps `id` to `bucket` too; false when it was already (the bucket holds the id). */
+  private indexId(id: number | string, bucket: Bucket): boolean {
     const found = this.index.get(id);
     if (found === undefined) this.index.set(id, bucket);
     else if (Array.isArray(found)) {
-      if (!found.includes(bucket)) found.push(bucket);
+      if (found.includes(bucket)) return false;
+      found.push(bucket);
     } else if (found !== bucket) this.index.set(id, [found, bucket]);
+    else return false;
+    return true;
   }
 
   private unindexId(id: number | string, bucket: Bucket): void {
@@ -105,25 +113,34 @@ export class DedupeIndex {
       partition: b.partition,
       endMs: b.endMs,
       firstPosition: b.firstPosition,
-      ids: [...b.ids],
+      ids: b.ids.slice(),
     }));
   }
 
   restore(buckets: readonly IdBucketSnapshot[]): void {
-    this.buckets = buckets.map((b) => ({
-      partition: b.partition,
-      endMs: b.endMs,
-      firstPosition: b.firstPosition,
-      ids: new Set(b.ids),
-    }));
     this.lastBucket = undefined;
     this.index.clear();
-    for (const b of this.buckets) for (const id of b.ids) this.indexId(id, b);
+    this.buckets = buckets.map((snap) => {
+      const b: Bucket = { partition: snap.partition, endMs: snap.endMs, firstPosition: snap.firstPosition, ids: [] };
+      // An id listed twice is held once, as a Set would.
+      for (const id of snap.ids) if (this.indexId(id, b)) b.ids.push(id);
+      return b;
+    });
   }
 
   size(): number {
     let n = 0;
-    for (const b of this.buckets) n += b.ids.size;
+    for (const b of this.buckets) n += b.ids.length;
     return n;
   }
+}
+
+/** Whether bucket `b`'s windows are open: for the asking partition by its W before the record, for others by theirs now. */
+function isOpen(
+  b: Bucket,
+  watermarkOf: (partition: number) => number,
+  partition: number,
+  watermarkMs: number,
+): boolean {
+  return (b.partition === partition ? watermarkMs : watermarkOf(b.partition)) < b.endMs;
 }

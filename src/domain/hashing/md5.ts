@@ -10,8 +10,6 @@ const S = [
 ];
 const K = new Int32Array(64);
 for (let i = 0; i < 64; i++) K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000) | 0;
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
 
 let bytes = new Uint8Array(256);
 const words = new Int32Array(16);
@@ -65,12 +63,29 @@ export function md5Hex(text: string): string {
   state[2] = 0x98badcfe;
   state[3] = 0x10325476;
   for (let off = 0; off < total; off += 64) compress(off);
-  return (
-    wordHex(state[0] as number) +
-    wordHex(state[1] as number) +
-    wordHex(state[2] as number) +
-    wordHex(state[3] as number)
-  );
+  return hexOfState();
+}
+
+/** Lowercase hex digits by value. */
+const DIGIT = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
+const hex = new Array<number>(32).fill(0);
+
+/**
+ * The digest as one flat string of 32 characters. Concatenating hex pieces instead leaves a tree of
+ * strings (three cons cells over four 8-character leaves, several times the size), which a row key
+ * held until its window closes would keep, and which every Map lookup by it flattens into a copy.
+ */
+function hexOfState(): string {
+  for (let w = 0; w < 4; w++) {
+    const v = state[w] as number;
+    // Little-endian: the digest's bytes are each word's low byte first.
+    for (let b = 0; b < 4; b++) {
+      const byte = (v >>> (8 * b)) & 0xff;
+      hex[w * 8 + b * 2] = DIGIT[byte >>> 4] as number;
+      hex[w * 8 + b * 2 + 1] = DIGIT[byte & 15] as number;
+    }
+  }
+  return String.fromCharCode.apply(null, hex);
 }
 
 /** Appends the padding and the bit length after the `len` message bytes; returns the padded length. */
@@ -130,13 +145,4 @@ function compress(off: number): void {
   state[1] = ((state[1] as number) + b) | 0;
   state[2] = ((state[2] as number) + c) | 0;
   state[3] = ((state[3] as number) + d) | 0;
-}
-
-function wordHex(w: number): string {
-  return (
-    (HEX[w & 0xff] as string) +
-    (HEX[(w >>> 8) & 0xff] as string) +
-    (HEX[(w >>> 16) & 0xff] as string) +
-    (HEX[(w >>> 24) & 0xff] as string)
-  );
 }

@@ -123,6 +123,20 @@ describe('DedupeIndex', () => {
     expect(index.size()).toBe(1);
   });
 
+  it('snapshots each id of a bucket once, in the order remembered, and restores a listed-twice id once', () => {
+    const index = new DedupeIndex();
+    index.remember(5, 0, 60_000, 10);
+    index.remember(3, 0, 60_000, 11);
+    index.remember(5, 0, 60_000, 12);
+    expect(index.snapshot()).toEqual([{ partition: 0, endMs: 60_000, firstPosition: 10, ids: [5, 3] }]);
+    const restored = new DedupeIndex();
+    restored.restore([{ partition: 1, endMs: 120_000, firstPosition: 7, ids: [9, 'a', 9] }]);
+    expect(restored.size()).toBe(2);
+    expect(restored.snapshot()).toEqual([{ partition: 1, endMs: 120_000, firstPosition: 7, ids: [9, 'a'] }]);
+    expect(restored.isRemembered('a', watermarks({ 1: 119_999 }))).toBe(true);
+    expect(restored.isRemembered(9, watermarks({ 1: 120_000 }))).toBe(false);
+  });
+
   it('agrees with a naive list of (id, partition, end) entries', () => {
     // Deterministic pseudo-random script of remember / forget calls.
     let seed = 12345;
