@@ -49,7 +49,14 @@ export async function runJob(
     start.stop();
     stop.dispose();
   }
-  return reportRun(container, config, { report, tally: container.get(RejectionTally) }, outputs, out, start.bannerShown);
+  return reportRun(
+    container,
+    config,
+    { report, tally: container.get(RejectionTally) },
+    outputs,
+    out,
+    start.bannerShown,
+  );
 }
 
 /** How a run ended: its report, and the dead letters it committed by kind. */

@@ -124,7 +124,10 @@ function runWorker(
         result?.kind === 'failed'
           ? errorOf(result.error)
           : (thrown ??
-              new HexstreamError('INTERNAL', `stream thread ${data.thread} ended (exit code ${exitCode}) before its run did`)),
+              new HexstreamError(
+                'INTERNAL',
+                `stream thread ${data.thread} ended (exit code ${exitCode}) before its run did`,
+              )),
       );
       resolve(undefined);
     });

@@ -21,7 +21,10 @@ export function parseThreads(value: string | number | undefined, job: AnyJob): T
   const text = String(value).trim();
   if (text === 'auto') return 'auto';
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_THREADS)
-    throw invalid('--threads', `expected a number of threads from 1 to ${MAX_THREADS}, or auto; got ${JSON.stringify(value)}`);
+    throw invalid(
+      '--threads',
+      `expected a number of threads from 1 to ${MAX_THREADS}, or auto; got ${JSON.stringify(value)}`,
+    );
   const n = Number(text);
   const why = oneThreadOnly(job);
   if (n > 1 && why !== undefined)
@@ -53,7 +56,12 @@ export async function decideThreads(setting: ThreadsSetting, config: ProdRunConf
   if (setting !== 'auto' || oneThreadOnly(config.job) !== undefined) return threadCount(setting, 1, 1, config.job);
   // The topic must exist first: a typo fails with the same line as without --threads.
   await checkRunServices(config);
-  return threadCount(setting, availableParallelism(), await inputPartitionCount(config.brokers, config.topic), config.job);
+  return threadCount(
+    setting,
+    availableParallelism(),
+    await inputPartitionCount(config.brokers, config.topic),
+    config.job,
+  );
 }
 
 /**

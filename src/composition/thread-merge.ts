@@ -27,7 +27,10 @@ export function addStates(all: readonly StateSize[]): StateSize {
   );
 }
 
-function mergeMaps(all: ReadonlyArray<ReadonlyMap<number, number>>, pick: (a: number, b: number) => number): Map<number, number> {
+function mergeMaps(
+  all: ReadonlyArray<ReadonlyMap<number, number>>,
+  pick: (a: number, b: number) => number,
+): Map<number, number> {
   const out = new Map<number, number>();
   for (const m of all)
     for (const [k, v] of m) {

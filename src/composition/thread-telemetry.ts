@@ -143,7 +143,11 @@ export class ThreadTelemetryRelay {
     job.lastEndMs = Math.max(job.lastEndMs, atMs);
     if (job.ended.size < this.threads) return;
     const outcomes = [...job.ended.values()];
-    const all: Outcome = outcomes.includes('failed') ? 'failed' : outcomes.includes('stopped') ? 'stopped' : 'completed';
+    const all: Outcome = outcomes.includes('failed')
+      ? 'failed'
+      : outcomes.includes('stopped')
+        ? 'stopped'
+        : 'completed';
     this.target.runEnded(name, all, job.lastEndMs);
   }
 }

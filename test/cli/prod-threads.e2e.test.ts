@@ -240,7 +240,9 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
       const last = runCli([...args, '--bounded']);
       expect(last.stderr).toBe('');
       expect(last.code).toBe(0);
-      expect(last.stdout).toContain(`id hexstream.stock-averages.${group}.e2e … hexstream.stock-averages.${group}.e2e.t1)`);
+      expect(last.stdout).toContain(
+        `id hexstream.stock-averages.${group}.e2e … hexstream.stock-averages.${group}.e2e.t1)`,
+      );
 
       const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
       const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));

@@ -37,7 +37,9 @@ describe('--threads', () => {
     expect(refusal(() => parseThreads('2', job('top-averages')))).toBe(
       'CONFIG_INVALID: --threads: job top-averages combines every key of a window into its rows, so one thread must read all partitions: run it with --threads 1 (or auto, which gives it one)',
     );
-    expect(refusal(() => parseThreads('2', job('top-price')))).toMatch(/^CONFIG_INVALID: --threads: job top-price combines/);
+    expect(refusal(() => parseThreads('2', job('top-price')))).toMatch(
+      /^CONFIG_INVALID: --threads: job top-price combines/,
+    );
     expect(refusal(() => parseThreads('2', job('price-stats')))).toBe(
       'CONFIG_INVALID: --threads: job price-stats prints a report from its whole final table, which one thread keeps: run it with --threads 1 (or auto, which gives it one)',
     );

@@ -11,7 +11,13 @@ import type { DeadLetter, ResultRow } from '../../src/domain/records';
 import type { RunIdentity, RunReading } from '../../src/ports/run-telemetry.port';
 import { RecordingTelemetry } from '../support/recording-telemetry';
 
-const run = { job: 'orders', mode: 'prod', outputMode: 'update', input: 'topic orders', startedAtMs: 0 } as unknown as RunIdentity;
+const run = {
+  job: 'orders',
+  mode: 'prod',
+  outputMode: 'update',
+  input: 'topic orders',
+  startedAtMs: 0,
+} as unknown as RunIdentity;
 
 function reading(read: number, assigned: number[]): RunReading {
   return {
