@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
@@ -263,6 +265,62 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
       expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
     } finally {
       await deleteTopics([input, output, `${input}.dead-letter`, checkpoints]);
+    }
+  });
+});
+
+describe('hexstream prod --threads --job <file> (a job file loaded in each thread)', () => {
+  it('session-spend.job.ts on 2 threads writes the same table as on 1', async () => {
+    const file = join(__dirname, '..', '..', 'examples', 'session-spend', 'session-spend.job.ts');
+    const lines = readFileSync(
+      join(__dirname, '..', '..', 'examples', 'session-spend', 'session-spend.sample.jsonl'),
+      'utf8',
+    )
+      .split('\n')
+      .filter((l) => l !== '');
+    // Keyed by user as a producer would: a user's events in one partition.
+    const byUser = new Map<number, string[]>(Array.from({ length: 4 }, (_, p) => [p, []]));
+    for (const line of lines) byUser.get(Number(/"user":"u-(\d+)"/.exec(line)?.[1] ?? 0) % 4)?.push(line);
+    const input = await topicWith(byUser);
+    const dbs = [await createTestDatabase(), await createTestDatabase()];
+    try {
+      const tables = [];
+      for (const [i, threads] of ['1', '2'].entries()) {
+        const db = dbs[i] as TestDatabase;
+        const group = uniqueName('threads-file');
+        const r = runCli([
+          'prod',
+          'ops@example.com',
+          '--job',
+          file,
+          '--topic',
+          input.topic,
+          '--group',
+          group,
+          '--mysql',
+          db.url,
+          '--bounded',
+          '--at-end',
+          'flush',
+          '--threads',
+          threads,
+          '--log-level',
+          'error',
+          '--outbox',
+          `/tmp/${group}-outbox`,
+        ]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(summaryNumber(r.stdout, 'records read')).toBe(lines.length);
+        tables.push(await db.query('SELECT * FROM session_spend ORDER BY user_id, session_start'));
+      }
+      expect((tables[0] as unknown[]).length).toBeGreaterThan(3);
+      const withoutTimes = (rows: unknown): unknown =>
+        (rows as Array<Record<string, unknown>>).map(({ updated_at: _u, ...row }) => row);
+      expect(withoutTimes(tables[1])).toEqual(withoutTimes(tables[0]));
+    } finally {
+      await Promise.all(dbs.map((db) => db.drop()));
+      await input.remove();
     }
   });
 });
