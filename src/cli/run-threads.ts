@@ -45,10 +45,11 @@ export async function runThreads(
   out: CliOutput,
 ): Promise<number> {
   const { config, threads } = run;
-  await checkRunServices(config);
   const relay = run.telemetry === undefined ? undefined : new ThreadTelemetryRelay(run.telemetry, threads);
   const workers: Worker[] = [];
+  let stopping = false;
   const stopAll = (): void => {
+    stopping = true;
     for (const w of workers) w.postMessage({ kind: 'stop' } satisfies ToStreamThread);
   };
   let failure: { error: unknown } | undefined;
@@ -56,16 +57,29 @@ export async function runThreads(
     if (failure === undefined) failure = { error };
     stopAll();
   };
+  let ready = 0;
+  const oneReady = (): void => {
+    if (++ready === threads) for (const w of workers) w.postMessage({ kind: 'start' } satisfies ToStreamThread);
+  };
+  // From the start, as a single-thread run: a signal during the checks stops the threads as they start.
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
   let results: Array<Done | undefined>;
   try {
+    await checkRunServices(config);
     const data = threadFlags(run.flags);
-    results = await Promise.all(
-      Array.from({ length: threads }, (_, thread) =>
-        runWorker({ flags: data, thread, threads, telemetry: relay !== undefined }, workers, relay, failed),
-      ),
+    const running = Array.from({ length: threads }, (_, thread) =>
+      runWorker({ flags: data, thread, threads, telemetry: relay !== undefined }, workers, relay, {
+        ready: oneReady,
+        failed,
+      }),
     );
+    // A signal that came during the checks: each thread starts and stops at once.
+    if (stopping) stopAll();
+    results = await Promise.all(running);
+  } catch (e) {
+    failed(e);
+    results = [];
   } finally {
     process.off('SIGINT', stopAll);
     process.off('SIGTERM', stopAll);
@@ -90,12 +104,15 @@ function threadFlags(flags: RawFlags): RawFlags {
   return { ...rest, logFormat: flags.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json') };
 }
 
-/** Runs one stream thread to its end: its result, or undefined when it failed (told to `failed`). */
+/**
+ * Runs one stream thread to its end: its result, or undefined when it failed (told to `failed`).
+ * `ready` is told once its container is built (it then waits for `start`).
+ */
 function runWorker(
   data: StreamThreadData,
   workers: Worker[],
   relay: ThreadTelemetryRelay | undefined,
-  failed: (error: unknown) => void,
+  tell: { ready(): void; failed(error: unknown): void },
 ): Promise<Done | undefined> {
   return new Promise((resolve) => {
     const worker = new Worker(THREAD_SCRIPT, { workerData: data });
@@ -105,6 +122,10 @@ function runWorker(
     worker.on('message', (m: FromStreamThread) => {
       if (m.kind === 'telemetry') {
         relay?.receive(data.thread, m.message);
+        return;
+      }
+      if (m.kind === 'ready') {
+        tell.ready();
         return;
       }
       result = m;
@@ -120,7 +141,7 @@ function runWorker(
         return;
       }
       relay?.threadGone(data.thread, Date.now());
-      failed(
+      tell.failed(
         result?.kind === 'failed'
           ? errorOf(result.error)
           : (thrown ??

@@ -18,8 +18,12 @@ export interface StreamThreadData {
   readonly telemetry: boolean;
 }
 
-/** Main → thread. */
-export type ToStreamThread = { readonly kind: 'stop' };
+/**
+ * Main → thread: `start` once every thread is ready (so that they join the group together, and the
+ * group's first assignment already spreads the partitions over all of them); `stop` at a signal or
+ * when another thread failed (before `start`: the thread starts and stops at once).
+ */
+export type ToStreamThread = { readonly kind: 'start' } | { readonly kind: 'stop' };
 
 /** An error as it crosses threads: its code (a HexstreamError's) keeps the exit code it maps to. */
 export interface ThreadError {
@@ -30,6 +34,8 @@ export interface ThreadError {
 
 /** Thread → main. */
 export type FromStreamThread =
+  /** Its container is built: it waits for `start`. */
+  | { readonly kind: 'ready' }
   | { readonly kind: 'telemetry'; readonly message: ThreadTelemetryMessage }
   | {
       readonly kind: 'done';

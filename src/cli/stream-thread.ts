@@ -19,8 +19,13 @@ import type { FromStreamThread, StreamThreadData, ThreadError, ToStreamThread } 
  */
 async function runThread(port: NonNullable<typeof parentPort>, data: StreamThreadData): Promise<FromStreamThread> {
   let stopped = false;
+  let start: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    start = resolve;
+  });
   port.on('message', (m: ToStreamThread) => {
     if (m.kind === 'stop') stopped = true;
+    start();
   });
   const [flags] = await loadJobFiles([data.flags]);
   const resolved = resolveProdConfig(flags ?? data.flags);
@@ -29,6 +34,8 @@ async function runThread(port: NonNullable<typeof parentPort>, data: StreamThrea
     ? new PostingTelemetry((message) => port.postMessage({ kind: 'telemetry', message } satisfies FromStreamThread))
     : undefined;
   const container = await createContainer('prod', config, telemetry);
+  port.postMessage({ kind: 'ready' } satisfies FromStreamThread);
+  await started;
   try {
     const report = await container.get(StreamPipeline).run({ isStopped: () => stopped });
     return {
