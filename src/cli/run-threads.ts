@@ -8,6 +8,7 @@ import { checkRunServices } from '../composition/run-preflight';
 import { mergeReports } from '../composition/thread-merge';
 import { ThreadTelemetryRelay } from '../composition/thread-telemetry';
 import { HexstreamError, type ErrorCode } from '../domain/hexstream-error';
+import { LoggerPort } from '../ports/logger.port';
 import type { RunTelemetryPort } from '../ports/run-telemetry.port';
 import type { CliOutput } from './console-output';
 import { alertAndThrow, reportRun } from './run-job';
@@ -67,6 +68,7 @@ export async function runThreads(
   let results: Array<Done | undefined>;
   try {
     await checkRunServices(config);
+    container.get(LoggerPort).info('stream threads starting', { job: config.job.name, threads });
     const data = threadFlags(run.flags);
     const running = Array.from({ length: threads }, (_, thread) =>
       runWorker({ flags: data, thread, threads, telemetry: relay !== undefined }, workers, relay, {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/output.contract';
@@ -105,6 +106,26 @@ describe('hexstream prod --threads (real Kafka and MariaDB)', () => {
         dead: expected.deadLetters.length,
       });
       expect(r.stdout).toMatch(/^elapsed /m);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('--threads auto: one per core, at most one per partition, said in the log; the reference table', async () => {
+    const db = await createTestDatabase();
+    const group = uniqueName('threads-auto');
+    try {
+      const r = runCli([...ordersArgs(db, topic(), group, ['--bounded', '--threads', 'auto']), '--log-level', 'info']);
+      expect(r.code).toBe(0);
+      const starting = r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l['msg'] === 'stream threads starting');
+      const expectedThreads = Math.min(availableParallelism(), 4);
+      // One thread is a run without threads: nothing to say.
+      expect(starting.map((l) => l['threads'])).toEqual(expectedThreads > 1 ? [expectedThreads] : []);
+      expect(await tableOf(db)).toEqual(expected.rows);
     } finally {
       await db.drop();
     }
