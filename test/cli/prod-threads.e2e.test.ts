@@ -17,6 +17,7 @@ import {
 } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 import { referenceStockAverages } from '../support/reference-stock-averages';
+import { scrapeMetrics } from '../support/metrics-scrape';
 import { cliEnv, MAIN, runCli, summaryNumber } from '../support/run-cli';
 import { fixedWindow } from '../support/fixed-window';
 
@@ -164,7 +165,19 @@ describe('hexstream prod --threads (real Kafka and MariaDB)', () => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
       });
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // The endpoint shows one run whose partitions are every thread's, and its records read all of them.
+      await until(async () => /^endpoint +http/m.test(stdout), 'the endpoint is up');
+      const url = /^endpoint +(http\S+)/m.exec(stdout)?.[1] ?? '';
+      await until(async () => {
+        const metrics = await scrapeMetrics(url);
+        const partitions = [0, 1, 2, 3].filter((p) =>
+          metrics.has(`hexstream_watermark_timestamp_seconds{job="orders",partition="${p}"}`),
+        );
+        const read = [...metrics]
+          .filter(([name]) => name.startsWith('hexstream_records_total{'))
+          .reduce((n, [, v]) => n + v, 0);
+        return partitions.length === 4 && read === records;
+      }, 'the endpoint shows all 4 partitions and every record read');
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(0);
