@@ -6,6 +6,7 @@ import { RejectionTally } from '../composition/rejection-tally';
 import { releaseAdapters } from '../composition/release-adapters';
 import { resolveProdConfig } from '../composition/resolve-config';
 import { threadConfig } from '../composition/stream-threads';
+import { logAsThread } from '../composition/thread-logger';
 import { PostingTelemetry } from '../composition/thread-telemetry';
 import { HexstreamError } from '../domain/hexstream-error';
 import { StreamPipeline } from '../domain/pipeline/stream-pipeline';
@@ -34,6 +35,7 @@ async function runThread(port: NonNullable<typeof parentPort>, data: StreamThrea
     ? new PostingTelemetry((message) => port.postMessage({ kind: 'telemetry', message } satisfies FromStreamThread))
     : undefined;
   const container = await createContainer('prod', config, telemetry);
+  logAsThread(container, data.thread);
   port.postMessage({ kind: 'ready' } satisfies FromStreamThread);
   await started;
   try {
