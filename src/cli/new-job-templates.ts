@@ -61,7 +61,8 @@ export const job = defineJob({
       events: integer(),
       mean_value: double(),
     },
-    primaryKey: ['key', 'window_start'],
+    // Window first: new windows' rows are appended to the table (see the SDK's docs on primaryKey).
+    primaryKey: ['window_start', 'key'],
   },
   row: ({ window, key, agg }) => ({
     key: key.key,

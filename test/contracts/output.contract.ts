@@ -116,7 +116,7 @@ function order(spec: OrderSpec): OrderFixture {
   };
   const iso = (ms: number): string => new Date(ms).toISOString();
   return {
-    row: { key: rowkey, finalAtMs: end, values },
+    row: { key: `${spec.windowStart}|${rowkey}`, finalAtMs: end, values },
     expected: {
       rowkey,
       window_start: iso(spec.windowStart),

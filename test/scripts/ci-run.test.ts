@@ -59,7 +59,7 @@ describe('.ci/run: where the conformance data comes from', () => {
     expect(r).toEqual({
       code: 0,
       stderr: '',
-      npm: ['chromium.sh', 'ci', 'test', 'run conformance -- <tmp>/shared/conformance'],
+      npm: ['chromium.sh', 'ci', 'test', 'run test:unit:node24', 'run conformance -- <tmp>/shared/conformance'],
     });
   });
 
@@ -71,7 +71,11 @@ describe('.ci/run: where the conformance data comes from', () => {
       },
       { HEXSTREAM_CONFORMANCE: 'mine' },
     );
-    expect(r).toEqual({ code: 0, stderr: '', npm: ['chromium.sh', 'ci', 'test', 'run conformance -- <tmp>/mine'] });
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      npm: ['chromium.sh', 'ci', 'test', 'run test:unit:node24', 'run conformance -- <tmp>/mine'],
+    });
   });
 
   it('fails at once with the message, before installing or testing, when neither is there (no folder of one machine instead)', () => {

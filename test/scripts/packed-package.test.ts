@@ -10,6 +10,7 @@ const PACKAGE = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as 
   bin: Record<string, string>;
   files: string[];
   exports: Record<string, unknown>;
+  engines: { node: string };
   dependencies: Record<string, string>;
 };
 
@@ -72,7 +73,7 @@ describe("a user project's lockfile", () => {
       integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
       dependencies: PACKAGE.dependencies,
       bin: PACKAGE.bin,
-      engines: { node: '>=20.12' },
+      engines: PACKAGE.engines,
     });
     expect(lock.packages['']).toEqual({ name: 'app', dependencies: { hexstream: 'file:/tmp/hexstream.tgz' } });
   });

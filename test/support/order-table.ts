@@ -35,6 +35,11 @@ export function sortRows(rows: Iterable<ReferenceRow>): ReferenceRow[] {
   );
 }
 
+/** A sink's orders rows as the reference holds them: by `rowkey` (a row's key also holds its window start). */
+export function byRowkey(rows: Iterable<ResultRow>): Map<string, ReferenceRow> {
+  return new Map([...rows].map((r) => [String(r.values['rowkey']), toReferenceRow(r)]));
+}
+
 /** What one trigger emitted, converted and sorted. */
 export function emitted(out: { readonly rows: readonly ResultRow[] }): ReferenceRow[] {
   return sortRows(out.rows.map(toReferenceRow));

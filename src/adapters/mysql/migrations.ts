@@ -142,12 +142,18 @@ export async function migrate(
   );
 }
 
-async function withNamedLock<T>(connection: Connection, name: string, body: () => Promise<T>): Promise<T> {
-  const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [name, LOCK_TIMEOUT_S]);
+/** Runs `body` holding the server's named lock `name`, waiting for it at most `timeoutS` seconds. */
+export async function withNamedLock<T>(
+  connection: Connection,
+  name: string,
+  body: () => Promise<T>,
+  timeoutS = LOCK_TIMEOUT_S,
+): Promise<T> {
+  const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [name, timeoutS]);
   if (Number(rows[0]?.got) !== 1) {
     throw new HexstreamError(
       'SINK_UNAVAILABLE',
-      `another instance held the schema migration lock for more than ${LOCK_TIMEOUT_S} s`,
+      `another instance held the schema migration lock for more than ${timeoutS} s`,
     );
   }
   try {

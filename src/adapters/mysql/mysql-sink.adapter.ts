@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { inject, injectable, optional, type ServiceIdentifier } from 'inversify';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
+import { LoggerPort } from '../../ports/logger.port';
 import type { ResultStorePort, StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
 import { migrate } from './migrations';
@@ -71,7 +72,11 @@ export class MySqlSink implements ResultStorePort {
   /** REPLACE statements of the last successful commit. */
   lastCommitStatements = 0;
 
-  constructor(@inject(MySqlSinkOptions) private readonly options: MySqlSinkOptions) {}
+  constructor(
+    @inject(MySqlSinkOptions) private readonly options: MySqlSinkOptions,
+    // Where re-keying a table is told (see `mysql-table.ts`); without one, nothing is logged.
+    @inject(LoggerPort) @optional() private readonly logger?: LoggerPort,
+  ) {}
 
   async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     // Configuration errors first, without touching the server.
@@ -86,7 +91,7 @@ export class MySqlSink implements ResultStorePort {
       const connection = await acquireSession(pool);
       try {
         await migrate(connection, database);
-        await ensureResultTable(connection, table, owner.job);
+        await ensureResultTable(connection, table, owner.job, (m) => this.logger?.warn(m, { table: table.name }));
         const [rows] = await connection.query<RowDataPacket[]>('SELECT @@max_allowed_packet AS max');
         this.maxPacketBytes = Math.min(Number(rows[0]?.max), this.options.maxStatementBytes ?? Infinity);
         checkpoint = await readCheckpoint(connection, owner);

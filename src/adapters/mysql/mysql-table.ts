@@ -1,12 +1,14 @@
-import type { Connection } from 'mysql2/promise';
+import { createHash } from 'node:crypto';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import { mapColumnType, type ColumnTypeMap } from '../sql/column-type-map';
 import { resultTableStatement, sizeWithin, type TableDialect } from '../sql/result-table';
-import { MYSQL_IDENTIFIERS } from '../sql/sql-identifiers';
+import { MYSQL_IDENTIFIERS, quoteIdentifier } from '../sql/sql-identifiers';
+import { keyMigration, keyMigrationMessage } from '../sql/key-migration';
 import { refuseDriftedTable, type DriftDialect } from '../sql/table-drift';
 import { describeMySqlTable, MEDIUMTEXT_CHARACTERS } from './mysql-existing-table';
-import { CHECKPOINT_TABLE, MIGRATIONS_TABLE, SNAPSHOT_TABLE } from './migrations';
+import { CHECKPOINT_TABLE, MIGRATIONS_TABLE, SNAPSHOT_TABLE, withNamedLock } from './migrations';
 
 /** Binary collation: keys compare byte by byte, as the sink sorts them, and case-sensitively. */
 const RESULT_TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
@@ -67,14 +69,53 @@ const MYSQL_DRIFT: DriftDialect = {
   longTextCapacity: MEDIUMTEXT_CHARACTERS,
 };
 
+/** How long an instance waits for another one re-keying the table (a rebuild of millions of rows takes minutes). */
+const REKEY_LOCK_TIMEOUT_S = 900;
+
 /**
  * Creates the result table if absent; an existing one (created by an earlier run, or by hand) must
- * match the job's schema, else TABLE_SCHEMA_MISMATCH names every difference (see `table-drift.ts`).
+ * match the job's schema, else TABLE_SCHEMA_MISMATCH names every difference (see `table-drift.ts`) —
+ * except a key the job's key contains (see `key-migration.ts`): the table is re-keyed first, once.
  */
-export async function ensureResultTable(connection: Connection, table: TableSchema, job: string): Promise<void> {
+export async function ensureResultTable(
+  connection: Connection,
+  table: TableSchema,
+  job: string,
+  log: (message: string) => void = () => undefined,
+): Promise<void> {
   await connection.query(resultTableDdl(table));
-  const existing = await describeMySqlTable(connection, table.name);
+  let existing = await describeMySqlTable(connection, table.name);
+  if (existing !== undefined && keyMigration(table, existing, MYSQL_DRIFT) !== undefined) {
+    await rekey(connection, table, log);
+    existing = await describeMySqlTable(connection, table.name);
+  }
   if (existing === undefined)
     throw new HexstreamError('SINK_WRITE_FAILED', `table ${table.name} is not there right after CREATE TABLE`);
   refuseDriftedTable(job, table, existing, MYSQL_DRIFT);
+}
+
+/**
+ * `ALTER TABLE … DROP PRIMARY KEY, ADD PRIMARY KEY (…)`: one statement, so the table never is
+ * without a key. Under a named lock per table, and checked again once held: of instances opening
+ * the table together, one re-keys it and the others find it done.
+ */
+async function rekey(connection: Connection, table: TableSchema, log: (message: string) => void): Promise<void> {
+  const [rows] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
+  const lock = `hexstream_rekey_${createHash('md5')
+    .update(`${String(rows[0]?.db)}.${table.name}`)
+    .digest('hex')}`;
+  await withNamedLock(
+    connection,
+    lock,
+    async () => {
+      const existing = await describeMySqlTable(connection, table.name);
+      const migration = existing === undefined ? undefined : keyMigration(table, existing, MYSQL_DRIFT);
+      if (migration === undefined) return;
+      log(keyMigrationMessage(table.name, migration));
+      const key = table.primaryKey.map((c) => quoteIdentifier(MYSQL_IDENTIFIERS, c, 'primary key column')).join(', ');
+      const name = quoteIdentifier(MYSQL_IDENTIFIERS, table.name, 'table');
+      await connection.query(`ALTER TABLE ${name} DROP PRIMARY KEY, ADD PRIMARY KEY (${key})`);
+    },
+    REKEY_LOCK_TIMEOUT_S,
+  );
 }

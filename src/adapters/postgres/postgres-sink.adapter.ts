@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { inject, injectable, optional, type ServiceIdentifier } from 'inversify';
 import pg from 'pg';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { TableSchema } from '../../domain/table-schema';
+import { LoggerPort } from '../../ports/logger.port';
 import type { ResultStorePort, StoreCommit, StoredCheckpoint } from '../../ports/result-store.port';
 import { redactUrl } from '../../domain/redaction/redact';
 import type { SqlSinkFaultInjection } from '../sql/sql-fault-injection';
@@ -58,7 +59,11 @@ export class PostgresSink implements ResultStorePort {
   private owner: PgCheckpointOwner | undefined;
   private expected = new Map<number, number>();
 
-  constructor(@inject(PostgresSinkOptions) private readonly options: PostgresSinkOptions) {}
+  constructor(
+    @inject(PostgresSinkOptions) private readonly options: PostgresSinkOptions,
+    // Where re-keying a table is told (see `postgres-table.ts`); without one, nothing is logged.
+    @inject(LoggerPort) @optional() private readonly logger?: LoggerPort,
+  ) {}
 
   async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     const owner = { job: this.options.job, consumerGroup: this.options.consumerGroup };
@@ -82,7 +87,7 @@ export class PostgresSink implements ResultStorePort {
       connected = true;
       try {
         await migratePostgres(client);
-        await ensureResultTable(client, table, owner.job);
+        await ensureResultTable(client, table, owner.job, (m) => this.logger?.warn(m, { table: table.name }));
         const checkpoint = await readPgCheckpoint(client, owner, true);
         this.table = table;
         this.owner = owner;

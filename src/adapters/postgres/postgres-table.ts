@@ -3,7 +3,8 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import type { ColumnSpec, TableSchema } from '../../domain/table-schema';
 import { mapColumnType, type ColumnTypeMap } from '../sql/column-type-map';
 import { resultTableStatement, sizeWithin, type TableDialect } from '../sql/result-table';
-import { POSTGRES_IDENTIFIERS } from '../sql/sql-identifiers';
+import { keyMigration, keyMigrationMessage } from '../sql/key-migration';
+import { POSTGRES_IDENTIFIERS, quoteIdentifier } from '../sql/sql-identifiers';
 import { refuseDriftedTable, type DriftDialect } from '../sql/table-drift';
 import { describePgTable } from './postgres-existing-table';
 import {
@@ -57,18 +58,30 @@ export function pgResultTableDdl(table: TableSchema): string {
 /**
  * Creates the job's result table if absent; a table created before hexstream used timestamptz has
  * its instant columns converted (see {@link timestampsWithTimeZone}). The table must then match the
- * job's schema, else TABLE_SCHEMA_MISMATCH names every difference (see `table-drift.ts`). All in one
+ * job's schema, else TABLE_SCHEMA_MISMATCH names every difference (see `table-drift.ts`) — except a
+ * key the job's key contains, which is replaced by the job's (see `key-migration.ts`). All in one
  * transaction (PostgreSQL's DDL is transactional): a refused table is left as it was. Returns the
  * converted columns.
  */
-export function ensureResultTable(client: PoolClient, table: TableSchema, job: string): Promise<string[]> {
+export function ensureResultTable(
+  client: PoolClient,
+  table: TableSchema,
+  job: string,
+  log: (message: string) => void = () => undefined,
+): Promise<string[]> {
   const ddl = pgResultTableDdl(table);
   return withMigrationLock(client, async () => {
     await client.query('BEGIN');
     try {
       await client.query(ddl);
       const converted = await convertTimestamps(client, table);
-      const existing = await describePgTable(client, table.name);
+      let existing = await describePgTable(client, table.name);
+      const migration = existing === undefined ? undefined : keyMigration(table, existing, POSTGRES_DRIFT);
+      if (migration !== undefined) {
+        log(keyMigrationMessage(table.name, migration));
+        await rekey(client, table);
+        existing = await describePgTable(client, table.name);
+      }
       if (existing === undefined)
         throw new HexstreamError('SINK_WRITE_FAILED', `table ${table.name} is not there right after CREATE TABLE`);
       refuseDriftedTable(job, table, existing, POSTGRES_DRIFT);
@@ -79,6 +92,23 @@ export function ensureResultTable(client: PoolClient, table: TableSchema, job: s
       throw e;
     }
   });
+}
+
+const PRIMARY_KEY_CONSTRAINT = `SELECT constraint_name AS name FROM information_schema.table_constraints
+  WHERE table_schema = current_schema() AND table_name = $1 AND constraint_type = 'PRIMARY KEY'`;
+
+/** Drops the primary key constraint and adds the job's, in the caller's transaction: no moment without a key. */
+async function rekey(client: PoolClient, table: TableSchema): Promise<void> {
+  const found = await client.query<{ name: string }>(PRIMARY_KEY_CONSTRAINT, [table.name]);
+  const constraint = found.rows[0]?.name;
+  if (constraint === undefined) throw new HexstreamError('SINK_WRITE_FAILED', `table ${table.name} has no primary key`);
+  const quote = (name: string, what: string): string => quoteIdentifier(POSTGRES_IDENTIFIERS, name, what);
+  const key = table.primaryKey.map((c) => quote(c, 'primary key column')).join(', ');
+  // The constraint's name comes from the catalog and may be any text: quoted as PostgreSQL quotes.
+  const quotedConstraint = `"${constraint.replaceAll('"', '""')}"`;
+  await client.query(
+    `ALTER TABLE ${quote(table.name, 'table')} DROP CONSTRAINT ${quotedConstraint}, ADD PRIMARY KEY (${key})`,
+  );
 }
 
 function convertTimestamps(client: PoolClient, table: TableSchema): Promise<string[]> {

@@ -9,7 +9,8 @@ const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * Rows in primary key order: transactions that write overlapping rows then lock them in one order,
- * which avoids most deadlocks. The order is that of a utf8mb4_bin index (MySQL); for PostgreSQL any
+ * which avoids most deadlocks; and with the window first in the key, each trigger's rows go to the
+ * table in the order they are stored. The order is that of a utf8mb4_bin index (MySQL); for PostgreSQL any
  * one fixed order serves.
  */
 export function sortByPrimaryKey(table: TableSchema, rows: readonly ResultRow[]): readonly ResultRow[] {
@@ -19,11 +20,8 @@ export function sortByPrimaryKey(table: TableSchema, rows: readonly ResultRow[])
       throw new HexstreamError('CONFIG_INVALID', `primary key column ${name} is not a column of ${table.name}`);
     return spec;
   });
-  const single = keyColumns.length === 1 ? keyColumns[0] : undefined;
-  if (single !== undefined && single.type.kind === 'text') {
-    const sorted = sortByTextKey(rows, single.name);
-    if (sorted !== undefined) return sorted;
-  }
+  const sorted = sortByPlainKey(rows, keyColumns);
+  if (sorted !== undefined) return sorted;
   const keyed = rows.map((row) => ({ row, key: keyColumns.map((c) => sortKey(row.values[c.name], c)) }));
   keyed.sort((a, b) => {
     for (let i = 0; i < a.key.length; i++) {
@@ -36,24 +34,35 @@ export function sortByPrimaryKey(table: TableSchema, rows: readonly ResultRow[])
 }
 
 /**
- * Rows of a one-column text key (the orders' CHAR(32) hex key), compared as JS strings: UTF-16 code
- * unit order is UTF-8 byte order unless a surrogate is involved, so this holds only when no key has
- * one (undefined otherwise, or when a key is not a string, for the general path).
+ * Rows whose key values are numbers and strings without surrogates (the orders' (window_start,
+ * rowkey), most keys), compared as they are: UTF-16 code unit order is UTF-8 byte order unless a
+ * surrogate is involved. Undefined when a value is anything else (a bigint, a decimal as text), for
+ * the general path.
  */
-function sortByTextKey(rows: readonly ResultRow[], name: string): ResultRow[] | undefined {
-  const keys: string[] = [];
+function sortByPlainKey(rows: readonly ResultRow[], keyColumns: readonly ColumnSpec[]): ResultRow[] | undefined {
+  const width = keyColumns.length;
+  const names = keyColumns.map((c) => c.name);
+  const textual = keyColumns.map((c) => c.type.kind === 'text' || c.type.kind === 'longText');
+  const keys: (number | string)[] = [];
   const order: number[] = [];
   for (let i = 0; i < rows.length; i++) {
-    const key = (rows[i] as ResultRow).values[name];
-    if (typeof key !== 'string' || SURROGATE.test(key)) return undefined;
-    keys.push(key);
+    const values = (rows[i] as ResultRow).values;
+    for (let k = 0; k < width; k++) {
+      const v = values[names[k] as string];
+      if (textual[k] === true && typeof v === 'string' && !SURROGATE.test(v)) keys.push(v);
+      else if (textual[k] === false && typeof v === 'number') keys.push(v);
+      else return undefined;
+    }
     order.push(i);
   }
   // Sorting indices allocates nothing per row; the sort is stable, so equal keys keep their order.
   order.sort((a, b) => {
-    const x = keys[a] as string;
-    const y = keys[b] as string;
-    return x < y ? -1 : x > y ? 1 : 0;
+    for (let k = 0; k < width; k++) {
+      const x = keys[a * width + k] as number | string;
+      const y = keys[b * width + k] as number | string;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
   });
   return order.map((i) => rows[i] as ResultRow);
 }

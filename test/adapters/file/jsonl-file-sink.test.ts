@@ -15,6 +15,7 @@ import {
   parseJsonObject,
 } from '../../contracts/output.contract';
 import { triggerOutput, type TriggerStore } from '../../support/trigger-store';
+import { renderedRowKey } from '../mysql/mysql-test-kit';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 10, 0, 0);
 
@@ -70,8 +71,8 @@ async function fileOutput(): Promise<{
     readTable: async () => {
       const rows = new Map<string, Record<string, unknown>>();
       for (const row of await readObjects(paths.tablePath)) {
-        const key = row.rowkey;
-        if (typeof key !== 'string') throw new Error(`row without a rowkey: ${JSON.stringify(row)}`);
+        if (typeof row.rowkey !== 'string') throw new Error(`row without a rowkey: ${JSON.stringify(row)}`);
+        const key = renderedRowKey(aggOrderWindowTable, row);
         if (rows.has(key)) throw new Error(`row ${key} written twice`);
         rows.set(key, row);
       }

@@ -46,7 +46,7 @@ describe('a YAML job file', () => {
     expect(job.io?.outputMessageKey).toBe('job_title');
     expect(job.table).toEqual({
       name: 'wage_averages',
-      primaryKey: ['job_title', 'window_start'],
+      primaryKey: ['window_start', 'job_title'],
       columns: [
         { name: 'job_title', type: { kind: 'text', maxLength: 128 } },
         { name: 'window_start', type: { kind: 'instant' } },
@@ -158,10 +158,10 @@ describe('a YAML job file', () => {
       'row.avg_wage: agg.avgWage is a number: it does not fit column avg_wage, integer (64 bits)',
     ],
     [
-      'primaryKey: [job_title, window_start]',
-      'primaryKey: [job_title, window_begin]',
+      'primaryKey: [window_start, job_title]',
+      'primaryKey: [window_begin, job_title]',
       'primaryKey:',
-      'table.primaryKey[1]: unknown column "window_begin" (columns: job_title, window_start, window_end, avg_wage, applications, updated_at)',
+      'table.primaryKey[0]: unknown column "window_begin" (columns: job_title, window_start, window_end, avg_wage, applications, updated_at)',
     ],
     [
       '  applications: agg.applications',

@@ -5,7 +5,7 @@ import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
 import { SystemClock } from '../../../src/adapters/system/system-clock.adapter';
 import { generateOrders } from '../../../src/domain/jobs/orders.generator';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
-import { toReferenceRow } from '../../support/order-table';
+import { byRowkey } from '../../support/order-table';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders } from '../../support/reference-orders';
 import { appendTo, BROKERS, kafkaClient, topicWith, uniqueName } from '../../support/kafka-topics';
@@ -88,7 +88,7 @@ describe('KafkaSource on a topic that grows', () => {
         slideMs: 60_000,
         watermarkMs: 10_000,
       });
-      expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(expected.rows);
+      expect(byRowkey(sink.table.values())).toEqual(expected.rows);
       const dead = sink.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
       expect(dead).toEqual(expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort());
     } finally {

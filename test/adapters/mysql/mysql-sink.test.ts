@@ -100,7 +100,7 @@ describe('MySqlSink', () => {
         columns.map((c) => `${String(c.c)} ${String(c.t)}${c.k === 'PRI' ? ' PK' : ''}${c.n === 'NO' ? '' : ' NULL'}`),
       ).toEqual([
         'rowkey char(32) PK',
-        'window_start datetime(3)',
+        'window_start datetime(3) PK',
         'window_end datetime(3)',
         'region varchar(16)',
         'shop_id bigint(20)',
@@ -180,7 +180,7 @@ describe('MySqlSink', () => {
       const row = orderRow(0, { region });
       await sink.commit(trigger(0, [row], p0(1)));
       const [stored] = await db.query('SELECT region, HEX(region) AS hex FROM agg_order_window WHERE rowkey = ?', [
-        row.key,
+        row.values['rowkey'],
       ]);
       expect(stored).toEqual({ region, hex: Buffer.from(region, 'utf8').toString('hex').toUpperCase() });
     });

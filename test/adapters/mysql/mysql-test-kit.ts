@@ -8,22 +8,30 @@ import type { TestDatabase } from '../../support/mariadb';
 /**
  * Reads a result table back in the rendered JSON shape of the sink contract: timestamps as ISO-8601
  * with milliseconds and 'Z', decimals as exact strings, integers as numbers while exact (strings
- * beyond 2^53).
+ * beyond 2^53). Keyed as the job keys its rows (see {@link renderedRowKey}).
  */
 export async function readRenderedTable(
   db: TestDatabase,
   table: TableSchema,
 ): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
-  const key = table.primaryKey[0];
-  if (key === undefined || table.primaryKey.length !== 1)
-    throw new Error(`${table.name}: readRenderedTable expects a one-column primary key`);
   for (const row of await db.query(`SELECT * FROM \`${table.name}\``)) {
     const rendered: Record<string, unknown> = {};
     for (const c of table.columns) rendered[c.name] = renderValue(row[c.name], c.type.kind);
-    out.set(String(row[key]), rendered);
+    out.set(renderedRowKey(table, rendered), rendered);
   }
   return out;
+}
+
+/** A rendered row's key as the job makes it: its primary key's values joined by '|', instants as epoch milliseconds. */
+export function renderedRowKey(table: TableSchema, rendered: Readonly<Record<string, unknown>>): string {
+  return table.primaryKey
+    .map((name) => {
+      const kind = table.columns.find((c) => c.name === name)?.type.kind;
+      const v = rendered[name];
+      return kind === 'instant' ? String(Date.parse(String(v))) : asText(v);
+    })
+    .join('|');
 }
 
 /** A driver value as text (strings, numbers and bigints as they print; anything else as JSON). */
@@ -64,7 +72,7 @@ export function orderRow(
   const group = { region: more.region ?? 'de', shopid: i, itemid: 7 };
   const key = orderRowKey(start, start + MINUTE, group);
   return {
-    key,
+    key: `${start}|${key}`,
     finalAtMs: start + MINUTE,
     values: {
       rowkey: key,

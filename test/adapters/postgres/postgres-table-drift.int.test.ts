@@ -62,7 +62,7 @@ describe('PostgreSQL result table drift', () => {
     } finally {
       await sink.close();
     }
-    expect(await db.query('SELECT rowkey FROM agg_order_window')).toEqual([{ rowkey: orderRow(1).key }]);
+    expect(await db.query('SELECT rowkey FROM agg_order_window')).toEqual([{ rowkey: orderRow(1).values['rowkey'] }]);
   });
 
   it('takes wider texts and extra columns that are nullable or have a default', async () => {
@@ -92,7 +92,7 @@ describe('PostgreSQL result table drift', () => {
       'ADD PRIMARY KEY (region, shop_id, item_id, window_start)',
     );
     expect(await refusal()).toEqual(
-      mismatch("primary key is (region, shop_id, item_id, window_start), the job's is (rowkey)"),
+      mismatch("primary key is (region, shop_id, item_id, window_start), the job's is (window_start, rowkey)"),
     );
   });
 

@@ -1,7 +1,8 @@
 import type { TableSchema } from '../../../src/domain/table-schema';
 import type { TestPgDatabase } from '../../support/postgres';
+import { renderedRowKey } from '../mysql/mysql-test-kit';
 
-/** The table as the contract wants it: timestamps as ISO instants, integers as numbers, decimals as exact text. */
+/** The table as the contract wants it: timestamps as ISO instants, integers as numbers, decimals as exact text; keyed as the job keys its rows. */
 export async function readRendered(
   db: TestPgDatabase,
   table: TableSchema,
@@ -29,7 +30,7 @@ export async function readRendered(
             ? Number(v)
             : String(v);
     }
-    out.set(String(row[table.primaryKey[0] ?? '']), rendered);
+    out.set(renderedRowKey(table, rendered), rendered);
   }
   return out;
 }

@@ -6,7 +6,9 @@ import type { TableSchema } from '../../../src/domain/table-schema';
 /**
  * The result tables as hexstream created them when jobs declared MySQL type strings, captured from
  * that code. This is a compatibility contract: a database created then is opened with `CREATE TABLE
- * IF NOT EXISTS` and no migration, so the tables hexstream expects must not drift from these.
+ * IF NOT EXISTS` and no migration, so the tables hexstream expects must not drift from these. One
+ * change since: agg_order_window's key became (window_start, rowkey), and a table with the key
+ * (rowkey) is re-keyed when opened (see `key-migration.ts`).
  */
 const CREATED: Record<string, { readonly mysql: string[]; readonly postgres: string }> = {
   orders: {
@@ -24,11 +26,11 @@ const CREATED: Record<string, { readonly mysql: string[]; readonly postgres: str
       '  `first_event_at` DATETIME(3) NOT NULL,',
       '  `last_event_at` DATETIME(3) NOT NULL,',
       '  `updated_at` TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),',
-      '  PRIMARY KEY (`rowkey`)',
+      '  PRIMARY KEY (`window_start`, `rowkey`)',
       ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
     ],
     postgres:
-      'CREATE TABLE IF NOT EXISTS "agg_order_window" ("rowkey" CHAR(32) NOT NULL, "window_start" TIMESTAMPTZ(3) NOT NULL, "window_end" TIMESTAMPTZ(3) NOT NULL, "region" VARCHAR(16) NOT NULL, "shop_id" BIGINT NOT NULL, "item_id" BIGINT NOT NULL, "total_expenditure" NUMERIC(20,2) NOT NULL, "total_items_sold" BIGINT NOT NULL, "total_orders" BIGINT NOT NULL, "first_event_at" TIMESTAMPTZ(3) NOT NULL, "last_event_at" TIMESTAMPTZ(3) NOT NULL, "updated_at" TIMESTAMPTZ(3) DEFAULT now() NOT NULL, PRIMARY KEY ("rowkey"))',
+      'CREATE TABLE IF NOT EXISTS "agg_order_window" ("rowkey" CHAR(32) NOT NULL, "window_start" TIMESTAMPTZ(3) NOT NULL, "window_end" TIMESTAMPTZ(3) NOT NULL, "region" VARCHAR(16) NOT NULL, "shop_id" BIGINT NOT NULL, "item_id" BIGINT NOT NULL, "total_expenditure" NUMERIC(20,2) NOT NULL, "total_items_sold" BIGINT NOT NULL, "total_orders" BIGINT NOT NULL, "first_event_at" TIMESTAMPTZ(3) NOT NULL, "last_event_at" TIMESTAMPTZ(3) NOT NULL, "updated_at" TIMESTAMPTZ(3) DEFAULT now() NOT NULL, PRIMARY KEY ("window_start", "rowkey"))',
   },
   'stock-averages': {
     mysql: [

@@ -407,9 +407,9 @@ describe('ordersJob', () => {
     });
   });
 
-  it('writes table agg_order_window with the documented columns, keyed by rowkey', () => {
+  it('writes table agg_order_window with the documented columns, keyed by window_start and rowkey', () => {
     expect(aggOrderWindowTable.name).toBe('agg_order_window');
-    expect(aggOrderWindowTable.primaryKey).toEqual(['rowkey']);
+    expect(aggOrderWindowTable.primaryKey).toEqual(['window_start', 'rowkey']);
     expect(aggOrderWindowTable.columns.map((c) => [c.name, c.type])).toEqual([
       ['rowkey', { kind: 'text', maxLength: 32, fixedLength: true }],
       ['window_start', { kind: 'instant' }],
@@ -449,7 +449,7 @@ describe('ordersJob', () => {
     // printf '1699999980000|1700000040000|TW|7|42' | md5sum
     const key = '506d7ff6ed8fd9a263ab8c0d52747fa5';
     expect(row).toEqual({
-      key,
+      key: `1699999980000|${key}`,
       finalAtMs: 1_700_000_040_000,
       values: {
         rowkey: key,
@@ -542,9 +542,9 @@ describe('orderRowKey', () => {
     );
   });
 
-  it('is the job row key of a window and group', () => {
+  it('is the job row key of a window and group, after the window start', () => {
     expect(ordersJob.rowKey({ startMs: 0, endMs: 60_000 }, { region: 'SG', shopid: 1, itemid: 2 })).toBe(
-      nodeMd5('0|60000|SG|1|2'),
+      `0|${nodeMd5('0|60000|SG|1|2')}`,
     );
   });
 

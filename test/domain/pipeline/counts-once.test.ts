@@ -10,7 +10,7 @@ import type { StoreCommit, StoredCheckpoint } from '../../../src/ports/result-st
 import { decodeCommitted } from '../../../src/domain/engine/engine-state.codec';
 import type { SourceBatch } from '../../../src/ports/source.port';
 import { order } from '../../support/order-lines';
-import { toReferenceRow } from '../../support/order-table';
+import { byRowkey } from '../../support/order-table';
 import { ordersSettings, type Partitions } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceDeadLetter, type ReferenceResult } from '../../support/reference-orders';
 
@@ -149,7 +149,7 @@ describe('run counters count each record once', () => {
       const report = await pipeline.run();
 
       expect(report.completed).toBe(true);
-      expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(reference.rows);
+      expect(byRowkey(sink.table.values())).toEqual(reference.rows);
       expect(byReason(sink.deadLetters)).toEqual(byReason(reference.deadLetters));
       expect(report.counters).toMatchObject(expectedCounts(reference));
       // Every window closed by the end: each row of the table is final once, rebuilt ones included.

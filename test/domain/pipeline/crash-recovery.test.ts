@@ -9,7 +9,7 @@ import { generateOrders } from '../../../src/domain/jobs/orders.generator';
 import { StreamPipeline, type StopToken } from '../../../src/domain/pipeline/stream-pipeline';
 import type { StoreCommit } from '../../../src/ports/result-store.port';
 import type { SourceBatch, SourcePort } from '../../../src/ports/source.port';
-import { toReferenceRow } from '../../support/order-table';
+import { byRowkey } from '../../support/order-table';
 import { orderCountRegressions } from '../../support/row-regressions';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceOptions } from '../../support/reference-orders';
@@ -145,7 +145,7 @@ describe('crash recovery (restart from the committed checkpoint, replaying open 
           const data = partitions(seed);
           const { sink } = await runWithCrashes(data, scenario);
           const expected = referenceOrders(data, scenario.semantics);
-          const actual = new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]));
+          const actual = byRowkey(sink.table.values());
           expect(actual).toEqual(expected.rows);
           const dead = sink.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
           expect(dead).toEqual(expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort());
@@ -232,7 +232,7 @@ describe('graceful stops (the last trigger stores a snapshot of the engine)', ()
             delivered += source.delivered;
           }
           const expected = referenceOrders(data, semantics);
-          expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(expected.rows);
+          expect(byRowkey(sink.table.values())).toEqual(expected.rows);
           const dead = sink.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
           expect(dead).toEqual(expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort());
           if (endings.every((e) => e.kind === 'stop')) {

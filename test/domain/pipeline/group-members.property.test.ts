@@ -7,7 +7,7 @@ import { generateOrders } from '../../../src/domain/jobs/orders.generator';
 import type { SourceRecord } from '../../../src/domain/records';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import type { SourceBatch, SourcePort } from '../../../src/ports/source.port';
-import { toReferenceRow } from '../../support/order-table';
+import { byRowkey } from '../../support/order-table';
 import { orderCountRegressions } from '../../support/row-regressions';
 import { ordersSettings } from '../../support/orders-pipeline';
 import { referenceOrders, type ReferenceOptions } from '../../support/reference-orders';
@@ -163,7 +163,7 @@ describe('group members holding different partitions, killed at random polls', (
           }).run();
 
           const expected = referenceOrders(topic, semantics);
-          expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(expected.rows);
+          expect(byRowkey(sink.table.values())).toEqual(expected.rows);
           const dead = sink.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
           expect(dead).toEqual(expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort());
           // A replay never writes a row back to a value with fewer orders than one written before.
@@ -410,7 +410,7 @@ describe('a member joining a running group', () => {
           await newcomerRun;
 
           const expected = referenceOrders(topic, semantics);
-          expect(new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]))).toEqual(expected.rows);
+          expect(byRowkey(sink.table.values())).toEqual(expected.rows);
           const dead = sink.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort();
           expect(dead).toEqual(expected.deadLetters.map((d) => `${d.reason}@${d.partition}:${d.position}`).sort());
           if (outputMode === 'append') expect(emittedTwice(sink)).toEqual([]);

@@ -8,7 +8,7 @@ import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
 import type { StoreCommit, StoredCheckpoint } from '../../../src/ports/result-store.port';
 import type { SourceBatch } from '../../../src/ports/source.port';
 import { order } from '../../support/order-lines';
-import { toReferenceRow } from '../../support/order-table';
+import { byRowkey, type toReferenceRow } from '../../support/order-table';
 import { ordersSettings, type Partitions } from '../../support/orders-pipeline';
 import { referenceOrders } from '../../support/reference-orders';
 
@@ -70,7 +70,7 @@ class OutageSink extends MemorySink {
 }
 
 function tableAsReference(sink: MemorySink): Map<string, ReturnType<typeof toReferenceRow>> {
-  return new Map([...sink.table.values()].map((r) => [r.key, toReferenceRow(r)]));
+  return byRowkey(sink.table.values());
 }
 
 function warnings(logger: MemoryLogger, message: string): Array<Record<string, unknown>> {
