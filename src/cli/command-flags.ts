@@ -172,6 +172,11 @@ function prodOutputFlags<T>(y: Argv<T>): Argv<T> {
       describe:
         "with --to-kafka: this instance's name in the transactional id, stable across restarts, one per concurrent instance (default: host name)",
     })
+    .option('threads', {
+      type: 'string',
+      describe:
+        'stream threads: N members of the consumer group in this process, each with its own engine and sink connection; auto: one per core, at most one per partition (default 1)',
+    })
     .option('failpoints', FAILPOINTS_OPTION);
 }
 

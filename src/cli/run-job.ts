@@ -35,9 +35,7 @@ export async function runJob(
   out: CliOutput,
 ): Promise<number> {
   const pipeline = container.get(StreamPipeline);
-  const notifier = container.get(NotifierPort);
   const stop = stopOnSignals();
-  const job = config.job.name;
   const start = showRunStart(container, config, out);
   let report: RunReport;
   try {
@@ -46,30 +44,68 @@ export async function runJob(
   } catch (e) {
     start.stop();
     await releaseAdapters(container, config);
-    const message = e instanceof Error ? e.message : String(e);
-    // A header holds one line: a driver's message may hold several.
-    const subject = `hexstream ${config.mode} ${job} FAILED: ${message.replace(/\s+/g, ' ').slice(0, 120)}`;
-    const alert = notifier.send({
-      kind: 'alert',
-      to: config.email,
-      subject,
-      text: `The ${config.mode} run of job ${job} failed:\n\n${message}\n`,
-    });
-    throw new RunFailed(e, await failureWithin(alert, ALERT_TIMEOUT_MS));
+    return alertAndThrow(container, config, e);
   } finally {
     start.stop();
     stop.dispose();
   }
+  return reportRun(
+    container,
+    config,
+    { report, tally: container.get(RejectionTally) },
+    outputs,
+    out,
+    start.bannerShown,
+  );
+}
+
+/** How a run ended: its report, and the dead letters it committed by kind. */
+export interface RunEnd {
+  readonly report: RunReport;
+  readonly tally: RejectionTally;
+}
+
+/**
+ * A failed run's end: the alert e-mail (bounded), then `RunFailed` with the run's error and why
+ * the alert failed, if it did. The run's adapters are closed already.
+ */
+export async function alertAndThrow(container: Container, config: RunConfig, e: unknown): Promise<never> {
+  const notifier = container.get(NotifierPort);
+  const job = config.job.name;
+  const message = e instanceof Error ? e.message : String(e);
+  // A header holds one line: a driver's message may hold several.
+  const subject = `hexstream ${config.mode} ${job} FAILED: ${message.replace(/\s+/g, ' ').slice(0, 120)}`;
+  const alert = notifier.send({
+    kind: 'alert',
+    to: config.email,
+    subject,
+    text: `The ${config.mode} run of job ${job} failed:\n\n${message}\n`,
+  });
+  throw new RunFailed(e, await failureWithin(alert, ALERT_TIMEOUT_MS));
+}
+
+/**
+ * A run's end: mails the report, prints the summary, and returns the exit code (3, with one line
+ * on stderr, when a run that ends by itself read records and accepted none).
+ */
+export async function reportRun(
+  container: Container,
+  config: RunConfig,
+  end: RunEnd,
+  outputs: readonly string[],
+  out: CliOutput,
+  bannerShown = false,
+): Promise<number> {
+  const { report, tally } = end;
   const c = report.counters;
   const dead = deadLetterCount(c);
-  await notifier.send({
+  await container.get(NotifierPort).send({
     kind: 'report',
     to: config.email,
     subject: `hexstream ${config.mode} ${report.job}: ${c.read} records, ${c.accepted} accepted, ${dead} dead letters`,
     text: runReportText(report, { mode: config.mode, outputs, window: config.window }),
   });
-  printSummary(out, config, report, outputs, start.bannerShown);
-  const tally = container.get(RejectionTally);
+  printSummary(out, config, report, outputs, bannerShown);
   const endsByItself = config.mode !== 'prod' || config.bounded;
   if (endsByItself && c.accepted === 0 && tally.total > 0) {
     out.error(nothingAcceptedLine(report.job, tally));

@@ -40,6 +40,8 @@ export interface RawFlags {
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
   readonly failpoints?: string;
+  /** `--threads`: stream threads of a prod run, a number or `auto`. */
+  readonly threads?: string | number;
   /** `--http`: the endpoint's address, `off`, or empty (the flag alone: the default address). */
   readonly http?: string;
   readonly httpToken?: string;

@@ -9,6 +9,12 @@ export interface RejectionGroup {
   readonly count: number;
 }
 
+/** A tally's contents: its total, and its kinds by key. */
+export interface TallySnapshot {
+  readonly total: number;
+  readonly groups: ReadonlyArray<readonly [string, RejectionGroup]>;
+}
+
 /** Distinct kinds kept; past it, new kinds are only counted in `total` (memory stays bounded). */
 const MAX_GROUPS = 1_000;
 
@@ -38,6 +44,21 @@ export class RejectionTally implements CommitObserver {
   /** Dead letters committed in this run. */
   get total(): number {
     return this.count;
+  }
+
+  /** What this tally holds, to add into another one (a stream thread's, into its process's). */
+  snapshot(): TallySnapshot {
+    return { total: this.count, groups: [...this.groups].map(([key, g]) => [key, { ...g }] as const) };
+  }
+
+  /** Adds another tally's dead letters, kind by kind (the kinds first seen here come first). */
+  addSnapshot(other: TallySnapshot): void {
+    this.count += other.total;
+    for (const [key, g] of other.groups) {
+      const group = this.groups.get(key);
+      if (group !== undefined) group.count += g.count;
+      else if (this.groups.size < MAX_GROUPS) this.groups.set(key, { ...g });
+    }
   }
 
   /** The most frequent kind (the first seen among equals). */

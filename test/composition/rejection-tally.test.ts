@@ -116,3 +116,20 @@ describe('closing an output after a failed run', () => {
     expect(calls).toEqual(['store close', 'letters close']);
   });
 });
+
+describe('RejectionTally snapshots (stream threads)', () => {
+  it("adds another tally's dead letters kind by kind", () => {
+    const a = new RejectionTally();
+    a.add(letter('invalid', 'not valid JSON: "x"'));
+    const b = new RejectionTally();
+    b.add(letter('late', 'event time 1 is behind'));
+    b.add(letter('late', 'event time 2 is behind'));
+    b.add(letter('invalid', 'not valid JSON: "y"'));
+    b.add(letter('invalid', 'not valid JSON: "z"'));
+    const sum = new RejectionTally();
+    sum.addSnapshot(structuredClone(a.snapshot()));
+    sum.addSnapshot(structuredClone(b.snapshot()));
+    expect(sum.total).toBe(5);
+    expect(sum.mostCommon()).toEqual({ reason: 'invalid', example: 'not valid JSON: "x"', count: 3 });
+  });
+});

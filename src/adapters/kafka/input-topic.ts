@@ -53,3 +53,38 @@ export async function checkInputTopic(
       `topic ${topic} does not exist on ${where}: check --topic (and --brokers), or create the topic first`,
     );
 }
+
+/** How many partitions `topic` has (it must exist: see `checkInputTopic`), for `prod --threads auto`. */
+export async function inputPartitionCount(
+  brokers: readonly string[],
+  topic: string,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<number> {
+  const admin = new Kafka({
+    clientId: 'hexstream-topic-check',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
+  const reading = (async (): Promise<number> => {
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length ?? 0;
+  })();
+  try {
+    return await withDeadline(reading, timeoutMs, () => {
+      throw new Error(`no answer within ${timeoutMs} ms`);
+    });
+  } catch (e) {
+    throw new HexstreamError(
+      'SOURCE_UNAVAILABLE',
+      `cannot read the partitions of ${topic} on ${brokers.join(',')} (--brokers): ${describeKafkaError(e)}`,
+      { cause: e },
+    );
+  } finally {
+    void reading
+      .catch(() => undefined)
+      .then(() => admin.disconnect())
+      .catch(() => undefined);
+  }
+}

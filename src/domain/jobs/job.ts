@@ -101,6 +101,11 @@ export interface JobDefinition<E, G, A> {
    */
   readonly stateShape?: string;
   readonly rowsCarryKeys?: boolean;
+  /**
+   * Set when every record of a window forms one group (a job keyed by nothing, such as a ranking of
+   * all symbols): its rows combine every key, so all partitions must be read by one engine.
+   */
+  readonly groupsWholeWindow?: boolean;
   rowKey(window: WindowBounds, group: G): string;
   /** Builds the output row of one group in one window. */
   toRow(window: WindowBounds, group: G, acc: A, rowKey: string): ResultRow;

@@ -49,6 +49,7 @@ export function defineJob<E, K extends keyof E & string, Ag extends AggregateMap
     combiner,
     rowKey: (w, g) => build.keyOf(w, g),
     rowsCarryKeys: true,
+    ...(spec.key.length === 0 ? { groupsWholeWindow: true } : {}),
     stateShape: Object.entries(named)
       .map(([n, a]) => `${n}:${a.kind}`)
       .join(','),
