@@ -13,7 +13,7 @@ export const SAMPLE_EVERY_MS = 1_000;
 export const SAMPLE_LIMIT = 2_000;
 export const TABLE = ordersJob.table.name;
 export const EMAIL = 'bench@example.com';
-export const LABEL = 38;
+export const LABEL = 50;
 
 /** Bootstrap servers: BENCH_BROKERS, or those of the broker the bench starts (set before any use). */
 let brokers = process.env.BENCH_BROKERS ?? '';

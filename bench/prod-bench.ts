@@ -173,12 +173,13 @@ function reportClients(c: readonly BoundedRun[]): void {
   if (clients.length < 2) return;
   const cells = new Map<string, BoundedRun[]>();
   for (const r of c) {
-    const key = `${r.spec.mode}-${r.spec.sink}`;
+    const key = `${r.spec.mode}-${r.spec.sink}-threads-${r.spec.threads}`;
     cells.set(key, [...(cells.get(key) ?? []), r]);
   }
   const wins = new Map<string, number>(clients.map((name) => [name, 0]));
   const lines: string[] = [];
   for (const [key, runs] of cells) {
+    if (runs.length < 2) continue;
     const fastest = [...runs].sort((x, y) => y.run.records / y.run.elapsed - x.run.records / x.run.elapsed)[0];
     const leanest = [...runs].sort((x, y) => x.run.rssMb - y.run.rssMb)[0];
     if (fastest === undefined || leanest === undefined) continue;
@@ -186,7 +187,7 @@ function reportClients(c: readonly BoundedRun[]): void {
     wins.set(leanest.spec.client, (wins.get(leanest.spec.client) ?? 0) + 1);
     lines.push(`${key}: faster ${fastest.spec.client}, leaner ${leanest.spec.client}`);
   }
-  const measures = 2 * cells.size;
+  const measures = 2 * lines.length;
   const best = [...wins].find(([, n]) => n === measures);
   console.log(
     `         Kafka clients: ${lines.join('; ')} → ${best === undefined ? 'neither is better on every measure of (c)' : `${best[0]} is better on every measure of (c)`}`,

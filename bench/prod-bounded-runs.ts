@@ -17,11 +17,12 @@ import {
 /** Where a bounded run writes: MariaDB/MySQL (a table), or Kafka (`--to-kafka`, exactly once). */
 export type BenchSink = 'mysql' | 'kafka';
 
-/** One cell of the matrix: output mode × sink × Kafka client. */
+/** One cell of the matrix: output mode × sink × Kafka client, on `threads` stream threads. */
 export interface BoundedSpec {
   readonly mode: 'append' | 'update';
   readonly sink: BenchSink;
   readonly client: string;
+  readonly threads: string;
 }
 
 /** A bounded run and the ceiling that binds it, in records/s (MySQL runs only). */
@@ -33,7 +34,9 @@ export interface BoundedRun {
 
 /**
  * The cells (c) runs: BENCH_SINKS (default `mysql,kafka`) × BENCH_KAFKA_CLIENTS (default
- * `kafkajs,platformatic`) × append, update.
+ * `kafkajs,platformatic`) × append, update, each on BENCH_THREADS stream threads (default `auto`);
+ * then, unless BENCH_THREADS is 1, the first client's update runs again on one thread, to show what
+ * the second core gives.
  */
 export function boundedSpecs(): BoundedSpec[] {
   const list = (name: string, fallback: string): string[] =>
@@ -44,7 +47,11 @@ export function boundedSpecs(): BoundedSpec[] {
   const specs: BoundedSpec[] = [];
   for (const sink of list('BENCH_SINKS', 'mysql,kafka'))
     for (const client of list('BENCH_KAFKA_CLIENTS', 'kafkajs,platformatic'))
-      for (const mode of ['append', 'update'] as const) specs.push({ mode, sink: sink as BenchSink, client });
+      for (const mode of ['append', 'update'] as const)
+        specs.push({ mode, sink: sink as BenchSink, client, threads: process.env.BENCH_THREADS ?? 'auto' });
+  const first = specs[0]?.client;
+  if (process.env.BENCH_THREADS !== '1')
+    for (const s of specs.filter((x) => x.mode === 'update' && x.client === first)) specs.push({ ...s, threads: '1' });
   return specs;
 }
 
@@ -62,7 +69,7 @@ export async function boundedRuns(
 
 /** The name of a cell, for labels, databases, groups and topics. */
 export function cellName(spec: BoundedSpec): string {
-  return `${spec.mode}-${spec.sink}-${spec.client}`;
+  return `${spec.mode}-${spec.sink}-${spec.client}-${spec.threads === '1' ? '1thread' : `${spec.threads}threads`}`;
 }
 
 function sinkArgs(names: BenchNames, res: Resources, cell: string, database: string | undefined): string[] {
@@ -98,6 +105,8 @@ async function boundedRun(
     ...sinkArgs(names, res, cell, database),
     '--kafka-client',
     spec.client,
+    '--threads',
+    spec.threads,
     '--bounded',
     '--output-mode',
     spec.mode,
@@ -122,7 +131,7 @@ async function boundedRun(
 }
 
 function label(spec: BoundedSpec): string {
-  return `(c) ${spec.mode} → ${spec.sink === 'mysql' ? 'MariaDB' : 'Kafka'}, ${spec.client}`;
+  return `(c) ${spec.mode} → ${spec.sink === 'mysql' ? 'MariaDB' : 'Kafka'}, ${spec.client}, threads ${spec.threads}`;
 }
 
 function reportKafkaRun(spec: BoundedSpec, p: ProdRun, cpu: string): void {
