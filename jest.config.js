@@ -11,7 +11,7 @@ const { join, relative } = require('node:path');
  *     postgres,sql}/…              (else unit)  (the tests of these adapters' pure parts need none)
  *   anything else                  unit         no service, no dist/: domain, ports, file and memory adapters
  */
-const SERVICE_ADAPTERS = /^test\/adapters\/(kafka|mysql|postgres|sql)\//;
+const SERVICE_ADAPTERS = /^test\/adapters\/(kafka|platformatic-kafka|mysql|postgres|sql)\//;
 const SERVICE_HELPER_IMPORT =
   /^import (?!type )[^;]*? from '(\.\.\/)+support\/(kafka-topics|kafka-read|kafka-broker|mariadb|own-mariadb|postgres)';$/m;
 
@@ -48,6 +48,8 @@ function project(tier, setup) {
     testMatch: byTier[tier],
     // tsconfig.json has isolatedModules: ts-jest only transpiles; `npm run typecheck` checks the types.
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+    // An ES module: loaded by Node itself (see the file).
+    moduleNameMapper: { '^@platformatic/kafka$': '<rootDir>/test/support/platformatic-kafka.cjs' },
     ...setup,
   };
 }

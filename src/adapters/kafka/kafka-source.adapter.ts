@@ -164,8 +164,17 @@ export class KafkaSource implements SourcePort {
     if (step.kind === 'revoking') return { ...nothing(), revoking: true };
     if (step.kind === 'assigned') return { ...nothing(), assigned: step.partitions };
     if (step.kind !== 'read') return nothing();
-    if (this.ends !== undefined && this.admin !== undefined)
-      await this.ends.checkOthers(m.partitions, this.admin, this.options.groupId, this.options.topic, this.logger);
+    const admin = this.admin;
+    if (this.ends !== undefined && admin !== undefined)
+      await this.ends.checkOthers(
+        m.partitions,
+        async () => {
+          const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
+          return new Map((committed?.partitions ?? []).map((c) => [c.partition, Number(c.offset)]));
+        },
+        this.options.topic,
+        this.logger,
+      );
     if (this.queue.available === 0 && !this.isExhausted() && !m.hasPendingAssignment) {
       await this.reader.wait(maxWaitMs);
       const after = m.afterReadWait();
