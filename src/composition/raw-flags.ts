@@ -39,6 +39,7 @@ export interface RawFlags {
   readonly outputTopic?: string;
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
+  readonly kafkaClient?: string;
   readonly failpoints?: string;
   /** `--http`: the endpoint's address, `off`, or empty (the flag alone: the default address). */
   readonly http?: string;

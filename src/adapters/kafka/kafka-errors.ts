@@ -66,6 +66,18 @@ export function isProducerFenced(e: unknown): boolean {
   return false;
 }
 
+/** Broker answers refusing a group member's offsets: its generation is over or its member id was replaced. */
+const GENERATION_REFUSALS = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+
+/** The group refused offsets of a member that is not (or no longer) in its generation (KIP-447): a zombie. */
+export function isGenerationRefused(e: unknown): boolean {
+  for (const f of chain(e)) {
+    const type = f.type ?? f.apiId;
+    if (typeof type === 'string' && GENERATION_REFUSALS.has(type)) return true;
+  }
+  return false;
+}
+
 export function isKafkaUnavailable(e: unknown): boolean {
   for (const f of chain(e)) {
     if (typeof f.name === 'string' && UNAVAILABLE_NAMES.has(f.name)) return true;

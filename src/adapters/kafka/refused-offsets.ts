@@ -34,8 +34,7 @@ export function logRefusedOffsets(logger: LoggerPort, topic: string, e: unknown)
   };
   visit(e);
   const refused = causes.some(
-    (c) =>
-      isRebalancing(c) || ['UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(String(brokerErrorName(c))),
+    (c) => isRebalancing(c) || ['UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(String(brokerErrorName(c))),
   );
   if (refused) logger.info('offsets for lag monitoring not committed to Kafka during a rebalance', context);
   else logger.warn('could not commit offsets for lag monitoring to Kafka', context);

@@ -1,4 +1,4 @@
-import { Admin, Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
+import { ListOffsetTimestamps, type Admin, type Consumer } from '@platformatic/kafka';
 
 /** The settings every @platformatic/kafka client of the project shares. */
 export interface ClientBase {
@@ -54,5 +54,5 @@ export async function committedOffsets(admin: Admin, group: string, topic: strin
 
 /** Closes clients, ignoring failures (a broker that is gone has nothing to say goodbye to). */
 export async function closeQuietly(...clients: ({ close(): Promise<void> } | undefined)[]): Promise<void> {
-  await Promise.all(clients.map((c) => c?.close().catch(() => undefined)));
+  await Promise.all(clients.map((c) => (c === undefined ? Promise.resolve() : c.close().catch(() => undefined))));
 }

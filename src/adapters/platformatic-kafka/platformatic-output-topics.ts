@@ -84,25 +84,12 @@ async function readPartitionUpTo(
     let position = 0n;
     while (position < end) {
       if (Date.now() - started > timeoutMs)
-        throw new HexstreamError('SINK_UNAVAILABLE', `reading ${topic} did not reach offset ${end} within ${timeoutMs} ms`);
-      const metadata = await reader.metadata({ topics: [topic] });
-      const info = metadata.topics.get(topic);
-      const leader = info?.partitions[CHECKPOINT_PARTITION]?.leader ?? -1;
-      if (info === undefined || leader < 0) throw new Error(`no leader for ${topic}`);
+        throw new HexstreamError(
+          'SINK_UNAVAILABLE',
+          `reading ${topic} did not reach offset ${end} within ${timeoutMs} ms`,
+        );
       const fetchOffset = position;
-      const response = await reader.fetch({
-        node: leader,
-        isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-        maxWaitTime: 250,
-        topics: [
-          {
-            topicId: info.id,
-            partitions: [
-              { partition: CHECKPOINT_PARTITION, fetchOffset, partitionMaxBytes: 4_000_000, currentLeaderEpoch: -1, lastFetchedEpoch: -1 },
-            ],
-          },
-        ],
-      });
+      const response = await fetchFrom(reader, topic, fetchOffset);
       for (const part of response.responses.flatMap((r) => r.partitions)) {
         // Compaction may have removed the offset asked for: on from the log's start.
         if (part.logStartOffset > position) position = part.logStartOffset;
@@ -121,4 +108,29 @@ async function readPartitionUpTo(
   } finally {
     await closeQuietly(reader);
   }
+}
+
+/** One `read_committed` fetch of the checkpoint partition from `offset`, at its leader. */
+async function fetchFrom(
+  reader: Consumer,
+  topic: string,
+  offset: bigint,
+): Promise<Awaited<ReturnType<Consumer['fetch']>>> {
+  const metadata = await reader.metadata({ topics: [topic] });
+  const info = metadata.topics.get(topic);
+  const leader = info?.partitions[CHECKPOINT_PARTITION]?.leader ?? -1;
+  if (info === undefined || leader < 0) throw new Error(`no leader for ${topic}`);
+  const partition = {
+    partition: CHECKPOINT_PARTITION,
+    fetchOffset: offset,
+    partitionMaxBytes: 4_000_000,
+    currentLeaderEpoch: -1,
+    lastFetchedEpoch: -1,
+  };
+  return reader.fetch({
+    node: leader,
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    maxWaitTime: 250,
+    topics: [{ topicId: info.id, partitions: [partition] }],
+  });
 }

@@ -11,7 +11,7 @@ import { rowRenderer } from '../encoding/row-json';
 import { withDeadline } from '../system/deadline';
 import { CheckpointTopicCodec, type SnapshotHead } from '../kafka/checkpoint-topic';
 import { deadLetterMessage } from '../kafka/dead-letter-message';
-import { describeKafkaError, isProducerFenced, translateKafkaError } from '../kafka/kafka-errors';
+import { describeKafkaError, isGenerationRefused, isProducerFenced, translateKafkaError } from '../kafka/kafka-errors';
 import { CHECKPOINT_PARTITION, DEFAULT_TRANSACTION_TIMEOUT_MS, KafkaSinkOptions } from '../kafka/kafka-sink-options';
 import { batchesUnder, MAX_REQUEST_BYTES } from '../kafka/message-batches';
 import { ConsumerGroupMetadata, type ConsumerGroupMember } from './consumer-group-metadata';
@@ -20,9 +20,6 @@ import { ensureOutputTopics, readCheckpointPastBarrier } from './platformatic-ou
 import { newProducer, toProduced, type HexProducer, type HexTransaction as Transaction } from './platformatic-messages';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
-
-/** The group refused offsets of a member that is not (or no longer) in this generation: a zombie. */
-const GENERATION_REFUSALS = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
 
 /**
  * The `--to-kafka` result store on @platformatic/kafka: as `KafkaTransactionalSink` (kafkajs) —
@@ -72,7 +69,10 @@ export class PlatformaticTransactionalSink implements StoreWithDeadLetters {
   async open(table: TableSchema): Promise<StoredCheckpoint | undefined> {
     const keyColumn = this.options.keyColumn;
     if (keyColumn !== undefined && !table.columns.some((c) => c.name === keyColumn))
-      throw new HexstreamError('CONFIG_INVALID', `message key column ${keyColumn} is not a column of table ${table.name}`);
+      throw new HexstreamError(
+        'CONFIG_INVALID',
+        `message key column ${keyColumn} is not a column of table ${table.name}`,
+      );
     await this.close();
     this.render = rowRenderer(table);
     this.keyOf = keyColumn === undefined ? (row) => row.key : (row) => String(row.values[keyColumn] ?? '');
@@ -153,7 +153,10 @@ export class PlatformaticTransactionalSink implements StoreWithDeadLetters {
     };
     // addConsumer reads only the group id of the consumer it is given.
     await transaction.addConsumer({ groupId: member.groupId } as unknown as Consumer);
-    const consumer = { ...member, coordinatorId: member.coordinatorId < 0 ? await this.coordinatorOf(member.groupId) : member.coordinatorId };
+    const consumer = {
+      ...member,
+      coordinatorId: member.coordinatorId < 0 ? await this.coordinatorOf(member.groupId) : member.coordinatorId,
+    };
     for (const [partition, next] of positions) {
       // The library commits `offset + 1`: the message's offset is the last one processed.
       await transaction.addOffset({
@@ -238,7 +241,7 @@ export class PlatformaticTransactionalSink implements StoreWithDeadLetters {
         await closeQuietly(producer);
       }
     }
-    if (refusedGeneration(e))
+    if (isGenerationRefused(e))
       return new HexstreamError(
         'SINK_FENCED',
         `trigger ${sequence} aborted: the consumer group refused its offsets, this member's generation is over (${describeKafkaError(e)}); another member owns the partitions now`,
@@ -284,16 +287,4 @@ export class PlatformaticTransactionalSink implements StoreWithDeadLetters {
     this.heads = heads;
     return checkpoint;
   }
-}
-
-function refusedGeneration(e: unknown): boolean {
-  const seen: unknown[] = [];
-  const visit = (c: unknown): boolean => {
-    if (c === null || typeof c !== 'object' || seen.length > 20) return false;
-    seen.push(c);
-    const f = c as { apiId?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof f.apiId === 'string' && GENERATION_REFUSALS.has(f.apiId)) return true;
-    return visit(f.cause) || (Array.isArray(f.errors) && f.errors.some(visit));
-  };
-  return visit(e);
 }

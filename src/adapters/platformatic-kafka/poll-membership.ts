@@ -62,7 +62,8 @@ function deliver(ctx: PollContext, maxRecords: number): SourceBatch {
   const partitions = ctx.membership.partitions;
   const endedPartitions = ctx.ends?.report((p) => ctx.queue.pendingFor(p)) ?? [];
   const lag = ctx.queue.lag(ctx.resumeFrom);
-  const done = exhausted(ctx) && ctx.queue.available === 0 && ctx.ends !== undefined && ctx.ends.allReported(partitions);
+  const done =
+    exhausted(ctx) && ctx.queue.available === 0 && ctx.ends !== undefined && ctx.ends.allReported(partitions);
   return { records, endedPartitions, exhausted: done, lag };
 }
 

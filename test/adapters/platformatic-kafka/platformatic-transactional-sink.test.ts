@@ -116,7 +116,13 @@ const ROW: ResultRow = {
 };
 
 function commitOf(sequence: number, rows: readonly ResultRow[], position: number): StoreCommit {
-  return { sequence, rows, positions: new Map([[0, position]]), closedUpToMs: -Infinity, engineState: new Map([[0, 's']]) };
+  return {
+    sequence,
+    rows,
+    positions: new Map([[0, position]]),
+    closedUpToMs: -Infinity,
+    engineState: new Map([[0, 's']]),
+  };
 }
 
 async function groupOffsets(group: string, topic: string): Promise<Map<number, number>> {
@@ -153,12 +159,10 @@ describe('PlatformaticTransactionalSink (KIP-447)', () => {
       const current = second.groupMember();
       expect(current?.memberId).not.toBe(zombie?.memberId);
 
-      const refused = await sink
-        .commit(commitOf(2, [{ ...ROW, key: 'k2' }], 9))
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      const refused = await sink.commit(commitOf(2, [{ ...ROW, key: 'k2' }], 9)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(refused).toBeInstanceOf(HexstreamError);
       expect((refused as HexstreamError).code).toBe('SINK_FENCED');
       // Nothing of the refused trigger is visible, and the group's offsets did not move.
