@@ -204,12 +204,22 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
     this.membership.opened(offsets.map((o) => o.partition));
     for (const o of offsets) this.lowOffsets.set(o.partition, Number(o.low));
     if (this.options.bounded) this.ends = BoundedEnds.atOpen(offsets, this.resumeFrom, this.clock);
-    this.fetcher = this.newFetcher(consumer);
+    const fetcher = this.newFetcher(consumer);
+    this.fetcher = fetcher;
     this.listen(consumer);
-    const ends = this.ends;
-    if (ends !== undefined && this.membership.partitions.every((p) => ends.hasEnded(p))) return;
     consumer.topics.track(topic);
-    await consumer.joinGroup({});
+    const joining = consumer.joinGroup({});
+    // Fetches only partitions placed by a join or a seek.
+    fetcher.start();
+    const ends = this.ends;
+    if (ends === undefined || !this.membership.partitions.every((p) => ends.hasEnded(p))) {
+      await joining;
+      return;
+    }
+    // Nothing to read at open: no need to wait for the group (a rebuild's seek may still need it later).
+    joining.catch((e: unknown) => {
+      if (!this.closed) this.logger.warn('kafka consumer could not join its group', { topic, error: String(e) });
+    });
   }
 
   private newFetcher(consumer: Consumer): PartitionFetcher {
@@ -270,7 +280,6 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
       // What is queued may belong to partitions that are gone; the pipeline rebuilds and seeks.
       this.queue.drop();
       fetcher.forgetAll();
-      fetcher.start();
       this.logger.info('kafka partitions reassigned', { topic, partitions: partitions.join(',') });
       return;
     }
@@ -278,7 +287,6 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
       const stored = this.resumeFrom.get(p) ?? this.lowOffsets.get(p) ?? 0;
       fetcher.restart(p, joinStartOffset(decision, stored, this.queue.queuedUpTo.get(p)));
     }
-    fetcher.start();
     if (decision.kind === 'start')
       this.logger.info('kafka partitions assigned', { topic, partitions: partitions.join(','), ...this.member() });
   }
