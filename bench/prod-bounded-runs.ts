@@ -4,6 +4,7 @@ import { fmt, MAIN, runNode, WORK } from './common';
 import { serverCpu, tableMb, tableRows } from './bench-services';
 import type { Ceilings } from './prod-ceilings';
 import {
+  kafkaClientArgs,
   benchBrokers,
   EMAIL,
   LABEL,
@@ -64,6 +65,7 @@ async function boundedRun(
     join(WORK, `outbox-${mode}`),
     '--log-level',
     'warn',
+    ...kafkaClientArgs(),
   ]);
   const serverCpuSeconds = (serverCpu() ?? NaN) - (serverCpuBefore ?? NaN);
   const p = prodSummary(r.stdout, await tableRows(sql, database));
