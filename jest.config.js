@@ -7,8 +7,9 @@ const { join, relative } = require('node:path');
  *   test/soak/…                    soak         long runs through the built CLI, Kafka, a MariaDB of their own
  *   …/*.e2e.test.ts                e2e          spawns the built CLI (dist/)
  *   …/*.int.test.ts                integration  Kafka, MariaDB or PostgreSQL
- *   test/adapters/{kafka,mysql,    integration  when it imports a test helper that reaches a service
- *     postgres,sql}/…              (else unit)  (the tests of these adapters' pure parts need none)
+ *   test/adapters/{kafka,          integration  when it imports a test helper that reaches a service
+ *     platformatic-kafka,mysql,    (else unit)  (the tests of these adapters' pure parts need none)
+ *     postgres,sql}/…
  *   anything else                  unit         no service, no dist/: domain, ports, file and memory adapters
  */
 const SERVICE_ADAPTERS = /^test\/adapters\/(kafka|platformatic-kafka|mysql|postgres|sql)\//;

@@ -91,7 +91,9 @@ export function isKafkaUnavailable(e: unknown): boolean {
 
 /** The driver's message on one line, with the broker's error type when it gave one. */
 export function describeKafkaError(e: unknown): string {
-  const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+  // An error's message, also of an error made in another realm (which `instanceof Error` misses).
+  const own = (e as { message?: unknown } | null)?.message;
+  const message = (typeof own === 'string' ? own : String(e)).replace(/\s+/g, ' ').trim();
   for (const f of chain(e)) {
     const type = f.type ?? f.apiId;
     if (typeof type === 'string' && type !== '' && !message.includes(type)) return `${message} (${type})`;
