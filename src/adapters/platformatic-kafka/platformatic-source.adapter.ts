@@ -1,5 +1,5 @@
-import { Admin, Consumer, type GroupAssignment } from '@platformatic/kafka';
-import { inject, injectable, type ServiceIdentifier } from 'inversify';
+import { Admin, type Consumer, type GroupAssignment } from '@platformatic/kafka';
+import { inject, injectable } from 'inversify';
 import { HexstreamError } from '../../domain/hexstream-error';
 import { ClockPort } from '../../ports/clock.port';
 import { LoggerPort } from '../../ports/logger.port';
@@ -7,29 +7,19 @@ import type { SourceBatch, SourcePort } from '../../ports/source.port';
 import { BoundedEnds } from '../kafka/bounded-ends';
 import { GroupMembership } from '../kafka/group-membership';
 import { joinStartOffset } from '../kafka/join-start-offset';
-import type { KafkaSourceOptions } from '../kafka/kafka-source.adapter';
 import { RecordQueue } from '../kafka/record-queue';
 import { logRefusedOffsets } from '../kafka/refused-offsets';
 import { WakeSignal } from '../kafka/wake-signal';
 import { withDeadline } from '../system/deadline';
 import { SystemClock } from '../system/system-clock.adapter';
 import type { ConsumerGroupMember, ConsumerGroupMetadata } from './consumer-group-metadata';
+import { handedOver, HandOverConsumer } from './hand-over-consumer';
 import { PartitionFetcher } from './partition-fetcher';
 import { clientBase, closeQuietly, committedOffsets, topicOffsets } from './platformatic-client';
+import { PlatformaticSourceOptions } from './platformatic-source-options';
 import { pollMembership } from './poll-membership';
 
-export interface PlatformaticSourceOptions extends KafkaSourceOptions {
-  /**
-   * The member's `group.instance.id` (static membership, KIP-345): a member restarted with the
-   * same id gets its partitions back at once, without a rebalance. Unique among the group's
-   * concurrent members; absent: a dynamic member.
-   */
-  readonly groupInstanceId?: string;
-}
-
-export const PlatformaticSourceOptions: ServiceIdentifier<PlatformaticSourceOptions> = Symbol.for(
-  'hexstream.PlatformaticSourceOptions',
-);
+export { PlatformaticSourceOptions } from './platformatic-source-options';
 
 const SESSION_TIMEOUT_MS = 10_000;
 /** How long the coordinator waits for the members to rejoin a rebalance. */
@@ -57,12 +47,13 @@ const REJOIN_RETRY_MS = 1_000;
 @injectable()
 export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadata {
   private readonly membership: GroupMembership;
-  private consumer: Consumer | undefined;
+  private consumer: HandOverConsumer | undefined;
   private admin: Admin | undefined;
   private fetcher: PartitionFetcher | undefined;
   private readonly queue = new RecordQueue();
   private readonly reader = new WakeSignal();
   private readonly fetcherSignal = new WakeSignal();
+  private readonly handOverSignal = new WakeSignal();
   private resumeFrom: ReadonlyMap<number, number> = new Map();
   private readonly lowOffsets = new Map<number, number>();
   private ends: BoundedEnds | undefined;
@@ -154,6 +145,8 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
       }
     }
     this.membership.acknowledged(positions);
+    // The commit asked for by a revoking batch is durable: the rejoin may go.
+    if (!this.membership.holdingPartitions) this.handOverSignal.wake();
   }
 
   holdBack(partitions: ReadonlySet<number>): void {
@@ -178,6 +171,7 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
     this.closed = true;
     this.membership.close();
     this.reader.wake();
+    this.handOverSignal.wake();
     const { consumer, admin, fetcher } = this;
     this.consumer = undefined;
     this.admin = undefined;
@@ -190,7 +184,7 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
     const { topic, groupId, groupInstanceId, brokers } = this.options;
     const base = clientBase(this.options.clientId ?? 'hexstream', brokers, this.options.connectTimeoutMs);
     this.admin = new Admin(base);
-    const consumer = new Consumer({
+    const consumer = new HandOverConsumer({
       ...base,
       groupId,
       ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
@@ -244,12 +238,18 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
     });
   }
 
-  private listen(consumer: Consumer): void {
+  private listen(consumer: HandOverConsumer): void {
     const topic = this.options.topic;
     consumer.on('consumer:group:join', (payload) => this.onJoin(payload.assignments ?? []));
     consumer.on('consumer:group:rebalance', () => {
-      // The library rejoins at once; the pipeline commits while the coordinator gathers the members.
-      if (this.membership.heartbeatFailed(true)) this.reader.wake();
+      // The library rejoins at once: its JoinGroup waits for the pipeline's commit (see HandOverConsumer).
+      if (!this.membership.heartbeatFailed(true)) return;
+      this.reader.wake();
+      const handOver = handedOver(this.membership, this.handOverSignal).then(() => {
+        consumer.joinGate = undefined;
+        this.logger.info('kafka partitions handed over to the rebalance', { topic, ...this.membership.lastHandOver });
+      });
+      consumer.joinGate = () => handOver;
     });
     consumer.on('consumer:heartbeat:error', (payload) => {
       const reason = `Kafka at ${this.options.brokers.join(',')}: ${payload.error.message}`;
@@ -288,11 +288,10 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
       fetcher.restart(p, joinStartOffset(decision, stored, this.queue.queuedUpTo.get(p)));
     }
     if (decision.kind === 'start')
-      this.logger.info('kafka partitions assigned', { topic, partitions: partitions.join(','), ...this.member() });
-  }
-
-  private member(): Record<string, string | number> {
-    const m = this.groupMember();
-    return m === undefined ? {} : { generation: m.generationId, member: m.memberId };
+      this.logger.info('kafka partitions assigned', {
+        topic,
+        partitions: partitions.join(','),
+        generation: this.consumer?.generationId ?? -1,
+      });
   }
 }
