@@ -8,6 +8,7 @@ import { BoundedEnds } from '../kafka/bounded-ends';
 import { GroupMembership } from '../kafka/group-membership';
 import { joinStartOffset } from '../kafka/join-start-offset';
 import { RecordQueue } from '../kafka/record-queue';
+import { pollMembership } from '../kafka/poll-membership';
 import { logRefusedOffsets } from '../kafka/refused-offsets';
 import { WakeSignal } from '../kafka/wake-signal';
 import { withDeadline } from '../system/deadline';
@@ -17,7 +18,6 @@ import { handedOver, HandOverConsumer } from './hand-over-consumer';
 import { PartitionFetcher } from './partition-fetcher';
 import { clientBase, closeQuietly, committedOffsets, topicOffsets } from './platformatic-client';
 import { PlatformaticSourceOptions } from './platformatic-source-options';
-import { pollMembership } from './poll-membership';
 
 export { PlatformaticSourceOptions } from './platformatic-source-options';
 

@@ -1,8 +1,8 @@
 import type { SourceBatch } from '../../ports/source.port';
-import type { BoundedEnds } from '../kafka/bounded-ends';
-import type { GroupMembership } from '../kafka/group-membership';
-import type { RecordQueue } from '../kafka/record-queue';
-import type { WakeSignal } from '../kafka/wake-signal';
+import type { BoundedEnds } from './bounded-ends';
+import type { GroupMembership } from './group-membership';
+import type { RecordQueue } from './record-queue';
+import type { WakeSignal } from './wake-signal';
 
 /** What one poll of the group source reads and wakes. */
 export interface PollContext {
@@ -14,7 +14,10 @@ export interface PollContext {
   readonly fetcher: WakeSignal;
   readonly ends: BoundedEnds | undefined;
   readonly resumeFrom: ReadonlyMap<number, number>;
-  /** How long a poll waits for the group's answer after a hand-over. */
+  /**
+   * How long a poll waits for the group's answer after a hand-over: rejoining takes a moment, and
+   * the same poll should bring the assignment, so that no trigger fires for partitions given away.
+   */
   readonly rejoinWaitMs: number;
   /** Bounded: asks whether the partitions of other members are done (see `BoundedEnds.checkOthers`). */
   checkOthers(ends: BoundedEnds, partitions: readonly number[]): Promise<void>;
@@ -25,15 +28,14 @@ function nothing(): SourceBatch {
 }
 
 /**
- * One poll of a consumer-group source, as `KafkaSource.poll` does it: the membership's step first
- * (each wait at most once per poll; a wait that changes nothing returns nothing), then records.
+ * One poll of a consumer-group source (either Kafka client's): the membership's step first (each
+ * wait at most once per poll; a wait that changes nothing returns nothing), then records.
  */
 export async function pollMembership(ctx: PollContext, maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
   const m = ctx.membership;
   let step = m.pollStep();
   if (step.kind === 'wait-hand-over') {
     await ctx.reader.wait(maxWaitMs);
-    m.tick();
     step = m.pollStep('hand-over');
   }
   if (step.kind === 'wait-rejoin') {
