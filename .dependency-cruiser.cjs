@@ -102,9 +102,17 @@ module.exports = {
       name: 'adapter-not-to-other-adapter',
       comment: 'An adapter folder uses no other adapter folder, except the shared sql, system and encoding.',
       severity: 'error',
-      from: { path: '^src/adapters/([^/]+)/' },
+      from: { path: '^src/adapters/([^/]+)/', pathNot: ['^src/adapters/platformatic-kafka/'] },
       to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/', SHARED_ADAPTERS] },
     }),
+    {
+      name: 'adapter-not-to-other-adapter',
+      comment:
+        "The second Kafka client's adapters share the kafka folder's client-neutral parts (group membership, record queue, checkpoint format), and no other adapter folder.",
+      severity: 'error',
+      from: { path: '^src/adapters/platformatic-kafka/' },
+      to: { path: '^src/adapters/', pathNot: ['^src/adapters/(platformatic-kafka|kafka)/', SHARED_ADAPTERS] },
+    },
     {
       name: 'adapter-not-to-outer-layers',
       comment: 'Adapters are chosen by the composition; they know neither it nor the CLI.',

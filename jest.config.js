@@ -7,11 +7,12 @@ const { join, relative } = require('node:path');
  *   test/soak/…                    soak         long runs through the built CLI, Kafka, a MariaDB of their own
  *   …/*.e2e.test.ts                e2e          spawns the built CLI (dist/)
  *   …/*.int.test.ts                integration  Kafka, MariaDB or PostgreSQL
- *   test/adapters/{kafka,mysql,    integration  when it imports a test helper that reaches a service
- *     postgres,sql}/…              (else unit)  (the tests of these adapters' pure parts need none)
+ *   test/adapters/{kafka,          integration  when it imports a test helper that reaches a service
+ *     platformatic-kafka,mysql,    (else unit)  (the tests of these adapters' pure parts need none)
+ *     postgres,sql}/…
  *   anything else                  unit         no service, no dist/: domain, ports, file and memory adapters
  */
-const SERVICE_ADAPTERS = /^test\/adapters\/(kafka|mysql|postgres|sql)\//;
+const SERVICE_ADAPTERS = /^test\/adapters\/(kafka|platformatic-kafka|mysql|postgres|sql)\//;
 const SERVICE_HELPER_IMPORT =
   /^import (?!type )[^;]*? from '(\.\.\/)+support\/(kafka-topics|kafka-read|kafka-broker|mariadb|own-mariadb|postgres)';$/m;
 
@@ -48,6 +49,8 @@ function project(tier, setup) {
     testMatch: byTier[tier],
     // tsconfig.json has isolatedModules: ts-jest only transpiles; `npm run typecheck` checks the types.
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+    // An ES module: loaded by Node itself (see the file).
+    moduleNameMapper: { '^@platformatic/kafka$': '<rootDir>/test/support/platformatic-kafka.cjs' },
     ...setup,
   };
 }

@@ -26,6 +26,18 @@ export function useBrokers(bootstrap: string): void {
   brokers = bootstrap;
 }
 
+/** The Kafka client of the bench's prod runs (`--kafka-client`): kafkajs unless a run asks for another. */
+let kafkaClient: 'kafkajs' | 'platformatic' = 'kafkajs';
+
+export function useKafkaClient(client: 'kafkajs' | 'platformatic'): void {
+  kafkaClient = client;
+}
+
+/** The prod flags naming the Kafka client (with platformatic, one static member id: the bench runs one prod at a time). */
+export function kafkaClientArgs(): string[] {
+  return kafkaClient === 'kafkajs' ? [] : ['--kafka-client', kafkaClient, '--instance-id', 'bench'];
+}
+
 /** What the bench created, removed at the end. */
 export interface Resources {
   readonly topics: string[];

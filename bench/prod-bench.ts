@@ -9,6 +9,7 @@ import { boundedRuns, cellName, type BoundedRun } from './prod-bounded-runs';
 import { measureCeilings, produceTopic } from './prod-ceilings';
 import { latency, type LatencyResult } from './prod-latency';
 import {
+  useKafkaClient,
   benchBrokers,
   benchNames,
   LIVE_COUNT,
@@ -49,12 +50,15 @@ import {
 export interface ProdBenchOptions {
   readonly count: number;
   readonly eventSeconds: number;
+  /** The Kafka client of the prod runs (default kafkajs). */
+  readonly kafkaClient?: 'kafkajs' | 'platformatic';
 }
 
 export async function prodBenchmark(options: ProdBenchOptions): Promise<void> {
   const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const res: Resources = { topics: [], groups: [], databases: [], broker: undefined };
   const sinkRows = Number(process.env.BENCH_SINK_ROWS ?? Math.max(options.count, 500_000));
+  useKafkaClient(options.kafkaClient ?? 'kafkajs');
   mkdirSync(WORK, { recursive: true });
 
   let cleaning: Promise<void> | undefined;

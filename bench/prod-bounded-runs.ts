@@ -4,6 +4,7 @@ import { fmt, MAIN, runNode, WORK } from './common';
 import { serverCpu, tableMb, tableRows } from './bench-services';
 import type { Ceilings } from './prod-ceilings';
 import {
+  kafkaClientArgs,
   benchBrokers,
   EMAIL,
   LABEL,
@@ -116,6 +117,7 @@ async function boundedRun(
     join(WORK, `outbox-${cell}`),
     '--log-level',
     'warn',
+    ...kafkaClientArgs(),
   ]);
   const serverCpuSeconds = (serverCpu() ?? NaN) - (serverCpuBefore ?? NaN);
   const p = prodSummary(r.stdout, database === undefined ? NaN : await tableRows(sql, database));

@@ -8,6 +8,7 @@ import { cadence } from './bench-stats';
 import { mysqlConnection, tableRows, topicSizes } from './bench-services';
 import { kafkaTimestamps } from './kafka-timestamps';
 import {
+  kafkaClientArgs,
   benchBrokers,
   EMAIL,
   LIVE_COUNT,
@@ -107,6 +108,7 @@ async function startLiveProd(topic: string, deadLetters: string, database: strin
     join(WORK, 'outbox-live'),
     '--log-level',
     'info',
+    ...kafkaClientArgs(),
   ]);
   await prod.waitForStderr(/pipeline started/, 120_000);
   return prod;

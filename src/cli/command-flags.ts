@@ -170,7 +170,11 @@ function prodOutputFlags<T>(y: Argv<T>): Argv<T> {
     .option('instance-id', {
       type: 'string',
       describe:
-        "with --to-kafka: this instance's name in the transactional id, stable across restarts, one per concurrent instance (default: host name)",
+        "this instance's name, stable across restarts, one per concurrent instance (default: host name): the --to-kafka transactional id's, and with --kafka-client platformatic the consumer's group.instance.id",
+    })
+    .option('kafka-client', {
+      type: 'string',
+      describe: 'kafkajs (default) | platformatic: @platformatic/kafka, with static membership and KIP-447 offsets',
     })
     .option('threads', {
       type: 'string',

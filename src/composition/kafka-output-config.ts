@@ -7,17 +7,49 @@ import type { KafkaOutputConfig } from './run-config';
 const TOPIC = CONFIG_PATTERNS.kafkaTopic;
 const INSTANCE_ID = CONFIG_PATTERNS.instanceId;
 
+/** The Kafka client library of prod's adapters (`--kafka-client`). */
+export type KafkaClient = 'kafkajs' | 'platformatic';
+
+export function resolveKafkaClient(flags: RawFlags): KafkaClient {
+  const client = flags.kafkaClient ?? 'kafkajs';
+  if (client !== 'kafkajs' && client !== 'platformatic')
+    throw invalid('--kafka-client', `must be kafkajs or platformatic, got ${JSON.stringify(client)}`);
+  return client;
+}
+
 /**
- * `--to-kafka` and its flags. The instance id defaults to the host name: stable across restarts of
+ * `--instance-id`: this instance's name, defaulting to the host name — stable across restarts of
  * one machine (or a StatefulSet pod), distinct between machines; two instances on one host need
- * their own `--instance-id`.
+ * their own. It names the `--to-kafka` transactional id and, with `--kafka-client platformatic`,
+ * the consumer's `group.instance.id` (static membership). `undefined` where neither uses it.
  */
-export function resolveKafkaOutput(flags: RawFlags, table: string): KafkaOutputConfig | undefined {
+export function resolveInstanceId(flags: RawFlags, client: KafkaClient): string | undefined {
+  if (flags.toKafka !== true && client !== 'platformatic') {
+    if (flags.instanceId !== undefined)
+      throw invalid('--instance-id', 'only with --to-kafka or --kafka-client platformatic');
+    return undefined;
+  }
+  const instanceId =
+    flags.instanceId ??
+    (hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 100) ||
+      'default');
+  if (!INSTANCE_ID.test(instanceId))
+    throw invalid('--instance-id', `must match ${INSTANCE_ID.source}, got ${JSON.stringify(instanceId)}`);
+  return instanceId;
+}
+
+/** `--to-kafka` and its flags; `instanceId` as `resolveInstanceId` gave it. */
+export function resolveKafkaOutput(
+  flags: RawFlags,
+  table: string,
+  instanceId: string | undefined,
+): KafkaOutputConfig | undefined {
   if (flags.toKafka !== true) {
     for (const [value, flag] of [
       [flags.outputTopic, '--output-topic'],
       [flags.checkpointTopic, '--checkpoint-topic'],
-      [flags.instanceId, '--instance-id'],
     ] as const) {
       if (value !== undefined) throw invalid(flag, 'only with --to-kafka');
     }
@@ -31,13 +63,6 @@ export function resolveKafkaOutput(flags: RawFlags, table: string): KafkaOutputC
   const checkpointTopic = flags.checkpointTopic ?? 'hexstream-checkpoints';
   if (!TOPIC.test(checkpointTopic))
     throw invalid('--checkpoint-topic', `not a valid Kafka topic name: ${JSON.stringify(checkpointTopic)}`);
-  const instanceId =
-    flags.instanceId ??
-    (hostname()
-      .replace(/[^A-Za-z0-9._-]/g, '-')
-      .slice(0, 100) ||
-      'default');
-  if (!INSTANCE_ID.test(instanceId))
-    throw invalid('--instance-id', `must match ${INSTANCE_ID.source}, got ${JSON.stringify(instanceId)}`);
+  if (instanceId === undefined) throw invalid('--instance-id', 'missing with --to-kafka');
   return { outputTopic, checkpointTopic, instanceId };
 }

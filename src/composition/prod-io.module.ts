@@ -5,6 +5,13 @@ import { FileOutboxNotifier, FileOutboxOptions } from '../adapters/file/outbox-n
 import { KafkaDeadLetterTopic } from '../adapters/kafka/kafka-dead-letter-topic.adapter';
 import { KafkaSource, KafkaSourceOptions } from '../adapters/kafka/kafka-source.adapter';
 import { KafkaSinkOptions, KafkaTransactionalSink } from '../adapters/kafka/kafka-transactional-sink.adapter';
+import { ConsumerGroupMetadata } from '../adapters/platformatic-kafka/consumer-group-metadata';
+import { PlatformaticDeadLetterTopic } from '../adapters/platformatic-kafka/platformatic-dead-letter-topic.adapter';
+import {
+  PlatformaticKafkaSource,
+  PlatformaticSourceOptions,
+} from '../adapters/platformatic-kafka/platformatic-source.adapter';
+import { PlatformaticTransactionalSink } from '../adapters/platformatic-kafka/platformatic-transactional-sink.adapter';
 import { NotifierPort } from '../ports/notifier.port';
 import { DeadLetterPort } from '../ports/dead-letter.port';
 import { ResultStorePort } from '../ports/result-store.port';
@@ -16,47 +23,52 @@ import { bindSqlSink } from './sql-sink.binding';
 /**
  * `prod` mode's adapters: a Kafka consumer group in; out, either a MySQL (or PostgreSQL) result
  * store with a Kafka dead-letter topic (at least once), or (`--to-kafka`) the Kafka transactional
- * store whose dead-letter port stages letters into its transactions (exactly once).
+ * store whose dead-letter port stages letters into its transactions (exactly once). The Kafka
+ * adapters are kafkajs's or, with `--kafka-client platformatic`, @platformatic/kafka's (static
+ * membership; the store commits offsets with the source's group generation).
  * Failpoints that `--failpoints` turns on get their hooks here; the others leave no trace.
  */
 export function prodIoModule(config: ProdRunConfig, failpoints: Failpoints): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(KafkaSourceOptions).toConstantValue({
+    const platformatic = config.kafkaClient === 'platformatic';
+    const sourceOptions = {
       brokers: config.brokers,
       topic: config.topic,
       groupId: config.group,
       clientId: `hexstream-${config.job.name}`,
       bounded: config.bounded,
       maxRecordBytes: config.maxRecordBytes,
-    });
+    };
+    bind(KafkaSourceOptions).toConstantValue(sourceOptions);
+    bind(PlatformaticSourceOptions).toConstantValue({ ...sourceOptions, groupInstanceId: config.groupInstanceId });
+    const Source = platformatic ? PlatformaticKafkaSource : KafkaSource;
+    bind(Source).toSelf().inSingletonScope();
+    if (platformatic) bind(ConsumerGroupMetadata).toService(PlatformaticKafkaSource);
     const beforeOffsetCommit = failpoints.hook('kafka.before-offset-commit');
-    if (beforeOffsetCommit === undefined) {
-      bind(SourcePort).to(KafkaSource).inSingletonScope();
-    } else {
-      bind(KafkaSource).toSelf().inSingletonScope();
+    if (beforeOffsetCommit === undefined) bind(SourcePort).toService(Source);
+    else
       bind(SourcePort)
-        .toDynamicValue((ctx) => new FailpointSource(ctx.get(KafkaSource), beforeOffsetCommit))
+        .toDynamicValue((ctx) => new FailpointSource(ctx.get(Source), beforeOffsetCommit))
         .inSingletonScope();
-    }
     if (config.kafkaOutput !== undefined) {
       // One transaction per trigger holds rows, checkpoint and the dead letters staged into it.
       bind(KafkaSinkOptions).toConstantValue(kafkaSinkOptions(config, config.kafkaOutput));
-      bind(KafkaTransactionalSink).toSelf().inSingletonScope();
-      bind(ResultStorePort).toService(KafkaTransactionalSink);
+      const Sink = platformatic ? PlatformaticTransactionalSink : KafkaTransactionalSink;
+      bind(Sink).toSelf().inSingletonScope();
+      bind(ResultStorePort).toService(Sink);
       bind(DeadLetterPort)
-        .toDynamicValue((ctx) => ctx.get(KafkaTransactionalSink).deadLetterPort)
+        .toDynamicValue((ctx) => ctx.get(Sink).deadLetterPort)
         .inSingletonScope();
     } else {
       bindSqlSink(bind, config, failpoints);
+      const DeadLetters = platformatic ? PlatformaticDeadLetterTopic : KafkaDeadLetterTopic;
+      const options = {
+        brokers: config.brokers,
+        topic: config.deadLetterTopic,
+        clientId: `hexstream-${config.job.name}-dlq`,
+      };
       bind(DeadLetterPort)
-        .toDynamicValue(
-          () =>
-            new KafkaDeadLetterTopic({
-              brokers: config.brokers,
-              topic: config.deadLetterTopic,
-              clientId: `hexstream-${config.job.name}-dlq`,
-            }),
-        )
+        .toDynamicValue(() => new DeadLetters(options))
         .inSingletonScope();
     }
     bindNotifier(bind, config);

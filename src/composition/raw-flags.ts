@@ -39,6 +39,7 @@ export interface RawFlags {
   readonly outputTopic?: string;
   readonly checkpointTopic?: string;
   readonly instanceId?: string;
+  readonly kafkaClient?: string;
   readonly failpoints?: string;
   /** `--threads`: stream threads of a prod run, a number or `auto`. */
   readonly threads?: string | number;

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../domain/records';
 import { STDIN } from '../adapters/file/byte-source';
 import { CONFIG_PATTERNS, isBrokerAddress } from './config-patterns';
 import { instant, invalid, positiveDuration, positiveInteger } from './config-values';
-import { resolveKafkaOutput } from './kafka-output-config';
+import { resolveInstanceId, resolveKafkaClient, resolveKafkaOutput } from './kafka-output-config';
 import type { RawFlags } from './raw-flags';
 import { resolveEngineConfig } from './resolve-engine-config';
 import type { BatchRunConfig, ProdRunConfig, TestRunConfig } from './run-config';
@@ -65,7 +65,9 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
   if (!TOPIC.test(group)) throw invalid('--group', `not a valid consumer group id: ${JSON.stringify(group)}`);
   const { mysqlUrl } = database(flags);
   if (flags.smtp !== undefined) checkUrl('--smtp', flags.smtp, ['smtp:', 'smtps:'], undefined);
-  const kafkaOutput = resolveKafkaOutput(flags, engine.job.table.name);
+  const kafkaClient = resolveKafkaClient(flags);
+  const instanceId = resolveInstanceId(flags, kafkaClient);
+  const kafkaOutput = resolveKafkaOutput(flags, engine.job.table.name, instanceId);
   const bounded = flags.bounded ?? engine.job.io.bounded;
   return {
     ...engine,
@@ -82,6 +84,8 @@ export function resolveProdConfig(flags: RawFlags): ProdRunConfig {
     atEnd: atEnd(flags.atEnd, bounded),
     maxRecordBytes: positiveInteger('--max-record-bytes', flags.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES),
     kafkaOutput,
+    kafkaClient,
+    groupInstanceId: kafkaClient === 'platformatic' ? instanceId : undefined,
     maxOutageMs: positiveDuration('--max-outage', flags.maxOutage, 5 * 60_000),
     failpoints: failpointPlan(flags.failpoints),
   };

@@ -59,6 +59,10 @@ export interface ProdRunConfig extends EngineConfig {
   readonly maxRecordBytes: number;
   /** When set, rows go to a Kafka topic exactly once instead of a database. */
   readonly kafkaOutput: KafkaOutputConfig | undefined;
+  /** The Kafka client library of the adapters (`--kafka-client`, default kafkajs). */
+  readonly kafkaClient: 'kafkajs' | 'platformatic';
+  /** The consumer's `group.instance.id` (static membership): with the platformatic client only. */
+  readonly groupInstanceId: string | undefined;
   /** Failpoints turned on (`--failpoints`, hidden; crash tests): none by default. */
   readonly failpoints: FailpointPlan;
 }

@@ -65,17 +65,25 @@ export async function decideThreads(setting: ThreadsSetting, config: ProdRunConf
 }
 
 /**
- * The `--to-kafka` instance id of stream thread `index`: thread 0 keeps the instance's own (so one
- * thread is what a run without `--threads` is), thread k adds `.t<k>`. Stable across restarts with the
- * same number of threads, so a restarted process fences its own predecessor threads.
+ * The instance id of stream thread `index` (the `--to-kafka` transactional id's part, and the static
+ * member id of `--kafka-client platformatic`): thread 0 keeps the instance's own (so one thread is what
+ * a run without `--threads` is), thread k adds `.t<k>`. Stable across restarts with the same number of
+ * threads, so a restarted process fences its own predecessor threads and takes their places in the
+ * group; distinct within the process, so its threads never fence each other.
  */
 export function threadInstanceId(instanceId: string, index: number): string {
   return index === 0 ? instanceId : `${instanceId}.t${index}`;
 }
 
-/** Thread `index`'s configuration: the process's, with the thread's own transactional id. */
+/** Thread `index`'s configuration: the process's, with the thread's own transactional and static member ids. */
 export function threadConfig(config: ProdRunConfig, index: number): ProdRunConfig {
   const kafka = config.kafkaOutput;
-  if (kafka === undefined) return config;
-  return { ...config, kafkaOutput: { ...kafka, instanceId: threadInstanceId(kafka.instanceId, index) } };
+  const member = config.groupInstanceId;
+  return {
+    ...config,
+    ...(kafka === undefined
+      ? {}
+      : { kafkaOutput: { ...kafka, instanceId: threadInstanceId(kafka.instanceId, index) } }),
+    ...(member === undefined ? {} : { groupInstanceId: threadInstanceId(member, index) }),
+  };
 }

@@ -49,87 +49,94 @@ describe('hexstream prod through a broker crash (kill -9 of a broker of its own,
     }
   });
 
-  it('reconnects on its own, shows the outage in the progress line, and ends with the reference table', async () => {
-    const topic = await topicWith(parts[0], { brokers: OWN_BROKERS });
-    const dlq = `${topic.topic}.dl`;
-    const args = [
-      'prod',
-      'ops@example.com',
-      '--brokers',
-      OWN_BROKERS.join(','),
-      '--topic',
-      topic.topic,
-      '--group',
-      `g-${topic.topic}`,
-      '--mysql',
-      db.url,
-      '--dead-letter-topic',
-      dlq,
-    ];
-    const prod = startProd([
-      ...args,
-      '--trigger-interval',
-      '200ms',
-      '--trigger-records',
-      '500',
-      '--log-level',
-      'info',
-      '--max-outage',
-      '3m',
-      '--outbox',
-      join(tmpdir(), `${topic.topic}-outbox`),
-    ]);
-    const { child, exited, logs } = prod;
-    const rows = async (): Promise<number> =>
-      Number((await db.query('SELECT COUNT(*) AS n FROM agg_order_window').catch(() => [{ n: 0 }]))[0]?.n);
-    try {
-      await until(async () => (await rows()) > 0, 'the first rows are committed');
-      await killKafka9(broker);
-      // Down until the pipeline notices: the consumer (kafkajs restarts it once its retries are
-      // spent) or the dead-letter producer (the pipeline waits for it), whichever comes first.
-      const noticed = (): number =>
-        logs('source unavailable; it reconnects on its own').length + logs('sink unavailable; waiting for it').length;
-      await until(async () => noticed() > 0, 'the pipeline reports the broker unavailable', 120_000);
-      await ensureKafka(broker);
-      await appendTo(topic.topic, parts[1], OWN_BROKERS);
-      await appendTo(topic.topic, parts[2], OWN_BROKERS);
+  it.each(['kafkajs', 'platformatic'])(
+    'reconnects on its own, shows the outage in the progress line, and ends with the reference table (--kafka-client %s)',
+    async (client) => {
+      const topic = await topicWith(parts[0], { brokers: OWN_BROKERS });
+      const dlq = `${topic.topic}.dl`;
+      const args = [
+        'prod',
+        'ops@example.com',
+        '--brokers',
+        OWN_BROKERS.join(','),
+        '--topic',
+        topic.topic,
+        '--group',
+        `g-${topic.topic}`,
+        '--mysql',
+        db.url,
+        '--dead-letter-topic',
+        dlq,
+        '--kafka-client',
+        client,
+      ];
+      const prod = startProd([
+        ...args,
+        '--trigger-interval',
+        '200ms',
+        '--trigger-records',
+        '500',
+        '--log-level',
+        'info',
+        '--max-outage',
+        '3m',
+        '--outbox',
+        join(tmpdir(), `${topic.topic}-outbox`),
+      ]);
+      const { child, exited, logs } = prod;
+      const rows = async (): Promise<number> =>
+        Number((await db.query('SELECT COUNT(*) AS n FROM agg_order_window').catch(() => [{ n: 0 }]))[0]?.n);
+      try {
+        await until(async () => (await rows()) > 0, 'the first rows are committed');
+        await killKafka9(broker);
+        // Down until the pipeline notices: the consumer (kafkajs restarts it once its retries are
+        // spent) or the dead-letter producer (the pipeline waits for it), whichever comes first.
+        const noticed = (): number =>
+          logs('source unavailable; it reconnects on its own').length + logs('sink unavailable; waiting for it').length;
+        await until(async () => noticed() > 0, 'the pipeline reports the broker unavailable', 120_000);
+        await ensureKafka(broker);
+        await appendTo(topic.topic, parts[1], OWN_BROKERS);
+        await appendTo(topic.topic, parts[2], OWN_BROKERS);
 
-      await until(
-        async () => (await orderTable((sql) => db.query(sql))).size === expected.rows.size,
-        'the table is complete',
-        180_000,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+        await until(
+          async () => (await orderTable((sql) => db.query(sql))).size === expected.rows.size,
+          'the table is complete',
+          180_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
 
-      // Every outage that began ended, and each is in the progress lines.
-      expect(logs('source available again')).toHaveLength(logs('source unavailable; it reconnects on its own').length);
-      const during = logs('progress').filter((p) => typeof p['outage'] === 'string');
-      expect(during.length).toBeGreaterThan(0);
-      expect(
-        during.filter(
-          (p) =>
-            !/^(source unavailable for [\d.]+ s|sink unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s)$/.test(
-              String(p['outage']),
-            ) || !String(p['outageError']).includes(OWN_BROKERS[0] ?? '?'),
-        ),
-      ).toEqual([]);
-      expect(await deadLetterKeys(dlq, OWN_BROKERS)).toEqual(expectedDead);
-    } catch (e) {
-      throw new Error(
-        `${String(e)}\n--- prod stderr (last lines) ---\n${prod
-          .stderr()
-          .split('\n')
-          .filter((l) => !l.includes('"msg":"progress"'))
-          .slice(-30)
-          .join('\n')}`,
-        { cause: e },
-      );
-    } finally {
-      child.kill('SIGKILL');
-      await topic.remove();
-    }
-  });
+        // Every outage that began ended, and each is in the progress lines.
+        expect(logs('source available again')).toHaveLength(
+          logs('source unavailable; it reconnects on its own').length,
+        );
+        const during = logs('progress').filter((p) => typeof p['outage'] === 'string');
+        expect(during.length).toBeGreaterThan(0);
+        expect(
+          during.filter(
+            (p) =>
+              !/^(source unavailable for [\d.]+ s|sink unavailable for [\d.]+ s, attempt \d+, next in [\d.]+ s)$/.test(
+                String(p['outage']),
+              ) || !String(p['outageError']).includes(OWN_BROKERS[0] ?? '?'),
+          ),
+        ).toEqual([]);
+        expect(await deadLetterKeys(dlq, OWN_BROKERS)).toEqual(expectedDead);
+      } catch (e) {
+        throw new Error(
+          `${String(e)}\n--- prod stderr (last lines) ---\n${prod
+            .stderr()
+            .split('\n')
+            .filter((l) => !l.includes('"msg":"progress"'))
+            .slice(-30)
+            .join('\n')}`,
+          { cause: e },
+        );
+      } finally {
+        child.kill('SIGKILL');
+        await topic.remove();
+      }
+    },
+  );
 });

@@ -60,6 +60,8 @@ interface Crash {
   readonly store: Store;
   readonly group: string;
   readonly deadLetterTopic: string;
+  /** `--kafka-client` (default kafkajs). */
+  readonly client?: 'kafkajs' | 'platformatic';
 }
 
 function prodArgs(topic: string, crash: Crash, extra: readonly string[]): string[] {
@@ -80,6 +82,7 @@ function prodArgs(topic: string, crash: Crash, extra: readonly string[]): string
     'error',
     '--outbox',
     `/tmp/${group}-outbox`,
+    ...(crash.client === 'platformatic' ? ['--kafka-client', 'platformatic'] : []),
     ...extra,
   ];
 }
@@ -96,6 +99,8 @@ async function runUntilKilled(
   expect({ ...status, stderr: prod.stderr() }).toEqual({ code: null, signal: 'SIGKILL', stderr: anyString() });
   return prod.logs(`failpoint ${name} fired: kill`);
 }
+
+const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
 
 describe('prod killed by a failpoint in the middle of a commit (real Kafka, MariaDB and PostgreSQL)', () => {
   const orders = ordersInTopic(6_000, 43);
@@ -118,11 +123,13 @@ describe('prod killed by a failpoint in the middle of a commit (real Kafka, Mari
     open: () => Promise<Store>,
     failpoint: string,
     atKill: (db: Map<number, number>, kafka: Map<number, number>) => void,
+    client: 'kafkajs' | 'platformatic' = 'kafkajs',
   ): Promise<void> {
     const crash: Crash = {
       store: await open(),
       group: uniqueName('fp'),
       deadLetterTopic: `${orders.topic}.${uniqueName('dl')}`,
+      client,
     };
     try {
       const fired = await runUntilKilled(orders.topic, crash, failpoint, `${failpoint}=kill@${KILLED_COMMIT}`);
@@ -153,12 +160,24 @@ describe('prod killed by a failpoint in the middle of a commit (real Kafka, Mari
     await crashAndRecover(mariadb, 'mysql.before-commit', previousCommitOnly);
   });
 
-  it('kafka.before-offset-commit: dies after COMMIT; rows and positions are in, Kafka’s group offsets are a commit behind, and the restart resumes from the database', async () => {
-    await crashAndRecover(mariadb, 'kafka.before-offset-commit', (db, kafka) => {
-      expect(total(db)).toBe(KILLED_COMMIT * TRIGGER_RECORDS);
-      expect(total(kafka)).toBe((KILLED_COMMIT - 1) * TRIGGER_RECORDS);
-      for (const [p, offset] of kafka) expect(offset).toBeLessThanOrEqual(db.get(p) ?? 0);
-    });
+  it.each(KAFKA_CLIENTS)(
+    'kafka.before-offset-commit: dies after COMMIT; rows and positions are in, Kafka’s group offsets are a commit behind, and the restart resumes from the database (--kafka-client %s)',
+    async (client) => {
+      await crashAndRecover(
+        mariadb,
+        'kafka.before-offset-commit',
+        (db, kafka) => {
+          expect(total(db)).toBe(KILLED_COMMIT * TRIGGER_RECORDS);
+          expect(total(kafka)).toBe((KILLED_COMMIT - 1) * TRIGGER_RECORDS);
+          for (const [p, offset] of kafka) expect(offset).toBeLessThanOrEqual(db.get(p) ?? 0);
+        },
+        client,
+      );
+    },
+  );
+
+  it('mysql.before-commit with --kafka-client platformatic: dies just before COMMIT; the restart, the same static member, completes the table', async () => {
+    await crashAndRecover(mariadb, 'mysql.before-commit', previousCommitOnly, 'platformatic');
   });
 
   it('postgres.before-checkpoint: dies between the rows and the positions in PostgreSQL; the restart completes the table', async () => {

@@ -12,6 +12,8 @@ import { fixedWindow } from '../support/fixed-window';
 
 jest.setTimeout(300_000);
 
+const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+
 /** Records in the topic so far (0 before it exists, or while its partitions have no leader yet). */
 async function recordsIn(topic: string): Promise<number> {
   const admin = kafkaClient().admin();
@@ -97,126 +99,136 @@ function warnings(p: Running): string[] {
 }
 
 describe('hexstream prod: an instance joins a running group', () => {
-  it('--to-kafka, one instance then killed: a read_committed reader sees each closed (symbol, window) once, equal to the reference, and each dead letter once', async () => {
-    const input = uniqueName('trades');
-    const output = uniqueName('stocks_averages');
-    const deadLetters = `${input}.dead-letter`;
-    const checkpoints = uniqueName('checkpoints');
-    const group = uniqueName('stocks-join');
-    const victim = Math.random() < 0.5 ? 'first' : 'second';
-    const args = (instance: string): string[] => [
-      'prod',
-      'ops@example.com',
-      '--job',
-      'stock-averages',
-      '--topic',
-      input,
-      '--group',
-      group,
-      '--to-kafka',
-      '--output-topic',
-      output,
-      '--checkpoint-topic',
-      checkpoints,
-      '--instance-id',
-      instance,
-      '--trigger-records',
-      '200',
-      '--idle-timeout',
-      '10m',
-      '--outbox',
-      `/tmp/${group}-outbox`,
-    ];
-    try {
-      const { first, second, producing } = await joinWhileProducing('stock-averages', input, args);
-      const split = [lastAssignment(first), lastAssignment(second)];
-      // One is killed mid-run, while the producer sends; the survivor gets every partition.
-      const [killed, survivor] = victim === 'first' ? [first, second] : [second, first];
-      killed.child.kill('SIGKILL');
-      await killed.exited;
-      expect((await producing).code).toBe(0);
-      await until(async () => lastAssignment(survivor) === '0,1,2', 'the survivor holds every partition', 90_000);
-      survivor.child.kill('SIGTERM');
-      expect(await survivor.exited).toBe(0);
+  it.each(KAFKA_CLIENTS)(
+    '--to-kafka, one instance then killed: a read_committed reader sees each closed (symbol, window) once, equal to the reference, and each dead letter once (--kafka-client %s)',
+    async (client) => {
+      const input = uniqueName('trades');
+      const output = uniqueName('stocks_averages');
+      const deadLetters = `${input}.dead-letter`;
+      const checkpoints = uniqueName('checkpoints');
+      const group = uniqueName('stocks-join');
+      const victim = Math.random() < 0.5 ? 'first' : 'second';
+      const args = (instance: string): string[] => [
+        'prod',
+        'ops@example.com',
+        '--job',
+        'stock-averages',
+        '--topic',
+        input,
+        '--group',
+        group,
+        '--to-kafka',
+        '--output-topic',
+        output,
+        '--checkpoint-topic',
+        checkpoints,
+        '--instance-id',
+        instance,
+        '--kafka-client',
+        client,
+        '--trigger-records',
+        '200',
+        '--idle-timeout',
+        '10m',
+        '--outbox',
+        `/tmp/${group}-outbox`,
+      ];
+      try {
+        const { first, second, producing } = await joinWhileProducing('stock-averages', input, args);
+        const split = [lastAssignment(first), lastAssignment(second)];
+        // One is killed mid-run, while the producer sends; the survivor gets every partition.
+        const [killed, survivor] = victim === 'first' ? [first, second] : [second, first];
+        killed.child.kill('SIGKILL');
+        await killed.exited;
+        expect((await producing).code).toBe(0);
+        await until(async () => lastAssignment(survivor) === '0,1,2', 'the survivor holds every partition', 90_000);
+        survivor.child.kill('SIGTERM');
+        expect(await survivor.exited).toBe(0);
 
-      // The killed instance's id again, bounded: fences what it left open and reads to the end.
-      const last = runCli([...args(victim), '--bounded', '--log-level', 'error']);
-      expect(last.stderr).toBe('');
-      expect(last.code).toBe(0);
+        // The killed instance's id again, bounded: fences what it left open and reads to the end.
+        const last = runCli([...args(victim), '--bounded', '--log-level', 'error']);
+        expect(last.stderr).toBe('');
+        expect(last.code).toBe(0);
 
-      const data = topicPartitions(await readTopic(input));
-      const d = stockAveragesJob.defaults;
-      const expected = referenceStockAverages(data, {
-        windowMs: fixedWindow(d.window).lengthMs,
-        slideMs: fixedWindow(d.window).slideMs,
-        watermarkMs: d.watermarkMs,
-      });
-      // A bounded run ends with each partition's watermark where its input left it: the windows
-      // every partition's watermark has passed are closed and written, the later ones stay open.
-      const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
-      const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
-      expect(closed.size).toBeGreaterThan(100);
-      const messages = await readTopic(output);
-      const keys = messages.map((m) => m.headers['row-key']);
-      const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
-      expect({ split, victim, twice }).toEqual({ split, victim, twice: [] });
-      const actual = new Map(
-        messages.map((m) => {
-          const { updated_at: _writtenAt, ...row } = parseJsonObject(m.value ?? '');
-          return [m.headers['row-key'], row];
-        }),
-      );
-      expect(actual).toEqual(closed);
-      const dead = (await readTopic(deadLetters)).map(
-        (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
-      );
-      expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
-    } finally {
-      await deleteTopics([input, output, deadLetters, checkpoints]);
-    }
-  });
+        const data = topicPartitions(await readTopic(input));
+        const d = stockAveragesJob.defaults;
+        const expected = referenceStockAverages(data, {
+          windowMs: fixedWindow(d.window).lengthMs,
+          slideMs: fixedWindow(d.window).slideMs,
+          watermarkMs: d.watermarkMs,
+        });
+        // A bounded run ends with each partition's watermark where its input left it: the windows
+        // every partition's watermark has passed are closed and written, the later ones stay open.
+        const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
+        const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
+        expect(closed.size).toBeGreaterThan(100);
+        const messages = await readTopic(output);
+        const keys = messages.map((m) => m.headers['row-key']);
+        const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+        expect({ split, victim, twice }).toEqual({ split, victim, twice: [] });
+        const actual = new Map(
+          messages.map((m) => {
+            const { updated_at: _writtenAt, ...row } = parseJsonObject(m.value ?? '');
+            return [m.headers['row-key'], row];
+          }),
+        );
+        expect(actual).toEqual(closed);
+        const dead = (await readTopic(deadLetters)).map(
+          (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
+        );
+        expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+      } finally {
+        await deleteTopics([input, output, deadLetters, checkpoints]);
+      }
+    },
+  );
 
-  it('--mysql: the joining instance starts from the hand-over commit, so neither is fenced, and the table is the reference', async () => {
-    const input = uniqueName('orders');
-    const group = uniqueName('orders-join');
-    const db = await createTestDatabase();
-    const args = (instance: string): string[] => [
-      'prod',
-      'ops@example.com',
-      '--topic',
-      input,
-      '--group',
-      group,
-      '--mysql',
-      db.url,
-      '--trigger-records',
-      '200',
-      '--idle-timeout',
-      '10m',
-      '--outbox',
-      `/tmp/${group}-${instance}-outbox`,
-    ];
-    try {
-      const { first, second, producing } = await joinWhileProducing('orders', input, args);
-      expect((await producing).code).toBe(0);
-      for (const p of [first, second]) p.child.kill('SIGTERM');
-      expect([await first.exited, await second.exited]).toEqual([0, 0]);
-      // Before, the joining instance rebuilt from the checkpoint read before it joined, and its
-      // first commit was fenced: "fenced by another instance; rebuilding from the committed checkpoint".
-      expect({ first: warnings(first), second: warnings(second) }).toEqual({ first: [], second: [] });
+  it.each(KAFKA_CLIENTS)(
+    '--mysql: the joining instance starts from the hand-over commit, so neither is fenced, and the table is the reference (--kafka-client %s)',
+    async (client) => {
+      const input = uniqueName('orders');
+      const group = uniqueName('orders-join');
+      const db = await createTestDatabase();
+      const args = (instance: string): string[] => [
+        'prod',
+        'ops@example.com',
+        '--topic',
+        input,
+        '--group',
+        group,
+        '--mysql',
+        db.url,
+        '--trigger-records',
+        '200',
+        '--idle-timeout',
+        '10m',
+        '--outbox',
+        `/tmp/${group}-${instance}-outbox`,
+        // Concurrent members of one group: each its own id (a static member with the platformatic client).
+        ...(client === 'platformatic' ? ['--kafka-client', client, '--instance-id', instance] : []),
+      ];
+      try {
+        const { first, second, producing } = await joinWhileProducing('orders', input, args);
+        expect((await producing).code).toBe(0);
+        for (const p of [first, second]) p.child.kill('SIGTERM');
+        expect([await first.exited, await second.exited]).toEqual([0, 0]);
+        // Before, the joining instance rebuilt from the checkpoint read before it joined, and its
+        // first commit was fenced: "fenced by another instance; rebuilding from the committed checkpoint".
+        expect({ first: warnings(first), second: warnings(second) }).toEqual({ first: [], second: [] });
 
-      const last = runCli([...args('last'), '--bounded', '--log-level', 'error']);
-      expect(last.stderr).toBe('');
-      expect(last.code).toBe(0);
-      const expected = referenceOrders(topicPartitions(await readTopic(input)), {
-        windowMs: 60_000,
-        slideMs: 60_000,
-        watermarkMs: 10_000,
-      });
-      expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
-    } finally {
-      await db.drop();
-      await deleteTopics([input, `${input}.dead-letter`]);
-    }
-  });
+        const last = runCli([...args('last'), '--bounded', '--log-level', 'error']);
+        expect(last.stderr).toBe('');
+        expect(last.code).toBe(0);
+        const expected = referenceOrders(topicPartitions(await readTopic(input)), {
+          windowMs: 60_000,
+          slideMs: 60_000,
+          watermarkMs: 10_000,
+        });
+        expect(await orderTable((sql) => db.query(sql))).toEqual(expected.rows);
+      } finally {
+        await db.drop();
+        await deleteTopics([input, `${input}.dead-letter`]);
+      }
+    },
+  );
 });

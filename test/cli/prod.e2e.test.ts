@@ -15,6 +15,8 @@ import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
 jest.setTimeout(300_000);
 
+const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+
 const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 
 const tableOf = (db: TestDatabase): ReturnType<typeof orderTable> => orderTable((sql) => db.query(sql));
@@ -64,30 +66,37 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     }
   });
 
-  it('ends with exactly the reference table after kill -9 at three random moments', async () => {
-    const db = await createTestDatabase();
-    const group = uniqueName('crash');
-    const dlq = `${orders.topic}.dl2`;
-    try {
-      for (const delayMs of [700 + Math.random() * 800, 900 + Math.random() * 900, 1100 + Math.random() * 900]) {
-        const child = spawn(
-          process.execPath,
-          [MAIN, ...prodArgs(db, orders.topic, group, ['--dead-letter-topic', dlq])],
-          { env: cliEnv(['prod']), stdio: 'ignore' },
+  // Both Kafka clients; with platformatic each restart rejoins as the same static member (same --instance-id).
+  it.each(KAFKA_CLIENTS)(
+    'ends with exactly the reference table after kill -9 at three random moments (--kafka-client %s)',
+    async (client) => {
+      const db = await createTestDatabase();
+      const group = uniqueName('crash');
+      const withClient = ['--kafka-client', client];
+      const dlq = `${orders.topic}.dl2-${client}`;
+      try {
+        for (const delayMs of [700 + Math.random() * 800, 900 + Math.random() * 900, 1100 + Math.random() * 900]) {
+          const child = spawn(
+            process.execPath,
+            [MAIN, ...prodArgs(db, orders.topic, group, ['--dead-letter-topic', dlq, ...withClient])],
+            { env: cliEnv(['prod']), stdio: 'ignore' },
+          );
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          child.kill('SIGKILL');
+          await new Promise((resolve) => child.once('exit', resolve));
+        }
+        const last = runCli(
+          prodArgs(db, orders.topic, group, ['--bounded', '--dead-letter-topic', dlq, ...withClient]),
         );
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        child.kill('SIGKILL');
-        await new Promise((resolve) => child.once('exit', resolve));
+        expect(last.stderr).toBe('');
+        expect(last.code).toBe(0);
+        expect(await tableOf(db)).toEqual(expected.rows);
+        expect(await deadLetterKeys(dlq)).toEqual(expectedDead);
+      } finally {
+        await db.drop();
       }
-      const last = runCli(prodArgs(db, orders.topic, group, ['--bounded', '--dead-letter-topic', dlq]));
-      expect(last.stderr).toBe('');
-      expect(last.code).toBe(0);
-      expect(await tableOf(db)).toEqual(expected.rows);
-      expect(await deadLetterKeys(dlq)).toEqual(expectedDead);
-    } finally {
-      await db.drop();
-    }
-  });
+    },
+  );
 
   it('stops gracefully on SIGTERM with exit 0, and a restart completes the table', async () => {
     const db = await createTestDatabase();
@@ -167,48 +176,56 @@ describe('hexstream prod (real Kafka and MariaDB)', () => {
     }
   });
 
-  it('shares the partitions between two instances of one group and still ends with the reference table', async () => {
-    const data6 = orderPartitions(30_000, 77, 6);
-    const expected6 = referenceOrders(data6, SEMANTICS);
-    const topic6 = await topicWith(data6);
-    const db = await createTestDatabase();
-    const group = uniqueName('scale');
-    try {
-      const start = (): { child: ReturnType<typeof spawn>; out: () => string; exited: Promise<number | null> } => {
-        const child = spawn(
-          process.execPath,
-          [MAIN, ...prodArgs(db, topic6.topic, group, ['--trigger-records', '300'])],
-          { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'inherit'] },
-        );
-        const exited = exitOf(child);
-        let stdout = '';
-        child.stdout?.on('data', (d: Buffer) => {
-          stdout += d.toString();
-        });
-        return { child, out: () => stdout, exited };
-      };
-      const a = start();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const b = start();
-      await new Promise((resolve) => setTimeout(resolve, 6000));
-      a.child.kill('SIGTERM');
-      b.child.kill('SIGTERM');
-      expect(await a.exited).toBe(0);
-      expect(await b.exited).toBe(0);
-      // Both did part of the work: the first reads; the second, joining later, may find every
-      // record read already and only re-read the open windows of the partitions it took over
-      // (counted apart: each record is counted once, by the instance that read it first).
-      const rereadBy = (out: string): number =>
-        Number((/and ([\d,]+) re-read to rebuild/.exec(out)?.[1] ?? '0').replace(/,/g, ''));
-      expect(readBy(a.out())).toBeGreaterThan(0);
-      expect(readBy(b.out()) + rereadBy(b.out())).toBeGreaterThan(0);
-      const last = runCli(prodArgs(db, topic6.topic, group, ['--bounded']));
-      expect(last.stderr).toBe('');
-      expect(last.code).toBe(0);
-      expect(await tableOf(db)).toEqual(expected6.rows);
-    } finally {
-      await db.drop();
-      await topic6.remove();
-    }
-  });
+  it.each(KAFKA_CLIENTS)(
+    'shares the partitions between two instances of one group and still ends with the reference table (--kafka-client %s)',
+    async (client) => {
+      const data6 = orderPartitions(30_000, 77, 6);
+      const expected6 = referenceOrders(data6, SEMANTICS);
+      const topic6 = await topicWith(data6);
+      const db = await createTestDatabase();
+      const group = uniqueName('scale');
+      try {
+        // Concurrent instances of one group: each its own --instance-id (a static member with the platformatic client).
+        const withClient = (id: string): string[] =>
+          client === 'platformatic' ? ['--kafka-client', client, '--instance-id', id] : [];
+        const start = (
+          id: string,
+        ): { child: ReturnType<typeof spawn>; out: () => string; exited: Promise<number | null> } => {
+          const child = spawn(
+            process.execPath,
+            [MAIN, ...prodArgs(db, topic6.topic, group, ['--trigger-records', '300', ...withClient(id)])],
+            { env: cliEnv(['prod']), stdio: ['ignore', 'pipe', 'inherit'] },
+          );
+          const exited = exitOf(child);
+          let stdout = '';
+          child.stdout?.on('data', (d: Buffer) => {
+            stdout += d.toString();
+          });
+          return { child, out: () => stdout, exited };
+        };
+        const a = start('a');
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const b = start('b');
+        await new Promise((resolve) => setTimeout(resolve, 6000));
+        a.child.kill('SIGTERM');
+        b.child.kill('SIGTERM');
+        expect(await a.exited).toBe(0);
+        expect(await b.exited).toBe(0);
+        // Both did part of the work: the first reads; the second, joining later, may find every
+        // record read already and only re-read the open windows of the partitions it took over
+        // (counted apart: each record is counted once, by the instance that read it first).
+        const rereadBy = (out: string): number =>
+          Number((/and ([\d,]+) re-read to rebuild/.exec(out)?.[1] ?? '0').replace(/,/g, ''));
+        expect(readBy(a.out())).toBeGreaterThan(0);
+        expect(readBy(b.out()) + rereadBy(b.out())).toBeGreaterThan(0);
+        const last = runCli(prodArgs(db, topic6.topic, group, ['--bounded', ...withClient('a')]));
+        expect(last.stderr).toBe('');
+        expect(last.code).toBe(0);
+        expect(await tableOf(db)).toEqual(expected6.rows);
+      } finally {
+        await db.drop();
+        await topic6.remove();
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileDeadLetters } from '../../src/adapters/file/file-dead-letters.adapter';
 import { KafkaDeadLetterTopic } from '../../src/adapters/kafka/kafka-dead-letter-topic.adapter';
+import { PlatformaticDeadLetterTopic } from '../../src/adapters/platformatic-kafka/platformatic-dead-letter-topic.adapter';
 import { MySqlSink } from '../../src/adapters/mysql/mysql-sink.adapter';
 import { PostgresSink } from '../../src/adapters/postgres/postgres-sink.adapter';
 import { aggOrderWindowTable } from '../../src/domain/jobs/orders.job';
@@ -94,9 +95,13 @@ async function postgresStore(): Promise<Store> {
   };
 }
 
-async function kafkaLetters(): Promise<Letters> {
+/** The dead-letter topic on either Kafka client (`--kafka-client`). */
+async function kafkaLetters(client: 'kafkajs' | 'platformatic' = 'kafkajs'): Promise<Letters> {
   const topic = uniqueName('combined-dl');
-  const port = new KafkaDeadLetterTopic({ brokers: BROKERS, topic });
+  const port =
+    client === 'kafkajs'
+      ? new KafkaDeadLetterTopic({ brokers: BROKERS, topic })
+      : new PlatformaticDeadLetterTopic({ brokers: BROKERS, topic });
   return {
     port,
     read: () => deadLettersOnTopic(topic),
@@ -149,10 +154,25 @@ function combined(store: () => Promise<Store>, letters: () => Promise<Letters>):
 
 const AT_LEAST_ONCE = { resumes: true, atomic: true, letters: 'at-least-once' } as const;
 
-describeOutputContract('prod: MySQL + Kafka dead-letter topic', combined(mysqlStore, kafkaLetters), AT_LEAST_ONCE);
+describeOutputContract(
+  'prod: MySQL + Kafka dead-letter topic',
+  combined(mysqlStore, () => kafkaLetters()),
+  AT_LEAST_ONCE,
+);
 describeOutputContract(
   'prod: PostgreSQL + Kafka dead-letter topic',
-  combined(postgresStore, kafkaLetters),
+  combined(postgresStore, () => kafkaLetters()),
+  AT_LEAST_ONCE,
+);
+const platformaticLetters = (): Promise<Letters> => kafkaLetters('platformatic');
+describeOutputContract(
+  'prod --kafka-client platformatic: MySQL + Kafka dead-letter topic',
+  combined(mysqlStore, platformaticLetters),
+  AT_LEAST_ONCE,
+);
+describeOutputContract(
+  'prod --kafka-client platformatic: PostgreSQL + Kafka dead-letter topic',
+  combined(postgresStore, platformaticLetters),
   AT_LEAST_ONCE,
 );
 describeOutputContract('batch: MySQL + dead-letter file', combined(mysqlStore, fileLetters), AT_LEAST_ONCE);

@@ -64,7 +64,14 @@ describe('--threads', () => {
     const config = { kafkaOutput: kafka } as unknown as ProdRunConfig;
     expect(threadConfig(config, 0).kafkaOutput).toEqual(kafka);
     expect(threadConfig(config, 3).kafkaOutput).toEqual({ ...kafka, instanceId: 'host-a.t3' });
-    const toDatabase = { kafkaOutput: undefined } as unknown as ProdRunConfig;
-    expect(threadConfig(toDatabase, 1)).toBe(toDatabase);
+    const toDatabase = { kafkaOutput: undefined, groupInstanceId: undefined } as unknown as ProdRunConfig;
+    expect(threadConfig(toDatabase, 1)).toEqual(toDatabase);
+  });
+
+  it('gives each thread its own static member id (--kafka-client platformatic), so its threads never fence each other', () => {
+    const config = { kafkaOutput: undefined, groupInstanceId: 'host-a' } as unknown as ProdRunConfig;
+    expect([0, 1, 2].map((i) => threadConfig(config, i).groupInstanceId)).toEqual(['host-a', 'host-a.t1', 'host-a.t2']);
+    const both = { kafkaOutput: { instanceId: 'b' }, groupInstanceId: 'b' } as unknown as ProdRunConfig;
+    expect(threadConfig(both, 1)).toEqual({ kafkaOutput: { instanceId: 'b.t1' }, groupInstanceId: 'b.t1' });
   });
 });

@@ -1,4 +1,3 @@
-import type { Admin } from 'kafkajs';
 import type { ClockPort } from '../../ports/clock.port';
 import type { LoggerPort } from '../../ports/logger.port';
 
@@ -73,11 +72,13 @@ export class BoundedEnds {
     return partitions.every((p) => this.ended.has(p)) && this.othersDone;
   }
 
-  /** Own partitions done: asks the group's committed offsets about the others, at most once a second. */
+  /**
+   * Own partitions done: asks the group's committed offsets about the others, at most once a second.
+   * `committed` reads them (per partition, the group's committed offset) with whichever client the source uses.
+   */
   async checkOthers(
     partitions: readonly number[],
-    admin: Admin,
-    group: string,
+    committed: () => Promise<ReadonlyMap<number, number>>,
     topic: string,
     logger: LoggerPort,
   ): Promise<void> {
@@ -90,8 +91,7 @@ export class BoundedEnds {
     if (this.clock.now() - this.othersCheckedAtMs < 1_000) return;
     this.othersCheckedAtMs = this.clock.now();
     try {
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      const at = new Map((committed?.partitions ?? []).map((c) => [c.partition, Number(c.offset)]));
+      const at = await committed();
       this.othersDone = others.every(([p, end]) => (at.get(p) ?? -1) >= end);
     } catch (e) {
       logger.warn('could not read the group offsets of the other partitions', { topic, error: (e as Error).message });

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../../domain/records';
 import type { LoggerPort } from '../../ports/logger.port';
 import type { BoundedEnds } from './bounded-ends';
 import type { GroupMembership, JoinDecision } from './group-membership';
+import { joinStartOffset } from './join-start-offset';
 import { describeKafkaError } from './kafka-errors';
 import { toRecord } from './kafka-record';
 import type { RecordQueue } from './record-queue';
@@ -151,19 +152,10 @@ export class GroupConsumerHandlers {
   }
 }
 
-/**
- * Where kafkajs starts a partition after a join. The first time: every partition, also one without
- * a stored position — the group's committed offsets in Kafka (e.g. of an earlier run into another
- * database) are never where reading starts. The same partitions after a rejoin: kafkajs would
- * restart from the group's committed offsets, which may lie behind (commits refused mid-rebalance)
- * or ahead (while replaying after a restart) of what is queued: on exactly after the last queued
- * record. Other partitions: the pipeline's `seek` says.
- */
+/** Where a partition starts after a join (see `joinStartOffset`). */
 function startOffset(decision: JoinDecision, partition: number, ctx: ConsumerContext): number | undefined {
   const stored = ctx.resumeFrom().get(partition) ?? ctx.lowOffsets.get(partition) ?? 0;
-  if (decision.kind === 'start') return stored;
-  if (decision.kind === 'continue') return ctx.queue.queuedUpTo.get(partition) ?? stored;
-  return undefined;
+  return joinStartOffset(decision, stored, ctx.queue.queuedUpTo.get(partition));
 }
 
 /**

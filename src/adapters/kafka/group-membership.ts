@@ -1,8 +1,8 @@
 import type { ClockPort } from '../../ports/clock.port';
 
 /**
- * This member's place in its consumer group, as the Kafka source sees it. No kafkajs here: the
- * adapter feeds in what kafkajs and the pipeline do, and acts on what comes back. Time is the
+ * This member's place in its consumer group, as the Kafka source sees it. No Kafka client here: the
+ * adapter (on kafkajs or @platformatic/kafka) feeds in what its client and the pipeline do, and acts on what comes back. Time is the
  * clock's: the hand-over deadline is read from it on `tick`.
  *
  * The main paths (the table below has every transition):

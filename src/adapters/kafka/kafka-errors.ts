@@ -13,19 +13,32 @@ const UNAVAILABLE_NAMES = new Set([
 const UNAVAILABLE_TYPES = new Set([
   'LEADER_NOT_AVAILABLE',
   'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
   'COORDINATOR_NOT_AVAILABLE',
   'NOT_COORDINATOR',
   'REQUEST_TIMED_OUT',
   'NOT_ENOUGH_REPLICAS',
   'NETWORK_EXCEPTION',
 ]);
-const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  // @platformatic/kafka's codes for a lost or silent connection.
+  'PLT_KFK_NETWORK',
+  'PLT_KFK_TIMEOUT',
+]);
 /** kafkajs throws a plain Error with this message for a request on a connection it has lost. */
 const UNAVAILABLE_MESSAGES = new Set(['Broker not connected']);
 
 interface ErrorFields {
   readonly name?: unknown;
   readonly type?: unknown;
+  /** The broker's error name in @platformatic/kafka's errors (`type` in kafkajs's). */
+  readonly apiId?: unknown;
   readonly code?: unknown;
   readonly cause?: unknown;
   readonly errors?: unknown;
@@ -33,8 +46,8 @@ interface ErrorFields {
 }
 
 /**
- * kafkajs wraps a broker's answer in retry and aggregate errors (`cause`, `errors`); the
- * interesting one may sit a few levels down. Yields the error and everything it wraps.
+ * kafkajs and @platformatic/kafka wrap a broker's answer in retry and aggregate errors (`cause`,
+ * `errors`); the interesting one may sit a few levels down. Yields the error and everything it wraps.
  */
 function* chain(e: unknown, depth = 0): Generator<ErrorFields> {
   if (typeof e !== 'object' || e === null || depth > 8) return;
@@ -47,7 +60,20 @@ function* chain(e: unknown, depth = 0): Generator<ErrorFields> {
 export function isProducerFenced(e: unknown): boolean {
   for (const f of chain(e)) {
     if (typeof f.type === 'string' && FENCED_TYPES.has(f.type)) return true;
+    if (typeof f.apiId === 'string' && FENCED_TYPES.has(f.apiId)) return true;
     if (typeof f.code === 'number' && FENCED_CODES.has(f.code)) return true;
+  }
+  return false;
+}
+
+/** Broker answers refusing a group member's offsets: its generation is over or its member id was replaced. */
+const GENERATION_REFUSALS = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+
+/** The group refused offsets of a member that is not (or no longer) in its generation (KIP-447): a zombie. */
+export function isGenerationRefused(e: unknown): boolean {
+  for (const f of chain(e)) {
+    const type = f.type ?? f.apiId;
+    if (typeof type === 'string' && GENERATION_REFUSALS.has(type)) return true;
   }
   return false;
 }
@@ -56,6 +82,7 @@ export function isKafkaUnavailable(e: unknown): boolean {
   for (const f of chain(e)) {
     if (typeof f.name === 'string' && UNAVAILABLE_NAMES.has(f.name)) return true;
     if (typeof f.type === 'string' && UNAVAILABLE_TYPES.has(f.type)) return true;
+    if (typeof f.apiId === 'string' && UNAVAILABLE_TYPES.has(f.apiId)) return true;
     if (typeof f.code === 'string' && UNAVAILABLE_ERRNOS.has(f.code)) return true;
     if (typeof f.message === 'string' && UNAVAILABLE_MESSAGES.has(f.message)) return true;
   }
@@ -64,9 +91,12 @@ export function isKafkaUnavailable(e: unknown): boolean {
 
 /** The driver's message on one line, with the broker's error type when it gave one. */
 export function describeKafkaError(e: unknown): string {
-  const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+  // An error's message, also of an error made in another realm (which `instanceof Error` misses).
+  const own = (e as { message?: unknown } | null)?.message;
+  const message = (typeof own === 'string' ? own : String(e)).replace(/\s+/g, ' ').trim();
   for (const f of chain(e)) {
-    if (typeof f.type === 'string' && f.type !== '' && !message.includes(f.type)) return `${message} (${f.type})`;
+    const type = f.type ?? f.apiId;
+    if (typeof type === 'string' && type !== '' && !message.includes(type)) return `${message} (${type})`;
   }
   return message;
 }

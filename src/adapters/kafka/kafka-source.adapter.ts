@@ -11,6 +11,7 @@ import { groupConsumerConfig } from './group-consumer-config';
 import { GroupConsumerHandlers, seekOrLeaveToJoin } from './group-consumer-handlers';
 import { GroupMembership } from './group-membership';
 import { RecordQueue } from './record-queue';
+import { pollMembership } from './poll-membership';
 import { logRefusedOffsets } from './refused-offsets';
 import { WakeSignal } from './wake-signal';
 
@@ -45,10 +46,6 @@ const MAX_BUFFERED_RECORDS = 5_000;
 
 /** Well below the session timeout (10 s): a member silent for longer is dropped from the group. */
 const HAND_OVER_TIMEOUT_MS = 5_000;
-
-function nothing(): SourceBatch {
-  return { records: [], endedPartitions: [], exhausted: false };
-}
 
 /**
  * A Kafka topic read by a consumer group, behind the pull-shaped source port. The group membership
@@ -141,50 +138,31 @@ export class KafkaSource implements SourcePort {
   }
 
   async poll(maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
-    const batch = await this.next(maxRecords, maxWaitMs);
+    const admin = this.admin;
+    const { groupId, topic } = this.options;
+    const batch = await pollMembership(
+      {
+        membership: this.membership,
+        queue: this.queue,
+        reader: this.reader,
+        fetcher: this.fetcher,
+        ends: this.ends,
+        resumeFrom: this.resumeFrom,
+        rejoinWaitMs: this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS,
+        checkOthers: async (ends, partitions) => {
+          if (admin === undefined) return;
+          const committed = async (): Promise<Map<number, number>> => {
+            const [c] = await admin.fetchOffsets({ groupId, topics: [topic] });
+            return new Map((c?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+          };
+          await ends.checkOthers(partitions, committed, topic, this.logger);
+        },
+      },
+      maxRecords,
+      maxWaitMs,
+    );
     const unavailable = this.membership.outage;
     return unavailable === undefined || batch.records.length > 0 ? batch : { ...batch, unavailable };
-  }
-
-  /** Each of the membership's waits happens at most once per poll; a wait that changes nothing returns nothing. */
-  private async next(maxRecords: number, maxWaitMs: number): Promise<SourceBatch> {
-    const m = this.membership;
-    let step = m.pollStep();
-    if (step.kind === 'wait-hand-over') {
-      await this.reader.wait(maxWaitMs);
-      step = m.pollStep('hand-over');
-    }
-    if (step.kind === 'wait-rejoin') {
-      // Rejoining takes a moment: waited for here (the group's answer wakes it), so that the same
-      // poll brings the assignment and the pipeline fires no trigger for partitions it gave away.
-      await this.reader.wait(Math.max(maxWaitMs, this.options.handOverTimeoutMs ?? HAND_OVER_TIMEOUT_MS));
-      step = m.pollStep('rejoin');
-    }
-    if (step.kind === 'fail') throw step.error;
-    if (step.kind === 'revoking') return { ...nothing(), revoking: true };
-    if (step.kind === 'assigned') return { ...nothing(), assigned: step.partitions };
-    if (step.kind !== 'read') return nothing();
-    if (this.ends !== undefined && this.admin !== undefined)
-      await this.ends.checkOthers(m.partitions, this.admin, this.options.groupId, this.options.topic, this.logger);
-    if (this.queue.available === 0 && !this.isExhausted() && !m.hasPendingAssignment) {
-      await this.reader.wait(maxWaitMs);
-      const after = m.afterReadWait();
-      if (after.kind === 'fail') throw after.error;
-      if (after.kind !== 'read') return nothing();
-    }
-    return this.deliver(maxRecords);
-  }
-
-  private deliver(maxRecords: number): SourceBatch {
-    const { records, upTo } = this.queue.take(maxRecords);
-    this.membership.deliveredUpTo(upTo);
-    this.fetcher.wake();
-    const partitions = this.membership.partitions;
-    const endedPartitions = this.ends?.report((p) => this.queue.pendingFor(p)) ?? [];
-    const lag = this.queue.lag(this.resumeFrom);
-    const exhausted =
-      this.isExhausted() && this.queue.available === 0 && this.ends !== undefined && this.ends.allReported(partitions);
-    return { records, endedPartitions, exhausted, lag };
   }
 
   async seek(positions: ReadonlyMap<number, number>): Promise<void> {
@@ -281,10 +259,5 @@ export class KafkaSource implements SourcePort {
     const ends = this.ends;
     if (ends !== undefined && this.membership.partitions.every((p) => ends.hasEnded(p))) return;
     await hasJoined;
-  }
-
-  /** Bounded: see `BoundedEnds.exhausted`. */
-  private isExhausted(): boolean {
-    return this.ends !== undefined && this.ends.exhausted(this.membership.partitions);
   }
 }
