@@ -8,6 +8,7 @@ import { cleanUp, findServerPid, kafkaAdmin, mysqlConnection } from './bench-ser
 import { boundedRuns, cellName, type BoundedRun } from './prod-bounded-runs';
 import { measureCeilings, produceTopic } from './prod-ceilings';
 import { latency, type LatencyResult } from './prod-latency';
+import { recovery, reportRecovery, type RecoveryResult } from './recovery';
 import {
   useKafkaClient,
   benchBrokers,
@@ -30,6 +31,8 @@ import {
  *         Kafka client (--kafka-client kafkajs, platformatic) → records/s, rows/record, peak RSS
  *   a fresh topic, produced at 20,000 orders/s with wall-clock event times
  *     (d) prod (unbounded, update) + a 1-s MySQL sampler → event-to-table latency p50/p99
+ *   a fresh topic fed at 2,000 orders/s, per Kafka client (recovery.ts; BENCH_RECOVERY=0 skips it)
+ *     (e) kill -9 + immediate restart               → time to partitions assigned and to caught up
  *
  * (b) is also reported at (c)'s final table size, since a row costs more once the table outgrows the
  * InnoDB buffer pool; (c) shows prod's and the server's CPU seconds (Linux /proc) to tell which side
@@ -108,7 +111,9 @@ async function measure(
   const c = await boundedRuns(names, res, sql, ceilings);
   const live = await latency(run, res, admin, names.database('live'), names.group('live'), names.group('join'));
   reportLatency(live);
-  reportTargets(c, live);
+  const recovered = process.env.BENCH_RECOVERY === '0' ? [] : await recovery(res, admin, run);
+  reportRecovery(recovered);
+  reportTargets(c, live, recovered);
 }
 
 /** (d): latency at a fixed produce rate, and how it was measured. */
@@ -153,7 +158,7 @@ function reportLatency(live: LatencyResult): void {
 }
 
 /** The targets, met or missed. */
-function reportTargets(c: readonly BoundedRun[], live: LatencyResult): void {
+function reportTargets(c: readonly BoundedRun[], live: LatencyResult, recovered: readonly RecoveryResult[]): void {
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
   const p99 = stats(live.eventToTable).p99;
   const updates = c.filter((r) => r.spec.mode === 'update');
@@ -168,6 +173,10 @@ function reportTargets(c: readonly BoundedRun[], live: LatencyResult): void {
     `         (d) event-to-table p99 <= 1 s: ${secs(p99)} ${verdict(p99 <= 1000)};  ` +
       `peak RSS <= 300 MB: ${rss.map(([name, mb]) => `${name} ${fmt(mb)} MB ${verdict(mb <= 300)}`).join(', ')}`,
   );
+  for (const r of recovered)
+    console.log(
+      `         recovery, ${r.client}: partitions back <= 2 s ${verdict(r.assignedMs <= 2000)}, caught up <= 5 s ${verdict(r.caughtUpMs <= 5000)}`,
+    );
   reportClients(c);
 }
 
