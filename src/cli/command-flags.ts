@@ -3,6 +3,7 @@ import { OUTPUT_MODES } from '../domain/engine/output-mode';
 import { jobNames } from '../composition/built-in-jobs';
 import type { CommandName } from './commands';
 import { ingestFlags } from './ingest-flags';
+import { prodKafkaFlags } from './prod-kafka-flags';
 import { reportFlags } from './report-flags';
 
 function engineFlags<T>(y: Argv<T>, logLevelDefault: string): Argv<T> {
@@ -134,9 +135,9 @@ function prodServiceFlags<T>(y: Argv<T>): Argv<T> {
     });
 }
 
-/** How a prod run ends, what it refuses, and its Kafka sink. */
+/** How a prod run ends, what it refuses, its Kafka sink and client, its threads. */
 function prodOutputFlags<T>(y: Argv<T>): Argv<T> {
-  return y
+  return prodKafkaFlags(y)
     .option('bounded', {
       type: 'boolean',
       describe: 'read up to the end offsets seen at start, then stop (default off; price-stats: on)',
@@ -154,32 +155,6 @@ function prodOutputFlags<T>(y: Argv<T>): Argv<T> {
     .option('max-record-bytes', {
       type: 'string',
       describe: 'longer messages are dead letters, not decoded (default 1048576)',
-    })
-    .option('to-kafka', {
-      type: 'boolean',
-      describe: 'sink Kafka instead: rows to a Kafka topic, exactly once (one Kafka transaction per trigger)',
-    })
-    .option('output-topic', {
-      type: 'string',
-      describe: "with --to-kafka: the rows' topic (default: the table name, e.g. stocks_averages)",
-    })
-    .option('checkpoint-topic', {
-      type: 'string',
-      describe: 'with --to-kafka: compacted topic of checkpoints (default hexstream-checkpoints)',
-    })
-    .option('instance-id', {
-      type: 'string',
-      describe:
-        "this instance's name, stable across restarts, one per concurrent instance (default: host name): the --to-kafka transactional id's, and with --kafka-client platformatic the consumer's group.instance.id",
-    })
-    .option('kafka-client', {
-      type: 'string',
-      describe: 'kafkajs (default) | platformatic: @platformatic/kafka, with static membership and KIP-447 offsets',
-    })
-    .option('threads', {
-      type: 'string',
-      describe:
-        'stream threads: N members of the consumer group in this process, each with its own engine and sink connection; auto: one per core, at most one per partition (default 1)',
     })
     .option('failpoints', FAILPOINTS_OPTION);
 }

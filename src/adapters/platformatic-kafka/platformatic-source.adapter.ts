@@ -200,7 +200,7 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
     if (this.options.bounded) this.ends = BoundedEnds.atOpen(offsets, this.resumeFrom, this.clock);
     const fetcher = this.newFetcher(consumer);
     this.fetcher = fetcher;
-    this.listen(consumer);
+    this.followEvents(consumer);
     consumer.topics.track(topic);
     const joining = consumer.joinGroup({});
     // Fetches only partitions placed by a join or a seek.
@@ -238,7 +238,7 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
     });
   }
 
-  private listen(consumer: HandOverConsumer): void {
+  private followEvents(consumer: HandOverConsumer): void {
     const topic = this.options.topic;
     consumer.on('consumer:group:join', (payload) => this.onJoin(payload.assignments ?? []));
     consumer.on('consumer:group:rebalance', () => {
