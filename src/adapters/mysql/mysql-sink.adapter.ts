@@ -10,8 +10,9 @@ import { migrate } from './migrations';
 import { readCheckpoint, writeCheckpoint, type CheckpointOwner } from './mysql-checkpoint';
 import { describeDriverError, isConnectionLost, isTransient, translateMySqlError } from './mysql-errors';
 import { acquireSession, createMySqlPool, parseMySqlUrl, redactMySqlUrl } from './mysql-pool';
-import { replaceStatements, type SqlStatement } from './mysql-rows';
+import { replaceStatements } from './mysql-rows';
 import { readSnapshots, writeSnapshot } from './mysql-snapshot';
+import { statementTexts } from './mysql-statement-text';
 import { ensureResultTable, resultTableDdl } from './mysql-table';
 
 export interface MySqlSinkOptions {
@@ -138,7 +139,8 @@ export class MySqlSink implements ResultStorePort {
     if (pool === undefined || table === undefined || owner === undefined)
       throw new HexstreamError('SINK_WRITE_FAILED', 'MySQL sink used before open()');
     if (this.inDoubt !== undefined) throw this.inDoubt;
-    const statements = replaceStatements(table, trigger.rows, this.maxPacketBytes, STATEMENT_BYTES);
+    // As text at once: while the commit runs (and the next trigger is processed) no per-value objects wait.
+    const statements = statementTexts(replaceStatements(table, trigger.rows, this.maxPacketBytes, STATEMENT_BYTES));
     const maxRetries = this.options.maxRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -171,14 +173,14 @@ export class MySqlSink implements ResultStorePort {
   private async transaction(
     pool: Pool,
     owner: CheckpointOwner,
-    statements: readonly SqlStatement[],
+    statements: readonly string[],
     trigger: StoreCommit,
   ): Promise<void> {
     const connection = await acquireSession(pool);
     let committing = false;
     try {
       await connection.beginTransaction();
-      for (const s of statements) await connection.query(s.sql, s.params);
+      for (const sql of statements) await connection.query(sql);
       const { beforeCheckpoint, beforeCommit } = this.options.faultInjection ?? {};
       if (beforeCheckpoint !== undefined) await beforeCheckpoint();
       await writeCheckpoint(connection, owner, this.expected, trigger);
