@@ -39,14 +39,16 @@ describe('hexstream prod through a broker crash (kill -9 of a broker of its own,
     own = await startOwnKafka();
     broker = own.options;
     OWN_BROKERS = [own.brokers];
-    db = await createTestDatabase();
   });
   afterAll(async () => {
-    try {
-      await own?.stop();
-    } finally {
-      await db.drop();
-    }
+    await own?.stop();
+  });
+  // A database per case: the second case must not see the first one's rows as its own first commit.
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await db.drop();
   });
 
   it.each(['kafkajs', 'platformatic'])(
