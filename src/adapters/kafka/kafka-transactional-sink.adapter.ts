@@ -9,11 +9,11 @@ import type { StoreCommit, StoredCheckpoint } from '../../ports/result-store.por
 import { rowRenderer } from '../encoding/row-json';
 import { withDeadline } from '../system/deadline';
 import { CheckpointTopicCodec, type SnapshotHead } from './checkpoint-topic';
-import { deadLetterMessage } from './dead-letter-message';
 import { describeKafkaError, isProducerFenced, translateKafkaError } from './kafka-errors';
 import { connectTransactionalProducer, ensureOutputTopics, readCheckpointPastBarrier } from './kafka-output-topics';
-import { CHECKPOINT_PARTITION, DEFAULT_TRANSACTION_TIMEOUT_MS, KafkaSinkOptions } from './kafka-sink-options';
+import { DEFAULT_TRANSACTION_TIMEOUT_MS, KafkaSinkOptions } from './kafka-sink-options';
 import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
+import { triggerMessages } from './trigger-messages';
 
 export { KafkaSinkOptions, type KafkaSinkFaultInjection } from './kafka-sink-options';
 
@@ -133,7 +133,12 @@ export class KafkaTransactionalSink implements StoreWithDeadLetters {
     if (this.inDoubt !== undefined) throw this.inDoubt;
     const render = this.render;
     if (render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'Kafka sink used before open()');
-    const { messages, head } = this.messagesOf(trigger, deadLetters, render);
+    const { messages, head } = triggerMessages(
+      { options: this.options, codec: this.codec, heads: this.heads, keyOf: this.keyOf },
+      trigger,
+      deadLetters,
+      render,
+    );
     let producer: Producer;
     try {
       // After an abort that itself failed, a new producer (same id) ends what is left of it.
@@ -172,34 +177,6 @@ export class KafkaTransactionalSink implements StoreWithDeadLetters {
     } catch (e) {
       throw translateKafkaError(e, 'disconnect the producer', this.options.brokers);
     }
-  }
-
-  /** The trigger's messages per topic, in the order they are sent. */
-  private messagesOf(
-    trigger: StoreCommit,
-    deadLetters: readonly DeadLetter[],
-    render: (row: ResultRow, writtenAtMs: number) => string,
-  ): { messages: Map<string, Message[]>; head: SnapshotHead | undefined } {
-    const writtenAtMs = Date.now();
-    const rows: Message[] = trigger.rows.map((row) => ({
-      key: this.keyOf(row),
-      value: render(row, writtenAtMs),
-      headers: { 'row-key': row.key },
-    }));
-    const checkpoint = this.codec.partitionMessages(trigger);
-    let head: SnapshotHead | undefined;
-    if (trigger.snapshot !== undefined) {
-      const chunkBytes = Math.floor((this.options.maxRequestBytes ?? MAX_REQUEST_BYTES) / 2);
-      const written = this.codec.snapshotMessages(trigger.snapshot, this.heads, chunkBytes);
-      checkpoint.push(...written.messages);
-      head = written.head;
-    }
-    const messages = new Map<string, Message[]>([
-      [this.options.outputTopic, rows],
-      [this.options.deadLetterTopic, deadLetters.map(deadLetterMessage)],
-      [this.options.checkpointTopic, checkpoint.map((m) => ({ ...m, partition: CHECKPOINT_PARTITION }))],
-    ]);
-    return { messages, head };
   }
 
   /** Sends in requests under `maxRequestBytes` (a broker refuses larger record batches). */

@@ -10,14 +10,14 @@ import type { StoreCommit, StoredCheckpoint } from '../../ports/result-store.por
 import { rowRenderer } from '../encoding/row-json';
 import { withDeadline } from '../system/deadline';
 import { CheckpointTopicCodec, type SnapshotHead } from '../kafka/checkpoint-topic';
-import { deadLetterMessage } from '../kafka/dead-letter-message';
 import { describeKafkaError, isGenerationRefused, isProducerFenced, translateKafkaError } from '../kafka/kafka-errors';
-import { CHECKPOINT_PARTITION, DEFAULT_TRANSACTION_TIMEOUT_MS, KafkaSinkOptions } from '../kafka/kafka-sink-options';
+import { DEFAULT_TRANSACTION_TIMEOUT_MS, KafkaSinkOptions } from '../kafka/kafka-sink-options';
 import { batchesUnder, MAX_REQUEST_BYTES } from '../kafka/message-batches';
 import { ConsumerGroupMetadata, type ConsumerGroupMember } from './consumer-group-metadata';
 import { clientBase, closeQuietly } from './platformatic-client';
 import { ensureOutputTopics, readCheckpointPastBarrier } from './platformatic-output-topics';
 import { newProducer, toProduced, type HexProducer, type HexTransaction as Transaction } from './platformatic-messages';
+import { triggerMessages } from '../kafka/trigger-messages';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
@@ -115,7 +115,12 @@ export class PlatformaticTransactionalSink implements StoreWithDeadLetters {
     if (this.inDoubt !== undefined) throw this.inDoubt;
     const render = this.render;
     if (render === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'Kafka sink used before open()');
-    const { messages, head } = this.messagesOf(trigger, deadLetters, render);
+    const { messages, head } = triggerMessages(
+      { options: this.options, codec: this.codec, heads: this.heads, keyOf: this.keyOf },
+      trigger,
+      deadLetters,
+      render,
+    );
     const producer = this.producer ?? (this.producer = this.newProducer());
     let transaction: Transaction | undefined;
     let committing = false;
@@ -176,33 +181,6 @@ export class PlatformaticTransactionalSink implements StoreWithDeadLetters {
     } finally {
       await closeQuietly(admin);
     }
-  }
-
-  private messagesOf(
-    trigger: StoreCommit,
-    deadLetters: readonly DeadLetter[],
-    render: (row: ResultRow, writtenAtMs: number) => string,
-  ): { messages: Map<string, Message[]>; head: SnapshotHead | undefined } {
-    const writtenAtMs = Date.now();
-    const rows: Message[] = trigger.rows.map((row) => ({
-      key: this.keyOf(row),
-      value: render(row, writtenAtMs),
-      headers: { 'row-key': row.key },
-    }));
-    const checkpoint = this.codec.partitionMessages(trigger);
-    let head: SnapshotHead | undefined;
-    if (trigger.snapshot !== undefined) {
-      const chunkBytes = Math.floor((this.options.maxRequestBytes ?? MAX_REQUEST_BYTES) / 2);
-      const written = this.codec.snapshotMessages(trigger.snapshot, this.heads, chunkBytes);
-      checkpoint.push(...written.messages);
-      head = written.head;
-    }
-    const messages = new Map<string, Message[]>([
-      [this.options.outputTopic, rows],
-      [this.options.deadLetterTopic, deadLetters.map(deadLetterMessage)],
-      [this.options.checkpointTopic, checkpoint.map((m) => ({ ...m, partition: CHECKPOINT_PARTITION }))],
-    ]);
-    return { messages, head };
   }
 
   private async sendAll(transaction: Transaction, topic: string, messages: readonly Message[]): Promise<void> {
