@@ -89,7 +89,9 @@ async function boundedRun(
   spec: BoundedSpec,
 ): Promise<BoundedRun> {
   const cell = cellName(spec);
-  const database = spec.sink === 'mysql' ? names.database(cell.replace(/-/g, '_')) : undefined;
+  // MySQL names stop at 64 characters: the database takes the cell's initials (u_m_k_auto).
+  const initials = [spec.mode, spec.sink, spec.client].map((w) => w.charAt(0)).join('_');
+  const database = spec.sink === 'mysql' ? names.database(`${initials}_${spec.threads}`) : undefined;
   const deadLetters = `${names.topic}-${cell}.dead-letter`;
   res.topics.push(deadLetters);
   const serverCpuBefore = serverCpu();
