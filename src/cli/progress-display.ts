@@ -128,13 +128,18 @@ export class ProgressDisplay {
     this.status.writeLine(progressPlainLine(figures));
   }
 
-  /** Ticks every `ms` (the first after `ms`: the input is not open yet) until the returned function is called, which removes the bar. */
+  /**
+   * Ticks every `ms` (the first after `ms`: the input is not open yet) until the returned function
+   * is called, which draws the bar once more — the run's last figures, not the last tick's, which
+   * may be up to `ms` old — and removes it.
+   */
   start(ms: number): () => void {
     const timer = setInterval(() => this.tick(), ms);
     // A finished run must not be held open by its progress display.
     timer.unref();
     return () => {
       clearInterval(timer);
+      if (this.options.terminal) this.tick();
       this.status.clear();
     };
   }

@@ -79,6 +79,20 @@ describe('the progress bar on a terminal', () => {
     ]);
   });
 
+  it('draws the last figures once more when stopped, then erases the bar (the last tick may be old)', () => {
+    const s = scripted(1_000_000);
+    const status = new RecordedStatus(true);
+    const display = new ProgressDisplay(s.input, status, { terminal: true, plainEveryMs: 5_000, now: s.now });
+    const stop = display.start(60_000); // no tick of its own within this test
+    for (let k = 1; k < STEPS.length; k++) s.step();
+    stop();
+    // Since the start (0 s) at 5 s: 10,000 records / 5 s.
+    expect(status.calls).toEqual([
+      'show ▕████████████████████▏ 100% · 10,000 records · 2,000 records/s · ETA 0:00',
+      'clear',
+    ]);
+  });
+
   it('draws nothing before anything is read (the input is not open yet)', () => {
     const s = scripted(1_000_000);
     const status = new RecordedStatus(true);

@@ -57,6 +57,8 @@ export class RunState {
   /** The current engine's counters as of its last successful commit: all a rebuild keeps of it. */
   private committedStats = emptyCounters();
   private carriedPeak: StateSize = NO_STATE;
+  /** Set when the run ended without its last commit: its counters as of the commit before. */
+  private endedUncommitted: EngineCounters | undefined;
 
   constructor(
     private current: AnyEngine,
@@ -105,7 +107,16 @@ export class RunState {
    * A reading, not a change: the run's telemetry goes on reading `totals()` after the end.
    */
   finalCounters(): EngineCounters {
-    return { ...sumCounters(this.carried, this.current.stats()), stateRows: this.carried.stateRows };
+    const counters = this.endedUncommitted ?? sumCounters(this.carried, this.current.stats());
+    return { ...counters, stateRows: this.carried.stateRows };
+  }
+
+  /**
+   * The stop's commit was refused (another instance owns a partition now): what was read since
+   * the last commit is read again by each partition's owner, so it no longer counts here.
+   */
+  endUncommitted(): void {
+    this.endedUncommitted = sumCounters(this.carried, this.committedStats);
   }
 
   peakState(): StateSize {

@@ -193,7 +193,7 @@ export class StreamPipeline {
         await this.waitOut(run, e);
         return false;
       }
-      if (!(e instanceof HexstreamError && e.code === 'SINK_FENCED') || !run.recovery.canRebuild()) throw e;
+      if (!isFenced(e) || !run.recovery.canRebuild()) throw e;
       // Another instance owns a partition now and committed it: start over from the data.
       this.logger.warn('fenced by another instance; rebuilding from the committed checkpoint', { error: e.message });
       await run.recovery.rebuild(run.state, run.state.assigned, 'another instance committed');
@@ -204,13 +204,32 @@ export class StreamPipeline {
   /**
    * The last trigger of a stopped run. An outage here fails the run: the wait, asked to stop,
    * gives up at once with how long the service was down (should it come back, the first failure stands).
+   *
+   * A fence here is a rebalance the stop overtook: another instance took a partition over and
+   * committed it before this one heard. Nothing of this trigger is visible and nothing is lost —
+   * each partition's owner reads on from the last commit — so the stop ends as a stop, with a
+   * warning, as it would mid-run (`fireOrRebuild`), minus the rebuild it has no time for.
+   *
+   *   this instance:   read p1 … ─ SIGTERM ─ commit p1 ✗ fenced ─▶ stopped, last commit stands
+   *   other instance:        join ─ owns p1 ─ commit p1 ✓
    */
   private async fireLast(run: Run): Promise<void> {
     applyToOpenWindows(run.state, run.triggers.onStopMidStream());
     await run.firing.fire(run.state, this.clock.now(), true).catch(async (e: unknown) => {
+      if (isFenced(e) && run.recovery.canRebuild()) return this.fencedAtStop(run, e);
       if (isUnavailable(e)) await this.waitOut(run, e);
       throw e;
     });
+  }
+
+  private fencedAtStop(run: Run, e: HexstreamError): void {
+    run.state.endUncommitted();
+    this.logger.warn(
+      'fenced by another instance at the stop; the last commit stands and what was read since is read again',
+      {
+        error: e.message,
+      },
+    );
   }
 
   /** Waits for the sink to come back, then rebuilds from its last commit. */
@@ -261,4 +280,8 @@ export class StreamPipeline {
 function applyToOpenWindows(state: RunState, action: OpenWindowsAction): void {
   if (action === 'finish') state.engine.finish();
   else if (action === 'flush-open') state.engine.flushOpen();
+}
+
+function isFenced(e: unknown): e is HexstreamError {
+  return e instanceof HexstreamError && e.code === 'SINK_FENCED';
 }

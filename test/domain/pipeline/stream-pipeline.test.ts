@@ -4,6 +4,7 @@ import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter
 import { MemorySink } from '../../../src/adapters/memory/memory-sink.adapter';
 import { MemorySource } from '../../../src/adapters/memory/memory-source.adapter';
 import { StreamPipeline } from '../../../src/domain/pipeline/stream-pipeline';
+import { HexstreamError } from '../../../src/domain/hexstream-error';
 import type { StoreCommit } from '../../../src/ports/result-store.port';
 import type { SourceBatch } from '../../../src/ports/source.port';
 import { ms, order, row } from '../../support/order-lines';
@@ -436,6 +437,72 @@ describe('StreamPipeline: a failing commit', () => {
     expect(rerun.report.counters).toMatchObject({ read: 2, replayed: 2, accepted: 1, invalid: 1 });
     expect(tableOf(sink.table)).toEqual([itemRow(1), itemRow(2), itemRow(4)]);
     expect(deadLetterKeys(sink.deadLetters)).toEqual([{ reason: 'invalid', partition: 0, position: 2 }]);
+  });
+});
+
+describe('StreamPipeline: a stop fenced by another instance', () => {
+  /** Refuses the commit with the given sequence number as another instance's newer position would. */
+  class FencingSink extends MemorySink {
+    constructor(private readonly fenceAt: number) {
+      super();
+    }
+
+    override async commit(trigger: StoreCommit): Promise<void> {
+      if (trigger.sequence === this.fenceAt)
+        this.failNextCommit(new HexstreamError('SINK_FENCED', 'partition 1: another instance committed ahead'));
+      return super.commit(trigger);
+    }
+  }
+
+  const partitions: Partitions = new Map([
+    [0, onePerItem(4)],
+    [1, onePerItem(3, 11)],
+  ]);
+  const settings = ordersSettings({ triggerRecords: 2, onStop: 'checkpoint' });
+  const stopAfter = (source: RecordingSource, n: number): { isStopped: () => boolean } => ({
+    isStopped: () => source.delivered.length >= n,
+  });
+
+  it('ends as a stop with a warning; the last commit stands and only what it holds is counted', async () => {
+    const sink = new FencingSink(1);
+    const source = new RecordingSource(new MemorySource({ partitions, batchSizes: [1] }));
+    const logger = new MemoryLogger();
+    const pipeline = new StreamPipeline(source, sink, new ManualClock(0, 0), logger, settings);
+
+    const report = await pipeline.run(stopAfter(source, 3));
+
+    expect(report.completed).toBe(false);
+    expect(source.delivered).toHaveLength(3);
+    expect(sink.commits.map((c) => c.sequence)).toEqual([0]);
+    const committed = [...(sink.lastCheckpoint()?.positions.values() ?? [])].reduce((a, b) => a + b, 0);
+    expect(committed).toBe(2);
+    // The third record is not in any commit: it is read again by its partition's owner, and not counted here.
+    expect(report.counters).toMatchObject({ read: 2, accepted: 2 });
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toEqual([
+      'fenced by another instance at the stop; the last commit stands and what was read since is read again',
+    ]);
+    const owner = await runOrders({ partitions, sink, batchSizes: [1] });
+    expect(owner.report.counters).toMatchObject({ read: 5 });
+    expect(tableOf(sink.table)).toEqual(sortRows(referenceOrders(partitions, TUMBLING_1M).rows.values()));
+  });
+
+  it('fails the run when its source cannot rebuild (no consumer group: two runs over one table)', async () => {
+    const memory = new MemorySource({ partitions, batchSizes: [1] });
+    const source = new RecordingSource({
+      open: (from) => memory.open(from),
+      poll: (n) => memory.poll(n),
+      acknowledge: (at) => memory.acknowledge(at),
+      close: () => memory.close(),
+    });
+    const pipeline = new StreamPipeline(
+      source,
+      new FencingSink(1),
+      new ManualClock(0, 0),
+      new MemoryLogger(),
+      settings,
+    );
+
+    await expect(pipeline.run(stopAfter(source, 3))).rejects.toThrow('another instance committed ahead');
   });
 });
 
