@@ -2,7 +2,19 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { cpuSecondsOf } from './common';
-import { benchBrokers, MYSQL, TABLE, type Resources } from './prod-bench-config';
+import { startOwnKafka } from '../scripts/own-kafka';
+import { benchBrokers, MYSQL, TABLE, useBrokers, type Resources } from './prod-bench-config';
+
+/** A connected admin of BENCH_BROKERS, or of a broker of the bench's own, started here (noted in `res` to stop it). */
+export async function connectedAdmin(res: Resources): Promise<Admin> {
+  if (benchBrokers() === '') {
+    res.broker = await startOwnKafka();
+    useBrokers(res.broker.brokers);
+  }
+  const admin = kafkaAdmin();
+  await admin.connect();
+  return admin;
+}
 
 export function kafkaAdmin(): Admin {
   return new Kafka({

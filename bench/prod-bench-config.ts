@@ -1,6 +1,6 @@
 import { ordersJob } from '../src/domain/jobs/orders.job';
 import type { OwnKafka } from '../scripts/own-kafka';
-import { field } from './common';
+import { field, MAIN } from './common';
 
 /** Settings of the prod bench (see prod-bench.ts for the environment variables). */
 export const PARTITIONS = 6;
@@ -24,6 +24,23 @@ export function benchBrokers(): string {
 
 export function useBrokers(bootstrap: string): void {
   brokers = bootstrap;
+}
+
+/** `hexstream produce` into `topic` (created with PARTITIONS partitions when missing), then `more` flags. */
+export function produceToTopic(topic: string, more: readonly string[]): string[] {
+  return [
+    MAIN,
+    'produce',
+    '--to',
+    'kafka',
+    '--brokers',
+    benchBrokers(),
+    '--topic',
+    topic,
+    '--partitions',
+    String(PARTITIONS),
+    ...more,
+  ];
 }
 
 /** The Kafka client of the bench's prod runs (`--kafka-client`): kafkajs unless a run asks for another. */

@@ -1,23 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import type { Admin } from 'kafkajs';
 import type { Connection } from 'mysql2/promise';
-import { startOwnKafka } from '../scripts/own-kafka';
 import { Child, fmt, WORK } from './common';
 import { secs, stats } from './bench-stats';
-import { cleanUp, findServerPid, kafkaAdmin, mysqlConnection } from './bench-services';
+import { cleanUp, connectedAdmin, findServerPid, mysqlConnection } from './bench-services';
 import { boundedRuns, cellName, type BoundedRun } from './prod-bounded-runs';
 import { measureCeilings, produceTopic } from './prod-ceilings';
 import { latency, type LatencyResult } from './prod-latency';
 import { recovery, reportRecovery, type RecoveryResult } from './recovery';
 import {
   useKafkaClient,
-  benchBrokers,
   benchNames,
   LIVE_COUNT,
   LIVE_RATE,
   MYSQL,
   SAMPLE_LIMIT,
-  useBrokers,
   type Resources,
 } from './prod-bench-config';
 
@@ -75,12 +72,7 @@ export async function prodBenchmark(options: ProdBenchOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    if (benchBrokers() === '') {
-      res.broker = await startOwnKafka();
-      useBrokers(res.broker.brokers);
-    }
-    const admin = kafkaAdmin();
-    await admin.connect();
+    const admin = await connectedAdmin(res);
     const sql = await mysqlConnection(MYSQL);
     await findServerPid(sql);
     try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import type { Connection } from 'mysql2/promise';
-import { fmt, MAIN, runNode } from './common';
+import { fmt, runNode } from './common';
 import { secondsAt } from './bench-stats';
 import { serverVariable, tableMb, topicSizes } from './bench-services';
 import {
@@ -9,6 +9,7 @@ import {
   LABEL,
   MYSQL,
   PARTITIONS,
+  produceToTopic,
   SINK_ROWS_PER_STATEMENT,
   SINK_STATEMENTS_PER_TRANSACTION,
   TABLE,
@@ -36,24 +37,9 @@ export async function produceTopic(
 ): Promise<number> {
   const topic = names.topic;
   res.topics.push(topic);
-  const produced = await runNode([
-    MAIN,
-    'produce',
-    '--to',
-    'kafka',
-    '--brokers',
-    benchBrokers(),
-    '--topic',
-    topic,
-    '--partitions',
-    String(PARTITIONS),
-    '--count',
-    String(count),
-    '--seed',
-    '1',
-    '--event-rate',
-    String(count / eventSeconds),
-  ]);
+  const produced = await runNode(
+    produceToTopic(topic, ['--count', String(count), '--seed', '1', '--event-rate', String(count / eventSeconds)]),
+  );
   const perPartition = await topicSizes(admin, topic);
   const total = perPartition.reduce((a, b) => a + b, 0);
   if (total !== count) throw new Error(`topic ${topic} holds ${total} records, expected ${count}`);

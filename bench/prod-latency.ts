@@ -15,6 +15,7 @@ import {
   LIVE_RATE,
   MYSQL,
   PARTITIONS,
+  produceToTopic,
   prodSummary,
   type ProdRun,
   type Resources,
@@ -115,24 +116,7 @@ async function startLiveProd(topic: string, deadLetters: string, database: strin
 }
 
 async function produceLive(topic: string): Promise<void> {
-  await runNode([
-    MAIN,
-    'produce',
-    '--to',
-    'kafka',
-    '--brokers',
-    benchBrokers(),
-    '--topic',
-    topic,
-    '--partitions',
-    String(PARTITIONS),
-    '--rate',
-    String(LIVE_RATE),
-    '--count',
-    String(LIVE_COUNT),
-    '--seed',
-    '2',
-  ]);
+  await runNode(produceToTopic(topic, ['--rate', String(LIVE_RATE), '--count', String(LIVE_COUNT), '--seed', '2']));
 }
 
 /** Caught up = the checkpoint's positions (the next offset per partition) add up to the topic's size. */

@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { startOwnKafka } from '../scripts/own-kafka';
 import { Child, MAIN, WORK } from './common';
-import { cleanUp, kafkaAdmin, mysqlConnection, topicSizes } from './bench-services';
-import { benchBrokers, EMAIL, MYSQL, PARTITIONS, useBrokers, type Resources } from './prod-bench-config';
+import { cleanUp, connectedAdmin, mysqlConnection, topicSizes } from './bench-services';
+import { benchBrokers, EMAIL, MYSQL, PARTITIONS, produceToTopic, type Resources } from './prod-bench-config';
 
 export type KafkaClientName = 'kafkajs' | 'platformatic';
 
@@ -58,12 +57,7 @@ export async function recoveryBenchmark(): Promise<RecoveryResult[]> {
   const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const res: Resources = { topics: [], groups: [], databases: [], broker: undefined };
   try {
-    if (benchBrokers() === '') {
-      res.broker = await startOwnKafka();
-      useBrokers(res.broker.brokers);
-    }
-    const admin = kafkaAdmin();
-    await admin.connect();
+    const admin = await connectedAdmin(res);
     try {
       const results = await recovery(res, admin, run);
       reportRecovery(results);
@@ -93,24 +87,9 @@ async function recoverOnce(
     topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
     waitForLeaders: true,
   });
-  const feed = new Child([
-    MAIN,
-    'produce',
-    '--to',
-    'kafka',
-    '--brokers',
-    benchBrokers(),
-    '--topic',
-    topic,
-    '--partitions',
-    String(PARTITIONS),
-    '--rate',
-    String(RATE),
-    '--count',
-    String(RATE * FEED_SECONDS),
-    '--seed',
-    '3',
-  ]);
+  const feed = new Child(
+    produceToTopic(topic, ['--rate', String(RATE), '--count', String(RATE * FEED_SECONDS), '--seed', '3']),
+  );
   const args = prodArgs(topic, group, database, client);
   const first = new Child(args);
   let second: Child | undefined;
