@@ -30,3 +30,38 @@ export async function connectWithin(
     throw new HexstreamError('SINK_UNAVAILABLE', `${what}: ${describeKafkaError(e)}`, { cause: e });
   }
 }
+
+/** Where a source reads, for its messages, and how long it may take to join (default 30 s). */
+export interface SourceConnection {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly brokers: readonly string[];
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * Waits at most `connectTimeoutMs` for a source's `connecting` (offsets read, group joined); past
+ * that, or when it fails, closes the source (`close`, whose failure adds nothing) and rejects with
+ * `SOURCE_UNAVAILABLE`.
+ */
+export async function joinWithin(
+  connecting: Promise<void>,
+  source: SourceConnection,
+  close: () => Promise<void>,
+): Promise<void> {
+  const { topic, groupId, brokers } = source;
+  const ms = source.connectTimeoutMs ?? 30_000;
+  try {
+    await withDeadline(connecting, ms, () => {
+      throw new HexstreamError('SOURCE_UNAVAILABLE', `timed out after ${ms} ms joining consumer group ${groupId}`);
+    });
+  } catch (e) {
+    await close().catch(() => undefined);
+    if (e instanceof HexstreamError) throw e;
+    throw new HexstreamError(
+      'SOURCE_UNAVAILABLE',
+      `cannot read topic ${topic} from Kafka at ${brokers.join(',')}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+}

@@ -1,10 +1,20 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { HexstreamError } from '../../domain/hexstream-error';
 import { withDeadline } from '../system/deadline';
 import { describeKafkaError } from './kafka-errors';
 
 /** Bound on the whole check: a broker that accepts connections and never answers. */
 const CHECK_TIMEOUT_MS = 15_000;
+
+/** An admin client for a quick look at the brokers' topics: few retries, the caller bounds the wait. */
+function checkingAdmin(brokers: readonly string[]): Admin {
+  return new Kafka({
+    clientId: 'hexstream-topic-check',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
+}
 
 /**
  * Fails with SOURCE_UNAVAILABLE unless `topic` exists on the brokers, before anything is opened or
@@ -19,12 +29,7 @@ export async function checkInputTopic(
   timeoutMs = CHECK_TIMEOUT_MS,
 ): Promise<void> {
   const where = brokers.join(',');
-  const admin = new Kafka({
-    clientId: 'hexstream-topic-check',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 2 },
-  }).admin();
+  const admin = checkingAdmin(brokers);
   const listing = (async (): Promise<string[]> => {
     await admin.connect();
     return admin.listTopics();
@@ -60,12 +65,7 @@ export async function inputPartitionCount(
   topic: string,
   timeoutMs = CHECK_TIMEOUT_MS,
 ): Promise<number> {
-  const admin = new Kafka({
-    clientId: 'hexstream-topic-check',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 2 },
-  }).admin();
+  const admin = checkingAdmin(brokers);
   const reading = (async (): Promise<number> => {
     await admin.connect();
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });

@@ -1,11 +1,8 @@
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { HexstreamError } from '../../domain/hexstream-error';
 import type { DeadLetter } from '../../domain/records';
 import type { DeadLetterPort } from '../../ports/dead-letter.port';
-import { deadLetterMessage } from './dead-letter-message';
 import { connectWithin } from './connect-within';
-import { describeKafkaError, isKafkaUnavailable } from './kafka-errors';
-import { batchesUnder, MAX_REQUEST_BYTES } from './message-batches';
+import { sendDeadLetters } from './send-dead-letters';
 
 export interface KafkaDeadLetterOptions {
   readonly brokers: readonly string[];
@@ -66,23 +63,9 @@ export class KafkaDeadLetterTopic implements DeadLetterPort {
   }
 
   async publish(letters: readonly DeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
-    const producer = this.producer;
-    if (producer === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'dead-letter topic used before open()');
-    try {
-      // In requests a broker with the default 1 MB message.max.bytes accepts, in order (one in flight).
-      for (const messages of batchesUnder(letters.map(deadLetterMessage), MAX_REQUEST_BYTES)) {
-        await producer.send({ topic: this.options.topic, acks: -1, messages });
-      }
-    } catch (e) {
-      // A broker outage is worth waiting for (the pipeline does); anything else is not.
-      const code = isKafkaUnavailable(e) ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED';
-      throw new HexstreamError(
-        code,
-        `cannot send dead letters to ${this.options.topic} on ${this.options.brokers.join(',')}: ${describeKafkaError(e)}`,
-        { cause: e },
-      );
-    }
+    await sendDeadLetters(letters, this.options, this.producer, (producer, messages) =>
+      producer.send({ topic: this.options.topic, acks: -1, messages }),
+    );
   }
 
   /** Connects, creates the topic unless it exists, and readies the producer. */

@@ -4,9 +4,9 @@ import { HexstreamError } from '../../domain/hexstream-error';
 import { ClockPort } from '../../ports/clock.port';
 import { LoggerPort } from '../../ports/logger.port';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
-import { withDeadline } from '../system/deadline';
 import { SystemClock } from '../system/system-clock.adapter';
 import { BoundedEnds } from './bounded-ends';
+import { joinWithin } from './connect-within';
 import { groupConsumerConfig } from './group-consumer-config';
 import { GroupConsumerHandlers, seekOrLeaveToJoin } from './group-consumer-handlers';
 import { GroupMembership } from './group-membership';
@@ -119,21 +119,7 @@ export class KafkaSource implements SourcePort {
 
   async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
     this.resumeFrom = resumeFrom;
-    const { topic, groupId, brokers } = this.options;
-    const ms = this.options.connectTimeoutMs ?? 30_000;
-    try {
-      await withDeadline(this.connect(topic), ms, () => {
-        throw new HexstreamError('SOURCE_UNAVAILABLE', `timed out after ${ms} ms joining consumer group ${groupId}`);
-      });
-    } catch (e) {
-      await this.close().catch(() => undefined);
-      if (e instanceof HexstreamError) throw e;
-      throw new HexstreamError(
-        'SOURCE_UNAVAILABLE',
-        `cannot read topic ${topic} from Kafka at ${brokers.join(',')}: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
+    await joinWithin(this.connect(this.options.topic), this.options, () => this.close());
     return this.membership.partitions;
   }
 

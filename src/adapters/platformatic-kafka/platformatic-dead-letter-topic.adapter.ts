@@ -2,10 +2,9 @@ import { Admin } from '@platformatic/kafka';
 import { HexstreamError } from '../../domain/hexstream-error';
 import type { DeadLetter } from '../../domain/records';
 import type { DeadLetterPort } from '../../ports/dead-letter.port';
-import { deadLetterMessage } from '../kafka/dead-letter-message';
-import { describeKafkaError, isKafkaUnavailable } from '../kafka/kafka-errors';
+import { describeKafkaError } from '../kafka/kafka-errors';
 import type { KafkaDeadLetterOptions } from '../kafka/kafka-dead-letter-topic.adapter';
-import { batchesUnder, MAX_REQUEST_BYTES } from '../kafka/message-batches';
+import { sendDeadLetters } from '../kafka/send-dead-letters';
 import { withDeadline } from '../system/deadline';
 import { clientBase, closeQuietly } from './platformatic-client';
 import { newProducer, toProduced, type HexProducer } from './platformatic-messages';
@@ -51,22 +50,9 @@ export class PlatformaticDeadLetterTopic implements DeadLetterPort {
   }
 
   async publish(letters: readonly DeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
-    const producer = this.producer;
-    if (producer === undefined) throw new HexstreamError('SINK_WRITE_FAILED', 'dead-letter topic used before open()');
-    try {
-      for (const batch of batchesUnder(letters.map(deadLetterMessage), MAX_REQUEST_BYTES)) {
-        await producer.send({ messages: batch.map((m) => toProduced(this.options.topic, m)), acks: -1 });
-      }
-    } catch (e) {
-      // A broker outage is worth waiting for (the pipeline does); anything else is not.
-      const code = isKafkaUnavailable(e) ? 'SINK_UNAVAILABLE' : 'SINK_WRITE_FAILED';
-      throw new HexstreamError(
-        code,
-        `cannot send dead letters to ${this.options.topic} on ${this.options.brokers.join(',')}: ${describeKafkaError(e)}`,
-        { cause: e },
-      );
-    }
+    await sendDeadLetters(letters, this.options, this.producer, (producer, messages) =>
+      producer.send({ messages: messages.map((m) => toProduced(this.options.topic, m)), acks: -1 }),
+    );
   }
 
   async close(): Promise<void> {

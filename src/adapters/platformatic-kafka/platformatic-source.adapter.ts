@@ -5,13 +5,13 @@ import { ClockPort } from '../../ports/clock.port';
 import { LoggerPort } from '../../ports/logger.port';
 import type { SourceBatch, SourcePort } from '../../ports/source.port';
 import { BoundedEnds } from '../kafka/bounded-ends';
+import { joinWithin } from '../kafka/connect-within';
 import { GroupMembership } from '../kafka/group-membership';
 import { joinStartOffset } from '../kafka/join-start-offset';
 import { RecordQueue } from '../kafka/record-queue';
 import { pollMembership } from '../kafka/poll-membership';
 import { logRefusedOffsets } from '../kafka/refused-offsets';
 import { WakeSignal } from '../kafka/wake-signal';
-import { withDeadline } from '../system/deadline';
 import { SystemClock } from '../system/system-clock.adapter';
 import type { ConsumerGroupMember, ConsumerGroupMetadata } from './consumer-group-metadata';
 import { handedOver, HandOverConsumer } from './hand-over-consumer';
@@ -70,21 +70,7 @@ export class PlatformaticKafkaSource implements SourcePort, ConsumerGroupMetadat
 
   async open(resumeFrom: ReadonlyMap<number, number>): Promise<readonly number[]> {
     this.resumeFrom = resumeFrom;
-    const { topic, groupId, brokers } = this.options;
-    const ms = this.options.connectTimeoutMs ?? 30_000;
-    try {
-      await withDeadline(this.connect(), ms, () => {
-        throw new HexstreamError('SOURCE_UNAVAILABLE', `timed out after ${ms} ms joining consumer group ${groupId}`);
-      });
-    } catch (e) {
-      await this.close().catch(() => undefined);
-      if (e instanceof HexstreamError) throw e;
-      throw new HexstreamError(
-        'SOURCE_UNAVAILABLE',
-        `cannot read topic ${topic} from Kafka at ${brokers.join(',')}: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
+    await joinWithin(this.connect(), this.options, () => this.close());
     return this.membership.partitions;
   }
 
