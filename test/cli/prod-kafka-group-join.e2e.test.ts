@@ -3,6 +3,7 @@ import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
+import { prodMember, toKafka } from '../support/prod-args';
 import { orderTable, startProd, until, type Running } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
 import { referenceStockAverages } from '../support/reference-stock-averages';
@@ -109,19 +110,8 @@ describe('hexstream prod: an instance joins a running group', () => {
       const group = uniqueName('stocks-join');
       const victim = Math.random() < 0.5 ? 'first' : 'second';
       const args = (instance: string): string[] => [
-        'prod',
-        'ops@example.com',
-        '--job',
-        'stock-averages',
-        '--topic',
-        input,
-        '--group',
-        group,
-        '--to-kafka',
-        '--output-topic',
-        output,
-        '--checkpoint-topic',
-        checkpoints,
+        ...prodMember({ job: 'stock-averages', topic: input, group }),
+        ...toKafka(output, checkpoints),
         '--instance-id',
         instance,
         '--kafka-client',

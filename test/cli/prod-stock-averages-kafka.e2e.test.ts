@@ -3,6 +3,7 @@ import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
+import { prodMember, quietWithOutbox, toKafka } from '../support/prod-args';
 import { referenceStockAverages } from '../support/reference-stock-averages';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
 import { fixedWindow } from '../support/fixed-window';
@@ -81,32 +82,8 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
       expect(expected.rows.size).toBeGreaterThan(1_000);
       expect(expected.dead.filter((x) => x.reason === 'late').length).toBeGreaterThan(0);
 
-      const args = [
-        'prod',
-        'ops@example.com',
-        '--job',
-        'stock-averages',
-        '--topic',
-        input,
-        '--group',
-        group,
-        '--to-kafka',
-        '--output-topic',
-        output,
-        '--checkpoint-topic',
-        checkpoints,
-      ];
-      const more = [
-        '--instance-id',
-        'e2e',
-        '--trigger-records',
-        '100',
-        '--bounded',
-        '--log-level',
-        'error',
-        '--outbox',
-        `/tmp/${group}-outbox`,
-      ];
+      const args = [...prodMember({ job: 'stock-averages', topic: input, group }), ...toKafka(output, checkpoints)];
+      const more = ['--instance-id', 'e2e', '--trigger-records', '100', '--bounded', ...quietWithOutbox(group)];
       let killedMidRun = 0;
       for (let round = 0; round < 3; round++) {
         // Kill once the run has committed a random number of triggers, a random instant later.

@@ -15,6 +15,7 @@ import {
   startProd,
   until,
 } from '../support/prod-orders';
+import { mysqlOrdersArgs, prodMember, quietWithOutbox, toKafka } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
 import { referenceStockAverages } from '../support/reference-stock-averages';
 import { scrapeMetrics } from '../support/metrics-scrape';
@@ -27,27 +28,8 @@ jest.setTimeout(300_000);
 
 const tableOf = (db: TestDatabase): ReturnType<typeof orderTable> => orderTable((sql) => db.query(sql));
 
-function ordersArgs(db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] {
-  return [
-    'prod',
-    'ops@example.com',
-    '--topic',
-    topic,
-    '--group',
-    group,
-    '--mysql',
-    db.url,
-    '--trigger-records',
-    '500',
-    '--log-level',
-    'error',
-    '--outbox',
-    `/tmp/${group}-outbox`,
-    '--dead-letter-topic',
-    `${topic}.dl-${group}`,
-    ...extra,
-  ];
-}
+const ordersArgs = (db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] =>
+  mysqlOrdersArgs(db.url, topic, group, ['--dead-letter-topic', `${topic}.dl-${group}`, ...extra]);
 
 /** The topic's end offsets, summed (0 before it exists or while it has no leader). */
 async function endOffset(topic: string): Promise<number> {
@@ -244,29 +226,15 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
         watermarkMs: d.watermarkMs,
       });
       const args = [
-        'prod',
-        'ops@example.com',
-        '--job',
-        'stock-averages',
-        '--topic',
-        input,
-        '--group',
-        group,
-        '--to-kafka',
-        '--output-topic',
-        output,
-        '--checkpoint-topic',
-        checkpoints,
+        ...prodMember({ job: 'stock-averages', topic: input, group }),
+        ...toKafka(output, checkpoints),
         '--instance-id',
         'e2e',
         '--threads',
         '2',
         '--trigger-records',
         '100',
-        '--log-level',
-        'error',
-        '--outbox',
-        `/tmp/${group}-outbox`,
+        ...quietWithOutbox(group),
       ];
       const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'ignore', env: cliEnv(args) });
       const exit = new Promise((resolve) => child.once('exit', resolve));
