@@ -23,6 +23,11 @@ export function toKafka(output: string, checkpoints: string): string[] {
   return ['--to-kafka', '--output-topic', output, '--checkpoint-topic', checkpoints];
 }
 
+/** A trigger every 200 ms or 500 records, and info in the log: runs whose log a test reads as they go. */
+export function frequentTriggers(): string[] {
+  return ['--trigger-interval', '200ms', '--trigger-records', '500', '--log-level', 'info'];
+}
+
 /**
  * Job orders from `topic` into the MariaDB database `url`, a trigger every 500 records, errors only
  * in the log; `extra` comes last, so that its flags win over these.
