@@ -291,14 +291,7 @@ describe('hexstream prod --threads --job <file> (a job file loaded in each threa
         const db = dbs[i] as TestDatabase;
         const group = uniqueName('threads-file');
         const r = runCli([
-          'prod',
-          'ops@example.com',
-          '--job',
-          file,
-          '--topic',
-          input.topic,
-          '--group',
-          group,
+          ...prodMember({ job: file, topic: input.topic, group }),
           '--mysql',
           db.url,
           '--bounded',
@@ -306,10 +299,7 @@ describe('hexstream prod --threads --job <file> (a job file loaded in each threa
           'flush',
           '--threads',
           threads,
-          '--log-level',
-          'error',
-          '--outbox',
-          `/tmp/${group}-outbox`,
+          ...quietWithOutbox(group),
         ]);
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
