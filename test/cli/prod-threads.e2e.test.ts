@@ -2,8 +2,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
-import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
@@ -17,10 +15,16 @@ import {
 } from '../support/prod-orders';
 import { mysqlOrdersArgs, prodMember, quietWithOutbox, toKafka } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
-import { referenceStockAverages } from '../support/reference-stock-averages';
 import { scrapeMetrics } from '../support/metrics-scrape';
 import { cliEnv, MAIN, runCli, summaryNumber } from '../support/run-cli';
-import { fixedWindow } from '../support/fixed-window';
+import {
+  closedRows,
+  deadLetterRefs,
+  produceArgs,
+  referenceDeadLetterRefs,
+  rowsByKey,
+  stockAveragesReference,
+} from '../support/stock-averages-kafka';
 
 jest.setTimeout(300_000);
 
@@ -197,34 +201,13 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
     const checkpoints = uniqueName('checkpoints');
     const group = uniqueName('threads-kafka');
     try {
-      const produced = runCli([
-        'produce',
-        '--job',
-        'stock-averages',
-        '--to',
-        'kafka',
-        '--topic',
-        input,
-        '--partitions',
-        '4',
-        '--count',
-        '16000',
-        '--seed',
-        '12',
-        '--event-rate',
-        '50',
-        '--fault-share',
-        '0.03',
-      ]);
+      const produced = runCli(
+        produceArgs('stock-averages', input, { partitions: 4, count: 16_000, seed: 12 }, ['--event-rate', '50']),
+      );
       expect(produced.code).toBe(0);
       const data = topicPartitions(await readTopic(input));
       expect(data.size).toBe(4);
-      const d = stockAveragesJob.defaults;
-      const expected = referenceStockAverages(data, {
-        windowMs: fixedWindow(d.window).lengthMs,
-        slideMs: fixedWindow(d.window).slideMs,
-        watermarkMs: d.watermarkMs,
-      });
+      const expected = stockAveragesReference(data);
       const args = [
         ...prodMember({ job: 'stock-averages', topic: input, group }),
         ...toKafka(output, checkpoints),
@@ -248,23 +231,13 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
         `id hexstream.stock-averages.${group}.e2e … hexstream.stock-averages.${group}.e2e.t1)`,
       );
 
-      const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
-      const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
+      const closed = closedRows(expected);
       expect(closed.size).toBeGreaterThan(500);
       const messages = await readTopic(output);
       const keys = messages.map((m) => m.headers['row-key']);
       expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
-      const actual = new Map(
-        messages.map((m) => {
-          const { updated_at: _writtenAt, ...row } = parseJsonObject(m.value ?? '');
-          return [m.headers['row-key'], row];
-        }),
-      );
-      expect(actual).toEqual(closed);
-      const dead = (await readTopic(`${input}.dead-letter`)).map(
-        (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
-      );
-      expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+      expect(rowsByKey(messages)).toEqual(closed);
+      expect(await deadLetterRefs(`${input}.dead-letter`)).toEqual(referenceDeadLetterRefs(expected.dead));
     } finally {
       await deleteTopics([input, output, `${input}.dead-letter`, checkpoints]);
     }
