@@ -1,6 +1,7 @@
 import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
-import { kafkaClient, uniqueName } from '../support/kafka-topics';
+import { topicCount } from '../support/feed-topics';
+import { uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { prodMember, toKafka } from '../support/prod-args';
 import { orderTable, startProd, until, type Running } from '../support/prod-orders';
@@ -19,20 +20,6 @@ import { spawnCli } from '../support/spawn-cli';
 jest.setTimeout(300_000);
 
 const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
-
-/** Records in the topic so far (0 before it exists, or while its partitions have no leader yet). */
-async function recordsIn(topic: string): Promise<number> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return 0;
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
-  } catch {
-    return 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** The partitions a process was last given, from its log ('kafka partitions assigned' / 'reassigned'). */
 function lastAssignment(p: Running): string | undefined {
@@ -56,7 +43,7 @@ async function joinWhileProducing(
   const producing = spawnCli(produceArgs(job, input, { partitions: 3, count: 20_000, seed: 5 }, ['--rate', '1000']), {
     timeoutMs: 180_000,
   });
-  await until(async () => (await recordsIn(input)) > 0, 'the producer sent its first records');
+  await until(async () => (await topicCount(input)) > 0, 'the producer sent its first records');
   const first = startProd([...args('first'), '--log-level', 'info']);
   await until(
     async () => lastAssignment(first) === '0,1,2' && first.logs('pipeline started').length > 0,

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
-import { kafkaClient, topicWith, uniqueName } from '../support/kafka-topics';
+import { topicCount } from '../support/feed-topics';
+import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import {
   deadLetterKeys,
@@ -34,20 +35,6 @@ const tableOf = (db: TestDatabase): ReturnType<typeof orderTable> => orderTable(
 
 const ordersArgs = (db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] =>
   mysqlOrdersArgs(db.url, topic, group, ['--dead-letter-topic', `${topic}.dl-${group}`, ...extra]);
-
-/** The topic's end offsets, summed (0 before it exists or while it has no leader). */
-async function endOffset(topic: string): Promise<number> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return 0;
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.offset), 0);
-  } catch {
-    return 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('hexstream prod --threads (real Kafka and MariaDB)', () => {
   const data = orderPartitions(16_000, 43, 4);
@@ -221,7 +208,7 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
       ];
       const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'ignore', env: cliEnv(args) });
       const exit = new Promise((resolve) => child.once('exit', resolve));
-      await until(async () => (await endOffset(checkpoints)) >= 40, 'the threads committed some triggers', 90_000);
+      await until(async () => (await topicCount(checkpoints)) >= 40, 'the threads committed some triggers', 90_000);
       child.kill('SIGKILL');
       await exit;
       const last = runCli([...args, '--bounded']);
