@@ -3,6 +3,7 @@ import { generateOrders } from '../../src/domain/jobs/orders.generator';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import { endpointUrl, fetchAnswer, scrapeMetrics } from '../support/metrics-scrape';
+import { prodMember, quietWithOutbox } from '../support/prod-args';
 import { exitOf, until } from '../support/prod-orders';
 import { cliEnv, MAIN } from '../support/run-cli';
 
@@ -15,22 +16,7 @@ interface Member {
 }
 
 function member(topic: string, group: string, db: TestDatabase): Member {
-  const args = [
-    'prod',
-    'ops@example.com',
-    '--http',
-    '127.0.0.1:0',
-    '--topic',
-    topic,
-    '--group',
-    group,
-    '--mysql',
-    db.url,
-    '--log-level',
-    'error',
-    '--outbox',
-    `/tmp/${group}-outbox`,
-  ];
+  const args = [...prodMember({ topic, group }), '--http', '127.0.0.1:0', '--mysql', db.url, ...quietWithOutbox(group)];
   const child = spawn(process.execPath, [MAIN, ...args], { env: cliEnv(args) });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));

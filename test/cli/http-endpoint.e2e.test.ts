@@ -14,6 +14,7 @@ import {
   total,
 } from '../support/metrics-scrape';
 import { exitOf, orderPartitions, until } from '../support/prod-orders';
+import { prodMember } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
 import { cliEnv, MAIN } from '../support/run-cli';
 import { holdPort, release } from '../contracts/http-endpoint.contract';
@@ -205,14 +206,9 @@ describe('the HTTP endpoint of a run', () => {
     const db = await createTestDatabase();
     const group = uniqueName('g-http');
     const cli = start([
-      'prod',
-      'ops@example.com',
+      ...prodMember({ topic, group }),
       '--http',
       '127.0.0.1:0',
-      '--topic',
-      topic,
-      '--group',
-      group,
       '--mysql',
       db.url,
       '--dead-letter-topic',

@@ -18,6 +18,7 @@ import {
   until,
   referenceDeadLetterKeys,
 } from '../support/prod-orders';
+import { frequentTriggers } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
 
 jest.setTimeout(300_000);
@@ -74,12 +75,7 @@ describe('hexstream prod through a broker crash (kill -9 of a broker of its own,
       ];
       const prod = startProd([
         ...args,
-        '--trigger-interval',
-        '200ms',
-        '--trigger-records',
-        '500',
-        '--log-level',
-        'info',
+        ...frequentTriggers(),
         '--max-outage',
         '3m',
         '--outbox',

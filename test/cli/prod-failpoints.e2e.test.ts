@@ -2,6 +2,7 @@ import { anyString } from '../support/matchers';
 import { uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { createTestPgDatabase } from '../support/postgres';
+import { prodMember, quietWithOutbox } from '../support/prod-args';
 import {
   committedPositions,
   deadLetterKeys,
@@ -67,21 +68,13 @@ interface Crash {
 function prodArgs(topic: string, crash: Crash, extra: readonly string[]): string[] {
   const { store, group, deadLetterTopic } = crash;
   return [
-    'prod',
-    'ops@example.com',
-    '--topic',
-    topic,
-    '--group',
-    group,
+    ...prodMember({ topic, group }),
     ...store.args,
     '--dead-letter-topic',
     deadLetterTopic,
     '--trigger-records',
     String(TRIGGER_RECORDS),
-    '--log-level',
-    'error',
-    '--outbox',
-    `/tmp/${group}-outbox`,
+    ...quietWithOutbox(group),
     ...(crash.client === 'platformatic' ? ['--kafka-client', 'platformatic'] : []),
     ...extra,
   ];

@@ -4,6 +4,7 @@ import { readTopic, deleteTopics } from '../support/kafka-read';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
 import { mysqlOrderTable } from '../support/order-table';
+import { mysqlOrdersArgs } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
 import { cliEnv, MAIN, summaryNumber } from '../support/run-cli';
 
@@ -22,25 +23,7 @@ describe('hexstream prod on a corpus of hostile records (real Kafka and MariaDB)
     const db = await createTestDatabase();
     try {
       const group = uniqueName('hostile');
-      const args = [
-        'prod',
-        'ops@example.com',
-        '--bounded',
-        '--topic',
-        topic.topic,
-        '--group',
-        group,
-        '--dead-letter-topic',
-        dlq,
-        '--mysql',
-        db.url,
-        '--trigger-records',
-        '500',
-        '--log-level',
-        'error',
-        '--outbox',
-        `/tmp/${group}-outbox`,
-      ];
+      const args = mysqlOrdersArgs(db.url, topic.topic, group, ['--bounded', '--dead-letter-topic', dlq]);
       const r = spawnSync(process.execPath, [MAIN, ...args], { env: cliEnv(args), encoding: 'utf8', timeout: 600_000 });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);

@@ -1,32 +1,25 @@
-import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
-import { kafkaClient, uniqueName } from '../support/kafka-topics';
+import { topicCount } from '../support/feed-topics';
+import { uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
+import { prodMember, toKafka } from '../support/prod-args';
 import { orderTable, startProd, until, type Running } from '../support/prod-orders';
 import { referenceOrders } from '../support/reference-orders';
-import { referenceStockAverages } from '../support/reference-stock-averages';
 import { runCli } from '../support/run-cli';
+import {
+  closedRows,
+  deadLetterRefs,
+  produceArgs,
+  referenceDeadLetterRefs,
+  rowsByKey,
+  stockAveragesReference,
+} from '../support/stock-averages-kafka';
 import { spawnCli } from '../support/spawn-cli';
-import { fixedWindow } from '../support/fixed-window';
 
 jest.setTimeout(300_000);
 
 const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
-
-/** Records in the topic so far (0 before it exists, or while its partitions have no leader yet). */
-async function recordsIn(topic: string): Promise<number> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return 0;
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
-  } catch {
-    return 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** The partitions a process was last given, from its log ('kafka partitions assigned' / 'reassigned'). */
 function lastAssignment(p: Running): string | undefined {
@@ -47,29 +40,10 @@ async function joinWhileProducing(
   input: string,
   args: (instance: string) => string[],
 ): Promise<{ first: Running; second: Running; producing: ReturnType<typeof spawnCli> }> {
-  const producing = spawnCli(
-    [
-      'produce',
-      '--job',
-      job,
-      '--to',
-      'kafka',
-      '--topic',
-      input,
-      '--partitions',
-      '3',
-      '--count',
-      '20000',
-      '--rate',
-      '1000',
-      '--seed',
-      '5',
-      '--fault-share',
-      '0.03',
-    ],
-    { timeoutMs: 180_000 },
-  );
-  await until(async () => (await recordsIn(input)) > 0, 'the producer sent its first records');
+  const producing = spawnCli(produceArgs(job, input, { partitions: 3, count: 20_000, seed: 5 }, ['--rate', '1000']), {
+    timeoutMs: 180_000,
+  });
+  await until(async () => (await topicCount(input)) > 0, 'the producer sent its first records');
   const first = startProd([...args('first'), '--log-level', 'info']);
   await until(
     async () => lastAssignment(first) === '0,1,2' && first.logs('pipeline started').length > 0,
@@ -109,19 +83,8 @@ describe('hexstream prod: an instance joins a running group', () => {
       const group = uniqueName('stocks-join');
       const victim = Math.random() < 0.5 ? 'first' : 'second';
       const args = (instance: string): string[] => [
-        'prod',
-        'ops@example.com',
-        '--job',
-        'stock-averages',
-        '--topic',
-        input,
-        '--group',
-        group,
-        '--to-kafka',
-        '--output-topic',
-        output,
-        '--checkpoint-topic',
-        checkpoints,
+        ...prodMember({ job: 'stock-averages', topic: input, group }),
+        ...toKafka(output, checkpoints),
         '--instance-id',
         instance,
         '--kafka-client',
@@ -151,32 +114,17 @@ describe('hexstream prod: an instance joins a running group', () => {
         expect(last.code).toBe(0);
 
         const data = topicPartitions(await readTopic(input));
-        const d = stockAveragesJob.defaults;
-        const expected = referenceStockAverages(data, {
-          windowMs: fixedWindow(d.window).lengthMs,
-          slideMs: fixedWindow(d.window).slideMs,
-          watermarkMs: d.watermarkMs,
-        });
+        const expected = stockAveragesReference(data);
         // A bounded run ends with each partition's watermark where its input left it: the windows
         // every partition's watermark has passed are closed and written, the later ones stay open.
-        const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
-        const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
+        const closed = closedRows(expected);
         expect(closed.size).toBeGreaterThan(100);
         const messages = await readTopic(output);
         const keys = messages.map((m) => m.headers['row-key']);
         const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
         expect({ split, victim, twice }).toEqual({ split, victim, twice: [] });
-        const actual = new Map(
-          messages.map((m) => {
-            const { updated_at: _writtenAt, ...row } = parseJsonObject(m.value ?? '');
-            return [m.headers['row-key'], row];
-          }),
-        );
-        expect(actual).toEqual(closed);
-        const dead = (await readTopic(deadLetters)).map(
-          (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
-        );
-        expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+        expect(rowsByKey(messages)).toEqual(closed);
+        expect(await deadLetterRefs(deadLetters)).toEqual(referenceDeadLetterRefs(expected.dead));
       } finally {
         await deleteTopics([input, output, deadLetters, checkpoints]);
       }

@@ -12,6 +12,7 @@ import {
   until,
   referenceDeadLetterKeys,
 } from '../support/prod-orders';
+import { frequentTriggers } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
 import { runCli } from '../support/run-cli';
 
@@ -50,12 +51,7 @@ describe('hexstream prod through a database outage (a MariaDB server of its own,
     db.url(database),
     '--dead-letter-topic',
     `${topic}.dl`,
-    '--trigger-interval',
-    '200ms',
-    '--trigger-records',
-    '500',
-    '--log-level',
-    'info',
+    ...frequentTriggers(),
     '--outbox',
     join(outbox, database),
     ...extra,

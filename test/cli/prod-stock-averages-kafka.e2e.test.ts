@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
-import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
 import { kafkaClient, uniqueName } from '../support/kafka-topics';
-import { referenceStockAverages } from '../support/reference-stock-averages';
+import { prodMember, quietWithOutbox, toKafka } from '../support/prod-args';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
-import { fixedWindow } from '../support/fixed-window';
+import {
+  closedRows,
+  deadLetterRefs,
+  produceArgs,
+  referenceDeadLetterRefs,
+  stockAveragesReference,
+} from '../support/stock-averages-kafka';
 
 jest.setTimeout(300_000);
 
@@ -45,25 +50,9 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
     const checkpoints = uniqueName('checkpoints');
     const group = uniqueName('stocks-kafka');
     try {
-      const produced = runCli([
-        'produce',
-        '--job',
-        'stock-averages',
-        '--to',
-        'kafka',
-        '--topic',
-        input,
-        '--partitions',
-        '3',
-        '--count',
-        '20000',
-        '--seed',
-        '11',
-        '--event-rate',
-        '50',
-        '--fault-share',
-        '0.03',
-      ]);
+      const produced = runCli(
+        produceArgs('stock-averages', input, { partitions: 3, count: 20_000, seed: 11 }, ['--event-rate', '50']),
+      );
       // Nothing but the producer's progress lines, which a slow machine may print.
       expect(
         produced.stderr
@@ -72,41 +61,12 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
       ).toEqual([]);
       expect(produced.code).toBe(0);
       const data = topicPartitions(await readTopic(input));
-      const d = stockAveragesJob.defaults;
-      const expected = referenceStockAverages(data, {
-        windowMs: fixedWindow(d.window).lengthMs,
-        slideMs: fixedWindow(d.window).slideMs,
-        watermarkMs: d.watermarkMs,
-      });
+      const expected = stockAveragesReference(data);
       expect(expected.rows.size).toBeGreaterThan(1_000);
       expect(expected.dead.filter((x) => x.reason === 'late').length).toBeGreaterThan(0);
 
-      const args = [
-        'prod',
-        'ops@example.com',
-        '--job',
-        'stock-averages',
-        '--topic',
-        input,
-        '--group',
-        group,
-        '--to-kafka',
-        '--output-topic',
-        output,
-        '--checkpoint-topic',
-        checkpoints,
-      ];
-      const more = [
-        '--instance-id',
-        'e2e',
-        '--trigger-records',
-        '100',
-        '--bounded',
-        '--log-level',
-        'error',
-        '--outbox',
-        `/tmp/${group}-outbox`,
-      ];
+      const args = [...prodMember({ job: 'stock-averages', topic: input, group }), ...toKafka(output, checkpoints)];
+      const more = ['--instance-id', 'e2e', '--trigger-records', '100', '--bounded', ...quietWithOutbox(group)];
       let killedMidRun = 0;
       for (let round = 0; round < 3; round++) {
         // Kill once the run has committed a random number of triggers, a random instant later.
@@ -135,8 +95,7 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
 
       // A bounded run ends with each partition's watermark where its input left it: the windows
       // every partition's watermark has passed are closed and written, the later ones stay open.
-      const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
-      const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
+      const closed = closedRows(expected);
       expect(closed.size).toBeGreaterThan(1_000);
       const messages = await readTopic(output);
       // Exactly one message per (symbol, window): as many messages as distinct row keys, as the reference has rows.
@@ -149,10 +108,7 @@ describe('hexstream prod --job stock-averages --to-kafka (real Kafka)', () => {
         }),
       );
       expect(actual).toEqual(closed);
-      const dead = (await readTopic(deadLetters)).map(
-        (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
-      );
-      expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+      expect(await deadLetterRefs(deadLetters)).toEqual(referenceDeadLetterRefs(expected.dead));
     } finally {
       await deleteTopics([input, output, deadLetters, checkpoints]);
     }

@@ -2,6 +2,7 @@ import { generateTrades } from '../../src/domain/jobs/stock-averages.generator';
 import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
+import { prodMember, quietWithOutbox } from '../support/prod-args';
 import { referenceStockAverages, type StockReferenceRow } from '../support/reference-stock-averages';
 import { runCli } from '../support/run-cli';
 import { fixedWindow } from '../support/fixed-window';
@@ -45,23 +46,13 @@ describe('hexstream prod --job stock-averages (real Kafka and MariaDB)', () => {
     try {
       const group = uniqueName('stocks');
       const r = runCli([
-        'prod',
-        'ops@example.com',
-        '--job',
-        'stock-averages',
-        '--topic',
-        topic.topic,
-        '--group',
-        group,
+        ...prodMember({ job: 'stock-averages', topic: topic.topic, group }),
         '--mysql',
         db.url,
         '--output-mode',
         'update',
         '--bounded',
-        '--log-level',
-        'error',
-        '--outbox',
-        `/tmp/${group}-outbox`,
+        ...quietWithOutbox(group),
       ]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);

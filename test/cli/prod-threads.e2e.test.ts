@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { stockAveragesJob } from '../../src/domain/jobs/stock-averages.job';
-import { parseJsonObject } from '../contracts/output.contract';
 import { deleteTopics, readTopic, topicPartitions } from '../support/kafka-read';
-import { kafkaClient, topicWith, uniqueName } from '../support/kafka-topics';
+import { topicCount } from '../support/feed-topics';
+import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb';
 import {
   deadLetterKeys,
@@ -15,11 +14,18 @@ import {
   startProd,
   until,
 } from '../support/prod-orders';
+import { mysqlOrdersArgs, prodMember, quietWithOutbox, toKafka } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
-import { referenceStockAverages } from '../support/reference-stock-averages';
 import { scrapeMetrics } from '../support/metrics-scrape';
 import { cliEnv, MAIN, runCli, summaryNumber } from '../support/run-cli';
-import { fixedWindow } from '../support/fixed-window';
+import {
+  closedRows,
+  deadLetterRefs,
+  produceArgs,
+  referenceDeadLetterRefs,
+  rowsByKey,
+  stockAveragesReference,
+} from '../support/stock-averages-kafka';
 
 jest.setTimeout(300_000);
 
@@ -27,41 +33,8 @@ jest.setTimeout(300_000);
 
 const tableOf = (db: TestDatabase): ReturnType<typeof orderTable> => orderTable((sql) => db.query(sql));
 
-function ordersArgs(db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] {
-  return [
-    'prod',
-    'ops@example.com',
-    '--topic',
-    topic,
-    '--group',
-    group,
-    '--mysql',
-    db.url,
-    '--trigger-records',
-    '500',
-    '--log-level',
-    'error',
-    '--outbox',
-    `/tmp/${group}-outbox`,
-    '--dead-letter-topic',
-    `${topic}.dl-${group}`,
-    ...extra,
-  ];
-}
-
-/** The topic's end offsets, summed (0 before it exists or while it has no leader). */
-async function endOffset(topic: string): Promise<number> {
-  const admin = kafkaClient().admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return 0;
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.offset), 0);
-  } catch {
-    return 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
+const ordersArgs = (db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] =>
+  mysqlOrdersArgs(db.url, topic, group, ['--dead-letter-topic', `${topic}.dl-${group}`, ...extra]);
 
 describe('hexstream prod --threads (real Kafka and MariaDB)', () => {
   const data = orderPartitions(16_000, 43, 4);
@@ -215,62 +188,27 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
     const checkpoints = uniqueName('checkpoints');
     const group = uniqueName('threads-kafka');
     try {
-      const produced = runCli([
-        'produce',
-        '--job',
-        'stock-averages',
-        '--to',
-        'kafka',
-        '--topic',
-        input,
-        '--partitions',
-        '4',
-        '--count',
-        '16000',
-        '--seed',
-        '12',
-        '--event-rate',
-        '50',
-        '--fault-share',
-        '0.03',
-      ]);
+      const produced = runCli(
+        produceArgs('stock-averages', input, { partitions: 4, count: 16_000, seed: 12 }, ['--event-rate', '50']),
+      );
       expect(produced.code).toBe(0);
       const data = topicPartitions(await readTopic(input));
       expect(data.size).toBe(4);
-      const d = stockAveragesJob.defaults;
-      const expected = referenceStockAverages(data, {
-        windowMs: fixedWindow(d.window).lengthMs,
-        slideMs: fixedWindow(d.window).slideMs,
-        watermarkMs: d.watermarkMs,
-      });
+      const expected = stockAveragesReference(data);
       const args = [
-        'prod',
-        'ops@example.com',
-        '--job',
-        'stock-averages',
-        '--topic',
-        input,
-        '--group',
-        group,
-        '--to-kafka',
-        '--output-topic',
-        output,
-        '--checkpoint-topic',
-        checkpoints,
+        ...prodMember({ job: 'stock-averages', topic: input, group }),
+        ...toKafka(output, checkpoints),
         '--instance-id',
         'e2e',
         '--threads',
         '2',
         '--trigger-records',
         '100',
-        '--log-level',
-        'error',
-        '--outbox',
-        `/tmp/${group}-outbox`,
+        ...quietWithOutbox(group),
       ];
       const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'ignore', env: cliEnv(args) });
       const exit = new Promise((resolve) => child.once('exit', resolve));
-      await until(async () => (await endOffset(checkpoints)) >= 40, 'the threads committed some triggers', 90_000);
+      await until(async () => (await topicCount(checkpoints)) >= 40, 'the threads committed some triggers', 90_000);
       child.kill('SIGKILL');
       await exit;
       const last = runCli([...args, '--bounded']);
@@ -280,23 +218,13 @@ describe('hexstream prod --threads --to-kafka (real Kafka)', () => {
         `id hexstream.stock-averages.${group}.e2e … hexstream.stock-averages.${group}.e2e.t1)`,
       );
 
-      const closedUpTo = Math.min(...expected.maxEventMs.values()) - d.watermarkMs;
-      const closed = new Map([...expected.rows].filter(([, row]) => Date.parse(row.window_end) <= closedUpTo));
+      const closed = closedRows(expected);
       expect(closed.size).toBeGreaterThan(500);
       const messages = await readTopic(output);
       const keys = messages.map((m) => m.headers['row-key']);
       expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
-      const actual = new Map(
-        messages.map((m) => {
-          const { updated_at: _writtenAt, ...row } = parseJsonObject(m.value ?? '');
-          return [m.headers['row-key'], row];
-        }),
-      );
-      expect(actual).toEqual(closed);
-      const dead = (await readTopic(`${input}.dead-letter`)).map(
-        (m) => `${m.headers['reason']}@${m.headers['source-partition']}:${m.headers['source-offset']}`,
-      );
-      expect(dead.sort()).toEqual(expected.dead.map((x) => `${x.reason}@${x.partition}:${x.position}`).sort());
+      expect(rowsByKey(messages)).toEqual(closed);
+      expect(await deadLetterRefs(`${input}.dead-letter`)).toEqual(referenceDeadLetterRefs(expected.dead));
     } finally {
       await deleteTopics([input, output, `${input}.dead-letter`, checkpoints]);
     }
@@ -323,14 +251,7 @@ describe('hexstream prod --threads --job <file> (a job file loaded in each threa
         const db = dbs[i] as TestDatabase;
         const group = uniqueName('threads-file');
         const r = runCli([
-          'prod',
-          'ops@example.com',
-          '--job',
-          file,
-          '--topic',
-          input.topic,
-          '--group',
-          group,
+          ...prodMember({ job: file, topic: input.topic, group }),
           '--mysql',
           db.url,
           '--bounded',
@@ -338,10 +259,7 @@ describe('hexstream prod --threads --job <file> (a job file loaded in each threa
           'flush',
           '--threads',
           threads,
-          '--log-level',
-          'error',
-          '--outbox',
-          `/tmp/${group}-outbox`,
+          ...quietWithOutbox(group),
         ]);
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);

@@ -1,6 +1,7 @@
 import { generateQuotes } from '../../src/domain/jobs/top-averages.generator';
 import { topicWith, uniqueName } from '../support/kafka-topics';
 import { createTestDatabase } from '../support/mariadb';
+import { prodMember, quietWithOutbox } from '../support/prod-args';
 import { referenceTopAverages, type TopAverageReferenceRow } from '../support/reference-top-averages';
 import { runCli } from '../support/run-cli';
 
@@ -29,23 +30,13 @@ describe('hexstream prod --job top-averages (real Kafka and MariaDB)', () => {
       // Update mode: a bounded prod run keeps the windows still open at the end for the next run;
       // their rows are written with the values so far, which are final once the topic is read.
       const r = runCli([
-        'prod',
-        'ops@example.com',
-        '--job',
-        'top-averages',
-        '--topic',
-        topic.topic,
-        '--group',
-        group,
+        ...prodMember({ job: 'top-averages', topic: topic.topic, group }),
         '--mysql',
         db.url,
         '--output-mode',
         'update',
         '--bounded',
-        '--log-level',
-        'error',
-        '--outbox',
-        `/tmp/${group}-outbox`,
+        ...quietWithOutbox(group),
       ]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);

@@ -10,6 +10,7 @@ import {
   readBy,
   until,
 } from '../support/prod-orders';
+import { mysqlOrdersArgs } from '../support/prod-args';
 import { referenceOrders } from '../support/reference-orders';
 import { cliEnv, MAIN, runCli } from '../support/run-cli';
 
@@ -21,25 +22,8 @@ const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 
 const tableOf = (db: TestDatabase): ReturnType<typeof orderTable> => orderTable((sql) => db.query(sql));
 
-function prodArgs(db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] {
-  return [
-    'prod',
-    'ops@example.com',
-    '--topic',
-    topic,
-    '--group',
-    group,
-    '--mysql',
-    db.url,
-    '--trigger-records',
-    '500',
-    '--log-level',
-    'error',
-    '--outbox',
-    `/tmp/${group}-outbox`,
-    ...extra,
-  ];
-}
+const prodArgs = (db: TestDatabase, topic: string, group: string, extra: string[] = []): string[] =>
+  mysqlOrdersArgs(db.url, topic, group, extra);
 
 describe('hexstream prod (real Kafka and MariaDB)', () => {
   const orders = ordersInTopic(12_000, 41);

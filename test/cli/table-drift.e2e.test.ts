@@ -29,6 +29,22 @@ const MISMATCH =
 const SEMANTICS = { windowMs: 60_000, slideMs: 60_000, watermarkMs: 10_000 };
 const SAMPLE = resolve(__dirname, '..', '..', 'samples', 'orders.jsonl');
 
+/** `batch` of job orders from the file `input` into the MariaDB database `url`. */
+const batchArgs = (input: string, url: string, deadLetters: string, outbox: string): string[] => [
+  'batch',
+  'ops@example.com',
+  '--job',
+  'orders',
+  '--input',
+  input,
+  '--mysql',
+  url,
+  '--dead-letter',
+  deadLetters,
+  '--outbox',
+  outbox,
+];
+
 describe('hexstream batch into a MariaDB whose result table changed since the last run', () => {
   it('exits 2 with one line naming every difference, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hexstream-drift-'));
@@ -39,20 +55,7 @@ describe('hexstream batch into a MariaDB whose result table changed since the la
       copyFileSync(SAMPLE, input);
       const deadLetters = join(dir, 'dead.jsonl');
       const outbox = join(dir, 'outbox');
-      const run = runCli([
-        'batch',
-        'ops@example.com',
-        '--job',
-        'orders',
-        '--input',
-        input,
-        '--mysql',
-        db.url,
-        '--dead-letter',
-        deadLetters,
-        '--outbox',
-        outbox,
-      ]);
+      const run = runCli(batchArgs(input, db.url, deadLetters, outbox));
       expect(run.stderr).toBe(`hexstream: ${MISMATCH}\n`);
       expect(run.code).toBe(2);
       // Only the endpoint's address, printed before the run found the table.
@@ -88,20 +91,7 @@ describe('hexstream batch into a MariaDB whose result table changed since the la
       const lines = readFileSync(SAMPLE, 'utf8').split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
       const expected = referenceOrders(new Map([[0, lines]]), SEMANTICS);
-      const run = runCli([
-        'batch',
-        'ops@example.com',
-        '--job',
-        'orders',
-        '--input',
-        SAMPLE,
-        '--mysql',
-        db.url,
-        '--dead-letter',
-        join(dir, 'dead.jsonl'),
-        '--outbox',
-        join(dir, 'outbox'),
-      ]);
+      const run = runCli(batchArgs(SAMPLE, db.url, join(dir, 'dead.jsonl'), join(dir, 'outbox')));
       expect(run.code).toBe(0);
       // A warning: shown at batch's default log level.
       const logged = run.stderr.split('\n').filter((l) => l !== '');
