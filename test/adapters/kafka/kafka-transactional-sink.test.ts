@@ -8,103 +8,18 @@ import { stocksAveragesTable } from '../../../src/domain/jobs/stock-averages.job
 import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { DeadLetter, ResultRow } from '../../../src/domain/records';
 import type { TriggerCommit } from '../../../src/domain/pipeline/pipeline-output';
-import {
-  describeOutputContract,
-  describeResultStoreContract,
-  engineCheckpoint,
-  parseJsonObject,
-  type OutputUnderTest,
-} from '../../contracts/output.contract';
+import { engineCheckpoint, parseJsonObject } from '../../contracts/output.contract';
+import { describeTopicStoreContracts, outputTopicTable, sinkTopicNames } from '../../support/topic-store-kit';
 import { triggerOutput, type TriggerStore } from '../../support/trigger-store';
 import { createTopics, deleteTopics, readTopic } from '../../support/kafka-read';
-import { BROKERS, kafkaClient, uniqueName } from '../../support/kafka-topics';
+import { kafkaClient } from '../../support/kafka-topics';
 
 jest.setTimeout(120_000);
 
-/** Topic and group names of one test, unique, deleted afterwards. */
-function names(): Omit<KafkaSinkOptions, 'job' | 'instanceId'> & { readonly all: string[] } {
-  const base = uniqueName('ksink');
-  const n = {
-    brokers: BROKERS,
-    consumerGroup: `${base}-group`,
-    sourceTopic: `${base}-in`,
-    outputTopic: `${base}-out`,
-    deadLetterTopic: `${base}-dl`,
-    checkpointTopic: `${base}-cp`,
-  };
-  return { ...n, all: [n.sourceTopic, n.outputTopic, n.deadLetterTopic, n.checkpointTopic] };
-}
+const names = (): ReturnType<typeof sinkTopicNames> => sinkTopicNames('ksink');
+const tableOf = outputTopicTable;
 
-/** The output topic as a table: the last value per row key (header `row-key`). */
-async function tableOf(topic: string): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
-  for (const m of await readTopic(topic)) {
-    const key = m.headers['row-key'];
-    if (key === undefined || m.value === undefined)
-      throw new Error(`message at ${m.partition}:${m.offset} has no row-key header or no value`);
-    out.set(key, parseJsonObject(m.value));
-  }
-  return out;
-}
-
-async function deadLettersOf(topic: string): Promise<Array<Record<string, unknown>>> {
-  return (await readTopic(topic)).map((m) => ({
-    reason: m.headers['reason'],
-    detail: m.headers['detail'],
-    raw: m.value ?? '',
-    partition: Number(m.headers['source-partition']),
-    position: Number(m.headers['source-offset']),
-  }));
-}
-
-/** A sink on fresh topics whose next transaction can be made to fail just before COMMIT. */
-async function contractSink(): Promise<OutputUnderTest & { sink: KafkaTransactionalSink }> {
-  const n = names();
-  // Offsets are sent for the source topic: it must exist, with every partition the contract uses.
-  await createTopics([{ topic: n.sourceTopic, partitions: 4 }]);
-  let failure: Error | undefined;
-  const sink = new KafkaTransactionalSink({
-    ...n,
-    job: 'orders',
-    instanceId: 'contract',
-    faultInjection: {
-      beforeCommit: () => {
-        const error = failure;
-        failure = undefined;
-        if (error !== undefined) throw error;
-      },
-    },
-  });
-  return {
-    sink,
-    output: { store: sink, deadLetters: sink.deadLetterPort },
-    readTable: () => tableOf(n.outputTopic),
-    readDeadLetters: () => deadLettersOf(n.deadLetterTopic),
-    failNextCommit: (error: Error) => {
-      failure = error;
-    },
-    cleanup: async () => {
-      await sink.close();
-      await deleteTopics(n.all);
-    },
-  };
-}
-
-describeResultStoreContract(
-  'KafkaTransactionalSink',
-  async () => {
-    const t = await contractSink();
-    return { ...t, store: t.sink };
-  },
-  { resumes: true, atomic: true },
-);
-
-// --to-kafka: the letters are staged into the rows' transaction, exactly once.
-describeOutputContract('KafkaTransactionalSink with its staged dead letters', contractSink, {
-  resumes: true,
-  atomic: true,
-  letters: 'exactly-once',
-});
+describeTopicStoreContracts('KafkaTransactionalSink', 'ksink', (options) => new KafkaTransactionalSink(options));
 
 const W0 = Date.UTC(2026, 0, 2, 3, 4, 0, 0);
 

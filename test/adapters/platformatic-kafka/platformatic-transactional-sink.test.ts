@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { KafkaSinkOptions } from '../../../src/adapters/kafka/kafka-sink-options';
 import { MemoryLogger } from '../../../src/adapters/memory/memory-logger.adapter';
 import type {
   ConsumerGroupMember,
@@ -13,88 +12,21 @@ import { aggOrderWindowTable } from '../../../src/domain/jobs/orders.job';
 import type { ResultRow } from '../../../src/domain/records';
 import type { StoreCommit } from '../../../src/ports/result-store.port';
 import { describeDeadLetterContract } from '../../contracts/dead-letter.contract';
-import {
-  describeOutputContract,
-  describeResultStoreContract,
-  parseJsonObject,
-  type OutputUnderTest,
-} from '../../contracts/output.contract';
+import { describeTopicStoreContracts, outputTopicTable, sinkTopicNames } from '../../support/topic-store-kit';
 import { deadLettersOnTopic } from '../../support/kafka-dead-letters';
-import { createTopics, deleteTopics, readTopic } from '../../support/kafka-read';
+import { createTopics, deleteTopics } from '../../support/kafka-read';
 import { BROKERS, kafkaClient, uniqueName } from '../../support/kafka-topics';
 
 jest.setTimeout(120_000);
 
-function names(): Omit<KafkaSinkOptions, 'job' | 'instanceId'> & { readonly all: string[] } {
-  const base = uniqueName('psink');
-  const n = {
-    brokers: BROKERS,
-    consumerGroup: `${base}-group`,
-    sourceTopic: `${base}-in`,
-    outputTopic: `${base}-out`,
-    deadLetterTopic: `${base}-dl`,
-    checkpointTopic: `${base}-cp`,
-  };
-  return { ...n, all: [n.sourceTopic, n.outputTopic, n.deadLetterTopic, n.checkpointTopic] };
-}
+const names = (): ReturnType<typeof sinkTopicNames> => sinkTopicNames('psink');
+const tableOf = outputTopicTable;
 
-/** The output topic as a table: the last value per row key (header `row-key`). */
-async function tableOf(topic: string): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
-  for (const m of await readTopic(topic)) {
-    const key = m.headers['row-key'];
-    if (key === undefined || m.value === undefined)
-      throw new Error(`message at ${m.partition}:${m.offset} has no row-key header or no value`);
-    out.set(key, parseJsonObject(m.value));
-  }
-  return out;
-}
-
-async function contractSink(): Promise<OutputUnderTest & { sink: PlatformaticTransactionalSink }> {
-  const n = names();
-  await createTopics([{ topic: n.sourceTopic, partitions: 4 }]);
-  let failure: Error | undefined;
-  const sink = new PlatformaticTransactionalSink({
-    ...n,
-    job: 'orders',
-    instanceId: 'contract',
-    faultInjection: {
-      beforeCommit: () => {
-        const error = failure;
-        failure = undefined;
-        if (error !== undefined) throw error;
-      },
-    },
-  });
-  return {
-    sink,
-    output: { store: sink, deadLetters: sink.deadLetterPort },
-    readTable: () => tableOf(n.outputTopic),
-    readDeadLetters: () => deadLettersOnTopic(n.deadLetterTopic),
-    failNextCommit: (error: Error) => {
-      failure = error;
-    },
-    cleanup: async () => {
-      await sink.close();
-      await deleteTopics(n.all);
-    },
-  };
-}
-
-describeResultStoreContract(
+describeTopicStoreContracts(
   'PlatformaticTransactionalSink',
-  async () => {
-    const t = await contractSink();
-    return { ...t, store: t.sink };
-  },
-  { resumes: true, atomic: true },
+  'psink',
+  (options) => new PlatformaticTransactionalSink(options),
 );
-
-describeOutputContract('PlatformaticTransactionalSink with its staged dead letters', contractSink, {
-  resumes: true,
-  atomic: true,
-  letters: 'exactly-once',
-});
 
 describeDeadLetterContract('PlatformaticDeadLetterTopic', async () => {
   const topic = uniqueName('pdl-contract');
